@@ -1,0 +1,242 @@
+package dev.convene.overlay;
+
+import com.google.common.hash.Hashing;
+import com.google.common.io.BaseEncoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * A peer's long-lived keys: Ed25519 for signing and X25519 for key agreement, both from the JDK.
+ *
+ * <p>{@link #loadOrCreate(Path)} keeps them under {@code HOME/identity/} with owner-only permissions
+ * ({@code 0700} for the directory, {@code 0600} for the files) and reuses them on every restart, so the
+ * {@link PeerId} is stable. {@link #generate()} makes an identity that lives in memory only.
+ *
+ * <p>Thread-safe: signing creates a fresh {@link Signature} per call.
+ */
+public final class Identity {
+    /** DER prefix of an X.509 Ed25519 public key; the raw 32-byte key follows it. */
+    private static final byte[] ED25519_X509_PREFIX = BaseEncoding.base16().decode("302A300506032B6570032100");
+    /** DER prefix of an X.509 X25519 public key. */
+    private static final byte[] X25519_X509_PREFIX = BaseEncoding.base16().decode("302A300506032B656E032100");
+    /** Raw public key length for Ed25519 and X25519. */
+    public static final int KEY_LENGTH = 32;
+    /** Ed25519 signature length. */
+    public static final int SIGNATURE_LENGTH = 64;
+
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+
+    private final KeyPair signing;
+    private final KeyPair agreement;
+    private final byte[] signingKey;
+    private final byte[] agreementKey;
+    private final PeerId id;
+
+    private Identity(KeyPair signing, KeyPair agreement) {
+        this.signing = signing;
+        this.agreement = agreement;
+        this.signingKey = rawKey(signing.getPublic(), ED25519_X509_PREFIX);
+        this.agreementKey = rawKey(agreement.getPublic(), X25519_X509_PREFIX);
+        this.id = PeerId.fromSigningKey(signingKey);
+    }
+
+    /** A fresh identity held in memory only (tests, the demo, the benchmark). */
+    public static Identity generate() {
+        try {
+            return new Identity(KeyPairGenerator.getInstance("Ed25519").generateKeyPair(),
+                    KeyPairGenerator.getInstance("X25519").generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK has no Ed25519/X25519 support; use JDK 17 or later", e);
+        }
+    }
+
+    /**
+     * Loads the identity kept in {@code home}, creating it (and {@code home}) on first use.
+     *
+     * @throws UncheckedIOException if the files cannot be read or written
+     * @throws IllegalStateException if the stored keys are corrupt, with what to do about it
+     */
+    public static Identity loadOrCreate(Path home) {
+        Path dir = home.resolve("identity");
+        Path signingFile = dir.resolve("signing.key");
+        Path agreementFile = dir.resolve("agreement.key");
+        try {
+            createOwnerOnlyDirectory(home);
+            createOwnerOnlyDirectory(dir);
+            if (!Files.exists(signingFile) || !Files.exists(agreementFile)) {
+                Identity fresh = generate();
+                // Write the agreement key first: the signing key's presence marks a complete identity.
+                writeOwnerOnly(agreementFile, fresh.agreement.getPrivate().getEncoded(), agreementFile.getFileName() + ".pub",
+                        fresh.agreement.getPublic().getEncoded());
+                writeOwnerOnly(signingFile, fresh.signing.getPrivate().getEncoded(), signingFile.getFileName() + ".pub",
+                        fresh.signing.getPublic().getEncoded());
+                return fresh;
+            }
+            return new Identity(readPair(signingFile, "Ed25519"), readPair(agreementFile, "X25519"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the identity in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyPair readPair(Path privateFile, String algorithm) throws IOException {
+        Path publicFile = privateFile.resolveSibling(privateFile.getFileName() + ".pub");
+        try {
+            KeyFactory factory = KeyFactory.getInstance(algorithm);
+            PrivateKey priv = factory.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile)));
+            PublicKey pub = factory.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile)));
+            return new KeyPair(pub, priv);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("the key file " + privateFile + " is corrupt; restore it from a backup or move "
+                    + privateFile.getParent() + " away to create a new identity", e);
+        }
+    }
+
+    private static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        setPermissions(dir, OWNER_DIR);
+    }
+
+    private static void writeOwnerOnly(Path file, byte[] privateBytes, String publicName, byte[] publicBytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+            Files.createFile(tmp);
+        }
+        Files.write(tmp, privateBytes);
+        Path pub = file.resolveSibling(publicName);
+        Files.write(pub, publicBytes);
+        setPermissions(pub, OWNER_FILE);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        setPermissions(file, OWNER_FILE);
+    }
+
+    private static void setPermissions(Path path, Set<PosixFilePermission> perms) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS) != null) {
+            Files.setPosixFilePermissions(path, perms);
+        }
+    }
+
+    private static byte[] rawKey(PublicKey key, byte[] prefix) {
+        byte[] encoded = key.getEncoded();
+        if (encoded.length != prefix.length + KEY_LENGTH
+                || !Arrays.equals(encoded, 0, prefix.length, prefix, 0, prefix.length)) {
+            throw new IllegalStateException("unexpected " + key.getAlgorithm() + " key encoding");
+        }
+        return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
+    }
+
+    /** This peer's id. */
+    public PeerId id() {
+        return id;
+    }
+
+    /** The raw 32-byte Ed25519 public key (a copy). */
+    public byte[] signingKey() {
+        return signingKey.clone();
+    }
+
+    /** The raw 32-byte X25519 public key (a copy). */
+    public byte[] agreementKey() {
+        return agreementKey.clone();
+    }
+
+    /** The X25519 private key, for sealing and opening content keys. */
+    public PrivateKey agreementPrivateKey() {
+        return agreement.getPrivate();
+    }
+
+    /** Signs {@code data[offset, offset+length)} with Ed25519; returns 64 bytes. */
+    public byte[] sign(byte[] data, int offset, int length) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(signing.getPrivate());
+            s.update(data, offset, length);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    /** Signs all of {@code data}. */
+    public byte[] sign(byte[] data) {
+        return sign(data, 0, data.length);
+    }
+
+    /**
+     * Verifies an Ed25519 signature made by the holder of the raw public key {@code signingKey}.
+     * Never throws on bad input: a malformed key or signature is simply not valid.
+     */
+    public static boolean verify(byte[] signingKey, byte[] data, int offset, int length, byte[] signature) {
+        if (signingKey == null || signingKey.length != KEY_LENGTH || signature == null || signature.length != SIGNATURE_LENGTH) {
+            return false;
+        }
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(publicKey(signingKey, ED25519_X509_PREFIX, "Ed25519"));
+            s.update(data, offset, length);
+            return s.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Verifies a signature over all of {@code data}. */
+    public static boolean verify(byte[] signingKey, byte[] data, byte[] signature) {
+        return verify(signingKey, data, 0, data.length, signature);
+    }
+
+    /** Rebuilds a JDK X25519 public key from its raw 32 bytes. */
+    public static PublicKey agreementPublicKey(byte[] raw) {
+        try {
+            return publicKey(raw, X25519_X509_PREFIX, "X25519");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("agreement key: not a valid X25519 key", e);
+        }
+    }
+
+    private static PublicKey publicKey(byte[] raw, byte[] prefix, String algorithm) throws GeneralSecurityException {
+        byte[] encoded = Arrays.copyOf(prefix, prefix.length + KEY_LENGTH);
+        System.arraycopy(raw, 0, encoded, prefix.length, KEY_LENGTH);
+        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
+    }
+
+    /** A short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}. */
+    public static String fingerprint(byte[] signingKey) {
+        String hex = Hashing.sha256().hashBytes(signingKey).toString().substring(0, 16);
+        return hex.substring(0, 4) + "-" + hex.substring(4, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16);
+    }
+
+    /** This identity's {@link #fingerprint(byte[])}. */
+    public String fingerprint() {
+        return fingerprint(signingKey);
+    }
+
+    @Override
+    public String toString() {
+        return "Identity[" + id.shortId() + "]";
+    }
+}

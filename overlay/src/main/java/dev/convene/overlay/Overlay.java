@@ -1,0 +1,191 @@
+package dev.convene.overlay;
+
+import dev.convene.overlay.internal.OverlayCore;
+import dev.convene.overlay.wire.MessageType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * A peer on the Convene overlay: one JGroups channel carrying signed, typed messages between verified
+ * peers, with a {@link Directory} of who is online.
+ *
+ * <pre>{@code
+ * Overlay overlay = Overlay.builder(OverlayConfig.builder("alice").home(home).build(), Identity.loadOrCreate(home))
+ *         .handle(MY_TYPE, (from, msg) -> ...)
+ *         .listener(new OverlayListener() { ... })
+ *         .start();
+ * overlay.send(peerId, new MyMessage(...));
+ * overlay.close();
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link Builder#start()} joins the group (it returns once this peer is a member);
+ * {@link #close()} leaves it gracefully. Message types are a closed set fixed before start.
+ *
+ * <p>Delivery: every send is a reliable, FIFO unicast (JGroups UNICAST3) to each addressed peer, so
+ * order holds per sender and receiver whatever mix of {@link #send}, {@link #multicast} and
+ * {@link #broadcast} is used. A message is never delivered back to its sender by {@code multicast} or
+ * {@code broadcast}; {@code send} to oneself is delivered locally.
+ *
+ * <p>Threading: the send methods may be called from any thread. Handlers and listeners run on one event
+ * thread per overlay, in order, never on a JGroups thread.
+ */
+public final class Overlay implements AutoCloseable {
+    private final OverlayCore core;
+
+    private Overlay(OverlayCore core) {
+        this.core = core;
+    }
+
+    /** Starts building an overlay peer. */
+    public static Builder builder(OverlayConfig config, Identity identity) {
+        return new Builder(config, identity);
+    }
+
+    /** This peer's id. */
+    public PeerId self() {
+        return core.self();
+    }
+
+    /** This peer's identity (keys). */
+    public Identity identity() {
+        return core.identity();
+    }
+
+    /** The configuration it started with. */
+    public OverlayConfig config() {
+        return core.config();
+    }
+
+    /** This peer's own current advertisement. */
+    public PeerAdvertisement advertisement() {
+        return core.selfAdvertisement();
+    }
+
+    /** The transport address other peers reach this one at, e.g. {@code 127.0.0.1:7801}. */
+    public String listeningAddress() {
+        return core.endpoint();
+    }
+
+    /** The verified peers. */
+    public Directory directory() {
+        return core.directory();
+    }
+
+    /**
+     * Sends a message to one peer, reliably and in order.
+     *
+     * @throws OverlayException if the peer is not online, or the message type is not registered, or the
+     *     transport refused it
+     */
+    public void send(PeerId to, Object message) {
+        core.send(to, message);
+    }
+
+    /**
+     * Sends one message to each online peer of {@code to} (this peer skipped), signing it once.
+     *
+     * @return the peers it was sent to; the others were offline
+     */
+    public Set<PeerId> multicast(Collection<PeerId> to, Object message) {
+        return core.multicast(to, message);
+    }
+
+    /** Sends a message to every online peer. Returns the peers it was sent to. */
+    public Set<PeerId> broadcast(Object message) {
+        return core.multicast(core.directory().online().stream().map(PeerAdvertisement::id).toList(), message);
+    }
+
+    /** Adds a presence listener (also possible before start through the builder). */
+    public void addListener(OverlayListener listener) {
+        core.addListener(listener);
+    }
+
+    /** Removes a listener. */
+    public void removeListener(OverlayListener listener) {
+        core.removeListener(listener);
+    }
+
+    /**
+     * The executor that runs this overlay's callbacks, one task at a time in submission order. Layers above
+     * may run their own state changes on it to stay in order with presence events and messages.
+     */
+    public Executor eventExecutor() {
+        return core.eventExecutor();
+    }
+
+    /** Counts a frame that a layer above refused outside a handler. */
+    public void countDrop(DropReason reason) {
+        core.countDrop(reason);
+    }
+
+    /** Counters since start. */
+    public OverlayStats stats() {
+        return core.stats();
+    }
+
+    /** The JGroups stack this peer runs, as XML, for diagnostics. */
+    public String stackDescription() {
+        return core.stackXml();
+    }
+
+    /**
+     * Stops as a killed process would: no goodbye, the others find out through failure detection. For
+     * fault tests; the overlay cannot be used afterwards.
+     */
+    public void crash() {
+        core.crash();
+    }
+
+    /** Leaves the group gracefully and stops the event thread. Idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Overlay[" + core.config().name() + " " + self().shortId() + "]";
+    }
+
+    /** Collects message types, handlers and listeners, then starts the peer. Not thread-safe. */
+    public static final class Builder {
+        private final OverlayConfig config;
+        private final Identity identity;
+        private final Map<MessageType<?>, MessageHandler<?>> handlers = new LinkedHashMap<>();
+        private final List<OverlayListener> listeners = new ArrayList<>();
+
+        private Builder(OverlayConfig config, Identity identity) {
+            this.config = config;
+            this.identity = identity;
+        }
+
+        /** Registers a message type with the handler for incoming messages of it. */
+        public <T> Builder handle(MessageType<T> type, MessageHandler<? super T> handler) {
+            if (handlers.keySet().stream().anyMatch(t -> t.id() == type.id())) {
+                throw new IllegalArgumentException("type id " + type.id() + " registered twice");
+            }
+            handlers.put(type, handler);
+            return this;
+        }
+
+        /** Adds a presence listener, in place before the first event. */
+        public Builder listener(OverlayListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Joins the group and returns once this peer is a member.
+         *
+         * @throws OverlayException if the stack cannot start (address in use, bad address), saying what to do
+         */
+        public Overlay start() {
+            return new Overlay(OverlayCore.start(config, identity, handlers, listeners));
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.convene.overlay;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How an {@link Overlay} joins the network. Built with {@link #builder(String)}; every field has a
+ * sensible default for {@link NetworkMode#LOCAL}.
+ *
+ * @param name this peer's display name
+ * @param home the home directory (identity, known peers), or null for a peer that keeps nothing on disk
+ * @param mode the discovery mode
+ * @param bindAddress the address to bind to; {@code 127.0.0.1} unless the user chose another
+ * @param port the first port to try ({@code local}, {@code seeds}: TCP; {@code lan}: multicast port)
+ * @param portRange how many ports from {@code port} peers on one host may take and discovery probes
+ * @param seeds {@code seeds} mode: the addresses to probe
+ * @param routers {@code relay} mode: the GossipRouters
+ * @param multicastTtl {@code lan} mode: multicast TTL (0 keeps packets on this host)
+ * @param cluster the group name; peers with different names never see each other
+ * @param maxFrameBytes the largest frame sent or accepted
+ * @param timings failure-detection and membership timings
+ * @param clock the clock for advertisements (tests inject one)
+ */
+public record OverlayConfig(String name, Path home, NetworkMode mode, String bindAddress, int port, int portRange,
+                            List<HostPort> seeds, List<HostPort> routers, int multicastTtl, String cluster,
+                            int maxFrameBytes, Timings timings, Clock clock) {
+    /** Default first port of {@code local} and {@code seeds} mode. */
+    public static final int DEFAULT_PORT = 7800;
+    /** Default port range of {@code local} mode: that many peers per machine. */
+    public static final int DEFAULT_PORT_RANGE = 16;
+    /** Default router port. */
+    public static final int DEFAULT_ROUTER_PORT = 12001;
+    /** Default frame cap: 1 MiB. */
+    public static final int DEFAULT_MAX_FRAME = 1 << 20;
+
+    public OverlayConfig {
+        name = PeerAdvertisement.checkName(name);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(clock, "clock");
+        seeds = List.copyOf(seeds);
+        routers = List.copyOf(routers);
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        if (portRange < 0 || portRange > 1000) throw new IllegalArgumentException("portRange: " + portRange + " (expected: 0-1000)");
+        if (maxFrameBytes < 4096 || maxFrameBytes > (64 << 20)) {
+            throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: 4096 - 64 MiB)");
+        }
+        if (mode == NetworkMode.SEEDS && seeds.isEmpty()) {
+            throw new IllegalArgumentException("seeds mode needs at least one --seed HOST:PORT (any peer already in the group)");
+        }
+        if (mode == NetworkMode.RELAY && routers.isEmpty()) {
+            throw new IllegalArgumentException("relay mode needs at least one --router HOST:PORT (start one with 'convene router')");
+        }
+        if (multicastTtl < 0 || multicastTtl > 255) throw new IllegalArgumentException("multicastTtl: " + multicastTtl + " (expected: 0-255)");
+    }
+
+    /** A builder with the defaults of {@code local} mode. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.home = home;
+        b.mode = mode;
+        b.bindAddress = bindAddress;
+        b.port = port;
+        b.portRange = portRange;
+        b.seeds.addAll(seeds);
+        b.routers.addAll(routers);
+        b.multicastTtl = multicastTtl;
+        b.cluster = cluster;
+        b.maxFrameBytes = maxFrameBytes;
+        b.timings = timings;
+        b.clock = clock;
+        return b;
+    }
+
+    /**
+     * Membership timings. The defaults are tuned for interactive use (JGroups' shipped values take many
+     * seconds): join in well under a second, a crashed peer removed in about a second, a hung one in about
+     * seven, split groups merged within a few seconds of healing.
+     *
+     * @param joinTimeout GMS.join_timeout: how long a starting peer looks for a coordinator
+     * @param heartbeatInterval FD_ALL3.interval
+     * @param heartbeatTimeout FD_ALL3.timeout: a peer silent this long is suspected
+     * @param verifySuspect VERIFY_SUSPECT2.timeout
+     * @param mergeMin MERGE3.min_interval
+     * @param mergeMax MERGE3.max_interval
+     */
+    public record Timings(Duration joinTimeout, Duration heartbeatInterval, Duration heartbeatTimeout,
+                          Duration verifySuspect, Duration mergeMin, Duration mergeMax) {
+        /** The interactive defaults. */
+        public static final Timings DEFAULT = new Timings(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(6),
+                Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+        public Timings {
+            for (Duration d : List.of(joinTimeout, heartbeatInterval, heartbeatTimeout, verifySuspect, mergeMin, mergeMax)) {
+                if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timings: " + d + " (expected: > 0)");
+            }
+            if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+                throw new IllegalArgumentException("heartbeatTimeout: " + heartbeatTimeout + " (expected: > heartbeatInterval " + heartbeatInterval + ")");
+            }
+            if (mergeMax.compareTo(mergeMin) <= 0) {
+                throw new IllegalArgumentException("mergeMax: " + mergeMax + " (expected: > mergeMin " + mergeMin + ")");
+            }
+        }
+    }
+
+    /** Builds an {@link OverlayConfig}. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private Path home;
+        private NetworkMode mode = NetworkMode.LOCAL;
+        private String bindAddress = "127.0.0.1";
+        private int port = -1;
+        private int portRange = DEFAULT_PORT_RANGE;
+        private final List<HostPort> seeds = new ArrayList<>();
+        private final List<HostPort> routers = new ArrayList<>();
+        private int multicastTtl = -1;
+        private String cluster = "convene";
+        private int maxFrameBytes = DEFAULT_MAX_FRAME;
+        private Timings timings = Timings.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        public Builder mode(NetworkMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder portRange(int portRange) {
+            this.portRange = portRange;
+            return this;
+        }
+
+        public Builder seed(HostPort seed) {
+            seeds.add(seed);
+            return this;
+        }
+
+        public Builder seeds(List<HostPort> all) {
+            seeds.addAll(all);
+            return this;
+        }
+
+        public Builder router(HostPort router) {
+            routers.add(router);
+            return this;
+        }
+
+        public Builder routers(List<HostPort> all) {
+            routers.addAll(all);
+            return this;
+        }
+
+        public Builder multicastTtl(int ttl) {
+            this.multicastTtl = ttl;
+            return this;
+        }
+
+        public Builder cluster(String cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+            return this;
+        }
+
+        public Builder timings(Timings timings) {
+            this.timings = timings;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public OverlayConfig build() {
+            int p = port >= 0 ? port : (mode == NetworkMode.LAN ? 45600 : DEFAULT_PORT);
+            // Multicast never leaves this host when bound to loopback; a LAN needs at least one hop.
+            int ttl = multicastTtl >= 0 ? multicastTtl : (bindAddress.startsWith("127.") ? 0 : 1);
+            return new OverlayConfig(name, home, mode, bindAddress, p, portRange, seeds, routers, ttl, cluster,
+                    maxFrameBytes, timings, clock);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.convene.overlay;
+
+import java.util.Map;
+
+/**
+ * Counters of one overlay since it started: a snapshot.
+ *
+ * @param framesSent frames handed to the transport (a multicast to n peers counts n)
+ * @param framesReceived frames that arrived, good or bad
+ * @param framesDelivered frames verified, decoded and handed to a handler
+ * @param drops dropped frames per reason (every reason present, zero or not)
+ * @param members members of the current view, this peer included
+ */
+public record OverlayStats(long framesSent, long framesReceived, long framesDelivered, Map<DropReason, Long> drops,
+                           int members) {
+    public OverlayStats {
+        drops = Map.copyOf(drops);
+    }
+
+    /** All drops together. */
+    public long totalDrops() {
+        return drops.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Drops for one reason. */
+    public long drops(DropReason reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.convene.overlay;
+
+import com.google.common.hash.Hashing;
+import com.google.common.io.BaseEncoding;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The identity of a peer: the first 20 bytes of the SHA-256 of its Ed25519 public signing key, printed
+ * in lower-case base32 without padding (32 characters). People see {@link #shortId()}, the first 8.
+ *
+ * <p>Immutable and thread-safe. Display names are not unique; a {@code PeerId} is.
+ *
+ * @param value the 32-character base32 form
+ */
+public record PeerId(String value) implements Comparable<PeerId> {
+    static final BaseEncoding BASE32 = BaseEncoding.base32().lowerCase().omitPadding();
+    /** Length of the printed form. */
+    public static final int LENGTH = 32;
+    /** Length of {@link #shortId()}. */
+    public static final int SHORT_LENGTH = 8;
+
+    public PeerId {
+        Objects.requireNonNull(value, "value");
+        if (value.length() != LENGTH || !BASE32.canDecode(value)) {
+            throw new IllegalArgumentException(
+                    "peer id: '" + value + "' (expected: " + LENGTH + " base32 characters a-z, 2-7)");
+        }
+    }
+
+    /** Derives the id of the peer whose raw 32-byte Ed25519 public key is {@code signingKey}. */
+    public static PeerId fromSigningKey(byte[] signingKey) {
+        byte[] hash = Hashing.sha256().hashBytes(signingKey).asBytes();
+        return new PeerId(BASE32.encode(Arrays.copyOf(hash, 20)));
+    }
+
+    /** Parses a printed id; upper case is accepted. */
+    public static PeerId parse(String text) {
+        return new PeerId(Objects.requireNonNull(text, "text").trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** True if {@code text} could be a prefix of some id (base32 characters only). */
+    public static boolean isIdPrefix(String text) {
+        return !text.isEmpty() && text.length() <= LENGTH
+                && text.toLowerCase(java.util.Locale.ROOT).chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
+    }
+
+    /** The first {@value #SHORT_LENGTH} characters, for people. */
+    public String shortId() {
+        return value.substring(0, SHORT_LENGTH);
+    }
+
+    @Override
+    public int compareTo(PeerId o) {
+        return value.compareTo(o.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

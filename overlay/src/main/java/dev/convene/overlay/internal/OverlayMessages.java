@@ -1,0 +1,71 @@
+package dev.convene.overlay.internal;
+
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.wire.MessageType;
+import dev.convene.overlay.wire.WireCodec;
+import dev.convene.overlay.wire.WireReader;
+import dev.convene.overlay.wire.WireWriter;
+import dev.convene.overlay.wire.WireFormatException;
+import java.util.HashSet;
+import java.util.Set;
+
+/** The overlay's own message types (ids 1-99). */
+public final class OverlayMessages {
+    private OverlayMessages() {
+    }
+
+    /** Asks the receiver to send its advertisement (sent when a frame comes from an unknown address). */
+    public record AdvertisementRequest(PeerId from) {
+    }
+
+    static final WireCodec<PeerAdvertisement> AD_CODEC = new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, PeerAdvertisement a) {
+            out.writePeerId(a.id()).writeString(a.name()).writeBytes(a.signingKey()).writeBytes(a.agreementKey())
+                    .writeString(a.endpoint()).writeCollection(a.capabilities(), STRING).writeInstant(a.issuedAt());
+        }
+
+        @Override
+        public PeerAdvertisement read(WireReader in) {
+            PeerId id = in.readPeerId();
+            String name = in.readString(PeerAdvertisement.MAX_NAME * 4);
+            byte[] signing = in.readBytesExactly(32);
+            byte[] agreement = in.readBytesExactly(32);
+            String endpoint = in.readString(256);
+            Set<String> caps = new HashSet<>(in.readList(32, STRING));
+            try {
+                return new PeerAdvertisement(id, name, signing, agreement, endpoint, caps, in.readInstant());
+            } catch (IllegalArgumentException e) {
+                throw new WireFormatException("advertisement: " + e.getMessage());
+            }
+        }
+    };
+
+    static final WireCodec<String> STRING = new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, String value) {
+            out.writeString(value);
+        }
+
+        @Override
+        public String read(WireReader in) {
+            return in.readString(64);
+        }
+    };
+
+    public static final MessageType<PeerAdvertisement> ADVERTISEMENT = new MessageType<>(1, PeerAdvertisement.class, AD_CODEC);
+
+    public static final MessageType<AdvertisementRequest> AD_REQUEST = new MessageType<>(2, AdvertisementRequest.class,
+            new WireCodec<>() {
+                @Override
+                public void write(WireWriter out, AdvertisementRequest value) {
+                    out.writePeerId(value.from());
+                }
+
+                @Override
+                public AdvertisementRequest read(WireReader in) {
+                    return new AdvertisementRequest(in.readPeerId());
+                }
+            });
+}

@@ -1,0 +1,113 @@
+package dev.convene.overlay.internal;
+
+import dev.convene.overlay.HostPort;
+import dev.convene.overlay.NetworkMode;
+import dev.convene.overlay.OverlayConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The JGroups stack of each {@link NetworkMode}, as XML. Written here rather than taken from JGroups'
+ * shipped files because those bind to the external interface, leave diagnostics on and use timings of
+ * tens of seconds; every value below is chosen on purpose.
+ *
+ * <p>Rules kept by every stack: the transport binds only to {@code bindAddress}; FD_SOCK2 is given the
+ * same address (it would otherwise listen on 0.0.0.0); diagnostics are off; the transport caps the
+ * length of anything it reads.
+ */
+public final class Stacks {
+    /** Transport-level read cap: our frame cap plus room for JGroups headers and fragmentation. */
+    static int transportMaxLength(OverlayConfig c) {
+        return c.maxFrameBytes() + (64 << 10);
+    }
+
+    private Stacks() {
+    }
+
+    /**
+     * The stack XML for {@code config}.
+     *
+     * @param extraHosts known addresses (from the cache of earlier runs) added to TCP discovery
+     */
+    public static String xml(OverlayConfig config, Collection<HostPort> extraHosts) {
+        StringBuilder x = new StringBuilder("<config xmlns=\"urn:org:jgroups\">\n");
+        switch (config.mode()) {
+            case LOCAL, SEEDS -> tcp(x, config, extraHosts);
+            case LAN -> udp(x, config);
+            case RELAY -> tunnel(x, config);
+            case MEMORY -> memory(x, config);
+        }
+        upper(x, config, config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS || config.mode() == NetworkMode.LAN);
+        return x.append("</config>\n").toString();
+    }
+
+    private static void tcp(StringBuilder x, OverlayConfig c, Collection<HostPort> extraHosts) {
+        int range = c.mode() == NetworkMode.LOCAL ? c.portRange() : 0;
+        x.append("  <TCP bind_addr=\"").append(c.bindAddress()).append("\" bind_port=\"").append(c.port())
+                .append("\" port_range=\"").append(Math.max(c.portRange(), 1)).append('"')
+                .append(" max_length=\"").append(transportMaxLength(c)).append('"')
+                .append(" sock_conn_timeout=\"500\" peer_addr_read_timeout=\"1000\"")
+                .append(common(c)).append("/>\n");
+        Set<String> hosts = new LinkedHashSet<>();
+        if (c.mode() == NetworkMode.LOCAL) {
+            hosts.add(c.bindAddress() + "[" + c.port() + "]");
+        }
+        c.seeds().forEach(s -> hosts.add(s.host() + "[" + s.port() + "]"));
+        extraHosts.forEach(h -> hosts.add(h.host() + "[" + h.port() + "]"));
+        x.append("  <TCPPING initial_hosts=\"").append(String.join(",", hosts)).append("\" port_range=\"").append(range)
+                .append("\" async_discovery=\"true\" return_entire_cache=\"true\"/>\n");
+    }
+
+    private static void udp(StringBuilder x, OverlayConfig c) {
+        x.append("  <UDP bind_addr=\"").append(c.bindAddress()).append("\" mcast_addr=\"239.67.78.86\" mcast_port=\"")
+                .append(c.port()).append("\" ip_ttl=\"").append(c.multicastTtl()).append('"')
+                .append(common(c)).append("/>\n");
+        x.append("  <PING/>\n");
+    }
+
+    private static void tunnel(StringBuilder x, OverlayConfig c) {
+        String routers = c.routers().stream().map(r -> r.host() + "[" + r.port() + "]").collect(Collectors.joining(","));
+        x.append("  <TUNNEL bind_addr=\"").append(c.bindAddress()).append("\" gossip_router_hosts=\"").append(routers)
+                .append("\" reconnect_interval=\"1s\"").append(common(c)).append("/>\n");
+        x.append("  <PING/>\n");
+    }
+
+    private static void memory(StringBuilder x, OverlayConfig c) {
+        x.append("  <SHARED_LOOPBACK").append(common(c)).append("/>\n");
+        x.append("  <SHARED_LOOPBACK_PING/>\n");
+    }
+
+    private static String common(OverlayConfig c) {
+        return " diag.enabled=\"false\" thread_naming_pattern=\"l\" thread_pool.min_threads=\"0\""
+                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\"";
+    }
+
+    private static void upper(StringBuilder x, OverlayConfig c, boolean fdSock) {
+        OverlayConfig.Timings t = c.timings();
+        x.append("  <MERGE3 min_interval=\"").append(ms(t.mergeMin())).append("\" max_interval=\"").append(ms(t.mergeMax()))
+                .append("\"/>\n");
+        if (fdSock) {
+            // Notices a killed process at once (its socket closes). Bound explicitly: it defaults to 0.0.0.0.
+            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\"/>\n");
+        }
+        x.append("  <FD_ALL3 timeout=\"").append(ms(t.heartbeatTimeout())).append("\" interval=\"")
+                .append(ms(t.heartbeatInterval())).append("\"/>\n");
+        x.append("  <VERIFY_SUSPECT2 timeout=\"").append(ms(t.verifySuspect())).append("\"/>\n");
+        x.append("  <BARRIER/>\n");
+        x.append("  <pbcast.NAKACK2 use_mcast_xmit=\"false\" xmit_interval=\"200\"/>\n");
+        x.append("  <UNICAST3 xmit_interval=\"200\"/>\n");
+        x.append("  <pbcast.STABLE desired_avg_gossip=\"5000\" max_bytes=\"4M\"/>\n");
+        x.append("  <pbcast.GMS print_local_addr=\"false\" join_timeout=\"").append(ms(t.joinTimeout()))
+                .append("\" view_ack_collection_timeout=\"1000\" leave_timeout=\"1000\" log_collect_msgs=\"false\"/>\n");
+        x.append("  <UFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
+        x.append("  <MFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
+        x.append("  <FRAG4 frag_size=\"60000\"/>\n");
+    }
+
+    private static String ms(Duration d) {
+        return Long.toString(d.toMillis());
+    }
+}

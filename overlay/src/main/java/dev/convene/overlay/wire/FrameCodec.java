@@ -1,0 +1,236 @@
+package dev.convene.overlay.wire;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.Pool;
+import dev.convene.overlay.DropReason;
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.PeerId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes and checks envelopes: the only place frames become bytes and bytes become messages.
+ *
+ * <pre>
+ *   offset  size  field
+ *   0       4     magic "CNV1"
+ *   4       1     version (1)
+ *   5       2     type id (unsigned)
+ *   7       4     body length (0 .. maxBody, checked before any allocation)
+ *   11      n     body (Kryo, registration required, one custom serializer per type)
+ *   11+n    32    signer: raw Ed25519 public key
+ *   43+n    64    signature over bytes [0, 11+n) followed by the 16-byte sender tag
+ * </pre>
+ *
+ * The sender tag is the sender's transport address; binding it into the signature means a frame
+ * replayed from another address does not verify. The signature is checked over the raw bytes before
+ * the body is decoded. Thread-safe: Kryo instances come from a pool.
+ */
+public final class FrameCodec {
+    static final byte[] MAGIC = {'C', 'N', 'V', '1'};
+    static final int VERSION = 1;
+    static final int HEADER = 11;
+    static final int TRAILER = Identity.KEY_LENGTH + Identity.SIGNATURE_LENGTH;
+    /** Bytes a frame adds around its body. */
+    public static final int OVERHEAD = HEADER + TRAILER;
+    /** Length of the sender tag bound into each signature. */
+    public static final int TAG_LENGTH = 16;
+
+    private final Map<Integer, MessageType<?>> byId;
+    private final Map<Class<?>, MessageType<?>> byClass;
+    private final int maxFrame;
+    private final Pool<Kryo> kryos;
+
+    /**
+     * @param types the closed set of message types, with unique ids and classes
+     * @param maxFrame the largest frame accepted or sent, in bytes
+     */
+    public FrameCodec(List<MessageType<?>> types, int maxFrame) {
+        if (maxFrame < OVERHEAD + 1) throw new IllegalArgumentException("maxFrame: " + maxFrame + " (expected: > " + OVERHEAD + ")");
+        Map<Integer, MessageType<?>> ids = new HashMap<>();
+        Map<Class<?>, MessageType<?>> classes = new HashMap<>();
+        for (MessageType<?> t : types) {
+            if (ids.put(t.id(), t) != null) throw new IllegalArgumentException("type id " + t.id() + " registered twice");
+            if (classes.put(t.type(), t) != null) throw new IllegalArgumentException(t.type().getName() + " registered twice");
+        }
+        this.byId = Map.copyOf(ids);
+        this.byClass = Map.copyOf(classes);
+        this.maxFrame = maxFrame;
+        List<MessageType<?>> frozen = List.copyOf(new ArrayList<>(types));
+        this.kryos = new Pool<>(true, false, 16) {
+            @Override
+            protected Kryo create() {
+                Kryo kryo = new Kryo();
+                kryo.setRegistrationRequired(true);
+                kryo.setReferences(false);
+                kryo.setMaxDepth(WireReader.MAX_DEPTH);
+                for (MessageType<?> t : frozen) {
+                    kryo.register(t.type(), new CodecSerializer<>(t.codec()), t.id());
+                }
+                return kryo;
+            }
+        };
+    }
+
+    /** The largest frame, in bytes. */
+    public int maxFrame() {
+        return maxFrame;
+    }
+
+    /** The registered type of {@code message}'s class, if any. */
+    public MessageType<?> typeOf(Object message) {
+        return byClass.get(message.getClass());
+    }
+
+    /**
+     * Encodes and signs {@code message}.
+     *
+     * @throws IllegalArgumentException if the type is not registered or the frame would exceed the cap
+     */
+    public byte[] encode(Object message, Identity signer, byte[] senderTag) {
+        MessageType<?> type = byClass.get(message.getClass());
+        if (type == null) {
+            throw new IllegalArgumentException(message.getClass().getName() + " is not a registered message type");
+        }
+        checkTag(senderTag);
+        Kryo kryo = kryos.obtain();
+        byte[] frame;
+        try {
+            Output out = new Output(256, maxFrame);
+            out.writeBytes(MAGIC);
+            out.writeByte(VERSION);
+            // Header fields are big-endian, written by hand (Kryo 5's fixed-width ints are little-endian).
+            out.writeByte(type.id() >>> 8);
+            out.writeByte(type.id());
+            out.writeInt(0); // body length, patched below
+            try {
+                kryo.writeObject(out, message);
+            } catch (com.esotericsoftware.kryo.io.KryoBufferOverflowException e) {
+                throw new IllegalArgumentException("message of " + type.type().getSimpleName() + " exceeds the frame cap of "
+                        + maxFrame + " bytes; send less at once");
+            }
+            int bodyLength = out.position() - HEADER;
+            if (HEADER + bodyLength + TRAILER > maxFrame) {
+                throw new IllegalArgumentException("message of " + type.type().getSimpleName() + " is " + bodyLength
+                        + " bytes, over the frame cap of " + maxFrame + "; send less at once");
+            }
+            frame = Arrays.copyOf(out.getBuffer(), HEADER + bodyLength + TRAILER);
+            ByteBuffer.wrap(frame).putInt(7, bodyLength);
+        } finally {
+            kryos.free(kryo);
+        }
+        int signedLength = frame.length - TRAILER;
+        byte[] signature = signer.sign(signedBytes(frame, signedLength, senderTag));
+        byte[] key = signer.signingKey();
+        System.arraycopy(key, 0, frame, signedLength, key.length);
+        System.arraycopy(signature, 0, frame, signedLength + key.length, signature.length);
+        return frame;
+    }
+
+    /**
+     * Checks and decodes a frame: sizes, magic, version, length, type, signature, then the body.
+     *
+     * @throws FrameException with the reason to count, for anything wrong
+     */
+    public Frame decode(byte[] buf, int offset, int length, byte[] senderTag) throws FrameException {
+        if (length > maxFrame) throw new FrameException(DropReason.OVERSIZED, length + " bytes > cap " + maxFrame);
+        if (length < OVERHEAD) throw new FrameException(DropReason.TRUNCATED, length + " bytes < minimum " + OVERHEAD);
+        if (!Arrays.equals(buf, offset, offset + 4, MAGIC, 0, 4)) throw new FrameException(DropReason.BAD_MAGIC, "no CNV1 magic");
+        int version = buf[offset + 4] & 0xFF;
+        if (version != VERSION) throw new FrameException(DropReason.BAD_VERSION, "version " + version + " (expected: " + VERSION + ")");
+        ByteBuffer bb = ByteBuffer.wrap(buf, offset, length);
+        int typeId = bb.getShort(offset + 5) & 0xFFFF;
+        int bodyLength = bb.getInt(offset + 7);
+        if (bodyLength < 0) throw new FrameException(DropReason.BAD_LENGTH, "negative body length " + bodyLength);
+        if (bodyLength > maxFrame - OVERHEAD) throw new FrameException(DropReason.OVERSIZED, "declared body " + bodyLength + " > cap");
+        if (HEADER + bodyLength + TRAILER > length) {
+            throw new FrameException(DropReason.TRUNCATED, "declared body " + bodyLength + " but only " + length + " bytes");
+        }
+        if (HEADER + bodyLength + TRAILER < length) {
+            throw new FrameException(DropReason.BAD_LENGTH, (length - HEADER - bodyLength - TRAILER) + " trailing bytes");
+        }
+        MessageType<?> type = byId.get(typeId);
+        if (type == null) throw new FrameException(DropReason.UNKNOWN_TYPE, "type id " + typeId);
+        checkTag(senderTag);
+        int signedLength = HEADER + bodyLength;
+        byte[] signerKey = Arrays.copyOfRange(buf, offset + signedLength, offset + signedLength + Identity.KEY_LENGTH);
+        byte[] signature = Arrays.copyOfRange(buf, offset + signedLength + Identity.KEY_LENGTH, offset + length);
+        byte[] signed = new byte[signedLength + TAG_LENGTH];
+        System.arraycopy(buf, offset, signed, 0, signedLength);
+        System.arraycopy(senderTag, 0, signed, signedLength, TAG_LENGTH);
+        if (!Identity.verify(signerKey, signed, signature)) {
+            throw new FrameException(DropReason.BAD_SIGNATURE, "signature does not verify for type " + typeId);
+        }
+        Object body = decodeBody(type, buf, offset + HEADER, bodyLength);
+        return new Frame(type, body, PeerId.fromSigningKey(signerKey), signerKey);
+    }
+
+    private Object decodeBody(MessageType<?> type, byte[] buf, int offset, int length) throws FrameException {
+        Kryo kryo = kryos.obtain();
+        try {
+            Input in = new Input(buf, offset, length);
+            Object body = kryo.readObject(in, type.type());
+            if (in.position() != offset + length) {
+                throw new FrameException(DropReason.MALFORMED_BODY, (offset + length - in.position()) + " unread body bytes");
+            }
+            if (body == null) throw new FrameException(DropReason.MALFORMED_BODY, "empty body");
+            return body;
+        } catch (FrameException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // KryoException, WireFormatException, validation in a record's constructor, ...: all count the same.
+            throw new FrameException(DropReason.MALFORMED_BODY, type.type().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            kryo.reset();
+            kryos.free(kryo);
+        }
+    }
+
+    private static byte[] signedBytes(byte[] frame, int signedLength, byte[] tag) {
+        byte[] signed = Arrays.copyOf(frame, signedLength + TAG_LENGTH);
+        System.arraycopy(tag, 0, signed, signedLength, TAG_LENGTH);
+        return signed;
+    }
+
+    private static void checkTag(byte[] tag) {
+        if (tag == null || tag.length != TAG_LENGTH) throw new IllegalArgumentException("sender tag: expected " + TAG_LENGTH + " bytes");
+    }
+
+    /** Adapts a {@link WireCodec} to Kryo. */
+    private static final class CodecSerializer<T> extends Serializer<T> {
+        private final WireCodec<T> codec;
+
+        CodecSerializer(WireCodec<T> codec) {
+            super(false, true);
+            this.codec = codec;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, T object) {
+            codec.write(new WireWriter(output), object);
+        }
+
+        @Override
+        public T read(Kryo kryo, Input input, Class<? extends T> type) {
+            return codec.read(new WireReader(input));
+        }
+    }
+
+    /** For tests: the registration Kryo would use for an id. */
+    Registration registration(int id) {
+        Kryo kryo = kryos.obtain();
+        try {
+            return kryo.getRegistration(id);
+        } finally {
+            kryos.free(kryo);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.convene.overlay;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The in-JVM cluster fixture: starts overlay peers in one JVM, all bound to 127.0.0.1, in a cluster of
+ * their own so parallel tests never see each other, and closes them at the end. Shipped as a test-jar for
+ * conference-core and the integration tests.
+ */
+public final class TestCluster implements AutoCloseable {
+    private final NetworkMode mode;
+    private final String cluster;
+    private final int basePort;
+    private final List<Overlay> peers = new ArrayList<>();
+
+    private TestCluster(NetworkMode mode) {
+        this.mode = mode;
+        this.cluster = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        // A random range per cluster keeps concurrently running TCP tests (and a developer's own peers on 7800) apart.
+        this.basePort = 20000 + ThreadLocalRandom.current().nextInt(2000) * 16;
+    }
+
+    /** Peers on SHARED_LOOPBACK. */
+    public static TestCluster memory() {
+        return new TestCluster(NetworkMode.MEMORY);
+    }
+
+    /** Peers on real loopback TCP ({@code local} mode on a random port range). */
+    public static TestCluster tcp() {
+        return new TestCluster(NetworkMode.LOCAL);
+    }
+
+    public NetworkMode mode() {
+        return mode;
+    }
+
+    public int basePort() {
+        return basePort;
+    }
+
+    /** A config for a new peer of this cluster. */
+    public OverlayConfig.Builder config(String name, Path home) {
+        return OverlayConfig.builder(name).home(home).mode(mode).cluster(cluster).bindAddress("127.0.0.1")
+                .port(basePort).portRange(16);
+    }
+
+    /** Starts a peer with a fresh in-memory identity. */
+    public Overlay start(String name) {
+        return start(name, null, Identity.generate(), b -> b);
+    }
+
+    /** Starts a peer; {@code customize} may register message types and listeners. */
+    public Overlay start(String name, Path home, Identity identity, Function<Overlay.Builder, Overlay.Builder> customize) {
+        Overlay o = customize.apply(Overlay.builder(config(name, home).build(), identity)).start();
+        peers.add(o);
+        return o;
+    }
+
+    /** Starts a peer from an explicit config. */
+    public Overlay start(OverlayConfig config, Identity identity, Function<Overlay.Builder, Overlay.Builder> customize) {
+        Overlay o = customize.apply(Overlay.builder(config, identity)).start();
+        peers.add(o);
+        return o;
+    }
+
+    public List<Overlay> peers() {
+        return List.copyOf(peers);
+    }
+
+    /** Waits until every given peer sees all the others online. */
+    public static void awaitFullDirectory(Duration timeout, List<Overlay> group) {
+        awaitCondition(timeout, () -> group.stream().allMatch(o -> group.stream()
+                        .allMatch(p -> p == o || o.directory().isOnline(p.self()))),
+                () -> "directories: " + group.stream().map(o -> o.config().name() + "=" + o.directory().online().stream()
+                        .map(PeerAdvertisement::name).toList()).toList());
+    }
+
+    /** Waits on a condition with a deadline, polling; fails with the description if it never holds. */
+    public static void awaitCondition(Duration timeout, BooleanSupplier condition, Supplier<String> describe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout + ": " + describe.get());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Overlay o : peers) {
+            try {
+                o.close();
+            } catch (RuntimeException ignored) {
+                // a crashed peer is already closed
+            }
+        }
+    }
+}
