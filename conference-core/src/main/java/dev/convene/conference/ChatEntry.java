@@ -1,0 +1,45 @@
+package dev.convene.conference;
+
+import dev.convene.overlay.PeerId;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * A chat message as a participant sees it, decrypted and verified.
+ *
+ * <p>The canonical order of a conference's history, the same at every participant once synced, is by
+ * ({@link #timestamp()}, author, sequence): {@link #CANONICAL_ORDER}.
+ *
+ * @param conference the conference
+ * @param id author and sequence
+ * @param timestamp the author's hybrid logical clock when it sent the message
+ * @param authorName the author's display name as known here (not trusted for identity)
+ * @param text the text
+ * @param pending true while no other participant has confirmed storing this (own messages only)
+ */
+public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
+                        boolean pending) {
+    /** The canonical history order. */
+    public static final Comparator<ChatEntry> CANONICAL_ORDER = Comparator.comparing(ChatEntry::timestamp)
+            .thenComparing(e -> e.id().author())
+            .thenComparingLong(e -> e.id().sequence());
+
+    public ChatEntry {
+        Objects.requireNonNull(conference, "conference");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(authorName, "authorName");
+        Objects.requireNonNull(text, "text");
+    }
+
+    /** The author. */
+    public PeerId author() {
+        return id.author();
+    }
+
+    /** When the author sent it, by its clock. */
+    public Instant sentAt() {
+        return timestamp.instant();
+    }
+}

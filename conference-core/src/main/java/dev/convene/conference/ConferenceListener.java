@@ -1,0 +1,41 @@
+package dev.convene.conference;
+
+import dev.convene.overlay.PeerId;
+
+/**
+ * Conference events. Every method has an empty default.
+ *
+ * <p>Threading: the callbacks of one {@link ConferencePeer} run one at a time, in the order the events
+ * happened, on its callback thread ({@code convene-<name>-callbacks}), never on a JGroups thread and never
+ * on the thread that changes conference state, so a slow listener delays only later callbacks. Calling
+ * the peer's methods from a callback is allowed.
+ */
+public interface ConferenceListener {
+    /** This peer was invited (also for an invitation delivered late, after coming online). */
+    default void invitation(ConferenceView conference, PeerId inviter) {
+    }
+
+    /** A peer answered (or changed its answer). */
+    default void reply(ConferenceView conference, PeerId from, Answer answer, String reason) {
+    }
+
+    /** The conference went LIVE by this peer's clock. */
+    default void started(ConferenceView conference) {
+    }
+
+    /** The conference ended (by schedule or by the organiser) or was cancelled. */
+    default void ended(ConferenceView conference) {
+    }
+
+    /** A chat message arrived or was posted here; delivered once per message, FIFO per author. */
+    default void message(ChatEntry message) {
+    }
+
+    /** A peer became a participant (accepted) or a participant came online. */
+    default void participantJoined(ConferenceView conference, PeerId peer, String reason) {
+    }
+
+    /** A participant declined or left, or went offline. */
+    default void participantLeft(ConferenceView conference, PeerId peer, String reason) {
+    }
+}

@@ -1,0 +1,44 @@
+package dev.convene.conference;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The lifecycle of a conference: {@code SCHEDULED → LIVE → ENDED}, or {@code CANCELLED} before it starts.
+ * Each peer moves a conference to LIVE when the start time arrives by its own clock, and to ENDED when
+ * the duration has passed or the organiser ends it.
+ */
+public enum ConferenceState {
+    SCHEDULED, LIVE, ENDED, CANCELLED;
+
+    private static final Map<ConferenceState, Set<ConferenceState>> ALLOWED = Map.of(
+            SCHEDULED, EnumSet.of(LIVE, ENDED, CANCELLED),
+            LIVE, EnumSet.of(ENDED),
+            ENDED, EnumSet.noneOf(ConferenceState.class),
+            CANCELLED, EnumSet.noneOf(ConferenceState.class));
+
+    /** True if a conference in this state may move to {@code next}. */
+    public boolean canMoveTo(ConferenceState next) {
+        return ALLOWED.get(this).contains(next);
+    }
+
+    /**
+     * Checks a transition.
+     *
+     * @return {@code next}
+     * @throws IllegalStateException naming both states if the move is not allowed
+     */
+    public ConferenceState moveTo(ConferenceState next) {
+        if (!canMoveTo(next)) {
+            throw new IllegalStateException("a conference cannot go from " + this + " to " + next
+                    + " (allowed: " + (ALLOWED.get(this).isEmpty() ? "none, it is over" : ALLOWED.get(this)) + ")");
+        }
+        return next;
+    }
+
+    /** True for ENDED and CANCELLED. */
+    public boolean isOver() {
+        return this == ENDED || this == CANCELLED;
+    }
+}

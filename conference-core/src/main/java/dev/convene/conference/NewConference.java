@@ -1,0 +1,68 @@
+package dev.convene.conference;
+
+import dev.convene.overlay.PeerId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to create: built with {@link #titled(String)}. The start is either an instant or a delay from the
+ * moment of creation by the creating peer's clock; by default the conference starts at once and lasts one
+ * hour.
+ *
+ * @param title the title
+ * @param agenda the agenda (may be empty)
+ * @param start an explicit start, or null to use {@code startIn}
+ * @param startIn the delay from creation when {@code start} is null
+ * @param duration how long it lasts
+ * @param invitees who to invite
+ * @param participantsMayInvite whether participants may invite more peers
+ */
+public record NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration,
+                            List<PeerId> invitees, boolean participantsMayInvite) {
+    public NewConference {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(agenda, "agenda");
+        Objects.requireNonNull(startIn, "startIn");
+        Objects.requireNonNull(duration, "duration");
+        invitees = List.copyOf(invitees);
+    }
+
+    /** Starts a spec with defaults: now, one hour, nobody invited, only the organiser invites. */
+    public static NewConference titled(String title) {
+        return new NewConference(title, "", null, Duration.ZERO, Duration.ofHours(1), List.of(), false);
+    }
+
+    public NewConference agenda(String text) {
+        return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite);
+    }
+
+    public NewConference startingAt(Instant at) {
+        return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite);
+    }
+
+    public NewConference startingIn(Duration delay) {
+        return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite);
+    }
+
+    public NewConference lasting(Duration d) {
+        return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite);
+    }
+
+    public NewConference invite(Collection<PeerId> peers) {
+        List<PeerId> all = new ArrayList<>(invitees);
+        all.addAll(peers);
+        return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite);
+    }
+
+    public NewConference invite(PeerId... peers) {
+        return invite(List.of(peers));
+    }
+
+    public NewConference participantsMayInvite(boolean allowed) {
+        return new NewConference(title, agenda, start, startIn, duration, invitees, allowed);
+    }
+}

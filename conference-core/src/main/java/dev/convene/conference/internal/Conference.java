@@ -1,0 +1,147 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.Answer;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceContext;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferenceState;
+import dev.convene.conference.ConferenceView;
+import dev.convene.conference.internal.Protocol.ChatMessage;
+import dev.convene.conference.internal.Protocol.EndNotice;
+import dev.convene.conference.internal.Protocol.Invitation;
+import dev.convene.conference.internal.Protocol.Meta;
+import dev.convene.conference.internal.Protocol.Reply;
+import dev.convene.conference.internal.Protocol.SignedContext;
+import dev.convene.overlay.PeerId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * One conference's state at one peer. Touched only by the engine thread, except {@link #history} which
+ * readers iterate concurrently.
+ */
+final class Conference {
+    final ConferenceId id;
+    SignedContext context;
+    final Map<PeerId, Invitation> invitations = new LinkedHashMap<>();
+    final Set<String> nonces = new HashSet<>();
+    final Map<PeerId, Reply> replies = new HashMap<>();
+    EndNotice end;
+    ConferenceState state = ConferenceState.SCHEDULED;
+    /** Content keys by epoch, once known (the organiser's own, or opened from this peer's invitation). */
+    final Map<Integer, byte[]> keys = new HashMap<>();
+    int currentEpoch;
+    /** Every verified chat message held, per author by sequence, including those beyond a gap. */
+    final Map<PeerId, TreeMap<Long, ChatMessage>> chat = new HashMap<>();
+    /** Per author, the highest sequence delivered (no gaps below it). */
+    final Map<PeerId, Long> contiguous = new HashMap<>();
+    /** Delivered messages in canonical order, for readers on any thread. */
+    final ConcurrentSkipListSet<ChatEntry> history = new ConcurrentSkipListSet<>(ChatEntry.CANONICAL_ORDER);
+    long ownSequence;
+    boolean invitationAnnounced;
+    Set<PeerId> lastParticipants = Set.of();
+
+    Conference(SignedContext context) {
+        this.id = context.context().id();
+        this.context = context;
+    }
+
+    ConferenceContext ctx() {
+        return context.context();
+    }
+
+    PeerId organiser() {
+        return ctx().organiser();
+    }
+
+    /** Everyone invited: by the context and by any accepted invitation. */
+    Set<PeerId> invitees() {
+        Set<PeerId> all = new TreeSet<>(ctx().invitees());
+        all.addAll(invitations.keySet());
+        all.remove(organiser());
+        return all;
+    }
+
+    /** The organiser and every invitee. */
+    Set<PeerId> members() {
+        Set<PeerId> all = invitees();
+        all.add(organiser());
+        return all;
+    }
+
+    boolean isMember(PeerId p) {
+        return p.equals(organiser()) || invitees().contains(p);
+    }
+
+    /** The organiser unless it left, and every invitee whose latest answer is accept. */
+    Set<PeerId> participants() {
+        Set<PeerId> out = new TreeSet<>();
+        Reply own = replies.get(organiser());
+        if (own == null || own.answer() == Answer.ACCEPT) out.add(organiser());
+        for (PeerId p : invitees()) {
+            Reply r = replies.get(p);
+            if (r != null && r.answer() == Answer.ACCEPT) out.add(p);
+        }
+        return out;
+    }
+
+    /** The raw signing key of a member, from the context or its invitation, or null. */
+    byte[] keyOf(PeerId p) {
+        if (p.equals(organiser())) return context.organiserKey();
+        Invitation inv = invitations.get(p);
+        return inv == null ? null : inv.inviteeKey();
+    }
+
+    int revisionOf(PeerId p) {
+        Reply r = replies.get(p);
+        return r == null ? 0 : r.revision();
+    }
+
+    /** The state this conference should be in at {@code now}. */
+    ConferenceState stateAt(Instant now) {
+        if (end != null) return end.at().isBefore(ctx().start()) ? ConferenceState.CANCELLED : ConferenceState.ENDED;
+        if (!now.isBefore(ctx().end())) return ConferenceState.ENDED;
+        if (!now.isBefore(ctx().start())) return ConferenceState.LIVE;
+        return ConferenceState.SCHEDULED;
+    }
+
+    Meta meta() {
+        List<Invitation> inv = new ArrayList<>(invitations.values());
+        List<Reply> rep = new ArrayList<>(replies.values());
+        rep.sort(Comparator.comparing(r -> r.author()));
+        return new Meta(context, inv, rep, end);
+    }
+
+    ConferenceView view(PeerId self) {
+        Map<PeerId, ConferenceView.Reply> answers = new HashMap<>();
+        replies.forEach((p, r) -> answers.put(p, new ConferenceView.Reply(r.answer(), r.reason())));
+        Set<PeerId> participants = participants();
+        ConferenceView.Role role;
+        if (self.equals(organiser())) {
+            role = ConferenceView.Role.ORGANISER;
+        } else {
+            Reply r = replies.get(self);
+            role = r == null ? ConferenceView.Role.INVITED : switch (r.answer()) {
+                case ACCEPT -> ConferenceView.Role.PARTICIPANT;
+                case DECLINE -> ConferenceView.Role.DECLINED;
+                case LEAVE -> ConferenceView.Role.LEFT;
+            };
+        }
+        return new ConferenceView(ctx(), state, invitees(), answers, participants, role);
+    }
+
+    /** Per author, the highest contiguous sequence held. */
+    Map<PeerId, Long> digest() {
+        return Map.copyOf(contiguous);
+    }
+}

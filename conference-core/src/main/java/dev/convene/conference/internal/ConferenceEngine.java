@@ -1,0 +1,649 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.Answer;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceContext;
+import dev.convene.conference.ConferenceException;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferenceListener;
+import dev.convene.conference.ConferenceState;
+import dev.convene.conference.ConferenceView;
+import dev.convene.conference.HlcTimestamp;
+import dev.convene.conference.MessageId;
+import dev.convene.conference.NewConference;
+import dev.convene.conference.Post;
+import dev.convene.conference.internal.Protocol.ChatAck;
+import dev.convene.conference.internal.Protocol.ChatBatch;
+import dev.convene.conference.internal.Protocol.ChatDigest;
+import dev.convene.conference.internal.Protocol.ChatMessage;
+import dev.convene.conference.internal.Protocol.EndNotice;
+import dev.convene.conference.internal.Protocol.Invitation;
+import dev.convene.conference.internal.Protocol.Meta;
+import dev.convene.conference.internal.Protocol.Reply;
+import dev.convene.conference.internal.Protocol.SignedContext;
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.Overlay;
+import dev.convene.overlay.OverlayListener;
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.RejectedMessageException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every conference at one peer. All state changes run on the overlay's event thread (handlers, presence,
+ * ticks and API operations alike), so no locks are needed; listeners are called on a separate callback
+ * thread in the same order. Readers get immutable views and the concurrent history set.
+ */
+public final class ConferenceEngine implements OverlayListener {
+    private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How far ahead of this peer's clock a timestamp may be (clock skew). */
+    static final Duration MAX_FUTURE = Duration.ofMinutes(1);
+    /** How much of a frame a history batch may fill. */
+    static final int BATCH_BYTES = 256 * 1024;
+
+    private final Identity identity;
+    private final PeerId self;
+    private final Clock clock;
+    private final HybridClock hlc;
+    private final Executor callbacks;
+    private final List<ConferenceListener> listeners;
+    private final Map<ConferenceId, Conference> conferences = new HashMap<>();
+    private final Map<ConferenceId, ConferenceView> views = new ConcurrentHashMap<>();
+    private final Map<ConferenceId, Conference> readable = new ConcurrentHashMap<>();
+    private final Map<MessageId, CompletableFuture<ChatEntry>> awaitingAck = new HashMap<>();
+    private volatile Overlay overlay;
+    private Executor events;
+    private long ticks;
+    private final int syncEveryTicks;
+
+    public ConferenceEngine(Identity identity, Clock clock, Executor callbacks, List<ConferenceListener> listeners,
+                            Duration tick, Duration syncInterval) {
+        this.identity = identity;
+        this.self = identity.id();
+        this.clock = clock;
+        this.hlc = new HybridClock(clock);
+        this.callbacks = callbacks;
+        this.listeners = listeners;
+        this.syncEveryTicks = (int) Math.max(1, syncInterval.toMillis() / Math.max(1, tick.toMillis()));
+    }
+
+    /** The message types to register with the overlay, each bound to its handler. */
+    public Overlay.Builder register(Overlay.Builder b) {
+        return b.handle(Protocol.META_TYPE, (from, m) -> {
+                    awaitAttached();
+                    onMeta(from, m);
+                })
+                .handle(Protocol.CHAT_TYPE, (from, m) -> {
+                    awaitAttached();
+                    onChat(from, m);
+                })
+                .handle(Protocol.ACK_TYPE, (from, m) -> {
+                    awaitAttached();
+                    onAck(from, m);
+                })
+                .handle(Protocol.DIGEST_TYPE, (from, m) -> {
+                    awaitAttached();
+                    onDigest(from, m);
+                })
+                .handle(Protocol.BATCH_TYPE, (from, m) -> {
+                    awaitAttached();
+                    onBatch(from, m);
+                })
+                .listener(this);
+    }
+
+    private final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+
+    public void attach(Overlay o) {
+        this.overlay = o;
+        this.events = o.eventExecutor();
+        attached.countDown();
+    }
+
+    /**
+     * Messages and presence events can reach the event thread while {@code Overlay.start()} is still
+     * returning; they wait here for the moment it takes.
+     */
+    private void awaitAttached() {
+        try {
+            if (!attached.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("overlay never attached");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    /** Runs {@code op} on the engine thread; the future carries its result or its exception. */
+    public <T> CompletableFuture<T> call(java.util.function.Supplier<T> op) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        events.execute(() -> {
+            try {
+                f.complete(op.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private String label() {
+        return overlay == null ? self.shortId() : overlay.config().name() + "/" + self.shortId();
+    }
+
+    // ---- queries (any thread) ----------------------------------------------------------------------------
+
+    public List<ConferenceView> views() {
+        return views.values().stream().sorted(java.util.Comparator.comparing((ConferenceView v) -> v.context().start())
+                .thenComparing(ConferenceView::id)).toList();
+    }
+
+    public ConferenceView view(ConferenceId id) {
+        ConferenceView v = views.get(id);
+        if (v == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        return v;
+    }
+
+    public List<ChatEntry> history(ConferenceId id) {
+        Conference c = readable.get(id);
+        if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        return List.copyOf(c.history);
+    }
+
+    // ---- operations (engine thread) ----------------------------------------------------------------------
+
+    public ConferenceView create(NewConference spec) {
+        Instant now = clock.instant();
+        Instant start = spec.start() != null ? spec.start() : now.plus(spec.startIn());
+        List<PeerAdvertisement> invitees = new ArrayList<>();
+        for (PeerId p : new TreeSet<>(spec.invitees())) {
+            if (p.equals(self)) throw new ConferenceException("you organise this conference; invite other peers, not yourself");
+            invitees.add(overlay.directory().get(p).orElseThrow(() -> new ConferenceException(
+                    "unknown invitee " + p.shortId() + "; invite only peers listed by 'peers'")));
+        }
+        ConferenceContext ctx;
+        try {
+            ctx = new ConferenceContext(ConferenceId.random(), spec.title(), spec.agenda(), self, start, spec.duration(),
+                    new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
+            ctx.validateNew(now);
+        } catch (IllegalArgumentException e) {
+            throw new ConferenceException("cannot create the conference: " + e.getMessage());
+        }
+        Conference c = new Conference(SignedContext.sign(ctx, identity));
+        c.keys.put(0, ContentCrypto.newKey());
+        for (PeerAdvertisement ad : invitees) addInvitation(c, ad);
+        conferences.put(c.id, c);
+        readable.put(c.id, c);
+        c.state = c.stateAt(now);
+        c.lastParticipants = c.participants();
+        publish(c);
+        log.info("{}: created '{}' ({}) with {} invitees", label(), ctx.title(), c.id.shortId(), invitees.size());
+        spread(c);
+        if (c.state == ConferenceState.LIVE) fire(l -> l.started(c.view(self)));
+        return views.get(c.id);
+    }
+
+    private void addInvitation(Conference c, PeerAdvertisement invitee) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        byte[] sealed = ContentCrypto.seal(c.keys.get(c.currentEpoch), invitee.agreementKey(), sealContext(c.id, invitee.id()));
+        Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), self,
+                identity.signingKey(), c.ctx().end(), nonce, c.currentEpoch, sealed, new byte[0]);
+        Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
+                unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, c.currentEpoch, sealed,
+                identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
+        c.invitations.put(invitee.id(), signed);
+        c.nonces.add(signed.nonceHex());
+    }
+
+    private static byte[] sealContext(ConferenceId id, PeerId invitee) {
+        return (id.value() + "|" + invitee.value()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public ConferenceView invite(ConferenceId id, Collection<PeerId> peers) {
+        Conference c = require(id);
+        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + "; invite to a conference that is scheduled or live");
+        boolean organiser = self.equals(c.organiser());
+        if (!organiser && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
+            throw new ConferenceException("only the organiser may invite to '" + c.ctx().title() + "'" + (c.ctx().participantsMayInvite() ? " and participants" : "") + "; ask the organiser");
+        }
+        if (!c.keys.containsKey(c.currentEpoch)) throw new ConferenceException("this peer does not hold the conference key; accept first");
+        List<PeerAdvertisement> ads = new ArrayList<>();
+        for (PeerId p : peers) {
+            PeerAdvertisement ad = overlay.directory().get(p).orElseThrow(() -> new ConferenceException(
+                    "unknown invitee " + p.shortId() + "; invite only peers listed by 'peers'"));
+            if (c.isMember(p)) throw new ConferenceException(ad.label() + " is already invited to '" + c.ctx().title() + "'");
+            ads.add(ad);
+        }
+        if (organiser) {
+            c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
+        }
+        for (PeerAdvertisement ad : ads) addInvitation(c, ad);
+        publish(c);
+        spread(c);
+        return views.get(id);
+    }
+
+    public ConferenceView answer(ConferenceId id, Answer answer, String reason) {
+        Conference c = require(id);
+        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + "; answers can change only until it ends");
+        if (!c.isMember(self)) throw new ConferenceException("you are not invited to '" + c.ctx().title() + "'");
+        if (self.equals(c.organiser()) && answer == Answer.DECLINE) throw new ConferenceException("the organiser cannot decline; use 'leave' or 'end'");
+        if (!self.equals(c.organiser()) && !c.invitations.containsKey(self)) {
+            throw new ConferenceException("your invitation to '" + c.ctx().title() + "' has not arrived yet; wait for it ('wait invitation')");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.length() > Protocol.MAX_REASON) throw new ConferenceException("reason: " + why.length() + " characters (expected: <= " + Protocol.MAX_REASON + ")");
+        Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
+        Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
+                identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
+        applyReply(c, reply);
+        afterChange(c);
+        spread(c);
+        if (answer == Answer.ACCEPT) requestHistory(c);
+        return views.get(id);
+    }
+
+    public ConferenceView end(ConferenceId id) {
+        Conference c = require(id);
+        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
+        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
+        EndNotice unsigned = new EndNotice(id, clock.instant(), new byte[0]);
+        c.end = new EndNotice(id, unsigned.at(), identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+        afterChange(c);
+        spread(c);
+        return views.get(id);
+    }
+
+    public Post say(ConferenceId id, String text) {
+        Conference c = require(id);
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        if (plain.length == 0 || text.isBlank()) throw new ConferenceException("empty message; type some text");
+        if (plain.length > Protocol.MAX_TEXT_BYTES) {
+            throw new ConferenceException("message is " + plain.length + " bytes (expected: <= " + Protocol.MAX_TEXT_BYTES + "); split it");
+        }
+        refreshState(c);
+        if (c.state != ConferenceState.LIVE) {
+            throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + ", not live"
+                    + (c.state == ConferenceState.SCHEDULED ? "; it starts at " + c.ctx().start() : ""));
+        }
+        if (!c.participants().contains(self)) throw new ConferenceException("you are not a participant of '" + c.ctx().title() + "'; accept the invitation first");
+        byte[] key = c.keys.get(c.currentEpoch);
+        if (key == null) throw new ConferenceException("this peer does not hold the conference key yet; wait for the invitation to arrive");
+        long seq = c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
+        HlcTimestamp ts = hlc.now();
+        ChatMessage draft = new ChatMessage(id, self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
+        byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
+        ChatMessage unsigned = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, new byte[0]);
+        ChatMessage m = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
+        CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
+        awaitingAck.put(m.id(), acked);
+        ChatEntry entry = store(c, m, text, true);
+        overlay.multicast(onlineOthers(c.participants()), m);
+        return new Post(entry, acked);
+    }
+
+    // ---- incoming (engine thread) ------------------------------------------------------------------------
+
+    void onMeta(PeerId from, Meta m) {
+        SignedContext sc = m.context();
+        if (!sc.verifies()) throw new RejectedMessageException("context signature does not verify");
+        ConferenceId id = sc.context().id();
+        Conference c = conferences.get(id);
+        if (c == null) {
+            boolean mine = sc.context().organiser().equals(self) || sc.context().invitees().contains(self)
+                    || m.invitations().stream().anyMatch(i -> i.invitee().equals(self));
+            if (!mine) throw new RejectedMessageException("not a member of conference " + id.shortId());
+            c = new Conference(sc);
+            c.state = ConferenceState.SCHEDULED;
+            conferences.put(id, c);
+            readable.put(id, c);
+        } else if (!c.organiser().equals(sc.context().organiser()) || !c.ctx().createdAt().equals(sc.context().createdAt())) {
+            throw new RejectedMessageException("context for " + id.shortId() + " from a different organiser");
+        }
+        if (sc.context().version() > c.ctx().version()) c.context = sc;
+        mergeInvitations(c, m.invitations());
+        for (Reply r : m.replies()) {
+            if (!r.conference().equals(id)) continue;
+            byte[] key = c.keyOf(r.author());
+            if (key == null || !r.verifies(key)) {
+                log.debug("{}: reply from {} not verifiable yet", label(), r.author().shortId());
+                continue;
+            }
+            if (r.revision() > c.revisionOf(r.author())) applyReply(c, r);
+        }
+        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
+            c.end = m.end();
+        }
+        afterChange(c);
+    }
+
+    private void mergeInvitations(Conference c, List<Invitation> incoming) {
+        // Invitations by participants are valid only once their inviter's acceptance is known: two passes.
+        for (int pass = 0; pass < 2; pass++) {
+            for (Invitation inv : incoming) {
+                if (c.nonces.contains(inv.nonceHex()) || c.invitations.containsKey(inv.invitee())) continue;
+                if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
+                boolean authorised = inv.inviter().equals(c.organiser())
+                        || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
+                if (!authorised || !inv.verifies()) continue;
+                if (inv.expiry().isBefore(clock.instant())) continue;
+                c.invitations.put(inv.invitee(), inv);
+                c.nonces.add(inv.nonceHex());
+                if (inv.invitee().equals(self)) openKey(c, inv);
+            }
+        }
+    }
+
+    private void openKey(Conference c, Invitation inv) {
+        try {
+            c.keys.put(inv.keyEpoch(), ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
+            c.currentEpoch = Math.max(c.currentEpoch, inv.keyEpoch());
+        } catch (GeneralSecurityException e) {
+            log.warn("{}: cannot open the content key of {} from {}", label(), c.id.shortId(), inv.inviter().shortId());
+        }
+        if (!c.invitationAnnounced) {
+            c.invitationAnnounced = true;
+            PeerId inviter = inv.inviter();
+            Conference cc = c;
+            fireLater(cc, v -> l -> l.invitation(v, inviter));
+        }
+    }
+
+    private void applyReply(Conference c, Reply r) {
+        c.replies.put(r.author(), r);
+        fireLater(c, v -> l -> l.reply(v, r.author(), r.answer(), r.reason()));
+    }
+
+    void onChat(PeerId from, ChatMessage m) {
+        Conference c = conferences.get(m.conference());
+        if (c == null) throw new RejectedMessageException("chat for unknown conference");
+        accept(c, from, m);
+        deliverReady(c);
+    }
+
+    private boolean accept(Conference c, PeerId from, ChatMessage m) {
+        if (!c.participants().contains(self)) throw new RejectedMessageException("chat sent to a non-participant");
+        if (!c.participants().contains(m.author())) throw new RejectedMessageException("chat from non-participant " + m.author().shortId());
+        TreeMapHolder held = new TreeMapHolder(c, m.author());
+        if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
+            ackIfNeeded(c, m);
+            return false; // duplicate
+        }
+        byte[] authorKey = c.keyOf(m.author());
+        if (authorKey == null || !m.verifies(authorKey)) throw new RejectedMessageException("chat signature does not verify");
+        if (m.timestamp().instant().isAfter(clock.instant().plus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
+        }
+        if (m.timestamp().instant().isBefore(c.ctx().start().minus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp before the conference start");
+        }
+        if (!c.keys.containsKey(m.keyEpoch())) throw new RejectedMessageException("no key for epoch " + m.keyEpoch());
+        hlc.observe(m.timestamp());
+        held.put(m);
+        return true;
+    }
+
+    /** Access to one author's held messages. */
+    private record TreeMapHolder(Conference c, PeerId author) {
+        boolean has(long seq) {
+            var t = c.chat.get(author);
+            return t != null && t.containsKey(seq);
+        }
+
+        void put(ChatMessage m) {
+            c.chat.computeIfAbsent(author, a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+        }
+    }
+
+    /** Delivers every held message that continues an author's sequence without a gap. */
+    private void deliverReady(Conference c) {
+        for (var e : c.chat.entrySet()) {
+            PeerId author = e.getKey();
+            long next = c.contiguous.getOrDefault(author, 0L) + 1;
+            ChatMessage m;
+            while ((m = e.getValue().get(next)) != null) {
+                String text;
+                try {
+                    text = new String(ContentCrypto.decrypt(c.keys.get(m.keyEpoch()), m.body(), m.aad()), StandardCharsets.UTF_8);
+                } catch (GeneralSecurityException ex) {
+                    e.getValue().remove(next);
+                    overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    log.debug("{}: undecryptable chat {} dropped", label(), m.id());
+                    break;
+                }
+                store(c, m, text, false);
+                ackIfNeeded(c, m);
+                next++;
+            }
+        }
+    }
+
+    /** Records a delivered message, publishes it and tells listeners. */
+    private ChatEntry store(Conference c, ChatMessage m, String text, boolean own) {
+        c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+        c.contiguous.put(m.author(), m.sequence());
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), nameOf(m.author()), text, own);
+        c.history.add(entry);
+        callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
+        return entry;
+    }
+
+    private void ackIfNeeded(Conference c, ChatMessage m) {
+        if (!m.author().equals(self) && overlay.directory().isOnline(m.author())) {
+            overlay.multicast(List.of(m.author()), new ChatAck(c.id, m.author(), m.sequence()));
+        }
+    }
+
+    void onAck(PeerId from, ChatAck a) {
+        Conference c = conferences.get(a.conference());
+        if (c == null || !a.author().equals(self) || !c.participants().contains(from)) return;
+        CompletableFuture<ChatEntry> f = awaitingAck.remove(new MessageId(self, a.sequence()));
+        if (f == null) return;
+        ChatEntry old = c.history.stream().filter(e -> e.id().equals(new MessageId(self, a.sequence()))).findFirst().orElse(null);
+        if (old != null) {
+            ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
+            c.history.remove(old);
+            c.history.add(acked);
+            f.complete(acked);
+        }
+    }
+
+    void onDigest(PeerId from, ChatDigest d) {
+        Conference c = conferences.get(d.conference());
+        if (c == null || !c.participants().contains(self) || !c.participants().contains(from)) {
+            throw new RejectedMessageException("history request from a non-participant");
+        }
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        for (var e : c.chat.entrySet()) {
+            long have = d.contiguous().getOrDefault(e.getKey(), 0L);
+            for (ChatMessage m : e.getValue().tailMap(have, false).values()) {
+                if (m.sequence() > c.contiguous.getOrDefault(e.getKey(), 0L)) break; // only what we delivered
+                batch.add(m);
+                bytes += m.body().length + 200;
+                if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
+                    overlay.multicast(List.of(from), new ChatBatch(c.id, batch));
+                    batch = new ArrayList<>();
+                    bytes = 0;
+                }
+            }
+        }
+        if (!batch.isEmpty()) overlay.multicast(List.of(from), new ChatBatch(c.id, batch));
+        boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
+        if (behind) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
+    }
+
+    void onBatch(PeerId from, ChatBatch b) {
+        Conference c = conferences.get(b.conference());
+        if (c == null || !c.participants().contains(self)) throw new RejectedMessageException("history for a non-participant");
+        int rejected = 0;
+        for (ChatMessage m : b.messages()) {
+            if (!m.conference().equals(c.id)) {
+                rejected++;
+                continue;
+            }
+            try {
+                accept(c, from, m);
+            } catch (RejectedMessageException e) {
+                rejected++;
+            }
+        }
+        deliverReady(c);
+        if (rejected > 0) {
+            for (int i = 0; i < rejected; i++) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
+    }
+
+    // ---- presence and time (engine thread) ----------------------------------------------------------------
+
+    @Override
+    public void peerJoined(PeerAdvertisement peer) {
+        awaitAttached();
+        for (Conference c : conferences.values()) {
+            if (!c.isMember(peer.id())) continue;
+            overlay.multicast(List.of(peer.id()), c.meta()); // store and forward: invitations, replies, end
+            if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
+                if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
+            }
+        }
+    }
+
+    @Override
+    public void peerLeft(PeerAdvertisement peer) {
+        awaitAttached();
+        for (Conference c : conferences.values()) {
+            if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                fire(l -> l.participantLeft(c.view(self), peer.id(), "offline"));
+            }
+        }
+    }
+
+    /** Moves conferences along by the clock and, every few ticks, exchanges digests. */
+    public void tick() {
+        ticks++;
+        for (Conference c : conferences.values()) {
+            ConferenceState before = c.state;
+            refreshState(c);
+            if (before != c.state) publish(c);
+        }
+        if (ticks % syncEveryTicks == 0) antiEntropy();
+    }
+
+    private void antiEntropy() {
+        for (Conference c : conferences.values()) {
+            List<PeerId> online = onlineOthers(c.members());
+            if (online.isEmpty()) continue;
+            PeerId peer = online.get(RANDOM.nextInt(online.size()));
+            overlay.multicast(List.of(peer), c.meta());
+            if (c.participants().contains(self) && c.participants().contains(peer)) {
+                overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
+            }
+        }
+    }
+
+    private void refreshState(Conference c) {
+        ConferenceState next = c.stateAt(clock.instant());
+        if (next == c.state) return;
+        if (!c.state.canMoveTo(next)) return; // e.g. an end notice that arrived for an already-ended conference
+        c.state = c.state.moveTo(next);
+        log.info("{}: '{}' is now {}", label(), c.ctx().title(), next);
+        ConferenceView v = c.view(self);
+        views.put(c.id, v);
+        if (next == ConferenceState.LIVE) fire(l -> l.started(v));
+        else fire(l -> l.ended(v));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private Conference require(ConferenceId id) {
+        Conference c = conferences.get(id);
+        if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        return c;
+    }
+
+    /** After metadata changed: state, participant diff events, published view. */
+    private void afterChange(Conference c) {
+        refreshState(c);
+        Set<PeerId> now = c.participants();
+        Set<PeerId> before = c.lastParticipants;
+        c.lastParticipants = now;
+        publish(c);
+        ConferenceView v = views.get(c.id);
+        for (PeerId p : now) {
+            if (!before.contains(p)) fire(l -> l.participantJoined(v, p, "accepted"));
+        }
+        for (PeerId p : before) {
+            if (!now.contains(p)) {
+                String why = c.replies.containsKey(p) ? c.replies.get(p).answer().label() : "left";
+                fire(l -> l.participantLeft(v, p, why));
+            }
+        }
+        flushPendingEvents(c, v);
+    }
+
+    private final Map<ConferenceId, List<java.util.function.Function<ConferenceView, Consumer<ConferenceListener>>>> pendingEvents = new HashMap<>();
+
+    /** Queues an event that needs the view after the current change is applied. */
+    private void fireLater(Conference c, java.util.function.Function<ConferenceView, Consumer<ConferenceListener>> event) {
+        pendingEvents.computeIfAbsent(c.id, k -> new ArrayList<>()).add(event);
+    }
+
+    private void flushPendingEvents(Conference c, ConferenceView v) {
+        List<java.util.function.Function<ConferenceView, Consumer<ConferenceListener>>> list = pendingEvents.remove(c.id);
+        if (list != null) list.forEach(e -> fire(e.apply(v)));
+    }
+
+    private void requestHistory(Conference c) {
+        for (PeerId p : onlineOthers(c.participants())) {
+            overlay.multicast(List.of(p), new ChatDigest(c.id, c.digest()));
+        }
+    }
+
+    private void spread(Conference c) {
+        overlay.multicast(onlineOthers(c.members()), c.meta());
+    }
+
+    private List<PeerId> onlineOthers(Collection<PeerId> peers) {
+        return peers.stream().filter(p -> !p.equals(self) && overlay.directory().isOnline(p)).toList();
+    }
+
+    private void publish(Conference c) {
+        views.put(c.id, c.view(self));
+    }
+
+    private String nameOf(PeerId p) {
+        return overlay.directory().get(p).map(PeerAdvertisement::name).orElse(p.shortId());
+    }
+
+    private void fire(Consumer<ConferenceListener> event) {
+        callbacks.execute(() -> listeners.forEach(l -> safely(() -> event.accept(l))));
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.warn("{}: conference listener failed", label(), e);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.Answer;
+import dev.convene.conference.ConferenceContext;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.HlcTimestamp;
+import dev.convene.conference.MessageId;
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.wire.MessageType;
+import dev.convene.overlay.wire.WireBytes;
+import dev.convene.overlay.wire.WireCodec;
+import dev.convene.overlay.wire.WireFormatException;
+import dev.convene.overlay.wire.WireReader;
+import dev.convene.overlay.wire.WireWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The conference protocol: signed records that travel (and are relayed) between peers, their codecs and
+ * their message type ids (100-199). Everything a peer relays carries its author's own signature over
+ * canonical bytes, so it stays verifiable whoever forwards it.
+ */
+final class Protocol {
+    private Protocol() {
+    }
+
+    static final int MAX_TEXT_BYTES = 16 * 1024;
+    static final int MAX_REASON = 1000;
+    static final int MAX_BATCH = 256;
+    static final int MAX_SIGNED = 64 * 1024;
+
+    // ---- records -----------------------------------------------------------------------------------------
+
+    /** A context signed by its organiser, with the organiser's key (the id derives from it). */
+    record SignedContext(ConferenceContext context, byte[] organiserKey, byte[] signature) {
+        SignedContext {
+            if (!PeerId.fromSigningKey(organiserKey).equals(context.organiser())) {
+                throw new IllegalArgumentException("organiser key does not match the organiser id");
+            }
+        }
+
+        static SignedContext sign(ConferenceContext c, Identity organiser) {
+            return new SignedContext(c, organiser.signingKey(), organiser.sign(bytes(CONTEXT, c)));
+        }
+
+        boolean verifies() {
+            return Identity.verify(organiserKey, bytes(CONTEXT, context), signature);
+        }
+    }
+
+    /**
+     * A signed capability: {@code inviter} invites {@code invitee} (bound to its keys) to a conference until
+     * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content key
+     * sealed to the invitee.
+     */
+    record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
+                      byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
+        Invitation {
+            if (!PeerId.fromSigningKey(inviteeKey).equals(invitee)) throw new IllegalArgumentException("invitee key does not match");
+            if (!PeerId.fromSigningKey(inviterKey).equals(inviter)) throw new IllegalArgumentException("inviter key does not match");
+        }
+
+        ConferenceId conference() {
+            return context.context().id();
+        }
+
+        boolean verifies() {
+            return context.verifies() && Identity.verify(inviterKey, bytes(INVITATION_BODY, this), signature);
+        }
+
+        String nonceHex() {
+            return com.google.common.io.BaseEncoding.base16().lowerCase().encode(nonce);
+        }
+    }
+
+    /** An answer, signed by its author; {@code revision} grows with each change (the highest wins). */
+    record Reply(ConferenceId conference, PeerId author, Answer answer, String reason, int revision, Instant at,
+                 byte[] signature) {
+        boolean verifies(byte[] authorKey) {
+            return Identity.verify(authorKey, bytes(REPLY_BODY, this), signature);
+        }
+    }
+
+    /** The organiser ends (or, before the start, cancels) a conference. */
+    record EndNotice(ConferenceId conference, Instant at, byte[] signature) {
+        boolean verifies(byte[] organiserKey) {
+            return Identity.verify(organiserKey, bytes(END_BODY, this), signature);
+        }
+    }
+
+    /** A chat message: encrypted body under the content key of {@code keyEpoch}, signed by its author. */
+    record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
+                       byte[] body, byte[] signature) {
+        MessageId id() {
+            return new MessageId(author, sequence);
+        }
+
+        byte[] aad() {
+            return (conference.value() + "|" + author.value() + "|" + sequence).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        boolean verifies(byte[] authorKey) {
+            return Identity.verify(authorKey, bytes(CHAT_BODY, this), signature);
+        }
+    }
+
+    /** Everything about a conference but its chat: sent to members when it changes, and in full on (re)join. */
+    record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end) {
+        Meta {
+            invitations = List.copyOf(invitations);
+            replies = List.copyOf(replies);
+        }
+    }
+
+    /** The receiver confirms it stored a chat message. */
+    record ChatAck(ConferenceId conference, PeerId author, long sequence) {
+    }
+
+    /** Per author, the highest sequence held without gaps. */
+    record ChatDigest(ConferenceId conference, Map<PeerId, Long> contiguous) {
+        ChatDigest {
+            contiguous = Map.copyOf(contiguous);
+        }
+    }
+
+    /** Chat messages the receiver lacked, in one bounded batch. */
+    record ChatBatch(ConferenceId conference, List<ChatMessage> messages) {
+        ChatBatch {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    // ---- codecs ------------------------------------------------------------------------------------------
+
+    static <T> byte[] bytes(WireCodec<T> codec, T value) {
+        return WireBytes.encode(codec, value, MAX_SIGNED);
+    }
+
+    private static <T> T check(Function<Void, T> make, String what) {
+        try {
+            return make.apply(null);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new WireFormatException(what + ": " + e.getMessage());
+        }
+    }
+
+    static final WireCodec<ConferenceId> CONFERENCE_ID = new WireCodec<>() {
+        public void write(WireWriter out, ConferenceId v) {
+            out.writeString(v.value());
+        }
+
+        public ConferenceId read(WireReader in) {
+            String s = in.readString(ConferenceId.LENGTH);
+            return check(x -> new ConferenceId(s), "conference id");
+        }
+    };
+
+    static final WireCodec<PeerId> PEER = new WireCodec<>() {
+        public void write(WireWriter out, PeerId v) {
+            out.writePeerId(v);
+        }
+
+        public PeerId read(WireReader in) {
+            return in.readPeerId();
+        }
+    };
+
+    static final WireCodec<ConferenceContext> CONTEXT = new WireCodec<>() {
+        public void write(WireWriter out, ConferenceContext c) {
+            out.write(c.id(), CONFERENCE_ID).writeString(c.title()).writeString(c.agenda()).writePeerId(c.organiser())
+                    .writeInstant(c.start()).writeDuration(c.duration()).writeCollection(c.invitees(), PEER)
+                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite());
+        }
+
+        public ConferenceContext read(WireReader in) {
+            ConferenceId id = in.read(CONFERENCE_ID);
+            String title = in.readString(ConferenceContext.MAX_TITLE * 4);
+            String agenda = in.readString(ConferenceContext.MAX_AGENDA * 4);
+            PeerId organiser = in.readPeerId();
+            Instant start = in.readInstant();
+            java.time.Duration duration = in.readDuration();
+            List<PeerId> invitees = in.readList(ConferenceContext.MAX_INVITEES, PEER);
+            Instant created = in.readInstant();
+            int version = in.readVarInt(1, Integer.MAX_VALUE);
+            boolean mayInvite = in.readBoolean();
+            return check(x -> new ConferenceContext(id, title, agenda, organiser, start, duration, new TreeSet<>(invitees),
+                    created, version, mayInvite), "context");
+        }
+    };
+
+    static final WireCodec<SignedContext> SIGNED_CONTEXT = new WireCodec<>() {
+        public void write(WireWriter out, SignedContext s) {
+            out.write(s.context(), CONTEXT).writeBytes(s.organiserKey()).writeBytes(s.signature());
+        }
+
+        public SignedContext read(WireReader in) {
+            ConferenceContext c = in.read(CONTEXT);
+            byte[] key = in.readBytesExactly(Identity.KEY_LENGTH);
+            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+            return check(x -> new SignedContext(c, key, sig), "signed context");
+        }
+    };
+
+    /** The signed part of an invitation: all but the signature. */
+    static final WireCodec<Invitation> INVITATION_BODY = new WireCodec<>() {
+        public void write(WireWriter out, Invitation i) {
+            out.write(i.context(), SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(i.inviteeKey())
+                    .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
+                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey());
+        }
+
+        public Invitation read(WireReader in) {
+            throw new UnsupportedOperationException("read INVITATION instead");
+        }
+    };
+
+    static final WireCodec<Invitation> INVITATION = new WireCodec<>() {
+        public void write(WireWriter out, Invitation i) {
+            INVITATION_BODY.write(out, i);
+            out.writeBytes(i.signature());
+        }
+
+        public Invitation read(WireReader in) {
+            SignedContext ctx = in.read(SIGNED_CONTEXT);
+            PeerId invitee = in.readPeerId();
+            byte[] inviteeKey = in.readBytesExactly(Identity.KEY_LENGTH);
+            byte[] inviteeAgreement = in.readBytesExactly(Identity.KEY_LENGTH);
+            PeerId inviter = in.readPeerId();
+            byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
+            Instant expiry = in.readInstant();
+            byte[] nonce = in.readBytesExactly(16);
+            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            byte[] sealed = in.readBytes(128);
+            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+            return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
+                    epoch, sealed, sig), "invitation");
+        }
+    };
+
+    static final WireCodec<Reply> REPLY_BODY = new WireCodec<>() {
+        public void write(WireWriter out, Reply r) {
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.author()).writeByte(r.answer().ordinal())
+                    .writeString(r.reason()).writeVarInt(r.revision()).writeInstant(r.at());
+        }
+
+        public Reply read(WireReader in) {
+            throw new UnsupportedOperationException("read REPLY instead");
+        }
+    };
+
+    static final WireCodec<Reply> REPLY = new WireCodec<>() {
+        public void write(WireWriter out, Reply r) {
+            REPLY_BODY.write(out, r);
+            out.writeBytes(r.signature());
+        }
+
+        public Reply read(WireReader in) {
+            ConferenceId id = in.read(CONFERENCE_ID);
+            PeerId author = in.readPeerId();
+            int answer = in.readByte();
+            if (answer < 0 || answer >= Answer.values().length) throw new WireFormatException("answer: " + answer);
+            String reason = in.readString(MAX_REASON * 4);
+            int revision = in.readVarInt(1, Integer.MAX_VALUE);
+            Instant at = in.readInstant();
+            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+            return new Reply(id, author, Answer.values()[answer], reason, revision, at, sig);
+        }
+    };
+
+    static final WireCodec<EndNotice> END_BODY = new WireCodec<>() {
+        public void write(WireWriter out, EndNotice e) {
+            out.write(e.conference(), CONFERENCE_ID).writeInstant(e.at());
+        }
+
+        public EndNotice read(WireReader in) {
+            throw new UnsupportedOperationException("read END instead");
+        }
+    };
+
+    static final WireCodec<EndNotice> END = new WireCodec<>() {
+        public void write(WireWriter out, EndNotice e) {
+            END_BODY.write(out, e);
+            out.writeBytes(e.signature());
+        }
+
+        public EndNotice read(WireReader in) {
+            return new EndNotice(in.read(CONFERENCE_ID), in.readInstant(), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+        }
+    };
+
+    static final WireCodec<HlcTimestamp> HLC = new WireCodec<>() {
+        public void write(WireWriter out, HlcTimestamp t) {
+            out.writeVarLong(t.wallMillis()).writeVarInt(t.counter());
+        }
+
+        public HlcTimestamp read(WireReader in) {
+            return new HlcTimestamp(in.readVarLong(0, Long.MAX_VALUE), in.readVarInt(0, Integer.MAX_VALUE));
+        }
+    };
+
+    static final WireCodec<ChatMessage> CHAT_BODY = new WireCodec<>() {
+        public void write(WireWriter out, ChatMessage m) {
+            out.write(m.conference(), CONFERENCE_ID).writePeerId(m.author()).writeVarLong(m.sequence())
+                    .write(m.timestamp(), HLC).writeVarInt(m.keyEpoch()).writeBytes(m.body());
+        }
+
+        public ChatMessage read(WireReader in) {
+            throw new UnsupportedOperationException("read CHAT instead");
+        }
+    };
+
+    static final WireCodec<ChatMessage> CHAT = new WireCodec<>() {
+        public void write(WireWriter out, ChatMessage m) {
+            CHAT_BODY.write(out, m);
+            out.writeBytes(m.signature());
+        }
+
+        public ChatMessage read(WireReader in) {
+            ConferenceId id = in.read(CONFERENCE_ID);
+            PeerId author = in.readPeerId();
+            long seq = in.readVarLong(1, Long.MAX_VALUE);
+            HlcTimestamp ts = in.read(HLC);
+            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
+            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+            return new ChatMessage(id, author, seq, ts, epoch, body, sig);
+        }
+    };
+
+    static final WireCodec<Meta> META = new WireCodec<>() {
+        public void write(WireWriter out, Meta m) {
+            out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
+                    .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
+            if (m.end() != null) out.write(m.end(), END);
+        }
+
+        public Meta read(WireReader in) {
+            SignedContext ctx = in.read(SIGNED_CONTEXT);
+            List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
+            List<Reply> rep = in.readList(ConferenceContext.MAX_INVITEES * 2 + 2, REPLY);
+            EndNotice end = in.readBoolean() ? in.read(END) : null;
+            return new Meta(ctx, inv, rep, end);
+        }
+    };
+
+    static final WireCodec<ChatAck> ACK = new WireCodec<>() {
+        public void write(WireWriter out, ChatAck a) {
+            out.write(a.conference(), CONFERENCE_ID).writePeerId(a.author()).writeVarLong(a.sequence());
+        }
+
+        public ChatAck read(WireReader in) {
+            return new ChatAck(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarLong(1, Long.MAX_VALUE));
+        }
+    };
+
+    static final WireCodec<ChatDigest> DIGEST = new WireCodec<>() {
+        public void write(WireWriter out, ChatDigest d) {
+            out.write(d.conference(), CONFERENCE_ID).writeVarInt(d.contiguous().size());
+            new TreeMap<>(d.contiguous()).forEach((p, s) -> out.writePeerId(p).writeVarLong(s));
+        }
+
+        public ChatDigest read(WireReader in) {
+            ConferenceId id = in.read(CONFERENCE_ID);
+            int n = in.readVarInt(0, ConferenceContext.MAX_INVITEES + 1);
+            Map<PeerId, Long> m = new TreeMap<>();
+            for (int i = 0; i < n; i++) m.put(in.readPeerId(), in.readVarLong(0, Long.MAX_VALUE));
+            return new ChatDigest(id, m);
+        }
+    };
+
+    static final WireCodec<ChatBatch> BATCH = new WireCodec<>() {
+        public void write(WireWriter out, ChatBatch b) {
+            out.write(b.conference(), CONFERENCE_ID).writeCollection(b.messages(), CHAT);
+        }
+
+        public ChatBatch read(WireReader in) {
+            return new ChatBatch(in.read(CONFERENCE_ID), in.readList(MAX_BATCH, CHAT));
+        }
+    };
+
+    static final MessageType<Meta> META_TYPE = new MessageType<>(100, Meta.class, META);
+    static final MessageType<ChatMessage> CHAT_TYPE = new MessageType<>(101, ChatMessage.class, CHAT);
+    static final MessageType<ChatAck> ACK_TYPE = new MessageType<>(102, ChatAck.class, ACK);
+    static final MessageType<ChatDigest> DIGEST_TYPE = new MessageType<>(103, ChatDigest.class, DIGEST);
+    static final MessageType<ChatBatch> BATCH_TYPE = new MessageType<>(104, ChatBatch.class, BATCH);
+
+    static List<MessageType<?>> types() {
+        return new ArrayList<>(List.of(META_TYPE, CHAT_TYPE, ACK_TYPE, DIGEST_TYPE, BATCH_TYPE));
+    }
+
+    static boolean sameBytes(byte[] a, byte[] b) {
+        return Arrays.equals(a, b);
+    }
+}

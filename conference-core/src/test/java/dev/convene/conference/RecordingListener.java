@@ -1,0 +1,57 @@
+package dev.convene.conference;
+
+import dev.convene.overlay.PeerId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records every conference event as a line, plus the threads callbacks ran on. Thread-safe. */
+public final class RecordingListener implements ConferenceListener {
+    public final List<String> events = new CopyOnWriteArrayList<>();
+    public final List<ChatEntry> messages = new CopyOnWriteArrayList<>();
+    public final List<String> threads = new CopyOnWriteArrayList<>();
+
+    private void add(String e) {
+        threads.add(Thread.currentThread().getName());
+        events.add(e);
+    }
+
+    @Override
+    public void invitation(ConferenceView conference, PeerId inviter) {
+        add("invitation " + conference.title());
+    }
+
+    @Override
+    public void reply(ConferenceView conference, PeerId from, Answer answer, String reason) {
+        add("reply " + conference.title() + " " + from.shortId() + " " + answer.label() + (reason.isEmpty() ? "" : " " + reason));
+    }
+
+    @Override
+    public void started(ConferenceView conference) {
+        add("started " + conference.title());
+    }
+
+    @Override
+    public void ended(ConferenceView conference) {
+        add("ended " + conference.title());
+    }
+
+    @Override
+    public void message(ChatEntry message) {
+        threads.add(Thread.currentThread().getName());
+        messages.add(message);
+    }
+
+    @Override
+    public void participantJoined(ConferenceView conference, PeerId peer, String reason) {
+        add("joined " + conference.title() + " " + peer.shortId() + " " + reason);
+    }
+
+    @Override
+    public void participantLeft(ConferenceView conference, PeerId peer, String reason) {
+        add("left " + conference.title() + " " + peer.shortId() + " " + reason);
+    }
+
+    public boolean has(String event) {
+        return events.contains(event);
+    }
+}

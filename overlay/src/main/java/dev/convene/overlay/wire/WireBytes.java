@@ -1,0 +1,43 @@
+package dev.convene.overlay.wire;
+
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+
+/**
+ * Canonical bytes of a value outside an envelope: what layers above sign (an invitation, a reply, a chat
+ * message travels further than one hop, so it carries its author's signature over these bytes) and
+ * what they store. The same value always gives the same bytes.
+ */
+public final class WireBytes {
+    private WireBytes() {
+    }
+
+    /** Encodes {@code value} with {@code codec}; fails if it exceeds {@code maxBytes}. */
+    public static <T> byte[] encode(WireCodec<T> codec, T value, int maxBytes) {
+        Output out = new Output(128, maxBytes);
+        try {
+            codec.write(new WireWriter(out), value);
+        } catch (com.esotericsoftware.kryo.io.KryoBufferOverflowException e) {
+            throw new IllegalArgumentException("value exceeds " + maxBytes + " bytes");
+        }
+        return out.toBytes();
+    }
+
+    /**
+     * Decodes bytes made by {@link #encode}; every byte must be used.
+     *
+     * @throws WireFormatException if malformed
+     */
+    public static <T> T decode(WireCodec<T> codec, byte[] bytes) {
+        Input in = new Input(bytes);
+        WireReader reader = new WireReader(in);
+        T value;
+        try {
+            value = codec.read(reader);
+        } catch (com.esotericsoftware.kryo.KryoException e) {
+            throw new WireFormatException("truncated: " + e.getMessage());
+        }
+        if (!reader.atEnd()) throw new WireFormatException("trailing bytes after " + value.getClass().getSimpleName());
+        return value;
+    }
+}
