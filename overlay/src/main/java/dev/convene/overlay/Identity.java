@@ -74,7 +74,8 @@ public final class Identity {
      * Loads the identity kept in {@code home}, creating it (and {@code home}) on first use.
      *
      * @throws UncheckedIOException if the files cannot be read or written
-     * @throws IllegalStateException if the stored keys are corrupt, with what to do about it
+     * @throws IllegalStateException if the stored keys are corrupt, incomplete or do not belong together, with
+     *     what to do about it
      */
     public static Identity loadOrCreate(Path home) {
         Path dir = home.resolve("identity");
@@ -83,7 +84,13 @@ public final class Identity {
         try {
             createOwnerOnlyDirectory(home);
             createOwnerOnlyDirectory(dir);
-            if (!Files.exists(signingFile) || !Files.exists(agreementFile)) {
+            if (Files.exists(signingFile) && !Files.exists(agreementFile)) {
+                // Creation writes the agreement key first, so this is damage, not an interrupted first run.
+                // Replacing it would silently give this peer a new PeerId and lose the signing key.
+                throw new IllegalStateException("the identity in " + dir + " is incomplete: " + agreementFile.getFileName()
+                        + " is missing; restore it from a backup or move " + dir + " away to create a new identity");
+            }
+            if (!Files.exists(signingFile)) {
                 Identity fresh = generate();
                 // Write the agreement key first: the signing key's presence marks a complete identity.
                 writeOwnerOnly(agreementFile, fresh.agreement.getPrivate().getEncoded(), agreementFile.getFileName() + ".pub",
@@ -92,7 +99,9 @@ public final class Identity {
                         fresh.signing.getPublic().getEncoded());
                 return fresh;
             }
-            return new Identity(readPair(signingFile, "Ed25519"), readPair(agreementFile, "X25519"));
+            Identity loaded = new Identity(readPair(signingFile, "Ed25519"), readPair(agreementFile, "X25519"));
+            loaded.checkPairs(dir);
+            return loaded;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the identity in " + dir + ": " + e.getMessage(), e);
         }
@@ -100,6 +109,11 @@ public final class Identity {
 
     private static KeyPair readPair(Path privateFile, String algorithm) throws IOException {
         Path publicFile = privateFile.resolveSibling(privateFile.getFileName() + ".pub");
+        if (!Files.exists(publicFile)) {
+            throw new IllegalStateException("the identity in " + privateFile.getParent() + " is incomplete: "
+                    + publicFile.getFileName() + " is missing; restore it from a backup or move " + privateFile.getParent()
+                    + " away to create a new identity");
+        }
         try {
             KeyFactory factory = KeyFactory.getInstance(algorithm);
             PrivateKey priv = factory.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile)));
@@ -108,6 +122,43 @@ public final class Identity {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("the key file " + privateFile + " is corrupt; restore it from a backup or move "
                     + privateFile.getParent() + " away to create a new identity", e);
+        }
+    }
+
+    /**
+     * Checks that each stored public key belongs to its private key. A mismatched pair (a {@code .pub} file
+     * copied from another identity) would otherwise yield a PeerId whose signatures nobody can verify.
+     */
+    private void checkPairs(Path dir) {
+        byte[] probe = "convene identity check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        boolean signingOk;
+        boolean agreementOk;
+        try {
+            signingOk = verify(signingKey, probe, sign(probe));
+            agreementOk = agreementMatches();
+        } catch (IllegalStateException e) {
+            signingOk = false;
+            agreementOk = false;
+        }
+        if (!signingOk || !agreementOk) {
+            throw new IllegalStateException("the key files in " + dir + " are corrupt: a public key does not match its private key; "
+                    + "restore them from a backup or move " + dir + " away to create a new identity");
+        }
+    }
+
+    /** X25519 cannot sign: agree with a throwaway key both ways and compare the secrets. */
+    private boolean agreementMatches() {
+        try {
+            KeyPair other = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+            javax.crypto.KeyAgreement mine = javax.crypto.KeyAgreement.getInstance("X25519");
+            mine.init(agreement.getPrivate());
+            mine.doPhase(other.getPublic(), true);
+            javax.crypto.KeyAgreement theirs = javax.crypto.KeyAgreement.getInstance("X25519");
+            theirs.init(other.getPrivate());
+            theirs.doPhase(agreement.getPublic(), true);
+            return java.security.MessageDigest.isEqual(mine.generateSecret(), theirs.generateSecret());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -209,8 +260,17 @@ public final class Identity {
         return verify(signingKey, data, 0, data.length, signature);
     }
 
-    /** Rebuilds a JDK X25519 public key from its raw 32 bytes. */
+    /**
+     * Rebuilds a JDK X25519 public key from its raw 32 bytes.
+     *
+     * @throws IllegalArgumentException if {@code raw} is not a valid key
+     */
     public static PublicKey agreementPublicKey(byte[] raw) {
+        if (raw == null || raw.length != KEY_LENGTH) {
+            // Checked here: publicKey() would otherwise fail with an ArrayIndexOutOfBoundsException.
+            throw new IllegalArgumentException("agreement key: " + (raw == null ? "null" : raw.length + " bytes")
+                    + " (expected: " + KEY_LENGTH + " bytes)");
+        }
         try {
             return publicKey(raw, X25519_X509_PREFIX, "X25519");
         } catch (GeneralSecurityException e) {

@@ -152,6 +152,15 @@ public final class Overlay implements AutoCloseable {
         return "Overlay[" + core.config().name() + " " + self().shortId() + "]";
     }
 
+    /**
+     * The implementation, for bad-input tests that must send raw or forged frames ({@code OverlayCore.sendRaw},
+     * {@code encodeAs}). Package-private on purpose: tests reach it through {@code OverlayTestHooks} in the
+     * overlay test-jar; it is not API.
+     */
+    OverlayCore core() {
+        return core;
+    }
+
     /** Collects message types, handlers and listeners, then starts the peer. Not thread-safe. */
     public static final class Builder {
         private final OverlayConfig config;

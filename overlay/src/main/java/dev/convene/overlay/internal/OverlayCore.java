@@ -38,7 +38,6 @@ import org.jgroups.BytesMessage;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
-import org.jgroups.PhysicalAddress;
 import org.jgroups.Receiver;
 import org.jgroups.View;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
@@ -139,9 +138,7 @@ public final class OverlayCore implements Receiver {
             this.channel = ch;
             ch.connect(config.cluster());
             this.selfTag = tag(ch.getAddress());
-            PhysicalAddress phys = (PhysicalAddress) ch.down(new Event(Event.GET_PHYSICAL_ADDRESS, ch.getAddress()));
-            this.endpoint = phys instanceof IpAddress ip ? ip.getIpAddress().getHostAddress() + ":" + ip.getPort()
-                    : String.valueOf(ch.getAddress());
+            this.endpoint = describeEndpoint(ch);
             this.selfAd = new PeerAdvertisement(identity.id(), config.name(), identity.signingKey(), identity.agreementKey(),
                     endpoint, Set.of("overlay/1"), config.clock().instant());
             directory.setSelf(selfAd);
@@ -154,6 +151,27 @@ public final class OverlayCore implements Receiver {
             if (channel != null) channel.close();
             throw new OverlayException(startFailure(e), e);
         }
+    }
+
+    /**
+     * What other peers reach this one at, as shown in its advertisement. Only TCP and UDP have a real
+     * listening address: SHARED_LOOPBACK reports a fake {@code 127.0.0.1:1} for every member, and TUNNEL's
+     * physical address is a datagram socket nobody sends to (all traffic goes through the routers), so
+     * those modes say how the peer is really reached. Kept short: the advertisement codec reads at most
+     * {@link OverlayMessages#MAX_ENDPOINT} bytes.
+     */
+    private String describeEndpoint(JChannel ch) {
+        String described = switch (config.mode()) {
+            case MEMORY -> "memory:" + ch.getName();
+            case RELAY -> "relay:" + config.routers().stream().map(HostPort::toString)
+                    .collect(java.util.stream.Collectors.joining(","));
+            case LOCAL, SEEDS, LAN -> {
+                Object phys = ch.down(new Event(Event.GET_PHYSICAL_ADDRESS, ch.getAddress()));
+                yield phys instanceof IpAddress ip && ip.getIpAddress() != null
+                        ? ip.getIpAddress().getHostAddress() + ":" + ip.getPort() : String.valueOf(ch.getAddress());
+            }
+        };
+        return OverlayMessages.fitEndpoint(described);
     }
 
     private String startFailure(Exception e) {
@@ -307,7 +325,13 @@ public final class OverlayCore implements Receiver {
 
     private void onView(View v, boolean first) {
         View old = this.view;
-        if (old != null && v.getViewId().compareTo(old.getViewId()) <= 0 && !first) return;
+        if (old != null && v.getViewId().compareTo(old.getViewId()) <= 0) {
+            if (!first) return;
+            // The announcement queued after connect() carries the view of that moment; a newer view may have
+            // been handled since. Rolling back to the older one would mark its newer members as left (and
+            // nothing would mark them online again), so announce to the newest view instead.
+            v = old;
+        }
         this.view = v;
         List<Address> joiners = new ArrayList<>();
         for (Address a : v.getMembers()) {
@@ -434,6 +458,14 @@ public final class OverlayCore implements Receiver {
     /** Encodes and signs a message with another identity's key, as a forger would: for tests only. */
     public byte[] encodeAs(Identity signer, Object message) {
         return codec.encode(message, signer, selfTag);
+    }
+
+    /**
+     * The tag of this peer's transport address that every frame it sends is signed over (a copy): for
+     * bad-input tests that build frames by hand.
+     */
+    public byte[] senderTag() {
+        return selfTag.clone();
     }
 
     // ---- accessors, stats and shutdown --------------------------------------------------------------------

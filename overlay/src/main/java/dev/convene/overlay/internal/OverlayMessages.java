@@ -19,6 +19,18 @@ public final class OverlayMessages {
     public record AdvertisementRequest(PeerId from) {
     }
 
+    /** Longest endpoint an advertisement may carry, in UTF-8 bytes. */
+    static final int MAX_ENDPOINT = 256;
+
+    /** {@code endpoint} cut to fit {@link #MAX_ENDPOINT} bytes, so a peer never publishes an advertisement others refuse. */
+    static String fitEndpoint(String endpoint) {
+        if (endpoint.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_ENDPOINT) return endpoint;
+        // A char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars); leave 3 for the ellipsis.
+        int end = Math.min(endpoint.length(), (MAX_ENDPOINT - 3) / 3);
+        if (Character.isHighSurrogate(endpoint.charAt(end - 1))) end--;
+        return endpoint.substring(0, end) + "\u2026";
+    }
+
     static final WireCodec<PeerAdvertisement> AD_CODEC = new WireCodec<>() {
         @Override
         public void write(WireWriter out, PeerAdvertisement a) {
@@ -32,7 +44,7 @@ public final class OverlayMessages {
             String name = in.readString(PeerAdvertisement.MAX_NAME * 4);
             byte[] signing = in.readBytesExactly(32);
             byte[] agreement = in.readBytesExactly(32);
-            String endpoint = in.readString(256);
+            String endpoint = in.readString(MAX_ENDPOINT);
             Set<String> caps = new HashSet<>(in.readList(32, STRING));
             try {
                 return new PeerAdvertisement(id, name, signing, agreement, endpoint, caps, in.readInstant());

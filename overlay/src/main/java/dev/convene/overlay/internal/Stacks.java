@@ -71,7 +71,11 @@ public final class Stacks {
     private static void tunnel(StringBuilder x, OverlayConfig c) {
         String routers = c.routers().stream().map(r -> r.host() + "[" + r.port() + "]").collect(Collectors.joining(","));
         x.append("  <TUNNEL bind_addr=\"").append(c.bindAddress()).append("\" gossip_router_hosts=\"").append(routers)
-                .append("\" reconnect_interval=\"1s\"").append(common(c)).append("/>\n");
+                .append("\" reconnect_interval=\"1000\"")
+                // Routers answer heartbeats; without them a router that hangs (or whose host vanishes without
+                // a reset) keeps its stub "connected" and sends through it are lost until TCP gives up.
+                .append(" heartbeat_interval=\"2000\" heartbeat_timeout=\"7000\"")
+                .append(common(c)).append("/>\n");
         x.append("  <PING/>\n");
     }
 
