@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  * wait on the returned future.
  */
 public final class ConferencePeer implements AutoCloseable {
+    /** How long {@link #close()} waits for outstanding acknowledgements. */
+    public static final Duration LEAVE_GRACE = Duration.ofSeconds(5);
     private final Overlay overlay;
     private final ConferenceEngine engine;
     private final ExecutorService callbacks;
@@ -178,13 +180,29 @@ public final class ConferencePeer implements AutoCloseable {
         timer.shutdownNow();
         overlay.crash();
         callbacks.shutdownNow();
+        engine.closeStore();
     }
 
-    /** Leaves the overlay and stops the threads; listeners receive what was already queued. */
+    /**
+     * Leaves gracefully: first waits (up to {@link #LEAVE_GRACE}) until every message this peer posted is
+     * acknowledged by some participant that is online, so the last message sent is never lost; then
+     * leaves the overlay and stops the threads. Listeners receive what was already queued.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + LEAVE_GRACE.toNanos();
+        try {
+            while (System.nanoTime() < deadline && engine.call(engine::unacknowledgedWithSomeoneOnline).get(1, TimeUnit.SECONDS) > 0) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the event thread is gone or stuck: leave anyway
+        }
         timer.shutdownNow();
         overlay.close();
+        engine.closeStore();
         callbacks.shutdown();
         try {
             callbacks.awaitTermination(5, TimeUnit.SECONDS);
@@ -242,7 +260,14 @@ public final class ConferencePeer implements AutoCloseable {
         public ConferencePeer start() {
             String name = config.name();
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
-            ConferenceEngine engine = new ConferenceEngine(identity, clock, callbacks, listeners, tick, syncInterval);
+            ConferenceEngine engine;
+            try {
+                engine = new ConferenceEngine(identity, config.home(), clock, callbacks, listeners, tick, syncInterval);
+                engine.restore();
+            } catch (RuntimeException e) {
+                callbacks.shutdownNow();
+                throw e;
+            }
             Overlay.Builder ob = engine.register(Overlay.builder(config, identity));
             overlayListeners.forEach(ob::listener);
             Overlay overlay;
@@ -250,6 +275,7 @@ public final class ConferencePeer implements AutoCloseable {
                 overlay = ob.start();
             } catch (RuntimeException e) {
                 callbacks.shutdownNow();
+                engine.closeStore();
                 throw e;
             }
             engine.attach(overlay);

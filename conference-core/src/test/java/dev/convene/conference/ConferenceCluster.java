@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  */
 public final class ConferenceCluster implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(30);
+    static final OverlayConfig.Timings FAST = new OverlayConfig.Timings(Duration.ofMillis(200), Duration.ofMillis(300),
+            Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(2));
     private final TestCluster overlays;
     public final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
     private final List<ConferencePeer> peers = new ArrayList<>();
@@ -43,7 +45,8 @@ public final class ConferenceCluster implements AutoCloseable {
     }
 
     public ConferencePeer start(String name, Path home, Identity identity, Clock peerClock) {
-        OverlayConfig config = overlays.config(name, home).clock(peerClock).build();
+        // Fast failure detection keeps crash tests short; SHARED_LOOPBACK has no socket to notice a crash by.
+        OverlayConfig config = overlays.config(name, home).clock(peerClock).timings(FAST).build();
         RecordingListener rec = new RecordingListener();
         ConferencePeer p = ConferencePeer.builder(config, identity).clock(peerClock).listener(rec)
                 .syncInterval(Duration.ofSeconds(1)).start();

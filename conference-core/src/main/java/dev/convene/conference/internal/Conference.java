@@ -49,6 +49,14 @@ final class Conference {
     final ConcurrentSkipListSet<ChatEntry> history = new ConcurrentSkipListSet<>(ChatEntry.CANONICAL_ORDER);
     long ownSequence;
     boolean invitationAnnounced;
+    /** What was last written to the store, to skip writes that change nothing. */
+    byte[] savedMeta;
+    long savedOwnSequence = -1;
+    int savedKeys = -1;
+    /** While loading from the store: names as saved, own messages never acknowledged. */
+    boolean restoring;
+    final Map<dev.convene.conference.MessageId, String> restoredNames = new HashMap<>();
+    final Set<Long> unacknowledged = new HashSet<>();
     Set<PeerId> lastParticipants = Set.of();
 
     Conference(SignedContext context) {

@@ -75,8 +75,14 @@ public final class ConferenceEngine implements OverlayListener {
     private long ticks;
     private final int syncEveryTicks;
 
-    public ConferenceEngine(Identity identity, Clock clock, Executor callbacks, List<ConferenceListener> listeners,
-                            Duration tick, Duration syncInterval) {
+    private final ConferenceStore store;
+
+    /**
+     * @param home the home directory holding the durable store, or null to keep nothing
+     */
+    public ConferenceEngine(Identity identity, java.nio.file.Path home, Clock clock, Executor callbacks,
+                            List<ConferenceListener> listeners, Duration tick, Duration syncInterval) {
+        this.store = home == null ? ConferenceStore.none() : SqliteStore.open(home, identity.id().value());
         this.identity = identity;
         this.self = identity.id();
         this.clock = clock;
@@ -194,6 +200,7 @@ public final class ConferenceEngine implements OverlayListener {
         readable.put(c.id, c);
         c.state = c.stateAt(now);
         c.lastParticipants = c.participants();
+        persist(c);
         publish(c);
         log.info("{}: created '{}' ({}) with {} invitees", label(), ctx.title(), c.id.shortId(), invitees.size());
         spread(c);
@@ -237,6 +244,7 @@ public final class ConferenceEngine implements OverlayListener {
             c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
         }
         for (PeerAdvertisement ad : ads) addInvitation(c, ad);
+        persist(c);
         publish(c);
         spread(c);
         return views.get(id);
@@ -295,8 +303,10 @@ public final class ConferenceEngine implements OverlayListener {
         ChatMessage unsigned = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, new byte[0]);
         ChatMessage m = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
+        store.saveChat(m, overlay.config().name());
+        persist(c);
         awaitingAck.put(m.id(), acked);
-        ChatEntry entry = store(c, m, text, true);
+        ChatEntry entry = deliver(c, m, text, true);
         overlay.multicast(onlineOthers(c.participants()), m);
         return new Post(entry, acked);
     }
@@ -398,6 +408,7 @@ public final class ConferenceEngine implements OverlayListener {
         }
         if (!c.keys.containsKey(m.keyEpoch())) throw new RejectedMessageException("no key for epoch " + m.keyEpoch());
         hlc.observe(m.timestamp());
+        store.saveChat(m, nameOf(m.author()));
         held.put(m);
         return true;
     }
@@ -426,24 +437,26 @@ public final class ConferenceEngine implements OverlayListener {
                     text = new String(ContentCrypto.decrypt(c.keys.get(m.keyEpoch()), m.body(), m.aad()), StandardCharsets.UTF_8);
                 } catch (GeneralSecurityException ex) {
                     e.getValue().remove(next);
-                    overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    if (overlay != null) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
                     log.debug("{}: undecryptable chat {} dropped", label(), m.id());
                     break;
                 }
-                store(c, m, text, false);
-                ackIfNeeded(c, m);
+                deliver(c, m, text, false);
+                if (!c.restoring) ackIfNeeded(c, m);
                 next++;
             }
         }
     }
 
     /** Records a delivered message, publishes it and tells listeners. */
-    private ChatEntry store(Conference c, ChatMessage m, String text, boolean own) {
+    private ChatEntry deliver(Conference c, ChatMessage m, String text, boolean own) {
         c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
         c.contiguous.put(m.author(), m.sequence());
-        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), nameOf(m.author()), text, own);
+        String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : nameOf(m.author());
+        boolean pending = own || (c.restoring && m.author().equals(self) && c.unacknowledged.contains(m.sequence()));
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending);
         c.history.add(entry);
-        callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
+        if (!c.restoring) callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
         return entry;
     }
 
@@ -458,6 +471,7 @@ public final class ConferenceEngine implements OverlayListener {
         if (c == null || !a.author().equals(self) || !c.participants().contains(from)) return;
         CompletableFuture<ChatEntry> f = awaitingAck.remove(new MessageId(self, a.sequence()));
         if (f == null) return;
+        store.markAcknowledged(c.id, a.sequence());
         ChatEntry old = c.history.stream().filter(e -> e.id().equals(new MessageId(self, a.sequence()))).findFirst().orElse(null);
         if (old != null) {
             ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
@@ -573,6 +587,101 @@ public final class ConferenceEngine implements OverlayListener {
         else fire(l -> l.ended(v));
     }
 
+    // ---- durability --------------------------------------------------------------------------------------
+
+    /** Saves a conference's metadata if it changed since the last save. */
+    private void persist(Conference c) {
+        byte[] meta = Protocol.bytes(Protocol.META, c.meta());
+        if (java.util.Arrays.equals(meta, c.savedMeta) && c.ownSequence == c.savedOwnSequence && c.keys.size() == c.savedKeys) return;
+        store.saveConference(new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence));
+        c.savedMeta = meta;
+        c.savedOwnSequence = c.ownSequence;
+        c.savedKeys = c.keys.size();
+    }
+
+    /**
+     * Loads what the store holds, before the overlay starts: conferences as they were, and every chat
+     * message that passes its checksum, delivered silently into the history. Own messages never
+     * acknowledged come back pending and wait for an acknowledgement again.
+     */
+    public void restore() {
+        for (ConferenceStore.SavedConference saved : store.conferences()) {
+            Meta meta;
+            try {
+                meta = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+            } catch (RuntimeException e) {
+                log.warn("{}: skipping stored conference {}: {}", label(), saved.id().shortId(), e.getMessage());
+                continue;
+            }
+            if (!meta.context().verifies()) continue;
+            Conference c = new Conference(meta.context());
+            for (Invitation inv : meta.invitations()) {
+                if (inv.verifies()) {
+                    c.invitations.put(inv.invitee(), inv);
+                    c.nonces.add(inv.nonceHex());
+                }
+            }
+            for (Reply r : meta.replies()) {
+                byte[] key = c.keyOf(r.author());
+                if (key != null && r.verifies(key)) c.replies.put(r.author(), r);
+            }
+            if (meta.end() != null && meta.end().verifies(c.context.organiserKey())) c.end = meta.end();
+            c.keys.putAll(saved.keys());
+            c.currentEpoch = saved.currentEpoch();
+            c.ownSequence = saved.ownSequence();
+            c.invitationAnnounced = true;
+            c.savedMeta = saved.meta();
+            c.savedOwnSequence = c.ownSequence;
+            c.savedKeys = c.keys.size();
+            c.state = c.stateAt(clock.instant());
+            for (ConferenceStore.SavedChat sc : store.chat(c.id)) {
+                ChatMessage m = sc.message();
+                byte[] authorKey = c.keyOf(m.author());
+                if (authorKey == null || !c.keys.containsKey(m.keyEpoch())) continue;
+                c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+                c.restoredNames.put(m.id(), sc.authorName());
+                if (m.author().equals(self) && !sc.acknowledged()) c.unacknowledged.add(m.sequence());
+                hlc.observe(m.timestamp());
+            }
+            c.restoring = true;
+            deliverReady(c);
+            c.restoring = false;
+            c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L));
+            for (long seq : c.unacknowledged) awaitingAck.put(new MessageId(self, seq), new CompletableFuture<>());
+            c.lastParticipants = c.participants();
+            conferences.put(c.id, c);
+            readable.put(c.id, c);
+            publish(c);
+        }
+        if (!conferences.isEmpty()) {
+            log.info("{}: restored {} conferences ({} corrupt rows skipped)", label(), conferences.size(), store.corruptRows());
+        }
+    }
+
+    /** Own messages still waiting for an acknowledgement while some other participant is online. */
+    public int unacknowledgedWithSomeoneOnline() {
+        int n = 0;
+        for (MessageId id : awaitingAck.keySet()) {
+            for (Conference c : conferences.values()) {
+                if (c.chat.containsKey(self) && c.chat.get(self).containsKey(id.sequence())
+                        && !onlineOthers(c.participants()).isEmpty()) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Rows the store found corrupt and skipped. */
+    public long corruptRows() {
+        return store.corruptRows();
+    }
+
+    public void closeStore() {
+        store.close();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private Conference require(ConferenceId id) {
@@ -583,6 +692,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** After metadata changed: state, participant diff events, published view. */
     private void afterChange(Conference c) {
+        persist(c);
         refreshState(c);
         Set<PeerId> now = c.participants();
         Set<PeerId> before = c.lastParticipants;

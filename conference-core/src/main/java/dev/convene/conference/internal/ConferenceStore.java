@@ -1,0 +1,69 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.internal.Protocol.ChatMessage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a peer keeps what it must not lose: each conference's metadata (signed context, invitations,
+ * replies, end) with its content keys and this peer's own sequence, and every chat message it stored.
+ * Used only from the engine thread. A write returns once it is durable against a crash of the process.
+ */
+interface ConferenceStore extends AutoCloseable {
+    /** A conference as saved. */
+    record SavedConference(ConferenceId id, byte[] meta, Map<Integer, byte[]> keys, int currentEpoch, long ownSequence) {
+    }
+
+    /** A chat message as saved, with the author name seen on receipt and whether an own message was acknowledged. */
+    record SavedChat(ChatMessage message, String authorName, boolean acknowledged) {
+    }
+
+    void saveConference(SavedConference conference);
+
+    /** Stores a message unless already there; true if it was new. */
+    boolean saveChat(ChatMessage message, String authorName);
+
+    void markAcknowledged(ConferenceId conference, long sequence);
+
+    List<SavedConference> conferences();
+
+    /** A conference's messages; rows that fail their checksum are skipped and counted, never returned. */
+    List<SavedChat> chat(ConferenceId conference);
+
+    /** Rows found corrupt while loading. */
+    long corruptRows();
+
+    @Override
+    void close();
+
+    /** A store that keeps nothing: for peers without a home directory. */
+    static ConferenceStore none() {
+        return new ConferenceStore() {
+            public void saveConference(SavedConference c) {
+            }
+
+            public boolean saveChat(ChatMessage m, String name) {
+                return true;
+            }
+
+            public void markAcknowledged(ConferenceId c, long s) {
+            }
+
+            public List<SavedConference> conferences() {
+                return List.of();
+            }
+
+            public List<SavedChat> chat(ConferenceId c) {
+                return List.of();
+            }
+
+            public long corruptRows() {
+                return 0;
+            }
+
+            public void close() {
+            }
+        };
+    }
+}

@@ -1,0 +1,223 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.ConferenceException;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.internal.Protocol.ChatMessage;
+import dev.convene.overlay.wire.WireBytes;
+import dev.convene.overlay.wire.WireFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable store: SQLite (xerial sqlite-jdbc, which bundles the native library) in WAL mode in
+ * {@code HOME/convene.db}, owner-only.
+ *
+ * <p>Why SQLite: one file, transactions that survive {@code kill -9} at any instant (the WAL is replayed
+ * or ignored as a whole), no server. {@code synchronous=NORMAL} in WAL mode makes every commit durable
+ * against a crash of this process; only a power cut of the machine can lose the last commits, never
+ * corrupt the file. Each chat row also carries a CRC-32C of its bytes, checked on load, so damage from
+ * outside SQLite (a disk, a hand edit) is detected and the row never shown as a message.
+ */
+final class SqliteStore implements ConferenceStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+    private final Connection db;
+    private final PreparedStatement upsertConference;
+    private final PreparedStatement insertChat;
+    private final PreparedStatement ack;
+    private long corrupt;
+
+    private SqliteStore(Connection db) throws SQLException {
+        this.db = db;
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA foreign_keys=ON");
+            s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
+                    + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS chat (conference TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
+                    + " body BLOB NOT NULL, crc INTEGER NOT NULL, author_name TEXT NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
+                    + " PRIMARY KEY (conference, author, seq))");
+        }
+        upsertConference = db.prepareStatement("INSERT INTO conference (id, meta, keys, epoch, own_seq) VALUES (?,?,?,?,?)"
+                + " ON CONFLICT(id) DO UPDATE SET meta=excluded.meta, keys=excluded.keys, epoch=excluded.epoch, own_seq=excluded.own_seq");
+        insertChat = db.prepareStatement("INSERT OR IGNORE INTO chat (conference, author, seq, body, crc, author_name) VALUES (?,?,?,?,?,?)");
+        ack = db.prepareStatement("UPDATE chat SET acked=1 WHERE conference=? AND author=? AND seq=?");
+    }
+
+    /** Opens (creating) {@code HOME/convene.db}. */
+    static SqliteStore open(Path home, String selfId) {
+        Path file = home.resolve("convene.db");
+        try {
+            Files.createDirectories(home);
+            if (!Files.exists(file)) {
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createFile(file);
+                }
+            }
+            SqliteStore store = new SqliteStore(DriverManager.getConnection("jdbc:sqlite:" + file));
+            store.selfId = selfId;
+            return store;
+        } catch (IOException | SQLException e) {
+            throw new ConferenceException("cannot open the store " + file + ": " + e.getMessage()
+                    + "; check the permissions of the home directory, or stop the other process using it", e);
+        }
+    }
+
+    private String selfId;
+
+    @Override
+    public void saveConference(SavedConference c) {
+        try {
+            upsertConference.setString(1, c.id().value());
+            upsertConference.setBytes(2, c.meta());
+            upsertConference.setBytes(3, encodeKeys(c.keys()));
+            upsertConference.setInt(4, c.currentEpoch());
+            upsertConference.setLong(5, c.ownSequence());
+            upsertConference.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public boolean saveChat(ChatMessage m, String authorName) {
+        byte[] bytes = Protocol.bytes(Protocol.CHAT, m);
+        try {
+            insertChat.setString(1, m.conference().value());
+            insertChat.setString(2, m.author().value());
+            insertChat.setLong(3, m.sequence());
+            insertChat.setBytes(4, bytes);
+            insertChat.setLong(5, crc(bytes));
+            insertChat.setString(6, authorName);
+            return insertChat.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void markAcknowledged(ConferenceId conference, long sequence) {
+        try {
+            ack.setString(1, conference.value());
+            ack.setString(2, selfId);
+            ack.setLong(3, sequence);
+            ack.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public List<SavedConference> conferences() {
+        List<SavedConference> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, meta, keys, epoch, own_seq FROM conference")) {
+            while (r.next()) {
+                try {
+                    out.add(new SavedConference(ConferenceId.parse(r.getString(1)), r.getBytes(2), decodeKeys(r.getBytes(3)),
+                            r.getInt(4), r.getLong(5)));
+                } catch (RuntimeException e) {
+                    corrupt++;
+                    log.warn("skipping a corrupt conference row {}: {}", r.getString(1), e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    @Override
+    public List<SavedChat> chat(ConferenceId conference) {
+        List<SavedChat> out = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT body, crc, author_name, acked, author, seq FROM chat WHERE conference=?"
+                + " ORDER BY author, seq")) {
+            q.setString(1, conference.value());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    byte[] body = r.getBytes(1);
+                    if (body == null || crc(body) != r.getLong(2)) {
+                        corrupt++;
+                        log.warn("skipping chat row {}:{} of {}: checksum mismatch", r.getString(5), r.getLong(6), conference.shortId());
+                        continue;
+                    }
+                    try {
+                        ChatMessage m = WireBytes.decode(Protocol.CHAT, body);
+                        if (!m.conference().equals(conference) || !m.author().value().equals(r.getString(5)) || m.sequence() != r.getLong(6)) {
+                            throw new WireFormatException("row key does not match its message");
+                        }
+                        out.add(new SavedChat(m, r.getString(3), r.getInt(4) == 1));
+                    } catch (WireFormatException e) {
+                        corrupt++;
+                        log.warn("skipping chat row of {}: {}", conference.shortId(), e.getMessage());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long corruptRows() {
+        return corrupt;
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.debug("closing the store: {}", e.getMessage());
+        }
+    }
+
+    private static long crc(byte[] b) {
+        CRC32C c = new CRC32C();
+        c.update(b);
+        return c.getValue();
+    }
+
+    private static byte[] encodeKeys(Map<Integer, byte[]> keys) {
+        ByteBuffer b = ByteBuffer.allocate(4 + keys.size() * (4 + ContentCrypto.KEY_LENGTH));
+        b.putInt(keys.size());
+        keys.forEach((epoch, key) -> b.putInt(epoch).put(key));
+        return b.array();
+    }
+
+    private static Map<Integer, byte[]> decodeKeys(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        int n = b.getInt();
+        if (n < 0 || n > 10_000 || bytes.length != 4 + n * (4 + ContentCrypto.KEY_LENGTH)) throw new IllegalArgumentException("bad key blob");
+        Map<Integer, byte[]> keys = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            int epoch = b.getInt();
+            byte[] k = new byte[ContentCrypto.KEY_LENGTH];
+            b.get(k);
+            keys.put(epoch, k);
+        }
+        return keys;
+    }
+
+    private static ConferenceException failure(SQLException e) {
+        return new ConferenceException("the store failed: " + e.getMessage() + "; check free disk space and the home directory", e);
+    }
+}
