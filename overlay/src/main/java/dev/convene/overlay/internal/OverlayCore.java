@@ -498,6 +498,11 @@ public final class OverlayCore implements Receiver {
         return this::submit;
     }
 
+    /** The JGroups channel, for fault-injection tests (DISCARD, injected views); not for applications. */
+    public JChannel channel() {
+        return channel;
+    }
+
     public String stackXml() {
         return stackXml;
     }
