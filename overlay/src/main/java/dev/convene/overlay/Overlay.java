@@ -66,7 +66,10 @@ public final class Overlay implements AutoCloseable {
         return core.selfAdvertisement();
     }
 
-    /** The transport address other peers reach this one at, e.g. {@code 127.0.0.1:7801}. */
+    /**
+     * The transport address other peers reach this one at: {@code 127.0.0.1:7801} over TCP or UDP,
+     * {@code relay:HOST:PORT,...} (its routers) in relay mode, {@code memory:NAME} in memory mode.
+     */
     public String listeningAddress() {
         return core.endpoint();
     }

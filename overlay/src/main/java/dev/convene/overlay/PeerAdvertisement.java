@@ -15,7 +15,8 @@ import java.util.Set;
  * @param name a display name (not unique, never trusted for identity), 1-64 characters
  * @param signingKey raw Ed25519 public key, 32 bytes
  * @param agreementKey raw X25519 public key, 32 bytes
- * @param endpoint the transport address it listens on, e.g. {@code 127.0.0.1:7801}
+ * @param endpoint how it is reached, for people: {@code 127.0.0.1:7801}, {@code relay:HOST:PORT,...} or
+ *     {@code memory:NAME}; at most 256 UTF-8 bytes on the wire
  * @param capabilities feature names, e.g. {@code conference/1}
  * @param issuedAt when the peer issued it, by its clock
  */

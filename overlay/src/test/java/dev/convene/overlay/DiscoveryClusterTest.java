@@ -61,6 +61,34 @@ class DiscoveryClusterTest {
     }
 
     @Test
+    @Timeout(60)
+    void tenPeersAllFindEachOther() {
+        try (TestCluster c = TestCluster.memory()) {
+            List<Overlay> peers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) peers.add(c.start("p" + i));
+            TestCluster.awaitFullDirectory(WAIT, peers);
+            for (Overlay o : peers) {
+                assertThat(o.directory().online()).hasSize(9);
+                assertThat(o.stats().members()).isEqualTo(10);
+                assertThat(o.stats().totalDrops()).isZero();
+            }
+            assertThat(peers.get(9).directory().resolve("p0").id()).isEqualTo(peers.get(0).self());
+        }
+    }
+
+    @Test
+    void memoryPeersAdvertiseAnHonestEndpoint() {
+        try (TestCluster c = TestCluster.memory()) {
+            Overlay a = c.start("a");
+            Overlay b = c.start("b");
+            TestCluster.awaitFullDirectory(WAIT, List.of(a, b));
+            // SHARED_LOOPBACK's physical address is a fake 127.0.0.1:1 shared by every member.
+            assertThat(a.listeningAddress()).isEqualTo("memory:a-" + a.self().shortId());
+            assertThat(b.directory().get(a.self()).orElseThrow().endpoint()).isEqualTo(a.listeningAddress());
+        }
+    }
+
+    @Test
     void restartedPeerRejoinsWithTheSameIdentity(@TempDir Path home) {
         try (TestCluster c = TestCluster.tcp()) {
             Overlay a = c.start("a");
