@@ -44,8 +44,9 @@ public final class OverlayMessages {
             String name = in.readString(PeerAdvertisement.MAX_NAME * 4);
             byte[] signing = in.readBytesExactly(32);
             byte[] agreement = in.readBytesExactly(32);
-            String endpoint = in.readString(MAX_ENDPOINT);
+            String endpoint = printable("endpoint", in.readString(MAX_ENDPOINT));
             Set<String> caps = new HashSet<>(in.readList(32, STRING));
+            caps.forEach(c -> printable("capability", c));
             try {
                 return new PeerAdvertisement(id, name, signing, agreement, endpoint, caps, in.readInstant());
             } catch (IllegalArgumentException e) {
@@ -53,6 +54,18 @@ public final class OverlayMessages {
             }
         }
     };
+
+    /**
+     * Refuses control characters in text a peer chooses about itself: the name is checked by the record,
+     * but the endpoint and capabilities are shown to people too, and escape sequences there could rewrite a
+     * terminal.
+     */
+    static String printable(String field, String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new WireFormatException("advertisement " + field + ": contains control characters (expected: printable text)");
+        }
+        return value;
+    }
 
     static final WireCodec<String> STRING = new WireCodec<>() {
         @Override

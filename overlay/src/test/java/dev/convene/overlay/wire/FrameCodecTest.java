@@ -329,6 +329,15 @@ class FrameCodecTest {
     }
 
     /** Writes a capability the way the advertisement codec does. */
+    @Test
+    void advertisementWithControlCharactersInEndpointOrCapabilitiesIsMalformedBody() {
+        PeerAdvertisement escapes = new PeerAdvertisement(ALICE.id(), "alice", ALICE.signingKey(), ALICE.agreementKey(),
+                "\u001b[2J127.0.0.1:1", Set.of(), Instant.EPOCH);
+        assertThat(reasonOf(CODEC.encode(escapes, ALICE, TAG))).isEqualTo(DropReason.MALFORMED_BODY);
+        PeerAdvertisement bell = advertisement(ALICE, "alice", Set.of("ok", "conference/1\u0007"), Instant.EPOCH);
+        assertThat(reasonOf(CODEC.encode(bell, ALICE, TAG))).isEqualTo(DropReason.MALFORMED_BODY);
+    }
+
     private static final WireCodec<String> CAPABILITY = new WireCodec<>() {
         @Override
         public void write(WireWriter out, String value) {
