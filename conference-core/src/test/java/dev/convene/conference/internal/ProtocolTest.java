@@ -76,8 +76,8 @@ class ProtocolTest {
                 sample("ACK", Protocol.ACK, new ChatAck(ID, BOB.id(), 300)),
                 sample("DIGEST", Protocol.DIGEST, new ChatDigest(ID, Map.of(BOB.id(), 0L, CAROL.id(), 5L, ALICE.id(), 1L << 40))),
                 sample("DIGEST empty", Protocol.DIGEST, new ChatDigest(ID, Map.of())),
-                sample("BATCH", Protocol.BATCH, new ChatBatch(ID, List.of(CHAT, CHAT2))),
-                sample("BATCH empty", Protocol.BATCH, new ChatBatch(ID, List.of())));
+                sample("BATCH with more to come", Protocol.BATCH, new ChatBatch(ID, List.of(CHAT, CHAT2), true)),
+                sample("BATCH empty", Protocol.BATCH, new ChatBatch(ID, List.of(), false)));
     }
 
     private static <T> Arguments sample(String name, WireCodec<T> codec, T value) {
@@ -143,9 +143,9 @@ class ProtocolTest {
     @Test
     void aBatchOfMoreThan256MessagesIsRejected() {
         List<ChatMessage> full = Collections.nCopies(Protocol.MAX_BATCH, CHAT);
-        assertThat(WireBytes.decode(Protocol.BATCH, encode(Protocol.BATCH, new ChatBatch(ID, full))).messages()).hasSize(256);
+        assertThat(WireBytes.decode(Protocol.BATCH, encode(Protocol.BATCH, new ChatBatch(ID, full, false))).messages()).hasSize(256);
         List<ChatMessage> over = Collections.nCopies(Protocol.MAX_BATCH + 1, CHAT);
-        byte[] bytes = encode(Protocol.BATCH, new ChatBatch(ID, over));
+        byte[] bytes = encode(Protocol.BATCH, new ChatBatch(ID, over, false));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.BATCH, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("257");
     }
@@ -252,7 +252,7 @@ class ProtocolTest {
         ChatMessage big = Fixtures.chat(BOB, ID, 1, new HlcTimestamp(Long.MAX_VALUE / 2, Integer.MAX_VALUE), KEY, new String(text));
         int perMessage = big.body().length + 200;
         int count = ConferenceEngine.BATCH_BYTES / perMessage + 1;
-        ChatBatch batch = new ChatBatch(ID, Collections.nCopies(count, big));
+        ChatBatch batch = new ChatBatch(ID, Collections.nCopies(count, big), true);
         FrameCodec frames = new FrameCodec(Protocol.types(), OverlayConfig.DEFAULT_MAX_FRAME);
         assertThatCode(() -> frames.encode(batch, BOB, new byte[FrameCodec.TAG_LENGTH])).doesNotThrowAnyException();
     }
