@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * One conference's state at one peer. Touched only by the engine thread, except {@link #history} which
@@ -45,9 +44,17 @@ final class Conference {
     final Map<PeerId, TreeMap<Long, ChatMessage>> chat = new HashMap<>();
     /** Per author, the highest sequence delivered (no gaps below it). */
     final Map<PeerId, Long> contiguous = new HashMap<>();
-    /** Delivered messages in canonical order, for readers on any thread. */
-    final ConcurrentSkipListSet<ChatEntry> history = new ConcurrentSkipListSet<>(ChatEntry.CANONICAL_ORDER);
+    /**
+     * Delivered messages in canonical order, for readers on any thread. A map from an entry to itself so
+     * that an acknowledgement can replace the value (pending → not) atomically under the same key.
+     */
+    final java.util.concurrent.ConcurrentSkipListMap<ChatEntry, ChatEntry> history =
+            new java.util.concurrent.ConcurrentSkipListMap<>(ChatEntry.CANONICAL_ORDER);
+    /** The same entries by id, to find one without a scan. */
+    final Map<dev.convene.conference.MessageId, ChatEntry> entries = new HashMap<>();
     long ownSequence;
+    /** Own messages waiting for a participant to confirm storing them, by sequence. */
+    final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAck = new TreeMap<>();
     boolean invitationAnnounced;
     /** What was last written to the store, to skip writes that change nothing. */
     byte[] savedMeta;

@@ -69,7 +69,6 @@ public final class ConferenceEngine implements OverlayListener {
     private final Map<ConferenceId, Conference> conferences = new HashMap<>();
     private final Map<ConferenceId, ConferenceView> views = new ConcurrentHashMap<>();
     private final Map<ConferenceId, Conference> readable = new ConcurrentHashMap<>();
-    private final Map<MessageId, CompletableFuture<ChatEntry>> awaitingAck = new HashMap<>();
     private volatile Overlay overlay;
     private Executor events;
     private long ticks;
@@ -171,7 +170,7 @@ public final class ConferenceEngine implements OverlayListener {
     public List<ChatEntry> history(ConferenceId id) {
         Conference c = readable.get(id);
         if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
-        return List.copyOf(c.history);
+        return List.copyOf(c.history.values());
     }
 
     // ---- operations (engine thread) ----------------------------------------------------------------------
@@ -305,7 +304,7 @@ public final class ConferenceEngine implements OverlayListener {
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
         store.saveChat(m, overlay.config().name());
         persist(c);
-        awaitingAck.put(m.id(), acked);
+        c.awaitingAck.put(m.sequence(), acked);
         ChatEntry entry = deliver(c, m, text, true);
         overlay.multicast(onlineOthers(c.participants()), m);
         return new Post(entry, acked);
@@ -386,7 +385,7 @@ public final class ConferenceEngine implements OverlayListener {
     void onChat(PeerId from, ChatMessage m) {
         Conference c = conferences.get(m.conference());
         if (c == null) throw new RejectedMessageException("chat for unknown conference");
-        accept(c, from, m);
+        if (!accept(c, from, m)) ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
         deliverReady(c);
     }
 
@@ -395,7 +394,6 @@ public final class ConferenceEngine implements OverlayListener {
         if (!c.participants().contains(m.author())) throw new RejectedMessageException("chat from non-participant " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
-            ackIfNeeded(c, m);
             return false; // duplicate
         }
         byte[] authorKey = c.keyOf(m.author());
@@ -425,11 +423,16 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
-    /** Delivers every held message that continues an author's sequence without a gap. */
+    /**
+     * Delivers every held message that continues an author's sequence without a gap, then acknowledges,
+     * once per author, everything stored from that author so far.
+     */
     private void deliverReady(Conference c) {
+        List<PeerId> advanced = new ArrayList<>();
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
-            long next = c.contiguous.getOrDefault(author, 0L) + 1;
+            long first = c.contiguous.getOrDefault(author, 0L) + 1;
+            long next = first;
             ChatMessage m;
             while ((m = e.getValue().get(next)) != null) {
                 String text;
@@ -442,10 +445,11 @@ public final class ConferenceEngine implements OverlayListener {
                     break;
                 }
                 deliver(c, m, text, false);
-                if (!c.restoring) ackIfNeeded(c, m);
                 next++;
             }
+            if (next > first) advanced.add(author);
         }
+        if (!c.restoring) advanced.forEach(author -> ack(c, author));
     }
 
     /** Records a delivered message, publishes it and tells listeners. */
@@ -455,30 +459,36 @@ public final class ConferenceEngine implements OverlayListener {
         String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : nameOf(m.author());
         boolean pending = own || (c.restoring && m.author().equals(self) && c.unacknowledged.contains(m.sequence()));
         ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending);
-        c.history.add(entry);
+        c.history.put(entry, entry);
+        c.entries.put(entry.id(), entry);
         if (!c.restoring) callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
         return entry;
     }
 
-    private void ackIfNeeded(Conference c, ChatMessage m) {
-        if (!m.author().equals(self) && overlay.directory().isOnline(m.author())) {
-            overlay.multicast(List.of(m.author()), new ChatAck(c.id, m.author(), m.sequence()));
+    /** Tells an online author that every message of its up to our contiguous sequence is stored here. */
+    private void ack(Conference c, PeerId author) {
+        long upTo = c.contiguous.getOrDefault(author, 0L);
+        if (upTo > 0 && !author.equals(self) && overlay.directory().isOnline(author)) {
+            overlay.multicast(List.of(author), new ChatAck(c.id, author, upTo));
         }
     }
 
     void onAck(PeerId from, ChatAck a) {
         Conference c = conferences.get(a.conference());
         if (c == null || !a.author().equals(self) || !c.participants().contains(from)) return;
-        CompletableFuture<ChatEntry> f = awaitingAck.remove(new MessageId(self, a.sequence()));
-        if (f == null) return;
+        var done = c.awaitingAck.headMap(a.sequence(), true);
+        if (done.isEmpty()) return;
         store.markAcknowledged(c.id, a.sequence());
-        ChatEntry old = c.history.stream().filter(e -> e.id().equals(new MessageId(self, a.sequence()))).findFirst().orElse(null);
-        if (old != null) {
-            ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
-            c.history.remove(old);
-            c.history.add(acked);
-            f.complete(acked);
+        for (var e : List.copyOf(done.entrySet())) {
+            ChatEntry old = c.entries.get(new MessageId(self, e.getKey()));
+            if (old != null) {
+                ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
+                c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
+                c.entries.put(acked.id(), acked);
+                e.getValue().complete(acked);
+            }
         }
+        done.clear();
     }
 
     void onDigest(PeerId from, ChatDigest d) {
@@ -486,22 +496,26 @@ public final class ConferenceEngine implements OverlayListener {
         if (c == null || !c.participants().contains(self) || !c.participants().contains(from)) {
             throw new RejectedMessageException("history request from a non-participant");
         }
+        // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
+        // for the rest. Only delivered messages are offered (never beyond a gap here).
         List<ChatMessage> batch = new ArrayList<>();
         int bytes = 0;
+        boolean more = false;
+        outer:
         for (var e : c.chat.entrySet()) {
             long have = d.contiguous().getOrDefault(e.getKey(), 0L);
-            for (ChatMessage m : e.getValue().tailMap(have, false).values()) {
-                if (m.sequence() > c.contiguous.getOrDefault(e.getKey(), 0L)) break; // only what we delivered
+            long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
+            for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
+                if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
+                    more = true;
+                    break outer;
+                }
                 batch.add(m);
                 bytes += m.body().length + 200;
-                if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
-                    overlay.multicast(List.of(from), new ChatBatch(c.id, batch));
-                    batch = new ArrayList<>();
-                    bytes = 0;
-                }
             }
         }
-        if (!batch.isEmpty()) overlay.multicast(List.of(from), new ChatBatch(c.id, batch));
+        if (!batch.isEmpty()) overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+        if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) ack(c, from);
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
         if (behind) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
     }
@@ -525,6 +539,7 @@ public final class ConferenceEngine implements OverlayListener {
         if (rejected > 0) {
             for (int i = 0; i < rejected; i++) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         }
+        if (b.more()) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest())); // pull the next batch
     }
 
     // ---- presence and time (engine thread) ----------------------------------------------------------------
@@ -647,7 +662,7 @@ public final class ConferenceEngine implements OverlayListener {
             deliverReady(c);
             c.restoring = false;
             c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L));
-            for (long seq : c.unacknowledged) awaitingAck.put(new MessageId(self, seq), new CompletableFuture<>());
+            for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
             c.lastParticipants = c.participants();
             conferences.put(c.id, c);
             readable.put(c.id, c);
@@ -661,14 +676,8 @@ public final class ConferenceEngine implements OverlayListener {
     /** Own messages still waiting for an acknowledgement while some other participant is online. */
     public int unacknowledgedWithSomeoneOnline() {
         int n = 0;
-        for (MessageId id : awaitingAck.keySet()) {
-            for (Conference c : conferences.values()) {
-                if (c.chat.containsKey(self) && c.chat.get(self).containsKey(id.sequence())
-                        && !onlineOthers(c.participants()).isEmpty()) {
-                    n++;
-                    break;
-                }
-            }
+        for (Conference c : conferences.values()) {
+            if (!c.awaitingAck.isEmpty() && !onlineOthers(c.participants()).isEmpty()) n += c.awaitingAck.size();
         }
         return n;
     }
@@ -723,9 +732,11 @@ public final class ConferenceEngine implements OverlayListener {
         if (list != null) list.forEach(e -> fire(e.apply(v)));
     }
 
+    /** Pulls the history from one online participant; periodic anti-entropy covers what it lacks. */
     private void requestHistory(Conference c) {
-        for (PeerId p : onlineOthers(c.participants())) {
-            overlay.multicast(List.of(p), new ChatDigest(c.id, c.digest()));
+        List<PeerId> online = onlineOthers(c.participants());
+        if (!online.isEmpty()) {
+            overlay.multicast(List.of(online.get(RANDOM.nextInt(online.size()))), new ChatDigest(c.id, c.digest()));
         }
     }
 

@@ -24,6 +24,7 @@ interface ConferenceStore extends AutoCloseable {
     /** Stores a message unless already there; true if it was new. */
     boolean saveChat(ChatMessage message, String authorName);
 
+    /** Marks this peer's own messages up to {@code sequence} as acknowledged. */
     void markAcknowledged(ConferenceId conference, long sequence);
 
     List<SavedConference> conferences();

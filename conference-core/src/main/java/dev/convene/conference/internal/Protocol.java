@@ -119,7 +119,7 @@ final class Protocol {
         }
     }
 
-    /** The receiver confirms it stored a chat message. */
+    /** The receiver confirms it stored every message of {@code author} up to {@code sequence} (cumulative). */
     record ChatAck(ConferenceId conference, PeerId author, long sequence) {
     }
 
@@ -130,8 +130,11 @@ final class Protocol {
         }
     }
 
-    /** Chat messages the receiver lacked, in one bounded batch. */
-    record ChatBatch(ConferenceId conference, List<ChatMessage> messages) {
+    /**
+     * Chat messages the receiver lacked, in one bounded batch; {@code more} says the sender holds more, and
+     * the receiver pulls the next batch with a fresh digest (one batch in flight per pair of peers).
+     */
+    record ChatBatch(ConferenceId conference, List<ChatMessage> messages, boolean more) {
         ChatBatch {
             messages = List.copyOf(messages);
         }
@@ -377,11 +380,11 @@ final class Protocol {
 
     static final WireCodec<ChatBatch> BATCH = new WireCodec<>() {
         public void write(WireWriter out, ChatBatch b) {
-            out.write(b.conference(), CONFERENCE_ID).writeCollection(b.messages(), CHAT);
+            out.write(b.conference(), CONFERENCE_ID).writeCollection(b.messages(), CHAT).writeBoolean(b.more());
         }
 
         public ChatBatch read(WireReader in) {
-            return new ChatBatch(in.read(CONFERENCE_ID), in.readList(MAX_BATCH, CHAT));
+            return new ChatBatch(in.read(CONFERENCE_ID), in.readList(MAX_BATCH, CHAT), in.readBoolean());
         }
     };
 

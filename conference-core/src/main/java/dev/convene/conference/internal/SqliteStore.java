@@ -57,7 +57,7 @@ final class SqliteStore implements ConferenceStore {
         upsertConference = db.prepareStatement("INSERT INTO conference (id, meta, keys, epoch, own_seq) VALUES (?,?,?,?,?)"
                 + " ON CONFLICT(id) DO UPDATE SET meta=excluded.meta, keys=excluded.keys, epoch=excluded.epoch, own_seq=excluded.own_seq");
         insertChat = db.prepareStatement("INSERT OR IGNORE INTO chat (conference, author, seq, body, crc, author_name) VALUES (?,?,?,?,?,?)");
-        ack = db.prepareStatement("UPDATE chat SET acked=1 WHERE conference=? AND author=? AND seq=?");
+        ack = db.prepareStatement("UPDATE chat SET acked=1 WHERE conference=? AND author=? AND seq<=? AND acked=0");
     }
 
     /** Opens (creating) {@code HOME/convene.db}. */
