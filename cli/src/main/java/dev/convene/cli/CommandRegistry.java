@@ -1,0 +1,81 @@
+package dev.convene.cli;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The session commands by name. {@link #standard()} is the set {@code convene} ships; conference commands
+ * are added there as further {@link SessionCommand} classes.
+ */
+final class CommandRegistry {
+    private final Map<String, SessionCommand> commands = new LinkedHashMap<>();
+
+    /** Every built-in session command. */
+    static CommandRegistry standard() {
+        return new CommandRegistry()
+                .add(new PeersCmd())
+                .add(new StatsCmd())
+                .add(new WaitCmd(List.of(new WaitCmd.PeersTarget())))
+                .add(new SleepCmd())
+                .add(new HelpCmd())
+                .add(new QuitCmd());
+    }
+
+    CommandRegistry add(SessionCommand command) {
+        if (commands.putIfAbsent(command.name(), command) != null) {
+            throw new IllegalArgumentException("session command '" + command.name() + "' registered twice");
+        }
+        return this;
+    }
+
+    Collection<SessionCommand> all() {
+        return Collections.unmodifiableCollection(commands.values());
+    }
+
+    /**
+     * Parses one line's words: looks up the command and lets it check its arguments.
+     *
+     * @throws CliException a usage error for an unknown command or bad arguments
+     */
+    SessionCommand.Action parse(List<String> words) {
+        String name = words.get(0);
+        SessionCommand command = commands.get(name);
+        if (command == null) {
+            String hint = closest(name).map(c -> "did you mean '" + c + "'? ").orElse("");
+            throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
+        }
+        try {
+            return command.parse(words.subList(1, words.size()));
+        } catch (CliException e) {
+            throw e.isUsage() && !e.getMessage().startsWith(name) ? CliException.usage(name + ": " + e.getMessage()) : e;
+        }
+    }
+
+    private Optional<String> closest(String name) {
+        return commands.keySet().stream()
+                .filter(c -> c.startsWith(name) || name.startsWith(c) || editDistance(c, name) <= 2)
+                .min(Comparator.comparingInt(c -> editDistance(c, name)));
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

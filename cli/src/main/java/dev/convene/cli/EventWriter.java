@@ -1,0 +1,98 @@
+package dev.convene.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Clock;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The one writer of a command's output. Commands and the overlay's event thread both emit through it;
+ * every method is synchronized and writes whole lines, so output never interleaves within a line.
+ *
+ * <p>With {@code --json} every stdout line is one JSON object made by Jackson; otherwise the events'
+ * human text. Errors also go to stderr as one line, in both modes.
+ *
+ * <p>Interactive sessions show a prompt; an event that arrives while the prompt waits is printed on a
+ * line of its own and the prompt shown again.
+ */
+final class EventWriter {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final Clock clock;
+    private String prompt;
+
+    EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The writer for a picocli command: its out and err, so tests can capture them. */
+    static EventWriter of(CommandSpec spec, boolean json) {
+        return new EventWriter(spec.commandLine().getOut(), spec.commandLine().getErr(), json, Clock.systemUTC());
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    /** Prints one event. */
+    synchronized void emit(Event event) {
+        String text = json ? toJson(event) : event.human();
+        if (text.isEmpty()) return;
+        if (prompt != null) out.println();
+        out.println(text);
+        if (prompt != null) out.print(prompt);
+        out.flush();
+    }
+
+    /** A line for people only (hints, progress); nothing with {@code --json}. */
+    synchronized void note(String text) {
+        if (json) return;
+        out.println(text);
+        out.flush();
+    }
+
+    /** Reports a failure: one line on stderr, and an {@code error} event on stdout with {@code --json}. */
+    synchronized void error(Event.ErrorReport error) {
+        if (json) emit(error);
+        err.println(error.human());
+        err.flush();
+    }
+
+    /** Shows the interactive prompt (not with {@code --json}: stdout then carries JSON only). */
+    synchronized void prompt(String text) {
+        if (json) return;
+        prompt = text;
+        out.print(text);
+        out.flush();
+    }
+
+    /** The user answered the prompt: output goes on normally until the next one. */
+    synchronized void promptAnswered() {
+        prompt = null;
+    }
+
+    /** The JSON form of an event, as written with {@code --json}. */
+    String toJson(Event event) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("event", event.type());
+        node.put("at", clock.instant().toString());
+        node.setAll((ObjectNode) JSON.valueToTree(event));
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write event " + event.type() + " as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.convene.cli;
+
+/**
+ * JVM-wide settings that must be in place before any networking class loads: IPv4 only, and JGroups
+ * bound to the address the user chose (JGroups reads {@code jgroups.bind_addr} in preference to any
+ * stack configuration, and picks another interface without it).
+ */
+final class JvmSettings {
+    static final String PREFER_IPV4 = "java.net.preferIPv4Stack";
+    static final String JGROUPS_BIND = "jgroups.bind_addr";
+
+    private JvmSettings() {
+    }
+
+    /** Sets {@code java.net.preferIPv4Stack=true} unless the JVM was started with a value. */
+    static void preferIPv4() {
+        if (System.getProperty(PREFER_IPV4) == null) {
+            System.setProperty(PREFER_IPV4, "true");
+        }
+    }
+
+    /**
+     * Sets {@code jgroups.bind_addr} to {@code address} unless already set. An explicit {@code --bind}
+     * that disagrees with a preset property is a usage error: JGroups would silently use the property.
+     */
+    static void bindAddress(String address, boolean explicit) {
+        String preset = System.getProperty(JGROUPS_BIND);
+        if (preset == null) {
+            System.setProperty(JGROUPS_BIND, address);
+        } else if (explicit && !preset.equals(address)) {
+            throw CliException.usage("--bind " + address + " disagrees with -D" + JGROUPS_BIND + "=" + preset
+                    + " set for this JVM; drop one of them (CONVENE_JAVA_OPTS?)");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.convene.cli;
+
+import dev.convene.overlay.Identity;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code convene} command. Without a subcommand it starts an interactive session; see {@code --help}.
+ *
+ * <p>One instance per invocation: it holds the global options (which every subcommand reads from here)
+ * and the standard input that {@code run -} and the interactive session read.
+ */
+@Command(name = "convene", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = VersionProvider.class, usageHelpAutoWidth = true, footer = ExitCodes.HELP,
+        description = {"Serverless conferences between peers, on JGroups.",
+            "With no command, starts an interactive session (type 'help' in it)."},
+        subcommands = {IdentityCommand.class, RunCommand.class, InteractiveCommand.class, DemoCommand.class,
+            RouterCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    private final InputStream stdin;
+
+    /** The command reading the process's standard input. */
+    public Main() {
+        this(System.in);
+    }
+
+    Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    /** Runs {@code convene} and exits with its exit code. */
+    public static void main(String[] args) {
+        JvmSettings.preferIPv4();
+        System.exit(commandLine(System.in)
+                .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true))
+                .execute(args));
+    }
+
+    /** The command line with our error handling; tests replace its out and err. */
+    static CommandLine commandLine(InputStream stdin) {
+        CommandLine cmd = new CommandLine(new Main(stdin));
+        CliErrors errors = new CliErrors();
+        cmd.setParameterExceptionHandler(errors);
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setExecutionStrategy(parseResult -> {
+            Main main = (Main) parseResult.commandSpec().userObject();
+            main.beforeExecution();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        return cmd;
+    }
+
+    /** Once the options are known, before any command starts anything. */
+    private void beforeExecution() {
+        try {
+            global.validate();
+            JvmSettings.bindAddress(global.bindAddress(), global.bind != null);
+        } catch (CliException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Logging.configure(global.verbose);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        return new Interactive(this, EventWriter.of(spec, global.json)).run();
+    }
+
+    GlobalOptions global() {
+        return global;
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    /** True when a person types the input: only then is a prompt useful. */
+    boolean interactiveTerminal() {
+        return stdin == System.in && System.console() != null;
+    }
+
+    /** This peer's identity, from (or created in) HOME. */
+    Identity identity() {
+        return Identity.loadOrCreate(global.home());
+    }
+
+    /**
+     * Starts this user's peer as the options describe: identity and name from HOME, then the overlay.
+     *
+     * @throws dev.convene.overlay.OverlayException if the network stack cannot start
+     */
+    Session openSession(EventWriter out, CommandRegistry commands) {
+        Path home = global.home();
+        Identity identity = Identity.loadOrCreate(home);
+        String name = NameStore.resolve(home, global.name);
+        return Session.open(global.overlayConfig(name), identity, out, commands);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.convene.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code convene run FILE}: session commands from a script, one per line. A file is checked whole before
+ * the peer starts, so a typo on the last line costs nothing; standard input is read as it comes.
+ */
+@Command(name = "run", description = {
+    "Runs session commands from a script file, one per line.",
+    "'#' comments and blank lines are skipped; words split like a shell's (quotes, backslash).",
+    "A file is checked whole before the peer starts; - (standard input) is read as it comes.",
+    "Stops at the first failing line unless --keep-going.",
+    "Session commands: peers, stats, wait peers N [--timeout D], sleep D, help, quit."})
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The script; - reads standard input.")
+    String file;
+
+    @Option(names = "--keep-going", description = "Run the remaining lines after a line fails (the exit code is still 1).")
+    boolean keepGoing;
+
+    /** A parsed line. */
+    private record Step(int line, SessionCommand.Action action) {
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        EventWriter out = EventWriter.of(spec, main.global().json);
+        CommandRegistry registry = CommandRegistry.standard();
+        String source = file.equals("-") ? "-" : file;
+        List<Step> steps = null;
+        if (!file.equals("-")) {
+            steps = new ArrayList<>();
+            if (!parseAll(readFile(), registry, out, steps)) return ExitCodes.USAGE;
+        }
+        try (Session session = open(out, registry);
+             BufferedReader stdin = new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8))) {
+            if (session == null) return ExitCodes.FAILED;
+            return steps != null ? runAll(session, steps) : runStream(session, stdin, registry);
+        }
+    }
+
+    private Session open(EventWriter out, CommandRegistry registry) {
+        try {
+            return main.openSession(out, registry);
+        } catch (CliException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            out.error(new Event.ErrorReport(CliErrors.describe(e), null, null));
+            return null;
+        }
+    }
+
+    private List<String> readFile() {
+        try {
+            return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read the script " + file + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); check the path, or pass - for standard input");
+        }
+    }
+
+    /** Parses every line, reporting each bad one; true if all parsed. */
+    private boolean parseAll(List<String> lines, CommandRegistry registry, EventWriter out, List<Step> steps) {
+        boolean ok = true;
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                Optional<SessionCommand.Action> action = parse(lines.get(i), registry);
+                if (action.isPresent()) steps.add(new Step(i + 1, action.get()));
+            } catch (CliException e) {
+                out.error(new Event.ErrorReport(e.getMessage(), i + 1, file));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
+        List<String> words = ShellWords.split(line);
+        return words.isEmpty() ? Optional.empty() : Optional.of(registry.parse(words));
+    }
+
+    private int runAll(Session session, List<Step> steps) throws InterruptedException {
+        int exit = ExitCodes.OK;
+        for (Step step : steps) {
+            if (session.quitRequested()) break;
+            if (!execute(session, step)) {
+                exit = ExitCodes.FAILED;
+                if (!keepGoing) break;
+            }
+        }
+        return exit;
+    }
+
+    private int runStream(Session session, BufferedReader in, CommandRegistry registry) throws IOException, InterruptedException {
+        int exit = ExitCodes.OK;
+        int number = 0;
+        while (!session.quitRequested()) {
+            String line = in.readLine();
+            if (line == null) break;
+            number++;
+            Optional<SessionCommand.Action> action;
+            try {
+                action = parse(line, registry);
+            } catch (CliException e) {
+                session.out().error(new Event.ErrorReport(e.getMessage(), number, "-"));
+                exit = ExitCodes.USAGE;
+                if (keepGoing) continue;
+                break;
+            }
+            if (action.isPresent() && !execute(session, new Step(number, action.get()))) {
+                exit = Math.max(exit, ExitCodes.FAILED);
+                if (!keepGoing) break;
+            }
+        }
+        return exit;
+    }
+
+    /** Runs one line; reports a failure and returns false. */
+    private boolean execute(Session session, Step step) throws InterruptedException {
+        try {
+            session.run(step.line(), step.action());
+            return true;
+        } catch (RuntimeException e) {
+            session.out().error(new Event.ErrorReport(CliErrors.describe(e), step.line(), file));
+            return false;
+        }
+    }
+}

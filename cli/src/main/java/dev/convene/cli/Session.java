@@ -1,0 +1,134 @@
+package dev.convene.cli;
+
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.Overlay;
+import dev.convene.overlay.OverlayConfig;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running peer and the output it reports to: what session commands act on. Opened by {@code run} and
+ * by the interactive session; {@link #open} starts the peer, prints {@code ready}, then presence events
+ * as they come. Commands run one at a time on the caller's thread; presence events arrive on the
+ * overlay's event thread and only emit and {@linkplain #signal() signal}.
+ *
+ * <p>Closing leaves the group gracefully; a shutdown hook does the same if the JVM is stopped (Ctrl-C)
+ * while the session is open.
+ */
+final class Session implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    /** Longest pause between two checks of a waited condition, in case a change came without an event. */
+    private static final long RECHECK_MILLIS = 200;
+
+    private final PeerRuntime peer;
+    private final EventWriter out;
+    private final CommandRegistry commands;
+    private final Object changes;
+    private final Thread shutdownHook;
+    private Integer line;
+    private boolean quit;
+
+    private Session(PeerRuntime peer, EventWriter out, CommandRegistry commands, Object changes) {
+        this.peer = peer;
+        this.out = out;
+        this.commands = commands;
+        this.changes = changes;
+        this.shutdownHook = new Thread(peer::close, "convene-" + peer.overlay().config().name() + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts the peer and prints {@code ready}; presence events follow it, never precede it.
+     *
+     * @throws dev.convene.overlay.OverlayException if the peer cannot start
+     */
+    static Session open(OverlayConfig config, Identity identity, EventWriter out, CommandRegistry commands) {
+        Object changes = new Object();
+        Presence presence = new Presence(out, () -> {
+            synchronized (changes) {
+                changes.notifyAll();
+            }
+        });
+        PeerRuntime peer = PeerRuntime.start(config, identity, presence);
+        Session session = new Session(peer, out, commands, changes);
+        Overlay o = peer.overlay();
+        out.emit(new Event.Ready(o.self().value(), config.name(), identity.fingerprint(), config.mode().cliName(),
+                o.listeningAddress(), config.cluster()));
+        presence.open();
+        return session;
+    }
+
+    Overlay overlay() {
+        return peer.overlay();
+    }
+
+    EventWriter out() {
+        return out;
+    }
+
+    CommandRegistry commands() {
+        return commands;
+    }
+
+    /** Runs one parsed command, attributing its output to {@code lineNumber} (null if none). */
+    void run(Integer lineNumber, SessionCommand.Action action) throws InterruptedException {
+        this.line = lineNumber;
+        try {
+            action.run(this);
+        } finally {
+            this.line = null;
+        }
+    }
+
+    /** Reports the outcome of the running command. */
+    void result(String command, Object data, String human) {
+        out.emit(new Event.Result(command, line, data, human));
+    }
+
+    /** Asks the session to end after the running command. */
+    void quit() {
+        quit = true;
+    }
+
+    boolean quitRequested() {
+        return quit;
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking now and after every change (so what already happened
+     * counts as well as what comes).
+     *
+     * @param timeoutMessage the failure message when the time is up; should say what to do next
+     * @throws CliException if the time is up
+     */
+    void await(Duration timeout, BooleanSupplier condition, Supplier<String> timeoutMessage) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changes) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw CliException.failed(timeoutMessage.get());
+                changes.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+            }
+        }
+    }
+
+    /** Wakes every {@link #await} to check its condition again. */
+    void signal() {
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            log.debug("JVM is shutting down; the hook closes the peer");
+        }
+        peer.close();
+    }
+}

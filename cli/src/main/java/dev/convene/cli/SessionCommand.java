@@ -1,0 +1,45 @@
+package dev.convene.cli;
+
+import java.util.List;
+
+/**
+ * A command of the session language, the same in the interactive session and in {@code convene run}
+ * scripts: {@code peers}, {@code wait …}, {@code sleep}, {@code stats}, {@code help}, {@code quit}.
+ *
+ * <p>Two phases, so a script is checked before its peer starts: {@link #parse} checks the words and
+ * returns the {@link Action}; the action then runs against a live {@link Session}. Parse never touches a
+ * peer. A new command is a new class registered in {@link CommandRegistry#standard()}; nothing else
+ * changes.
+ *
+ * <p>Errors are {@link CliException}s with a one-line message that says what to do next: usage errors
+ * from {@code parse}, failures from the action.
+ */
+interface SessionCommand {
+    /** The word that invokes it, e.g. {@code peers}. */
+    String name();
+
+    /** How to call it, e.g. {@code wait peers N [--timeout D]}; shown by {@code help} and in usage errors. */
+    String synopsis();
+
+    /** One line on what it does. */
+    String summary();
+
+    /**
+     * Checks the arguments (the words after the name) and returns what to run.
+     *
+     * @throws CliException a usage error
+     */
+    Action parse(List<String> args);
+
+    /** A parsed command, ready to run. */
+    @FunctionalInterface
+    interface Action {
+        /**
+         * Runs it; reports its outcome with {@link Session#result}.
+         *
+         * @throws CliException if it failed, saying why and what to do
+         * @throws InterruptedException if the session is being stopped
+         */
+        void run(Session session) throws InterruptedException;
+    }
+}
