@@ -137,6 +137,33 @@ final class Conference {
         return new Meta(context, inv, rep, end);
     }
 
+    /**
+     * The metadata split into messages of about {@code maxBytes}: every invitation carries the signed
+     * context, so a large conference does not fit one frame. Merging is idempotent, so chunks can arrive
+     * in any order; each carries the replies of its own invitees (they verify with keys from those
+     * invitations), organiser-issued invitations come first (participant-issued ones are authorised by
+     * their inviter's acceptance), and the organiser's own reply and the end notice ride with every chunk.
+     */
+    List<Meta> metaChunks(int maxBytes) {
+        int perInvitation = Protocol.bytes(Protocol.SIGNED_CONTEXT, context).length + 600;
+        int per = Math.max(1, maxBytes / perInvitation);
+        List<Invitation> ordered = new ArrayList<>(invitations.values());
+        ordered.sort(Comparator.comparing((Invitation i) -> !i.inviter().equals(organiser())));
+        List<Meta> out = new ArrayList<>();
+        Reply own = replies.get(organiser());
+        for (int from = 0; from < Math.max(1, ordered.size()); from += per) {
+            List<Invitation> part = ordered.subList(Math.min(from, ordered.size()), Math.min(from + per, ordered.size()));
+            List<Reply> rs = new ArrayList<>();
+            if (own != null) rs.add(own);
+            for (Invitation i : part) {
+                Reply r = replies.get(i.invitee());
+                if (r != null) rs.add(r);
+            }
+            out.add(new Meta(context, part, rs, end));
+        }
+        return out;
+    }
+
     ConferenceView view(PeerId self) {
         Map<PeerId, ConferenceView.Reply> answers = new HashMap<>();
         replies.forEach((p, r) -> answers.put(p, new ConferenceView.Reply(r.answer(), r.reason())));

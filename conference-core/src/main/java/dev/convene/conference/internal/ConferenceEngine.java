@@ -59,6 +59,8 @@ public final class ConferenceEngine implements OverlayListener {
     static final Duration MAX_FUTURE = Duration.ofMinutes(1);
     /** How much of a frame a history batch may fill. */
     static final int BATCH_BYTES = 256 * 1024;
+    /** How much of a frame one metadata message may fill; larger conferences go in several. */
+    static final int META_CHUNK_BYTES = 384 * 1024;
 
     private final Identity identity;
     private final PeerId self;
@@ -239,6 +241,10 @@ public final class ConferenceEngine implements OverlayListener {
             if (c.isMember(p)) throw new ConferenceException(ad.label() + " is already invited to '" + c.ctx().title() + "'");
             ads.add(ad);
         }
+        if (c.invitees().size() + ads.size() > ConferenceContext.MAX_INVITEES) {
+            throw new ConferenceException("'" + c.ctx().title() + "' would have " + (c.invitees().size() + ads.size())
+                    + " invitees (expected: <= " + ConferenceContext.MAX_INVITEES + ")");
+        }
         if (organiser) {
             c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
         }
@@ -317,19 +323,27 @@ public final class ConferenceEngine implements OverlayListener {
         if (!sc.verifies()) throw new RejectedMessageException("context signature does not verify");
         ConferenceId id = sc.context().id();
         Conference c = conferences.get(id);
-        if (c == null) {
-            boolean mine = sc.context().organiser().equals(self) || sc.context().invitees().contains(self)
+        boolean isNew = c == null;
+        if (isNew) {
+            boolean named = sc.context().organiser().equals(self) || sc.context().invitees().contains(self)
                     || m.invitations().stream().anyMatch(i -> i.invitee().equals(self));
-            if (!mine) throw new RejectedMessageException("not a member of conference " + id.shortId());
+            if (!named) throw new RejectedMessageException("not a member of conference " + id.shortId());
             c = new Conference(sc);
-            c.state = ConferenceState.SCHEDULED;
-            conferences.put(id, c);
-            readable.put(id, c);
         } else if (!c.organiser().equals(sc.context().organiser()) || !c.ctx().createdAt().equals(sc.context().createdAt())) {
             throw new RejectedMessageException("context for " + id.shortId() + " from a different organiser");
         }
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         mergeInvitations(c, m.invitations());
+        if (isNew) {
+            // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
+            // a forged invitation naming it must not make a conference appear.
+            if (!c.isMember(self)) {
+                pendingEvents.remove(id);
+                throw new RejectedMessageException("no valid invitation for this peer in conference " + id.shortId());
+            }
+            conferences.put(id, c);
+            readable.put(id, c);
+        }
         for (Reply r : m.replies()) {
             if (!r.conference().equals(id)) continue;
             byte[] key = c.keyOf(r.author());
@@ -342,6 +356,8 @@ public final class ConferenceEngine implements OverlayListener {
         if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
             c.end = m.end();
         }
+        // What a peer learns with its first metadata is the starting point, not a series of joins.
+        if (isNew) c.lastParticipants = c.participants();
         afterChange(c);
     }
 
@@ -350,6 +366,7 @@ public final class ConferenceEngine implements OverlayListener {
         for (int pass = 0; pass < 2; pass++) {
             for (Invitation inv : incoming) {
                 if (c.nonces.contains(inv.nonceHex()) || c.invitations.containsKey(inv.invitee())) continue;
+                if (c.invitees().size() >= ConferenceContext.MAX_INVITEES && !c.invitees().contains(inv.invitee())) continue;
                 if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
                 boolean authorised = inv.inviter().equals(c.organiser())
                         || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
@@ -549,7 +566,7 @@ public final class ConferenceEngine implements OverlayListener {
         awaitAttached();
         for (Conference c : conferences.values()) {
             if (!c.isMember(peer.id())) continue;
-            overlay.multicast(List.of(peer.id()), c.meta()); // store and forward: invitations, replies, end
+            sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
             if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
                 overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
                 if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
@@ -583,7 +600,7 @@ public final class ConferenceEngine implements OverlayListener {
             List<PeerId> online = onlineOthers(c.members());
             if (online.isEmpty()) continue;
             PeerId peer = online.get(RANDOM.nextInt(online.size()));
-            overlay.multicast(List.of(peer), c.meta());
+            sendMeta(c, List.of(peer));
             if (c.participants().contains(self) && c.participants().contains(peer)) {
                 overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
             }
@@ -592,6 +609,9 @@ public final class ConferenceEngine implements OverlayListener {
 
     private void refreshState(Conference c) {
         ConferenceState next = c.stateAt(clock.instant());
+        // A cancellation (an end dated before the start) that reaches a peer where the conference is already
+        // live, through clock skew or a healed partition, ends it: LIVE cannot become CANCELLED.
+        if (c.state == ConferenceState.LIVE && next == ConferenceState.CANCELLED) next = ConferenceState.ENDED;
         if (next == c.state) return;
         if (!c.state.canMoveTo(next)) return; // e.g. an end notice that arrived for an already-ended conference
         c.state = c.state.moveTo(next);
@@ -606,7 +626,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Saves a conference's metadata if it changed since the last save. */
     private void persist(Conference c) {
-        byte[] meta = Protocol.bytes(Protocol.META, c.meta());
+        byte[] meta = dev.convene.overlay.wire.WireBytes.encode(Protocol.META, c.meta(), Protocol.MAX_STORED_META);
         if (java.util.Arrays.equals(meta, c.savedMeta) && c.ownSequence == c.savedOwnSequence && c.keys.size() == c.savedKeys) return;
         store.saveConference(new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence));
         c.savedMeta = meta;
@@ -741,7 +761,12 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     private void spread(Conference c) {
-        overlay.multicast(onlineOthers(c.members()), c.meta());
+        sendMeta(c, onlineOthers(c.members()));
+    }
+
+    private void sendMeta(Conference c, List<PeerId> to) {
+        if (to.isEmpty()) return;
+        for (Meta chunk : c.metaChunks(META_CHUNK_BYTES)) overlay.multicast(to, chunk);
     }
 
     private List<PeerId> onlineOthers(Collection<PeerId> peers) {

@@ -23,7 +23,7 @@ final class HybridClock {
             wall = pt;
             counter = 0;
         } else {
-            counter++;
+            tickCounter();
         }
         return new HlcTimestamp(wall, counter);
     }
@@ -33,14 +33,31 @@ final class HybridClock {
         long pt = clock.millis();
         long max = Math.max(Math.max(wall, remote.wallMillis()), pt);
         if (max == wall && max == remote.wallMillis()) {
-            counter = Math.max(counter, remote.counter()) + 1;
+            counter = Math.max(counter, remote.counter());
+            wall = max;
+            tickCounter();
         } else if (max == wall) {
-            counter++;
+            tickCounter();
         } else if (max == remote.wallMillis()) {
-            counter = remote.counter() + 1;
+            wall = max;
+            counter = remote.counter();
+            tickCounter();
         } else {
+            wall = max;
             counter = 0;
         }
-        wall = max;
+    }
+
+    /**
+     * Advances the counter; at its limit (a peer sent a huge counter) the wall part moves one millisecond
+     * on instead, which keeps the order and can never overflow.
+     */
+    private void tickCounter() {
+        if (counter == Integer.MAX_VALUE) {
+            wall++;
+            counter = 0;
+        } else {
+            counter++;
+        }
     }
 }

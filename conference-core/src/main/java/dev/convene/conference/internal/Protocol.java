@@ -35,6 +35,8 @@ final class Protocol {
     static final int MAX_REASON = 1000;
     static final int MAX_BATCH = 256;
     static final int MAX_SIGNED = 64 * 1024;
+    /** A whole conference's metadata as stored: 256 invitations with a full context each fit. */
+    static final int MAX_STORED_META = 16 << 20;
 
     // ---- records -----------------------------------------------------------------------------------------
 
