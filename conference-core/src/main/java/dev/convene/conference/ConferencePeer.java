@@ -268,7 +268,7 @@ public final class ConferencePeer implements AutoCloseable {
                 callbacks.shutdownNow();
                 throw e;
             }
-            Overlay.Builder ob = engine.register(Overlay.builder(config, identity));
+            Overlay.Builder ob = engine.register(Overlay.builder(config, identity)).knownPeers(engine.knownPeers());
             overlayListeners.forEach(ob::listener);
             Overlay overlay;
             try {

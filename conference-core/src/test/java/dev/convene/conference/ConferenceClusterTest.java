@@ -55,8 +55,14 @@ class ConferenceClusterTest {
             assertThat(ids(bob, id)).isEqualTo(ids(alice, id)).isEqualTo(ids(carol, id));
             assertThat(bob.history(id)).extracting(ChatEntry::text).contains("hi all — 你好");
             assertThat(bob.history(id)).allMatch(e -> !e.pending());
-            // The decliner and the uninvited see no chat at all.
+            // The decliner and the uninvited see no chat at all: not one chat or history frame reaches them
+            // (type ids 101 chat, 104 history batch).
             assertThat(dave.history(id)).isEmpty();
+            for (ConferencePeer outsider : List.of(dave, eve)) {
+                assertThat(outsider.overlay().stats().received(101)).as(outsider.name() + " chat frames").isZero();
+                assertThat(outsider.overlay().stats().received(104)).as(outsider.name() + " history frames").isZero();
+            }
+            assertThat(bob.overlay().stats().received(101)).isPositive();
             assertThat(cl.events(dave).messages).isEmpty();
             assertThat(eve.conferences()).isEmpty();
             assertThat(cl.events(eve).events).isEmpty();

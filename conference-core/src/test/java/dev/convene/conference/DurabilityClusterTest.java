@@ -132,6 +132,25 @@ class DurabilityClusterTest {
     }
 
     @Test
+    void aRestartedPeerRemembersKnownPeersAndItsInvitationReachesAPeerThatStartsLater() {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            ConferencePeer bob = startAt(cl, "bob");
+            cl.awaitDirectories(alice, bob);
+            bob.close();
+            alice.close();
+            ConferencePeer alice2 = startAt(cl, "alice");
+            assertThat(alice2.directory().online()).isEmpty();
+            assertThat(alice2.directory().resolve("bob").id()).isEqualTo(bob.self()); // from the directory cache
+            ConferenceId id = alice2.create(NewConference.titled("Later").invite(bob.self())).join().id();
+            ConferencePeer bob2 = startAt(cl, "bob");
+            await(() -> cl.events(bob2).has("invitation Later"), () -> cl.events(bob2).events.toString());
+            bob2.accept(id).join();
+            await(() -> alice2.conference(id).orElseThrow().participants().contains(bob2.self()), () -> "bob not participant");
+        }
+    }
+
+    @Test
     void withTheOrganiserDeadInviteesStillAnswerAndChatAndTheOrganiserCatchesUp() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = startAt(cl, "alice");

@@ -170,6 +170,7 @@ public final class Overlay implements AutoCloseable {
         private final Identity identity;
         private final Map<MessageType<?>, MessageHandler<?>> handlers = new LinkedHashMap<>();
         private final List<OverlayListener> listeners = new ArrayList<>();
+        private final List<PeerAdvertisement> known = new ArrayList<>();
 
         private Builder(OverlayConfig config, Identity identity) {
             this.config = config;
@@ -185,6 +186,15 @@ public final class Overlay implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Peers remembered from earlier runs (a directory cache kept by the layer above): they are known,
+         * with their keys, but offline until they advertise again.
+         */
+        public Builder knownPeers(java.util.Collection<PeerAdvertisement> peers) {
+            known.addAll(peers);
+            return this;
+        }
+
         /** Adds a presence listener, in place before the first event. */
         public Builder listener(OverlayListener listener) {
             listeners.add(listener);
@@ -197,7 +207,7 @@ public final class Overlay implements AutoCloseable {
          * @throws OverlayException if the stack cannot start (address in use, bad address), saying what to do
          */
         public Overlay start() {
-            return new Overlay(OverlayCore.start(config, identity, handlers, listeners));
+            return new Overlay(OverlayCore.start(config, identity, handlers, listeners, known));
         }
     }
 }

@@ -10,11 +10,18 @@ import java.util.Map;
  * @param framesDelivered frames verified, decoded and handed to a handler
  * @param drops dropped frames per reason (every reason present, zero or not)
  * @param members members of the current view, this peer included
+ * @param receivedByType verified frames received per message type id (dropped or delivered after that)
  */
 public record OverlayStats(long framesSent, long framesReceived, long framesDelivered, Map<DropReason, Long> drops,
-                           int members) {
+                           int members, Map<Integer, Long> receivedByType) {
     public OverlayStats {
         drops = Map.copyOf(drops);
+        receivedByType = Map.copyOf(receivedByType);
+    }
+
+    /** Verified frames of one type received. */
+    public long received(int typeId) {
+        return receivedByType.getOrDefault(typeId, 0L);
     }
 
     /** All drops together. */

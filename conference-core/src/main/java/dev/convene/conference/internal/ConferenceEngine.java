@@ -564,6 +564,7 @@ public final class ConferenceEngine implements OverlayListener {
     @Override
     public void peerJoined(PeerAdvertisement peer) {
         awaitAttached();
+        store.savePeer(peer);
         for (Conference c : conferences.values()) {
             if (!c.isMember(peer.id())) continue;
             sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
@@ -700,6 +701,11 @@ public final class ConferenceEngine implements OverlayListener {
             if (!c.awaitingAck.isEmpty() && !onlineOthers(c.participants()).isEmpty()) n += c.awaitingAck.size();
         }
         return n;
+    }
+
+    /** Advertisements remembered from earlier runs, for the overlay's directory. */
+    public List<PeerAdvertisement> knownPeers() {
+        return store.peers();
     }
 
     /** Rows the store found corrupt and skipped. */

@@ -21,6 +21,12 @@ interface ConferenceStore extends AutoCloseable {
 
     void saveConference(SavedConference conference);
 
+    /** Remembers a verified peer advertisement (the directory cache). */
+    void savePeer(dev.convene.overlay.PeerAdvertisement peer);
+
+    /** Every remembered advertisement. */
+    List<dev.convene.overlay.PeerAdvertisement> peers();
+
     /** Stores a message unless already there; true if it was new. */
     boolean saveChat(ChatMessage message, String authorName);
 
@@ -42,6 +48,13 @@ interface ConferenceStore extends AutoCloseable {
     static ConferenceStore none() {
         return new ConferenceStore() {
             public void saveConference(SavedConference c) {
+            }
+
+            public void savePeer(dev.convene.overlay.PeerAdvertisement p) {
+            }
+
+            public List<dev.convene.overlay.PeerAdvertisement> peers() {
+                return List.of();
             }
 
             public boolean saveChat(ChatMessage m, String name) {

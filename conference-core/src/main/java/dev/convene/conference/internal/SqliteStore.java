@@ -50,6 +50,7 @@ final class SqliteStore implements ConferenceStore {
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS peer (id TEXT PRIMARY KEY, ad BLOB NOT NULL, seen_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS chat (conference TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
                     + " body BLOB NOT NULL, crc INTEGER NOT NULL, author_name TEXT NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
                     + " PRIMARY KEY (conference, author, seq))");
@@ -95,6 +96,40 @@ final class SqliteStore implements ConferenceStore {
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    private static final dev.convene.overlay.wire.WireCodec<dev.convene.overlay.PeerAdvertisement> AD =
+            dev.convene.overlay.internal.OverlayMessages.ADVERTISEMENT.codec();
+
+    @Override
+    public void savePeer(dev.convene.overlay.PeerAdvertisement peer) {
+        try (PreparedStatement q = db.prepareStatement("INSERT INTO peer (id, ad, seen_at) VALUES (?,?,?)"
+                + " ON CONFLICT(id) DO UPDATE SET ad=excluded.ad, seen_at=excluded.seen_at")) {
+            q.setString(1, peer.id().value());
+            q.setBytes(2, WireBytes.encode(AD, peer, 4096));
+            q.setLong(3, System.currentTimeMillis());
+            q.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public List<dev.convene.overlay.PeerAdvertisement> peers() {
+        List<dev.convene.overlay.PeerAdvertisement> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, ad FROM peer ORDER BY seen_at DESC LIMIT 10000")) {
+            while (r.next()) {
+                try {
+                    out.add(WireBytes.decode(AD, r.getBytes(2)));
+                } catch (RuntimeException e) {
+                    corrupt++;
+                    log.warn("skipping a corrupt peer row {}: {}", r.getString(1), e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
     }
 
     @Override

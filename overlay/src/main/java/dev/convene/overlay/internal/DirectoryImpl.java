@@ -40,6 +40,11 @@ public final class DirectoryImpl implements Directory {
         this.selfAd = ad;
     }
 
+    /** Remembers a peer seen in an earlier run, offline until it advertises again. */
+    void addKnown(PeerAdvertisement ad) {
+        entries.putIfAbsent(ad.id(), new Entry(ad, null));
+    }
+
     /** The peer an address is bound to, or null. */
     PeerId peerAt(Address address) {
         return byAddress.get(address);

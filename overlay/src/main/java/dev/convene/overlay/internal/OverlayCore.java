@@ -69,6 +69,7 @@ public final class OverlayCore implements Receiver {
     private final LongAdder received = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
+    private final Map<Integer, LongAdder> receivedByType = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<Address> adRequested = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String stackXml;
     private volatile JChannel channel;
@@ -108,8 +109,15 @@ public final class OverlayCore implements Receiver {
     /** Builds the stack, joins and publishes this peer's advertisement. */
     public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
                                     List<OverlayListener> listeners) {
+        return start(config, identity, handlers, listeners, List.of());
+    }
+
+    /** As above, with advertisements remembered from earlier runs, known (offline) until their peers return. */
+    public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
+                                    List<OverlayListener> listeners, Collection<PeerAdvertisement> known) {
         hardenSerialization();
         OverlayCore core = new OverlayCore(config, identity, handlers, listeners);
+        known.stream().filter(a -> !a.id().equals(identity.id())).forEach(core.directory::addKnown);
         core.connect();
         return core;
     }
@@ -220,6 +228,7 @@ public final class OverlayCore implements Receiver {
             log.debug("{}: dropped frame from {}: {}", label, src, e.toString());
             return;
         }
+        receivedByType.computeIfAbsent(frame.type().id(), k -> new LongAdder()).increment();
         submit(() -> dispatch(src, frame));
     }
 
@@ -523,7 +532,9 @@ public final class OverlayCore implements Receiver {
         Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
         drops.forEach((r, n) -> d.put(r, n.sum()));
         View v = view;
-        return new OverlayStats(sent.sum(), received.sum(), delivered.sum(), d, v == null ? 1 : v.size());
+        Map<Integer, Long> byType = new HashMap<>();
+        receivedByType.forEach((t, n) -> byType.put(t, n.sum()));
+        return new OverlayStats(sent.sum(), received.sum(), delivered.sum(), d, v == null ? 1 : v.size(), byType);
     }
 
     public void crash() {
