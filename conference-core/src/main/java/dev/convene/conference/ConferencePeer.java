@@ -109,6 +109,32 @@ public final class ConferencePeer implements AutoCloseable {
         return engine.call(() -> engine.answer(conference, Answer.LEAVE, "left"));
     }
 
+    /**
+     * Removes a member (organiser only). The content key is rotated and granted to every remaining member,
+     * so the removed peer reads nothing sent afterwards.
+     */
+    public CompletableFuture<ConferenceView> remove(ConferenceId conference, PeerId peer) {
+        return engine.call(() -> engine.remove(conference, peer));
+    }
+
+    /**
+     * Bans a peer locally: nothing from it is accepted, shown or relayed by this peer, in any conference.
+     * Kept across restarts. Completes with true if it was not banned before.
+     */
+    public CompletableFuture<Boolean> ban(PeerId peer) {
+        return engine.call(() -> engine.ban(peer));
+    }
+
+    /** Lifts a ban. Completes with true if the peer was banned. */
+    public CompletableFuture<Boolean> unban(PeerId peer) {
+        return engine.call(() -> engine.unban(peer));
+    }
+
+    /** The banned peers. */
+    public java.util.Set<PeerId> bans() {
+        return engine.bans();
+    }
+
     /** Ends a conference (organiser only); before its start this cancels it. */
     public CompletableFuture<ConferenceView> end(ConferenceId conference) {
         return engine.call(() -> engine.end(conference));

@@ -29,7 +29,7 @@ public record ConferenceView(ConferenceContext context, ConferenceState state, S
 
     /** This peer's relation to a conference. */
     public enum Role {
-        ORGANISER, PARTICIPANT, INVITED, DECLINED, LEFT
+        ORGANISER, PARTICIPANT, INVITED, DECLINED, LEFT, REMOVED
     }
 
     public ConferenceId id() {

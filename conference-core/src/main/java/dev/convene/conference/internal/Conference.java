@@ -36,6 +36,10 @@ final class Conference {
     final Set<String> nonces = new HashSet<>();
     final Map<PeerId, Reply> replies = new HashMap<>();
     EndNotice end;
+    /** Peers the organiser removed, with the removals (signed). */
+    final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
+    /** Key grants issued after rotations: kept to forward them to their recipients. */
+    final Map<String, Protocol.KeyGrant> grants = new LinkedHashMap<>();
     ConferenceState state = ConferenceState.SCHEDULED;
     /** Content keys by epoch, once known (the organiser's own, or opened from this peer's invitation). */
     final Map<Integer, byte[]> keys = new HashMap<>();
@@ -84,6 +88,7 @@ final class Conference {
         Set<PeerId> all = new TreeSet<>(ctx().invitees());
         all.addAll(invitations.keySet());
         all.remove(organiser());
+        all.removeAll(removals.keySet());
         return all;
     }
 
@@ -134,7 +139,7 @@ final class Conference {
         List<Invitation> inv = new ArrayList<>(invitations.values());
         List<Reply> rep = new ArrayList<>(replies.values());
         rep.sort(Comparator.comparing(r -> r.author()));
-        return new Meta(context, inv, rep, end);
+        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()));
     }
 
     /**
@@ -159,7 +164,11 @@ final class Conference {
                 Reply r = replies.get(i.invitee());
                 if (r != null) rs.add(r);
             }
-            out.add(new Meta(context, part, rs, end));
+            List<Protocol.KeyGrant> gs = new ArrayList<>();
+            for (Invitation i : part) {
+                grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
+            }
+            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs));
         }
         return out;
     }
@@ -171,6 +180,8 @@ final class Conference {
         ConferenceView.Role role;
         if (self.equals(organiser())) {
             role = ConferenceView.Role.ORGANISER;
+        } else if (removals.containsKey(self)) {
+            role = ConferenceView.Role.REMOVED;
         } else {
             Reply r = replies.get(self);
             role = r == null ? ConferenceView.Role.INVITED : switch (r.answer()) {

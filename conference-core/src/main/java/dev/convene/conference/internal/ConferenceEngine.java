@@ -77,6 +77,8 @@ public final class ConferenceEngine implements OverlayListener {
     private final int syncEveryTicks;
 
     private final ConferenceStore store;
+    /** Peers this peer refuses to hear from (kept across restarts). Written on the engine thread, read anywhere. */
+    private final Set<PeerId> banned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param home the home directory holding the durable store, or null to keep nothing
@@ -97,22 +99,27 @@ public final class ConferenceEngine implements OverlayListener {
     public Overlay.Builder register(Overlay.Builder b) {
         return b.handle(Protocol.META_TYPE, (from, m) -> {
                     awaitAttached();
+                    refuseBanned(from);
                     onMeta(from, m);
                 })
                 .handle(Protocol.CHAT_TYPE, (from, m) -> {
                     awaitAttached();
+                    refuseBanned(from);
                     onChat(from, m);
                 })
                 .handle(Protocol.ACK_TYPE, (from, m) -> {
                     awaitAttached();
+                    refuseBanned(from);
                     onAck(from, m);
                 })
                 .handle(Protocol.DIGEST_TYPE, (from, m) -> {
                     awaitAttached();
+                    refuseBanned(from);
                     onDigest(from, m);
                 })
                 .handle(Protocol.BATCH_TYPE, (from, m) -> {
                     awaitAttached();
+                    refuseBanned(from);
                     onBatch(from, m);
                 })
                 .listener(this);
@@ -130,6 +137,10 @@ public final class ConferenceEngine implements OverlayListener {
      * Messages and presence events can reach the event thread while {@code Overlay.start()} is still
      * returning; they wait here for the moment it takes.
      */
+    private void refuseBanned(PeerId from) {
+        if (banned.contains(from)) throw new RejectedMessageException("from banned peer " + from.shortId());
+    }
+
     private void awaitAttached() {
         try {
             if (!attached.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("overlay never attached");
@@ -172,7 +183,8 @@ public final class ConferenceEngine implements OverlayListener {
     public List<ChatEntry> history(ConferenceId id) {
         Conference c = readable.get(id);
         if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
-        return List.copyOf(c.history.values());
+        if (banned.isEmpty()) return List.copyOf(c.history.values());
+        return c.history.values().stream().filter(e -> !banned.contains(e.author())).toList();
     }
 
     // ---- operations (engine thread) ----------------------------------------------------------------------
@@ -275,6 +287,38 @@ public final class ConferenceEngine implements OverlayListener {
         return views.get(id);
     }
 
+    /**
+     * Removes a peer (organiser only): it stops being a member, and the content key is rotated and granted
+     * to every remaining member, so the removed peer reads nothing sent afterwards.
+     */
+    public ConferenceView remove(ConferenceId id, PeerId peer) {
+        Conference c = require(id);
+        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can remove a peer from '" + c.ctx().title() + "'");
+        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
+        if (peer.equals(self)) throw new ConferenceException("the organiser cannot remove itself; use 'end'");
+        if (!c.isMember(peer)) throw new ConferenceException(nameOf(peer) + " is not a member of '" + c.ctx().title() + "'");
+        if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new ConferenceException("'" + c.ctx().title() + "' has had " + Protocol.MAX_REMOVALS + " removals, the most allowed; create a new conference");
+        int epoch = c.currentEpoch + 1;
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), new byte[0]);
+        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
+        byte[] key = ContentCrypto.newKey();
+        c.keys.put(epoch, key);
+        c.currentEpoch = epoch;
+        for (PeerId member : c.invitees()) {
+            Invitation inv = c.invitations.get(member);
+            if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
+            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(id, member));
+            Protocol.KeyGrant g = new Protocol.KeyGrant(id, member, epoch, sealed, new byte[0]);
+            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(id, member, epoch, sealed,
+                    identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
+        }
+        log.info("{}: removed {} from '{}', key now at epoch {}", label(), peer.shortId(), c.ctx().title(), epoch);
+        afterChange(c);
+        spread(c);
+        if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
+        return views.get(id);
+    }
+
     public ConferenceView end(ConferenceId id) {
         Conference c = require(id);
         if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
@@ -344,6 +388,7 @@ public final class ConferenceEngine implements OverlayListener {
             conferences.put(id, c);
             readable.put(id, c);
         }
+        mergeRemovalsAndGrants(c, m.removals(), m.grants());
         for (Reply r : m.replies()) {
             if (!r.conference().equals(id)) continue;
             byte[] key = c.keyOf(r.author());
@@ -379,6 +424,30 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
+    private void mergeRemovalsAndGrants(Conference c, List<Protocol.Removal> removals, List<Protocol.KeyGrant> grants) {
+        byte[] organiserKey = c.context.organiserKey();
+        for (Protocol.Removal r : removals) {
+            if (!r.conference().equals(c.id) || c.removals.containsKey(r.peer()) || r.peer().equals(c.organiser())) continue;
+            if (c.removals.size() >= Protocol.MAX_REMOVALS || !r.verifies(organiserKey)) continue;
+            c.removals.put(r.peer(), r);
+            if (r.peer().equals(self)) log.info("{}: removed from '{}' by the organiser", label(), c.ctx().title());
+        }
+        for (Protocol.KeyGrant g : grants) {
+            String k = g.recipient().value() + "/" + g.epoch();
+            if (!g.conference().equals(c.id) || c.grants.containsKey(k) || c.removals.containsKey(g.recipient())) continue;
+            if (!g.verifies(organiserKey)) continue;
+            c.grants.put(k, g);
+            if (g.recipient().equals(self) && !c.keys.containsKey(g.epoch())) {
+                try {
+                    c.keys.put(g.epoch(), ContentCrypto.open(g.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
+                    c.currentEpoch = Math.max(c.currentEpoch, g.epoch());
+                } catch (GeneralSecurityException e) {
+                    log.warn("{}: cannot open the key of epoch {} for {}", label(), g.epoch(), c.id.shortId());
+                }
+            }
+        }
+    }
+
     private void openKey(Conference c, Invitation inv) {
         try {
             c.keys.put(inv.keyEpoch(), ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
@@ -396,7 +465,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     private void applyReply(Conference c, Reply r) {
         c.replies.put(r.author(), r);
-        fireLater(c, v -> l -> l.reply(v, r.author(), r.answer(), r.reason()));
+        if (!banned.contains(r.author())) fireLater(c, v -> l -> l.reply(v, r.author(), r.answer(), r.reason()));
     }
 
     void onChat(PeerId from, ChatMessage m) {
@@ -409,6 +478,7 @@ public final class ConferenceEngine implements OverlayListener {
     private boolean accept(Conference c, PeerId from, ChatMessage m) {
         if (!c.participants().contains(self)) throw new RejectedMessageException("chat sent to a non-participant");
         if (!c.participants().contains(m.author())) throw new RejectedMessageException("chat from non-participant " + m.author().shortId());
+        if (banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
             return false; // duplicate
@@ -520,6 +590,7 @@ public final class ConferenceEngine implements OverlayListener {
         boolean more = false;
         outer:
         for (var e : c.chat.entrySet()) {
+            if (banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
             long have = d.contiguous().getOrDefault(e.getKey(), 0L);
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
             for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
@@ -566,6 +637,7 @@ public final class ConferenceEngine implements OverlayListener {
         awaitAttached();
         store.savePeer(peer);
         for (Conference c : conferences.values()) {
+            if (c.removals.containsKey(peer.id())) sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
             if (!c.isMember(peer.id())) continue;
             sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
             if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
@@ -641,6 +713,7 @@ public final class ConferenceEngine implements OverlayListener {
      * acknowledged come back pending and wait for an acknowledgement again.
      */
     public void restore() {
+        banned.addAll(store.bans());
         for (ConferenceStore.SavedConference saved : store.conferences()) {
             Meta meta;
             try {
@@ -662,6 +735,9 @@ public final class ConferenceEngine implements OverlayListener {
                 if (key != null && r.verifies(key)) c.replies.put(r.author(), r);
             }
             if (meta.end() != null && meta.end().verifies(c.context.organiserKey())) c.end = meta.end();
+            meta.removals().stream().filter(r -> r.verifies(c.context.organiserKey())).forEach(r -> c.removals.put(r.peer(), r));
+            meta.grants().stream().filter(g -> g.verifies(c.context.organiserKey()))
+                    .forEach(g -> c.grants.put(g.recipient().value() + "/" + g.epoch(), g));
             c.keys.putAll(saved.keys());
             c.currentEpoch = saved.currentEpoch();
             c.ownSequence = saved.ownSequence();
@@ -701,6 +777,22 @@ public final class ConferenceEngine implements OverlayListener {
             if (!c.awaitingAck.isEmpty() && !onlineOthers(c.participants()).isEmpty()) n += c.awaitingAck.size();
         }
         return n;
+    }
+
+    /** Bans a peer: nothing it sends is accepted, shown or relayed by this peer. Kept across restarts. */
+    public boolean ban(PeerId peer) {
+        if (peer.equals(self)) throw new ConferenceException("you cannot ban yourself");
+        store.saveBan(peer, true);
+        return banned.add(peer);
+    }
+
+    public boolean unban(PeerId peer) {
+        store.saveBan(peer, false);
+        return banned.remove(peer);
+    }
+
+    public Set<PeerId> bans() {
+        return Set.copyOf(banned);
     }
 
     /** Advertisements remembered from earlier runs, for the overlay's directory. */

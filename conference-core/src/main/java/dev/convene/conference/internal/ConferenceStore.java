@@ -21,6 +21,12 @@ interface ConferenceStore extends AutoCloseable {
 
     void saveConference(SavedConference conference);
 
+    /** Adds or removes a ban. */
+    void saveBan(dev.convene.overlay.PeerId peer, boolean banned);
+
+    /** The banned peers. */
+    java.util.Set<dev.convene.overlay.PeerId> bans();
+
     /** Remembers a verified peer advertisement (the directory cache). */
     void savePeer(dev.convene.overlay.PeerAdvertisement peer);
 
@@ -51,6 +57,13 @@ interface ConferenceStore extends AutoCloseable {
             }
 
             public void savePeer(dev.convene.overlay.PeerAdvertisement p) {
+            }
+
+            public void saveBan(dev.convene.overlay.PeerId p, boolean b) {
+            }
+
+            public java.util.Set<dev.convene.overlay.PeerId> bans() {
+                return java.util.Set.of();
             }
 
             public List<dev.convene.overlay.PeerAdvertisement> peers() {

@@ -114,12 +114,36 @@ final class Protocol {
     }
 
     /** Everything about a conference but its chat: sent to members when it changes, and in full on (re)join. */
-    record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end) {
+    record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
+                List<Removal> removals, List<KeyGrant> grants) {
         Meta {
             invitations = List.copyOf(invitations);
             replies = List.copyOf(replies);
+            removals = List.copyOf(removals);
+            grants = List.copyOf(grants);
+        }
+
+        Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end) {
+            this(context, invitations, replies, end, List.of(), List.of());
         }
     }
+
+    /** The organiser removes a peer; the content key moves to {@code newEpoch}, which the removed peer never gets. */
+    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+        boolean verifies(byte[] organiserKey) {
+            return Identity.verify(organiserKey, bytes(REMOVAL_BODY, this), signature);
+        }
+    }
+
+    /** The content key of {@code epoch}, sealed to {@code recipient} by the organiser after a rotation. */
+    record KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sealedKey, byte[] signature) {
+        boolean verifies(byte[] organiserKey) {
+            return Identity.verify(organiserKey, bytes(GRANT_BODY, this), signature);
+        }
+    }
+
+    /** Most removals (and so key rotations) one conference may have. */
+    static final int MAX_REMOVALS = 64;
 
     /** The receiver confirms it stored every message of {@code author} up to {@code sequence} (cumulative). */
     record ChatAck(ConferenceId conference, PeerId author, long sequence) {
@@ -339,11 +363,56 @@ final class Protocol {
         }
     };
 
+    static final WireCodec<Removal> REMOVAL_BODY = new WireCodec<>() {
+        public void write(WireWriter out, Removal r) {
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at());
+        }
+
+        public Removal read(WireReader in) {
+            throw new UnsupportedOperationException("read REMOVAL instead");
+        }
+    };
+
+    static final WireCodec<Removal> REMOVAL = new WireCodec<>() {
+        public void write(WireWriter out, Removal r) {
+            REMOVAL_BODY.write(out, r);
+            out.writeBytes(r.signature());
+        }
+
+        public Removal read(WireReader in) {
+            return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), in.readInstant(),
+                    in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+        }
+    };
+
+    static final WireCodec<KeyGrant> GRANT_BODY = new WireCodec<>() {
+        public void write(WireWriter out, KeyGrant g) {
+            out.write(g.conference(), CONFERENCE_ID).writePeerId(g.recipient()).writeVarInt(g.epoch()).writeBytes(g.sealedKey());
+        }
+
+        public KeyGrant read(WireReader in) {
+            throw new UnsupportedOperationException("read GRANT instead");
+        }
+    };
+
+    static final WireCodec<KeyGrant> GRANT = new WireCodec<>() {
+        public void write(WireWriter out, KeyGrant g) {
+            GRANT_BODY.write(out, g);
+            out.writeBytes(g.signature());
+        }
+
+        public KeyGrant read(WireReader in) {
+            return new KeyGrant(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), in.readBytes(128),
+                    in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+        }
+    };
+
     static final WireCodec<Meta> META = new WireCodec<>() {
         public void write(WireWriter out, Meta m) {
             out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
                     .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
             if (m.end() != null) out.write(m.end(), END);
+            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT);
         }
 
         public Meta read(WireReader in) {
@@ -351,7 +420,9 @@ final class Protocol {
             List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
             List<Reply> rep = in.readList(ConferenceContext.MAX_INVITEES * 2 + 2, REPLY);
             EndNotice end = in.readBoolean() ? in.read(END) : null;
-            return new Meta(ctx, inv, rep, end);
+            List<Removal> rem = in.readList(MAX_REMOVALS, REMOVAL);
+            List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1), GRANT);
+            return new Meta(ctx, inv, rep, end, rem, grants);
         }
     };
 

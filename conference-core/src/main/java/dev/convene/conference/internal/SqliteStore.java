@@ -50,6 +50,7 @@ final class SqliteStore implements ConferenceStore {
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS ban (id TEXT PRIMARY KEY)");
             s.execute("CREATE TABLE IF NOT EXISTS peer (id TEXT PRIMARY KEY, ad BLOB NOT NULL, seen_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS chat (conference TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
                     + " body BLOB NOT NULL, crc INTEGER NOT NULL, author_name TEXT NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
@@ -100,6 +101,33 @@ final class SqliteStore implements ConferenceStore {
 
     private static final dev.convene.overlay.wire.WireCodec<dev.convene.overlay.PeerAdvertisement> AD =
             dev.convene.overlay.internal.OverlayMessages.ADVERTISEMENT.codec();
+
+    @Override
+    public void saveBan(dev.convene.overlay.PeerId peer, boolean banned) {
+        try (PreparedStatement q = db.prepareStatement(banned ? "INSERT OR IGNORE INTO ban (id) VALUES (?)" : "DELETE FROM ban WHERE id=?")) {
+            q.setString(1, peer.value());
+            q.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public java.util.Set<dev.convene.overlay.PeerId> bans() {
+        java.util.Set<dev.convene.overlay.PeerId> out = new java.util.HashSet<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM ban")) {
+            while (r.next()) {
+                try {
+                    out.add(dev.convene.overlay.PeerId.parse(r.getString(1)));
+                } catch (IllegalArgumentException e) {
+                    corrupt++;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
 
     @Override
     public void savePeer(dev.convene.overlay.PeerAdvertisement peer) {
