@@ -33,6 +33,12 @@ final class CommandRegistry {
         return this;
     }
 
+    /** {@code peers, stats, wait peers N [--timeout D], …} for help texts. */
+    String synopses() {
+        return commands.values().stream().flatMap(c -> c.helpEntries().stream()).map(HelpCmd.Entry::synopsis)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     Collection<SessionCommand> all() {
         return Collections.unmodifiableCollection(commands.values());
     }

@@ -92,6 +92,7 @@ final class GlobalOptions {
         }
     }
 
+    /** {@code --network}: a mode name, with the valid names in the error. */
     static final class NetworkModeConverter implements ITypeConverter<NetworkMode> {
         @Override
         public NetworkMode convert(String value) {
@@ -103,6 +104,7 @@ final class GlobalOptions {
         }
     }
 
+    /** {@code --seed}, {@code --router}: {@code HOST:PORT}. */
     static final class HostPortConverter implements ITypeConverter<HostPort> {
         @Override
         public HostPort convert(String value) {

@@ -29,9 +29,7 @@ final class HelpCmd implements SessionCommand {
     public Action parse(List<String> args) {
         Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 0);
         return session -> {
-            List<Entry> entries = session.commands().all().stream()
-                    .flatMap(c -> c instanceof WaitCmd w ? w.entries().stream() : List.of(new Entry(c.synopsis(), c.summary())).stream())
-                    .toList();
+            List<Entry> entries = session.commands().all().stream().flatMap(c -> c.helpEntries().stream()).toList();
             int width = entries.stream().mapToInt(e -> e.synopsis().length()).max().orElse(0);
             String text = "commands:" + entries.stream()
                     .map(e -> String.format("%n  %-" + width + "s  %s", e.synopsis(), e.summary())).collect(Collectors.joining())

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
         subcommands = {IdentityCommand.class, RunCommand.class, InteractiveCommand.class, DemoCommand.class,
             RouterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+    /** Placeholder in command descriptions for the list of session commands. */
+    static final String SESSION_COMMANDS = "@SESSION_COMMANDS@";
+
     @Mixin
     GlobalOptions global;
 
@@ -56,6 +59,9 @@ public final class Main implements Callable<Integer> {
     /** The command line with our error handling; tests replace its out and err. */
     static CommandLine commandLine(InputStream stdin) {
         CommandLine cmd = new CommandLine(new Main(stdin));
+        // Help texts list the session commands the registry really has.
+        cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().description(
+                withSessionCommands(sub.getCommandSpec().usageMessage().description())));
         CliErrors errors = new CliErrors();
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
@@ -65,6 +71,12 @@ public final class Main implements Callable<Integer> {
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;
+    }
+
+    /** Replaces {@value #SESSION_COMMANDS} in a help description with the registry's commands. */
+    private static String[] withSessionCommands(String[] lines) {
+        String commands = CommandRegistry.standard().synopses();
+        return java.util.Arrays.stream(lines).map(l -> l.replace(SESSION_COMMANDS, commands)).toArray(String[]::new);
     }
 
     /** Once the options are known, before any command starts anything. */

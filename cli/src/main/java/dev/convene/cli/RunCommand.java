@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     "'#' comments and blank lines are skipped; words split like a shell's (quotes, backslash).",
     "A file is checked whole before the peer starts; - (standard input) is read as it comes.",
     "Stops at the first failing line unless --keep-going.",
-    "Session commands: peers, stats, wait peers N [--timeout D], sleep D, help, quit."})
+    "Session commands: " + Main.SESSION_COMMANDS})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -24,6 +24,11 @@ interface SessionCommand {
     /** One line on what it does. */
     String summary();
 
+    /** What {@code help} lists for it: its synopsis and summary, or one entry per form it has. */
+    default java.util.List<HelpCmd.Entry> helpEntries() {
+        return java.util.List.of(new HelpCmd.Entry(synopsis(), summary()));
+    }
+
     /**
      * Checks the arguments (the words after the name) and returns what to run.
      *

@@ -65,7 +65,8 @@ final class WaitCmd implements SessionCommand {
     }
 
     /** One help entry per target. */
-    List<HelpCmd.Entry> entries() {
+    @Override
+    public List<HelpCmd.Entry> helpEntries() {
         return targets.values().stream()
                 .map(t -> new HelpCmd.Entry("wait " + t.kind() + " " + t.arguments() + " [--timeout D]", t.summary())).toList();
     }
