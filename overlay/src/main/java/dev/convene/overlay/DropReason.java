@@ -25,5 +25,9 @@ public enum DropReason {
     /** A well-formed message that the receiving layer refused (invalid content, replay, unauthorised). */
     REJECTED,
     /** A handler threw while processing the message. */
-    HANDLER_FAILED
+    HANDLER_FAILED,
+    /** The sender went over its per-peer frame rate; a flood from one peer cannot stall the others. */
+    RATE_LIMITED,
+    /** This peer's queue of frames waiting to be handled is full: memory stays bounded under any load. */
+    OVERLOADED
 }

@@ -24,10 +24,19 @@ import java.util.Objects;
  * @param maxFrameBytes the largest frame sent or accepted
  * @param timings failure-detection and membership timings
  * @param clock the clock for advertisements (tests inject one)
+ * @param maxFramesPerSecond per sending peer: frames above this rate (with an equal burst) are dropped and
+ *     counted as {@link DropReason#RATE_LIMITED}
+ * @param maxQueuedFrames frames waiting for the event thread beyond which new ones are dropped and counted
+ *     as {@link DropReason#OVERLOADED}
  */
 public record OverlayConfig(String name, Path home, NetworkMode mode, String bindAddress, int port, int portRange,
                             List<HostPort> seeds, List<HostPort> routers, int multicastTtl, String cluster,
-                            int maxFrameBytes, Timings timings, Clock clock) {
+                            int maxFrameBytes, Timings timings, Clock clock, int maxFramesPerSecond,
+                            int maxQueuedFrames) {
+    /** Default per-peer frame rate. */
+    public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 20_000;
+    /** Default bound of the incoming frame queue. */
+    public static final int DEFAULT_MAX_QUEUED_FRAMES = 50_000;
     /** Default first port of {@code local} and {@code seeds} mode. */
     public static final int DEFAULT_PORT = 7800;
     /** Default port range of {@code local} mode: that many peers per machine. */
@@ -57,6 +66,8 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         if (mode == NetworkMode.RELAY && routers.isEmpty()) {
             throw new IllegalArgumentException("relay mode needs at least one --router HOST:PORT (start one with 'convene router')");
         }
+        if (maxFramesPerSecond < 1) throw new IllegalArgumentException("maxFramesPerSecond: " + maxFramesPerSecond + " (expected: > 0)");
+        if (maxQueuedFrames < 1) throw new IllegalArgumentException("maxQueuedFrames: " + maxQueuedFrames + " (expected: > 0)");
         if (multicastTtl < 0 || multicastTtl > 255) throw new IllegalArgumentException("multicastTtl: " + multicastTtl + " (expected: 0-255)");
     }
 
@@ -80,6 +91,8 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         b.maxFrameBytes = maxFrameBytes;
         b.timings = timings;
         b.clock = clock;
+        b.maxFramesPerSecond = maxFramesPerSecond;
+        b.maxQueuedFrames = maxQueuedFrames;
         return b;
     }
 
@@ -129,6 +142,8 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         private int maxFrameBytes = DEFAULT_MAX_FRAME;
         private Timings timings = Timings.DEFAULT;
         private Clock clock = Clock.systemUTC();
+        private int maxFramesPerSecond = DEFAULT_MAX_FRAMES_PER_SECOND;
+        private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
 
         private Builder(String name) {
             this.name = name;
@@ -204,12 +219,22 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
             return this;
         }
 
+        public Builder maxFramesPerSecond(int rate) {
+            this.maxFramesPerSecond = rate;
+            return this;
+        }
+
+        public Builder maxQueuedFrames(int frames) {
+            this.maxQueuedFrames = frames;
+            return this;
+        }
+
         public OverlayConfig build() {
             int p = port >= 0 ? port : (mode == NetworkMode.LAN ? 45600 : DEFAULT_PORT);
             // Multicast never leaves this host when bound to loopback; a LAN needs at least one hop.
             int ttl = multicastTtl >= 0 ? multicastTtl : (bindAddress.startsWith("127.") ? 0 : 1);
             return new OverlayConfig(name, home, mode, bindAddress, p, portRange, seeds, routers, ttl, cluster,
-                    maxFrameBytes, timings, clock);
+                    maxFrameBytes, timings, clock, maxFramesPerSecond, maxQueuedFrames);
         }
     }
 }

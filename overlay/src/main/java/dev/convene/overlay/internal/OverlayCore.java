@@ -70,6 +70,8 @@ public final class OverlayCore implements Receiver {
     private final LongAdder delivered = new LongAdder();
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     private final Map<Integer, LongAdder> receivedByType = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Address, RateLimiter> limiters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger queuedFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Address> adRequested = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String stackXml;
     private volatile JChannel channel;
@@ -216,6 +218,15 @@ public final class OverlayCore implements Receiver {
             countDrop(DropReason.BAD_MAGIC);
             return;
         }
+        // Cheap checks first, before a signature is verified: the sender's rate, then the queue's bound.
+        if (!limiters.computeIfAbsent(src, a -> new RateLimiter(config.maxFramesPerSecond())).tryAcquire(System.nanoTime())) {
+            countDrop(DropReason.RATE_LIMITED);
+            return;
+        }
+        if (queuedFrames.get() >= config.maxQueuedFrames()) {
+            countDrop(DropReason.OVERLOADED);
+            return;
+        }
         Frame frame;
         try {
             frame = codec.decode(msg.getArray(), msg.getOffset(), msg.getLength(), tag(src));
@@ -229,7 +240,11 @@ public final class OverlayCore implements Receiver {
             return;
         }
         receivedByType.computeIfAbsent(frame.type().id(), k -> new LongAdder()).increment();
-        submit(() -> dispatch(src, frame));
+        queuedFrames.incrementAndGet();
+        submit(() -> {
+            queuedFrames.decrementAndGet();
+            dispatch(src, frame);
+        });
     }
 
     @Override
@@ -351,6 +366,7 @@ public final class OverlayCore implements Receiver {
             for (Address a : old.getMembers()) {
                 if (v.containsMember(a)) continue;
                 adRequested.remove(a);
+                limiters.remove(a);
                 directory.remove(a).ifPresent(ad -> {
                     log.info("{}: {} left", label, ad.label());
                     fire(l -> l.peerLeft(ad));
