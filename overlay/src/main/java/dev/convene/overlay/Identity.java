@@ -31,7 +31,7 @@ import java.util.Set;
  * ({@code 0700} for the directory, {@code 0600} for the files) and reuses them on every restart, so the
  * {@link PeerId} is stable. {@link #generate()} makes an identity that lives in memory only.
  *
- * <p>Thread-safe: signing creates a fresh {@link Signature} per call.
+ * <p>Thread-safe: signing and verifying keep no state between calls.
  */
 public final class Identity {
     /** DER prefix of an X.509 Ed25519 public key; the raw 32-byte key follows it. */
@@ -51,10 +51,14 @@ public final class Identity {
     private final byte[] signingKey;
     private final byte[] agreementKey;
     private final PeerId id;
+    /** The raw 32-byte Ed25519 seed, for BouncyCastle's signer. */
+    private final byte[] seed;
 
     private Identity(KeyPair signing, KeyPair agreement) {
         this.signing = signing;
         this.agreement = agreement;
+        this.seed = ((java.security.interfaces.EdECPrivateKey) signing.getPrivate()).getBytes()
+                .orElseThrow(() -> new IllegalStateException("this JDK hides the Ed25519 private key bytes"));
         this.signingKey = rawKey(signing.getPublic(), ED25519_X509_PREFIX);
         this.agreementKey = rawKey(agreement.getPublic(), X25519_X509_PREFIX);
         this.id = PeerId.fromSigningKey(signingKey);
@@ -220,16 +224,15 @@ public final class Identity {
         return agreement.getPrivate();
     }
 
-    /** Signs {@code data[offset, offset+length)} with Ed25519; returns 64 bytes. */
+    /**
+     * Signs {@code data[offset, offset+length)} with Ed25519; returns 64 bytes. Keys are kept in JDK form, but
+     * signing and verifying use BouncyCastle's RFC 8032 code on the raw bytes: the same signatures, several
+     * times faster than JDK 17's provider and with no per-call provider lookup or key decoding.
+     */
     public byte[] sign(byte[] data, int offset, int length) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(signing.getPrivate());
-            s.update(data, offset, length);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+        byte[] sig = new byte[SIGNATURE_LENGTH];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, signingKey, 0, data, offset, length, sig, 0);
+        return sig;
     }
 
     /** Signs all of {@code data}. */
@@ -245,12 +248,10 @@ public final class Identity {
         if (signingKey == null || signingKey.length != KEY_LENGTH || signature == null || signature.length != SIGNATURE_LENGTH) {
             return false;
         }
+        if (data == null || offset < 0 || length < 0 || offset > data.length - length) return false;
         try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(publicKey(signingKey, ED25519_X509_PREFIX, "Ed25519"));
-            s.update(data, offset, length);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
+            return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, signingKey, 0, data, offset, length);
+        } catch (RuntimeException e) {
             return false;
         }
     }
