@@ -120,6 +120,30 @@ class ConferenceClusterTest {
     }
 
     @Test
+    void aParticipantMayInviteWhenTheOrganiserAllowsItAndOnlyThen() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId open = alice.create(NewConference.titled("Open").invite(bob.self()).participantsMayInvite(true)).join().id();
+            ConferenceId closed = alice.create(NewConference.titled("Closed").invite(bob.self())).join().id();
+            await(() -> bob.conference(open).isPresent() && bob.conference(closed).isPresent(), () -> "bob lacks invitations");
+            bob.accept(open).join();
+            bob.accept(closed).join();
+            await(() -> alice.conference(open).orElseThrow().participants().contains(bob.self()), () -> "bob not participant");
+            bob.say(open, "before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> bob.invite(closed, List.of(carol.self())).join()).hasMessageContaining("only the organiser may invite");
+            bob.invite(open, List.of(carol.self())).join();
+            await(() -> cl.events(carol).has("invitation Open"), () -> cl.events(carol).events.toString());
+            carol.accept(open).join();
+            await(() -> carol.history(open).size() == 1 && alice.conference(open).orElseThrow().participants().contains(carol.self()),
+                    () -> "carol: " + carol.history(open) + " alice: " + alice.conference(open));
+            assertThat(carol.conferences()).extracting(ConferenceView::title).containsExactly("Open");
+        }
+    }
+
+    @Test
     void anInviteeMayChangeItsAnswerAndTheLatestWins() {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = cl.start("alice");

@@ -377,7 +377,15 @@ public final class ConferenceEngine implements OverlayListener {
             throw new RejectedMessageException("context for " + id.shortId() + " from a different organiser");
         }
         if (sc.context().version() > c.ctx().version()) c.context = sc;
-        mergeInvitations(c, m.invitations());
+        // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
+        // keys from invitations: merge in rounds until nothing new is learned.
+        for (int round = 0; round < 4; round++) {
+            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c);
+            mergeInvitations(c, m.invitations());
+            mergeRemovalsAndGrants(c, m.removals(), m.grants());
+            mergeReplies(c, m.replies());
+            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) == known) break;
+        }
         if (isNew) {
             // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
             // a forged invitation naming it must not make a conference appear.
@@ -388,9 +396,23 @@ public final class ConferenceEngine implements OverlayListener {
             conferences.put(id, c);
             readable.put(id, c);
         }
-        mergeRemovalsAndGrants(c, m.removals(), m.grants());
-        for (Reply r : m.replies()) {
-            if (!r.conference().equals(id)) continue;
+        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
+            c.end = m.end();
+        }
+        // What a peer learns with its first metadata is the starting point, not a series of joins.
+        if (isNew) c.lastParticipants = c.participants();
+        afterChange(c);
+    }
+
+    private static int revisions(Conference c) {
+        int n = 0;
+        for (Reply r : c.replies.values()) n += r.revision();
+        return n;
+    }
+
+    private void mergeReplies(Conference c, List<Reply> replies) {
+        for (Reply r : replies) {
+            if (!r.conference().equals(c.id)) continue;
             byte[] key = c.keyOf(r.author());
             if (key == null || !r.verifies(key)) {
                 log.debug("{}: reply from {} not verifiable yet", label(), r.author().shortId());
@@ -398,12 +420,6 @@ public final class ConferenceEngine implements OverlayListener {
             }
             if (r.revision() > c.revisionOf(r.author())) applyReply(c, r);
         }
-        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
-            c.end = m.end();
-        }
-        // What a peer learns with its first metadata is the starting point, not a series of joins.
-        if (isNew) c.lastParticipants = c.participants();
-        afterChange(c);
     }
 
     private void mergeInvitations(Conference c, List<Invitation> incoming) {

@@ -186,13 +186,13 @@ public final class OverlayCore implements Receiver {
 
     private String startFailure(Exception e) {
         String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (what.contains("Cannot assign requested address") || what.contains("unknown") || what.contains("UnknownHost")) {
+            return "cannot bind to " + config.bindAddress() + ": it is not an address of this machine; choose one with --bind";
+        }
         if (what.contains("BindException") || what.contains("Address already in use") || what.contains("no port available")
                 || e instanceof java.net.BindException) {
             return "cannot listen on " + config.bindAddress() + " ports " + config.port() + "-" + (config.port() + config.portRange())
                     + " (all in use or not allowed): choose another with --port, or stop other peers";
-        }
-        if (what.contains("Cannot assign requested address") || what.contains("unknown") || what.contains("UnknownHost")) {
-            return "cannot bind to " + config.bindAddress() + ": it is not an address of this machine; choose one with --bind";
         }
         return "cannot start the " + config.mode().cliName() + " network stack: " + what + "; check --bind, --port and --network";
     }
