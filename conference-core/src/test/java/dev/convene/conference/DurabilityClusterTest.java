@@ -58,6 +58,12 @@ class DurabilityClusterTest {
             await(() -> bob2.history(id).size() == 15, () -> "bob2 has " + bob2.history(id).size());
             assertThat(ids(bob2, id)).isEqualTo(ids(alice, id));
             await(() -> alice.history(id).stream().noneMatch(ChatEntry::pending), () -> "alice still has pending messages");
+            // The restarted peer continues its own sequence: no id is ever reused.
+            Post after = bob2.say(id, "back again").join();
+            assertThat(after.entry().id().sequence()).isEqualTo(6);
+            after.acknowledged().get(30, TimeUnit.SECONDS);
+            await(() -> alice.history(id).size() == 16, () -> "alice has " + alice.history(id).size());
+            assertThat(ids(alice, id)).doesNotHaveDuplicates().isEqualTo(ids(bob2, id));
         }
     }
 

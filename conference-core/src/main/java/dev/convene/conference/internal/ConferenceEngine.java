@@ -352,8 +352,8 @@ public final class ConferenceEngine implements OverlayListener {
         ChatMessage unsigned = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, new byte[0]);
         ChatMessage m = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
+        // The own sequence needs no separate write: on restore it is the highest own message in the store.
         store.saveChat(m, overlay.config().name());
-        persist(c);
         c.awaitingAck.put(m.sequence(), acked);
         ChatEntry entry = deliver(c, m, text, true);
         overlay.multicast(onlineOthers(c.participants()), m);
@@ -774,7 +774,8 @@ public final class ConferenceEngine implements OverlayListener {
             c.restoring = true;
             deliverReady(c);
             c.restoring = false;
-            c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L));
+            // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.
+            if (c.chat.containsKey(self)) c.ownSequence = Math.max(c.ownSequence, c.chat.get(self).lastKey());
             for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
             c.lastParticipants = c.participants();
             conferences.put(c.id, c);
