@@ -1,7 +1,12 @@
 package dev.convene.overlay;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The verified advertisements this peer knows (JXTA's peer directory). A peer is <em>online</em> while it
@@ -28,4 +33,23 @@ public interface Directory {
      * @throws PeerLookupException if nothing or more than one peer matches, listing the candidates
      */
     PeerAdvertisement resolve(String nameIdOrPrefix);
+
+    /**
+     * Display names that more than one known peer uses (compared ignoring case, as {@link #resolve} does),
+     * each with those peers' advertisements, earliest issued first; this peer's own name counts too. Two
+     * keys under one name mean a name chosen twice, a peer that came back with a new identity, or an
+     * impostor: names are never identity, so compare {@link PeerAdvertisement#fingerprint() fingerprints}
+     * out of band. Sorted by name, ignoring case.
+     */
+    default Map<String, List<PeerAdvertisement>> nameConflicts() {
+        Map<String, List<PeerAdvertisement>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (PeerAdvertisement a : known()) byName.computeIfAbsent(a.name(), n -> new ArrayList<>()).add(a);
+        Map<String, List<PeerAdvertisement>> conflicts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.forEach((name, ads) -> {
+            if (ads.size() < 2) return;
+            ads.sort(Comparator.comparing(PeerAdvertisement::issuedAt).thenComparing(PeerAdvertisement::id));
+            conflicts.put(ads.get(0).name(), List.copyOf(ads));
+        });
+        return Collections.unmodifiableMap(conflicts);
+    }
 }

@@ -28,11 +28,14 @@ import java.util.Objects;
  *     counted as {@link DropReason#RATE_LIMITED}
  * @param maxQueuedFrames frames waiting for the event thread beyond which new ones are dropped and counted
  *     as {@link DropReason#OVERLOADED}
+ * @param transportKey when set, JGroups encrypts what the members send one another with this shared key
+ *     (defence in depth beneath Convene's signatures and content encryption; see {@link TransportKey}); null
+ *     (the default) leaves the transport as it is
  */
 public record OverlayConfig(String name, Path home, NetworkMode mode, String bindAddress, int port, int portRange,
                             List<HostPort> seeds, List<HostPort> routers, int multicastTtl, String cluster,
                             int maxFrameBytes, Timings timings, Clock clock, int maxFramesPerSecond,
-                            int maxQueuedFrames) {
+                            int maxQueuedFrames, TransportKey transportKey) {
     /** Default per-peer frame rate. */
     public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 20_000;
     /** Default bound of the incoming frame queue. */
@@ -93,6 +96,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         b.clock = clock;
         b.maxFramesPerSecond = maxFramesPerSecond;
         b.maxQueuedFrames = maxQueuedFrames;
+        b.transportKey = transportKey;
         return b;
     }
 
@@ -144,6 +148,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         private Clock clock = Clock.systemUTC();
         private int maxFramesPerSecond = DEFAULT_MAX_FRAMES_PER_SECOND;
         private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+        private TransportKey transportKey;
 
         private Builder(String name) {
             this.name = name;
@@ -229,12 +234,23 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
             return this;
         }
 
+        /**
+         * Turns on transport encryption (JGroups {@code SYM_ENCRYPT}) with a key every peer of the group shares,
+         * or off with null (the default). Peers with another key, or none, cannot join the group. Meant for
+         * {@code lan}, {@code seeds} and {@code relay} mode, where packets cross a network; see {@link TransportKey}
+         * for what it does and does not protect.
+         */
+        public Builder transportKey(TransportKey key) {
+            this.transportKey = key;
+            return this;
+        }
+
         public OverlayConfig build() {
             int p = port >= 0 ? port : (mode == NetworkMode.LAN ? 45600 : DEFAULT_PORT);
             // Multicast never leaves this host when bound to loopback; a LAN needs at least one hop.
             int ttl = multicastTtl >= 0 ? multicastTtl : (bindAddress.startsWith("127.") ? 0 : 1);
             return new OverlayConfig(name, home, mode, bindAddress, p, portRange, seeds, routers, ttl, cluster,
-                    maxFrameBytes, timings, clock, maxFramesPerSecond, maxQueuedFrames);
+                    maxFrameBytes, timings, clock, maxFramesPerSecond, maxQueuedFrames, transportKey);
         }
     }
 }

@@ -23,4 +23,20 @@ public interface OverlayListener {
     /** The group view changed; {@code members} counts every member, this peer included. */
     default void viewChanged(int members) {
     }
+
+    /**
+     * A verified advertisement carries the display name (compared ignoring case) of another known peer, under
+     * a different key: someone chose a name already in use, a peer came back with a new identity (a lost
+     * home directory), or someone is posing as it. Names are not identity; show both
+     * {@link PeerAdvertisement#fingerprint() fingerprints} so that people can compare them out of band.
+     * {@link Directory#nameConflicts()} lists every such name at any time.
+     *
+     * <p>Called once per pair of peers while this overlay runs, before the newcomer's {@link #peerJoined}.
+     *
+     * @param newcomer the advertisement just verified
+     * @param known the peer that had the name already, online or not (this peer itself if the newcomer took
+     *     this peer's name)
+     */
+    default void peerNameConflict(PeerAdvertisement newcomer, PeerAdvertisement known) {
+    }
 }

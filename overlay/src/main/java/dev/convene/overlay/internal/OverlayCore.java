@@ -16,7 +16,6 @@ import dev.convene.overlay.wire.Frame;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.FrameException;
 import dev.convene.overlay.wire.MessageType;
-import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,6 +72,8 @@ public final class OverlayCore implements Receiver {
     private final Map<Address, RateLimiter> limiters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger queuedFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Address> adRequested = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Pairs of peer ids already reported as sharing a name (event thread only). */
+    private final Set<String> reportedConflicts = new java.util.HashSet<>();
     private final String stackXml;
     private volatile JChannel channel;
     private volatile byte[] selfTag;
@@ -141,7 +142,7 @@ public final class OverlayCore implements Receiver {
 
     private void connect() {
         try {
-            JChannel ch = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
+            JChannel ch = new JChannel(Stacks.configurator(config, stackXml));
             ch.name(config.name() + "-" + identity.id().shortId());
             ch.getProtocolStack().insertProtocol(new SuspectTap(this::onSuspect), ProtocolStack.Position.ABOVE, VERIFY_SUSPECT2.class);
             ch.setReceiver(this);
@@ -341,9 +342,26 @@ public final class OverlayCore implements Receiver {
         delivered.increment();
         adRequested.remove(src);
         boolean joined = directory.put(ad, src);
+        reportNameConflicts(ad);
         if (joined) {
             log.info("{}: {} joined from {}", label, ad.label(), ad.endpoint());
             fire(l -> l.peerJoined(ad));
+        }
+    }
+
+    /**
+     * Warns, once per pair of peers, when a verified advertisement uses the name of another known peer: the
+     * name may be the same, but the key is not, and only the key is identity.
+     */
+    private void reportNameConflicts(PeerAdvertisement ad) {
+        for (PeerAdvertisement other : directory.known()) {
+            if (other.id().equals(ad.id()) || !other.name().equalsIgnoreCase(ad.name())) continue;
+            boolean first = ad.id().compareTo(other.id()) < 0;
+            String pair = first ? ad.id().value() + "/" + other.id().value() : other.id().value() + "/" + ad.id().value();
+            if (!reportedConflicts.add(pair)) continue;
+            log.warn("{}: {} uses the name '{}' of {} with another key (fingerprints {} and {}); names are not identity",
+                    label, ad.label(), ad.name(), other.label(), ad.fingerprint(), other.fingerprint());
+            fire(l -> l.peerNameConflict(ad, other));
         }
     }
 

@@ -3,11 +3,21 @@ package dev.convene.overlay.internal;
 import dev.convene.overlay.HostPort;
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayConfig;
+import dev.convene.overlay.TransportKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jgroups.conf.ProtocolConfiguration;
+import org.jgroups.conf.ProtocolStackConfigurator;
+import org.jgroups.conf.XmlConfigurator;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.stack.Protocol;
 
 /**
  * The JGroups stack of each {@link NetworkMode}, as XML. Written here rather than taken from JGroups'
@@ -17,6 +27,12 @@ import java.util.stream.Collectors;
  * <p>Rules kept by every stack: the transport binds only to {@code bindAddress}; FD_SOCK2 is given the
  * same address (it would otherwise listen on 0.0.0.0); diagnostics are off; the transport caps the
  * length of anything it reads.
+ *
+ * <p>With a {@link OverlayConfig#transportKey() transport key}, {@code SYM_ENCRYPT} sits directly above
+ * discovery, lower than JGroups' usual place under NAKACK2: then merge, failure-detection and membership
+ * messages from a process without the key are dropped too, so it never takes part in the group (not even in
+ * a merge attempt). Discovery stays in clear, as it must for a joiner to find the group. The key is never
+ * written into the XML: {@link #configurator} hands it to the protocol before it starts.
  */
 public final class Stacks {
     /** Transport-level read cap: our frame cap plus room for JGroups headers and fragmentation. */
@@ -91,6 +107,12 @@ public final class Stacks {
 
     private static void upper(StringBuilder x, OverlayConfig c, boolean fdSock) {
         OverlayConfig.Timings t = c.timings();
+        if (c.transportKey() != null) {
+            // AES-CBC with a fresh IV per message, as JGroups ships it: its Encrypt passes the IV as an
+            // IvParameterSpec, which AES-GCM refuses, so there is no authentication at this layer. Integrity
+            // comes from the Ed25519 signature on every frame above.
+            x.append("  <SYM_ENCRYPT sym_algorithm=\"AES/CBC/PKCS5Padding\" sym_iv_length=\"16\" sym_keylength=\"256\"/>\n");
+        }
         x.append("  <MERGE3 min_interval=\"").append(ms(t.mergeMin())).append("\" max_interval=\"").append(ms(t.mergeMax()))
                 .append("\"/>\n");
         if (fdSock) {
@@ -109,6 +131,31 @@ public final class Stacks {
         x.append("  <UFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
         x.append("  <MFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
         x.append("  <FRAG4 frag_size=\"60000\"/>\n");
+    }
+
+    /**
+     * How a channel is made from {@code xml}: the stack as written, with the transport key (if any) handed to
+     * {@code SYM_ENCRYPT} after it is created and before it initialises.
+     */
+    public static ProtocolStackConfigurator configurator(OverlayConfig config, String xml) throws IOException {
+        XmlConfigurator parsed = XmlConfigurator.getInstance(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        TransportKey key = config.transportKey();
+        return new ProtocolStackConfigurator() {
+            @Override
+            public String getProtocolStackString() {
+                return parsed.getProtocolStackString();
+            }
+
+            @Override
+            public List<ProtocolConfiguration> getProtocolStack() {
+                return parsed.getProtocolStack();
+            }
+
+            @Override
+            public void afterCreation(Protocol protocol) {
+                if (protocol instanceof SYM_ENCRYPT encrypt && key != null) encrypt.setSecretKey(key.secretKey());
+            }
+        };
     }
 
     private static String ms(Duration d) {
