@@ -94,6 +94,31 @@ final class Fixtures {
         return new ChatMessage(id, author.id(), sequence, ts, 0, body, author.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
     }
 
+    /**
+     * A chat message under the content key of {@code epoch}, claiming {@code author} and signed by {@code signer}:
+     * as {@code ConferenceEngine.say} builds it when the two are the same identity, a forgery when they are not.
+     */
+    static ChatMessage chat(Identity signer, PeerId author, ConferenceId id, long sequence, HlcTimestamp ts, int epoch, byte[] key,
+                            String text) {
+        ChatMessage draft = new ChatMessage(id, author, sequence, ts, epoch, new byte[0], new byte[0]);
+        byte[] body = ContentCrypto.encrypt(key, text.getBytes(StandardCharsets.UTF_8), draft.aad());
+        ChatMessage unsigned = new ChatMessage(id, author, sequence, ts, epoch, body, new byte[0]);
+        return new ChatMessage(id, author, sequence, ts, epoch, body, signer.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
+    }
+
+    /** The organiser's signed removal of {@code peer}, moving the key to {@code newEpoch}. */
+    static Protocol.Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at) {
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, newEpoch, at, new byte[0]);
+        return new Protocol.Removal(id, peer, newEpoch, at, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
+    }
+
+    /** The organiser's signed grant of the key of {@code epoch} to {@code recipient}, sealed as the engine seals it. */
+    static Protocol.KeyGrant grant(Identity organiser, ConferenceId id, Identity recipient, int epoch, byte[] key) {
+        byte[] sealed = ContentCrypto.seal(key, recipient.agreementKey(), sealContext(id, recipient.id()));
+        Protocol.KeyGrant unsigned = new Protocol.KeyGrant(id, recipient.id(), epoch, sealed, new byte[0]);
+        return new Protocol.KeyGrant(id, recipient.id(), epoch, sealed, organiser.sign(Protocol.bytes(Protocol.GRANT_BODY, unsigned)));
+    }
+
     /** Writes whatever the consumer writes: for hand-made, possibly malformed, bodies. */
     private static final WireCodec<Consumer<WireWriter>> RAW = new WireCodec<>() {
         @Override
