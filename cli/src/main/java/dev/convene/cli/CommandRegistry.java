@@ -9,18 +9,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The session commands by name. {@link #standard()} is the set {@code convene} ships; conference commands
- * are added there as further {@link SessionCommand} classes.
+ * The session commands by name. {@link #standard()} is the set {@code convene} ships: presence, the
+ * conference commands, waits, and the session's own ({@code sleep}, {@code help}, {@code quit}).
  */
 final class CommandRegistry {
     private final Map<String, SessionCommand> commands = new LinkedHashMap<>();
 
     /** Every built-in session command. */
     static CommandRegistry standard() {
+        List<WaitCmd.Target> waits = new java.util.ArrayList<>(List.of(new WaitCmd.PeersTarget()));
+        waits.addAll(ConferenceWaits.all());
         return new CommandRegistry()
                 .add(new PeersCmd())
+                .add(ConferencesCmd.conferences())
+                .add(ConferencesCmd.invitations())
+                .add(new CreateCmd())
+                .add(new InviteCmd())
+                .add(AnswerCmd.accept())
+                .add(AnswerCmd.decline())
+                .add(new SayCmd())
+                .add(new HistoryCmd())
+                .add(AnswerCmd.leave())
+                .add(AnswerCmd.end())
+                .add(new RemoveCmd())
+                .add(BanCmd.ban())
+                .add(BanCmd.unban())
+                .add(BanCmd.list())
                 .add(new StatsCmd())
-                .add(new WaitCmd(List.of(new WaitCmd.PeersTarget())))
+                .add(new WaitCmd(waits))
                 .add(new SleepCmd())
                 .add(new HelpCmd())
                 .add(new QuitCmd());

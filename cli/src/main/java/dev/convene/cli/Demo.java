@@ -1,5 +1,10 @@
 package dev.convene.cli;
 
+import dev.convene.conference.Answer;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceListener;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayConfig;
@@ -16,7 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code convene demo}: real peers in this JVM, on the {@code memory} network in a group of their own, go
  * through a list of {@link Step}s; each step checks what every peer actually saw and the demo passes only
- * if every step did. Nothing is simulated: the peers are full overlay peers with their own keys.
+ * if every step did. Nothing is simulated: the peers are full conference peers with their own keys, and
+ * the checks read what each one stored and the events it received.
  *
  * <p>To extend the demo (conferences, invitations, chat), add steps to {@link DemoSteps#standard()}; a
  * step gets the {@link Cast} and returns the lines to show, or throws {@link StepFailed}.
@@ -56,10 +62,42 @@ final class Demo {
     record Outcome(boolean verified, int peers, int steps, long millis) {
     }
 
-    /** A peer of the demo and the presence events it received. */
-    record Member(String name, PeerRuntime peer, List<PeerAdvertisement> joined) {
+    /** A peer of the demo, the presence events and the conference events it received. */
+    record Member(String name, PeerRuntime peer, List<PeerAdvertisement> joined, Seen seen) {
         PeerId id() {
             return peer.overlay().self();
+        }
+
+        ConferencePeer conferences() {
+            return peer.conferences();
+        }
+    }
+
+    /** The conference events one demo peer received, as they came (callbacks append; steps read). */
+    static final class Seen implements ConferenceListener {
+        final List<ConferenceView> invitations = new CopyOnWriteArrayList<>();
+        final List<String> replies = new CopyOnWriteArrayList<>();
+        final List<ChatEntry> messages = new CopyOnWriteArrayList<>();
+        final List<String> left = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void invitation(ConferenceView conference, PeerId inviter) {
+            invitations.add(conference);
+        }
+
+        @Override
+        public void reply(ConferenceView conference, PeerId from, Answer answer, String reason) {
+            replies.add(from.value() + " " + answer.label());
+        }
+
+        @Override
+        public void message(ChatEntry message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void participantLeft(ConferenceView conference, PeerId peer, String reason) {
+            left.add(peer.value() + " " + reason);
         }
     }
 
@@ -75,17 +113,23 @@ final class Demo {
             this.timeout = timeout;
         }
 
-        /** Starts a peer through {@link PeerRuntime}, with a fresh identity held in memory. */
+        /** The member called {@code name}. */
+        Member member(String name) {
+            return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        /** Starts a peer through {@link PeerRuntime}, with a fresh identity held in memory (and no store). */
         Member start(String name) {
             List<PeerAdvertisement> joined = new CopyOnWriteArrayList<>();
+            Seen seen = new Seen();
             OverlayConfig config = OverlayConfig.builder(name).mode(NetworkMode.MEMORY).cluster(cluster).build();
             PeerRuntime peer = PeerRuntime.start(config, Identity.generate(), new OverlayListener() {
                 @Override
                 public void peerJoined(PeerAdvertisement ad) {
                     joined.add(ad);
                 }
-            });
-            Member m = new Member(name, peer, joined);
+            }, seen);
+            Member m = new Member(name, peer, joined, seen);
             members.add(m);
             return m;
         }

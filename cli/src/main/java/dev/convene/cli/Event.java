@@ -1,7 +1,11 @@
 package dev.convene.cli;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.ConferenceInfo.PeerRef;
 import dev.convene.overlay.PeerAdvertisement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,6 +17,10 @@ import java.util.stream.Collectors;
  * <p>To add an event: add a record here with a {@code static final String NAME}, and document it with an
  * example in docs/EVENTS.md ({@code EventsDocumentedTest} fails until you do). Field names are stable once
  * published; add fields rather than rename them.
+ *
+ * <p>Conference events name their conference by id in {@code conference} and add its {@code title}; times
+ * are ISO-8601 instants. Their human form shows times in the local zone and passes every text another peer
+ * wrote through {@link Safe}.
  */
 sealed interface Event {
     /** The value of the {@code "event"} field. */
@@ -117,6 +125,189 @@ sealed interface Event {
         @Override
         public String human() {
             return line != null && source != null ? source + ":" + line + ": " + message : "convene: " + message;
+        }
+    }
+
+    /**
+     * This peer was invited: the whole signed context, and who invited it (the organiser, or a participant
+     * where the organiser allows that).
+     */
+    record Invitation(String conference, String id, String title, String agenda, PeerRef organiser, String start,
+                      String duration, String end, List<PeerRef> invitees, @JsonProperty("created-at") String createdAt,
+                      int version, @JsonProperty("participants-may-invite") boolean participantsMayInvite, PeerRef inviter)
+            implements Event {
+        static final String NAME = "invitation";
+
+        public Invitation {
+            invitees = List.copyOf(invitees);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String shortId = id.substring(0, 8);
+            String head = "! " + inviter.label() + " invites you to '" + Safe.line(title) + "' (" + shortId + "), "
+                    + Times.local(Instant.parse(start)) + " for " + Times.duration(Duration.parse(duration))
+                    + (inviter.id().equals(organiser.id()) ? "" : ", organised by " + organiser.label());
+            String others = invitees.stream().map(PeerRef::label).collect(Collectors.joining(", "));
+            return head + (agenda.isEmpty() ? "" : "\n  agenda: " + Safe.text(agenda, "          "))
+                    + "\n  invited: " + others
+                    + "\n  answer with: accept " + shortId + "   or: decline " + shortId + " [REASON]";
+        }
+    }
+
+    /** A peer answered an invitation (or changed its answer): {@code accept}, {@code decline} or {@code leave}. */
+    record Reply(String conference, String title, PeerRef peer, String answer, String reason) implements Event {
+        static final String NAME = "reply";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String verb = switch (answer) {
+                case "accept" -> "accepted";
+                case "decline" -> "declined";
+                case "leave" -> "left";
+                default -> Safe.line(answer);
+            };
+            return "  " + peer.label() + " " + verb + " '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ")"
+                    + (reason == null || reason.isEmpty() ? "" : ": " + Safe.line(reason));
+        }
+    }
+
+    /** A conference went live by this peer's clock. */
+    record ConferenceStarted(String conference, String title, PeerRef organiser, String start, String end) implements Event {
+        static final String NAME = "conference-started";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") is live until " + Times.local(Instant.parse(end));
+        }
+    }
+
+    /**
+     * A conference is over: it ended by schedule or by its organiser ({@code ended}), or was cancelled before
+     * it started ({@code cancelled}).
+     */
+    record ConferenceEnded(String conference, String title, PeerRef organiser, String state) implements Event {
+        static final String NAME = "conference-ended";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") " + ("cancelled".equals(state) ? "was cancelled" : "has ended");
+        }
+    }
+
+    /**
+     * A chat message, as this peer stores it: from another participant, or posted here (then {@code pending}
+     * until another participant confirmed storing it). Delivered once per message, in order per author.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, stable and unique
+     * @param sentAt when the author sent it, by its clock
+     */
+    record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
+                   @JsonProperty("sent-at") String sentAt, boolean pending) implements Event {
+        static final String NAME = "message";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "[" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+        }
+    }
+
+    /**
+     * {@code history CONF}: the conference's messages in canonical order, the same at every participant once
+     * synced. A {@code result} follows.
+     *
+     * @param line the command's line, as in {@code result}
+     */
+    record History(String conference, String title, Integer line, int count, List<ChatLine> messages) implements Event {
+        static final String NAME = "history";
+
+        public History {
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String head = "history of '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): "
+                    + (count == 1 ? "1 message" : count + " messages");
+            return head + messages.stream().map(m -> "\n  " + m.human()).collect(Collectors.joining());
+        }
+    }
+
+    /**
+     * One message of a {@link History}: the fields of {@code message} without the conference.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}
+     */
+    record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
+        String human() {
+            return Times.clock(Instant.parse(sentAt)) + " " + from.label() + ": " + Safe.text(text, "      ")
+                    + (pending ? "  (pending)" : "");
+        }
+    }
+
+    /**
+     * A peer became a participant ({@code accepted}) or a participant came back online ({@code online}), as
+     * this participant sees it.
+     */
+    record ParticipantJoined(String conference, String title, PeerRef peer, String reason) implements Event {
+        static final String NAME = "participant-joined";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "+ " + peer.label() + " is in '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): " + Safe.line(reason);
+        }
+    }
+
+    /**
+     * A participant is no longer taking part, or not reachable: {@code offline}, {@code leave},
+     * {@code decline}, {@code left} (removed by the organiser).
+     */
+    record ParticipantLeft(String conference, String title, PeerRef peer, String reason) implements Event {
+        static final String NAME = "participant-left";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "- " + peer.label() + " is out of '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): " + Safe.line(reason);
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.convene.cli;
 
+import dev.convene.conference.ConferencePeer;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.Overlay;
 import dev.convene.overlay.OverlayConfig;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -11,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running peer and the output it reports to: what session commands act on. Opened by {@code run} and
- * by the interactive session; {@link #open} starts the peer, prints {@code ready}, then presence events
- * as they come. Commands run one at a time on the caller's thread; presence events arrive on the
- * overlay's event thread and only emit and {@linkplain #signal() signal}.
+ * by the interactive session; {@link #open} starts the peer, prints {@code ready}, then presence and
+ * conference events as they come. Commands run one at a time on the caller's thread; events arrive on the
+ * overlay's event thread and the conference callback thread and only emit and {@linkplain #signal() signal}.
  *
  * <p>Closing leaves the group gracefully; a shutdown hook does the same if the JVM is stopped (Ctrl-C)
  * while the session is open.
@@ -28,6 +31,8 @@ final class Session implements AutoCloseable {
     private final CommandRegistry commands;
     private final Object changes;
     private final Thread shutdownHook;
+    private final Clock clock = Clock.systemUTC();
+    private final ZoneId zone = Times.zone();
     private Integer line;
     private boolean quit;
 
@@ -41,28 +46,51 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * Starts the peer and prints {@code ready}; presence events follow it, never precede it.
+     * Starts the peer and prints {@code ready}; presence and conference events follow it, never precede it.
      *
      * @throws dev.convene.overlay.OverlayException if the peer cannot start
+     * @throws dev.convene.conference.ConferenceException if its store in HOME cannot be opened
      */
     static Session open(OverlayConfig config, Identity identity, EventWriter out, CommandRegistry commands) {
         Object changes = new Object();
-        Presence presence = new Presence(out, () -> {
+        EventGate gate = new EventGate(out, () -> {
             synchronized (changes) {
                 changes.notifyAll();
             }
         });
-        PeerRuntime peer = PeerRuntime.start(config, identity, presence);
+        ConferenceEvents conferenceEvents = new ConferenceEvents(gate);
+        PeerRuntime peer = PeerRuntime.start(config, identity, new Presence(gate), conferenceEvents);
+        conferenceEvents.attach(peer.conferences());
         Session session = new Session(peer, out, commands, changes);
         Overlay o = peer.overlay();
         out.emit(new Event.Ready(o.self().value(), config.name(), identity.fingerprint(), config.mode().cliName(),
                 o.listeningAddress(), config.cluster()));
-        presence.open();
+        gate.open();
         return session;
     }
 
     Overlay overlay() {
         return peer.overlay();
+    }
+
+    /** The conference facade of this session's peer. */
+    ConferencePeer conferences() {
+        return peer.conferences();
+    }
+
+    /** The clock commands read the time from ({@code create --at}). */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The time zone people's times are in ({@code create --at 14:30}). */
+    ZoneId zone() {
+        return zone;
+    }
+
+    /** The line of the running command, or null. */
+    Integer line() {
+        return line;
     }
 
     EventWriter out() {

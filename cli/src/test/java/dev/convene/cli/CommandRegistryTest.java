@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Parsing session commands: every error is one line, a usage error, and says what to do. */
 class CommandRegistryTest {
+    private static final String KINDS = "'wait peers', 'wait invitation', 'wait reply', 'wait started', 'wait ended', 'wait message'";
     private final CommandRegistry registry = CommandRegistry.standard();
 
     private void rejects(String line, String message) {
@@ -34,8 +35,8 @@ class CommandRegistryTest {
     @Test
     void badArgumentsShowTheUsage() {
         rejects("peers now", "peers: unexpected 'now'; usage: peers (quote text that has spaces)");
-        rejects("wait", "wait: cannot wait for nothing; use 'wait peers'");
-        rejects("wait bananas 2", "wait: cannot wait for 'bananas'; use 'wait peers'");
+        rejects("wait", "wait: cannot wait for nothing; use " + KINDS);
+        rejects("wait bananas 2", "wait: cannot wait for 'bananas'; use " + KINDS);
         rejects("wait peers", "wait: missing arguments; usage: wait peers N [--timeout D]");
         rejects("wait peers two", "wait: N: 'two' (expected: a whole number >= 0); usage: wait peers N [--timeout D]");
         rejects("wait peers -1", "wait: N: '-1' (expected: a whole number >= 0); usage: wait peers N [--timeout D]");

@@ -1,0 +1,96 @@
+package dev.convene.cli;
+
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceState;
+import dev.convene.conference.ConferenceView;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The commands that act on one conference and report it: {@code accept CONF}, {@code decline CONF [REASON]},
+ * {@code leave CONF}, {@code end CONF}. One class, one instance per command.
+ */
+final class AnswerCmd implements SessionCommand {
+    /** What a command does to the conference: the peer, the conference, the reason (empty if none). */
+    @FunctionalInterface
+    private interface Operation {
+        CompletableFuture<ConferenceView> apply(ConferencePeer peer, ConferenceId id, String reason);
+    }
+
+    /** How a command reports what it did. */
+    @FunctionalInterface
+    private interface Report {
+        String human(ConferenceView after, String reason);
+    }
+
+    private final String name;
+    private final String synopsis;
+    private final String summary;
+    private final boolean takesReason;
+    private final Operation operation;
+    private final Report report;
+
+    private AnswerCmd(String name, String synopsis, String summary, boolean takesReason, Operation operation, Report report) {
+        this.name = name;
+        this.synopsis = synopsis;
+        this.summary = summary;
+        this.takesReason = takesReason;
+        this.operation = operation;
+        this.report = report;
+    }
+
+    static AnswerCmd accept() {
+        return new AnswerCmd("accept", "accept CONF", "accept an invitation: take part, get the history so far", false,
+                (p, id, r) -> p.accept(id), (v, r) -> "accepted " + ConferenceInfo.label(v) + ": you take part; "
+                        + (v.state() == ConferenceState.LIVE ? "it is live until " + Times.local(v.context().end()) + "; chat with 'say "
+                        + v.id().shortId() + " TEXT'" : "it starts " + Times.local(v.context().start())));
+    }
+
+    static AnswerCmd decline() {
+        return new AnswerCmd("decline", "decline CONF [REASON]", "decline an invitation, with an optional reason (the rest of the line)",
+                true, ConferencePeer::decline, (v, r) -> "declined " + ConferenceInfo.label(v) + (r.isEmpty() ? "" : ": " + Safe.line(r))
+                        + "; 'accept " + v.id().shortId() + "' changes your mind while it lasts");
+    }
+
+    static AnswerCmd leave() {
+        return new AnswerCmd("leave", "leave CONF", "stop taking part in a conference ('accept' rejoins it while it lasts)", false,
+                (p, id, r) -> p.leave(id), (v, r) -> "left " + ConferenceInfo.label(v) + "; 'accept " + v.id().shortId()
+                        + "' rejoins it while it lasts");
+    }
+
+    static AnswerCmd end() {
+        return new AnswerCmd("end", "end CONF", "end a conference you organise (before its start: cancel it)", false,
+                (p, id, r) -> p.end(id), (v, r) -> (v.state() == ConferenceState.CANCELLED ? "cancelled " : "ended ")
+                        + ConferenceInfo.label(v) + " for everyone");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String synopsis() {
+        return synopsis;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        Args a = Args.parse(words, synopsis, Set.of(), Set.of()).expect(1, takesReason ? Integer.MAX_VALUE : 1);
+        String conf = a.positional(0);
+        String reason = Texts.reason(String.join(" ", a.positionals().subList(1, a.positionals().size())));
+        return session -> {
+            ConferencePeer peer = session.conferences();
+            ConferenceView v = Lookup.conference(session, conf);
+            ConferenceView after = Lookup.await(operation.apply(peer, v.id(), reason));
+            session.result(name, ConferenceInfo.of(peer, after), report.human(after, reason));
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package dev.convene.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
+import dev.convene.conference.Post;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code say CONF TEXT}: posts a chat message to a live conference. Reports the message id and whether
+ * another participant has confirmed storing it ({@code acknowledged}) within {@link #ACK_WAIT}, or not yet
+ * ({@code pending}: it is kept, and sent to participants as they come online). Never waits longer.
+ */
+final class SayCmd implements SessionCommand {
+    /** How long {@code say} waits for an acknowledgement before it reports the message pending. */
+    static final Duration ACK_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * The data of the {@code say} result.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, as in the {@code message} event
+     * @param pending true if no other participant confirmed storing it yet
+     */
+    record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending) {
+    }
+
+    @Override
+    public String name() {
+        return "say";
+    }
+
+    @Override
+    public String synopsis() {
+        return "say CONF TEXT";
+    }
+
+    @Override
+    public String summary() {
+        return "post a chat message (the rest of the line, up to 16 KiB) to a live conference";
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
+        String conf = a.positional(0);
+        String text = Texts.message(String.join(" ", a.positionals().subList(1, a.positionals().size())));
+        return session -> {
+            ConferencePeer peer = session.conferences();
+            ConferenceView v = Lookup.conference(session, conf);
+            Post post = Lookup.await(peer.say(v.id(), text));
+            boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
+            ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();
+            String id = ConferenceEvents.messageId(entry);
+            String state = !entry.pending() ? "acknowledged"
+                    : someoneOnline ? "pending: not confirmed within " + Durations.format(ACK_WAIT) + "; it is delivered as participants are reachable"
+                    : "pending: no other participant is online; it is sent when one comes online";
+            session.result(name(), new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+                    "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")");
+        };
+    }
+
+    /** The entry once acknowledged, or as posted (pending) if that takes longer than {@link #ACK_WAIT}. */
+    private static ChatEntry acknowledged(Post post) throws InterruptedException {
+        try {
+            return post.acknowledged().get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return post.entry();
+        }
+    }
+}

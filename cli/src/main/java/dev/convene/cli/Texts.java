@@ -1,0 +1,52 @@
+package dev.convene.cli;
+
+import dev.convene.conference.ConferenceContext;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Checks of the texts people type into conference commands, done when a command is parsed so a script
+ * fails before its peer starts: the limits are the conference's own.
+ */
+final class Texts {
+    /** Largest chat message, in UTF-8 bytes. */
+    static final int MAX_MESSAGE_BYTES = 16 * 1024;
+    /** Longest decline reason, in characters (as the conference peer allows). */
+    static final int MAX_REASON = 1000;
+
+    private Texts() {
+    }
+
+    static String title(String title) {
+        String t = title.strip();
+        if (t.isEmpty()) throw CliException.usage("the title is empty (expected: 1-" + ConferenceContext.MAX_TITLE + " characters)");
+        if (t.length() > ConferenceContext.MAX_TITLE) {
+            throw CliException.usage("the title has " + t.length() + " characters (expected: at most " + ConferenceContext.MAX_TITLE + ")");
+        }
+        if (t.chars().anyMatch(Character::isISOControl)) throw CliException.usage("the title has control characters (expected: one printable line)");
+        return t;
+    }
+
+    static String agenda(String agenda) {
+        String a = agenda.strip();
+        if (a.length() > ConferenceContext.MAX_AGENDA) {
+            throw CliException.usage("--agenda has " + a.length() + " characters (expected: at most " + ConferenceContext.MAX_AGENDA + ")");
+        }
+        return a;
+    }
+
+    static String message(String text) {
+        if (text.isBlank()) throw CliException.usage("the message is empty; type some text");
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_MESSAGE_BYTES) {
+            throw CliException.usage("the message is " + bytes + " bytes (expected: at most " + MAX_MESSAGE_BYTES
+                    + " = 16 KiB in UTF-8); split it into several messages");
+        }
+        return text;
+    }
+
+    static String reason(String reason) {
+        String r = reason.strip();
+        if (r.length() > MAX_REASON) throw CliException.usage("the reason has " + r.length() + " characters (expected: at most " + MAX_REASON + ")");
+        return r;
+    }
+}
