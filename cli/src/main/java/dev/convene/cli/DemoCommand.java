@@ -12,9 +12,10 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code convene demo}: see {@link Demo}. Always on the in-JVM {@code memory} network; --network is ignored. */
 @Command(name = "demo", description = {
-    "Shows real peers in this JVM discovering each other.",
-    "Starts several peers on the memory network in a group of their own, prints what each sees,",
-    "and exits 0 only if every check passed."})
+    "Shows real peers in this JVM discovering each other and holding a conference.",
+    "Starts several peers on the memory network in a group of their own: the first organises a conference",
+    "and invites the others, all but the last accept, the last declines, the participants chat, the",
+    "organiser leaves and the others chat on. Prints what each peer sees and exits 0 only if every check passed."})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -22,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--peers", paramLabel = "N", defaultValue = "4", description = "How many peers, 2-8 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--peers", paramLabel = "N", defaultValue = "4", description = "How many peers, 4-8 (default: ${DEFAULT-VALUE}).")
     int peers;
 
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "30s", converter = DurationConverter.class,
@@ -31,8 +32,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (peers < 2 || peers > Demo.NAMES.size()) {
-            throw CliException.usage("--peers " + peers + " (expected: 2-" + Demo.NAMES.size() + ")");
+        if (peers < ConferenceDemo.MIN_PEERS || peers > Demo.NAMES.size()) {
+            throw CliException.usage("--peers " + peers + " (expected: " + ConferenceDemo.MIN_PEERS + "-" + Demo.NAMES.size() + ")");
         }
         return new Demo(peers, timeout, EventWriter.of(spec, main.global().json)).run(DemoSteps.standard());
     }

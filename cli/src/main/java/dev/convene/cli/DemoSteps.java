@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The steps of {@code convene demo}. Later issues append conference steps to {@link #standard()}. */
+/** The steps of {@code convene demo}: peers start and discover each other, then hold a {@link ConferenceDemo}. */
 final class DemoSteps {
     private DemoSteps() {
     }
 
     static List<Demo.Step> standard() {
-        return List.of(new StartPeers(), new Discovery());
+        List<Demo.Step> steps = new ArrayList<>(List.of(new StartPeers(), new Discovery()));
+        steps.addAll(new ConferenceDemo().steps());
+        return List.copyOf(steps);
     }
 
     /** Starts every peer of the cast. */

@@ -3,6 +3,7 @@ package dev.convene.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +13,7 @@ class DemoTest {
     void fourPeersDiscoverEachOtherAndTheDemoSaysSo() {
         CliRun r = CliRun.run("--json", "demo");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.events("demo-step")).extracting(e -> e.path("passed").asBoolean()).containsExactly(true, true);
+        assertThat(r.events("demo-step")).extracting(e -> e.path("passed").asBoolean()).containsOnly(true).hasSize(7);
         JsonNode discovery = r.events("demo-step").get(1);
         assertThat(discovery.path("details")).hasSize(4);
         for (JsonNode line : discovery.path("details")) {
@@ -24,11 +25,40 @@ class DemoTest {
     }
 
     @Test
-    void humanOutputShowsWhatEachPeerSees() {
-        CliRun r = CliRun.run("demo", "--peers", "3");
+    void aWholeConferenceIsActedOutAndCheckedAtEveryPeer() {
+        CliRun r = CliRun.run("--json", "demo");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("step 1/2: start alice, bob, carol", "step 2/2:", "alice sees bob (", "carol sees alice (",
-                "verified: all 2 steps checked out for 3 peers");
+        List<String> titles = r.events("demo-step").stream().map(e -> e.path("title").asText()).toList();
+        assertThat(titles.subList(2, 7)).containsExactly(
+                "alice creates 'Design review' with an agenda and invites bob, carol, dave",
+                "bob, carol accept; dave declines ('busy with the release')",
+                "the participants chat; each message is verified at every participant",
+                "alice, the organiser, closes its peer and leaves",
+                "the others chat on without the organiser");
+        assertThat(details(r, 3)).allSatisfy(d -> assertThat(d).contains("bob accepted, carol accepted, dave declined ('busy with the release')"));
+        assertThat(details(r, 4)).contains("dave (declined) received 0 messages")
+                .anySatisfy(d -> assertThat(d).startsWith("bob has 3 messages, 3 as live events: ")
+                        .contains("hello from alice", "hello from bob", "hello from carol"));
+        assertThat(details(r, 5)).containsExactly("bob sees alice go offline; 'Design review' is live",
+                "carol sees alice go offline; 'Design review' is live");
+        assertThat(details(r, 6)).contains("dave (declined) received 0 messages")
+                .anySatisfy(d -> assertThat(d).startsWith("carol has 5 messages"));
+        assertThat(r.out()).doesNotContain("<-");
+    }
+
+    private static List<String> details(CliRun r, int step) {
+        List<String> out = new java.util.ArrayList<>();
+        r.events("demo-step").get(step).path("details").forEach(d -> out.add(d.asText()));
+        return out;
+    }
+
+    @Test
+    void humanOutputShowsWhatEachPeerSees() {
+        CliRun r = CliRun.run("demo", "--peers", "5");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("step 1/7: start alice, bob, carol, dave, erin", "step 2/7:", "alice sees bob (", "carol sees alice (",
+                "step 4/7: bob, carol, dave accept; erin declines", "erin (declined) received 0 messages",
+                "verified: all 7 steps checked out for 5 peers");
     }
 
     @Test
@@ -55,7 +85,8 @@ class DemoTest {
 
     @Test
     void tooFewOrTooManyPeersIsAUsageError() {
-        assertThat(CliRun.run("demo", "--peers", "1").exitCode()).isEqualTo(2);
-        assertThat(CliRun.run("demo", "--peers", "9").err()).contains("--peers 9 (expected: 2-8)");
+        assertThat(CliRun.run("demo", "--peers", "3").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("demo", "--peers", "3").err()).contains("--peers 3 (expected: 4-8)");
+        assertThat(CliRun.run("demo", "--peers", "9").err()).contains("--peers 9 (expected: 4-8)");
     }
 }
