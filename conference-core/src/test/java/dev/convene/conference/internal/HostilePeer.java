@@ -54,7 +54,7 @@ final class HostilePeer implements AutoCloseable {
     }
 
     /** The config of a new peer in {@code member}'s group (same mode, cluster, ports and timings), customised. */
-    static OverlayConfig besides(ConferencePeer member, String name, UnaryOperator<OverlayConfig.Builder> customize) {
+    static OverlayConfig configBesides(ConferencePeer member, String name, UnaryOperator<OverlayConfig.Builder> customize) {
         OverlayConfig c = member.overlay().config();
         return customize.apply(OverlayConfig.builder(name).mode(c.mode()).cluster(c.cluster()).bindAddress(c.bindAddress())
                 .port(c.port()).portRange(c.portRange()).timings(c.timings()).clock(c.clock())).build();
@@ -67,7 +67,7 @@ final class HostilePeer implements AutoCloseable {
 
     /** Joins {@code member}'s group as {@code name}, with the given key. */
     static HostilePeer besides(ConferencePeer member, String name, Identity identity) {
-        OverlayConfig config = besides(member, name, b -> b);
+        OverlayConfig config = configBesides(member, name, b -> b);
         List<Received> received = new CopyOnWriteArrayList<>();
         Overlay.Builder b = Overlay.builder(config, identity);
         for (MessageType<?> t : Protocol.types()) b = record(b, t, received);
@@ -138,6 +138,12 @@ final class HostilePeer implements AutoCloseable {
     <T> T await(Class<T> type, Predicate<T> matches, String what) {
         ConferenceCluster.await(() -> received(type).stream().anyMatch(matches), () -> id().shortId() + " never received " + what);
         return received(type).stream().filter(matches).findFirst().orElseThrow();
+    }
+
+    /** Waits for the first message of {@code type} from {@code from}, and returns it. */
+    <T> T await(Class<T> type, ConferencePeer from, String what) {
+        ConferenceCluster.await(() -> !received(type, from).isEmpty(), () -> id().shortId() + " never received " + what);
+        return received(type, from).get(0);
     }
 
     /** The newest metadata of a conference it received (waits for one). */

@@ -1,0 +1,74 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.HostilePeer.rejected;
+import static dev.convene.conference.internal.Scenarios.awaitRejected;
+import static dev.convene.conference.internal.Scenarios.awaitText;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceCluster;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.internal.Protocol.ChatBatch;
+import dev.convene.conference.internal.Protocol.ChatDigest;
+import dev.convene.conference.internal.Protocol.ChatMessage;
+import dev.convene.conference.internal.Scenarios.Shown;
+import dev.convene.overlay.PeerId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A local ban: nothing from the banned peer is accepted, shown or relayed by the peer that banned it, in its
+ * history answers either; other peers, which did not ban it, still show and relay it (a ban is not a removal).
+ */
+@Timeout(120)
+class BannedPeerClusterTest {
+
+    private static List<PeerId> authors(ChatBatch b) {
+        return b.messages().stream().map(ChatMessage::author).distinct().toList();
+    }
+
+    @Test
+    void nothingFromABannedPeerIsShownOrRelayedInHistoryAnswers() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Open floor", alice, List.of(bob, carol), List.of(mallory));
+                long bobRejected = rejected(bob);
+                assertThat(bob.ban(carol.self()).join()).isTrue();
+
+                carol.say(id, "spam").join().acknowledged().get(30, TimeUnit.SECONDS);
+                alice.say(id, "real").join().acknowledged().get(30, TimeUnit.SECONDS);
+                awaitText(alice, id, "spam");
+                awaitText(bob, id, "real");
+                awaitRejected(bob, bobRejected + 1); // carol's chat frame
+                Shown before = Shown.by(bob);
+                assertThat(bob.history(id)).extracting(ChatEntry::text).containsExactly("real");
+
+                // Mallory, a participant, asks bob and alice for everything.
+                mallory.send(bob, new ChatDigest(id, Map.of()));
+                mallory.send(alice, new ChatDigest(id, Map.of()));
+                ChatBatch fromBob = mallory.await(ChatBatch.class, bob, "bob's answer");
+                ChatBatch fromAlice = mallory.await(ChatBatch.class, alice, "alice's answer");
+                assertThat(authors(fromBob)).contains(alice.self()).doesNotContain(carol.self());
+                assertThat(authors(fromAlice)).contains(alice.self(), carol.self()); // alice did not ban her
+
+                // Carol asks bob for history, and is refused too.
+                long rejectedNow = rejected(bob);
+                carol.overlay().send(bob.self(), new ChatDigest(id, Map.of()));
+                awaitRejected(bob, rejectedNow + 1);
+                assertThat(Shown.by(bob)).isEqualTo(before);
+                assertThat(cl.events(bob).messages).extracting(ChatEntry::text).doesNotContain("spam");
+                Scenarios.stillChats(bob, id, alice);
+                await(() -> Scenarios.texts(carol, id).contains("real"), () -> "carol is only banned by bob, not removed");
+            }
+        }
+    }
+}
