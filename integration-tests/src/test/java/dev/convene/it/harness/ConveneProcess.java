@@ -38,6 +38,7 @@ public final class ConveneProcess implements AutoCloseable {
     private final Path stderrFile;
     private final Thread reader;
     private int lines;
+    private volatile boolean frozen;
 
     /**
      * How to start a process, kept so it can be started again the same way.
@@ -182,11 +183,23 @@ public final class ConveneProcess implements AutoCloseable {
     /** SIGSTOP: the process stays, its sockets stay open, it answers nothing. */
     public void freeze() {
         signal("STOP");
+        frozen = true;
     }
 
     /** SIGCONT after {@link #freeze()}. */
     public void thaw() {
         signal("CONT");
+        frozen = false;
+    }
+
+    /** Between {@link #freeze()} and {@link #thaw()}. */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** Alive, not frozen, and {@code ready}: it can take commands now. */
+    public boolean usable() {
+        return alive() && !frozen && events.find(e -> e.is("ready")).isPresent();
     }
 
     private void signal(String name) {

@@ -1,5 +1,10 @@
 package dev.convene.it.harness;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,8 +13,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Compares what the peers of one scenario hold against what was sent, the way the guarantees in DESIGN
@@ -34,12 +41,14 @@ public final class HistoryCheck {
     private static final class Said {
         final String authorId;
         final String text;
+        final String phase;
         String id;
         Instant at;
 
-        Said(String authorId, String text) {
+        Said(String authorId, String text, String phase) {
             this.authorId = authorId;
             this.text = text;
+            this.phase = phase;
         }
     }
 
@@ -50,15 +59,27 @@ public final class HistoryCheck {
     private final Map<String, List<Entry>> outsiders = new LinkedHashMap<>();
     private final Map<String, Map<String, Instant>> arrivals = new HashMap<>();
     private Duration convergence;
+    private String phase;
 
     public HistoryCheck(String scenario, long seed) {
         this.scenario = scenario;
         this.seed = seed;
     }
 
+    /**
+     * Starts a phase of the scenario: from now on the report's figures (sent, in doubt, latency,
+     * convergence) are those of the messages issued in this phase, while loss, duplicates, phantoms and
+     * order are still checked over every message of the conference.
+     */
+    public HistoryCheck phase(String name) {
+        this.phase = name;
+        this.convergence = null;
+        return this;
+    }
+
     /** A {@code say} was sent by the peer with id {@code authorId}; {@code text} must be unique in the scenario. */
     public HistoryCheck issued(String authorId, String text) {
-        if (byText.putIfAbsent(text, new Said(authorId, text)) != null) {
+        if (byText.putIfAbsent(text, new Said(authorId, text, phase)) != null) {
             throw new IllegalArgumentException("text issued twice: '" + text + "' (expected: unique texts)");
         }
         return this;
@@ -79,9 +100,12 @@ public final class HistoryCheck {
         return s != null && s.id != null;
     }
 
-    /** A message event: {@code peer} received {@code id} at {@code at}; only the first arrival counts. */
-    public HistoryCheck arrived(String peer, String id, Instant at) {
-        arrivals.computeIfAbsent(peer, k -> new HashMap<>()).putIfAbsent(id, at);
+    /**
+     * A message event: the peer with id {@code peerId} received {@code id} at {@code at}; only the first arrival
+     * counts, and none at the author.
+     */
+    public HistoryCheck arrived(String peerId, String id, Instant at) {
+        arrivals.computeIfAbsent(peerId, k -> new HashMap<>()).putIfAbsent(id, at);
         return this;
     }
 
@@ -147,13 +171,19 @@ public final class HistoryCheck {
         for (var o : outsiders.entrySet()) {
             o.getValue().forEach(e -> add(unexpected, o.getKey(), e.id() + " ('" + e.text() + "' reached a peer that must see nothing)"));
         }
-        return new Report(scenario, seed, acknowledgedCount(), byText.size() - acknowledgedCount(), histories.size(),
+        int sent = (int) inPhase().filter(s -> s.id != null).count();
+        int inDoubt = (int) inPhase().filter(s -> s.id == null).count();
+        return new Report(phase == null ? scenario : scenario + "/" + phase, seed, sent, inDoubt, histories.size(),
                 lost, duplicated, unexpected, divergent, convergence, Latency.of(latencies()));
+    }
+
+    private Stream<Said> inPhase() {
+        return byText.values().stream().filter(s -> Objects.equals(s.phase, phase));
     }
 
     private List<Duration> latencies() {
         List<Duration> all = new ArrayList<>();
-        for (Said s : byText.values()) {
+        for (Said s : inPhase().toList()) {
             if (s.id == null || s.at == null) continue;
             for (var a : arrivals.entrySet()) {
                 Instant at = a.getValue().get(s.id);
@@ -177,8 +207,21 @@ public final class HistoryCheck {
     /** Fails with the report, naming the scenario, the seed, each peer and its first faulty messages. */
     public Report assertClean() {
         Report r = report();
+        record(r);
         if (!r.clean()) throw new AssertionError(r.failure());
         return r;
+    }
+
+    /** Appends the figures to the file named by {@code -Dconvene.it.figures} (set by the pom), if any. */
+    private static void record(Report r) {
+        String file = System.getProperty("convene.it.figures");
+        if (file == null || file.isBlank()) return;
+        String line = Instant.now() + " " + (r.clean() ? "clean " : "FAILED ") + r.figures() + " seed=" + r.seed() + System.lineSeparator();
+        try {
+            Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // figures are a by-product; the check itself stands
+        }
     }
 
     /** Delivery latency percentiles over every (message, receiving peer) pair; nearest rank. */
