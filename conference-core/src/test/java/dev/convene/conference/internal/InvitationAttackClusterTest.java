@@ -6,6 +6,7 @@ import static dev.convene.conference.internal.Scenarios.awaitRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.convene.conference.Answer;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
@@ -24,10 +25,11 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A malicious invitee (mallory) holds every signed invitation of a conference, as any invitee does, and
  * replays them: after they were answered, to a peer they were not issued to, after they expired, and under
- * another conference's context. None of it attaches anything anywhere.
+ * another conference's context; and she issues one herself where only the organiser may invite. None of it
+ * attaches anything anywhere.
  */
 @Timeout(120)
-class InvitationReplayClusterTest {
+class InvitationAttackClusterTest {
 
     private static long invitationEvents(ConferenceCluster cl, ConferencePeer p, String title) {
         return cl.events(p).events.stream().filter(e -> e.equals("invitation " + title)).count();
@@ -135,6 +137,45 @@ class InvitationReplayClusterTest {
                 assertThat(invitationEvents(cl, dave, "Short")).isZero(); // the sealed key was never opened
                 assertThatThrownBy(() -> dave.accept(id).join()).hasMessageContaining("ended");
                 assertThatThrownBy(() -> dave.say(id, "late").join()).hasMessageContaining("ended");
+            }
+        }
+    }
+
+    @Test
+    void anInvitationIssuedByAParticipantWhoMayNotInviteAttachesNothing() throws Exception {
+        Identity eveKey = Identity.generate();
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer eve = cl.start("eve", null, eveKey, cl.clock);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, eve);
+                mallory.awaitSeenBy(List.of(eve));
+                ConferenceId id = Scenarios.live("Closed door", alice, List.of(bob), List.of(mallory));
+                assertThat(alice.conference(id).orElseThrow().context().participantsMayInvite()).isFalse();
+                Meta held = mallory.meta(id);
+                // A well-formed invitation for eve, with the real content key sealed to her, signed by mallory as inviter,
+                // sent with mallory's own invitation and acceptance so that she is plainly a participant.
+                Invitation toEve = Fixtures.invitation(held.context(), mallory.identity(), eveKey, mallory.contentKey(id));
+                Meta forged = new Meta(held.context(), List.of(mallory.invitation(id, mallory.id()), toEve),
+                        List.of(Fixtures.reply(mallory.identity(), id, Answer.ACCEPT, "", 1, cl.clock.instant())), null);
+                List<ConferencePeer> victims = List.of(eve, alice, bob);
+                List<Shown> before = victims.stream().map(Shown::by).toList();
+                List<Long> rejectedBefore = victims.stream().map(HostilePeer::rejected).toList();
+
+                for (ConferencePeer p : victims) {
+                    mallory.send(p, forged);
+                    mallory.probe(p);
+                }
+                awaitRejected(eve, rejectedBefore.get(0) + 2);
+                awaitRejected(alice, rejectedBefore.get(1) + 1);
+                awaitRejected(bob, rejectedBefore.get(2) + 1);
+
+                assertThat(victims.stream().map(Shown::by).toList()).isEqualTo(before);
+                assertThat(eve.conferences()).isEmpty();
+                assertThat(cl.events(eve).events).isEmpty();
+                assertThat(alice.conference(id).orElseThrow().invitees()).doesNotContain(eveKey.id());
+                Scenarios.stillChats(bob, id, alice);
             }
         }
     }
