@@ -57,6 +57,8 @@ public final class ConferenceEngine implements OverlayListener {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How far ahead of this peer's clock a timestamp may be (clock skew). */
     static final Duration MAX_FUTURE = Duration.ofMinutes(1);
+    /** How far beyond an author's contiguous sequence a message may be held while the gap fills. */
+    static final long MAX_AHEAD = 512;
     /** How much of a frame a history batch may fill. */
     static final int BATCH_BYTES = 256 * 1024;
     /** How much of a frame one metadata message may fill; larger conferences go in several. */
@@ -372,6 +374,8 @@ public final class ConferenceEngine implements OverlayListener {
             boolean named = sc.context().organiser().equals(self) || sc.context().invitees().contains(self)
                     || m.invitations().stream().anyMatch(i -> i.invitee().equals(self));
             if (!named) throw new RejectedMessageException("not a member of conference " + id.shortId());
+            // A ban covers what a banned peer organises, whoever relays it.
+            if (banned.contains(sc.context().organiser())) throw new RejectedMessageException("conference organised by a banned peer");
             c = new Conference(sc);
         } else if (!c.organiser().equals(sc.context().organiser()) || !c.ctx().createdAt().equals(sc.context().createdAt())) {
             throw new RejectedMessageException("context for " + id.shortId() + " from a different organiser");
@@ -431,7 +435,7 @@ public final class ConferenceEngine implements OverlayListener {
                 if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
                 boolean authorised = inv.inviter().equals(c.organiser())
                         || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
-                if (!authorised || !inv.verifies()) continue;
+                if (!authorised || banned.contains(inv.inviter()) || !inv.verifies()) continue;
                 if (inv.expiry().isBefore(clock.instant())) continue;
                 c.invitations.put(inv.invitee(), inv);
                 c.nonces.add(inv.nonceHex());
@@ -506,6 +510,15 @@ public final class ConferenceEngine implements OverlayListener {
         }
         if (m.timestamp().instant().isBefore(c.ctx().start().minus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp before the conference start");
+        }
+        Instant end = c.end != null && c.end.at().isBefore(c.ctx().end()) ? c.end.at() : c.ctx().end();
+        if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp after the conference ended");
+        }
+        if (m.sequence() > c.contiguous.getOrDefault(m.author(), 0L) + MAX_AHEAD) {
+            // Bounded memory: a sender cannot make us hold unlimited messages waiting for a gap to fill;
+            // anything refused here comes again through anti-entropy once the gap is closed.
+            throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
         }
         if (!c.keys.containsKey(m.keyEpoch())) throw new RejectedMessageException("no key for epoch " + m.keyEpoch());
         hlc.observe(m.timestamp());
