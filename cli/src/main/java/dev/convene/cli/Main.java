@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {"Serverless conferences between peers, on JGroups.",
             "With no command, starts an interactive session (type 'help' in it)."},
         subcommands = {IdentityCommand.class, RunCommand.class, InteractiveCommand.class, DemoCommand.class,
-            RouterCommand.class, CommandLine.HelpCommand.class})
+            RouterCommand.class, dev.convene.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Placeholder in command descriptions for the list of session commands. */
     static final String SESSION_COMMANDS = "@SESSION_COMMANDS@";

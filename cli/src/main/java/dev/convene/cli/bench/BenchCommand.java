@@ -1,0 +1,88 @@
+package dev.convene.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code convene bench}: see {@link Bench}. Prints a table, or with {@code --json} one {@code result} line
+ * whose {@code data} holds every figure and ratio; progress goes to stderr. Exits 1 if a figure could not
+ * be measured. Speed itself never fails the command: targets are reported, not enforced.
+ */
+@Command(name = "bench", description = {
+    "Measures Convene against raw JGroups on this machine, both in the same run, all on 127.0.0.1.",
+    "Chat latency at 3, 10 and 30 peers; throughput into a 5-peer conference; a late joiner's catch-up;",
+    "start-up, kill -9 and SIGSTOP detection with real processes; heap and RSS per peer.",
+    "Every figure is printed beside raw JGroups doing the same transfer with the same stack, and their ratio.",
+    "Takes a few minutes; --quick well under one. See docs/BENCHMARKS.md."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "A short run: fewer messages, 30 peers on the memory network, 4 processes.")
+    boolean quick;
+
+    @Option(names = "--profile", hidden = true, description = "full, quick or tiny (tiny: the benchmark's own tests).")
+    String profile;
+
+    @Option(names = "--process-heap", paramLabel = "SIZE", defaultValue = "64m",
+            description = "-Xmx of the peer processes it starts (default: ${DEFAULT-VALUE}, the heap an idle peer should fit in).")
+    String processHeap;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Profile p = profile();
+        PrintWriter err = spec.commandLine().getErr();
+        Report report = new Bench(p, Bench.childJvm(processHeap), line -> {
+            err.println("bench: " + line);
+            err.flush();
+        }).run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("event", "result");
+            line.put("at", Instant.now().toString());
+            line.put("command", "bench");
+            line.put("data", report.toJson());
+            try {
+                out.println(JSON.writeValueAsString(line));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the bench result as JSON", e);
+            }
+        } else {
+            out.print(report.toTable());
+        }
+        out.flush();
+        report.failures().forEach(f -> err.println("convene: bench: not measured: " + f));
+        err.flush();
+        return report.failures().isEmpty() ? 0 : 1;
+    }
+
+    private Profile profile() {
+        String name = profile != null ? profile : quick ? "quick" : "full";
+        return switch (name) {
+            case "full" -> Profile.FULL;
+            case "quick" -> Profile.QUICK;
+            case "tiny" -> Profile.TINY;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--profile " + name + " (expected: full, quick or tiny)");
+        };
+    }
+
+    /** The global {@code --json} option, inherited from {@code convene}; false when run on its own. */
+    private boolean json() {
+        OptionSpec option = spec.findOption("--json");
+        return option != null && Boolean.TRUE.equals(option.getValue());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.convene.cli.bench;
+
+import java.util.List;
+
+/**
+ * How much work one {@code convene bench} run does. {@link #FULL} is the run whose numbers go into
+ * docs/BENCHMARKS.md; {@link #QUICK} is a short look (well under a minute); {@link #TINY} only proves that
+ * the benchmark itself works (tests), its numbers mean nothing.
+ *
+ * @param name as printed
+ * @param latencyGroups peer counts of the latency runs
+ * @param memoryFrom latency groups of at least this many peers run on the {@code memory} network
+ *     (SHARED_LOOPBACK in this JVM) instead of loopback TCP
+ * @param latencyWarmup messages sent and discarded before each latency measurement
+ * @param latencyMessages measured messages per latency group
+ * @param heapGroup the latency group whose idle heap per peer is reported
+ * @param throughputPeers peers of the throughput conference, one of them in a process of its own
+ * @param throughputWarmup messages posted before the timed part (they count towards the catch-up history)
+ * @param throughputMessages timed messages; the late joiner then fetches warm-up plus timed messages
+ * @param processes size of the process group (at least 3: one is killed, one is stopped)
+ */
+public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, int latencyWarmup, int latencyMessages,
+                      int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes) {
+    /** The numbers of record. */
+    public static final Profile FULL = new Profile("full", List.of(3, 10, 30), Integer.MAX_VALUE, 300, 1000, 10, 5, 1000, 9000, 10);
+    /** A short look: fewer messages, four processes. */
+    public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 100, 200, 10, 5, 300, 1700, 4);
+    /** The smallest run that still produces every figure: for the benchmark's own tests. */
+    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3);
+
+    public Profile {
+        latencyGroups = List.copyOf(latencyGroups);
+        if (latencyGroups.isEmpty() || latencyGroups.stream().anyMatch(n -> n < 2)) {
+            throw new IllegalArgumentException("latencyGroups: " + latencyGroups + " (expected: at least one, each >= 2)");
+        }
+        if (!latencyGroups.contains(heapGroup)) throw new IllegalArgumentException("heapGroup: " + heapGroup + " (expected: one of " + latencyGroups + ")");
+        if (latencyMessages < 1 || throughputMessages < 1) throw new IllegalArgumentException("message counts must be > 0");
+        if (throughputPeers < 2) throw new IllegalArgumentException("throughputPeers: " + throughputPeers + " (expected: >= 2)");
+        if (processes < 3) throw new IllegalArgumentException("processes: " + processes + " (expected: >= 3)");
+    }
+
+    /** Messages the late joiner fetches. */
+    public int historySize() {
+        return throughputWarmup + throughputMessages;
+    }
+}
