@@ -64,6 +64,7 @@ class CrashRecoveryIT {
                 fleet.restart(fleet.get(victim));
                 step[0]++;
             }
+            return true;
         });
         assertThat(step[0]).as("every fault ran").isEqualTo(3);
         ConveneProcess back = fleet.get(victim);

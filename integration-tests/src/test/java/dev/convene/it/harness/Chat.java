@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -71,12 +72,12 @@ public final class Chat {
      * Chats at a steady pace: every {@code period}, one {@code say} from each named peer that is
      * {@linkplain ConveneProcess#usable() usable} then (killed, frozen or still starting peers are skipped),
      * for {@code length}; after each round {@code faults} is called with the time since the start, to inject
-     * what the scenario schedules. Bounded: {@code length / period} rounds at most, and it stops at
-     * {@code length} even if rounds ran late.
+     * what the scenario schedules, and ends the chat early by returning false. Bounded: {@code length / period}
+     * rounds at most, and it stops at {@code length} even if rounds ran late.
      *
      * @return how many says were written
      */
-    public int paced(List<String> speakers, Duration period, Duration length, java.util.function.Consumer<Duration> faults) {
+    public int paced(List<String> speakers, Duration period, Duration length, Predicate<Duration> faults) {
         long start = System.nanoTime();
         long rounds = length.toNanos() / period.toNanos();
         int written = 0;
@@ -92,7 +93,7 @@ public final class Chat {
                     written++;
                 }
             }
-            faults.accept(Duration.ofNanos(System.nanoTime() - start));
+            if (!faults.test(Duration.ofNanos(System.nanoTime() - start))) break;
         }
         return written;
     }

@@ -180,6 +180,11 @@ public final class ConveneProcess implements AutoCloseable {
         awaitExit(Duration.ofSeconds(20));
     }
 
+    /** SIGKILL without waiting, to kill several at the same instant; follow with {@link #kill()}. */
+    public void killNoWait() {
+        process.destroyForcibly();
+    }
+
     /** SIGSTOP: the process stays, its sockets stay open, it answers nothing. */
     public void freeze() {
         signal("STOP");

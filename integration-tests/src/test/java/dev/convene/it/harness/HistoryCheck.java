@@ -1,10 +1,5 @@
 package dev.convene.it.harness;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,22 +201,18 @@ public final class HistoryCheck {
 
     /** Fails with the report, naming the scenario, the seed, each peer and its first faulty messages. */
     public Report assertClean() {
-        Report r = report();
-        record(r);
-        if (!r.clean()) throw new AssertionError(r.failure());
-        return r;
+        return assertClean("");
     }
 
-    /** Appends the figures to the file named by {@code -Dconvene.it.figures} (set by the pom), if any. */
-    private static void record(Report r) {
-        String file = System.getProperty("convene.it.figures");
-        if (file == null || file.isBlank()) return;
-        String line = Instant.now() + " " + (r.clean() ? "clean " : "FAILED ") + r.figures() + " seed=" + r.seed() + System.lineSeparator();
-        try {
-            Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // figures are a by-product; the check itself stands
-        }
+    /**
+     * As {@link #assertClean()}; {@code note} (what the scenario did) goes with the figures into the
+     * figures file.
+     */
+    public Report assertClean(String note) {
+        Report r = report();
+        Figures.record((r.clean() ? "clean " : "FAILED ") + r.figures() + (note.isEmpty() ? "" : " — " + note) + " seed=" + r.seed());
+        if (!r.clean()) throw new AssertionError(r.failure() + (note.isEmpty() ? "" : "\n  after: " + note));
+        return r;
     }
 
     /** Delivery latency percentiles over every (message, receiving peer) pair; nearest rank. */
