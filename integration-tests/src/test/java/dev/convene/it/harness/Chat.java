@@ -147,8 +147,10 @@ public final class Chat {
             String self = ready.json().path("id").asText();
             for (EventLog.Event ev : p.events().all("message")) {
                 if (!conference.equals(ev.json().path("conference").asText())) continue;
-                // Latency is that of live delivery: a message sent before this process was up is catch-up.
-                if (Instant.parse(ev.json().path("sent-at").asText()).isBefore(ready.at())) continue;
+                // Latency is that of live delivery: a message sent before this process was up, or while it
+                // was frozen, is caught up later and measures the fault, not the delivery.
+                Instant sentAt = Instant.parse(ev.json().path("sent-at").asText());
+                if (sentAt.isBefore(ready.at()) || p.frozenBetween(sentAt, ev.at())) continue;
                 check.arrived(self, ev.json().path("id").asText(), ev.at());
             }
         }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,8 @@ public final class ConveneProcess implements AutoCloseable {
     private final Thread reader;
     private int lines;
     private volatile boolean frozen;
+    /** Each freeze as [frozen at, thawed at (null while frozen)]. */
+    private final List<Instant[]> freezes = new CopyOnWriteArrayList<>();
 
     /**
      * How to start a process, kept so it can be started again the same way.
@@ -189,12 +193,19 @@ public final class ConveneProcess implements AutoCloseable {
     public void freeze() {
         signal("STOP");
         frozen = true;
+        freezes.add(new Instant[] {Instant.now(), null});
     }
 
     /** SIGCONT after {@link #freeze()}. */
     public void thaw() {
         signal("CONT");
         frozen = false;
+        freezes.stream().filter(f -> f[1] == null).forEach(f -> f[1] = Instant.now());
+    }
+
+    /** Whether this process was frozen at some moment between {@code from} and {@code to}. */
+    public boolean frozenBetween(Instant from, Instant to) {
+        return freezes.stream().anyMatch(f -> !f[0].isAfter(to) && (f[1] == null || !f[1].isBefore(from)));
     }
 
     /** Between {@link #freeze()} and {@link #thaw()}. */

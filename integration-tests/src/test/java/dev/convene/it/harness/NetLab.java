@@ -152,13 +152,21 @@ public final class NetLab implements AutoCloseable {
         run("ip", "netns", "exec", node(node).namespace(), "tc", "qdisc", "del", "dev", "eth0", "root");
     }
 
-    /** Whether the kernel has the {@code tc} qdisc {@code kind} (tried on the hub's trunk and removed again). */
-    public boolean hasQdisc(String... qdisc) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", hub, "tc", "qdisc", "add", "dev", "trunk1", "root"));
-        cmd.addAll(List.of(qdisc));
-        boolean ok = run(cmd.toArray(String[]::new)).code() == 0;
-        if (ok) run("ip", "netns", "exec", hub, "tc", "qdisc", "del", "dev", "trunk1", "root");
-        return ok;
+    /**
+     * Whether the kernel accepts {@code tc qdisc add … root QDISC} (e.g. {@code netem delay 1ms}), tried on a
+     * veth in a probe namespace that is deleted again.
+     */
+    public static boolean supportsQdisc(String... qdisc) {
+        String ns = "cvit-probe-" + Long.toHexString(new Random().nextInt() & 0xffffffL);
+        try {
+            if (run("ip", "netns", "add", ns).code() != 0) return false;
+            if (run("ip", "-n", ns, "link", "add", "pa", "type", "veth", "peer", "name", "pb").code() != 0) return false;
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", "pa", "root"));
+            cmd.addAll(List.of(qdisc));
+            return run(cmd.toArray(String[]::new)).code() == 0;
+        } finally {
+            run("ip", "netns", "del", ns);
+        }
     }
 
     /** Deletes every namespace this lab made, and so every link in them. */
