@@ -239,4 +239,20 @@ class ConferenceClusterTest {
         assertThat(message.path("pending").asBoolean()).isTrue();
         assertThat(alice.call("history " + conf).path("count").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void aRestartedSessionFindsItsConferencesAndHistoryInItsHome() throws InterruptedException {
+        ScriptedPeer first = start("alice");
+        String conf = first.call("create Diary --duration 2h").path("id").asText();
+        first.call("say Diary 'kept on disk'");
+        first.call("quit");
+        assertThat(first.finish()).isZero();
+
+        ScriptedPeer again = start("alice");
+        JsonNode listed = again.call("conferences");
+        assertThat(listed.path("count").asInt()).isEqualTo(1);
+        assertThat(listed.at("/conferences/0/id").asText()).isEqualTo(conf);
+        assertThat(texts(history(again, "Diary"))).containsExactly("kept on disk");
+        assertThat(again.call("say Diary 'and more'").path("sequence").asInt()).as("sequence numbers go on").isEqualTo(2);
+    }
 }
