@@ -8,6 +8,7 @@ import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerId;
+import java.util.Comparator;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
@@ -19,6 +20,9 @@ import dev.convene.overlay.PeerId;
  * directory once {@link #attach attached}; before that (only in the first instants) a short id stands in.
  */
 final class ConferenceEvents implements ConferenceListener {
+    /** People find peers by name; the id breaks ties between equal names. */
+    static final Comparator<PeerRef> BY_NAME = Comparator.comparing(PeerRef::name, String.CASE_INSENSITIVE_ORDER).thenComparing(PeerRef::id);
+
     private final EventGate gate;
     private volatile ConferencePeer peer;
 
@@ -35,7 +39,7 @@ final class ConferenceEvents implements ConferenceListener {
     public void invitation(ConferenceView v, PeerId inviter) {
         ConferenceContext c = v.context();
         gate.publish(new Event.Invitation(c.id().value(), c.id().value(), c.title(), c.agenda(), ref(c.organiser()),
-                c.start().toString(), c.duration().toString(), c.end().toString(), v.invitees().stream().sorted().map(this::ref).toList(),
+                c.start().toString(), c.duration().toString(), c.end().toString(), v.invitees().stream().map(this::ref).sorted(BY_NAME).toList(),
                 c.createdAt().toString(), c.version(), c.participantsMayInvite(), ref(inviter)));
     }
 

@@ -27,8 +27,8 @@ import java.util.Locale;
  * @param createdAt when the organiser created it
  * @param version the context's version (grows when the organiser invites more peers)
  * @param participantsMayInvite whether participants may invite too
- * @param invitees everyone invited, with their answers
- * @param participants who takes part now
+ * @param invitees everyone invited, with their answers, by name
+ * @param participants who takes part now, by name
  */
 record ConferenceInfo(String id, String title, String agenda, PeerRef organiser, String state, String role, String start,
                       String end, String duration, @JsonProperty("created-at") String createdAt, int version,
@@ -63,13 +63,12 @@ record ConferenceInfo(String id, String title, String agenda, PeerRef organiser,
 
     static ConferenceInfo of(ConferencePeer peer, ConferenceView v) {
         ConferenceContext c = v.context();
-        List<Invitee> invitees = v.invitees().stream().sorted().map(p -> {
+        List<Invitee> invitees = v.invitees().stream().map(p -> {
             var reply = v.answerOf(p);
             return new Invitee(p.value(), Lookup.name(peer, p), reply.map(r -> r.answer().label()).orElse(null),
                     reply.map(ConferenceView.Reply::reason).filter(r -> !r.isEmpty()).orElse(null));
-        }).toList();
-        List<PeerRef> participants = v.participants().stream().map(p -> PeerRef.of(peer, p))
-                .sorted(Comparator.comparing(PeerRef::name, String.CASE_INSENSITIVE_ORDER).thenComparing(PeerRef::id)).toList();
+        }).sorted(Comparator.comparing(Invitee::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Invitee::id)).toList();
+        List<PeerRef> participants = v.participants().stream().map(p -> PeerRef.of(peer, p)).sorted(ConferenceEvents.BY_NAME).toList();
         return new ConferenceInfo(c.id().value(), c.title(), c.agenda(), PeerRef.of(peer, c.organiser()), lower(v.state()),
                 lower(v.myRole()), c.start().toString(), c.end().toString(), c.duration().toString(), c.createdAt().toString(),
                 c.version(), c.participantsMayInvite(), invitees, participants);

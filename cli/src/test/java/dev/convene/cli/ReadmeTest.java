@@ -1,0 +1,58 @@
+package dev.convene.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** README.md stays true: its Java example is the tested one, and every session command it shows parses. */
+class ReadmeTest {
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path EXAMPLE = Path.of("..", "conference-core", "src", "test", "java", "dev", "convene", "conference",
+            "example", "ReadmeExampleTest.java");
+    /** A command typed at the interactive prompt, e.g. {@code alice@local (2 peers)> accept "Design review"}. */
+    private static final Pattern PROMPTED = Pattern.compile("^\\w+@\\w+ \\(\\d+ peers?\\)> (.+)$", Pattern.MULTILINE);
+
+    private static String readme() throws IOException {
+        return Files.readString(README, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theJavaExampleIsTheOneTheBuildRuns() throws IOException {
+        String test = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
+        int start = test.indexOf("// README-EXAMPLE-START\n") + "// README-EXAMPLE-START\n".length();
+        int end = test.lastIndexOf('\n', test.indexOf("// README-EXAMPLE-END")) + 1;
+        String between = test.substring(start, end);
+        List<String> dedented = new ArrayList<>();
+        for (String line : between.split("\n", -1)) dedented.add(line.startsWith("        ") ? line.substring(8) : line);
+        assertThat(readme()).contains("```java\n" + String.join("\n", dedented) + "```");
+    }
+
+    @Test
+    void everyCommandTheWalkthroughTypesParses() throws IOException {
+        CommandRegistry registry = CommandRegistry.standard();
+        Matcher m = PROMPTED.matcher(readme());
+        int typed = 0;
+        while (m.find()) {
+            assertThat(RunCommand.parse(m.group(1), registry)).as(m.group(1)).isPresent();
+            typed++;
+        }
+        assertThat(typed).as("commands typed at a prompt in the README").isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void theScriptExampleParses() throws IOException {
+        String readme = readme();
+        String script = readme.substring(readme.indexOf("cat > bob.convene <<'SCRIPT'\n") + "cat > bob.convene <<'SCRIPT'\n".length(),
+                readme.indexOf("\nSCRIPT\n./convene --home /tmp/bob"));
+        CommandRegistry registry = CommandRegistry.standard();
+        for (String line : script.split("\n")) assertThat(RunCommand.parse(line, registry)).as(line).isPresent();
+    }
+}
