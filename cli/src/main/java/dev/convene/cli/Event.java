@@ -61,7 +61,7 @@ sealed interface Event {
 
         @Override
         public String human() {
-            return "+ " + name + " (" + PeerView.shortId(id) + ") joined from " + endpoint;
+            return "+ " + Safe.line(name) + " (" + PeerView.shortId(id) + ") joined from " + Safe.line(endpoint);
         }
     }
 
@@ -80,7 +80,7 @@ sealed interface Event {
 
         @Override
         public String human() {
-            return "- " + name + " (" + PeerView.shortId(id) + ") left";
+            return "- " + Safe.line(name) + " (" + PeerView.shortId(id) + ") left";
         }
     }
 

@@ -20,8 +20,8 @@ record PeerView(String id, String name, String endpoint, String fingerprint) {
         return id.length() > PeerId.SHORT_LENGTH ? id.substring(0, PeerId.SHORT_LENGTH) : id;
     }
 
-    /** {@code name (shortid)}. */
+    /** {@code name (shortid)}, the name made safe to print. */
     String label() {
-        return name + " (" + shortId(id) + ")";
+        return Safe.line(name) + " (" + shortId(id) + ")";
     }
 }
