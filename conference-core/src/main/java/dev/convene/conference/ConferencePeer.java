@@ -166,7 +166,7 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * Finds a conference by id, unique id prefix or exact title (case-insensitive).
      *
-     * @throws ConferenceException if none or several match, listing them
+     * @throws ConferenceLookupException if none or several match, listing them
      */
     public ConferenceView resolve(String reference) {
         String q = reference.strip();
@@ -181,11 +181,12 @@ public final class ConferencePeer implements AutoCloseable {
             if (matches.size() == 1) return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new ConferenceException("no conference matches '" + q + "'; run 'conferences' to list them");
+            throw new ConferenceLookupException("no conference matches '" + q + "'; run 'conferences' to list them", List.of());
         }
         List<String> names = new ArrayList<>();
         matches.forEach(v -> names.add(v.title() + " (" + v.id().shortId() + ")"));
-        throw new ConferenceException("'" + q + "' matches " + matches.size() + " conferences: " + String.join(", ", names) + "; use the id");
+        throw new ConferenceLookupException("'" + q + "' matches " + matches.size() + " conferences: " + String.join(", ", names)
+                + "; use the id", matches);
     }
 
     /** The delivered chat history in canonical order (identical at every participant once synced). */

@@ -850,6 +850,10 @@ public final class ConferenceEngine implements OverlayListener {
     /** After metadata changed: state, participant diff events, published view. */
     private void afterChange(Conference c) {
         persist(c);
+        // Order for listeners: what arrived (invitation, replies), then the state it leads to, then who joined
+        // or left: an invitee hears of its invitation before it hears that the conference started.
+        publish(c);
+        flushPendingEvents(c, views.get(c.id));
         refreshState(c);
         Set<PeerId> now = c.participants();
         Set<PeerId> before = c.lastParticipants;
@@ -861,12 +865,13 @@ public final class ConferenceEngine implements OverlayListener {
         }
         for (PeerId p : before) {
             if (!now.contains(p)) {
-                String why = c.replies.containsKey(p) ? c.replies.get(p).answer().label() : "left";
+                String why = c.removals.containsKey(p) ? "removed"
+                        : c.replies.containsKey(p) ? c.replies.get(p).answer().label() : "left";
                 fire(l -> l.participantLeft(v, p, why));
             }
         }
-        flushPendingEvents(c, v);
     }
+
 
     private final Map<ConferenceId, List<java.util.function.Function<ConferenceView, Consumer<ConferenceListener>>>> pendingEvents = new HashMap<>();
 
