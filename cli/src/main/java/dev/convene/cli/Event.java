@@ -29,8 +29,13 @@ sealed interface Event {
     /** The text shown without {@code --json}; may span lines; empty means print nothing. */
     String human();
 
-    /** This peer is up: who it is and where it listens. {@code convene router} sends one too (no id). */
-    record Ready(String id, String name, String fingerprint, String network, String address, String cluster) implements Event {
+    /**
+     * This peer is up: who it is and where it listens. {@code convene router} sends one too (no id).
+     *
+     * @param transportKey the fingerprint of the group's transport key, or null without transport encryption
+     */
+    record Ready(String id, String name, String fingerprint, String network, String address, String cluster,
+                 @JsonProperty("transport-key") String transportKey) implements Event {
         static final String NAME = "ready";
 
         @Override
@@ -42,7 +47,7 @@ sealed interface Event {
         public String human() {
             if (id == null) return name + " listening on " + address + " (" + network + ")";
             return name + " (" + PeerView.shortId(id) + ") is online: " + network + " network, group '" + cluster + "', listening on "
-                    + address + ", key fingerprint " + fingerprint;
+                    + address + ", key fingerprint " + fingerprint + (transportKey == null ? "" : ", transport key " + transportKey);
         }
     }
 

@@ -5,9 +5,11 @@ import static picocli.CommandLine.ScopeType.INHERIT;
 import dev.convene.overlay.HostPort;
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayConfig;
+import dev.convene.overlay.TransportKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -52,6 +54,22 @@ final class GlobalOptions {
             description = "Group name: peers in different groups never see each other (default: convene).")
     String cluster = DEFAULT_CLUSTER;
 
+    @Option(names = "--transport-key-file", paramLabel = "FILE", scope = INHERIT,
+            description = {"Encrypt the group's traffic (JGroups SYM_ENCRYPT, AES-256) with the key in FILE: 32 random bytes"
+                + " (head -c 32 /dev/urandom > FILE) or 64 hex digits. Every peer of the group needs the same key;"
+                + " see docs/SECURITY.md."})
+    Path transportKeyFile;
+
+    @Option(names = "--transport-passphrase-file", paramLabel = "FILE", scope = INHERIT,
+            description = {"As --transport-key-file, with the key derived from the passphrase in FILE"
+                + " (at least " + TransportKey.MIN_PASSPHRASE + " characters; several random words)."})
+    Path transportPassphraseFile;
+
+    @Option(names = "--max-frames-per-second", paramLabel = "N", scope = INHERIT,
+            description = "Frames accepted per second from each peer; more are dropped before any signature check"
+                + " (default: 20000; a few hundred are plenty for chat).")
+    Integer maxFramesPerSecond;
+
     @Option(names = "--json", scope = INHERIT,
             description = "Print one JSON object per line on stdout (see docs/EVENTS.md).")
     boolean json;
@@ -78,6 +96,12 @@ final class GlobalOptions {
         if (cluster.isBlank()) {
             throw CliException.usage("--cluster is empty (expected: a group name, e.g. convene)");
         }
+        if (maxFramesPerSecond != null && maxFramesPerSecond < 1) {
+            throw CliException.usage("--max-frames-per-second " + maxFramesPerSecond + " (expected: > 0)");
+        }
+        if (transportKeyFile != null && transportPassphraseFile != null) {
+            throw CliException.usage("give --transport-key-file or --transport-passphrase-file, not both");
+        }
     }
 
     /** The overlay configuration these options describe, for a peer called {@code peerName}. */
@@ -85,11 +109,24 @@ final class GlobalOptions {
         OverlayConfig.Builder b = OverlayConfig.builder(peerName).home(home()).mode(network).bindAddress(bindAddress())
                 .seeds(seeds).routers(routers).cluster(cluster);
         if (port != null) b.port(port);
+        if (maxFramesPerSecond != null) b.maxFramesPerSecond(maxFramesPerSecond);
+        transportKey().ifPresent(b::transportKey);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
+    }
+
+    /**
+     * The key of {@code --transport-key-file} or {@code --transport-passphrase-file}, read now.
+     *
+     * @throws CliException a usage error if the file cannot be read or holds no valid key
+     */
+    Optional<TransportKey> transportKey() {
+        if (transportKeyFile != null) return Optional.of(TransportKeys.fromKeyFile(transportKeyFile));
+        if (transportPassphraseFile != null) return Optional.of(TransportKeys.fromPassphraseFile(transportPassphraseFile));
+        return Optional.empty();
     }
 
     /** {@code --network}: a mode name, with the valid names in the error. */

@@ -44,7 +44,7 @@ final class RouterCommand implements Callable<Integer> {
             stopped.countDown();
         }, "convene-router-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.emit(new Event.Ready(null, "router", null, "relay", bind + ":" + port, null));
+        out.emit(new Event.Ready(null, "router", null, "relay", bind + ":" + port, null, null));
         out.note("peers join with: --network relay --router " + bind + ":" + port + "   (Ctrl-C stops the router)");
         try {
             stopped.await();

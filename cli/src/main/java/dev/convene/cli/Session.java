@@ -64,7 +64,7 @@ final class Session implements AutoCloseable {
         Session session = new Session(peer, out, commands, changes);
         Overlay o = peer.overlay();
         out.emit(new Event.Ready(o.self().value(), config.name(), identity.fingerprint(), config.mode().cliName(),
-                o.listeningAddress(), config.cluster()));
+                o.listeningAddress(), config.cluster(), config.transportKey() == null ? null : config.transportKey().fingerprint()));
         gate.open();
         return session;
     }

@@ -26,14 +26,21 @@ final class ScriptedPeer implements AutoCloseable {
     private final CliRun run;
     private int lines;
 
-    private ScriptedPeer(String name, Path home, String cluster) {
+    private ScriptedPeer(String name, Path home, String cluster, List<String> options) {
         this.name = name;
-        this.run = CliRun.start(in, "--home", home.toString(), "--name", name, "--network", "memory", "--cluster", cluster,
-                "run", "-", "--json", "--keep-going");
+        List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--name", name, "--network", "memory", "--cluster", cluster));
+        args.addAll(options);
+        args.addAll(List.of("run", "-", "--json", "--keep-going"));
+        this.run = CliRun.start(in, args.toArray(String[]::new));
     }
 
     static ScriptedPeer start(Path dir, String cluster, String name, String homeName) {
-        return new ScriptedPeer(name, dir.resolve(homeName), cluster);
+        return new ScriptedPeer(name, dir.resolve(homeName), cluster, List.of());
+    }
+
+    /** A peer with more global options, e.g. {@code --transport-key-file F}. */
+    static ScriptedPeer start(Path dir, String cluster, String name, List<String> options) {
+        return new ScriptedPeer(name, dir.resolve(name), cluster, options);
     }
 
     /** Writes one line; returns its line number. */
