@@ -17,35 +17,66 @@ public final class Bench {
                 "-Djgroups.bind_addr=127.0.0.1");
     }
 
+    /** The parts of a run, each measured beside raw JGroups. */
+    public enum Part {
+        /** Chat latency per group size, and the idle heap per peer. */
+        LATENCY,
+        /** Throughput, the late joiner's catch-up, heap and RSS under load. */
+        THROUGHPUT,
+        /** Start-up, kill -9 and SIGSTOP detection and idle RSS, with real processes. */
+        PROCESSES
+    }
+
     private final Profile profile;
     private final List<String> childJvm;
     private final Consumer<String> progress;
+    private final java.util.Set<Part> parts;
 
     /**
      * @param childJvm options for the peer processes ({@link #childJvm(String)})
      * @param progress told what is being measured, for people watching
      */
     public Bench(Profile profile, List<String> childJvm, Consumer<String> progress) {
+        this(profile, childJvm, progress, java.util.EnumSet.allOf(Part.class));
+    }
+
+    /** A run of some parts only (to reproduce or profile one number). */
+    public Bench(Profile profile, List<String> childJvm, Consumer<String> progress, java.util.Set<Part> parts) {
         this.profile = profile;
         this.childJvm = List.copyOf(childJvm);
         this.progress = progress;
+        this.parts = java.util.EnumSet.copyOf(parts);
     }
 
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
             LatencyBench latency = new LatencyBench(ws, profile, progress);
-            for (int n : profile.latencyGroups()) {
+            for (int n : parts.contains(Part.LATENCY) ? profile.latencyGroups() : List.<Integer>of()) {
+                long started = System.nanoTime();
                 try {
                     latency.run(n).forEach(report::add);
                 } catch (RuntimeException e) {
                     latency.missing(n, e instanceof BenchException ? e.getMessage() : e.toString()).forEach(report::add);
                 }
+                took("latency at " + n, started);
             }
-            new ThroughputBench(ws, profile, childJvm, progress).run().forEach(report::add);
-            new ProcessBench(ws, profile, childJvm, progress).run().forEach(report::add);
+            if (parts.contains(Part.THROUGHPUT)) {
+                long started = System.nanoTime();
+                new ThroughputBench(ws, profile, childJvm, progress).run().forEach(report::add);
+                took("throughput and catch-up", started);
+            }
+            if (parts.contains(Part.PROCESSES)) {
+                long started = System.nanoTime();
+                new ProcessBench(ws, profile, childJvm, progress).run().forEach(report::add);
+                took("processes", started);
+            }
         }
         report.finish(Instant.now(), Memory.loadAverage());
         return report;
+    }
+
+    private void took(String part, long startedNanos) {
+        progress.accept(String.format(java.util.Locale.ROOT, "%s took %.1f s", part, (System.nanoTime() - startedNanos) / 1e9));
     }
 }

@@ -36,18 +36,36 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", hidden = true, description = "full, quick or tiny (tiny: the benchmark's own tests).")
     String profile;
 
+    @Option(names = "--only", paramLabel = "PART", split = ",", converter = PartConverter.class,
+            description = "Measure only these parts: latency, throughput, processes (default: all).")
+    java.util.Set<Bench.Part> only = java.util.EnumSet.allOf(Bench.Part.class);
+
     @Option(names = "--process-heap", paramLabel = "SIZE", defaultValue = "64m",
             description = "-Xmx of the peer processes it starts (default: ${DEFAULT-VALUE}, the heap an idle peer should fit in).")
     String processHeap;
 
+    @Option(names = "--latency-peers", paramLabel = "N", split = ",",
+            description = "Group sizes of the latency part instead of the profile's (e.g. 30 to look at one size).")
+    java.util.List<Integer> latencyPeers;
+
+    @Option(names = "--memory-from", paramLabel = "N",
+            description = "Latency groups of at least N peers use the memory network (default: the profile's, 30).")
+    Integer memoryFrom;
+
+    @Option(names = "--process-java-options", paramLabel = "OPTIONS",
+            description = "More JVM options for the peer processes, space-separated (to try e.g. -XX:TieredStopAtLevel=1).")
+    String processJavaOptions = "";
+
     @Override
     public Integer call() throws InterruptedException {
         Profile p = profile();
+        java.util.List<String> childJvm = new java.util.ArrayList<>(Bench.childJvm(processHeap));
+        for (String o : processJavaOptions.trim().split("\\s+")) if (!o.isEmpty()) childJvm.add(o);
         PrintWriter err = spec.commandLine().getErr();
-        Report report = new Bench(p, Bench.childJvm(processHeap), line -> {
+        Report report = new Bench(p, childJvm, line -> {
             err.println("bench: " + line);
             err.flush();
-        }).run();
+        }, only).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json()) {
             Map<String, Object> line = new LinkedHashMap<>();
@@ -70,6 +88,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Profile profile() {
+        Profile p = namedProfile();
+        if (latencyPeers == null && memoryFrom == null) return p;
+        try {
+            return p.withLatency(latencyPeers != null ? latencyPeers : p.latencyGroups(), memoryFrom != null ? memoryFrom : p.memoryFrom());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--latency-peers: " + e.getMessage());
+        }
+    }
+
+    private Profile namedProfile() {
         String name = profile != null ? profile : quick ? "quick" : "full";
         return switch (name) {
             case "full" -> Profile.FULL;
@@ -78,6 +106,18 @@ public final class BenchCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--profile " + name + " (expected: full, quick or tiny)");
         };
+    }
+
+    /** {@code --only}: a part by its lower-case name. */
+    static final class PartConverter implements picocli.CommandLine.ITypeConverter<Bench.Part> {
+        @Override
+        public Bench.Part convert(String value) {
+            try {
+                return Bench.Part.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput or processes)");
+            }
+        }
     }
 
     /** The global {@code --json} option, inherited from {@code convene}; false when run on its own. */

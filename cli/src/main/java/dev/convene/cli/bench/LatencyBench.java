@@ -33,7 +33,9 @@ final class LatencyBench {
     List<Figure> run(int n) throws InterruptedException {
         NetworkMode mode = n >= profile.memoryFrom() ? NetworkMode.MEMORY : NetworkMode.LOCAL;
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
-        int total = profile.latencyWarmup() + profile.latencyMessages();
+        int warmup = profile.latencyWarmup(n);
+        int total = warmup + profile.latencyMessages(n);
+        String[] gc = new String[2];
         long[] heap = new long[2];
         Samples ours;
         int frame = ChatText.FRAME_BYTES;
@@ -47,6 +49,7 @@ final class LatencyBench {
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
             long[] sentAt = new long[total];
+            long[] gcBefore = Memory.gcSoFar();
             for (int m = 0; m < total; m++) {
                 sentAt[m] = System.nanoTime();
                 author.say(id, ChatText.of(m));
@@ -54,7 +57,8 @@ final class LatencyBench {
                     throw new BenchException("chat message " + m + " did not reach all " + (n - 1) + " receivers within " + PER_MESSAGE.toSeconds() + " s");
                 }
             }
-            ours = arrivals.delays(sentAt, profile.latencyWarmup());
+            gc[0] = Memory.gcSince(gcBefore);
+            ours = arrivals.delays(sentAt, warmup);
         }
         progress.accept("latency: " + n + " raw JGroups channels (" + where + ")");
         Samples raw;
@@ -64,6 +68,7 @@ final class LatencyBench {
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int i = 1; i < n; i++) g.recordArrivals(i, i - 1, arrivals);
             long[] sentAt = new long[total];
+            long[] gcBefore = Memory.gcSoFar();
             for (int m = 0; m < total; m++) {
                 sentAt[m] = System.nanoTime();
                 g.send(0, null, m, frame);
@@ -71,28 +76,30 @@ final class LatencyBench {
                     throw new BenchException("raw message " + m + " did not reach all " + (n - 1) + " receivers within " + PER_MESSAGE.toSeconds() + " s");
                 }
             }
-            raw = arrivals.delays(sentAt, profile.latencyWarmup());
+            gc[1] = Memory.gcSince(gcBefore);
+            raw = arrivals.delays(sentAt, warmup);
         } catch (InterruptedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new BenchException("raw JGroups channels failed: " + e.getMessage(), e);
         }
-        return figures(n, where, ours, raw, frame, heap);
+        return figures(n, where, ours, raw, frame, heap, "; GC in this JVM while sending: convene " + gc[0] + ", raw " + gc[1]);
     }
 
     /** The figures of a group size that could not be measured, with why. */
     List<Figure> missing(int n, String why) {
         List<Figure> out = new ArrayList<>();
-        for (Figure f : figures(n, "?", new Samples(), new Samples(), ChatText.FRAME_BYTES, new long[2])) {
+        String where = n >= profile.memoryFrom() ? "memory" : "tcp";
+        for (Figure f : figures(n, where, new Samples(), new Samples(), ChatText.FRAME_BYTES, new long[2], "")) {
             out.add(Figure.missing(f.key(), f.label(), f.unit(), f.target(), why));
         }
         return out;
     }
 
-    private List<Figure> figures(int n, String where, Samples ours, Samples raw, int frame, long[] heap) {
+    private List<Figure> figures(int n, String where, Samples ours, Samples raw, int frame, long[] heap, String gc) {
         boolean small = n <= 10;
-        String note = ours.size() + " samples each (" + profile.latencyMessages() + " messages x " + (n - 1) + " receivers after "
-                + profile.latencyWarmup() + " warm-up); raw: " + frame + "-byte BytesMessage multicast";
+        String note = ours.size() + " samples each (" + profile.latencyMessages(n) + " messages x " + (n - 1) + " receivers after "
+                + profile.latencyWarmup(n) + " warm-up); raw: " + frame + "-byte BytesMessage multicast" + gc;
         List<Figure> out = new ArrayList<>();
         String label = "chat latency %s, " + n + " peers (" + where + ")";
         out.add(new Figure("latency.p50." + n, String.format(label, "p50"), "ms", ours.percentileMillis(50), raw.percentileMillis(50),

@@ -27,6 +27,23 @@ final class Memory {
         return last;
     }
 
+    /** Collections so far and the milliseconds they took, summed over this JVM's collectors. */
+    static long[] gcSoFar() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /** "3 GCs, 41 ms" since {@code before} ({@link #gcSoFar()}). */
+    static String gcSince(long[] before) {
+        long[] now = gcSoFar();
+        return (now[0] - before[0]) + " GCs, " + (now[1] - before[1]) + " ms";
+    }
+
     /** VmRSS of a process in bytes, from /proc/PID/status; NaN where there is no /proc. */
     static double rss(long pid) {
         try {

@@ -47,12 +47,12 @@ final class ProcessBench {
                     g.awaitDirectory(i, n - 2, STEP);
                 }
             }
-            progress.accept("processes: a joiner makes " + n);
-            for (ProcessGroup g : List.of(convene, raw)) joiner(g, n - 1);
-            Thread.sleep(1000);
+            progress.accept("processes: a joiner makes " + n + (profile.joins() > 1 ? ", " + profile.joins() + " times" : ""));
+            int last = joins(List.of(convene, raw), n);
+            Thread.sleep(500);
             put("rss.idle", convene.medianRss() / Memory.MIB, raw.medianRss() / Memory.MIB);
             progress.accept("processes: kill -9 the joiner");
-            put("detect.kill", convene.detectKill(n - 1, DETECTION_LIMIT), raw.detectKill(n - 1, DETECTION_LIMIT));
+            put("detect.kill", convene.detectKill(last, DETECTION_LIMIT), raw.detectKill(last, DETECTION_LIMIT));
             progress.accept("processes: SIGSTOP one more");
             double[] stopped = ProcessGroup.detectStopTogether(List.of(convene, raw), n - 2, DETECTION_LIMIT);
             put("detect.stop", stopped[0], stopped[1]);
@@ -66,16 +66,34 @@ final class ProcessBench {
         return figures(n, failure);
     }
 
-    private void joiner(ProcessGroup g, int i) throws InterruptedException {
-        g.start(i);
-        ProcessGroup.Startup s = g.awaitStartup(i, i, STEP);
-        double[] main = values.computeIfAbsent("startup.main", k -> new double[] {Double.NaN, Double.NaN});
-        double[] ready = values.computeIfAbsent("startup.ready", k -> new double[] {Double.NaN, Double.NaN});
-        double[] directory = values.computeIfAbsent("startup.directory", k -> new double[] {Double.NaN, Double.NaN});
-        int side = g instanceof ProcessGroup.Cli ? 0 : 1;
-        main[side] = s.mainMillis();
-        ready[side] = s.readyMillis();
-        directory[side] = s.directoryMillis() - s.mainMillis();
+    /**
+     * A peer joins the group of {@code n - 1}, on each side in turn, {@code joins} times; all but the last leave
+     * again (gracefully, seen by all) before the next. Records the medians; returns the last joiner's number.
+     */
+    private int joins(List<ProcessGroup> groups, int n) throws InterruptedException {
+        int joins = profile.joins();
+        double[][][] at = new double[groups.size()][3][joins];
+        for (int r = 0; r < joins; r++) {
+            int i = n - 1 + r;
+            for (int g = 0; g < groups.size(); g++) {
+                ProcessGroup group = groups.get(g);
+                group.start(i);
+                ProcessGroup.Startup s = group.awaitStartup(i, n - 1, STEP);
+                at[g][0][r] = s.mainMillis();
+                at[g][1][r] = s.readyMillis();
+                at[g][2][r] = s.directoryMillis() - s.mainMillis();
+                if (r < joins - 1) group.leave(i, DETECTION_LIMIT);
+            }
+        }
+        String[] keys = {"startup.main", "startup.ready", "startup.directory"};
+        for (int k = 0; k < keys.length; k++) put(keys[k], median(at[0][k]), median(at[1][k]));
+        return n - 2 + joins;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private void put(String key, double convene, double raw) {
@@ -84,14 +102,15 @@ final class ProcessBench {
 
     private List<Figure> figures(int n, String failure) {
         List<Figure> out = new ArrayList<>();
+        String joins = profile.joins() > 1 ? "median of " + profile.joins() + " joins; " : "";
         add(out, "startup.main", "joiner: process start to main()", "ms", null, failure,
-                "JVM boot; the same flags for both: " + String.join(" ", childJvm));
+                joins + "JVM boot; the same flags for both: " + String.join(" ", childJvm));
         add(out, "startup.ready", "joiner: process start to ready", "ms", null, failure,
                 "convene: the ready event of 'convene --json run -'; raw: JChannel.connect returned");
         add(out, "startup.directory", "joiner: main() to complete directory (" + n + " peers)", "ms", Target.atMost(1000), failure,
                 "convene: the last of " + (n - 1) + " peer-joined events; raw: connected with a view of " + n);
         add(out, "rss.idle", "RSS per idle peer process (median of " + n + ")", "MiB", null, failure,
-                "VmRSS from /proc; convene: the CLI peer (overlay, no conference yet)");
+                "VmRSS from /proc; convene: an idle CLI peer (conference engine and SQLite store open)");
         add(out, "detect.kill", "kill -9 noticed by every other peer (" + n + ")", "ms", Target.atMost(1000), failure,
                 "from destroyForcibly to the last peer-left (raw: view without it)");
         add(out, "detect.stop", "SIGSTOP noticed by every other peer (" + (n - 1) + ")", "ms", Target.atMost(8000), failure,

@@ -87,6 +87,14 @@ abstract sealed class ProcessGroup permits ProcessGroup.Cli, ProcessGroup.Raw {
         return rss.isEmpty() ? Double.NaN : rss.get(rss.size() / 2);
     }
 
+    /** Peer {@code i} leaves gracefully (its stdin closes); returns once every other peer saw it go. */
+    void leave(int i, Duration timeout) throws InterruptedException {
+        long at = System.nanoTime();
+        gone.add(i);
+        children.get(i).close();
+        awaitLeft(i, at, timeout);
+    }
+
     /** kill -9 peer {@code victim}: ms until every other peer showed it gone. */
     double detectKill(int victim, Duration timeout) throws InterruptedException {
         long at = System.nanoTime();

@@ -18,15 +18,19 @@ import java.util.List;
  * @param throughputWarmup messages posted before the timed part (they count towards the catch-up history)
  * @param throughputMessages timed messages; the late joiner then fetches warm-up plus timed messages
  * @param processes size of the process group (at least 3: one is killed, one is stopped)
+ * @param joins how many times a peer joins the full group (each leaves before the next; the median is reported)
  */
 public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, int latencyWarmup, int latencyMessages,
-                      int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes) {
-    /** The numbers of record. */
-    public static final Profile FULL = new Profile("full", List.of(3, 10, 30), Integer.MAX_VALUE, 300, 1000, 10, 5, 1000, 9000, 10);
-    /** A short look: fewer messages, four processes. */
-    public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 100, 200, 10, 5, 300, 1700, 4);
+                      int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes, int joins) {
+    /**
+     * The numbers of record. Thirty peers run on the memory network: thirty JGroups TCP stacks in one JVM
+     * hold about 29 connections each, with their buffers, and do not fit the launcher's 256 MiB heap.
+     */
+    public static final Profile FULL = new Profile("full", List.of(3, 10, 30), 30, 300, 1000, 10, 5, 1000, 9000, 10, 3);
+    /** A short look: fewer messages, 30 peers on the memory network, three processes. */
+    public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 50, 100, 10, 5, 200, 800, 3, 1);
     /** The smallest run that still produces every figure: for the benchmark's own tests. */
-    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3);
+    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3, 1);
 
     public Profile {
         latencyGroups = List.copyOf(latencyGroups);
@@ -37,6 +41,24 @@ public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, 
         if (latencyMessages < 1 || throughputMessages < 1) throw new IllegalArgumentException("message counts must be > 0");
         if (throughputPeers < 2) throw new IllegalArgumentException("throughputPeers: " + throughputPeers + " (expected: >= 2)");
         if (processes < 3) throw new IllegalArgumentException("processes: " + processes + " (expected: >= 3)");
+        if (joins < 1) throw new IllegalArgumentException("joins: " + joins + " (expected: >= 1)");
+    }
+
+    /** This profile with other latency groups; the heap is reported for the first one unless the usual one is among them. */
+    public Profile withLatency(List<Integer> groups, int memoryFrom) {
+        int heap = groups.contains(heapGroup) ? heapGroup : groups.get(0);
+        return new Profile(name, groups, memoryFrom, latencyWarmup, latencyMessages, heap, throughputPeers, throughputWarmup,
+                throughputMessages, processes, joins);
+    }
+
+    /** Measured messages for a group of {@code n}: fewer beyond 10 peers, where each message makes n - 1 samples. */
+    public int latencyMessages(int n) {
+        return n > 10 ? Math.max(10, latencyMessages * 3 / 10) : latencyMessages;
+    }
+
+    /** Warm-up messages for a group of {@code n}. */
+    public int latencyWarmup(int n) {
+        return n > 10 ? latencyWarmup * 3 / 10 : latencyWarmup;
     }
 
     /** Messages the late joiner fetches. */

@@ -65,6 +65,7 @@ public final class Report {
         env.put("cores", Runtime.getRuntime().availableProcessors());
         env.put("loadAverageBefore", loadBefore);
         env.put("loadAverageAfter", loadAfter);
+        env.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1 << 20));
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("jvmArguments", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         out.put("environment", env);
@@ -96,8 +97,9 @@ public final class Report {
     /** The table for people, with the environment on top and the notes below. */
     public String toTable() {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "convene bench (%s profile): %d cores, load average %s before, %s after%n", profile.name(),
-                Runtime.getRuntime().availableProcessors(), load(loadBefore), load(loadAfter)));
+        t.append(String.format(Locale.ROOT, "convene bench (%s profile): %d cores, load average %s before, %s after, %d MiB heap%n",
+                profile.name(), Runtime.getRuntime().availableProcessors(), load(loadBefore), load(loadAfter),
+                Runtime.getRuntime().maxMemory() / (1 << 20)));
         String row = "%-46s %12s %12s %7s %14s %4s%n";
         t.append(String.format(Locale.ROOT, row, "figure", "convene", "raw JGroups", "ratio", "target", "met"));
         for (Figure f : figures.values()) {

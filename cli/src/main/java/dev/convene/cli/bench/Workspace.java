@@ -14,9 +14,13 @@ import java.util.stream.Stream;
  * directory.
  */
 final class Workspace implements AutoCloseable {
-    /** Bases are drawn from here, in steps wide enough for a 64-port range and FD_SOCK2's offset of 100 above. */
-    private static final int LOWEST_PORT = 21000;
-    private static final int BASES = 150;
+    /**
+     * Bases are drawn from 10000-31999, in steps wide enough for a 64-port range and FD_SOCK2's offset of 100
+     * above it: below Linux's ephemeral range (32768 and up), where the outgoing connections of thirty peers
+     * (hundreds of sockets) would otherwise take ports a peer is about to listen on.
+     */
+    private static final int LOWEST_PORT = 10000;
+    private static final int BASES = 110;
     private final Path root;
     private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     private int groups;
