@@ -82,6 +82,11 @@ final class AnswerCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return Completion.conferenceFirst(typed);
+    }
+
+    @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, synopsis, Set.of(), Set.of()).expect(1, takesReason ? Integer.MAX_VALUE : 1);
         String conf = a.positional(0);

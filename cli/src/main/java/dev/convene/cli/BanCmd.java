@@ -76,6 +76,11 @@ final class BanCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return kind != Kind.LIST && typed.isEmpty() ? Completion.PEERS : Completion.NOTHING;
+    }
+
+    @Override
     public Action parse(List<String> words) {
         if (kind == Kind.LIST) {
             Args.parse(words, synopsis(), Set.of(), Set.of()).expect(0, 0);

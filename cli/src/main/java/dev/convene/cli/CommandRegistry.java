@@ -29,6 +29,7 @@ final class CommandRegistry {
                 .add(AnswerCmd.decline())
                 .add(new SayCmd())
                 .add(new HistoryCmd())
+                .add(new OpenCmd())
                 .add(AnswerCmd.leave())
                 .add(AnswerCmd.end())
                 .add(new RemoveCmd())
@@ -53,6 +54,11 @@ final class CommandRegistry {
     String synopses() {
         return commands.values().stream().flatMap(c -> c.helpEntries().stream()).map(HelpCmd.Entry::synopsis)
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The command called {@code name}, if there is one. */
+    Optional<SessionCommand> get(String name) {
+        return Optional.ofNullable(commands.get(name));
     }
 
     Collection<SessionCommand> all() {

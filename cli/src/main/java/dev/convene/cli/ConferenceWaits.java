@@ -132,6 +132,15 @@ final class ConferenceWaits {
         }
 
         @Override
+        public Completion completion(List<String> typed) {
+            return switch (typed.size()) {
+                case 0 -> Completion.CONFERENCES;
+                case 1 -> Completion.PEERS;
+                default -> Completion.NOTHING;
+            };
+        }
+
+        @Override
         public WaitCmd.Condition parse(Args args) {
             args.expect(2, 2);
             String who = args.positional(1);
@@ -185,6 +194,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
         public WaitCmd.Condition parse(Args args) {
             args.expect(1, 1);
             return new OnConference(args.positional(0)) {
@@ -230,6 +244,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
         public WaitCmd.Condition parse(Args args) {
             args.expect(1, 1);
             return new OnConference(args.positional(0)) {
@@ -269,6 +288,11 @@ final class ConferenceWaits {
         @Override
         public String summary() {
             return "wait until a message containing TEXT (the rest of the line) is in CONF's history";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
         }
 
         @Override

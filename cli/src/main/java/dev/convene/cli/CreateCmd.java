@@ -37,6 +37,14 @@ final class CreateCmd implements SessionCommand {
         return "organise a conference (now, --at 14:30 or --in 10m; 1h unless --duration) and invite peers";
     }
 
+    /** The title is free text; after it, the options, and peers after {@code --invite}. */
+    @Override
+    public Completion completion(List<String> typed) {
+        if (typed.isEmpty()) return Completion.NOTHING;
+        if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
+        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite"));
+    }
+
     @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite"),

@@ -16,8 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>With {@code --json} every stdout line is one JSON object made by Jackson; otherwise the events'
  * human text. Errors also go to stderr as one line, in both modes.
  *
- * <p>Interactive sessions show a prompt; an event that arrives while the prompt waits is printed on a
- * line of its own and the prompt shown again.
+ * <p>The interactive session on a terminal {@linkplain #attach attaches} a {@link Screen}: then every human
+ * line, errors included, goes there, styled by {@link Styles}, to appear above the line being typed. Without
+ * one, a session that reads plain lines shows a {@linkplain #prompt prompt}; an event that arrives while
+ * it waits is printed on a line of its own and the prompt shown again. In chat mode ({@link #focus}) the
+ * open conference's messages print as {@code name: text}.
  */
 final class EventWriter {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -29,6 +32,8 @@ final class EventWriter {
     private final boolean json;
     private final Clock clock;
     private String prompt;
+    private Screen screen;
+    private ChatFocus focus;
 
     EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
         this.out = out;
@@ -46,12 +51,42 @@ final class EventWriter {
         return json;
     }
 
+    /** Shows human output on {@code screen} from now on; null goes back to standard output and error. */
+    synchronized void attach(Screen screen) {
+        this.screen = json ? null : screen;
+    }
+
+    /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */
+    synchronized void focus(ChatFocus focus) {
+        this.focus = focus;
+    }
+
     /** Prints one event. */
     synchronized void emit(Event event) {
+        if (!json && focus != null && focus.covers(event)) {
+            chatLine((Event.Message) event);
+            return;
+        }
         String text = json ? toJson(event) : event.human();
         if (text.isEmpty()) return;
+        if (screen != null) {
+            screen.show(Styles.event(event, text));
+            return;
+        }
         if (prompt != null) out.println();
         out.println(text);
+        if (prompt != null) out.print(prompt);
+        out.flush();
+    }
+
+    private void chatLine(Event.Message m) {
+        String speaker = focus.speakerOf(m.from());
+        if (screen != null) {
+            screen.show(Styles.chat(speaker, m.text(), focus.isSelf(m.from())));
+            return;
+        }
+        if (prompt != null) out.println();
+        out.println(ChatFocus.line(speaker, m.text()));
         if (prompt != null) out.print(prompt);
         out.flush();
     }
@@ -59,6 +94,10 @@ final class EventWriter {
     /** A line for people only (hints, progress); nothing with {@code --json}. */
     synchronized void note(String text) {
         if (json) return;
+        if (screen != null) {
+            screen.show(Styles.note(text));
+            return;
+        }
         out.println(text);
         out.flush();
     }
@@ -66,6 +105,11 @@ final class EventWriter {
     /** Reports a failure: one line on stderr, and an {@code error} event on stdout with {@code --json}. */
     synchronized void error(Event.ErrorReport error) {
         if (json) emit(error);
+        if (screen != null) {
+            // The terminal is standard error too: once, in colour, above the input line.
+            screen.show(Styles.error(error.human()));
+            return;
+        }
         err.println(error.human());
         err.flush();
     }

@@ -17,23 +17,35 @@ final class HelpCmd implements SessionCommand {
 
     @Override
     public String synopsis() {
-        return "help";
+        return "help [COMMAND]";
     }
 
     @Override
     public String summary() {
-        return "list the session commands";
+        return "list the session commands, or how to use one";
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        return typed.isEmpty() ? Completion.COMMANDS : Completion.NOTHING;
     }
 
     @Override
     public Action parse(List<String> args) {
-        Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 0);
+        Args a = Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 1);
+        String only = a.positionals().isEmpty() ? null : a.positional(0);
         return session -> {
-            List<Entry> entries = session.commands().all().stream().flatMap(c -> c.helpEntries().stream()).toList();
+            List<Entry> entries = session.commands().all().stream().filter(c -> only == null || c.name().equals(only))
+                    .flatMap(c -> c.helpEntries().stream()).toList();
+            if (entries.isEmpty()) {
+                throw CliException.failed("no command '" + Safe.line(only) + "'; 'help' lists them all");
+            }
             int width = entries.stream().mapToInt(e -> e.synopsis().length()).max().orElse(0);
             String text = "commands:" + entries.stream()
                     .map(e -> String.format("%n  %-" + width + "s  %s", e.synopsis(), e.summary())).collect(Collectors.joining())
-                    + String.format("%ndurations: 500ms, 2s, 1m, 1h; quote words with spaces: say \"hello there\"");
+                    + (only != null ? "" : String.format("%ndurations: 500ms, 2s, 1m, 1h; quote words with spaces: say \"hello there\""
+                    + "%nchat mode (open CONF): lines you type are messages; /back returns; /history, /invite PEER, /leave and"
+                    + " the other /COMMANDs act on the open conference; Tab completes commands, peers and conferences"));
             session.result(name(), entries, text);
         };
     }

@@ -30,6 +30,11 @@ final class HistoryCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return Completion.conferenceFirst(typed);
+    }
+
+    @Override
     public Action parse(List<String> words) {
         String conf = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(1, 1).positional(0);
         return session -> {

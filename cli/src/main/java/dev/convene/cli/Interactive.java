@@ -1,20 +1,43 @@
 package dev.convene.cli;
 
-import java.io.BufferedReader;
+import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.conference.ConferenceView;
+import dev.convene.overlay.Directory;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The interactive session: reads session commands line by line from standard input until {@code quit} or
- * end of input, with a prompt showing the name, network mode and peers online. A failing command prints
- * its error and the session goes on. Plain line reading for now (line editing comes with JLine).
+ * The interactive session: reads session commands until {@code quit} or the end of input; a failing
+ * command prints its error and the session goes on. On a terminal (and without {@code --json}) it reads
+ * through {@link TerminalInput}: line editing, history, tab completion, colours, events printed above the
+ * line being typed. Otherwise it reads plain lines as before, so scripts can pipe into {@code convene}.
+ *
+ * <p>{@code open CONF} enters chat mode: a line is a message to that conference, {@code /back} returns,
+ * {@code /COMMAND ARGS} runs a session command (one whose first argument is a conference gets the open
+ * one: {@code /history}, {@code /invite bob}, {@code /leave}), and {@code //text} sends text that starts
+ * with a slash.
+ *
+ * <p>Lines are read and run on the calling thread; events arrive on other threads and only print.
  */
 final class Interactive {
+    private static final Logger log = LoggerFactory.getLogger(Interactive.class);
+    static final String HISTORY_FILE = "history";
+
     private final Main main;
     private final EventWriter out;
+    private final CommandRegistry registry = CommandRegistry.standard();
+    private volatile Session session;
+    private volatile Chat chat;
+    private int number;
+
+    /** The conference open in chat mode. */
+    private record Chat(String id, String title) {
+    }
 
     Interactive(Main main, EventWriter out) {
         this.main = main;
@@ -22,37 +45,138 @@ final class Interactive {
     }
 
     int run() throws InterruptedException {
-        CommandRegistry registry = CommandRegistry.standard();
-        try (Session session = main.openSession(out, registry);
-             BufferedReader in = new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8))) {
-            out.note("type 'help' for the commands, 'quit' to leave");
-            int number = 0;
-            while (!session.quitRequested()) {
-                if (main.interactiveTerminal()) out.prompt(prompt(session));
-                String line = in.readLine();
-                out.promptAnswered();
-                if (line == null) break;
-                number++;
-                runLine(session, registry, line, number);
+        try (LineInput input = openInput()) {
+            try (Session s = main.openSession(out, registry)) {
+                session = s;
+                s.chatMode(this::openChat);
+                out.note(input instanceof TerminalInput
+                        ? "type 'help' for the commands, Tab to complete, 'open CONF' to chat, 'quit' or Ctrl-D to leave"
+                        : "type 'help' for the commands, 'quit' to leave");
+                while (!s.quitRequested()) {
+                    String line = input.readLine();
+                    if (line == null) break;
+                    number++;
+                    handle(line);
+                }
+                return ExitCodes.OK;
+            } finally {
+                out.focus(null);
+                out.attach(null);
             }
-            return ExitCodes.OK;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
         }
     }
 
-    private void runLine(Session session, CommandRegistry registry, String line, int number) throws InterruptedException {
+    /** Line editing on a terminal unless --json; plain lines otherwise, or if the terminal cannot be taken over. */
+    private LineInput openInput() {
+        if (main.interactiveTerminal() && !out.json()) {
+            try {
+                TerminalInput terminal = TerminalInput.open(main.global().home().resolve(HISTORY_FILE),
+                        new SessionCompleter(registry, () -> session, () -> Optional.ofNullable(chat).map(Chat::id)),
+                        this::prompt, main.env("NO_COLOR"), main.global().verbose);
+                out.attach(terminal);
+                return terminal;
+            } catch (IOException | RuntimeException e) {
+                log.warn("no line editing: cannot take over the terminal ({}); reading plain lines", e.toString());
+            }
+        }
+        return new PlainInput(main.stdin(), out, main.interactiveTerminal() ? this::prompt : null);
+    }
+
+    private void handle(String line) throws InterruptedException {
+        Chat c = chat;
+        if (c == null) {
+            run(line.startsWith("/") ? line.substring(1) : line);
+        } else if (line.startsWith("//")) {
+            say(c, line.substring(1));
+        } else if (line.startsWith("/")) {
+            chatCommand(c, line.substring(1));
+        } else if (!line.isBlank()) {
+            say(c, line);
+        }
+    }
+
+    /** A command line: shell-like words, the first naming the command. */
+    private void run(String line) throws InterruptedException {
+        if (line.strip().equals("back")) {
+            out.error(new Event.ErrorReport("no conference is open; 'open CONF' chats in one", number, null));
+            return;
+        }
         try {
             Optional<SessionCommand.Action> action = RunCommand.parse(line, registry);
-            if (action.isPresent()) session.run(number, action.get());
+            if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
             out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
+    /** {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one. */
+    private void chatCommand(Chat c, String line) throws InterruptedException {
+        try {
+            List<String> words = new ArrayList<>(ShellWords.split(line));
+            if (words.isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
+            if (words.get(0).equals("back")) {
+                if (words.size() > 1) throw CliException.usage("/back takes no arguments");
+                chat = null;
+                out.focus(null);
+                out.note("back to commands; 'open " + c.id().substring(0, 8) + "' returns to " + "'" + Safe.line(c.title()) + "'");
+                return;
+            }
+            Optional<SessionCommand> command = registry.get(words.get(0));
+            if (command.isPresent() && takesOpenConference(command.get())) words.add(1, c.id());
+            execute(registry.parse(words));
+        } catch (RuntimeException e) {
+            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+        }
+    }
+
+    private void say(Chat c, String text) throws InterruptedException {
+        try {
+            execute(SayCmd.post(c.id(), Texts.message(text), true));
+        } catch (RuntimeException e) {
+            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+        }
+    }
+
+    /** Runs one action; Ctrl-C (an interrupt) stops it and the session goes on. */
+    private void execute(SessionCommand.Action action) throws InterruptedException {
+        try {
+            session.run(number, action);
+        } catch (InterruptedException e) {
+            if (session.quitRequested()) throw e;
+            out.error(new Event.ErrorReport("interrupted", number, null));
+        }
+    }
+
+    /** In chat mode, a command whose first argument is a conference acts on the open one ({@code open} switches). */
+    static boolean takesOpenConference(SessionCommand command) {
+        return !command.name().equals("open") && command.completion(List.of()).kind() == Completion.Kind.CONFERENCES;
+    }
+
+    /** {@code open CONF} succeeded: messages of {@code v} show as chat lines, typed lines are messages to it. */
+    private void openChat(ConferenceView v) {
+        Session s = session;
+        String self = s.overlay().self().value();
+        Directory directory = s.overlay().directory();
+        chat = new Chat(v.id().value(), v.title());
+        out.focus(new ChatFocus(v.id().value(), self, from -> speaker(directory, from)));
+    }
+
+    /** An author's name, with its short id where another key uses the same name (names are not identity). */
+    private static String speaker(Directory directory, PeerRef from) {
+        return directory.nameConflicts().containsKey(from.name()) ? from.label() : Safe.line(from.name());
+    }
+
+    /** The prompt now; called before each line and when output arrives while one is typed. */
+    Prompt prompt() {
+        Session s = session;
+        Chat c = chat;
+        if (s == null) return new Prompt("convene", main.global().network.cliName(), 0, null);
+        return Prompt.of(s, c == null ? null : c.title());
+    }
+
     static String prompt(Session session) {
-        var config = session.overlay().config();
-        int peers = session.overlay().directory().online().size();
-        return config.name() + "@" + config.mode().cliName() + " (" + peers + (peers == 1 ? " peer" : " peers") + ")> ";
+        return Prompt.of(session, null).text();
     }
 }

@@ -29,6 +29,11 @@ final class InviteCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return typed.isEmpty() ? Completion.CONFERENCES : Completion.PEERS;
+    }
+
+    @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
         String conf = a.positional(0);

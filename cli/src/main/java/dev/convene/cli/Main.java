@@ -103,7 +103,12 @@ public final class Main implements Callable<Integer> {
         return stdin;
     }
 
-    /** True when a person types the input: only then is a prompt useful. */
+    /** An environment variable ({@code NO_COLOR}), or null. */
+    String env(String name) {
+        return System.getenv(name);
+    }
+
+    /** True when a person types the input and reads the output: only then are a prompt and line editing useful. */
     boolean interactiveTerminal() {
         return stdin == System.in && System.console() != null;
     }

@@ -27,6 +27,15 @@ final class RemoveCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return switch (typed.size()) {
+            case 0 -> Completion.CONFERENCES;
+            case 1 -> Completion.PEERS;
+            default -> Completion.NOTHING;
+        };
+    }
+
+    @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, 2);
         String conf = a.positional(0);

@@ -30,9 +30,11 @@ final class SayCmd implements SessionCommand {
     record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending) {
     }
 
+    static final String NAME = "say";
+
     @Override
     public String name() {
-        return "say";
+        return NAME;
     }
 
     @Override
@@ -46,10 +48,23 @@ final class SayCmd implements SessionCommand {
     }
 
     @Override
+    public Completion completion(List<String> typed) {
+        return Completion.conferenceFirst(typed);
+    }
+
+    @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
         String conf = a.positional(0);
         String text = Texts.message(String.join(" ", a.positionals().subList(1, a.positionals().size())));
+        return post(conf, text, false);
+    }
+
+    /**
+     * Posts {@code text} to {@code conf}. In chat mode ({@code quiet}) an acknowledged message needs no
+     * words (its chat line shows it was sent); a pending one says so.
+     */
+    static Action post(String conf, String text, boolean quiet) {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);
@@ -60,8 +75,10 @@ final class SayCmd implements SessionCommand {
             String state = !entry.pending() ? "acknowledged"
                     : someoneOnline ? "pending: not confirmed within " + Durations.format(ACK_WAIT) + "; it is delivered as participants are reachable"
                     : "pending: no other participant is online; it is sent when one comes online";
-            session.result(name(), new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
-                    "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")");
+            String human = !quiet ? "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")"
+                    : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
+            session.result(NAME, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+                    human);
         };
     }
 

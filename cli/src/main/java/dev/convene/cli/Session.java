@@ -1,6 +1,7 @@
 package dev.convene.cli;
 
 import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.Overlay;
 import dev.convene.overlay.OverlayConfig;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ final class Session implements AutoCloseable {
     private final ZoneId zone = Times.zone();
     private Integer line;
     private boolean quit;
+    private Consumer<ConferenceView> chat;
 
     private Session(PeerRuntime peer, EventWriter out, CommandRegistry commands, Object changes) {
         this.peer = peer;
@@ -114,6 +117,21 @@ final class Session implements AutoCloseable {
     /** Reports the outcome of the running command. */
     void result(String command, Object data, String human) {
         out.emit(new Event.Result(command, line, data, human));
+    }
+
+    /** Lets {@code open} enter chat mode: only the interactive session has one. */
+    void chatMode(Consumer<ConferenceView> opener) {
+        this.chat = opener;
+    }
+
+    /**
+     * Enters chat mode on {@code conference}.
+     *
+     * @throws CliException in a script, which has no chat mode
+     */
+    void openChat(ConferenceView conference) {
+        if (chat == null) throw CliException.failed("'open' is for the interactive session; in a script, use 'say CONF TEXT'");
+        chat.accept(conference);
     }
 
     /** Asks the session to end after the running command. */

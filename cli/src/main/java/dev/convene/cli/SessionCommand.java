@@ -30,6 +30,14 @@ interface SessionCommand {
     }
 
     /**
+     * What the next argument names, for tab completion, given the arguments typed before it (the words after
+     * the name, options included). Free text unless the command says otherwise.
+     */
+    default Completion completion(List<String> typed) {
+        return Completion.NOTHING;
+    }
+
+    /**
      * Checks the arguments (the words after the name) and returns what to run.
      *
      * @throws CliException a usage error

@@ -32,6 +32,11 @@ final class WaitCmd implements SessionCommand {
          * @throws CliException a usage error
          */
         Condition parse(Args args);
+
+        /** What its next argument names, given those typed after the kind. */
+        default Completion completion(List<String> typed) {
+            return Completion.NOTHING;
+        }
     }
 
     /** A parsed wait: what must hold, the result once it does, and the failure message if it never does. */
@@ -69,6 +74,13 @@ final class WaitCmd implements SessionCommand {
     public List<HelpCmd.Entry> helpEntries() {
         return targets.values().stream()
                 .map(t -> new HelpCmd.Entry("wait " + t.kind() + " " + t.arguments() + " [--timeout D]", t.summary())).toList();
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        if (typed.isEmpty()) return Completion.words(List.copyOf(targets.keySet()));
+        Target target = targets.get(typed.get(0));
+        return target == null ? Completion.NOTHING : target.completion(typed.subList(1, typed.size()));
     }
 
     @Override

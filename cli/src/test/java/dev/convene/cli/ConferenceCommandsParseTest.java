@@ -35,7 +35,7 @@ class ConferenceCommandsParseTest {
                 "accept k3j2", "decline k3j2", "decline k3j2 'busy all day'", "decline k3j2 busy all day",
                 "say k3j2 hello", "say 'Design review' 'hello there'", "say k3j2 hello there", "say k3j2 -- --not-an-option",
                 "history k3j2", "end k3j2", "leave k3j2", "remove k3j2 bob",
-                "ban bob", "unban n6uuy37p", "bans",
+                "ban bob", "unban n6uuy37p", "bans", "open k3j2", "open 'Design review'",
                 "wait invitation 'Design review'", "wait invitation Design review --timeout 30s",
                 "wait reply k3j2 bob", "wait reply k3j2 bob --timeout=1m",
                 "wait started k3j2", "wait ended k3j2 --timeout 5s",
@@ -78,6 +78,8 @@ class ConferenceCommandsParseTest {
         rejects("remove k3j2", "remove: missing arguments; usage: remove CONF PEER");
         rejects("remove k3j2 bob carol", "remove: unexpected 'carol'; usage: remove CONF PEER (quote text that has spaces)");
         rejects("ban", "ban: missing arguments; usage: ban PEER");
+        rejects("open", "open: missing arguments; usage: open CONF");
+        rejects("open Design review", "open: unexpected 'review'; usage: open CONF (quote text that has spaces)");
         rejects("unban a b", "unban: unexpected 'b'; usage: unban PEER (quote text that has spaces)");
         rejects("bans bob", "bans: unexpected 'bob'; usage: bans (quote text that has spaces)");
         rejects("conferences all", "conferences: unexpected 'all'; usage: conferences (quote text that has spaces)");

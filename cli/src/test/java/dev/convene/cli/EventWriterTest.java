@@ -94,4 +94,44 @@ class EventWriterTest {
             assertThat(json.readTree(line).path("event").asText()).isEqualTo("peer-joined");
         }
     }
+
+    @Test
+    void anAttachedScreenGetsEveryHumanLineErrorsIncludedAndNothingGoesToTheStreams() {
+        EventWriter w = writer(false);
+        List<String> shown = new ArrayList<>();
+        w.attach(text -> shown.add(text.toString()));
+        w.emit(new Event.Result("peers", null, null, "no other peers online"));
+        w.note("a hint");
+        w.error(new Event.ErrorReport("no peer", 2, null));
+        assertThat(shown).containsExactly("no other peers online", "a hint", "convene: no peer");
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).isEmpty();
+        w.attach(null);
+        w.note("back on stdout");
+        assertThat(out.toString()).isEqualTo("back on stdout" + System.lineSeparator());
+    }
+
+    @Test
+    void jsonNeverUsesAScreen() {
+        EventWriter w = writer(true);
+        List<String> shown = new ArrayList<>();
+        w.attach(text -> shown.add(text.toString()));
+        w.emit(new Event.Result("peers", null, null, "no other peers online"));
+        assertThat(shown).isEmpty();
+        assertThat(out.toString()).startsWith("{\"event\":\"result\"");
+    }
+
+    @Test
+    void inChatModeTheOpenConferencesMessagesAreNameColonText() {
+        EventWriter w = writer(false);
+        ConferenceInfo.PeerRef bob = new ConferenceInfo.PeerRef("bobbobbobbobbobbobbobbobbobbobbo", "bob");
+        w.focus(new ChatFocus("open-conference", "ann", ConferenceInfo.PeerRef::name));
+        w.emit(new Event.Message("open-conference", "Design review", "b:1", 1, bob, "hi\nall", "2026-11-21T10:15:30Z", false));
+        w.emit(new Event.Message("other-conference", "Standup", "b:2", 2, bob, "elsewhere", "2026-11-21T10:15:30Z", false));
+        assertThat(out.toString().lines().toList()).containsExactly("bob: hi", "     all", "[Standup] bob (bobbobbo): elsewhere");
+        List<String> shown = new ArrayList<>();
+        w.attach(text -> shown.add(text.toString()));
+        w.emit(new Event.Message("open-conference", "Design review", "b:3", 3, bob, "again", "2026-11-21T10:15:30Z", false));
+        assertThat(shown).containsExactly("bob: again");
+    }
 }

@@ -2,6 +2,7 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.overlay.TestCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,5 +47,47 @@ class InteractiveTest {
         try (Session s = Session.open(config, dev.convene.overlay.Identity.generate(), w, CommandRegistry.standard())) {
             assertThat(Interactive.prompt(s)).isEqualTo("ann@memory (0 peers)> ");
         }
+    }
+
+    @Test
+    void openEntersChatModeWhereLinesAreMessagesUntilBack(@TempDir Path dir) throws InterruptedException {
+        LineFeed ann = new LineFeed();
+        CliRun run = CliRun.start(ann, "--home", dir.resolve("ann").toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
+        try (ScriptedPeer bob = ScriptedPeer.start(dir, cluster, "bob", "bob")) {
+            bob.call("wait peers 1 --timeout 60s");
+            ann.type("wait peers 1 --timeout 60s");
+            ann.type("create 'Design review' --invite bob");
+            bob.await("invitation", e -> e.path("title").asText().equals("Design review"));
+            assertThat(bob.fail("open 'Design review'")).startsWith("you have not accepted 'Design review' (").endsWith(" first");
+            bob.call("accept 'Design review'");
+            assertThat(bob.fail("open 'Design review'")).isEqualTo("'open' is for the interactive session; in a script, use 'say CONF TEXT'");
+
+            ann.type("wait reply 'Design review' bob --timeout 60s");
+            ann.type("open 'Design review'");
+            String typed = "hello bob, don't \"quote\" me # not a comment";
+            ann.type(typed);
+            bob.await("message", e -> e.path("text").asText().equals(typed));
+            bob.call("say 'Design review' 'hi ann'");
+            TestCluster.awaitCondition(ScriptedPeer.WAIT, () -> run.out().contains("bob: hi ann"), run::toString);
+            ann.type("/history");
+            ann.type("//slash");
+            ann.type("/back");
+            ann.type("/back");
+            ann.type("quit");
+            assertThat(run.await(60_000)).as(run.toString()).isZero();
+            bob.await("message", e -> e.path("text").asText().equals("/slash"));
+        }
+        assertThat(run.out()).contains("chatting in 'Design review' (", "(live, 0 messages): lines you type are messages",
+                "ann: " + "hello bob, don't \"quote\" me # not a comment", "bob: hi ann", "history of 'Design review' (",
+                "back to commands; 'open ").doesNotContain("sent ");
+        assertThat(run.err().lines().toList()).containsExactly("convene: no conference is open; 'open CONF' chats in one");
+    }
+
+    @Test
+    void helpNamesOneCommandOrFails() {
+        CliRun r = CliRun.withInput("help open\nhelp nosuch\n", "--home", home.toString(), "--name", "ann", "--network", "memory",
+                "--cluster", cluster);
+        assertThat(r.out()).contains("commands:", "open CONF", "chat in a conference").doesNotContain("peers  ");
+        assertThat(r.err()).contains("convene: no command 'nosuch'; 'help' lists them all");
     }
 }

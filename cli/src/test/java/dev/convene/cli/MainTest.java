@@ -3,8 +3,14 @@ package dev.convene.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** The command line itself: version, help, global options anywhere, usage errors. */
 class MainTest {
@@ -82,5 +88,29 @@ class MainTest {
         CliRun r = CliRun.run("--home", home.toString(), "--bind", "127.0.0.2", "identity");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--bind 127.0.0.2 disagrees with -Djgroups.bind_addr=127.0.0.1");
+    }
+
+    @Test
+    void everyOptionAndParameterOfEveryCommandIsDescribed() {
+        List<String> undescribed = new ArrayList<>();
+        collectUndescribed(Main.commandLine(System.in), undescribed);
+        assertThat(undescribed).isEmpty();
+    }
+
+    private static void collectUndescribed(CommandLine cmd, List<String> undescribed) {
+        CommandSpec spec = cmd.getCommandSpec();
+        if (String.join("", spec.usageMessage().description()).isBlank()) undescribed.add(spec.qualifiedName());
+        for (OptionSpec o : spec.options()) {
+            if (String.join("", o.description()).isBlank()) undescribed.add(spec.qualifiedName() + " " + o.longestName());
+        }
+        for (PositionalParamSpec p : spec.positionalParameters()) {
+            if (String.join("", p.description()).isBlank()) undescribed.add(spec.qualifiedName() + " " + p.paramLabel());
+        }
+        cmd.getSubcommands().values().stream().filter(sub -> sub.getParent() == cmd).forEach(sub -> collectUndescribed(sub, undescribed));
+    }
+
+    @Test
+    void theSessionHelpListsChatModeAndTheNetworkHardeningOptions() {
+        assertThat(CliRun.run("session", "--help").out()).contains("open CONF", "Tab", "--transport-key-file", "--max-frames-per-second");
     }
 }

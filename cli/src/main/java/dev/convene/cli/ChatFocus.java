@@ -1,0 +1,34 @@
+package dev.convene.cli;
+
+import dev.convene.cli.ConferenceInfo.PeerRef;
+import java.util.function.Function;
+
+/**
+ * The conference open in chat mode ({@code open CONF}): its messages print as {@code name: text} lines
+ * instead of {@code [title] name (id): text}. Human output only; JSON is the same in and out of chat mode.
+ *
+ * @param conference the conference id
+ * @param self this peer's id, whose own messages are told apart by colour
+ * @param speaker how to name an author: its name, or its label where the name alone could mislead
+ */
+record ChatFocus(String conference, String self, Function<PeerRef, String> speaker) {
+    /** True for a message of this conference. */
+    boolean covers(Event event) {
+        return event instanceof Event.Message m && m.conference().equals(conference);
+    }
+
+    /** The name shown before a message of {@code from}, made safe to print. */
+    String speakerOf(PeerRef from) {
+        return speaker.apply(from);
+    }
+
+    /** True if {@code from} is this peer. */
+    boolean isSelf(PeerRef from) {
+        return from.id().equals(self);
+    }
+
+    /** {@code name: text}, further lines of the text indented under its start. */
+    static String line(String speaker, String text) {
+        return speaker + ": " + Safe.text(text, " ".repeat(speaker.length() + 2));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.convene.cli;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import org.jline.reader.Completer;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.LineReaderImpl;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.InfoCmp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The interactive session on a terminal, through JLine: line editing, history kept in {@code HOME/history}
+ * (owner-only), tab completion, and a prompt with the peer's name, network and peers online. As the
+ * {@link Screen} of the session's {@link EventWriter} it prints whatever arrives above the line being typed
+ * ({@link LineReader#printAbove}) and redraws the prompt with the current count, leaving the typed text as
+ * it was. Colours unless {@link Styles#enabled} says no.
+ *
+ * <p>Ctrl-C clears the line being typed, or stops the command that is running; Ctrl-D on an empty line ends
+ * the session. In chat mode the line just entered is erased, as its chat line shows it.
+ *
+ * <p>{@link #readLine} and {@link #close} are for the session's thread; {@link #show} for any thread.
+ */
+final class TerminalInput implements LineInput, Screen {
+    private static final Logger log = LoggerFactory.getLogger(TerminalInput.class);
+    /** JLine logs through java.util.logging; kept here so the level set on it is not collected away. */
+    private static final java.util.logging.Logger JLINE_LOG = java.util.logging.Logger.getLogger("org.jline");
+
+    private final Terminal terminal;
+    private final LineReaderImpl reader;
+    private final boolean colour;
+    private final Supplier<Prompt> prompt;
+
+    private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt) {
+        this.terminal = terminal;
+        this.reader = reader;
+        this.colour = colour;
+        this.prompt = prompt;
+    }
+
+    /**
+     * Takes over the process's terminal.
+     *
+     * @param history the history file, created owner-only if missing
+     * @param noColor the {@code NO_COLOR} environment variable, or null
+     * @param verbose whether JLine may log its own warnings
+     * @throws IOException if there is no terminal to take over
+     */
+    static TerminalInput open(Path history, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
+            throws IOException {
+        // JLine's warnings would land in the middle of the screen it draws; --verbose shows them.
+        JLINE_LOG.setLevel(verbose ? Level.INFO : Level.OFF);
+        Terminal terminal = TerminalBuilder.builder().system(true).name("convene").build();
+        try {
+            boolean colour = Styles.enabled(noColor, terminal.getType(), terminal.getNumericCapability(InfoCmp.Capability.max_colors));
+            DefaultParser parser = new DefaultParser();
+            parser.setEofOnUnclosedQuote(false);
+            parser.setEofOnEscapedNewLine(false);
+            createPrivately(history);
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("convene").parser(parser).completer(completer)
+                    .variable(LineReader.HISTORY_FILE, history)
+                    .variable(LineReader.HISTORY_FILE_SIZE, 2000)
+                    // '!' is text in chat, never history expansion.
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                    .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                    .option(LineReader.Option.AUTO_FRESH_LINE, true)
+                    .build();
+            // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
+            Thread session = Thread.currentThread();
+            terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
+            return new TerminalInput(terminal, (LineReaderImpl) reader, colour, prompt);
+        } catch (RuntimeException e) {
+            terminal.close();
+            throw e;
+        }
+    }
+
+    /** Whether this terminal shows colours. */
+    boolean colour() {
+        return colour;
+    }
+
+    @Override
+    public String readLine() {
+        while (true) {
+            Prompt p = prompt.get();
+            if (p.conference() != null) {
+                reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+            } else {
+                reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+            }
+            // A Ctrl-C that came after the last command finished must not cancel this line.
+            Thread.interrupted();
+            try {
+                return reader.readLine(render(p));
+            } catch (UserInterruptException e) {
+                if (e.getPartialLine().isBlank()) show(Styles.note("(Ctrl-D or 'quit' leaves)"));
+            } catch (EndOfFileException e) {
+                // Ctrl-D: what the shell prints next starts on a line of its own.
+                terminal.writer().println();
+                terminal.flush();
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void show(AttributedString text) {
+        // The count of peers may have changed with what is shown: redraw the prompt with it.
+        if (reader.isReading()) reader.setPrompt(render(prompt.get()));
+        reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
+    }
+
+    /** The prompt as JLine takes it: escape sequences for colour, {@code %} doubled (JLine expands it). */
+    private String render(Prompt p) {
+        String text = colour ? Styles.prompt(p).toAnsi(terminal) : p.text();
+        return text.replace("%", "%%");
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.getHistory().save();
+        } catch (IOException e) {
+            log.debug("cannot save the history: {}", e.toString());
+        }
+        try {
+            terminal.close();
+        } catch (IOException e) {
+            log.debug("cannot restore the terminal: {}", e.toString());
+        }
+    }
+
+    private static void createPrivately(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // kept from an earlier session
+        } catch (UnsupportedOperationException | IOException e) {
+            log.debug("cannot create {} owner-only: {}", file, e.toString());
+        }
+    }
+}
