@@ -57,8 +57,9 @@ class FaultSuiteIT {
     private void tenPeers(Duration soak) {
         fleet = Fleet.create("fault-suite");
         Instant start = Instant.now();
-        List<ConveneProcess> peers = TEN.stream().map(fleet::peer).toList();
-        concurrentStartFormsOneGroup(peers, start);
+        TEN.forEach(fleet::peer);
+        concurrentStartFormsOneGroup(start);
+        List<ConveneProcess> peers = TEN.stream().map(fleet::get).toList();
 
         ConveneProcess organiser = peers.get(0);
         String conf = Conferences.create(organiser, "Fault suite", "churn, kills, freezes", TEN.subList(1, 10), STEP);
@@ -84,7 +85,7 @@ class FaultSuiteIT {
             a.kill();
             b.kill();
         }, Duration.ofSeconds(5), () -> two.forEach(n -> fleet.restart(fleet.get(n)))));
-        two.forEach(n -> fleet.get(n).ready(STEP));
+        two.forEach(n -> fleet.ready(n, STEP));
         settle(chat, TEN, "killed " + two);
 
         check.phase("frozen-3s");
@@ -100,18 +101,20 @@ class FaultSuiteIT {
     }
 
     /** Ten peers started at once form one group: each sees nine others, and every view has ten members. */
-    private void concurrentStartFormsOneGroup(List<ConveneProcess> peers, Instant start) {
-        peers.forEach(p -> p.ready(Fleet.scaled(Duration.ofSeconds(90))));
-        List<Integer> waits = peers.stream().map(p -> p.send("wait peers 9 --timeout 90s")).toList();
-        for (int i = 0; i < peers.size(); i++) {
-            EventLog.Event r = peers.get(i).reply(waits.get(i), Fleet.scaled(Duration.ofSeconds(100)));
-            assertThat(r.type()).as("concurrent start: " + peers.get(i).diagnostics() + "\n" + fleet).isEqualTo("result");
+    private void concurrentStartFormsOneGroup(Instant start) {
+        TEN.forEach(n -> fleet.ready(n, Fleet.scaled(Duration.ofSeconds(90))));
+        List<ConveneProcess> up = TEN.stream().map(fleet::get).toList();
+        List<Integer> waits = up.stream().map(p -> p.send("wait peers 9 --timeout 90s")).toList();
+        for (int i = 0; i < up.size(); i++) {
+            EventLog.Event r = up.get(i).reply(waits.get(i), Fleet.scaled(Duration.ofSeconds(100)));
+            assertThat(r.type()).as("concurrent start: " + up.get(i).diagnostics() + "\n" + fleet).isEqualTo("result");
         }
-        Poll.until(STEP, () -> peers.stream().allMatch(p -> members(p) == 10), () -> "one group of 10 at every peer; " + fleet
-                + " members: " + peers.stream().map(p -> p.name() + "=" + members(p)).collect(Collectors.joining(", ")));
+        Poll.until(STEP, () -> up.stream().allMatch(p -> members(p) == 10), () -> "one group of 10 at every peer; " + fleet
+                + " members: " + up.stream().map(p -> p.name() + "=" + members(p)).collect(Collectors.joining(", ")));
         Duration took = Duration.between(start, Instant.now());
         Figures.record("clean fault-suite/concurrent-start: 10 peers started at once; every peer sees 9 others and a view of 10 after "
-                + took.toMillis() + "ms seed=" + fleet.seed());
+                + took.toMillis() + "ms" + (fleet.portRetries() == 0 ? "" : "; starts retried after 'cannot listen': " + fleet.portRetries())
+                + " seed=" + fleet.seed());
     }
 
     /**
@@ -200,7 +203,8 @@ class FaultSuiteIT {
         for (String n : early) fleet.get(n).call("accept " + conf, STEP);
         if (!early.isEmpty()) chat.paced(early, PACE, Duration.ofSeconds(5), elapsed -> true);
 
-        fleet.restart(organiser).ready(STEP);
+        fleet.restart(organiser);
+        fleet.ready(organiserName, STEP);
         for (int i = 0; i < invitees.size(); i++) {
             ConveneProcess p = fleet.get(invitees.get(i));
             EventLog.Event r = p.reply(waits.get(i), Fleet.scaled(Duration.ofSeconds(90)));
@@ -256,7 +260,7 @@ class FaultSuiteIT {
         chat.harvest();
         assertThat(chat.errors()).as("say errors after " + what + "; " + fleet).isEmpty();
         chat.converge(participants, faultsOver, CONVERGE);
-        chat.check().assertClean(what);
+        chat.check().assertClean(fleet.portRetries() == 0 ? what : what + "; starts retried after 'cannot listen': " + fleet.portRetries());
     }
 
     private List<String> pick(List<String> from, int n) {

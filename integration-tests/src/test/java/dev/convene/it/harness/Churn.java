@@ -45,6 +45,7 @@ public final class Churn {
 
     /** For {@link Chat#paced}: brings back whoever is due, injects the next fault when it is time; always true. */
     public boolean tick(Duration elapsed) {
+        fleet.retryRefusedStarts();
         down.entrySet().removeIf(e -> {
             if (elapsed.compareTo(e.getValue()) < 0) return false;
             fleet.restart(fleet.get(e.getKey()));
@@ -105,7 +106,7 @@ public final class Churn {
         frozen.keySet().forEach(n -> fleet.get(n).thaw());
         down.clear();
         frozen.clear();
-        names.forEach(n -> fleet.get(n).ready(timeout));
+        names.forEach(n -> fleet.ready(n, timeout));
     }
 
     /** {@code kills=… double-kills=… freezes=…}, for the figures. */

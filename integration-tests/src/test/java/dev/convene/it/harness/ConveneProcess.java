@@ -132,7 +132,20 @@ public final class ConveneProcess implements AutoCloseable {
 
     /** Waits for {@code ready} and returns it (for a peer: its id, address, …). */
     public EventLog.Event ready(Duration timeout) {
-        return events.await(e -> e.is("ready"), timeout, () -> "ready");
+        try {
+            return events.await(e -> e.is("ready"), timeout, () -> "ready");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+    }
+
+    /**
+     * Whether this process ended before {@code ready} because it could not listen on a port (the CLI's
+     * "cannot listen on … ports …" error): a start refused by the network, not a crash.
+     */
+    public boolean refusedPort() {
+        return !alive() && events.ended() && events.find(e -> e.is("ready")).isEmpty()
+                && events.find(e -> e.is("error") && e.json().path("message").asText().startsWith("cannot listen on")).isPresent();
     }
 
     /** This peer's id, once ready. */

@@ -24,7 +24,8 @@ import java.util.Random;
  *
  * <p>Randomness (port block, group name, and whatever a test draws from {@link #random()}) comes from one
  * seed, printed by {@link #toString()} so that a failure names it; {@code -Dconvene.it.seed=N} replays
- * it. {@code -Dconvene.it.keep=true} keeps the directory (homes, stdout and stderr of every process).
+ * it. {@code -Dconvene.it.keep=true} keeps the directory (homes, stdout and stderr of every process);
+ * {@code -Dconvene.it.verbose=true} starts peers with {@code --verbose} (their logs and stack traces in stderr).
  *
  * <p>Not thread-safe: used by the test thread.
  */
@@ -34,6 +35,7 @@ public final class Fleet implements AutoCloseable {
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     /** Ports a block spans: the peers' TCP range (16) and FD_SOCK2's ports 100 above it, routers at +50. */
     private static final int BLOCK = 200;
+    private static final int MAX_PORT_RETRIES = 10;
 
     private final String scenario;
     private final long seed;
@@ -43,6 +45,7 @@ public final class Fleet implements AutoCloseable {
     private final int portBase;
     private final Map<String, ConveneProcess> current = new LinkedHashMap<>();
     private final List<ConveneProcess> started = new ArrayList<>();
+    private int portRetries;
 
     private Fleet(String scenario, long seed) {
         this.scenario = scenario;
@@ -136,6 +139,7 @@ public final class Fleet implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar().toString(), "--name", name, "--home", home(name).toString()));
         cmd.addAll(network);
         cmd.addAll(List.of("--cluster", cluster, "run", "-", "--json", "--keep-going"));
+        if (Boolean.getBoolean("convene.it.verbose")) cmd.add("--verbose");
         return launch(new ConveneProcess.Launch(name, cmd, dir.resolve("logs"), true), 1);
     }
 
@@ -152,6 +156,40 @@ public final class Fleet implements AutoCloseable {
         if (p.alive()) p.kill();
         current.remove(p.name());
         return launch(p.launch(), p.generation() + 1);
+    }
+
+    /**
+     * Waits until the peer {@code name} is ready. A start the network refused ({@link ConveneProcess#refusedPort()})
+     * is retried, at most {@value #MAX_PORT_RETRIES} times in all for the fleet, and counted in
+     * {@link #portRetries()}: the figures show it, while the scenario goes on testing what it is about.
+     */
+    public ConveneProcess ready(String name, Duration timeout) {
+        while (true) {
+            ConveneProcess p = get(name);
+            try {
+                p.ready(timeout);
+                return p;
+            } catch (AssertionError e) {
+                if (!p.refusedPort() || portRetries >= MAX_PORT_RETRIES) throw e;
+                portRetries++;
+                restart(p);
+            }
+        }
+    }
+
+    /** Restarts every current peer whose start the network refused (see {@link #ready}); for chat loops. */
+    public void retryRefusedStarts() {
+        for (ConveneProcess p : List.copyOf(current.values())) {
+            if (p.launch().peer() && p.refusedPort() && portRetries < MAX_PORT_RETRIES) {
+                portRetries++;
+                restart(p);
+            }
+        }
+    }
+
+    /** How many starts were retried because the peer could not listen on a port. */
+    public int portRetries() {
+        return portRetries;
     }
 
     private ConveneProcess launch(ConveneProcess.Launch launch, int generation) {
