@@ -209,7 +209,9 @@ public final class Chat {
         EventLog.Event reply = p.reply(line, timeout);
         if (reply.is("error")) throw new AssertionError(p + ": history failed: " + reply.json().path("message").asText());
         EventLog.Event h = p.events().await(e -> e.is("history") && e.line() == line, timeout, () -> "the history event of line " + line);
-        return entries(h.json().path("messages"));
+        List<HistoryCheck.Entry> entries = entries(h.json().path("messages"));
+        p.events().slim(h);
+        return entries;
     }
 
     /** The entries of a {@code history} event's {@code messages}. */

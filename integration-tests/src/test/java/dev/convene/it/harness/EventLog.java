@@ -1,6 +1,8 @@
 package dev.convene.it.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,10 @@ import java.util.function.Supplier;
  * <p>A wait is satisfied by an event already logged as well as by one still to come; it ends as soon as
  * the condition holds, when its deadline passes, or when the output ends (the process exited) without the
  * event: then it fails at once instead of waiting out the deadline. Thread-safe.
+ *
+ * <p>Kept small for long soaks: a {@code message} event keeps what the checker reads (conference, id,
+ * sequence, author id, sent-at, pending), not its text; a {@code history} event loses its messages once
+ * read ({@link #slim}). The process's stdout copy on disk has every line whole.
  */
 public final class EventLog {
     private final String owner;
@@ -70,10 +76,39 @@ public final class EventLog {
     }
 
     void add(JsonNode json) {
+        Instant received = Instant.now();
+        JsonNode kept = "message".equals(json.path("event").asText()) ? slimMessage(json) : json;
         lock.lock();
         try {
-            events.add(new Event(json, Instant.now()));
+            events.add(new Event(kept, received));
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static JsonNode slimMessage(JsonNode json) {
+        ObjectNode slim = JsonNodeFactory.instance.objectNode();
+        for (String field : List.of("event", "at", "conference", "id", "sequence", "sent-at", "pending")) {
+            if (json.has(field)) slim.set(field, json.get(field));
+        }
+        slim.putObject("from").put("id", json.path("from").path("id").asText());
+        return slim;
+    }
+
+    /** Drops the {@code messages} of a {@code history} event that has been read, keeping its other fields. */
+    public void slim(Event history) {
+        if (!(history.json() instanceof ObjectNode o) || !o.has("messages")) return;
+        ObjectNode copy = o.deepCopy();
+        copy.remove("messages");
+        lock.lock();
+        try {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                if (events.get(i) == history) {
+                    events.set(i, new Event(copy, history.received()));
+                    return;
+                }
+            }
         } finally {
             lock.unlock();
         }

@@ -8,6 +8,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where scenarios leave their figures instead of printing them: one line per scenario appended to the file
@@ -15,6 +17,7 @@ import java.util.Optional;
  * unset. Also reads {@code -Dconvene.soak}, the soak length. Safe from any thread (appends are whole lines).
  */
 public final class Figures {
+    private static final Pattern LENGTH = Pattern.compile("(\\d+)(s|m|h)");
     private Figures() {
     }
 
@@ -34,7 +37,7 @@ public final class Figures {
     public static Optional<Duration> soak() {
         String value = System.getProperty("convene.soak", "").strip();
         if (value.isEmpty()) return Optional.empty();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h)").matcher(value);
+        Matcher m = LENGTH.matcher(value);
         if (!m.matches()) throw new IllegalArgumentException("-Dconvene.soak=" + value + " (expected: a length such as 90s, 10m or 2h)");
         long n = Long.parseLong(m.group(1));
         return Optional.of(switch (m.group(2)) {
