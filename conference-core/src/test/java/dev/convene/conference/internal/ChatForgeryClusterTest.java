@@ -97,7 +97,7 @@ class ChatForgeryClusterTest {
                 mallory.send(honest, mallory.post(id, 1, mallory.now(), 0, key, "added to the record afterwards"));
                 mallory.probe(alice);
                 mallory.probe(bob);
-                for (int i = 0; i < honest.size(); i++) awaitRejected(honest.get(i), rejectedBefore.get(i) + 1);
+                for (int i = 0; i < honest.size(); i++) awaitRejected(honest.get(i), rejectedBefore.get(i) + 2); // the post, then the probe
 
                 for (int i = 0; i < honest.size(); i++) assertThat(Shown.by(honest.get(i))).isEqualTo(before.get(i));
                 for (int i = 0; i < honest.size(); i++) {
