@@ -155,7 +155,8 @@ class ConferenceClusterTest {
             bob.decline(id, "clash").join();
             bob.accept(id).join();
             await(() -> alice.conference(id).orElseThrow().answerOf(bob.self()).map(r -> r.answer() == Answer.ACCEPT).orElse(false)
-                    && cl.events(alice).events.stream().filter(e -> e.startsWith("reply Retro")).count() == 3,
+                    && cl.events(alice).events.stream().filter(e -> e.startsWith("reply Retro")).count() == 3
+                    && cl.events(alice).events.stream().filter(e -> e.startsWith("joined Retro " + bob.self().shortId())).count() == 2,
                     () -> cl.events(alice).events.toString());
             assertThat(cl.events(alice).events).containsSubsequence(
                     "joined Retro " + bob.self().shortId() + " accepted",
