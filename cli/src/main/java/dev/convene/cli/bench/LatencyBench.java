@@ -36,6 +36,7 @@ final class LatencyBench {
         int warmup = profile.latencyWarmup(n);
         int total = warmup + profile.latencyMessages(n);
         String[] gc = new String[2];
+        double sayMillis;
         long[] heap = new long[2];
         Samples ours;
         int frame = ChatText.FRAME_BYTES;
@@ -49,16 +50,21 @@ final class LatencyBench {
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
             long[] sentAt = new long[total];
+            long[] stored = new long[total];
             long[] gcBefore = Memory.gcSoFar();
             for (int m = 0; m < total; m++) {
+                int i = m;
                 sentAt[m] = System.nanoTime();
-                author.say(id, ChatText.of(m));
+                author.say(id, ChatText.of(m)).thenRun(() -> stored[i] = System.nanoTime() - sentAt[i]);
                 if (!arrivals.awaitMessage(m, Waits.deadline(PER_MESSAGE))) {
                     throw new BenchException("chat message " + m + " did not reach all " + (n - 1) + " receivers within " + PER_MESSAGE.toSeconds() + " s");
                 }
             }
             gc[0] = Memory.gcSince(gcBefore);
             ours = arrivals.delays(sentAt, warmup);
+            Samples local = new Samples();
+            for (int m = warmup; m < total; m++) if (stored[m] > 0) local.add(stored[m]);
+            sayMillis = local.percentileMillis(50);
         }
         progress.accept("latency: " + n + " raw JGroups channels (" + where + ")");
         Samples raw;
@@ -83,7 +89,9 @@ final class LatencyBench {
         } catch (Exception e) {
             throw new BenchException("raw JGroups channels failed: " + e.getMessage(), e);
         }
-        return figures(n, where, ours, raw, frame, heap, "; GC in this JVM while sending: convene " + gc[0] + ", raw " + gc[1]);
+        return figures(n, where, ours, raw, frame, heap, String.format(java.util.Locale.ROOT,
+                "; say() completed (signed, encrypted, stored, sent) after %.2f ms at p50; GC in this JVM while sending: convene %s, raw %s",
+                sayMillis, gc[0], gc[1]));
     }
 
     /** The figures of a group size that could not be measured, with why. */
