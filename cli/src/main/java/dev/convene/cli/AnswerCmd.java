@@ -44,8 +44,8 @@ final class AnswerCmd implements SessionCommand {
     static AnswerCmd accept() {
         return new AnswerCmd("accept", "accept CONF", "accept an invitation: take part, get the history so far", false,
                 (p, id, r) -> p.accept(id), (v, r) -> "accepted " + ConferenceInfo.label(v) + ": you take part; "
-                        + (v.state() == ConferenceState.LIVE ? "it is live until " + Times.local(v.context().end()) + "; chat with 'say "
-                        + v.id().shortId() + " TEXT'" : "it starts " + Times.local(v.context().start())));
+                        + (v.state() == ConferenceState.LIVE ? "it is live until " + Times.local(v.context().end()) + "; chat with 'open "
+                        + v.id().shortId() + "' (or 'say " + v.id().shortId() + " TEXT')" : "it starts " + Times.local(v.context().start())));
     }
 
     static AnswerCmd decline() {

@@ -8,12 +8,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code convene session}: the interactive session, the same as {@code convene} with no command. */
 @Command(name = "session", description = {
-    "Starts an interactive session (the default when no command is given).",
-    "Reads session commands line by line until quit or end of input (Ctrl-D); a failing command does not end it.",
-    "On a terminal: line editing, history (kept in HOME/history), Tab completes commands, peers and conferences,",
-    "and events appear above the line you type. Ctrl-C clears the line or stops a running command.",
-    "Colours unless NO_COLOR is set, TERM is dumb or --json. When input or output is not a terminal, plain lines.",
-    "open CONF enters chat mode: lines are messages to it; /back returns, /history shows it, /COMMAND runs one.",
+    "Starts an interactive session (the default when no command is given): session commands, line by line, until"
+        + " quit or Ctrl-D; a failing command does not end it.",
+    "On a terminal: line editing, history (kept in HOME/history), Tab completion of commands, peers and conferences,"
+        + " events shown above the line you type, and colours (none with NO_COLOR, TERM=dumb or --json)."
+        + " Ctrl-C clears the line or stops a running command.",
+    "'open CONF' enters chat mode: lines you type are messages to it; /back returns, /history shows them,"
+        + " /COMMAND runs a command on it.",
+    "When input or output is not a terminal: plain lines and no prompt, so scripts can pipe in.",
     "Session commands: " + Main.SESSION_COMMANDS})
 final class InteractiveCommand implements Callable<Integer> {
     @ParentCommand

@@ -12,6 +12,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.Widget;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * it was. Colours unless {@link Styles#enabled} says no.
  *
  * <p>Ctrl-C clears the line being typed, or stops the command that is running; Ctrl-D on an empty line ends
- * the session. In chat mode the line just entered is erased, as its chat line shows it.
+ * the session. In chat mode a message is erased once entered, as its chat line shows it; a {@code /command}
+ * stays.
  *
  * <p>{@link #readLine} and {@link #close} are for the session's thread; {@link #show} for any thread.
  */
@@ -77,10 +79,29 @@ final class TerminalInput implements LineInput, Screen {
                     .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                     .option(LineReader.Option.AUTO_FRESH_LINE, true)
                     .build();
+            // In chat mode a message is erased when entered: its chat line ("alice: text") shows it once.
+            Widget accept = reader.getBuiltinWidgets().get(LineReader.ACCEPT_LINE);
+            reader.getWidgets().put(LineReader.ACCEPT_LINE, () -> {
+                boolean message = prompt.get().conference() != null && isMessage(reader.getBuffer().toString());
+                if (message) {
+                    reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+                } else {
+                    reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+                }
+                return accept.apply();
+            });
+            // The prompt is computed again once reading has begun, so that a peer arriving between the
+            // caller's prompt and the start of reading is counted (later ones redraw it in show()).
+            LineReaderImpl impl = (LineReaderImpl) reader;
+            Widget refresh = () -> {
+                impl.setPrompt(render(prompt.get(), colour, terminal));
+                return true;
+            };
+            reader.getWidgets().put(LineReader.CALLBACK_INIT, refresh);
             // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
             Thread session = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
-            return new TerminalInput(terminal, (LineReaderImpl) reader, colour, prompt);
+            return new TerminalInput(terminal, impl, colour, prompt);
         } catch (RuntimeException e) {
             terminal.close();
             throw e;
@@ -96,11 +117,6 @@ final class TerminalInput implements LineInput, Screen {
     public String readLine() {
         while (true) {
             Prompt p = prompt.get();
-            if (p.conference() != null) {
-                reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
-            } else {
-                reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
-            }
             // A Ctrl-C that came after the last command finished must not cancel this line.
             Thread.interrupted();
             try {
@@ -118,13 +134,22 @@ final class TerminalInput implements LineInput, Screen {
 
     @Override
     public void show(AttributedString text) {
-        // The count of peers may have changed with what is shown: redraw the prompt with it.
+        // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
         reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
     }
 
-    /** The prompt as JLine takes it: escape sequences for colour, {@code %} doubled (JLine expands it). */
+    /** In chat mode: a line that is a message, not a {@code /command} ({@code //text} is a message). */
+    static boolean isMessage(String line) {
+        return !line.startsWith("/") || line.startsWith("//");
+    }
+
     private String render(Prompt p) {
+        return render(p, colour, terminal);
+    }
+
+    /** The prompt as JLine takes it: escape sequences for colour, {@code %} doubled (JLine expands it). */
+    private static String render(Prompt p, boolean colour, Terminal terminal) {
         String text = colour ? Styles.prompt(p).toAnsi(terminal) : p.text();
         return text.replace("%", "%%");
     }

@@ -20,6 +20,9 @@ class ReadmeTest {
     /** A command typed at the interactive prompt, e.g. {@code alice@local (2 peers)> accept "Design review"}. */
     private static final Pattern PROMPTED = Pattern.compile("^\\w+@\\w+ \\(\\d+ peers?\\)> (.+)$", Pattern.MULTILINE);
 
+    /** A command typed in chat mode, e.g. {@code alice@local (2 peers) [Design review]> /history}. */
+    private static final Pattern CHAT_COMMAND = Pattern.compile("^\\w+@\\w+ \\(\\d+ peers?\\) \\[[^\\]]+\\]> /(\\S+)", Pattern.MULTILINE);
+
     private static String readme() throws IOException {
         return Files.readString(README, StandardCharsets.UTF_8);
     }
@@ -54,5 +57,15 @@ class ReadmeTest {
                 readme.indexOf("\nSCRIPT\n./convene --home /tmp/bob"));
         CommandRegistry registry = CommandRegistry.standard();
         for (String line : script.split("\n")) assertThat(RunCommand.parse(line, registry)).as(line).isPresent();
+    }
+
+    @Test
+    void everyChatModeCommandTheWalkthroughTypesExists() throws IOException {
+        CommandRegistry registry = CommandRegistry.standard();
+        Matcher m = CHAT_COMMAND.matcher(readme());
+        List<String> typed = new ArrayList<>();
+        while (m.find()) typed.add(m.group(1));
+        assertThat(typed).contains("history", "back");
+        assertThat(typed).allSatisfy(name -> assertThat(name.equals("back") || registry.get(name).isPresent()).as(name).isTrue());
     }
 }
