@@ -1,0 +1,263 @@
+package dev.convene.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The interactive session as a person uses it: real {@code convene} processes on real terminals (tmux
+ * panes), keys typed with {@code tmux send-keys}, the screen read with {@code tmux capture-pane}. Two peers
+ * in {@code local} mode on 127.0.0.1 complete commands, peer names and titles with Tab, see an invitation
+ * arrive above a half-typed line that stays intact, chat in {@code open CONF} mode and go {@code /back};
+ * colours show on a terminal, never with {@code NO_COLOR} or when the output is piped.
+ *
+ * <p>Every wait polls the screen until a deadline. tmux runs on a server of this test's own ({@code -L}),
+ * killed afterwards (and every process in it with it). Skipped when tmux is not installed.
+ */
+@Timeout(360)
+class InteractiveTerminalIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String ESC = "\u001b";
+    private static final Pattern EXITED = Pattern.compile("^\\[exit (\\d+)]\\s*$", Pattern.MULTILINE);
+
+    @TempDir
+    Path dir;
+
+    private final String server = "convene-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    private final String cluster = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    /** A port range of our own (local mode probes 16 ports from here), below the ephemeral range. */
+    private final int port = 20000 + ThreadLocalRandom.current().nextInt(1250) * 16;
+
+    @BeforeEach
+    void needsTmux() {
+        assumeTrue(tmuxInstalled(), "tmux is not installed: InteractiveTerminalIT drives the session through tmux"
+                + " (apt-get install tmux; .ci/run installs it)");
+    }
+
+    @AfterEach
+    void killTmux() throws IOException, InterruptedException {
+        tmux(List.of("kill-server"), true);
+    }
+
+    @Test
+    void twoPeopleCompleteChatAndSeeEventsAboveWhatTheyType() throws Exception {
+        start("alice", "env -u NO_COLOR " + convene("alice"));
+        start("bob", "env NO_COLOR=1 " + convene("bob"));
+        awaitLastLine("alice", "alice@local (1 peer)>");
+        awaitLastLine("bob", "bob@local (1 peer)>");
+
+        // Tab completes a command, and a peer name among the options.
+        type("alice", "pee");
+        press("alice", "Tab");
+        awaitLastLine("alice", "alice@local (1 peer)> peers");
+        press("alice", "Enter");
+        awaitScreen("alice", s -> s.contains("1 peer online:") && lastLine(s).equals("alice@local (1 peer)>"), "the peers list");
+        type("alice", "create \"Design review\" --invite b");
+        press("alice", "Tab");
+        awaitLastLine("alice", "alice@local (1 peer)> create \"Design review\" --invite bob");
+
+        // bob has half a line typed when the invitation arrives: it appears above, his line stays as it was.
+        type("bob", "history unfinished-line-xyz");
+        awaitLastLine("bob", "bob@local (1 peer)> history unfinished-line-xyz");
+        press("alice", "Enter");
+        String bobSees = awaitScreen("bob", s -> s.contains("invites you to 'Design review'"), "the invitation");
+        List<String> lines = nonBlank(bobSees);
+        int invitation = indexOf(lines, "! alice (");
+        assertThat(lines.get(lines.size() - 1)).as(bobSees).isEqualTo("bob@local (1 peer)> history unfinished-line-xyz");
+        assertThat(invitation).as(bobSees).isGreaterThanOrEqualTo(0).isLessThan(lines.size() - 1);
+        type("bob", " tail");
+        awaitLastLine("bob", "bob@local (1 peer)> history unfinished-line-xyz tail");
+        press("bob", "C-u");
+        awaitLastLine("bob", "bob@local (1 peer)>");
+
+        // A title completes (escaped as the shell would), and the answer reaches alice.
+        type("bob", "accept Des");
+        press("bob", "Tab");
+        awaitLastLine("bob", "bob@local (1 peer)> accept Design\\ review");
+        press("bob", "Enter");
+        awaitScreen("bob", s -> s.contains("accepted 'Design review'") && lastLine(s).equals("bob@local (1 peer)>"), "bob's accept");
+        awaitScreen("alice", s -> s.contains("bob (") && s.contains(" accepted 'Design review'"), "bob's answer at alice");
+
+        // Chat mode: the prompt shows the title, a plain line is a message, /back returns.
+        type("alice", "open Des");
+        press("alice", "Tab");
+        awaitLastLine("alice", "alice@local (1 peer)> open Design\\ review");
+        press("alice", "Enter");
+        awaitLastLine("alice", "alice@local (1 peer) [Design review]>");
+        type("alice", "hello from the terminal, don't worry!");
+        press("alice", "Enter");
+        awaitScreen("bob", s -> s.contains("[Design review] alice (") && s.contains("): hello from the terminal, don't worry!"),
+                "alice's message at bob");
+        awaitScreen("alice", s -> s.contains("alice: hello from the terminal, don't worry!")
+                && lastLine(s).equals("alice@local (1 peer) [Design review]>"), "alice's own chat line");
+        type("alice", "/back");
+        press("alice", "Enter");
+        awaitScreen("alice", s -> s.contains("back to commands") && lastLine(s).equals("alice@local (1 peer)>"), "the command prompt again");
+
+        // Colours where allowed; none at all with NO_COLOR.
+        assertThat(capture("alice", true)).contains(ESC + "[");
+        assertThat(capture("bob", true)).doesNotContain(ESC);
+
+        type("bob", "quit");
+        press("bob", "Enter");
+        awaitScreen("alice", s -> lastLine(s).equals("alice@local (0 peers)>"), "the count going down when bob leaves");
+        press("alice", "C-d");
+        assertThat(awaitExit("alice")).isZero();
+        assertThat(awaitExit("bob")).isZero();
+    }
+
+    @Test
+    void outputPipedFromATerminalSessionHasNoEscapeCodesAndNoPrompt() throws Exception {
+        Path out = dir.resolve("carol.out");
+        start("carol", "env -u NO_COLOR " + convene("carol") + " | cat > " + quote(out));
+        type("carol", "help");
+        press("carol", "Enter");
+        type("carol", "peers");
+        press("carol", "Enter");
+        awaitScreen("carol", s -> fileContains(out, "no other peers online"), "carol's output in " + out);
+        type("carol", "quit");
+        press("carol", "Enter");
+        assertThat(awaitExit("carol")).isZero();
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(text).contains("carol (", "commands:", "open CONF", "no other peers online").doesNotContain(ESC)
+                .doesNotContain("carol@local");
+    }
+
+    // ---- the terminal, through tmux
+
+    private String convene(String name) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path jar = Path.of(System.getProperty("convene.jar", "../cli/target/convene.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded CLI; build it with mvn -pl cli package").exists();
+        return String.join(" ", quote(Path.of(java)), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true", "-jar", quote(jar), "--home", quote(dir.resolve(name)), "--name", name,
+                "--port", Integer.toString(port), "--cluster", cluster);
+    }
+
+    /**
+     * A detached session running {@code command} in a 200x50 pane; when it ends the shell prints
+     * {@code [exit N]} (on standard error, which stays the terminal when the output is piped) and the pane
+     * stays until the server is killed.
+     */
+    private void start(String session, String command) throws IOException, InterruptedException {
+        String shell = "{ " + command + "; echo \"[exit $?]\" >&2; }";
+        if (command.contains(" | ")) {
+            int pipe = command.indexOf(" | ");
+            shell = "{ " + command.substring(0, pipe) + "; echo \"[exit $?]\" >&2; }" + command.substring(pipe);
+        }
+        tmux(List.of("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", shell + "; sleep 3600"), false);
+    }
+
+    private void type(String session, String text) throws IOException, InterruptedException {
+        tmux(List.of("send-keys", "-t", session, "-l", text), false);
+    }
+
+    private void press(String session, String key) throws IOException, InterruptedException {
+        tmux(List.of("send-keys", "-t", session, key), false);
+    }
+
+    /** The pane's text, scrollback included; with {@code escapes}, its colours as escape sequences. */
+    private String capture(String session, boolean escapes) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-J", "-S", "-", "-t", session));
+        if (escapes) args.add("-e");
+        return tmux(args, false);
+    }
+
+    private String awaitScreen(String session, Predicate<String> condition, String what) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String screen = capture(session, false);
+        while (!condition.test(screen)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(session + ": no " + what + " within " + WAIT.toSeconds() + "s; the screen:\n" + screen);
+            }
+            Thread.sleep(200);
+            screen = capture(session, false);
+        }
+        return screen;
+    }
+
+    private void awaitLastLine(String session, String line) throws IOException, InterruptedException {
+        awaitScreen(session, s -> lastLine(s).equals(line), "last line '" + line + "'");
+    }
+
+    /**
+     * Waits for convene in the pane to end; its exit status, as the shell printed it. (tmux's own record of a
+     * dead pane's status comes late, or not at all, on a loaded machine; the shell's line does not.)
+     */
+    private int awaitExit(String session) throws IOException, InterruptedException {
+        Matcher[] exit = new Matcher[1];
+        awaitScreen(session, s -> (exit[0] = EXITED.matcher(s)).find(), "'[exit N]' after convene ended");
+        return Integer.parseInt(exit[0].group(1));
+    }
+
+    private String tmux(List<String> args, boolean mayFail) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("tmux did not answer: " + command);
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0 && !mayFail) throw new AssertionError("tmux failed (" + p.exitValue() + "): " + command + "\n" + text);
+        return text;
+    }
+
+    private static boolean tmuxInstalled() {
+        try {
+            Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<String> nonBlank(String screen) {
+        return screen.lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** The last line with text on it: where the prompt and what is being typed are. */
+    private static String lastLine(String screen) {
+        List<String> lines = nonBlank(screen);
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    private static int indexOf(List<String> lines, String start) {
+        for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith(start)) return i;
+        return -1;
+    }
+
+    private static boolean fileContains(Path file, String text) {
+        try {
+            return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String quote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+}
