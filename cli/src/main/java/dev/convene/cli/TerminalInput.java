@@ -1,6 +1,8 @@
 package dev.convene.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (owner-only), tab completion, and a prompt with the peer's name, network and peers online. As the
  * {@link Screen} of the session's {@link EventWriter} it prints whatever arrives above the line being typed
  * ({@link LineReader#printAbove}) and redraws the prompt with the current count, leaving the typed text as
- * it was. Colours unless {@link Styles#enabled} says no.
+ * it was; standard error goes the same way while it runs ({@link LinesAbove}). Colours unless
+ * {@link Styles#enabled} says no.
  *
  * <p>Ctrl-C clears the line being typed, or stops the command that is running; Ctrl-D on an empty line ends
  * the session. In chat mode a message is erased once entered, as its chat line shows it; a {@code /command}
@@ -44,12 +47,17 @@ final class TerminalInput implements LineInput, Screen {
     private final LineReaderImpl reader;
     private final boolean colour;
     private final Supplier<Prompt> prompt;
+    private final PrintStream stderr = System.err;
+    private final PrintStream above;
 
     private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt) {
         this.terminal = terminal;
         this.reader = reader;
         this.colour = colour;
         this.prompt = prompt;
+        // Log lines (a name used by two keys, say) would land in the middle of the line being typed.
+        this.above = new PrintStream(new LinesAbove(this), true, StandardCharsets.UTF_8);
+        System.setErr(above);
     }
 
     /**
@@ -156,6 +164,8 @@ final class TerminalInput implements LineInput, Screen {
 
     @Override
     public void close() {
+        System.setErr(stderr);
+        above.close();
         try {
             reader.getHistory().save();
         } catch (IOException e) {
