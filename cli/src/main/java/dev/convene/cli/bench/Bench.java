@@ -51,6 +51,10 @@ public final class Bench {
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
+            // sqlite-jdbc copies its native library into the temporary directory at every start and leaves the
+            // copy behind when a process is killed: the peer processes put theirs in the workspace instead.
+            List<String> childJvm = new java.util.ArrayList<>(this.childJvm);
+            childJvm.add("-Dorg.sqlite.tmpdir=" + ws.directory("native"));
             LatencyBench latency = new LatencyBench(ws, profile, progress);
             for (int n : parts.contains(Part.LATENCY) ? profile.latencyGroups() : List.<Integer>of()) {
                 long started = System.nanoTime();

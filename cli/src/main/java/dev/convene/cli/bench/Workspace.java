@@ -43,6 +43,15 @@ final class Workspace implements AutoCloseable {
         }
     }
 
+    /** A directory in the workspace, created if need be. */
+    Path directory(String name) {
+        try {
+            return Files.createDirectories(root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root.resolve(name), e);
+        }
+    }
+
     /** A file in the workspace, e.g. a child's standard error. */
     Path file(String name) {
         return root.resolve(name);
