@@ -87,25 +87,8 @@ final class TerminalInput implements LineInput, Screen {
                     .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                     .option(LineReader.Option.AUTO_FRESH_LINE, true)
                     .build();
-            // In chat mode a message is erased when entered: its chat line ("alice: text") shows it once.
-            Widget accept = reader.getBuiltinWidgets().get(LineReader.ACCEPT_LINE);
-            reader.getWidgets().put(LineReader.ACCEPT_LINE, () -> {
-                boolean message = prompt.get().conference() != null && isMessage(reader.getBuffer().toString());
-                if (message) {
-                    reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
-                } else {
-                    reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
-                }
-                return accept.apply();
-            });
-            // The prompt is computed again once reading has begun, so that a peer arriving between the
-            // caller's prompt and the start of reading is counted (later ones redraw it in show()).
             LineReaderImpl impl = (LineReaderImpl) reader;
-            Widget refresh = () -> {
-                impl.setPrompt(render(prompt.get(), colour, terminal));
-                return true;
-            };
-            reader.getWidgets().put(LineReader.CALLBACK_INIT, refresh);
+            installWidgets(impl, prompt, colour, terminal);
             // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
             Thread session = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
@@ -116,9 +99,25 @@ final class TerminalInput implements LineInput, Screen {
         }
     }
 
-    /** Whether this terminal shows colours. */
-    boolean colour() {
-        return colour;
+    /**
+     * Replaces Enter so that in chat mode a message is erased once entered (its chat line, {@code alice: text},
+     * shows it once), and computes the prompt again once reading has begun, so that a peer arriving between
+     * the caller's prompt and the start of reading is counted (later ones redraw it in {@link #show}).
+     */
+    private static void installWidgets(LineReaderImpl reader, Supplier<Prompt> prompt, boolean colour, Terminal terminal) {
+        Widget accept = reader.getBuiltinWidgets().get(LineReader.ACCEPT_LINE);
+        reader.getWidgets().put(LineReader.ACCEPT_LINE, () -> {
+            if (prompt.get().conference() != null && isMessage(reader.getBuffer().toString())) {
+                reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+            } else {
+                reader.unsetOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+            }
+            return accept.apply();
+        });
+        reader.getWidgets().put(LineReader.CALLBACK_INIT, () -> {
+            reader.setPrompt(render(prompt.get(), colour, terminal));
+            return true;
+        });
     }
 
     @Override
