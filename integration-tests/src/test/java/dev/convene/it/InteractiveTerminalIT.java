@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arrive above a half-typed line that stays intact, chat in {@code open CONF} mode and go {@code /back};
  * colours show on a terminal, never with {@code NO_COLOR} or when the output is piped.
  *
- * <p>Every wait polls the screen until a deadline. tmux runs on a server of this test's own ({@code -L}),
+ * <p>Every wait polls the screen until a deadline. tmux runs on a server of this test's own ({@code -S}),
  * killed afterwards (and every process in it with it). Skipped when tmux is not installed.
  */
 @Timeout(360)
@@ -40,7 +40,6 @@ class InteractiveTerminalIT {
     @TempDir
     Path dir;
 
-    private final String server = "convene-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final String cluster = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     /** A port range of our own (local mode probes 16 ports from here), below the ephemeral range. */
     private final int port = 20000 + ThreadLocalRandom.current().nextInt(1250) * 16;
@@ -208,7 +207,8 @@ class InteractiveTerminalIT {
     }
 
     private String tmux(List<String> args, boolean mayFail) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        // A server of our own, its socket in the temporary directory (gone with it).
+        List<String> command = new ArrayList<>(List.of("tmux", "-S", dir.resolve("tmux.sock").toString()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = p.getInputStream().readAllBytes();
