@@ -622,6 +622,7 @@ public final class ConferenceEngine implements OverlayListener {
             if (banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
             long have = d.contiguous().getOrDefault(e.getKey(), 0L);
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
+            if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
             for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
                 if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
                     more = true;
