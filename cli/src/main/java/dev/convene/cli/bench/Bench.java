@@ -51,33 +51,55 @@ public final class Bench {
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
-            // sqlite-jdbc copies its native library into the temporary directory at every start and leaves the
-            // copy behind when a process is killed: the peer processes put theirs in the workspace instead.
-            List<String> childJvm = new java.util.ArrayList<>(this.childJvm);
-            childJvm.add("-Dorg.sqlite.tmpdir=" + ws.directory("native"));
-            LatencyBench latency = new LatencyBench(ws, profile, progress);
-            for (int n : parts.contains(Part.LATENCY) ? profile.latencyGroups() : List.<Integer>of()) {
-                long started = System.nanoTime();
-                try {
-                    latency.run(n).forEach(report::add);
-                } catch (RuntimeException e) {
-                    latency.missing(n, e instanceof BenchException ? e.getMessage() : e.toString()).forEach(report::add);
-                }
-                took("latency at " + n, started);
-            }
-            if (parts.contains(Part.THROUGHPUT)) {
-                long started = System.nanoTime();
-                new ThroughputBench(ws, profile, childJvm, progress).run().forEach(report::add);
-                took("throughput and catch-up", started);
-            }
-            if (parts.contains(Part.PROCESSES)) {
-                long started = System.nanoTime();
-                new ProcessBench(ws, profile, childJvm, progress).run().forEach(report::add);
-                took("processes", started);
+            // Stopped with Ctrl-C: no stopped or orphaned peer process and no temporary home is left behind.
+            Thread cleanup = new Thread(() -> {
+                Child.killAll();
+                ws.close();
+            }, "bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                measure(ws, report);
+            } finally {
+                removeHook(cleanup);
             }
         }
         report.finish(Instant.now(), Memory.loadAverage());
         return report;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs
+        }
+    }
+
+    private void measure(Workspace ws, Report report) throws InterruptedException {
+        // sqlite-jdbc copies its native library into the temporary directory at every start and leaves the copy
+        // behind when a process is killed: the peer processes put theirs in the workspace instead.
+        List<String> jvm = new java.util.ArrayList<>(childJvm);
+        jvm.add("-Dorg.sqlite.tmpdir=" + ws.directory("native"));
+        LatencyBench latency = new LatencyBench(ws, profile, progress);
+        for (int n : parts.contains(Part.LATENCY) ? profile.latencyGroups() : List.<Integer>of()) {
+            long started = System.nanoTime();
+            try {
+                latency.run(n).forEach(report::add);
+            } catch (RuntimeException e) {
+                latency.missing(n, e instanceof BenchException ? e.getMessage() : e.toString()).forEach(report::add);
+            }
+            took("latency at " + n, started);
+        }
+        if (parts.contains(Part.THROUGHPUT)) {
+            long started = System.nanoTime();
+            new ThroughputBench(ws, profile, jvm, progress).run().forEach(report::add);
+            took("throughput and catch-up", started);
+        }
+        if (parts.contains(Part.PROCESSES)) {
+            long started = System.nanoTime();
+            new ProcessBench(ws, profile, jvm, progress).run().forEach(report::add);
+            took("processes", started);
+        }
     }
 
     private void took(String part, long startedNanos) {

@@ -24,6 +24,8 @@ import java.util.function.Predicate;
  */
 final class Child implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Children not yet closed, killed by {@link #killAll()} if this JVM is stopped in the middle of a run. */
+    private static final java.util.Set<Child> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** One line of the child's output and when it was read. */
     record Line(long nanos, JsonNode json) {
@@ -56,6 +58,7 @@ final class Child implements AutoCloseable {
         try {
             long started = System.nanoTime();
             Child c = new Child(name, pb.start(), started);
+            LIVE.add(c);
             Thread reader = new Thread(c::readLines, "bench-read-" + name);
             reader.setDaemon(true);
             reader.start();
@@ -164,8 +167,15 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /** Kills every child not yet closed (SIGKILL ends a stopped process too): for a shutdown hook. */
+    static void killAll() {
+        LIVE.forEach(c -> c.process.destroyForcibly());
+        LIVE.clear();
+    }
+
     @Override
     public void close() {
+        LIVE.remove(this);
         if (!process.isAlive()) return;
         try {
             signalStop(false); // in case it was stopped: a stopped process would not read EOF
