@@ -56,7 +56,7 @@ class LocalPeersIT {
         Path script = dir.resolve("three.convene");
         Files.writeString(script, String.join("\n",
                 "# every peer waits for the two others, lists them, and stays a moment so they can see it too",
-                "wait peers 2 --timeout 30s", "peers", "sleep 3s", "quit", ""));
+                "wait peers 2 --timeout 90s", "peers", "sleep 3s", "quit", ""));
 
         for (String name : NAMES) {
             ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Djava.net.preferIPv4Stack=true", "-Xmx256m", "-XX:+UseSerialGC",

@@ -193,7 +193,7 @@ public final class OverlayCore implements Receiver {
         if (what.contains("BindException") || what.contains("Address already in use") || what.contains("no port available")
                 || e instanceof java.net.BindException) {
             return "cannot listen on " + config.bindAddress() + " ports " + config.port() + "-" + (config.port() + config.portRange())
-                    + " (all in use or not allowed): choose another with --port, or stop other peers";
+                    + " (all in use or not allowed: " + what + "): choose another with --port, or stop other peers";
         }
         return "cannot start the " + config.mode().cliName() + " network stack: " + what + "; check --bind, --port and --network";
     }

@@ -117,7 +117,10 @@ public final class Stacks {
                 .append("\"/>\n");
         if (fdSock) {
             // Notices a killed process at once (its socket closes). Bound explicitly: it defaults to 0.0.0.0.
-            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\"/>\n");
+            // port_range: the default (3 ports at bind_port + 100) is too few when peers on one host restart quickly
+            // while old sockets linger; a restart then failed with 'cannot listen' although TCP ports were free.
+            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\" port_range=\"")
+                    .append(Math.max(50, c.portRange() * 3)).append("\"/>\n");
         }
         x.append("  <FD_ALL3 timeout=\"").append(ms(t.heartbeatTimeout())).append("\" interval=\"")
                 .append(ms(t.heartbeatInterval())).append("\"/>\n");
