@@ -12,6 +12,22 @@ final class JvmSettings {
     private JvmSettings() {
     }
 
+    /**
+     * Refuses Java deserialization JVM-wide (the {@code convene} process owns its JVM; nothing in Convene or
+     * JGroups' wire format uses it). Left alone if the JVM was started with a filter. The library never does
+     * this: an embedding application's own deserialization is its business.
+     */
+    static void refuseJavaDeserialization() {
+        if (java.io.ObjectInputFilter.Config.getSerialFilter() == null) {
+            try {
+                java.io.ObjectInputFilter.Config.setSerialFilter(
+                        java.io.ObjectInputFilter.Config.createFilter("maxdepth=20;maxbytes=1048576;!*"));
+            } catch (IllegalStateException alreadySet) {
+                // set concurrently or by the launcher: keep it
+            }
+        }
+    }
+
     /** Sets {@code java.net.preferIPv4Stack=true} unless the JVM was started with a value. */
     static void preferIPv4() {
         if (System.getProperty(PREFER_IPV4) == null) {

@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
     /** Runs {@code convene} and exits with its exit code. */
     public static void main(String[] args) {
         JvmSettings.preferIPv4();
+        JvmSettings.refuseJavaDeserialization();
         System.exit(commandLine(System.in)
                 .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true))

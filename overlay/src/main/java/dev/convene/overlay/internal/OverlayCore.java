@@ -30,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -53,7 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OverlayCore implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(OverlayCore.class);
-    private static final AtomicBoolean SERIAL_FILTER = new AtomicBoolean();
 
     private final OverlayConfig config;
     private final Identity identity;
@@ -118,26 +116,10 @@ public final class OverlayCore implements Receiver {
     /** As above, with advertisements remembered from earlier runs, known (offline) until their peers return. */
     public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
                                     List<OverlayListener> listeners, Collection<PeerAdvertisement> known) {
-        hardenSerialization();
         OverlayCore core = new OverlayCore(config, identity, handlers, listeners);
         known.stream().filter(a -> !a.id().equals(identity.id())).forEach(core.directory::addKnown);
         core.connect();
         return core;
-    }
-
-    /**
-     * Refuses Java deserialization JVM-wide: nothing in Convene uses it, and JGroups' own wire format does
-     * not. Left alone if the application set a filter already.
-     */
-    static void hardenSerialization() {
-        if (SERIAL_FILTER.compareAndSet(false, true) && java.io.ObjectInputFilter.Config.getSerialFilter() == null) {
-            try {
-                java.io.ObjectInputFilter.Config.setSerialFilter(
-                        java.io.ObjectInputFilter.Config.createFilter("maxdepth=20;maxbytes=1048576;!*"));
-            } catch (IllegalStateException alreadySet) {
-                log.debug("a JVM-wide serialization filter is already set; keeping it");
-            }
-        }
     }
 
     private void connect() {

@@ -1,11 +1,11 @@
 package dev.convene.overlay.wire;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.Registration;
-import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
+import com.esotericsoftware.kryo.kryo5.Kryo;
+import com.esotericsoftware.kryo.kryo5.Registration;
+import com.esotericsoftware.kryo.kryo5.Serializer;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
+import com.esotericsoftware.kryo.kryo5.util.Pool;
 import dev.convene.overlay.DropReason;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.PeerId;
@@ -113,7 +113,7 @@ public final class FrameCodec {
             out.writeInt(0); // body length, patched below
             try {
                 kryo.writeObject(out, message);
-            } catch (com.esotericsoftware.kryo.io.KryoBufferOverflowException e) {
+            } catch (com.esotericsoftware.kryo.kryo5.io.KryoBufferOverflowException e) {
                 throw new IllegalArgumentException("message of " + type.type().getSimpleName() + " exceeds the frame cap of "
                         + maxFrame + " bytes; send less at once");
             }

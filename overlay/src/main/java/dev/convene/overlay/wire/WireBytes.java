@@ -1,7 +1,7 @@
 package dev.convene.overlay.wire;
 
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 
 /**
  * Canonical bytes of a value outside an envelope: what layers above sign (an invitation, a reply, a chat
@@ -17,7 +17,7 @@ public final class WireBytes {
         Output out = new Output(128, maxBytes);
         try {
             codec.write(new WireWriter(out), value);
-        } catch (com.esotericsoftware.kryo.io.KryoBufferOverflowException e) {
+        } catch (com.esotericsoftware.kryo.kryo5.io.KryoBufferOverflowException e) {
             throw new IllegalArgumentException("value exceeds " + maxBytes + " bytes");
         }
         return out.toBytes();
@@ -34,7 +34,7 @@ public final class WireBytes {
         T value;
         try {
             value = codec.read(reader);
-        } catch (com.esotericsoftware.kryo.KryoException e) {
+        } catch (com.esotericsoftware.kryo.kryo5.KryoException e) {
             throw new WireFormatException("truncated: " + e.getMessage());
         }
         if (!reader.atEnd()) throw new WireFormatException("trailing bytes after " + value.getClass().getSimpleName());

@@ -1,7 +1,7 @@
 package dev.convene.overlay.wire;
 
-import com.esotericsoftware.kryo.KryoException;
-import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.kryo5.KryoException;
+import com.esotericsoftware.kryo.kryo5.io.Input;
 import dev.convene.overlay.PeerId;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,6 @@
 package dev.convene.overlay.wire;
 
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import dev.convene.overlay.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

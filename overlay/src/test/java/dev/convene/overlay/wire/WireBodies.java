@@ -1,7 +1,7 @@
 package dev.convene.overlay.wire;
 
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.kryo5.io.Input;
+import com.esotericsoftware.kryo.kryo5.io.Output;
 import java.util.List;
 import java.util.function.Consumer;
 

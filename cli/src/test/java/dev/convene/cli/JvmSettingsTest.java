@@ -1,4 +1,4 @@
-package dev.convene.overlay.internal;
+package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,14 +15,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JVM-wide serialization filter the overlay installs. It is global and can be set once per JVM, so
- * this test only checks that, once the overlay has hardened the JVM, Java deserialization is refused.
+ * The JVM-wide serialization filter the {@code convene} process installs (the library does not). It can be
+ * set once per JVM, so this test only checks that once set, Java deserialization is refused.
  */
-class SerializationFilterTest {
+class JvmSettingsTest {
     @Test
-    void javaDeserializationIsRefusedOnceTheOverlayHasHardenedTheJvm() throws IOException {
-        OverlayCore.hardenSerialization();
-        OverlayCore.hardenSerialization(); // idempotent
+    void theConveneProcessRefusesJavaDeserialization() throws IOException {
+        JvmSettings.refuseJavaDeserialization();
+        JvmSettings.refuseJavaDeserialization(); // idempotent
         assertThat(ObjectInputFilter.Config.getSerialFilter()).isNotNull();
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
