@@ -32,7 +32,7 @@ final class Lookup {
         try {
             return session.conferences().resolve(reference);
         } catch (ConferenceException e) {
-            throw CliException.failed(e.getMessage());
+            throw CliException.failed(CliErrors.conference(e));
         }
     }
 
@@ -91,7 +91,8 @@ final class Lookup {
             return operation.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ConferenceException || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
+            if (cause instanceof ConferenceException c) throw CliException.failed(CliErrors.conference(c));
+            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
                 throw CliException.failed(cause.getMessage());
             }
             throw new IllegalStateException("the conference peer failed: " + cause + "; run again with --verbose and report it", cause);

@@ -69,7 +69,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
      */
     public void validateNew(Instant now) {
         if (start.isBefore(now.minus(START_GRACE))) {
-            throw new IllegalArgumentException("start: " + start + " is in the past (expected: now or later, e.g. --in 10m)");
+            throw new IllegalArgumentException("start: " + start + " is in the past (expected: now or later)");
         }
     }
 

@@ -8,7 +8,8 @@ import dev.convene.overlay.PeerId;
  * <p>Threading: the callbacks of one {@link ConferencePeer} run one at a time, in the order the events
  * happened, on its callback thread ({@code convene-<name>-callbacks}), never on a JGroups thread and never
  * on the thread that changes conference state, so a slow listener delays only later callbacks. Calling
- * the peer's methods from a callback is allowed.
+ * the peer's methods from a callback is allowed, and so is waiting on the futures they return (including
+ * {@link Post#acknowledged()}); an exception thrown by a callback is logged and does not stop later ones.
  */
 public interface ConferenceListener {
     /** This peer was invited (also for an invitation delivered late, after coming online). */

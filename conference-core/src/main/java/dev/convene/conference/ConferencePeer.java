@@ -1,11 +1,13 @@
 package dev.convene.conference;
 
 import dev.convene.conference.internal.ConferenceEngine;
+import dev.convene.conference.internal.HomeLock;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.Overlay;
 import dev.convene.overlay.OverlayConfig;
 import dev.convene.overlay.OverlayListener;
+import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,12 +16,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A peer that takes part in conferences: the facade of Convene for applications.
@@ -31,14 +41,20 @@ import java.util.concurrent.TimeUnit;
  * alice.say(c.id(), "hello").join().acknowledged().join();
  * }</pre>
  *
- * <p>Lifecycle: {@link Builder#start()} joins the overlay; {@link #close()} leaves it. Operations that
- * change state or wait on other peers return a {@link CompletableFuture}; a refused operation completes
- * it exceptionally with a {@link ConferenceException} whose message says what to do. Queries
- * ({@link #conferences()}, {@link #history}) return snapshots at once.
+ * <p>Lifecycle: {@link Builder#start()} locks the home directory (one running peer per home, see
+ * {@link HomeLockedException}) and joins the overlay; {@link #close()} leaves it and releases the home.
+ * Operations that change state or wait on other peers return a {@link CompletableFuture}; a refused
+ * operation completes it exceptionally with a subclass of {@link ConferenceException} that carries the
+ * data (see there). Queries ({@link #conferences()}, {@link #history}) return snapshots at once. After
+ * {@link #close()} or {@link #crash()} every operation's future is already failed with a
+ * {@link PeerClosedException}, every query throws one, and futures still pending at close fail with it.
  *
- * <p>Threading: thread-safe. State changes run on the overlay's event thread; listeners run on a separate
- * callback thread, in order (see {@link ConferenceListener}), so a callback may call this peer and even
- * wait on the returned future.
+ * <p>Threading: thread-safe. State changes run on the overlay's event thread; conference listeners run on
+ * a separate callback thread, in order (see {@link ConferenceListener}), so a conference callback may call
+ * this peer and wait on the returned future. Called <em>on</em> the event thread (from an
+ * {@link OverlayListener}), an operation runs at once and returns a completed future; a blocking wait there
+ * on a future that only the event thread can complete ({@link Post#acknowledged()}, {@link #awaitOnline})
+ * throws {@link EventThreadException} instead of deadlocking.
  */
 public final class ConferencePeer implements AutoCloseable {
     /** How long {@link #close()} waits for outstanding acknowledgements. */
@@ -48,65 +64,162 @@ public final class ConferencePeer implements AutoCloseable {
     private final ExecutorService callbacks;
     private final ScheduledExecutorService timer;
     private final List<ConferenceListener> listeners;
+    private final HomeLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Futures handed out and not complete yet: failed with {@link PeerClosedException} on close. */
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final Presence presence;
+    private volatile Thread callbackThread;
 
     private ConferencePeer(Overlay overlay, ConferenceEngine engine, ExecutorService callbacks, ScheduledExecutorService timer,
-                           List<ConferenceListener> listeners) {
+                           List<ConferenceListener> listeners, HomeLock lock, Presence presence) {
         this.overlay = overlay;
         this.engine = engine;
         this.callbacks = callbacks;
         this.timer = timer;
         this.listeners = listeners;
+        this.lock = lock;
+        this.presence = presence;
+        callbacks.execute(() -> callbackThread = Thread.currentThread());
     }
 
-    /** Starts building a peer. */
+    /**
+     * Starts building a peer.
+     *
+     * @param config the overlay configuration (name, home, network)
+     * @param identity this peer's keys
+     * @return a builder
+     */
     public static Builder builder(OverlayConfig config, Identity identity) {
         return new Builder(config, identity);
     }
 
-    /** The overlay underneath (directory, stats). */
+    /**
+     * The overlay underneath (directory, stats).
+     *
+     * @return the overlay
+     */
     public Overlay overlay() {
         return overlay;
     }
 
-    /** This peer's id. */
+    /**
+     * This peer's id.
+     *
+     * @return the id
+     */
     public PeerId self() {
         return overlay.self();
     }
 
-    /** This peer's display name. */
+    /**
+     * This peer's display name.
+     *
+     * @return the name
+     */
     public String name() {
         return overlay.config().name();
     }
 
-    /** The peers known on the overlay. */
+    /**
+     * Whether {@link #close()} or {@link #crash()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * The peers known on the overlay.
+     *
+     * @return the directory
+     * @throws PeerClosedException after close
+     */
     public Directory directory() {
+        requireOpen();
         return overlay.directory();
+    }
+
+    /**
+     * Completes when {@code peer} is online (at once if it is now). Fails with a {@link TimeoutException}
+     * after {@code timeout}, and with {@link PeerClosedException} if this peer closes first. No polling:
+     * it is completed by the overlay's presence event.
+     *
+     * @param peer the peer to wait for
+     * @param timeout the longest wait
+     * @return a future of the peer's advertisement
+     */
+    public CompletableFuture<PeerAdvertisement> awaitOnline(PeerId peer, Duration timeout) {
+        return await(ads -> ads.stream().filter(a -> a.id().equals(peer)).findFirst(), timeout);
+    }
+
+    /**
+     * Completes when at least {@code count} other peers are online (at once if they are now). Fails with a
+     * {@link TimeoutException} after {@code timeout}, and with {@link PeerClosedException} if this peer
+     * closes first.
+     *
+     * @param count how many other peers, at least 1
+     * @param timeout the longest wait
+     * @return a future of the online peers when the count was reached
+     */
+    public CompletableFuture<List<PeerAdvertisement>> awaitPeers(int count, Duration timeout) {
+        if (count < 1) throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
+        return await(ads -> ads.size() >= count ? Optional.of(ads) : Optional.empty(), timeout);
+    }
+
+    private <T> CompletableFuture<T> await(java.util.function.Function<List<PeerAdvertisement>, Optional<T>> condition, Duration timeout) {
+        if (closed.get()) return CompletableFuture.failedFuture(new PeerClosedException(self()));
+        Optional<T> already = condition.apply(overlay.directory().online()); // the directory is thread-safe
+        if (already.isPresent()) {
+            GuardedFuture<T> done = new GuardedFuture<>(presence);
+            done.complete(already.get());
+            return done;
+        }
+        CompletableFuture<T> f = guard(new CompletableFuture<>());
+        Presence.Waiter<T> w = new Presence.Waiter<>(condition, f);
+        if (presence.onEventThread()) {
+            presence.register(w);
+        } else {
+            try {
+                overlay.eventExecutor().execute(() -> presence.register(w));
+            } catch (RejectedExecutionException e) {
+                f.completeExceptionally(new PeerClosedException(self()));
+                return f;
+            }
+        }
+        if (!f.isDone()) {
+            java.util.concurrent.ScheduledFuture<?> t = timer.schedule(
+                    () -> f.completeExceptionally(new TimeoutException("not within " + timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f.whenComplete((v, e) -> t.cancel(false));
+        }
+        return f;
     }
 
     /** Creates a conference and sends the invitations (kept for offline invitees until they come online). */
     public CompletableFuture<ConferenceView> create(NewConference spec) {
-        return engine.call(() -> engine.create(spec));
+        return run(() -> engine.create(spec));
     }
 
     /** Invites more peers (the organiser; participants too if the context allows it) while scheduled or live. */
     public CompletableFuture<ConferenceView> invite(ConferenceId conference, Collection<PeerId> peers) {
         List<PeerId> copy = List.copyOf(peers);
-        return engine.call(() -> engine.invite(conference, copy));
+        return run(() -> engine.invite(conference, copy));
     }
 
     /** Accepts an invitation: this peer becomes a participant and fetches the history so far. */
     public CompletableFuture<ConferenceView> accept(ConferenceId conference) {
-        return engine.call(() -> engine.answer(conference, Answer.ACCEPT, ""));
+        return run(() -> engine.answer(conference, Answer.ACCEPT, ""));
     }
 
     /** Declines an invitation, with an optional reason (may be empty). */
     public CompletableFuture<ConferenceView> decline(ConferenceId conference, String reason) {
-        return engine.call(() -> engine.answer(conference, Answer.DECLINE, reason));
+        return run(() -> engine.answer(conference, Answer.DECLINE, reason));
     }
 
     /** Leaves a conference this peer takes part in; accepting again rejoins it. */
     public CompletableFuture<ConferenceView> leave(ConferenceId conference) {
-        return engine.call(() -> engine.answer(conference, Answer.LEAVE, "left"));
+        return run(() -> engine.answer(conference, Answer.LEAVE, "left"));
     }
 
     /**
@@ -114,7 +227,7 @@ public final class ConferencePeer implements AutoCloseable {
      * so the removed peer reads nothing sent afterwards.
      */
     public CompletableFuture<ConferenceView> remove(ConferenceId conference, PeerId peer) {
-        return engine.call(() -> engine.remove(conference, peer));
+        return run(() -> engine.remove(conference, peer));
     }
 
     /**
@@ -122,22 +235,23 @@ public final class ConferencePeer implements AutoCloseable {
      * Kept across restarts. Completes with true if it was not banned before.
      */
     public CompletableFuture<Boolean> ban(PeerId peer) {
-        return engine.call(() -> engine.ban(peer));
+        return run(() -> engine.ban(peer));
     }
 
     /** Lifts a ban. Completes with true if the peer was banned. */
     public CompletableFuture<Boolean> unban(PeerId peer) {
-        return engine.call(() -> engine.unban(peer));
+        return run(() -> engine.unban(peer));
     }
 
     /** The banned peers. */
     public java.util.Set<PeerId> bans() {
+        requireOpen();
         return engine.bans();
     }
 
     /** Ends a conference (organiser only); before its start this cancels it. */
     public CompletableFuture<ConferenceView> end(ConferenceId conference) {
-        return engine.call(() -> engine.end(conference));
+        return run(() -> engine.end(conference));
     }
 
     /**
@@ -145,11 +259,15 @@ public final class ConferencePeer implements AutoCloseable {
      * {@link Post#acknowledged()} completes when another participant confirmed storing it.
      */
     public CompletableFuture<Post> say(ConferenceId conference, String text) {
-        return engine.call(() -> engine.say(conference, text));
+        return run(() -> {
+            Post p = engine.say(conference, text);
+            return new Post(p.entry(), guard(p.acknowledged()));
+        });
     }
 
     /** Every conference this peer knows, by start time. */
     public List<ConferenceView> conferences() {
+        requireOpen();
         return engine.views();
     }
 
@@ -180,17 +298,12 @@ public final class ConferencePeer implements AutoCloseable {
             matches = p.isEmpty() ? List.of() : all.stream().filter(v -> v.id().value().startsWith(p)).toList();
             if (matches.size() == 1) return matches.get(0);
         }
-        if (matches.isEmpty()) {
-            throw new ConferenceLookupException("no conference matches '" + q + "'; run 'conferences' to list them", List.of());
-        }
-        List<String> names = new ArrayList<>();
-        matches.forEach(v -> names.add(v.title() + " (" + v.id().shortId() + ")"));
-        throw new ConferenceLookupException("'" + q + "' matches " + matches.size() + " conferences: " + String.join(", ", names)
-                + "; use the id", matches);
+        throw new ConferenceLookupException(q, matches);
     }
 
     /** The delivered chat history in canonical order (identical at every participant once synced). */
     public List<ChatEntry> history(ConferenceId conference) {
+        requireOpen();
         return engine.history(conference);
     }
 
@@ -202,21 +315,37 @@ public final class ConferencePeer implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    /** Stops as a killed process would (no goodbye): for fault tests. */
+    /** Stops as a killed process would (no goodbye): for fault tests. Releases the home. */
     public void crash() {
+        if (!closed.compareAndSet(false, true)) return;
         timer.shutdownNow();
         overlay.crash();
         callbacks.shutdownNow();
         engine.closeStore();
+        releaseHome();
+        failPending();
     }
 
     /**
      * Leaves gracefully: first waits (up to {@link #LEAVE_GRACE}) until every message this peer posted is
      * acknowledged by some participant that is online, so the last message sent is never lost; then
-     * leaves the overlay and stops the threads. Listeners receive what was already queued.
+     * leaves the overlay, stops the threads and releases the home. Listeners receive what was already
+     * queued. Idempotent: a second call returns at once. From the overlay's event thread (an overlay
+     * listener) the shutdown finishes on another thread after this returns; the peer is closed at once.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        if (presence.onEventThread()) {
+            Thread t = new Thread(this::shutDown, "convene-" + name() + "-close");
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        shutDown();
+    }
+
+    private void shutDown() {
         long deadline = System.nanoTime() + LEAVE_GRACE.toNanos();
         try {
             while (System.nanoTime() < deadline && engine.call(engine::unacknowledgedWithSomeoneOnline).get(1, TimeUnit.SECONDS) > 0) {
@@ -224,18 +353,71 @@ public final class ConferencePeer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             // the event thread is gone or stuck: leave anyway
         }
         timer.shutdownNow();
         overlay.close();
         engine.closeStore();
         callbacks.shutdown();
-        try {
-            callbacks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        failPending();
+        if (Thread.currentThread() != callbackThread) {
+            try {
+                callbacks.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        releaseHome();
+    }
+
+    private void releaseHome() {
+        if (lock != null) lock.close();
+    }
+
+    private void failPending() {
+        for (CompletableFuture<?> f : List.copyOf(pending)) f.completeExceptionally(new PeerClosedException(self()));
+        pending.clear();
+    }
+
+    private void requireOpen() {
+        if (closed.get()) throw new PeerClosedException(self());
+    }
+
+    /**
+     * Runs {@code op} on the event thread: inline if called there (an overlay listener), else queued. The
+     * future is guarded against a blocking wait on the event thread and failed if the peer closes first.
+     */
+    private <T> CompletableFuture<T> run(Supplier<T> op) {
+        if (closed.get()) return CompletableFuture.failedFuture(new PeerClosedException(self()));
+        if (presence.onEventThread()) {
+            GuardedFuture<T> f = new GuardedFuture<>(presence);
+            try {
+                f.complete(op.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+            return f;
+        }
+        try {
+            return guard(engine.call(op));
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new PeerClosedException(self()));
+        }
+    }
+
+    /** A guarded copy of {@code f}, failed with {@link PeerClosedException} if it is still pending at close. */
+    private <T> CompletableFuture<T> guard(CompletableFuture<T> f) {
+        if (f instanceof GuardedFuture<T> already && pending.contains(already)) return already;
+        GuardedFuture<T> g = new GuardedFuture<>(presence);
+        pending.add(g);
+        g.whenComplete((v, e) -> pending.remove(g));
+        f.whenComplete((v, e) -> {
+            if (e != null) g.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+            else g.complete(v);
+        });
+        if (closed.get()) g.completeExceptionally(new PeerClosedException(self()));
+        return g;
     }
 
     @Override
@@ -283,9 +465,18 @@ public final class ConferencePeer implements AutoCloseable {
             return this;
         }
 
-        /** Joins the overlay and starts the clock. */
+        /**
+         * Locks the home, opens the store, joins the overlay and starts the clock.
+         *
+         * @return the running peer
+         * @throws HomeLockedException if another running peer holds the home
+         * @throws HomeOwnerException if the home's store belongs to another identity
+         * @throws StoreException if the store cannot be opened
+         * @throws dev.convene.overlay.OverlayException if the network stack cannot start
+         */
         public ConferencePeer start() {
             String name = config.name();
+            HomeLock lock = config.home() == null ? null : HomeLock.acquire(config.home(), identity.id());
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
             ConferenceEngine engine;
             try {
@@ -293,23 +484,30 @@ public final class ConferencePeer implements AutoCloseable {
                 engine.restore();
             } catch (RuntimeException e) {
                 callbacks.shutdownNow();
+                if (lock != null) lock.close();
                 throw e;
             }
-            Overlay.Builder ob = engine.register(Overlay.builder(config, identity)).knownPeers(engine.knownPeers());
-            overlayListeners.forEach(ob::listener);
+            Presence presence = new Presence();
+            Overlay.Builder ob = engine.register(Overlay.builder(config, identity)).knownPeers(engine.knownPeers()).listener(presence);
+            overlayListeners.forEach(l -> ob.listener(presence.marking(l)));
             Overlay overlay;
             try {
                 overlay = ob.start();
             } catch (RuntimeException e) {
                 callbacks.shutdownNow();
                 engine.closeStore();
+                if (lock != null) lock.close();
                 throw e;
             }
             engine.attach(overlay);
+            presence.attach(overlay);
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "convene-" + name + "-timer"));
-            timer.scheduleWithFixedDelay(() -> overlay.eventExecutor().execute(engine::tick), tick.toMillis(), tick.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            return new ConferencePeer(overlay, engine, callbacks, timer, listeners);
+            timer.scheduleWithFixedDelay(() -> overlay.eventExecutor().execute(() -> {
+                presence.mark();
+                engine.tick();
+            }), tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+            ConferencePeer peer = new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence);
+            return peer;
         }
 
         private static Thread daemon(Runnable r, String name) {

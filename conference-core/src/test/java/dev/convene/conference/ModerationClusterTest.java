@@ -50,8 +50,8 @@ class ModerationClusterTest {
             await(() -> alice.history(id).size() == 3 && bob.history(id).size() == 3, () -> "alice/bob histories incomplete");
             assertThat(carol.history(id)).extracting(ChatEntry::text).containsExactly("before");
             assertThat(carol.overlay().stats().received(101)).isEqualTo(chatFramesAtCarol);
-            assertThatThrownBy(() -> carol.say(id, "let me in").join()).hasMessageContaining("not a participant");
-            assertThatThrownBy(() -> bob.remove(id, alice.self()).join()).hasMessageContaining("only the organiser");
+            assertThatThrownBy(() -> carol.say(id, "let me in").join()).hasMessageContaining("NOT_PARTICIPANT");
+            assertThatThrownBy(() -> bob.remove(id, alice.self()).join()).hasMessageContaining("ORGANISER_ONLY");
         }
     }
 

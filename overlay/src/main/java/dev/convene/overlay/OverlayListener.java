@@ -5,7 +5,11 @@ package dev.convene.overlay;
  *
  * <p>Threading: all callbacks of one overlay run, in order, on its single event thread
  * ({@code convene-<name>-events}), never on a JGroups thread. They must not block for long: that
- * delays every later event and message of this peer.
+ * delays every later event and message of this peer. In particular, never wait here for anything that
+ * this overlay's event thread itself must deliver (a reply, a presence event): it would wait forever.
+ * A {@code ConferencePeer} (conference-core) called from here runs the operation at once and returns a
+ * completed future, and refuses a blocking wait on one of its incomplete futures with an
+ * {@code EventThreadException}; chain a callback or hand the work to another thread instead.
  */
 public interface OverlayListener {
     /** A peer's advertisement was verified and it is now online (first time, or again after leaving). */

@@ -4,6 +4,11 @@ import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceException;
+import dev.convene.conference.ConferenceNotFoundException;
+import dev.convene.conference.ConferenceStateException;
+import dev.convene.conference.InvalidInputException;
+import dev.convene.conference.MemberException;
+import dev.convene.conference.NotAllowedException;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferenceState;
@@ -178,13 +183,13 @@ public final class ConferenceEngine implements OverlayListener {
 
     public ConferenceView view(ConferenceId id) {
         ConferenceView v = views.get(id);
-        if (v == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        if (v == null) throw new ConferenceNotFoundException(id);
         return v;
     }
 
     public List<ChatEntry> history(ConferenceId id) {
         Conference c = readable.get(id);
-        if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        if (c == null) throw new ConferenceNotFoundException(id);
         if (banned.isEmpty()) return List.copyOf(c.history.values());
         return c.history.values().stream().filter(e -> !banned.contains(e.author())).toList();
     }
@@ -196,9 +201,8 @@ public final class ConferenceEngine implements OverlayListener {
         Instant start = spec.start() != null ? spec.start() : now.plus(spec.startIn());
         List<PeerAdvertisement> invitees = new ArrayList<>();
         for (PeerId p : new TreeSet<>(spec.invitees())) {
-            if (p.equals(self)) throw new ConferenceException("you organise this conference; invite other peers, not yourself");
-            invitees.add(overlay.directory().get(p).orElseThrow(() -> new ConferenceException(
-                    "unknown invitee " + p.shortId() + "; invite only peers listed by 'peers'")));
+            if (p.equals(self)) throw new NotAllowedException(null, NotAllowedException.Rule.CANNOT_INVITE_ITSELF);
+            invitees.add(overlay.directory().get(p).orElseThrow(() -> new MemberException(null, p, MemberException.Problem.UNKNOWN_PEER)));
         }
         ConferenceContext ctx;
         try {
@@ -206,7 +210,7 @@ public final class ConferenceEngine implements OverlayListener {
                     new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
             ctx.validateNew(now);
         } catch (IllegalArgumentException e) {
-            throw new ConferenceException("cannot create the conference: " + e.getMessage());
+            throw new InvalidInputException(InvalidInputException.CONFERENCE, e.getMessage(), "", e);
         }
         Conference c = new Conference(SignedContext.sign(ctx, identity));
         c.keys.put(0, ContentCrypto.newKey());
@@ -242,22 +246,21 @@ public final class ConferenceEngine implements OverlayListener {
 
     public ConferenceView invite(ConferenceId id, Collection<PeerId> peers) {
         Conference c = require(id);
-        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + "; invite to a conference that is scheduled or live");
+        if (c.state.isOver()) throw notOver(c);
         boolean organiser = self.equals(c.organiser());
         if (!organiser && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
-            throw new ConferenceException("only the organiser may invite to '" + c.ctx().title() + "'" + (c.ctx().participantsMayInvite() ? " and participants" : "") + "; ask the organiser");
+            throw new NotAllowedException(id, c.ctx().participantsMayInvite() ? NotAllowedException.Rule.ORGANISER_OR_PARTICIPANT_ONLY : NotAllowedException.Rule.ORGANISER_ONLY);
         }
-        if (!c.keys.containsKey(c.currentEpoch)) throw new ConferenceException("this peer does not hold the conference key; accept first");
+        if (!c.keys.containsKey(c.currentEpoch)) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
         List<PeerAdvertisement> ads = new ArrayList<>();
         for (PeerId p : peers) {
-            PeerAdvertisement ad = overlay.directory().get(p).orElseThrow(() -> new ConferenceException(
-                    "unknown invitee " + p.shortId() + "; invite only peers listed by 'peers'"));
-            if (c.isMember(p)) throw new ConferenceException(ad.label() + " is already invited to '" + c.ctx().title() + "'");
+            PeerAdvertisement ad = overlay.directory().get(p).orElseThrow(() -> new MemberException(id, p, MemberException.Problem.UNKNOWN_PEER));
+            if (c.isMember(p)) throw new MemberException(id, p, MemberException.Problem.ALREADY_MEMBER);
             ads.add(ad);
         }
         if (c.invitees().size() + ads.size() > ConferenceContext.MAX_INVITEES) {
-            throw new ConferenceException("'" + c.ctx().title() + "' would have " + (c.invitees().size() + ads.size())
-                    + " invitees (expected: <= " + ConferenceContext.MAX_INVITEES + ")");
+            throw new InvalidInputException(InvalidInputException.INVITEES, (c.invitees().size() + ads.size()) + " invitees",
+                    "<= " + ConferenceContext.MAX_INVITEES);
         }
         if (organiser) {
             c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
@@ -271,14 +274,14 @@ public final class ConferenceEngine implements OverlayListener {
 
     public ConferenceView answer(ConferenceId id, Answer answer, String reason) {
         Conference c = require(id);
-        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + "; answers can change only until it ends");
-        if (!c.isMember(self)) throw new ConferenceException("you are not invited to '" + c.ctx().title() + "'");
-        if (self.equals(c.organiser()) && answer == Answer.DECLINE) throw new ConferenceException("the organiser cannot decline; use 'leave' or 'end'");
+        if (c.state.isOver()) throw notOver(c);
+        if (!c.isMember(self)) throw new NotAllowedException(id, NotAllowedException.Rule.NOT_INVITED);
+        if (self.equals(c.organiser()) && answer == Answer.DECLINE) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_CANNOT_DECLINE);
         if (!self.equals(c.organiser()) && !c.invitations.containsKey(self)) {
-            throw new ConferenceException("your invitation to '" + c.ctx().title() + "' has not arrived yet; wait for it ('wait invitation')");
+            throw new NotAllowedException(id, NotAllowedException.Rule.INVITATION_NOT_ARRIVED);
         }
         String why = reason == null ? "" : reason.strip();
-        if (why.length() > Protocol.MAX_REASON) throw new ConferenceException("reason: " + why.length() + " characters (expected: <= " + Protocol.MAX_REASON + ")");
+        if (why.length() > Protocol.MAX_REASON) throw new InvalidInputException(InvalidInputException.REASON, why.length() + " characters", "<= " + Protocol.MAX_REASON + " characters");
         Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
         Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
                 identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
@@ -295,11 +298,11 @@ public final class ConferenceEngine implements OverlayListener {
      */
     public ConferenceView remove(ConferenceId id, PeerId peer) {
         Conference c = require(id);
-        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can remove a peer from '" + c.ctx().title() + "'");
-        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
-        if (peer.equals(self)) throw new ConferenceException("the organiser cannot remove itself; use 'end'");
-        if (!c.isMember(peer)) throw new ConferenceException(nameOf(peer) + " is not a member of '" + c.ctx().title() + "'");
-        if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new ConferenceException("'" + c.ctx().title() + "' has had " + Protocol.MAX_REMOVALS + " removals, the most allowed; create a new conference");
+        if (!self.equals(c.organiser())) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY);
+        if (c.state.isOver()) throw notOver(c);
+        if (peer.equals(self)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_CANNOT_REMOVE_ITSELF);
+        if (!c.isMember(peer)) throw new MemberException(id, peer, MemberException.Problem.NOT_MEMBER);
+        if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new InvalidInputException(InvalidInputException.REMOVALS, (c.removals.size() + 1) + " removals", "<= " + Protocol.MAX_REMOVALS);
         int epoch = c.currentEpoch + 1;
         Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), new byte[0]);
         c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
@@ -323,8 +326,8 @@ public final class ConferenceEngine implements OverlayListener {
 
     public ConferenceView end(ConferenceId id) {
         Conference c = require(id);
-        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
-        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
+        if (!self.equals(c.organiser())) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY);
+        if (c.state.isOver()) throw notOver(c);
         EndNotice unsigned = new EndNotice(id, clock.instant(), new byte[0]);
         c.end = new EndNotice(id, unsigned.at(), identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
         afterChange(c);
@@ -335,18 +338,17 @@ public final class ConferenceEngine implements OverlayListener {
     public Post say(ConferenceId id, String text) {
         Conference c = require(id);
         byte[] plain = text.getBytes(StandardCharsets.UTF_8);
-        if (plain.length == 0 || text.isBlank()) throw new ConferenceException("empty message; type some text");
+        if (plain.length == 0 || text.isBlank()) throw new InvalidInputException(InvalidInputException.TEXT, "empty", "1-" + Protocol.MAX_TEXT_BYTES + " bytes, not blank");
         if (plain.length > Protocol.MAX_TEXT_BYTES) {
-            throw new ConferenceException("message is " + plain.length + " bytes (expected: <= " + Protocol.MAX_TEXT_BYTES + "); split it");
+            throw new InvalidInputException(InvalidInputException.TEXT, plain.length + " bytes", "<= " + Protocol.MAX_TEXT_BYTES + " bytes");
         }
         refreshState(c);
         if (c.state != ConferenceState.LIVE) {
-            throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + ", not live"
-                    + (c.state == ConferenceState.SCHEDULED ? "; it starts at " + c.ctx().start() : ""));
+            throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
         }
-        if (!c.participants().contains(self)) throw new ConferenceException("you are not a participant of '" + c.ctx().title() + "'; accept the invitation first");
+        if (!c.participants().contains(self)) throw new NotAllowedException(id, NotAllowedException.Rule.NOT_PARTICIPANT);
         byte[] key = c.keys.get(c.currentEpoch);
-        if (key == null) throw new ConferenceException("this peer does not hold the conference key yet; wait for the invitation to arrive");
+        if (key == null) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
         long seq = c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
         HlcTimestamp ts = hlc.now();
         ChatMessage draft = new ChatMessage(id, self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
@@ -839,7 +841,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Bans a peer: nothing it sends is accepted, shown or relayed by this peer. Kept across restarts. */
     public boolean ban(PeerId peer) {
-        if (peer.equals(self)) throw new ConferenceException("you cannot ban yourself");
+        if (peer.equals(self)) throw new NotAllowedException(null, NotAllowedException.Rule.CANNOT_BAN_ITSELF);
         store.saveBan(peer, true);
         return banned.add(peer);
     }
@@ -869,9 +871,13 @@ public final class ConferenceEngine implements OverlayListener {
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
+    private static ConferenceStateException notOver(Conference c) {
+        return new ConferenceStateException(c.id, c.state, Set.of(ConferenceState.SCHEDULED, ConferenceState.LIVE));
+    }
+
     private Conference require(ConferenceId id) {
         Conference c = conferences.get(id);
-        if (c == null) throw new ConferenceException("no conference " + id.shortId() + " here; run 'conferences' to list them");
+        if (c == null) throw new ConferenceNotFoundException(id);
         return c;
     }
 

@@ -1,6 +1,8 @@
 package dev.convene.conference.internal;
 
-import dev.convene.conference.ConferenceException;
+import dev.convene.conference.HomeOwnerException;
+import dev.convene.conference.StoreException;
+import dev.convene.overlay.PeerId;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.wire.WireBytes;
@@ -42,8 +44,15 @@ final class SqliteStore implements ConferenceStore {
     private final PreparedStatement ack;
     private long corrupt;
 
-    private SqliteStore(Connection db) throws SQLException {
+    /**
+     * The schema this code writes, kept in SQLite's {@code user_version}: 0 is a store from before versions
+     * (the same tables, no owner); 1 adds the {@code meta} table with the owner's peer id.
+     */
+    static final int SCHEMA_VERSION = 1;
+
+    private SqliteStore(Connection db, Path file) throws SQLException {
         this.db = db;
+        this.file = file;
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
@@ -62,9 +71,16 @@ final class SqliteStore implements ConferenceStore {
         ack = db.prepareStatement("UPDATE chat SET acked=1 WHERE conference=? AND author=? AND seq<=? AND acked=0");
     }
 
-    /** Opens (creating) {@code HOME/convene.db}. */
+    /**
+     * Opens (creating) {@code HOME/convene.db}, migrates it to {@link #SCHEMA_VERSION} and checks that it belongs
+     * to {@code selfId} (a store from before owners were recorded is claimed by its first opener).
+     *
+     * @throws HomeOwnerException if the store belongs to another identity
+     * @throws StoreException if it cannot be opened, or was written by a newer version
+     */
     static SqliteStore open(Path home, String selfId) {
         Path file = home.resolve("convene.db");
+        SqliteStore store = null;
         try {
             Files.createDirectories(home);
             if (!Files.exists(file)) {
@@ -74,15 +90,62 @@ final class SqliteStore implements ConferenceStore {
                     Files.createFile(file);
                 }
             }
-            SqliteStore store = new SqliteStore(DriverManager.getConnection("jdbc:sqlite:" + file));
+            store = new SqliteStore(DriverManager.getConnection("jdbc:sqlite:" + file), file);
             store.selfId = selfId;
+            store.migrate();
+            String owner = store.claimOwner(selfId);
+            if (!owner.equals(selfId)) {
+                throw new HomeOwnerException(home, new PeerId(owner), new PeerId(selfId));
+            }
             return store;
         } catch (IOException | SQLException e) {
-            throw new ConferenceException("cannot open the store " + file + ": " + e.getMessage()
-                    + "; check the permissions of the home directory, or stop the other process using it", e);
+            if (store != null) store.close();
+            throw new StoreException(file, e);
+        } catch (RuntimeException e) {
+            if (store != null) store.close();
+            throw e;
         }
     }
 
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            version = r.next() ? r.getInt(1) : 0;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("schema version " + version + " is newer than this library's " + SCHEMA_VERSION);
+        }
+        if (version < 1) {
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                s.execute("PRAGMA user_version=1");
+            }
+            log.debug("store {} migrated from schema {} to 1", file, version);
+        }
+    }
+
+    /** Records {@code selfId} as the owner unless there is one already; returns the owner. */
+    private String claimOwner(String selfId) throws SQLException {
+        try (PreparedStatement q = db.prepareStatement("INSERT OR IGNORE INTO meta (key, value) VALUES ('owner', ?)")) {
+            q.setString(1, selfId);
+            q.executeUpdate();
+        }
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT value FROM meta WHERE key='owner'")) {
+            if (!r.next()) throw new SQLException("no owner recorded");
+            return r.getString(1);
+        }
+    }
+
+    /** The schema version of the open store. */
+    int schemaVersion() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            return r.next() ? r.getInt(1) : 0;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private final Path file;
     private String selfId;
 
     @Override
@@ -280,7 +343,7 @@ final class SqliteStore implements ConferenceStore {
         return keys;
     }
 
-    private static ConferenceException failure(SQLException e) {
-        return new ConferenceException("the store failed: " + e.getMessage() + "; check free disk space and the home directory", e);
+    private StoreException failure(SQLException e) {
+        return new StoreException(file, e);
     }
 }

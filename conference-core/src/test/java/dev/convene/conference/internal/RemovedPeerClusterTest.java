@@ -77,7 +77,7 @@ class RemovedPeerClusterTest {
                 }
                 for (int i = 0; i < members.size(); i++) awaitRejected(members.get(i), rejectedBefore.get(i) + 2);
                 assertThat(members.stream().map(Shown::by).toList()).isEqualTo(before);
-                assertThatThrownBy(() -> carol.say(id, "let me back in").join()).hasMessageContaining("not a participant");
+                assertThatThrownBy(() -> carol.say(id, "let me back in").join()).hasMessageContaining("NOT_PARTICIPANT");
                 Scenarios.stillChats(bob, id, alice);
             }
         }

@@ -1,0 +1,77 @@
+package dev.convene.conference;
+
+/**
+ * A value out of bounds: {@link #field()} names it, {@link #value()} describes the offending value (a size,
+ * never the content itself) and {@link #expected()} the bound.
+ */
+public final class InvalidInputException extends ConferenceException {
+    private static final long serialVersionUID = 1L;
+
+    /** The field of a chat message's text. */
+    public static final String TEXT = "text";
+    /** The field of an answer's reason. */
+    public static final String REASON = "reason";
+    /** The field of a conference's invitees. */
+    public static final String INVITEES = "invitees";
+    /** The field of a conference's removals. */
+    public static final String REMOVALS = "removals";
+    /** The field of a new conference's description ({@link NewConference}); see the cause for the detail. */
+    public static final String CONFERENCE = "conference";
+
+    private final String field;
+    private final String value;
+    private final String expected;
+
+    /**
+     * A value out of bounds.
+     *
+     * @param field which input, one of the constants of this class
+     * @param value the offending value's description, e.g. {@code "70000 bytes"}
+     * @param expected the bound, e.g. {@code "<= 65536 bytes"}
+     */
+    public InvalidInputException(String field, String value, String expected) {
+        this(field, value, expected, null);
+    }
+
+    /**
+     * A value out of bounds, found by another check.
+     *
+     * @param field which input, one of the constants of this class
+     * @param value the offending value's description
+     * @param expected the bound, or empty when {@code value} states it
+     * @param cause the check that failed, or null
+     */
+    public InvalidInputException(String field, String value, String expected, Throwable cause) {
+        super(field + ": " + value + (expected.isEmpty() ? "" : " (expected: " + expected + ")"), cause);
+        this.field = field;
+        this.value = value;
+        this.expected = expected;
+    }
+
+    /**
+     * Which input.
+     *
+     * @return the field name
+     */
+    public String field() {
+        return field;
+    }
+
+    /**
+     * The offending value.
+     *
+     * @return its description (a size or count, not content)
+     */
+    public String value() {
+        return value;
+    }
+
+    /**
+     * The bound it broke.
+     *
+     * @return what was expected, empty when the value states it
+     */
+    public String expected() {
+        return expected;
+    }
+}
