@@ -171,7 +171,7 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     private String label() {
-        return overlay == null ? self.shortId() : overlay.config().name() + "/" + self.shortId();
+        return self.shortId(); // no display name: content stays at DEBUG
     }
 
     // ---- queries (any thread) ----------------------------------------------------------------------------
@@ -221,7 +221,8 @@ public final class ConferenceEngine implements OverlayListener {
         c.lastParticipants = c.participants();
         persist(c);
         publish(c);
-        log.info("{}: created '{}' ({}) with {} invitees", label(), ctx.title(), c.id.shortId(), invitees.size());
+        log.info("{}: created {} with {} invitees", label(), c.id.shortId(), invitees.size());
+        log.debug("{}: {} is titled '{}'", label(), c.id.shortId(), ctx.title());
         spread(c);
         if (c.state == ConferenceState.LIVE) fire(l -> l.started(c.view(self)));
         return views.get(c.id);
@@ -317,7 +318,7 @@ public final class ConferenceEngine implements OverlayListener {
             c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(id, member, epoch, sealed,
                     identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
         }
-        log.info("{}: removed {} from '{}', key now at epoch {}", label(), peer.shortId(), c.ctx().title(), epoch);
+        log.info("{}: removed {} from {}, key now at epoch {}", label(), peer.shortId(), c.id.shortId(), epoch);
         afterChange(c);
         spread(c);
         if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
@@ -452,7 +453,7 @@ public final class ConferenceEngine implements OverlayListener {
             if (!r.conference().equals(c.id) || c.removals.containsKey(r.peer()) || r.peer().equals(c.organiser())) continue;
             if (c.removals.size() >= Protocol.MAX_REMOVALS || !r.verifies(organiserKey)) continue;
             c.removals.put(r.peer(), r);
-            if (r.peer().equals(self)) log.info("{}: removed from '{}' by the organiser", label(), c.ctx().title());
+            if (r.peer().equals(self)) log.info("{}: removed from {} by the organiser", label(), c.id.shortId());
         }
         for (Protocol.KeyGrant g : grants) {
             String k = g.recipient().value() + "/" + g.epoch();
@@ -747,7 +748,7 @@ public final class ConferenceEngine implements OverlayListener {
         if (next == c.state) return;
         if (!c.state.canMoveTo(next)) return; // e.g. an end notice that arrived for an already-ended conference
         c.state = c.state.moveTo(next);
-        log.info("{}: '{}' is now {}", label(), c.ctx().title(), next);
+        log.info("{}: {} is now {}", label(), c.id.shortId(), next);
         ConferenceView v = c.view(self);
         views.put(c.id, v);
         if (next == ConferenceState.LIVE) fire(l -> l.started(v));
