@@ -301,6 +301,66 @@ public final class ConferencePeer implements AutoCloseable {
         throw new ConferenceLookupException(q, matches);
     }
 
+    /**
+     * One conference as an object with its own say, history, participants and listener.
+     *
+     * @param conference a conference this peer knows (created, or invited to)
+     * @return a handle on it
+     * @throws ConferenceNotFoundException if this peer does not know it
+     * @throws PeerClosedException after close
+     */
+    public ConferenceSession session(ConferenceId conference) {
+        if (conference(conference).isEmpty()) throw new ConferenceNotFoundException(conference);
+        return new ConferenceSession(this, conference);
+    }
+
+    /**
+     * A page of the history going back: the last {@code limit} entries, in canonical order, that come before the
+     * message {@code before} (or the newest {@code limit} entries when {@code before} is null). Pass the first
+     * entry's id of a page to get the page before it.
+     *
+     * @param conference the conference
+     * @param before the message the page ends before (excluded), or null
+     * @param limit the most entries, at least 1
+     * @return up to {@code limit} entries, oldest first
+     * @throws InvalidInputException if {@code limit} is below 1 or {@code before} is not a message of the history
+     * @throws ConferenceNotFoundException if the conference is unknown
+     */
+    public List<ChatEntry> historyBefore(ConferenceId conference, MessageId before, int limit) {
+        List<ChatEntry> all = history(conference);
+        int end = before == null ? all.size() : indexOf(all, before, InvalidInputException.BEFORE);
+        return List.copyOf(all.subList(Math.max(0, end - checkLimit(limit)), end));
+    }
+
+    /**
+     * A page of the history going forward: the first {@code limit} entries, in canonical order, that come after
+     * the message {@code after} (or the oldest {@code limit} entries when {@code after} is null). Pass the last
+     * entry's id of a page to get the page after it. A message delivered late with an earlier timestamp lands
+     * before the cursor, as it does in {@link #history}: re-read a page to see it.
+     *
+     * @param conference the conference
+     * @param after the message the page starts after (excluded), or null
+     * @param limit the most entries, at least 1
+     * @return up to {@code limit} entries, oldest first
+     * @throws InvalidInputException if {@code limit} is below 1 or {@code after} is not a message of the history
+     * @throws ConferenceNotFoundException if the conference is unknown
+     */
+    public List<ChatEntry> historyAfter(ConferenceId conference, MessageId after, int limit) {
+        List<ChatEntry> all = history(conference);
+        int start = after == null ? 0 : indexOf(all, after, InvalidInputException.AFTER) + 1;
+        return List.copyOf(all.subList(start, Math.min(all.size(), start + checkLimit(limit))));
+    }
+
+    private static int checkLimit(int limit) {
+        if (limit < 1) throw new InvalidInputException(InvalidInputException.LIMIT, Integer.toString(limit), ">= 1");
+        return limit;
+    }
+
+    private static int indexOf(List<ChatEntry> all, MessageId cursor, String field) {
+        for (int i = 0; i < all.size(); i++) if (all.get(i).id().equals(cursor)) return i;
+        throw new InvalidInputException(field, "message " + cursor, "a message of this conference's history");
+    }
+
     /** The delivered chat history in canonical order (identical at every participant once synced). */
     public List<ChatEntry> history(ConferenceId conference) {
         requireOpen();

@@ -18,6 +18,13 @@ public final class InvalidInputException extends ConferenceException {
     /** The field of a new conference's description ({@link NewConference}); see the cause for the detail. */
     public static final String CONFERENCE = "conference";
 
+    /** The field of a history page's size. */
+    public static final String LIMIT = "limit";
+    /** The field of a history page's cursor going back. */
+    public static final String BEFORE = "before";
+    /** The field of a history page's cursor going forward. */
+    public static final String AFTER = "after";
+
     private final String field;
     private final String value;
     private final String expected;

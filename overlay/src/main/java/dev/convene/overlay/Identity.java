@@ -22,6 +22,7 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -109,6 +110,78 @@ public final class Identity {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the identity in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The first bytes of an {@link #exportPrivate() exported} identity: format name and version 1. */
+    private static final byte[] EXPORT_MAGIC = "convene-identity-1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Longest encoded key accepted on import (the JDK's encodings are 44 to 48 bytes). */
+    private static final int MAX_ENCODED_KEY = 256;
+
+    /**
+     * This identity's private and public keys in one portable byte string, for a host that keeps keys in its
+     * own secret store (a keychain, a vault) instead of in the home directory. The bytes are secret: whoever
+     * holds them is this peer. Format: {@code "convene-identity-1\n"} then four keys (Ed25519 PKCS#8 and X.509,
+     * X25519 PKCS#8 and X.509), each as a 2-byte big-endian length and the bytes.
+     *
+     * @return a fresh array holding the exported keys
+     * @see #importPrivate(byte[])
+     */
+    public byte[] exportPrivate() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        out.writeBytes(EXPORT_MAGIC);
+        for (byte[] k : List.of(signing.getPrivate().getEncoded(), signing.getPublic().getEncoded(),
+                agreement.getPrivate().getEncoded(), agreement.getPublic().getEncoded())) {
+            out.write(k.length >>> 8);
+            out.write(k.length & 0xff);
+            out.writeBytes(k);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Rebuilds an identity from {@link #exportPrivate()}'s bytes, checking that each public key belongs to its
+     * private key.
+     *
+     * @param exported the exported bytes (not kept)
+     * @return the identity
+     * @throws IllegalArgumentException if the bytes are not an exported identity, are truncated or have extra
+     *     bytes, or hold keys that do not belong together
+     */
+    public static Identity importPrivate(byte[] exported) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(exported);
+        if (exported.length < EXPORT_MAGIC.length
+                || !Arrays.equals(exported, 0, EXPORT_MAGIC.length, EXPORT_MAGIC, 0, EXPORT_MAGIC.length)) {
+            throw new IllegalArgumentException("identity: not an exported Convene identity (expected: convene-identity-1)");
+        }
+        in.position(EXPORT_MAGIC.length);
+        byte[][] keys = new byte[4][];
+        for (int i = 0; i < keys.length; i++) {
+            if (in.remaining() < 2) throw new IllegalArgumentException("identity: truncated at key " + (i + 1) + " of 4");
+            int n = Short.toUnsignedInt(in.getShort());
+            if (n == 0 || n > MAX_ENCODED_KEY || in.remaining() < n) {
+                throw new IllegalArgumentException("identity: key " + (i + 1) + " is " + n + " bytes (expected: 1-"
+                        + MAX_ENCODED_KEY + ", within the data)");
+            }
+            keys[i] = new byte[n];
+            in.get(keys[i]);
+        }
+        if (in.hasRemaining()) throw new IllegalArgumentException("identity: " + in.remaining() + " extra bytes after the keys");
+        Identity identity;
+        try {
+            KeyFactory ed = KeyFactory.getInstance("Ed25519");
+            KeyFactory x = KeyFactory.getInstance("X25519");
+            identity = new Identity(
+                    new KeyPair(ed.generatePublic(new X509EncodedKeySpec(keys[1])), ed.generatePrivate(new PKCS8EncodedKeySpec(keys[0]))),
+                    new KeyPair(x.generatePublic(new X509EncodedKeySpec(keys[3])), x.generatePrivate(new PKCS8EncodedKeySpec(keys[2]))));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("identity: the keys cannot be decoded", e);
+        }
+        try {
+            identity.checkPairs(Path.of("."));
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("identity: a public key does not belong to its private key");
+        }
+        return identity;
     }
 
     private static KeyPair readPair(Path privateFile, String algorithm) throws IOException {

@@ -14,6 +14,7 @@ import dev.convene.overlay.PeerId;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,12 +36,22 @@ class ReadmeExampleTest {
         OverlayConfig bobConfig = OverlayConfig.builder("bob").mode(NetworkMode.MEMORY).cluster(cluster).build();
 
         List<String> bobSaw = new CopyOnWriteArrayList<>();
-        try (ConferencePeer alice = ConferencePeer.builder(aliceConfig, Identity.generate()).start();
+        CompletableFuture<ConferenceView> bobInvited = new CompletableFuture<>();
+        CompletableFuture<PeerId> aliceSawJoin = new CompletableFuture<>();
+        try (ConferencePeer alice = ConferencePeer.builder(aliceConfig, Identity.generate())
+                     .listener(new ConferenceListener() {
+                         @Override
+                         public void participantJoined(ConferenceView conference, PeerId peer, String reason) {
+                             aliceSawJoin.complete(peer);
+                         }
+                     })
+                     .start();
              ConferencePeer bob = ConferencePeer.builder(bobConfig, Identity.generate())
                      .listener(new ConferenceListener() {
                          @Override
                          public void invitation(ConferenceView conference, PeerId inviter) {
                              bobSaw.add("invited to " + conference.title());
+                             bobInvited.complete(conference);
                          }
 
                          @Override
@@ -49,19 +60,18 @@ class ReadmeExampleTest {
                          }
                      })
                      .start()) {
-            // Wait until alice's directory has verified bob's advertisement.
-            while (!alice.directory().isOnline(bob.self())) Thread.sleep(20);
+            // Wait, without polling, until alice's directory has verified bob's advertisement.
+            alice.awaitOnline(bob.self(), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
 
             // Alice creates a conference that starts now, inviting bob.
             ConferenceView review = alice.create(NewConference.titled("Design review")
                     .agenda("1. wire format").lasting(Duration.ofMinutes(30)).invite(bob.self())).join();
 
-            // Bob's invitation arrives signed, with the context inside; he accepts.
-            while (bob.invitations().isEmpty()) Thread.sleep(20);
-            bob.accept(review.id()).join();
+            // Bob's invitation arrives signed, with the context inside; his listener hears of it; he accepts.
+            bob.accept(bobInvited.get(10, TimeUnit.SECONDS).id()).join();
 
-            // Alice says hello; the future completes once another participant has stored it.
-            while (!alice.conference(review.id()).orElseThrow().participants().contains(bob.self())) Thread.sleep(20);
+            // Once alice has seen bob join, she says hello; the future completes once another participant stored it.
+            aliceSawJoin.get(10, TimeUnit.SECONDS);
             alice.say(review.id(), "hello bob").join().acknowledged().get(10, TimeUnit.SECONDS);
 
             List<ChatEntry> history = bob.history(review.id()); // the canonical order, same at every participant
