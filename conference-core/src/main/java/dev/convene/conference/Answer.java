@@ -9,7 +9,11 @@ public enum Answer {
     /** Took part and left; may accept again. */
     LEAVE;
 
-    /** Lower-case name for people and JSON. */
+    /**
+     * Lower-case name for people and JSON.
+     *
+     * @return lower-case name for people and JSON
+     */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

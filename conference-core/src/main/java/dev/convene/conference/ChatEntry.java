@@ -33,12 +33,20 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
         Objects.requireNonNull(text, "text");
     }
 
-    /** The author. */
+    /**
+     * The author.
+     *
+     * @return the author
+     */
     public PeerId author() {
         return id.author();
     }
 
-    /** When the author sent it, by its clock. */
+    /**
+     * When the author sent it, by its clock.
+     *
+     * @return when the author sent it, by its clock
+     */
     public Instant sentAt() {
         return timestamp.instant();
     }

@@ -57,7 +57,11 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         if (invitees.contains(organiser)) throw new IllegalArgumentException("invitees: the organiser cannot invite itself");
     }
 
-    /** When it ends by schedule. */
+    /**
+     * When it ends by schedule.
+     *
+     * @return when it ends by schedule
+     */
     public Instant end() {
         return start.plus(duration);
     }
@@ -73,7 +77,11 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         }
     }
 
-    /** A copy with more invitees and the next version. */
+    /**
+     * A copy with more invitees and the next version.
+     *
+     * @return a copy with more invitees and the next version
+     */
     public ConferenceContext withInvitees(Collection<PeerId> more) {
         TreeSet<PeerId> all = new TreeSet<>(invitees);
         all.addAll(more);

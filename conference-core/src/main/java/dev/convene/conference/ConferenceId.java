@@ -23,7 +23,11 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         }
     }
 
-    /** A new random id. */
+    /**
+     * A new random id.
+     *
+     * @return a new random id
+     */
     public static ConferenceId random() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
@@ -35,7 +39,11 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         return new ConferenceId(text.strip().toLowerCase(Locale.ROOT));
     }
 
-    /** The first 8 characters. */
+    /**
+     * The first 8 characters.
+     *
+     * @return the first 8 characters
+     */
     public String shortId() {
         return value.substring(0, 8);
     }

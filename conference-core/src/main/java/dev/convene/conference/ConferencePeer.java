@@ -243,7 +243,11 @@ public final class ConferencePeer implements AutoCloseable {
         return run(() -> engine.unban(peer));
     }
 
-    /** The banned peers. */
+    /**
+     * The banned peers.
+     *
+     * @return the banned peers
+     */
     public java.util.Set<PeerId> bans() {
         requireOpen();
         return engine.bans();
@@ -265,18 +269,30 @@ public final class ConferencePeer implements AutoCloseable {
         });
     }
 
-    /** Every conference this peer knows, by start time. */
+    /**
+     * Every conference this peer knows, by start time.
+     *
+     * @return every conference this peer knows, by start time
+     */
     public List<ConferenceView> conferences() {
         requireOpen();
         return engine.views();
     }
 
-    /** One conference, if known. */
+    /**
+     * One conference, if known.
+     *
+     * @return one conference, if known
+     */
     public Optional<ConferenceView> conference(ConferenceId id) {
         return conferences().stream().filter(v -> v.id().equals(id)).findFirst();
     }
 
-    /** Conferences this peer is invited to and has not answered, not yet over. */
+    /**
+     * Conferences this peer is invited to and has not answered, not yet over.
+     *
+     * @return conferences this peer is invited to and has not answered, not yet over
+     */
     public List<ConferenceView> invitations() {
         return conferences().stream().filter(v -> v.myRole() == ConferenceView.Role.INVITED && !v.state().isOver()).toList();
     }
@@ -361,7 +377,11 @@ public final class ConferencePeer implements AutoCloseable {
         throw new InvalidInputException(field, "message " + cursor, "a message of this conference's history");
     }
 
-    /** The delivered chat history in canonical order (identical at every participant once synced). */
+    /**
+     * The delivered chat history in canonical order (identical at every participant once synced).
+     *
+     * @return the delivered chat history in canonical order (identical at every participant once synced)
+     */
     public List<ChatEntry> history(ConferenceId conference) {
         requireOpen();
         return engine.history(conference);
@@ -501,25 +521,41 @@ public final class ConferencePeer implements AutoCloseable {
             this.clock = config.clock();
         }
 
-        /** The clock that decides when conferences start and end (tests inject one). */
+        /**
+         * The clock that decides when conferences start and end (tests inject one).
+         *
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
-        /** A conference listener, in place before the first event. */
+        /**
+         * A conference listener, in place before the first event.
+         *
+         * @return this builder
+         */
         public Builder listener(ConferenceListener listener) {
             listeners.add(listener);
             return this;
         }
 
-        /** An overlay presence listener, in place before the first event. */
+        /**
+         * An overlay presence listener, in place before the first event.
+         *
+         * @return this builder
+         */
         public Builder overlayListener(OverlayListener listener) {
             overlayListeners.add(listener);
             return this;
         }
 
-        /** How often participants exchange digests to repair anything missed (default 3 s). */
+        /**
+         * How often participants exchange digests to repair anything missed (default 3 s).
+         *
+         * @return this builder
+         */
         public Builder syncInterval(Duration interval) {
             this.syncInterval = interval;
             return this;

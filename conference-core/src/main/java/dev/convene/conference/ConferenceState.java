@@ -18,7 +18,11 @@ public enum ConferenceState {
             ENDED, EnumSet.noneOf(ConferenceState.class),
             CANCELLED, EnumSet.noneOf(ConferenceState.class));
 
-    /** True if a conference in this state may move to {@code next}. */
+    /**
+     * True if a conference in this state may move to {@code next}.
+     *
+     * @return true if a conference in this state may move to {@code next}
+     */
     public boolean canMoveTo(ConferenceState next) {
         return ALLOWED.get(this).contains(next);
     }
@@ -37,7 +41,11 @@ public enum ConferenceState {
         return next;
     }
 
-    /** True for ENDED and CANCELLED. */
+    /**
+     * True for ENDED and CANCELLED.
+     *
+     * @return true for ENDED and CANCELLED
+     */
     public boolean isOver() {
         return this == ENDED || this == CANCELLED;
     }

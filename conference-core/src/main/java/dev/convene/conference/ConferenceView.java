@@ -40,7 +40,11 @@ public record ConferenceView(ConferenceContext context, ConferenceState state, S
         return context.title();
     }
 
-    /** This peer's latest answer, if any. */
+    /**
+     * This peer's latest answer, if any.
+     *
+     * @return this peer's latest answer, if any
+     */
     public Optional<Reply> answerOf(PeerId peer) {
         return Optional.ofNullable(answers.get(peer));
     }

@@ -20,7 +20,11 @@ public record HlcTimestamp(long wallMillis, int counter) implements Comparable<H
         if (counter < 0) throw new IllegalArgumentException("counter: " + counter + " (expected: >= 0)");
     }
 
-    /** The wall-clock part as an instant. */
+    /**
+     * The wall-clock part as an instant.
+     *
+     * @return the wall-clock part as an instant
+     */
     public Instant instant() {
         return Instant.ofEpochMilli(wallMillis);
     }

@@ -15,16 +15,32 @@ import java.util.TreeMap;
  * <p>Thread-safe; reads see the state as of the last processed event.
  */
 public interface Directory {
-    /** Online peers other than this one, sorted by name then id. */
+    /**
+     * Online peers other than this one, sorted by name then id.
+     *
+     * @return online peers other than this one, sorted by name then id
+     */
     List<PeerAdvertisement> online();
 
-    /** Every peer known, online or not, this peer included, sorted by name then id. */
+    /**
+     * Every peer known, online or not, this peer included, sorted by name then id.
+     *
+     * @return every peer known, online or not, this peer included, sorted by name then id
+     */
     List<PeerAdvertisement> known();
 
-    /** The advertisement of a known peer. */
+    /**
+     * The advertisement of a known peer.
+     *
+     * @return the advertisement of a known peer
+     */
     Optional<PeerAdvertisement> get(PeerId id);
 
-    /** True while {@code id} is in the current view (this peer is always online to itself). */
+    /**
+     * True while {@code id} is in the current view (this peer is always online to itself).
+     *
+     * @return true while {@code id} is in the current view (this peer is always online to itself)
+     */
     boolean isOnline(PeerId id);
 
     /**

@@ -65,7 +65,11 @@ public final class Identity {
         this.id = PeerId.fromSigningKey(signingKey);
     }
 
-    /** A fresh identity held in memory only (tests, the demo, the benchmark). */
+    /**
+     * A fresh identity held in memory only (tests, the demo, the benchmark).
+     *
+     * @return a fresh identity held in memory only (tests, the demo, the benchmark)
+     */
     public static Identity generate() {
         try {
             return new Identity(KeyPairGenerator.getInstance("Ed25519").generateKeyPair(),
@@ -277,22 +281,38 @@ public final class Identity {
         return Arrays.copyOfRange(encoded, prefix.length, encoded.length);
     }
 
-    /** This peer's id. */
+    /**
+     * This peer's id.
+     *
+     * @return this peer's id
+     */
     public PeerId id() {
         return id;
     }
 
-    /** The raw 32-byte Ed25519 public key (a copy). */
+    /**
+     * The raw 32-byte Ed25519 public key (a copy).
+     *
+     * @return the raw 32-byte Ed25519 public key (a copy)
+     */
     public byte[] signingKey() {
         return signingKey.clone();
     }
 
-    /** The raw 32-byte X25519 public key (a copy). */
+    /**
+     * The raw 32-byte X25519 public key (a copy).
+     *
+     * @return the raw 32-byte X25519 public key (a copy)
+     */
     public byte[] agreementKey() {
         return agreementKey.clone();
     }
 
-    /** The X25519 private key, for sealing and opening content keys. */
+    /**
+     * The X25519 private key, for sealing and opening content keys.
+     *
+     * @return the X25519 private key, for sealing and opening content keys
+     */
     public PrivateKey agreementPrivateKey() {
         return agreement.getPrivate();
     }
@@ -358,13 +378,21 @@ public final class Identity {
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(encoded));
     }
 
-    /** A short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}. */
+    /**
+     * A short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}.
+     *
+     * @return a short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}
+     */
     public static String fingerprint(byte[] signingKey) {
         String hex = Hashing.sha256().hashBytes(signingKey).toString().substring(0, 16);
         return hex.substring(0, 4) + "-" + hex.substring(4, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16);
     }
 
-    /** This identity's {@link #fingerprint(byte[])}. */
+    /**
+     * This identity's {@link #fingerprint(byte[])}.
+     *
+     * @return this identity's {@link #fingerprint(byte[])}
+     */
     public String fingerprint() {
         return fingerprint(signingKey);
     }

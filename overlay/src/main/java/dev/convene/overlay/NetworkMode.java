@@ -26,7 +26,11 @@ public enum NetworkMode {
         }
     }
 
-    /** The lower-case name used on the command line. */
+    /**
+     * The lower-case name used on the command line.
+     *
+     * @return the lower-case name used on the command line
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -46,22 +46,38 @@ public final class Overlay implements AutoCloseable {
         return new Builder(config, identity);
     }
 
-    /** This peer's id. */
+    /**
+     * This peer's id.
+     *
+     * @return this peer's id
+     */
     public PeerId self() {
         return core.self();
     }
 
-    /** This peer's identity (keys). */
+    /**
+     * This peer's identity (keys).
+     *
+     * @return this peer's identity (keys)
+     */
     public Identity identity() {
         return core.identity();
     }
 
-    /** The configuration it started with. */
+    /**
+     * The configuration it started with.
+     *
+     * @return the configuration it started with
+     */
     public OverlayConfig config() {
         return core.config();
     }
 
-    /** This peer's own current advertisement. */
+    /**
+     * This peer's own current advertisement.
+     *
+     * @return this peer's own current advertisement
+     */
     public PeerAdvertisement advertisement() {
         return core.selfAdvertisement();
     }
@@ -74,7 +90,11 @@ public final class Overlay implements AutoCloseable {
         return core.endpoint();
     }
 
-    /** The verified peers. */
+    /**
+     * The verified peers.
+     *
+     * @return the verified peers
+     */
     public Directory directory() {
         return core.directory();
     }
@@ -126,12 +146,20 @@ public final class Overlay implements AutoCloseable {
         core.countDrop(reason);
     }
 
-    /** Counters since start. */
+    /**
+     * Counters since start.
+     *
+     * @return counters since start
+     */
     public OverlayStats stats() {
         return core.stats();
     }
 
-    /** The JGroups stack this peer runs, as XML, for diagnostics. */
+    /**
+     * The JGroups stack this peer runs, as XML, for diagnostics.
+     *
+     * @return the JGroups stack this peer runs, as XML, for diagnostics
+     */
     public String stackDescription() {
         return core.stackXml();
     }

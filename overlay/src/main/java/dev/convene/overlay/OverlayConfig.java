@@ -74,12 +74,20 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         if (multicastTtl < 0 || multicastTtl > 255) throw new IllegalArgumentException("multicastTtl: " + multicastTtl + " (expected: 0-255)");
     }
 
-    /** A builder with the defaults of {@code local} mode. */
+    /**
+     * A builder with the defaults of {@code local} mode.
+     *
+     * @return a builder with the defaults of {@code local} mode
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
-    /** A builder holding this config's values. */
+    /**
+     * A builder holding this config's values.
+     *
+     * @return a builder holding this config's values
+     */
     public Builder toBuilder() {
         Builder b = new Builder(name);
         b.home = home;

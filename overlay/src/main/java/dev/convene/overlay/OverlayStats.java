@@ -19,17 +19,29 @@ public record OverlayStats(long framesSent, long framesReceived, long framesDeli
         receivedByType = Map.copyOf(receivedByType);
     }
 
-    /** Verified frames of one type received. */
+    /**
+     * Verified frames of one type received.
+     *
+     * @return verified frames of one type received
+     */
     public long received(int typeId) {
         return receivedByType.getOrDefault(typeId, 0L);
     }
 
-    /** All drops together. */
+    /**
+     * All drops together.
+     *
+     * @return all drops together
+     */
     public long totalDrops() {
         return drops.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Drops for one reason. */
+    /**
+     * Drops for one reason.
+     *
+     * @return drops for one reason
+     */
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
     }

@@ -38,7 +38,13 @@ public record PeerAdvertisement(PeerId id, String name, byte[] signingKey, byte[
         capabilities = Set.copyOf(capabilities);
     }
 
-    /** Validates a display name: 1-64 characters, no control characters. Returns it trimmed. */
+    /**
+     * Validates a display name: 1-64 characters, no control characters.
+     *
+     * @param name the name as given
+     * @return the name, trimmed
+     * @throws IllegalArgumentException if it is empty, too long or has control characters
+     */
     public static String checkName(String name) {
         Objects.requireNonNull(name, "name");
         String trimmed = name.strip();
@@ -58,12 +64,20 @@ public record PeerAdvertisement(PeerId id, String name, byte[] signingKey, byte[
         return agreementKey.clone();
     }
 
-    /** The short fingerprint of the signing key. */
+    /**
+     * The short fingerprint of the signing key.
+     *
+     * @return the short fingerprint of the signing key
+     */
     public String fingerprint() {
         return Identity.fingerprint(signingKey);
     }
 
-    /** {@code name (shortid)}, for people. */
+    /**
+     * {@code name (shortid)}, for people.
+     *
+     * @return {@code name (shortid)}, for people
+     */
     public String label() {
         return name + " (" + id.shortId() + ")";
     }

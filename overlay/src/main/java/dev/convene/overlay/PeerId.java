@@ -39,13 +39,21 @@ public record PeerId(String value) implements Comparable<PeerId> {
         return new PeerId(Objects.requireNonNull(text, "text").trim().toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** True if {@code text} could be a prefix of some id (base32 characters only). */
+    /**
+     * True if {@code text} could be a prefix of some id (base32 characters only).
+     *
+     * @return true if {@code text} could be a prefix of some id (base32 characters only)
+     */
     public static boolean isIdPrefix(String text) {
         return !text.isEmpty() && text.length() <= LENGTH
                 && text.toLowerCase(java.util.Locale.ROOT).chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'));
     }
 
-    /** The first {@value #SHORT_LENGTH} characters, for people. */
+    /**
+     * The first {@value #SHORT_LENGTH} characters, for people.
+     *
+     * @return the first {@value #SHORT_LENGTH} characters, for people
+     */
     public String shortId() {
         return value.substring(0, SHORT_LENGTH);
     }

@@ -25,7 +25,11 @@ public final class PeerLookupException extends IllegalArgumentException {
                 + "; use more of the id";
     }
 
-    /** The matching peers: empty when none matched. */
+    /**
+     * The matching peers: empty when none matched.
+     *
+     * @return the matching peers: empty when none matched
+     */
     public List<PeerAdvertisement> candidates() {
         return candidates;
     }

@@ -42,7 +42,11 @@ public final class TransportKey {
         this.key = key;
     }
 
-    /** A fresh random key; save {@link #toBytes()} and hand it to the other peers. */
+    /**
+     * A fresh random key; save {@link #toBytes()} and hand it to the other peers.
+     *
+     * @return a fresh random key; save {@link #toBytes()} and hand it to the other peers
+     */
     public static TransportKey generate() {
         byte[] k = new byte[LENGTH];
         RANDOM.nextBytes(k);
@@ -87,12 +91,20 @@ public final class TransportKey {
         }
     }
 
-    /** The raw key (a copy), to store in a key file readable by its owner only. */
+    /**
+     * The raw key (a copy), to store in a key file readable by its owner only.
+     *
+     * @return the raw key (a copy), to store in a key file readable by its owner only
+     */
     public byte[] toBytes() {
         return key.clone();
     }
 
-    /** The key as the JDK's AES key, for the transport. */
+    /**
+     * The key as the JDK's AES key, for the transport.
+     *
+     * @return the key as the JDK's AES key, for the transport
+     */
     public SecretKey secretKey() {
         return new SecretKeySpec(key, "AES");
     }
