@@ -195,6 +195,40 @@ class EmbeddingLifecycleTest {
 
     @Test
     @Timeout(60)
+    void closingFromAnOverlayListenerReturnsAndFinishesElsewhere(@TempDir Path dir) throws Exception {
+        AtomicReference<ConferencePeer> self = new AtomicReference<>();
+        CompletableFuture<Void> closeReturned = new CompletableFuture<>();
+        OverlayListener closer = new OverlayListener() {
+            @Override
+            public void peerJoined(PeerAdvertisement peer) {
+                ConferencePeer alice = self.get();
+                if (alice == null) return;
+                alice.close();
+                closeReturned.complete(null);
+            }
+        };
+        Path home = dir.resolve("alice");
+        Identity id = Identity.generate();
+        ConferencePeer alice = ConferencePeer.builder(config("alice", home), id).overlayListener(closer).start();
+        self.set(alice);
+        try (ConferencePeer bob = ConferencePeer.builder(config("bob", null), Identity.generate()).start()) {
+            closeReturned.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(alice.isClosed()).isTrue();
+            assertThatThrownBy(alice::conferences).isInstanceOf(PeerClosedException.class);
+            // the shutdown finishes on another thread and releases the home
+            ConferenceCluster.await(() -> {
+                try {
+                    ConferencePeer.builder(config("alice", home), id).start().close();
+                    return true;
+                } catch (HomeLockedException e) {
+                    return false;
+                }
+            }, () -> "home still locked");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void awaitingPeersNeedsNoPolling() throws Exception {
         try (ConferencePeer alice = ConferencePeer.builder(config("alice", null), Identity.generate()).start()) {
             CompletableFuture<List<PeerAdvertisement>> two = alice.awaitPeers(2, WAIT);
