@@ -25,6 +25,16 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
             .thenComparing(e -> e.id().author())
             .thenComparingLong(e -> e.id().sequence());
 
+    /**
+     * Checks the components (none null).
+     *
+     * @param conference the conference
+     * @param id author and sequence
+     * @param timestamp the author's hybrid logical clock when it sent the message
+     * @param authorName the author's display name as known here (not trusted for identity)
+     * @param text the text
+     * @param pending true while no other participant has confirmed storing this (own messages only)
+     */
     public ChatEntry {
         Objects.requireNonNull(conference, "conference");
         Objects.requireNonNull(id, "id");

@@ -30,13 +30,32 @@ import java.util.TreeSet;
 public record ConferenceContext(ConferenceId id, String title, String agenda, PeerId organiser, Instant start,
                                 Duration duration, SortedSet<PeerId> invitees, Instant createdAt, int version,
                                 boolean participantsMayInvite) {
+    /** Longest title, in characters. */
     public static final int MAX_TITLE = 200;
+    /** Longest agenda, in characters. */
     public static final int MAX_AGENDA = 4000;
+    /** Most invitees of one conference. */
     public static final int MAX_INVITEES = 256;
+    /** Longest duration of a conference. */
     public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** How far in the past a new conference's start may lie (clock skew, typing time). */
     public static final Duration START_GRACE = Duration.ofMinutes(5);
 
+    /**
+     * Checks the components against the limits above.
+     *
+     * @param id the conference id
+     * @param title 1-200 characters
+     * @param agenda up to 4,000 characters (may be empty)
+     * @param organiser the peer that created it and signs it
+     * @param start when it goes LIVE
+     * @param duration how long it lasts, more than zero and at most 7 days
+     * @param invitees the peers invited by the organiser (not the organiser itself), at most 256
+     * @param createdAt when the organiser created it
+     * @param version 1 for the first issue, higher for each change
+     * @param participantsMayInvite whether participants (not only the organiser) may invite more peers
+     * @throws IllegalArgumentException naming the component, its value and the bound
+     */
     public ConferenceContext {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(organiser, "organiser");
@@ -69,6 +88,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     /**
      * Checks what only the creator can check: the start is not in the far past by its clock.
      *
+     * @param now the creator's clock
      * @throws IllegalArgumentException with what to do
      */
     public void validateNew(Instant now) {
@@ -80,6 +100,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     /**
      * A copy with more invitees and the next version.
      *
+     * @param more the peers to add (the organiser and peers already invited are ignored)
      * @return a copy with more invitees and the next version
      */
     public ConferenceContext withInvitees(Collection<PeerId> more) {

@@ -16,6 +16,12 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
     /** Length of the printed form. */
     public static final int LENGTH = 26;
 
+    /**
+     * Checks the printed form.
+     *
+     * @param value the 26-character form
+     * @throws IllegalArgumentException if it is not {@value #LENGTH} base32 characters
+     */
     public ConferenceId {
         Objects.requireNonNull(value, "value");
         if (value.length() != LENGTH || !BASE32.canDecode(value)) {
@@ -34,7 +40,13 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         return new ConferenceId(BASE32.encode(b));
     }
 
-    /** Parses a printed id (any case). */
+    /**
+     * Parses a printed id (any case).
+     *
+     * @param text the id as printed
+     * @return the id
+     * @throws IllegalArgumentException if it is not an id
+     */
     public static ConferenceId parse(String text) {
         return new ConferenceId(text.strip().toLowerCase(Locale.ROOT));
     }

@@ -12,31 +12,67 @@ import dev.convene.overlay.PeerId;
  * {@link Post#acknowledged()}); an exception thrown by a callback is logged and does not stop later ones.
  */
 public interface ConferenceListener {
-    /** This peer was invited (also for an invitation delivered late, after coming online). */
+    /**
+     * This peer was invited (also for an invitation delivered late, after coming online).
+     *
+     * @param conference the conference as now known
+     * @param inviter who sent the invitation
+     */
     default void invitation(ConferenceView conference, PeerId inviter) {
     }
 
-    /** A peer answered (or changed its answer). */
+    /**
+     * A peer answered (or changed its answer).
+     *
+     * @param conference the conference as now known
+     * @param from who answered
+     * @param answer the answer
+     * @param reason its reason, may be empty
+     */
     default void reply(ConferenceView conference, PeerId from, Answer answer, String reason) {
     }
 
-    /** The conference went LIVE by this peer's clock. */
+    /**
+     * The conference went LIVE by this peer's clock.
+     *
+     * @param conference the conference as now known
+     */
     default void started(ConferenceView conference) {
     }
 
-    /** The conference ended (by schedule or by the organiser) or was cancelled. */
+    /**
+     * The conference ended (by schedule or by the organiser) or was cancelled.
+     *
+     * @param conference the conference as now known
+     */
     default void ended(ConferenceView conference) {
     }
 
-    /** A chat message arrived or was posted here; delivered once per message, FIFO per author. */
+    /**
+     * A chat message arrived or was posted here; delivered once per message, FIFO per author.
+     *
+     * @param message the message
+     */
     default void message(ChatEntry message) {
     }
 
-    /** A peer became a participant (accepted) or a participant came online. */
+    /**
+     * A peer became a participant (accepted) or a participant came online.
+     *
+     * @param conference the conference as now known
+     * @param peer the participant
+     * @param reason {@code accepted} or {@code online}
+     */
     default void participantJoined(ConferenceView conference, PeerId peer, String reason) {
     }
 
-    /** A participant declined or left, or went offline. */
+    /**
+     * A participant declined or left, was removed, or went offline.
+     *
+     * @param conference the conference as now known
+     * @param peer the participant
+     * @param reason why: the answer's label (such as {@code declined} or {@code left}), {@code removed} or {@code offline}
+     */
     default void participantLeft(ConferenceView conference, PeerId peer, String reason) {
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  */
 public final class ConferenceLookupException extends ConferenceException {
     private static final long serialVersionUID = 1L;
+    /** @serial the reference looked up. */
     private final String reference;
     private final transient List<ConferenceView> candidates;
 

@@ -3,6 +3,7 @@ package dev.convene.conference;
 /** No conference with this id is known to this peer. */
 public final class ConferenceNotFoundException extends ConferenceException {
     private static final long serialVersionUID = 1L;
+    /** @serial the id asked for. */
     private final ConferenceId conference;
 
     /**

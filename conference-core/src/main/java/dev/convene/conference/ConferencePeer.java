@@ -196,28 +196,56 @@ public final class ConferencePeer implements AutoCloseable {
         return f;
     }
 
-    /** Creates a conference and sends the invitations (kept for offline invitees until they come online). */
+    /**
+     * Creates a conference and sends the invitations (kept for offline invitees until they come online).
+     *
+     * @param spec what to create
+     * @return a future of the new conference; refused with {@link InvalidInputException}, {@link MemberException}
+     *     (an invitee never seen) or {@link NotAllowedException}
+     */
     public CompletableFuture<ConferenceView> create(NewConference spec) {
         return run(() -> engine.create(spec));
     }
 
-    /** Invites more peers (the organiser; participants too if the context allows it) while scheduled or live. */
+    /**
+     * Invites more peers (the organiser; participants too if the context allows it) while scheduled or live.
+     *
+     * @param conference the conference
+     * @param peers the peers to invite, known to this peer
+     * @return a future of the conference afterwards
+     */
     public CompletableFuture<ConferenceView> invite(ConferenceId conference, Collection<PeerId> peers) {
         List<PeerId> copy = List.copyOf(peers);
         return run(() -> engine.invite(conference, copy));
     }
 
-    /** Accepts an invitation: this peer becomes a participant and fetches the history so far. */
+    /**
+     * Accepts an invitation: this peer becomes a participant and fetches the history so far.
+     *
+     * @param conference the conference
+     * @return a future of the conference afterwards
+     */
     public CompletableFuture<ConferenceView> accept(ConferenceId conference) {
         return run(() -> engine.answer(conference, Answer.ACCEPT, ""));
     }
 
-    /** Declines an invitation, with an optional reason (may be empty). */
+    /**
+     * Declines an invitation, with an optional reason.
+     *
+     * @param conference the conference
+     * @param reason why, may be empty (at most 200 characters)
+     * @return a future of the conference afterwards
+     */
     public CompletableFuture<ConferenceView> decline(ConferenceId conference, String reason) {
         return run(() -> engine.answer(conference, Answer.DECLINE, reason));
     }
 
-    /** Leaves a conference this peer takes part in; accepting again rejoins it. */
+    /**
+     * Leaves a conference this peer takes part in; accepting again rejoins it.
+     *
+     * @param conference the conference
+     * @return a future of the conference afterwards
+     */
     public CompletableFuture<ConferenceView> leave(ConferenceId conference) {
         return run(() -> engine.answer(conference, Answer.LEAVE, "left"));
     }
@@ -225,6 +253,10 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * Removes a member (organiser only). The content key is rotated and granted to every remaining member,
      * so the removed peer reads nothing sent afterwards.
+     *
+     * @param conference the conference
+     * @param peer the member to remove
+     * @return a future of the conference afterwards
      */
     public CompletableFuture<ConferenceView> remove(ConferenceId conference, PeerId peer) {
         return run(() -> engine.remove(conference, peer));
@@ -232,13 +264,21 @@ public final class ConferencePeer implements AutoCloseable {
 
     /**
      * Bans a peer locally: nothing from it is accepted, shown or relayed by this peer, in any conference.
-     * Kept across restarts. Completes with true if it was not banned before.
+     * Kept across restarts.
+     *
+     * @param peer the peer to ban
+     * @return a future of true if it was not banned before
      */
     public CompletableFuture<Boolean> ban(PeerId peer) {
         return run(() -> engine.ban(peer));
     }
 
-    /** Lifts a ban. Completes with true if the peer was banned. */
+    /**
+     * Lifts a ban.
+     *
+     * @param peer the banned peer
+     * @return a future of true if the peer was banned
+     */
     public CompletableFuture<Boolean> unban(PeerId peer) {
         return run(() -> engine.unban(peer));
     }
@@ -253,7 +293,12 @@ public final class ConferencePeer implements AutoCloseable {
         return engine.bans();
     }
 
-    /** Ends a conference (organiser only); before its start this cancels it. */
+    /**
+     * Ends a conference (organiser only); before its start this cancels it.
+     *
+     * @param conference the conference
+     * @return a future of the conference afterwards
+     */
     public CompletableFuture<ConferenceView> end(ConferenceId conference) {
         return run(() -> engine.end(conference));
     }
@@ -261,6 +306,10 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * Posts a chat message to a live conference. The future completes once it is stored locally and sent;
      * {@link Post#acknowledged()} completes when another participant confirmed storing it.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param text the message, 1 to 16384 bytes in UTF-8, not blank
+     * @return a future of the post
      */
     public CompletableFuture<Post> say(ConferenceId conference, String text) {
         return run(() -> {
@@ -282,7 +331,8 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * One conference, if known.
      *
-     * @return one conference, if known
+     * @param id the conference's id
+     * @return the conference, if known
      */
     public Optional<ConferenceView> conference(ConferenceId id) {
         return conferences().stream().filter(v -> v.id().equals(id)).findFirst();
@@ -300,7 +350,9 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * Finds a conference by id, unique id prefix or exact title (case-insensitive).
      *
-     * @throws ConferenceLookupException if none or several match, listing them
+     * @param reference an id, an id prefix or a title
+     * @return the one conference it names
+     * @throws ConferenceLookupException if none or several match, with the candidates
      */
     public ConferenceView resolve(String reference) {
         String q = reference.strip();
@@ -380,17 +432,29 @@ public final class ConferencePeer implements AutoCloseable {
     /**
      * The delivered chat history in canonical order (identical at every participant once synced).
      *
-     * @return the delivered chat history in canonical order (identical at every participant once synced)
+     * @param conference the conference
+     * @return the entries, without those of banned peers
+     * @throws ConferenceNotFoundException if this peer cannot read the conference
      */
     public List<ChatEntry> history(ConferenceId conference) {
         requireOpen();
         return engine.history(conference);
     }
 
+    /**
+     * Adds a conference listener; it hears events from now on (see {@link ConferenceListener} for threading).
+     *
+     * @param listener the listener
+     */
     public void addListener(ConferenceListener listener) {
         listeners.add(listener);
     }
 
+    /**
+     * Removes a conference listener.
+     *
+     * @param listener the listener
+     */
     public void removeListener(ConferenceListener listener) {
         listeners.remove(listener);
     }
@@ -524,6 +588,7 @@ public final class ConferencePeer implements AutoCloseable {
         /**
          * The clock that decides when conferences start and end (tests inject one).
          *
+         * @param clock the clock; by default the overlay configuration's
          * @return this builder
          */
         public Builder clock(Clock clock) {
@@ -534,6 +599,7 @@ public final class ConferencePeer implements AutoCloseable {
         /**
          * A conference listener, in place before the first event.
          *
+         * @param listener the listener
          * @return this builder
          */
         public Builder listener(ConferenceListener listener) {
@@ -542,8 +608,10 @@ public final class ConferencePeer implements AutoCloseable {
         }
 
         /**
-         * An overlay presence listener, in place before the first event.
+         * An overlay presence listener, in place before the first event. It runs on the overlay's event thread:
+         * see {@link OverlayListener} and the threading rules of {@link ConferencePeer}.
          *
+         * @param listener the listener
          * @return this builder
          */
         public Builder overlayListener(OverlayListener listener) {
@@ -554,6 +622,7 @@ public final class ConferencePeer implements AutoCloseable {
         /**
          * How often participants exchange digests to repair anything missed (default 3 s).
          *
+         * @param interval the interval
          * @return this builder
          */
         public Builder syncInterval(Duration interval) {

@@ -10,7 +10,14 @@ import java.util.Set;
  * the duration has passed or the organiser ends it.
  */
 public enum ConferenceState {
-    SCHEDULED, LIVE, ENDED, CANCELLED;
+    /** Created; its start time has not come yet by this peer's clock. */
+    SCHEDULED,
+    /** Started and not over: chat is open. */
+    LIVE,
+    /** Over: its duration passed or the organiser ended it. */
+    ENDED,
+    /** Ended by the organiser before it started. */
+    CANCELLED;
 
     private static final Map<ConferenceState, Set<ConferenceState>> ALLOWED = Map.of(
             SCHEDULED, EnumSet.of(LIVE, ENDED, CANCELLED),
@@ -21,6 +28,7 @@ public enum ConferenceState {
     /**
      * True if a conference in this state may move to {@code next}.
      *
+     * @param next the state to move to
      * @return true if a conference in this state may move to {@code next}
      */
     public boolean canMoveTo(ConferenceState next) {
@@ -30,6 +38,7 @@ public enum ConferenceState {
     /**
      * Checks a transition.
      *
+     * @param next the state to move to
      * @return {@code next}
      * @throws IllegalStateException naming both states if the move is not allowed
      */

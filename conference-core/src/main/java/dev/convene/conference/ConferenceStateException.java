@@ -8,8 +8,11 @@ import java.util.Set;
  */
 public final class ConferenceStateException extends ConferenceException {
     private static final long serialVersionUID = 1L;
+    /** @serial the conference refused. */
     private final ConferenceId conference;
+    /** @serial its state. */
     private final ConferenceState state;
+    /** @serial the states that allow the operation. */
     private final Set<ConferenceState> required;
 
     /**

@@ -17,6 +17,16 @@ import java.util.Set;
  */
 public record ConferenceView(ConferenceContext context, ConferenceState state, Set<PeerId> invitees,
                              Map<PeerId, Reply> answers, Set<PeerId> participants, Role myRole) {
+    /**
+     * Copies the collections.
+     *
+     * @param context the newest verified context
+     * @param state the lifecycle state by this peer's clock
+     * @param invitees everyone invited (by the organiser or, where allowed, by participants)
+     * @param answers each peer's latest answer, with its reason
+     * @param participants the organiser (unless it left) and every invitee whose latest answer is accept
+     * @param myRole this peer's relation to the conference
+     */
     public ConferenceView {
         invitees = Set.copyOf(invitees);
         answers = Map.copyOf(answers);
@@ -29,21 +39,43 @@ public record ConferenceView(ConferenceContext context, ConferenceState state, S
 
     /** This peer's relation to a conference. */
     public enum Role {
-        ORGANISER, PARTICIPANT, INVITED, DECLINED, LEFT, REMOVED
+        /** This peer created the conference. */
+        ORGANISER,
+        /** This peer accepted its invitation. */
+        PARTICIPANT,
+        /** This peer is invited and has not answered. */
+        INVITED,
+        /** This peer declined. */
+        DECLINED,
+        /** This peer accepted, then left. */
+        LEFT,
+        /** The organiser removed this peer. */
+        REMOVED
     }
 
+    /**
+     * The conference's id.
+     *
+     * @return the id from the context
+     */
     public ConferenceId id() {
         return context.id();
     }
 
+    /**
+     * The conference's title.
+     *
+     * @return the title from the context
+     */
     public String title() {
         return context.title();
     }
 
     /**
-     * This peer's latest answer, if any.
+     * A peer's latest answer, if any.
      *
-     * @return this peer's latest answer, if any
+     * @param peer an invitee
+     * @return its latest answer, if any
      */
     public Optional<Reply> answerOf(PeerId peer) {
         return Optional.ofNullable(answers.get(peer));

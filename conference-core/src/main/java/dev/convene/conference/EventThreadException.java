@@ -7,6 +7,7 @@ package dev.convene.conference;
  */
 public final class EventThreadException extends ConferenceException {
     private static final long serialVersionUID = 1L;
+    /** @serial the event thread's name. */
     private final String thread;
 
     /**

@@ -15,6 +15,13 @@ public record HlcTimestamp(long wallMillis, int counter) implements Comparable<H
     private static final Comparator<HlcTimestamp> ORDER =
             Comparator.comparingLong(HlcTimestamp::wallMillis).thenComparingInt(HlcTimestamp::counter);
 
+    /**
+     * Checks the components.
+     *
+     * @param wallMillis milliseconds since the epoch
+     * @param counter logical counter, 0 or more
+     * @throws IllegalArgumentException if one is negative
+     */
     public HlcTimestamp {
         if (wallMillis < 0) throw new IllegalArgumentException("wallMillis: " + wallMillis + " (expected: >= 0)");
         if (counter < 0) throw new IllegalArgumentException("counter: " + counter + " (expected: >= 0)");

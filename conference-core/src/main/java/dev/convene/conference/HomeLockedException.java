@@ -12,7 +12,9 @@ import java.util.OptionalLong;
 public final class HomeLockedException extends ConferenceException {
     private static final long serialVersionUID = 1L;
     private final transient Path home;
+    /** @serial the holder's process id, or -1. */
     private final long pid;
+    /** @serial the holder's peer id, or null. */
     private final String holder;
 
     /**

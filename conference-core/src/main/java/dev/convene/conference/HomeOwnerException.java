@@ -10,7 +10,9 @@ import java.nio.file.Path;
 public final class HomeOwnerException extends ConferenceException {
     private static final long serialVersionUID = 1L;
     private final transient Path home;
+    /** @serial the owner's peer id. */
     private final PeerId owner;
+    /** @serial the opener's peer id. */
     private final PeerId opener;
 
     /**

@@ -25,8 +25,11 @@ public final class InvalidInputException extends ConferenceException {
     /** The field of a history page's cursor going forward. */
     public static final String AFTER = "after";
 
+    /** @serial which input. */
     private final String field;
+    /** @serial the offending value's description. */
     private final String value;
+    /** @serial the bound. */
     private final String expected;
 
     /**

@@ -17,8 +17,11 @@ public final class MemberException extends ConferenceException {
         NOT_MEMBER
     }
 
+    /** @serial the conference, or null. */
     private final ConferenceId conference;
+    /** @serial the peer named. */
     private final PeerId peer;
+    /** @serial what is wrong. */
     private final Problem problem;
 
     /**

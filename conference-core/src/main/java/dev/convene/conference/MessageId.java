@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param sequence 1 or more
  */
 public record MessageId(PeerId author, long sequence) {
+    /**
+     * Checks the components.
+     *
+     * @param author the author
+     * @param sequence 1 or more
+     * @throws IllegalArgumentException if the sequence is below 1
+     */
     public MessageId {
         Objects.requireNonNull(author, "author");
         if (sequence < 1) throw new IllegalArgumentException("sequence: " + sequence + " (expected: >= 1)");

@@ -23,6 +23,17 @@ import java.util.Objects;
  */
 public record NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration,
                             List<PeerId> invitees, boolean participantsMayInvite) {
+    /**
+     * Checks the components (see {@link ConferenceContext} for the limits checked at creation).
+     *
+     * @param title the title
+     * @param agenda the agenda (may be empty)
+     * @param start an explicit start, or null to use {@code startIn}
+     * @param startIn the delay from creation when {@code start} is null
+     * @param duration how long it lasts
+     * @param invitees who to invite
+     * @param participantsMayInvite whether participants may invite more peers
+     */
     public NewConference {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(agenda, "agenda");
@@ -31,37 +42,84 @@ public record NewConference(String title, String agenda, Instant start, Duration
         invitees = List.copyOf(invitees);
     }
 
-    /** Starts a spec with defaults: now, one hour, nobody invited, only the organiser invites. */
+    /**
+     * Starts a spec with defaults: now, one hour, nobody invited, only the organiser invites.
+     *
+     * @param title the title
+     * @return the spec
+     */
     public static NewConference titled(String title) {
         return new NewConference(title, "", null, Duration.ZERO, Duration.ofHours(1), List.of(), false);
     }
 
+    /**
+     * With an agenda.
+     *
+     * @param text the agenda, may be empty
+     * @return a changed copy
+     */
     public NewConference agenda(String text) {
         return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite);
     }
 
+    /**
+     * Starting at an instant.
+     *
+     * @param at the start
+     * @return a changed copy
+     */
     public NewConference startingAt(Instant at) {
         return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite);
     }
 
+    /**
+     * Starting a delay after creation, by the creating peer's clock.
+     *
+     * @param delay the delay
+     * @return a changed copy
+     */
     public NewConference startingIn(Duration delay) {
         return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite);
     }
 
+    /**
+     * Lasting a duration (at most {@link ConferenceContext#MAX_DURATION}).
+     *
+     * @param d the duration
+     * @return a changed copy
+     */
     public NewConference lasting(Duration d) {
         return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite);
     }
 
+    /**
+     * Inviting more peers; they must be known to the creating peer (seen online, with their keys).
+     *
+     * @param peers the peers
+     * @return a changed copy
+     */
     public NewConference invite(Collection<PeerId> peers) {
         List<PeerId> all = new ArrayList<>(invitees);
         all.addAll(peers);
         return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite);
     }
 
+    /**
+     * Inviting more peers.
+     *
+     * @param peers the peers
+     * @return a changed copy
+     */
     public NewConference invite(PeerId... peers) {
         return invite(List.of(peers));
     }
 
+    /**
+     * Whether participants may invite more peers.
+     *
+     * @param allowed true to let them
+     * @return a changed copy
+     */
     public NewConference participantsMayInvite(boolean allowed) {
         return new NewConference(title, agenda, start, startIn, duration, invitees, allowed);
     }

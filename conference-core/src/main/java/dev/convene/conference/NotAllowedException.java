@@ -30,7 +30,9 @@ public final class NotAllowedException extends ConferenceException {
         CANNOT_BAN_ITSELF
     }
 
+    /** @serial the conference, or null. */
     private final ConferenceId conference;
+    /** @serial the rule. */
     private final Rule rule;
 
     /**

@@ -5,6 +5,7 @@ import dev.convene.overlay.PeerId;
 /** The {@link ConferencePeer} was closed (or crashed): start a new one on the same home to go on. */
 public final class PeerClosedException extends ConferenceException {
     private static final long serialVersionUID = 1L;
+    /** @serial the closed peer. */
     private final PeerId peer;
 
     /**

@@ -32,6 +32,7 @@ public interface Directory {
     /**
      * The advertisement of a known peer.
      *
+     * @param id the peer
      * @return the advertisement of a known peer
      */
     Optional<PeerAdvertisement> get(PeerId id);
@@ -39,6 +40,7 @@ public interface Directory {
     /**
      * True while {@code id} is in the current view (this peer is always online to itself).
      *
+     * @param id the peer
      * @return true while {@code id} is in the current view (this peer is always online to itself)
      */
     boolean isOnline(PeerId id);
@@ -46,6 +48,8 @@ public interface Directory {
     /**
      * Finds a peer by exact id, display name (case-insensitive) or unique id prefix.
      *
+     * @param nameIdOrPrefix what the user typed
+     * @return the one matching peer
      * @throws PeerLookupException if nothing or more than one peer matches, listing the candidates
      */
     PeerAdvertisement resolve(String nameIdOrPrefix);
@@ -56,6 +60,8 @@ public interface Directory {
      * keys under one name mean a name chosen twice, a peer that came back with a new identity, or an
      * impostor: names are never identity, so compare {@link PeerAdvertisement#fingerprint() fingerprints}
      * out of band. Sorted by name, ignoring case.
+     *
+     * @return the shared names, each with its peers
      */
     default Map<String, List<PeerAdvertisement>> nameConflicts() {
         Map<String, List<PeerAdvertisement>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -9,13 +9,24 @@ import java.util.Objects;
  * @param port 1 to 65535
  */
 public record HostPort(String host, int port) {
+    /**
+     * Checks the components.
+     *
+     * @param host a host name or literal address
+     * @param port 1 to 65535
+     */
     public HostPort {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) throw new IllegalArgumentException("host: empty (expected: a host name or address)");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
     }
 
-    /** Parses {@code host:port}. */
+    /**
+     * Parses {@code host:port}.
+     *
+     * @param text {@code host:port}
+     * @return the address
+     */
     public static HostPort parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {

@@ -82,6 +82,8 @@ public final class Identity {
     /**
      * Loads the identity kept in {@code home}, creating it (and {@code home}) on first use.
      *
+     * @param home the home directory
+     * @return the identity
      * @throws UncheckedIOException if the files cannot be read or written
      * @throws IllegalStateException if the stored keys are corrupt, incomplete or do not belong together, with
      *     what to do about it
@@ -321,6 +323,11 @@ public final class Identity {
      * Signs {@code data[offset, offset+length)} with Ed25519; returns 64 bytes. Keys are kept in JDK form, but
      * signing and verifying use BouncyCastle's RFC 8032 code on the raw bytes: the same signatures, several
      * times faster than JDK 17's provider and with no per-call provider lookup or key decoding.
+     *
+     * @param data the bytes
+     * @param offset where the signed part starts
+     * @param length how many bytes are signed
+     * @return the 64-byte signature
      */
     public byte[] sign(byte[] data, int offset, int length) {
         byte[] sig = new byte[SIGNATURE_LENGTH];
@@ -328,7 +335,12 @@ public final class Identity {
         return sig;
     }
 
-    /** Signs all of {@code data}. */
+    /**
+     * Signs all of {@code data}.
+     *
+     * @param data the bytes
+     * @return the 64-byte signature
+     */
     public byte[] sign(byte[] data) {
         return sign(data, 0, data.length);
     }
@@ -336,6 +348,13 @@ public final class Identity {
     /**
      * Verifies an Ed25519 signature made by the holder of the raw public key {@code signingKey}.
      * Never throws on bad input: a malformed key or signature is simply not valid.
+     *
+     * @param signingKey the signer's raw 32-byte Ed25519 public key
+     * @param data the bytes
+     * @param offset where the signed part starts
+     * @param length how many bytes are signed
+     * @param signature the signature to check
+     * @return true if it is valid
      */
     public static boolean verify(byte[] signingKey, byte[] data, int offset, int length, byte[] signature) {
         if (signingKey == null || signingKey.length != KEY_LENGTH || signature == null || signature.length != SIGNATURE_LENGTH) {
@@ -349,7 +368,14 @@ public final class Identity {
         }
     }
 
-    /** Verifies a signature over all of {@code data}. */
+    /**
+     * Verifies a signature over all of {@code data}.
+     *
+     * @param signingKey the signer's raw 32-byte Ed25519 public key
+     * @param data the bytes
+     * @param signature the signature to check
+     * @return true if it is valid
+     */
     public static boolean verify(byte[] signingKey, byte[] data, byte[] signature) {
         return verify(signingKey, data, 0, data.length, signature);
     }
@@ -357,6 +383,8 @@ public final class Identity {
     /**
      * Rebuilds a JDK X25519 public key from its raw 32 bytes.
      *
+     * @param raw the raw key
+     * @return the JDK key
      * @throws IllegalArgumentException if {@code raw} is not a valid key
      */
     public static PublicKey agreementPublicKey(byte[] raw) {
@@ -381,6 +409,7 @@ public final class Identity {
     /**
      * A short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}.
      *
+     * @param signingKey a raw 32-byte Ed25519 public key
      * @return a short fingerprint of a raw signing key for people to compare out of band: {@code ab12-cd34-ef56-7890}
      */
     public static String fingerprint(byte[] signingKey) {

@@ -17,7 +17,12 @@ public enum NetworkMode {
     /** In one JVM: SHARED_LOOPBACK, for embedding tests, the demo and the benchmark. */
     MEMORY;
 
-    /** Parses a mode name case-insensitively, with an error that lists the valid names. */
+    /**
+     * Parses a mode name case-insensitively, with an error that lists the valid names.
+     *
+     * @param text the name, any case
+     * @return the mode
+     */
     public static NetworkMode parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

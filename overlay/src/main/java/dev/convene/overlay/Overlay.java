@@ -41,7 +41,13 @@ public final class Overlay implements AutoCloseable {
         this.core = core;
     }
 
-    /** Starts building an overlay peer. */
+    /**
+     * Starts building an overlay peer.
+     *
+     * @param config the configuration
+     * @param identity this peer's keys
+     * @return a builder
+     */
     public static Builder builder(OverlayConfig config, Identity identity) {
         return new Builder(config, identity);
     }
@@ -85,6 +91,8 @@ public final class Overlay implements AutoCloseable {
     /**
      * The transport address other peers reach this one at: {@code 127.0.0.1:7801} over TCP or UDP,
      * {@code relay:HOST:PORT,...} (its routers) in relay mode, {@code memory:NAME} in memory mode.
+     *
+     * @return the address, for people
      */
     public String listeningAddress() {
         return core.endpoint();
@@ -102,6 +110,8 @@ public final class Overlay implements AutoCloseable {
     /**
      * Sends a message to one peer, reliably and in order.
      *
+     * @param to the peer
+     * @param message an instance of a registered message type
      * @throws OverlayException if the peer is not online, or the message type is not registered, or the
      *     transport refused it
      */
@@ -112,23 +122,38 @@ public final class Overlay implements AutoCloseable {
     /**
      * Sends one message to each online peer of {@code to} (this peer skipped), signing it once.
      *
+     * @param to the peers
+     * @param message an instance of a registered message type
      * @return the peers it was sent to; the others were offline
      */
     public Set<PeerId> multicast(Collection<PeerId> to, Object message) {
         return core.multicast(to, message);
     }
 
-    /** Sends a message to every online peer. Returns the peers it was sent to. */
+    /**
+     * Sends a message to every online peer. Returns the peers it was sent to.
+     *
+     * @param message an instance of a registered message type
+     * @return the peers it was sent to
+     */
     public Set<PeerId> broadcast(Object message) {
         return core.multicast(core.directory().online().stream().map(PeerAdvertisement::id).toList(), message);
     }
 
-    /** Adds a presence listener (also possible before start through the builder). */
+    /**
+     * Adds a presence listener (also possible before start through the builder).
+     *
+     * @param listener the listener
+     */
     public void addListener(OverlayListener listener) {
         core.addListener(listener);
     }
 
-    /** Removes a listener. */
+    /**
+     * Removes a listener.
+     *
+     * @param listener the listener
+     */
     public void removeListener(OverlayListener listener) {
         core.removeListener(listener);
     }
@@ -136,12 +161,18 @@ public final class Overlay implements AutoCloseable {
     /**
      * The executor that runs this overlay's callbacks, one task at a time in submission order. Layers above
      * may run their own state changes on it to stay in order with presence events and messages.
+     *
+     * @return the event executor
      */
     public Executor eventExecutor() {
         return core.eventExecutor();
     }
 
-    /** Counts a frame that a layer above refused outside a handler. */
+    /**
+     * Counts a frame that a layer above refused outside a handler.
+     *
+     * @param reason why it was refused
+     */
     public void countDrop(DropReason reason) {
         core.countDrop(reason);
     }
@@ -205,7 +236,14 @@ public final class Overlay implements AutoCloseable {
             this.identity = identity;
         }
 
-        /** Registers a message type with the handler for incoming messages of it. */
+        /**
+         * Registers a message type with the handler for incoming messages of it.
+         *
+         * @param <T> the message class
+         * @param type the message type (id, class, codec)
+         * @param handler what receives its messages, on the event thread
+         * @return this builder
+         */
         public <T> Builder handle(MessageType<T> type, MessageHandler<? super T> handler) {
             if (handlers.keySet().stream().anyMatch(t -> t.id() == type.id())) {
                 throw new IllegalArgumentException("type id " + type.id() + " registered twice");
@@ -217,13 +255,21 @@ public final class Overlay implements AutoCloseable {
         /**
          * Peers remembered from earlier runs (a directory cache kept by the layer above): they are known,
          * with their keys, but offline until they advertise again.
+         *
+         * @param peers their advertisements
+         * @return this builder
          */
         public Builder knownPeers(java.util.Collection<PeerAdvertisement> peers) {
             known.addAll(peers);
             return this;
         }
 
-        /** Adds a presence listener, in place before the first event. */
+        /**
+         * Adds a presence listener, in place before the first event.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(OverlayListener listener) {
             listeners.add(listener);
             return this;
@@ -232,6 +278,7 @@ public final class Overlay implements AutoCloseable {
         /**
          * Joins the group and returns once this peer is a member.
          *
+         * @return the running overlay
          * @throws OverlayException if the stack cannot start (address in use, bad address), saying what to do
          */
         public Overlay start() {

@@ -49,6 +49,30 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
     /** Default frame cap: 1 MiB. */
     public static final int DEFAULT_MAX_FRAME = 1 << 20;
 
+    /**
+     * Checks the components.
+     *
+     * @param name this peer's display name
+     * @param home the home directory (identity, known peers), or null for a peer that keeps nothing on disk
+     * @param mode the discovery mode
+     * @param bindAddress the address to bind to; {@code 127.0.0.1} unless the user chose another
+     * @param port the first port to try ({@code local}, {@code seeds}: TCP; {@code lan}: multicast port)
+     * @param portRange how many ports from {@code port} peers on one host may take and discovery probes
+     * @param seeds {@code seeds} mode: the addresses to probe
+     * @param routers {@code relay} mode: the GossipRouters
+     * @param multicastTtl {@code lan} mode: multicast TTL (0 keeps packets on this host)
+     * @param cluster the group name; peers with different names never see each other
+     * @param maxFrameBytes the largest frame sent or accepted
+     * @param timings failure-detection and membership timings
+     * @param clock the clock for advertisements (tests inject one)
+     * @param maxFramesPerSecond per sending peer: frames above this rate (with an equal burst) are dropped and
+     *         counted as {@link DropReason#RATE_LIMITED}
+     * @param maxQueuedFrames frames waiting for the event thread beyond which new ones are dropped and counted
+     *         as {@link DropReason#OVERLOADED}
+     * @param transportKey when set, JGroups encrypts what the members send one another with this shared key
+     *         (defence in depth beneath Convene's signatures and content encryption; see {@link TransportKey}); null
+     *         (the default) leaves the transport as it is
+     */
     public OverlayConfig {
         name = PeerAdvertisement.checkName(name);
         Objects.requireNonNull(mode, "mode");
@@ -77,6 +101,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
     /**
      * A builder with the defaults of {@code local} mode.
      *
+     * @param name this peer's display name
      * @return a builder with the defaults of {@code local} mode
      */
     public static Builder builder(String name) {
@@ -126,6 +151,16 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         public static final Timings DEFAULT = new Timings(Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(6),
                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(5));
 
+        /**
+         * Checks the components.
+         *
+         * @param joinTimeout GMS.join_timeout: how long a starting peer looks for a coordinator
+         * @param heartbeatInterval FD_ALL3.interval
+         * @param heartbeatTimeout FD_ALL3.timeout: a peer silent this long is suspected
+         * @param verifySuspect VERIFY_SUSPECT2.timeout
+         * @param mergeMin MERGE3.min_interval
+         * @param mergeMax MERGE3.max_interval
+         */
         public Timings {
             for (Duration d : List.of(joinTimeout, heartbeatInterval, heartbeatTimeout, verifySuspect, mergeMin, mergeMax)) {
                 if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timings: " + d + " (expected: > 0)");
@@ -162,81 +197,177 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
             this.name = name;
         }
 
+        /**
+         * The home directory (identity, known peers), or null to keep nothing on disk.
+         *
+         * @param home the directory
+         * @return this builder
+         */
         public Builder home(Path home) {
             this.home = home;
             return this;
         }
 
+        /**
+         * The discovery mode (default {@code local}).
+         *
+         * @param mode the mode
+         * @return this builder
+         */
         public Builder mode(NetworkMode mode) {
             this.mode = mode;
             return this;
         }
 
+        /**
+         * The address to bind to (default {@code 127.0.0.1}).
+         *
+         * @param bindAddress the address
+         * @return this builder
+         */
         public Builder bindAddress(String bindAddress) {
             this.bindAddress = bindAddress;
             return this;
         }
 
+        /**
+         * The first port to try.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
+        /**
+         * How many ports from the first one peers on one host may take and discovery probes.
+         *
+         * @param portRange the number of ports
+         * @return this builder
+         */
         public Builder portRange(int portRange) {
             this.portRange = portRange;
             return this;
         }
 
+        /**
+         * Adds a seed address ({@code seeds} mode).
+         *
+         * @param seed the address
+         * @return this builder
+         */
         public Builder seed(HostPort seed) {
             seeds.add(seed);
             return this;
         }
 
+        /**
+         * Adds seed addresses ({@code seeds} mode).
+         *
+         * @param all the addresses
+         * @return this builder
+         */
         public Builder seeds(List<HostPort> all) {
             seeds.addAll(all);
             return this;
         }
 
+        /**
+         * Adds a GossipRouter ({@code relay} mode).
+         *
+         * @param router the router's address
+         * @return this builder
+         */
         public Builder router(HostPort router) {
             routers.add(router);
             return this;
         }
 
+        /**
+         * Adds GossipRouters ({@code relay} mode).
+         *
+         * @param all the routers' addresses
+         * @return this builder
+         */
         public Builder routers(List<HostPort> all) {
             routers.addAll(all);
             return this;
         }
 
+        /**
+         * The multicast TTL ({@code lan} mode; 0 keeps packets on this host).
+         *
+         * @param ttl the TTL
+         * @return this builder
+         */
         public Builder multicastTtl(int ttl) {
             this.multicastTtl = ttl;
             return this;
         }
 
+        /**
+         * The group name; peers with different names never see each other.
+         *
+         * @param cluster the name
+         * @return this builder
+         */
         public Builder cluster(String cluster) {
             this.cluster = cluster;
             return this;
         }
 
+        /**
+         * The largest frame sent or accepted.
+         *
+         * @param maxFrameBytes the size in bytes
+         * @return this builder
+         */
         public Builder maxFrameBytes(int maxFrameBytes) {
             this.maxFrameBytes = maxFrameBytes;
             return this;
         }
 
+        /**
+         * Failure-detection and membership timings.
+         *
+         * @param timings the timings
+         * @return this builder
+         */
         public Builder timings(Timings timings) {
             this.timings = timings;
             return this;
         }
 
+        /**
+         * The clock for advertisements (tests inject one).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
         }
 
+        /**
+         * Frames per second accepted from one sending peer (with an equal burst); more are dropped and counted.
+         *
+         * @param rate frames per second
+         * @return this builder
+         */
         public Builder maxFramesPerSecond(int rate) {
             this.maxFramesPerSecond = rate;
             return this;
         }
 
+        /**
+         * Frames waiting for the event thread beyond which new ones are dropped and counted.
+         *
+         * @param frames the bound
+         * @return this builder
+         */
         public Builder maxQueuedFrames(int frames) {
             this.maxQueuedFrames = frames;
             return this;
@@ -247,12 +378,21 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
          * or off with null (the default). Peers with another key, or none, cannot join the group. Meant for
          * {@code lan}, {@code seeds} and {@code relay} mode, where packets cross a network; see {@link TransportKey}
          * for what it does and does not protect.
+         *
+         * @param key the shared key, or null
+         * @return this builder
          */
         public Builder transportKey(TransportKey key) {
             this.transportKey = key;
             return this;
         }
 
+        /**
+         * The configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if a value is out of bounds
+         */
         public OverlayConfig build() {
             int p = port >= 0 ? port : (mode == NetworkMode.LAN ? 45600 : DEFAULT_PORT);
             // Multicast never leaves this host when bound to loopback; a LAN needs at least one hop.

@@ -12,19 +12,35 @@ package dev.convene.overlay;
  * {@code EventThreadException}; chain a callback or hand the work to another thread instead.
  */
 public interface OverlayListener {
-    /** A peer's advertisement was verified and it is now online (first time, or again after leaving). */
+    /**
+     * A peer's advertisement was verified and it is now online (first time, or again after leaving).
+     *
+     * @param peer its verified advertisement
+     */
     default void peerJoined(PeerAdvertisement peer) {
     }
 
-    /** A peer left the group: it said goodbye, crashed and was removed, or was cut off. */
+    /**
+     * A peer left the group: it said goodbye, crashed and was removed, or was cut off.
+     *
+     * @param peer its last advertisement
+     */
     default void peerLeft(PeerAdvertisement peer) {
     }
 
-    /** Failure detection suspects a peer; a {@link #peerLeft} follows if the suspicion is confirmed. */
+    /**
+     * Failure detection suspects a peer; a {@link #peerLeft} follows if the suspicion is confirmed.
+     *
+     * @param peer its advertisement
+     */
     default void peerSuspected(PeerAdvertisement peer) {
     }
 
-    /** The group view changed; {@code members} counts every member, this peer included. */
+    /**
+     * The group view changed; {@code members} counts every member, this peer included.
+     *
+     * @param members the number of members
+     */
     default void viewChanged(int members) {
     }
 

@@ -14,6 +14,16 @@ import java.util.Map;
  */
 public record OverlayStats(long framesSent, long framesReceived, long framesDelivered, Map<DropReason, Long> drops,
                            int members, Map<Integer, Long> receivedByType) {
+    /**
+     * Checks the components.
+     *
+     * @param framesSent frames handed to the transport (a multicast to n peers counts n)
+     * @param framesReceived frames that arrived, good or bad
+     * @param framesDelivered frames verified, decoded and handed to a handler
+     * @param drops dropped frames per reason (every reason present, zero or not)
+     * @param members members of the current view, this peer included
+     * @param receivedByType verified frames received per message type id (dropped or delivered after that)
+     */
     public OverlayStats {
         drops = Map.copyOf(drops);
         receivedByType = Map.copyOf(receivedByType);
@@ -22,6 +32,7 @@ public record OverlayStats(long framesSent, long framesReceived, long framesDeli
     /**
      * Verified frames of one type received.
      *
+     * @param typeId the message type id
      * @return verified frames of one type received
      */
     public long received(int typeId) {
@@ -40,6 +51,7 @@ public record OverlayStats(long framesSent, long framesReceived, long framesDeli
     /**
      * Drops for one reason.
      *
+     * @param reason the reason
      * @return drops for one reason
      */
     public long drops(DropReason reason) {

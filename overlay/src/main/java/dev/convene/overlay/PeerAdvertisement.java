@@ -25,6 +25,18 @@ public record PeerAdvertisement(PeerId id, String name, byte[] signingKey, byte[
     /** Longest display name, in characters. */
     public static final int MAX_NAME = 64;
 
+    /**
+     * Checks the components.
+     *
+     * @param id derived from {@code signingKey}
+     * @param name a display name (not unique, never trusted for identity), 1-64 characters
+     * @param signingKey raw Ed25519 public key, 32 bytes
+     * @param agreementKey raw X25519 public key, 32 bytes
+     * @param endpoint how it is reached, for people: {@code 127.0.0.1:7801}, {@code relay:HOST:PORT,...} or
+     *         {@code memory:NAME}; at most 256 UTF-8 bytes on the wire
+     * @param capabilities feature names, e.g. {@code conference/1}
+     * @param issuedAt when the peer issued it, by its clock
+     */
     public PeerAdvertisement {
         Objects.requireNonNull(id, "id");
         name = checkName(name);
@@ -54,11 +66,21 @@ public record PeerAdvertisement(PeerId id, String name, byte[] signingKey, byte[
         return trimmed;
     }
 
+    /**
+     * The raw 32-byte Ed25519 public key (a copy).
+     *
+     * @return the key
+     */
     @Override
     public byte[] signingKey() {
         return signingKey.clone();
     }
 
+    /**
+     * The raw 32-byte X25519 public key (a copy).
+     *
+     * @return the key
+     */
     @Override
     public byte[] agreementKey() {
         return agreementKey.clone();

@@ -20,6 +20,11 @@ public record PeerId(String value) implements Comparable<PeerId> {
     /** Length of {@link #shortId()}. */
     public static final int SHORT_LENGTH = 8;
 
+    /**
+     * Checks the printed form.
+     *
+     * @param value the printed form: {@value #LENGTH} base32 characters
+     */
     public PeerId {
         Objects.requireNonNull(value, "value");
         if (value.length() != LENGTH || !BASE32.canDecode(value)) {
@@ -28,13 +33,23 @@ public record PeerId(String value) implements Comparable<PeerId> {
         }
     }
 
-    /** Derives the id of the peer whose raw 32-byte Ed25519 public key is {@code signingKey}. */
+    /**
+     * Derives the id of the peer whose raw 32-byte Ed25519 public key is {@code signingKey}.
+     *
+     * @param signingKey the raw key
+     * @return the id
+     */
     public static PeerId fromSigningKey(byte[] signingKey) {
         byte[] hash = Hashing.sha256().hashBytes(signingKey).asBytes();
         return new PeerId(BASE32.encode(Arrays.copyOf(hash, 20)));
     }
 
-    /** Parses a printed id; upper case is accepted. */
+    /**
+     * Parses a printed id; upper case is accepted.
+     *
+     * @param text the id as printed
+     * @return the id
+     */
     public static PeerId parse(String text) {
         return new PeerId(Objects.requireNonNull(text, "text").trim().toLowerCase(java.util.Locale.ROOT));
     }
@@ -42,6 +57,7 @@ public record PeerId(String value) implements Comparable<PeerId> {
     /**
      * True if {@code text} could be a prefix of some id (base32 characters only).
      *
+     * @param text what the user typed
      * @return true if {@code text} could be a prefix of some id (base32 characters only)
      */
     public static boolean isIdPrefix(String text) {

@@ -11,6 +11,12 @@ public final class PeerLookupException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     private final transient List<PeerAdvertisement> candidates;
 
+    /**
+     * A failed lookup.
+     *
+     * @param query what was looked up
+     * @param candidates the matching peers: none, or several
+     */
     public PeerLookupException(String query, List<PeerAdvertisement> candidates) {
         super(message(query, candidates));
         this.candidates = List.copyOf(candidates);

@@ -4,6 +4,11 @@ package dev.convene.overlay;
 public final class RejectedMessageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refusal.
+     *
+     * @param reason why, for the debug log
+     */
     public RejectedMessageException(String reason) {
         super(reason, null, false, false);
     }

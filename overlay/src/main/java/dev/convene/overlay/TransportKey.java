@@ -56,6 +56,8 @@ public final class TransportKey {
     /**
      * A key from its {@value #LENGTH} raw bytes (a key file's content, say).
      *
+     * @param key the raw key
+     * @return the key
      * @throws IllegalArgumentException if {@code key} is not {@value #LENGTH} bytes
      */
     public static TransportKey of(byte[] key) {
@@ -72,6 +74,8 @@ public final class TransportKey {
      * a noticeable fraction of a second on purpose. A passphrase that can be guessed gives a key that can be
      * found: use several random words.
      *
+     * @param passphrase the passphrase
+     * @return the key
      * @throws IllegalArgumentException if it is shorter than {@value #MIN_PASSPHRASE} characters
      */
     public static TransportKey fromPassphrase(String passphrase) {
@@ -112,6 +116,8 @@ public final class TransportKey {
     /**
      * A short fingerprint, {@code ab12-cd34-ef56-7890}, for checking out of band that two peers hold the same
      * key. It is a hash of the key under its own label and does not reveal it.
+     *
+     * @return the fingerprint
      */
     public String fingerprint() {
         String hex = Hashing.sha256().newHasher().putBytes(FINGERPRINT_LABEL).putBytes(key).hash().toString().substring(0, 16);
