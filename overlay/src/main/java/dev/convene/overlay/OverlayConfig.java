@@ -31,11 +31,12 @@ import java.util.Objects;
  * @param transportKey when set, JGroups encrypts what the members send one another with this shared key
  *     (defence in depth beneath Convene's signatures and content encryption; see {@link TransportKey}); null
  *     (the default) leaves the transport as it is
+ * @param stack adjusts the JGroups stack before the channel is created ({@link StackCustomizer#NONE} by default)
  */
 public record OverlayConfig(String name, Path home, NetworkMode mode, String bindAddress, int port, int portRange,
                             List<HostPort> seeds, List<HostPort> routers, int multicastTtl, String cluster,
                             int maxFrameBytes, Timings timings, Clock clock, int maxFramesPerSecond,
-                            int maxQueuedFrames, TransportKey transportKey) {
+                            int maxQueuedFrames, TransportKey transportKey, StackCustomizer stack) {
     /** Default per-peer frame rate. */
     public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 20_000;
     /** Default bound of the incoming frame queue. */
@@ -72,6 +73,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
      * @param transportKey when set, JGroups encrypts what the members send one another with this shared key
      *         (defence in depth beneath Convene's signatures and content encryption; see {@link TransportKey}); null
      *         (the default) leaves the transport as it is
+     * @param stack adjusts the JGroups stack before the channel is created ({@link StackCustomizer#NONE} by default)
      */
     public OverlayConfig {
         name = PeerAdvertisement.checkName(name);
@@ -80,6 +82,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(timings, "timings");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(stack, "stack");
         seeds = List.copyOf(seeds);
         routers = List.copyOf(routers);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
@@ -130,6 +133,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         b.maxFramesPerSecond = maxFramesPerSecond;
         b.maxQueuedFrames = maxQueuedFrames;
         b.transportKey = transportKey;
+        b.stack = stack;
         return b;
     }
 
@@ -192,6 +196,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         private int maxFramesPerSecond = DEFAULT_MAX_FRAMES_PER_SECOND;
         private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
         private TransportKey transportKey;
+        private StackCustomizer stack = StackCustomizer.NONE;
 
         private Builder(String name) {
             this.name = name;
@@ -388,6 +393,17 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
         }
 
         /**
+         * Adjusts the JGroups stack before the channel is created (discovery, thread pools, timeouts).
+         *
+         * @param customizer the adjustment; {@link StackCustomizer#NONE} leaves the stack as Convene writes it
+         * @return this builder
+         */
+        public Builder stack(StackCustomizer customizer) {
+            this.stack = java.util.Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
          * The configuration.
          *
          * @return the configuration
@@ -398,7 +414,7 @@ public record OverlayConfig(String name, Path home, NetworkMode mode, String bin
             // Multicast never leaves this host when bound to loopback; a LAN needs at least one hop.
             int ttl = multicastTtl >= 0 ? multicastTtl : (bindAddress.startsWith("127.") ? 0 : 1);
             return new OverlayConfig(name, home, mode, bindAddress, p, portRange, seeds, routers, ttl, cluster,
-                    maxFrameBytes, timings, clock, maxFramesPerSecond, maxQueuedFrames, transportKey);
+                    maxFrameBytes, timings, clock, maxFramesPerSecond, maxQueuedFrames, transportKey, stack);
         }
     }
 }

@@ -143,6 +143,7 @@ public final class Stacks {
     public static ProtocolStackConfigurator configurator(OverlayConfig config, String xml) throws IOException {
         XmlConfigurator parsed = XmlConfigurator.getInstance(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         TransportKey key = config.transportKey();
+        List<ProtocolConfiguration> stack = customized(parsed.getProtocolStack(), config.stack());
         return new ProtocolStackConfigurator() {
             @Override
             public String getProtocolStackString() {
@@ -151,7 +152,7 @@ public final class Stacks {
 
             @Override
             public List<ProtocolConfiguration> getProtocolStack() {
-                return parsed.getProtocolStack();
+                return stack;
             }
 
             @Override
@@ -159,6 +160,18 @@ public final class Stacks {
                 if (protocol instanceof SYM_ENCRYPT encrypt && key != null) encrypt.setSecretKey(key.secretKey());
             }
         };
+    }
+
+    /** The stack after the configuration's {@link dev.convene.overlay.StackCustomizer} (none: as written). */
+    static List<ProtocolConfiguration> customized(List<ProtocolConfiguration> written, dev.convene.overlay.StackCustomizer customizer) {
+        if (customizer == dev.convene.overlay.StackCustomizer.NONE) return written;
+        List<java.util.Map.Entry<String, java.util.Map<String, String>>> entries = new java.util.ArrayList<>();
+        for (ProtocolConfiguration p : written) entries.add(java.util.Map.entry(p.getProtocolName(), p.getProperties()));
+        dev.convene.overlay.JGroupsStack stack = new dev.convene.overlay.JGroupsStack(entries);
+        customizer.customize(stack);
+        List<ProtocolConfiguration> out = new java.util.ArrayList<>();
+        for (var e : stack.entries()) out.add(new ProtocolConfiguration(e.getKey(), new java.util.HashMap<>(e.getValue())));
+        return out;
     }
 
     private static String ms(Duration d) {
