@@ -142,6 +142,36 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * This peer's contact card, to hand out of band to a colleague who has never been online at the same time
+     * (see {@link dev.convene.overlay.ContactCard}).
+     *
+     * @return the card's text
+     * @throws PeerClosedException after close
+     */
+    public String contactCard() {
+        requireOpen();
+        return overlay.contactCard();
+    }
+
+    /**
+     * Makes the peer of a contact card known, offline, so that it can be invited at once; its invitations wait
+     * until it comes online. Kept in the home's store across restarts.
+     *
+     * @param card the card's text
+     * @return a future of the verified advertisement the card carries
+     * @throws IllegalArgumentException if the card is malformed, its signature does not verify, or it is this
+     *     peer's own
+     */
+    public CompletableFuture<PeerAdvertisement> addContact(String card) {
+        requireOpen();
+        PeerAdvertisement ad = overlay.addContact(card);
+        return run(() -> {
+            engine.rememberPeer(ad);
+            return ad;
+        });
+    }
+
+    /**
      * Completes when {@code peer} is online (at once if it is now). Fails with a {@link TimeoutException}
      * after {@code timeout}, and with {@link PeerClosedException} if this peer closes first. No polling:
      * it is completed by the overlay's presence event.

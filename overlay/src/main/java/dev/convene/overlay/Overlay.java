@@ -108,6 +108,31 @@ public final class Overlay implements AutoCloseable {
     }
 
     /**
+     * This peer's {@link ContactCard}, to hand to someone who has never been online at the same time.
+     *
+     * @return the card's text
+     */
+    public String contactCard() {
+        return ContactCard.create(core.identity(), core.config().name(), core.config().clock().instant());
+    }
+
+    /**
+     * Makes the peer of a {@link ContactCard} known (offline until it advertises itself), so that it can be
+     * invited now. A peer already known is left as it is. Not kept across restarts by the overlay.
+     *
+     * @param card the card's text
+     * @return the verified advertisement it carries
+     * @throws IllegalArgumentException if the card is malformed or its signature does not verify, or it is this
+     *     peer's own card
+     */
+    public PeerAdvertisement addContact(String card) {
+        PeerAdvertisement ad = ContactCard.parse(card);
+        if (ad.id().equals(self())) throw new IllegalArgumentException("contact card: it is this peer's own");
+        core.directory().addKnown(ad);
+        return ad;
+    }
+
+    /**
      * Sends a message to one peer, reliably and in order.
      *
      * @param to the peer

@@ -861,6 +861,11 @@ public final class ConferenceEngine implements OverlayListener {
         return store.peers();
     }
 
+    /** Keeps a peer known from a contact card across restarts, as a peer seen online is kept. Engine thread. */
+    public void rememberPeer(PeerAdvertisement ad) {
+        store.savePeer(ad);
+    }
+
     /** Rows the store found corrupt and skipped. */
     public long corruptRows() {
         return store.corruptRows();

@@ -40,8 +40,8 @@ public final class DirectoryImpl implements Directory {
         this.selfAd = ad;
     }
 
-    /** Remembers a peer seen in an earlier run, offline until it advertises again. */
-    void addKnown(PeerAdvertisement ad) {
+    /** Remembers a peer seen in an earlier run (or known from a contact card), offline until it advertises. */
+    public void addKnown(PeerAdvertisement ad) {
         entries.putIfAbsent(ad.id(), new Entry(ad, null));
     }
 
