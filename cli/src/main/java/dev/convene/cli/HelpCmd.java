@@ -43,7 +43,8 @@ final class HelpCmd implements SessionCommand {
             int width = entries.stream().mapToInt(e -> e.synopsis().length()).max().orElse(0);
             String text = "commands:" + entries.stream()
                     .map(e -> String.format("%n  %-" + width + "s  %s", e.synopsis(), e.summary())).collect(Collectors.joining())
-                    + (only != null ? "" : String.format("%ndurations: 500ms, 2s, 1m, 1h; quote words with spaces: say \"hello there\""
+                    + (only != null ? "" : String.format("%ndurations: 500ms, 2s, 1m, 1h; quote titles with spaces: open \"Design review\";"
+                    + " the text of say and decline is the rest of the line, exactly as typed"
                     + "%nchat mode (open CONF): lines you type are messages; /back returns; /history, /invite PEER, /leave and"
                     + " the other /COMMANDs act on the open conference; Tab completes commands, peers and conferences"));
             session.result(name(), entries, text);

@@ -73,6 +73,7 @@ final class Interactive {
         if (main.interactiveTerminal() && !out.json()) {
             try {
                 TerminalInput terminal = TerminalInput.open(main.global().home().resolve(HISTORY_FILE),
+                        new SessionLineParser(registry, () -> chat != null),
                         new SessionCompleter(registry, () -> session, () -> Optional.ofNullable(chat).map(Chat::id)),
                         this::prompt, main.env("NO_COLOR"), main.global().verbose);
                 out.attach(terminal);
@@ -114,18 +115,17 @@ final class Interactive {
     /** {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one. */
     private void chatCommand(Chat c, String line) throws InterruptedException {
         try {
-            List<String> words = new ArrayList<>(ShellWords.split(line));
-            if (words.isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
-            if (words.get(0).equals("back")) {
-                if (words.size() > 1) throw CliException.usage("/back takes no arguments");
+            ShellWords.Head head = ShellWords.head(line, 1);
+            if (head.words().isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
+            if (head.words().get(0).equals("back")) {
+                if (head.rest() != null) throw CliException.usage("/back takes no arguments");
                 chat = null;
                 out.focus(null);
                 out.note("back to commands; 'open " + c.id().substring(0, 8) + "' returns to " + "'" + Safe.line(c.title()) + "'");
                 return;
             }
-            Optional<SessionCommand> command = registry.get(words.get(0));
-            if (command.isPresent() && takesOpenConference(command.get())) words.add(1, c.id());
-            execute(registry.parse(words));
+            Optional<SessionCommand.Action> action = registry.parseLine(line, c.id());
+            if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
             out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }

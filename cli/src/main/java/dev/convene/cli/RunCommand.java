@@ -97,8 +97,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
-        List<String> words = ShellWords.split(line);
-        return words.isEmpty() ? Optional.empty() : Optional.of(registry.parse(words));
+        return registry.parseLine(line, null);
     }
 
     private int runAll(Session session, List<Step> steps) throws InterruptedException {

@@ -53,11 +53,14 @@ final class SayCmd implements SessionCommand {
     }
 
     @Override
+    public int freeTextAfter() {
+        return 1;
+    }
+
+    @Override
     public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
-        String conf = a.positional(0);
-        String text = Texts.message(String.join(" ", a.positionals().subList(1, a.positionals().size())));
-        return post(conf, text, false);
+        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
+        return post(words.get(0), Texts.message(words.get(1)), false);
     }
 
     /**

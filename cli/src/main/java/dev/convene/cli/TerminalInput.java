@@ -7,16 +7,19 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
-import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -64,22 +67,28 @@ final class TerminalInput implements LineInput, Screen {
      * Takes over the process's terminal.
      *
      * @param history the history file, created owner-only if missing
+     * @param parser splits the line being typed for completion ({@link SessionLineParser})
      * @param noColor the {@code NO_COLOR} environment variable, or null
      * @param verbose whether JLine may log its own warnings
      * @throws IOException if there is no terminal to take over
      */
-    static TerminalInput open(Path history, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
+    static TerminalInput open(Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
             throws IOException {
         // JLine's warnings would land in the middle of the screen it draws; --verbose shows them.
         JLINE_LOG.setLevel(verbose ? Level.INFO : Level.OFF);
         Terminal terminal = TerminalBuilder.builder().system(true).name("convene").build();
         try {
             boolean colour = Styles.enabled(noColor, terminal.getType(), terminal.getNumericCapability(InfoCmp.Capability.max_colors));
-            DefaultParser parser = new DefaultParser();
-            parser.setEofOnUnclosedQuote(false);
-            parser.setEofOnEscapedNewLine(false);
             createPrivately(history);
+            // Chat text is kept encrypted by the store; the plain history file never gets it.
+            DefaultHistory kept = new DefaultHistory() {
+                @Override
+                public void add(Instant time, String line) {
+                    if (keptInHistory(line, prompt.get().conference() != null)) super.add(time, line);
+                }
+            };
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("convene").parser(parser).completer(completer)
+                    .history(kept)
                     .variable(LineReader.HISTORY_FILE, history)
                     .variable(LineReader.HISTORY_FILE_SIZE, 2000)
                     // '!' is text in chat, never history expansion.
@@ -144,6 +153,16 @@ final class TerminalInput implements LineInput, Screen {
         // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
         reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
+    }
+
+    /**
+     * Whether the history file may keep {@code line}: not a chat message (in chat mode), nor a command whose
+     * text is chat ({@code say}, {@code /say}).
+     */
+    static boolean keptInHistory(String line, boolean chatting) {
+        if (chatting && isMessage(line)) return false;
+        List<ShellWords.Word> words = ShellWords.words(line.startsWith("/") ? line.substring(1) : line, true);
+        return words.isEmpty() || !words.get(0).text().equals(SayCmd.NAME);
     }
 
     /** In chat mode: a line that is a message, not a {@code /command} ({@code //text} is a message). */

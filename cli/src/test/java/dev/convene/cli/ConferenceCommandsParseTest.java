@@ -11,11 +11,11 @@ class ConferenceCommandsParseTest {
     private final CommandRegistry registry = CommandRegistry.standard();
 
     private void accepts(String line) {
-        assertThat(registry.parse(ShellWords.split(line))).as(line).isNotNull();
+        assertThat(registry.parseLine(line, null)).as(line).isPresent();
     }
 
     private void rejects(String line, String message) {
-        assertThatThrownBy(() -> registry.parse(ShellWords.split(line))).as(line)
+        assertThatThrownBy(() -> registry.parseLine(line, null)).as(line)
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.isUsage()).isTrue())
                 .hasMessage(message);
     }
@@ -90,13 +90,17 @@ class ConferenceCommandsParseTest {
     void sayTakesTheRestOfTheLineUpTo16KiB() {
         rejects("say", "say: missing arguments; usage: say CONF TEXT");
         rejects("say k3j2", "say: missing arguments; usage: say CONF TEXT");
-        rejects("say k3j2 '   '", "say: the message is empty; type some text");
+        rejects("say k3j2    ", "say: missing arguments; usage: say CONF TEXT");
         accepts("say k3j2 " + "x".repeat(16 * 1024));
         rejects("say k3j2 " + "x".repeat(16 * 1024 + 1),
                 "say: the message is 16385 bytes (expected: at most 16384 = 16 KiB in UTF-8); split it into several messages");
         // counted in UTF-8 bytes, not characters
         rejects("say k3j2 " + "é".repeat(8193), "say: the message is 16386 bytes (expected: at most 16384 = 16 KiB in UTF-8); split it into several messages");
-        rejects("say k3j2 hi --loud", "say: unknown option '--loud'; usage: say CONF TEXT");
+        // the text is the raw rest of the line: words like options, quotes and '#' are text
+        accepts("say k3j2 hi --loud");
+        accepts("say k3j2 don't");
+        accepts("say k3j2 #1 \"fan");
+        accepts("decline k3j2 can't, I'm away \\o/");
     }
 
     @Test

@@ -18,14 +18,14 @@ class InteractiveTest {
 
     @Test
     void errorsDoNotEndTheSession() {
-        CliRun r = CliRun.withInput("help\npeer\nsay \"open\npeers\nquit\nstats\n",
+        CliRun r = CliRun.withInput("help\npeer\nopen \"Design\npeers\nquit\nstats\n",
                 "--home", home.toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("ann (", "type 'help'", "commands:", "wait peers N [--timeout D]", "no other peers online")
                 .doesNotContain("members 1");
         assertThat(r.err().lines().toList()).containsExactly(
                 "convene: unknown command 'peer'; did you mean 'peers'? type 'help' for the list",
-                "convene: unclosed double quote at column 5; close it with \"");
+                "convene: unclosed double quote at column 6; close it with \"");
     }
 
     @Test
@@ -67,7 +67,7 @@ class InteractiveTest {
             String typed = "hello bob, don't \"quote\" me # not a comment";
             ann.type(typed);
             bob.await("message", e -> e.path("text").asText().equals(typed));
-            bob.call("say 'Design review' 'hi ann'");
+            bob.call("say 'Design review' hi ann");
             TestCluster.awaitCondition(ScriptedPeer.WAIT, () -> run.out().contains("bob: hi ann"), run::toString);
             ann.type("/history");
             ann.type("//slash");

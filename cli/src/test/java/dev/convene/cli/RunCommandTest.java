@@ -75,14 +75,14 @@ class RunCommandTest {
 
     @Test
     void aLineThatDoesNotParseStopsTheScriptBeforeThePeerStarts() throws IOException {
-        Path s = script("peers", "peer", "wait peers", "say \"unclosed", "stats");
+        Path s = script("peers", "peer", "wait peers", "open \"unclosed", "stats");
         CliRun r = run("run", s.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         String name = s.toString();
         assertThat(r.err().lines().toList()).containsExactly(
                 name + ":2: unknown command 'peer'; did you mean 'peers'? type 'help' for the list",
                 name + ":3: wait: missing arguments; usage: wait peers N [--timeout D]",
-                name + ":4: unclosed double quote at column 5; close it with \"");
+                name + ":4: unclosed double quote at column 6; close it with \"");
         assertThat(r.events("ready")).isEmpty();
         assertThat(r.events("error")).extracting(e -> e.path("line").asInt()).containsExactly(2, 3, 4);
         assertThat(r.events("error").get(0).path("source").asText()).isEqualTo(name);
