@@ -34,6 +34,8 @@ final class Interactive {
     private volatile Session session;
     private volatile Chat chat;
     private int number;
+    /** Whether a line failed: a piped session then exits {@link ExitCodes#FAILED}, as a script does. */
+    private boolean failed;
 
     /** The conference open in chat mode. */
     private record Chat(String id, String title) {
@@ -58,7 +60,7 @@ final class Interactive {
                     number++;
                     handle(line);
                 }
-                return ExitCodes.OK;
+                return failed && !(input instanceof TerminalInput) ? ExitCodes.FAILED : ExitCodes.OK;
             } finally {
                 out.focus(null);
                 out.attach(null);
@@ -101,14 +103,14 @@ final class Interactive {
     /** A command line: shell-like words, the first naming the command. */
     private void run(String line) throws InterruptedException {
         if (line.strip().equals("back")) {
-            out.error(new Event.ErrorReport("no conference is open; 'open CONF' chats in one", number, null));
+            error(new Event.ErrorReport("no conference is open; 'open CONF' chats in one", number, null));
             return;
         }
         try {
             Optional<SessionCommand.Action> action = RunCommand.parse(line, registry);
             if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
@@ -127,7 +129,7 @@ final class Interactive {
             Optional<SessionCommand.Action> action = registry.parseLine(line, c.id());
             if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
@@ -135,7 +137,7 @@ final class Interactive {
         try {
             execute(SayCmd.post(c.id(), Texts.message(text), true));
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
@@ -145,8 +147,13 @@ final class Interactive {
             session.run(number, action);
         } catch (InterruptedException e) {
             if (session.quitRequested()) throw e;
-            out.error(new Event.ErrorReport("interrupted", number, null));
+            error(new Event.ErrorReport("interrupted", number, null));
         }
+    }
+
+    private void error(Event.ErrorReport report) {
+        failed = true;
+        out.error(report);
     }
 
     /** In chat mode, a command whose first argument is a conference acts on the open one ({@code open} switches). */

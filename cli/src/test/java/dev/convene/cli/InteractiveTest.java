@@ -20,7 +20,7 @@ class InteractiveTest {
     void errorsDoNotEndTheSession() {
         CliRun r = CliRun.withInput("help\npeer\nopen \"Design\npeers\nquit\nstats\n",
                 "--home", home.toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
-        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.exitCode()).as("a piped session that had a failing line exits 1; " + r).isEqualTo(1);
         assertThat(r.out()).contains("ann (", "type 'help'", "commands:", "wait peers N [--timeout D]", "no other peers online")
                 .doesNotContain("members 1");
         assertThat(r.err().lines().toList()).containsExactly(
@@ -32,10 +32,18 @@ class InteractiveTest {
     void theSessionSubcommandIsTheSameAndJsonCarriesLineNumbers() {
         CliRun r = CliRun.withInput("peers\nnope\n", "--home", home.toString(), "--network", "memory", "--cluster", cluster,
                 "session", "--json");
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.results("peers").get(0).path("line").asInt()).isEqualTo(1);
         assertThat(r.events("error").get(0).path("line").asInt()).isEqualTo(2);
         assertThat(r.events()).allSatisfy(e -> assertThat(e.has("at")).isTrue());
+    }
+
+    @Test
+    void aPipedSessionWithoutFailuresExitsZeroAndSleepsDecimalDurations() {
+        CliRun r = CliRun.withInput("peers\nsleep 0.15s\nsleep 1.5ms\n", "--home", home.toString(), "--name", "ann", "--network", "memory",
+                "--cluster", cluster);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
@@ -74,7 +82,7 @@ class InteractiveTest {
             ann.type("/back");
             ann.type("/back");
             ann.type("quit");
-            assertThat(run.await(60_000)).as(run.toString()).isZero();
+            assertThat(run.await(60_000)).as("the second /back failed; " + run).isEqualTo(1);
             bob.await("message", e -> e.path("text").asText().equals("/slash"));
         }
         assertThat(run.out()).contains("chatting in 'Design review' (", "(live, 0 messages): lines you type are messages",

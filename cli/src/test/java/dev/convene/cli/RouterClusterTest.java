@@ -40,8 +40,8 @@ class RouterClusterTest {
             assertThat(router.events("ready").get(0).path("network").asText()).isEqualTo("relay");
 
             String[] common = {"--network", "relay", "--router", "127.0.0.1:" + port, "--cluster", cluster, "--json"};
-            CliRun alice = CliRun.start(aliceIn, concat(common, "--home", dir.resolve("a").toString(), "--name", "alice", "run", "-"));
-            CliRun bob = CliRun.start(bobIn, concat(common, "--home", dir.resolve("b").toString(), "--name", "bob", "run", "-"));
+            CliRun alice = CliRun.start(aliceIn, concat(common, "--home", dir.resolve("a").toString(), "--name", "alice", "run", "-", "--stream"));
+            CliRun bob = CliRun.start(bobIn, concat(common, "--home", dir.resolve("b").toString(), "--name", "bob", "run", "-", "--stream"));
             aliceIn.type("wait peers 1 --timeout 30s");
             bobIn.type("wait peers 1 --timeout 30s");
             TestCluster.awaitCondition(WAIT, () -> alice.results("wait").size() == 1 && bob.results("wait").size() == 1,

@@ -89,6 +89,23 @@ class RunCommandTest {
     }
 
     @Test
+    void standardInputIsCheckedWholeBeforeThePeerStarts() {
+        CliRun r = CliRun.withInput("peers\nstats\nsay\n", args("run", "-", "--json").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.events("ready")).as("no peer started").isEmpty();
+        assertThat(r.results("peers")).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly("-:3: say: missing arguments; usage: say CONF TEXT");
+    }
+
+    @Test
+    void streamRunsStandardInputLineByLineAndOnlyReadsIt() throws IOException {
+        CliRun r = CliRun.withInput("peers\nsay\n", args("run", "-", "--stream", "--json").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.results("peers")).as("the first line ran before the second was read").hasSize(1);
+        assertThat(run("run", script("peers").toString(), "--stream").err()).contains("--stream reads standard input: use 'run - --stream'");
+    }
+
+    @Test
     void aFailingLineStopsTheRunWithExitOneAndNamesTheLine() throws IOException {
         Path s = script("peers", "wait peers 1 --timeout 300ms", "stats");
         CliRun r = run("run", s.toString(), "--json");
@@ -118,8 +135,8 @@ class RunCommandTest {
     }
 
     @Test
-    void standardInputIsReadLineByLine() {
-        CliRun r = CliRun.withInput("peers\nbogus\nstats\n", args("run", "-", "--json").toArray(String[]::new));
+    void streamedStandardInputIsReadLineByLine() {
+        CliRun r = CliRun.withInput("peers\nbogus\nstats\n", args("run", "-", "--stream", "--json").toArray(String[]::new));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.results("peers")).hasSize(1);
         assertThat(r.results("stats")).isEmpty();
