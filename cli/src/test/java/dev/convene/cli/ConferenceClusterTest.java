@@ -162,6 +162,27 @@ class ConferenceClusterTest {
     }
 
     @Test
+    void waitingForAnInvitationByTitleIgnoresAnOlderConferenceThatIsOver() {
+        ScriptedPeer alice = start("alice");
+        ScriptedPeer bob = start("bob");
+        allSee(1);
+        String old = alice.call("create Standup --invite bob").path("id").asText();
+        assertThat(bob.call("wait invitation Standup").at("/conference/id").asText()).isEqualTo(old);
+        bob.call("accept " + old);
+        alice.call("end " + old);
+        bob.call("wait ended " + old);
+
+        assertThat(bob.fail("wait invitation Standup --timeout 0.3s")).as("last time's Standup is over")
+                .startsWith("wait invitation: timed out after 300ms; no invitation to 'Standup' has reached this peer");
+        String next = alice.call("create Standup --in 10m --invite bob").path("id").asText();
+        assertThat(bob.call("wait invitation Standup").at("/conference/id").asText()).isEqualTo(next);
+        String third = alice.call("create Standup --in 20m --invite bob").path("id").asText();
+        bob.call("wait invitation " + third);
+        assertThat(bob.fail("wait invitation Standup")).startsWith("'Standup' matches 2 current invitations: ")
+                .contains(next.substring(0, 8), third.substring(0, 8));
+    }
+
+    @Test
     void conferencesAndPeersAreNamedByIdPrefixOrTitleAndAmbiguityListsTheCandidates() {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
