@@ -162,6 +162,24 @@ class ConferenceClusterTest {
     }
 
     @Test
+    void aNameAnOfflineKnownPeerSharesWithAnOnlineOneIsAnErrorListingBoth() throws InterruptedException {
+        ScriptedPeer alice = start("alice");
+        ScriptedPeer bob = start("bob");
+        allSee(1);
+        String realBob = bob.id();
+        bob.call("quit");
+        assertThat(bob.finish()).isZero();
+        peers.remove(bob);
+        ScriptedPeer impostor = start("bob", "impostor");
+        alice.call("wait peers 1");
+        String shown = alice.fail("create Review --invite bob");
+        assertThat(shown).startsWith("'bob' matches 2 peers: ").contains(realBob.substring(0, 8), impostor.id().substring(0, 8));
+        String conf = alice.call("create Review").path("id").asText();
+        assertThat(alice.fail("invite " + conf + " bob")).startsWith("'bob' matches 2 peers: ");
+        assertThat(alice.call("invite " + conf + " " + realBob).path("id").asText()).isEqualTo(conf);
+    }
+
+    @Test
     void waitingForAnInvitationByTitleIgnoresAnOlderConferenceThatIsOver() {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
