@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Interactive {
     private static final Logger log = LoggerFactory.getLogger(Interactive.class);
     static final String HISTORY_FILE = "history";
+    /** Where the log goes during a session on a terminal (without --verbose), instead of the screen. */
+    static final String LOG_FILE = "convene.log";
 
     private final Main main;
     private final EventWriter out;
@@ -36,6 +38,7 @@ final class Interactive {
     private int number;
     /** Whether a line failed: a piped session then exits {@link ExitCodes#FAILED}, as a script does. */
     private boolean failed;
+    private AutoCloseable logToFile = () -> { };
 
     /** The conference open in chat mode. */
     private record Chat(String id, String title) {
@@ -64,6 +67,7 @@ final class Interactive {
             } finally {
                 out.focus(null);
                 out.attach(null);
+                closeQuietly(logToFile);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
@@ -79,6 +83,7 @@ final class Interactive {
                         new SessionCompleter(registry, () -> session, () -> Optional.ofNullable(chat).map(Chat::id)),
                         this::prompt, main.env("NO_COLOR"), main.global().verbose);
                 out.attach(terminal);
+                if (!main.global().verbose) logToFile = Logging.toFile(main.global().home().resolve(LOG_FILE));
                 return terminal;
             } catch (IOException | RuntimeException e) {
                 log.warn("no line editing: cannot take over the terminal ({}); reading plain lines", e.toString());
@@ -148,6 +153,14 @@ final class Interactive {
         } catch (InterruptedException e) {
             if (session.quitRequested()) throw e;
             error(new Event.ErrorReport("interrupted", number, null));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("cannot restore the log: {}", e.toString());
         }
     }
 
