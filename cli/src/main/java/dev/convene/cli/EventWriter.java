@@ -33,6 +33,8 @@ final class EventWriter {
     private final Clock clock;
     private String prompt;
     private Screen screen;
+    /** The width of human output without a terminal to measure. */
+    static final int DEFAULT_WIDTH = 80;
     private ChatFocus focus;
 
     EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
@@ -54,6 +56,12 @@ final class EventWriter {
     /** Shows human output on {@code screen} from now on; null goes back to standard output and error. */
     synchronized void attach(Screen screen) {
         this.screen = json ? null : screen;
+    }
+
+    /** The width human output is laid out for: the terminal's, or {@link #DEFAULT_WIDTH} without one. */
+    synchronized int width() {
+        int w = screen == null ? 0 : screen.width();
+        return w > 0 ? w : DEFAULT_WIDTH;
     }
 
     /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */

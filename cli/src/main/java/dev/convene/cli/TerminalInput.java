@@ -149,6 +149,11 @@ final class TerminalInput implements LineInput, Screen {
     }
 
     @Override
+    public int width() {
+        return terminal.getWidth();
+    }
+
+    @Override
     public void show(AttributedString text) {
         // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
