@@ -238,7 +238,12 @@ sealed interface Event {
 
         @Override
         public String human() {
-            return "[" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+            return stamp() + " [" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+        }
+
+        /** When it was sent, as message lines show it ({@link Times#stamp}). */
+        String stamp() {
+            return Times.stamp(Instant.parse(sentAt));
         }
     }
 
@@ -275,7 +280,8 @@ sealed interface Event {
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
         String human() {
-            return Times.clock(Instant.parse(sentAt)) + " " + from.label() + ": " + Safe.text(text, "      ")
+            String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + ": ";
+            return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
                     + (pending ? "  (pending)" : "");
         }
     }

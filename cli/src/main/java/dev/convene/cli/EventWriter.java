@@ -89,12 +89,13 @@ final class EventWriter {
 
     private void chatLine(Event.Message m) {
         String speaker = focus.speakerOf(m.from());
+        String stamp = m.stamp();
         if (screen != null) {
-            screen.show(Styles.chat(speaker, m.text(), focus.isSelf(m.from())));
+            screen.show(Styles.chat(stamp, speaker, m.text(), focus.isSelf(m.from())));
             return;
         }
         if (prompt != null) out.println();
-        out.println(ChatFocus.line(speaker, m.text()));
+        out.println(ChatFocus.line(stamp, speaker, m.text()));
         if (prompt != null) out.print(prompt);
         out.flush();
     }
