@@ -138,12 +138,17 @@ final class Interactive {
         }
     }
 
+    /** A chat line; if it is refused, the error shows its text, as the line typed was erased from the screen. */
     private void say(Chat c, String text) throws InterruptedException {
         try {
             execute(SayCmd.post(c.id(), Texts.message(text), true));
         } catch (RuntimeException e) {
-            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(notSent(text, CliErrors.describe(e)), number, null));
         }
+    }
+
+    static String notSent(String text, String why) {
+        return why + "; not sent: " + Safe.text(text, "  ");
     }
 
     /** Runs one action; Ctrl-C (an interrupt) stops it and the session goes on. */

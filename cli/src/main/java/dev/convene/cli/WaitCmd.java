@@ -102,6 +102,12 @@ final class WaitCmd implements SessionCommand {
         };
     }
 
+    /** {@code 2 other peers online}, or {@code 3 other peers online (2 wanted)}: never "3 of 2". */
+    static String peersOnline(int online, int wanted) {
+        String count = online + (online == 1 ? " other peer online" : " other peers online");
+        return online == wanted ? count : count + " (" + wanted + " wanted)";
+    }
+
     /** {@code wait peers N}: at least N other peers online. */
     static final class PeersTarget implements Target {
         /** The data of the {@code wait peers} result. */
@@ -138,7 +144,7 @@ final class WaitCmd implements SessionCommand {
                     List<PeerView> online = s.overlay().directory().online().stream().map(PeerView::of).toList();
                     String names = online.stream().map(PeerView::label).collect(Collectors.joining(", "));
                     s.result("wait", new Data("peers", wanted, online.size(), online),
-                            online.size() + " of " + wanted + " peers online" + (online.isEmpty() ? "" : ": " + names));
+                            peersOnline(online.size(), wanted) + (online.isEmpty() ? "" : ": " + names));
                 }
 
                 @Override

@@ -47,6 +47,21 @@ class InteractiveTest {
     }
 
     @Test
+    void aRefusedChatLineStaysVisibleInItsError() {
+        CliRun r = CliRun.withInput("create Notes\nopen Notes\nfirst\n/end\nit's over, isn't it?\n",
+                "--home", home.toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
+        assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1)
+                .allSatisfy(l -> assertThat(l).startsWith("convene: ").endsWith("; not sent: it's over, isn't it?"));
+    }
+
+    @Test
+    void aWaitForPeersNeverSaysMoreOfFewer() {
+        assertThat(WaitCmd.peersOnline(3, 2)).isEqualTo("3 other peers online (2 wanted)");
+        assertThat(WaitCmd.peersOnline(2, 2)).isEqualTo("2 other peers online");
+        assertThat(WaitCmd.peersOnline(1, 1)).isEqualTo("1 other peer online");
+    }
+
+    @Test
     void thePromptShowsNameNetworkAndPeerCount() {
         java.io.StringWriter sink = new java.io.StringWriter();
         EventWriter w = new EventWriter(new java.io.PrintWriter(sink), new java.io.PrintWriter(sink), false, java.time.Clock.systemUTC());
