@@ -3,6 +3,7 @@ package dev.convene.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * open conference's messages print as {@code name: text}.
  */
 final class EventWriter {
+    /** Every field name in kebab-case ({@code sent-at}, {@code frames-sent}), whatever the Java name. */
     private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 

@@ -141,7 +141,7 @@ final class Interactive {
     /** A chat line; if it is refused, the error shows its text, as the line typed was erased from the screen. */
     private void say(Chat c, String text) throws InterruptedException {
         try {
-            execute(SayCmd.post(c.id(), Texts.message(text), true));
+            execute(SayCmd.post(SayCmd.NAME, c.id(), Texts.message(text), true));
         } catch (RuntimeException e) {
             error(new Event.ErrorReport(notSent(text, CliErrors.describe(e)), number, null));
         }

@@ -60,14 +60,14 @@ final class SayCmd implements SessionCommand {
     @Override
     public Action parse(List<String> words) {
         if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
-        return post(words.get(0), Texts.message(words.get(1)), false);
+        return post(NAME, words.get(0), Texts.message(words.get(1)), false);
     }
 
     /**
      * Posts {@code text} to {@code conf}. In chat mode ({@code quiet}) an acknowledged message needs no
      * words (its chat line shows it was sent); a pending one says so.
      */
-    static Action post(String conf, String text, boolean quiet) {
+    static Action post(String command, String conf, String text, boolean quiet) {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);
@@ -80,7 +80,7 @@ final class SayCmd implements SessionCommand {
                     : "pending: no other participant is online; it is sent when one comes online";
             String human = !quiet ? "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")"
                     : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
-            session.result(NAME, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+            session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
                     human);
         };
     }

@@ -162,12 +162,12 @@ final class TerminalInput implements LineInput, Screen {
 
     /**
      * Whether the history file may keep {@code line}: not a chat message (in chat mode), nor a command whose
-     * text is chat ({@code say}, {@code /say}).
+     * text is chat ({@code say}, {@code dm}, {@code /say}).
      */
     static boolean keptInHistory(String line, boolean chatting) {
         if (chatting && isMessage(line)) return false;
         List<ShellWords.Word> words = ShellWords.words(line.startsWith("/") ? line.substring(1) : line, true);
-        return words.isEmpty() || !words.get(0).text().equals(SayCmd.NAME);
+        return words.isEmpty() || !(words.get(0).text().equals(SayCmd.NAME) || words.get(0).text().equals("dm"));
     }
 
     /** In chat mode: a line that is a message, not a {@code /command} ({@code //text} is a message). */

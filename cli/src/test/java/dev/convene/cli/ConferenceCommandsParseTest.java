@@ -74,7 +74,11 @@ class ConferenceCommandsParseTest {
         rejects("leave", "leave: missing arguments; usage: leave CONF");
         rejects("end", "end: missing arguments; usage: end CONF");
         rejects("end a b", "end: unexpected 'b'; usage: end CONF (quote text that has spaces)");
-        rejects("history", "history: missing arguments; usage: history CONF");
+        rejects("history", "history: missing arguments; usage: history CONF [--last N] [--since TIME]");
+        rejects("who", "who: missing arguments; usage: who CONF");
+        rejects("search k3j2", "search: missing arguments; usage: search CONF TEXT");
+        rejects("dm bob", "dm: missing arguments; usage: dm PEER TEXT");
+        rejects("dm bob   ", "dm: missing arguments; usage: dm PEER TEXT");
         rejects("remove k3j2", "remove: missing arguments; usage: remove CONF PEER");
         rejects("remove k3j2 bob carol", "remove: unexpected 'carol'; usage: remove CONF PEER (quote text that has spaces)");
         rejects("ban", "ban: missing arguments; usage: ban PEER");
@@ -119,7 +123,7 @@ class ConferenceCommandsParseTest {
     void helpListsEveryConferenceCommand() {
         List<String> synopses = registry.all().stream().flatMap(c -> c.helpEntries().stream()).map(HelpCmd.Entry::synopsis).toList();
         assertThat(synopses).contains("conferences", "invitations", "invite CONF PEER...", "accept CONF", "decline CONF [REASON]",
-                "say CONF TEXT", "history CONF", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
+                "say CONF TEXT", "history CONF [--last N] [--since TIME]", "who CONF", "search CONF TEXT", "dm PEER TEXT", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
                 "wait invitation TITLE [--timeout D]", "wait reply CONF PEER [--timeout D]", "wait started CONF [--timeout D]",
                 "wait message CONF TEXT [--timeout D]");
         assertThat(synopses).anySatisfy(s -> assertThat(s).startsWith("create TITLE [--at TIME | --in D]"));

@@ -74,5 +74,6 @@ class SessionLineParserTest {
         assertThat(TerminalInput.keptInHistory("//slash text", true)).isFalse();
         assertThat(TerminalInput.keptInHistory("/say the plan", true)).isFalse();
         assertThat(TerminalInput.keptInHistory("/history", true)).isTrue();
+        assertThat(TerminalInput.keptInHistory("dm bob the plan", false)).isFalse();
     }
 }
