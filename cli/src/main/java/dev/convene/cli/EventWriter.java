@@ -36,6 +36,7 @@ final class EventWriter {
     private final Clock clock;
     private String prompt;
     private Screen screen;
+    private Notifications notifications;
     /** The width of human output without a terminal to measure. */
     static final int DEFAULT_WIDTH = 80;
     private ChatFocus focus;
@@ -67,6 +68,11 @@ final class EventWriter {
         return w > 0 ? w : DEFAULT_WIDTH;
     }
 
+    /** Rings the screen's bell for the events {@code notifications} says ring; null rings for none. */
+    synchronized void notifications(Notifications notifications) {
+        this.notifications = notifications;
+    }
+
     /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */
     synchronized void focus(ChatFocus focus) {
         this.focus = focus;
@@ -74,6 +80,7 @@ final class EventWriter {
 
     /** Prints one event. */
     synchronized void emit(Event event) {
+        if (screen != null && notifications != null && notifications.rings(event)) screen.bell();
         if (!json && focus != null && focus.covers(event)) {
             chatLine((Event.Message) event);
             return;
@@ -112,6 +119,12 @@ final class EventWriter {
         }
         out.println(text);
         out.flush();
+    }
+
+    /** A reminder: a note that also rings the bell on a terminal. */
+    synchronized void reminder(String text) {
+        if (screen != null) screen.bell();
+        note(text);
     }
 
     /** Reports a failure: one line on stderr, and an {@code error} event on stdout with {@code --json}. */

@@ -5,9 +5,15 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +45,10 @@ final class Interactive {
     /** Whether a line failed: a piped session then exits {@link ExitCodes#FAILED}, as a script does. */
     private boolean failed;
     private AutoCloseable logToFile = () -> { };
+    /** How often the session looks for conferences about to start, besides after each line. */
+    static final Duration REMIND_EVERY = Duration.ofSeconds(10);
+    private final Set<String> reminded = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService reminders;
 
     /** The conference open in chat mode. */
     private record Chat(String id, String title) {
@@ -54,6 +64,13 @@ final class Interactive {
             try (Session s = main.openSession(out, registry)) {
                 session = s;
                 s.chatMode(this::openChat);
+                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()));
+                reminders = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "convene-reminders");
+                    t.setDaemon(true);
+                    return t;
+                });
+                reminders.scheduleWithFixedDelay(this::remind, REMIND_EVERY.toMillis(), REMIND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 out.note(input instanceof TerminalInput
                         ? "type 'help' for the commands, Tab to complete, 'open CONF' to chat, 'quit' or Ctrl-D to leave"
                         : "type 'help' for the commands, 'quit' to leave");
@@ -62,9 +79,12 @@ final class Interactive {
                     if (line == null) break;
                     number++;
                     handle(line);
+                    remind();
                 }
                 return failed && !(input instanceof TerminalInput) ? ExitCodes.FAILED : ExitCodes.OK;
             } finally {
+                if (reminders != null) reminders.shutdownNow();
+                out.notifications(null);
                 out.focus(null);
                 out.attach(null);
                 closeQuietly(logToFile);
@@ -158,6 +178,23 @@ final class Interactive {
         } catch (InterruptedException e) {
             if (session.quitRequested()) throw e;
             error(new Event.ErrorReport("interrupted", number, null));
+        }
+    }
+
+    /** Announces, once each, the conferences of this peer that start within {@link Notifications#REMIND_BEFORE}. */
+    private void remind() {
+        Session s = session;
+        if (s == null) return;
+        try {
+            Instant now = s.clock().instant();
+            for (ConferenceView v : Notifications.dueReminders(s.conferences().conferences(), now, reminded)) {
+                if (reminded.add(v.id().value())) {
+                    out.reminder("reminder: " + ConferenceInfo.label(v) + " starts " + Times.relative(now, v.context().start())
+                            + ", at " + Times.local(v.context().start()));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot check for reminders: {}", e.toString());
         }
     }
 

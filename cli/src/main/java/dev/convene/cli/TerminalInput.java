@@ -11,11 +11,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
+import org.jline.keymap.KeyMap;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
 import org.jline.reader.impl.LineReaderImpl;
@@ -123,11 +125,22 @@ final class TerminalInput implements LineInput, Screen {
             }
             return accept.apply();
         });
+        // Alt-Enter (and Ctrl-J where the terminal sends it apart from Enter) starts a new line of the same
+        // message; a pasted block arrives whole (bracketed paste) and is sent as one message on Enter.
+        reader.getWidgets().put(NEW_LINE, () -> {
+            reader.getBuffer().write('\n');
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(NEW_LINE), KeyMap.alt('\r'));
+        reader.getKeyMaps().get(LineReader.EMACS).bind(new Reference(NEW_LINE), KeyMap.alt('\r'));
         reader.getWidgets().put(LineReader.CALLBACK_INIT, () -> {
             reader.setPrompt(render(prompt.get(), colour, terminal));
             return true;
         });
     }
+
+    /** The widget that inserts a line break into the message being typed. */
+    static final String NEW_LINE = "convene-new-line";
 
     @Override
     public String readLine() {
@@ -146,6 +159,12 @@ final class TerminalInput implements LineInput, Screen {
                 return null;
             }
         }
+    }
+
+    @Override
+    public void bell() {
+        terminal.puts(InfoCmp.Capability.bell);
+        terminal.flush();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.overlay.TestCluster;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,16 @@ class InteractiveTest {
                 "--home", home.toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
         assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1)
                 .allSatisfy(l -> assertThat(l).startsWith("convene: ").endsWith("; not sent: it's over, isn't it?"));
+    }
+
+    @Test
+    void aConferenceAboutToStartIsAnnouncedOnce() {
+        CliRun r = CliRun.withInput("create Standup --in 2m\ncreate Later --in 1h\npeers\nsleep 0.1s\n",
+                "--home", home.toString(), "--name", "ann", "--network", "memory", "--cluster", cluster);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> reminders = r.out().lines().filter(l -> l.startsWith("reminder: ")).toList();
+        assertThat(reminders).hasSize(1);
+        assertThat(reminders.get(0)).startsWith("reminder: 'Standup' (").contains(" starts in 1m", ", at ");
     }
 
     @Test
