@@ -21,6 +21,8 @@ import java.util.Set;
 final class DmCmd implements SessionCommand {
     /** How long a conversation made by {@code dm} lasts: the longest a conference may. */
     static final Duration LASTS = Duration.ofHours(168);
+    /** How the title of a conversation made by {@code dm} starts: {@code dm alice & bob}. */
+    static final String TITLE_PREFIX = "dm ";
 
     @Override
     public String name() {
@@ -58,7 +60,7 @@ final class DmCmd implements SessionCommand {
             if (other.id().equals(peer.self())) throw CliException.failed("that is you; 'dm' takes another peer");
             ConferenceView v = conversation(peer, other.id()).orElse(null);
             if (v == null) {
-                String title = "dm " + peer.name() + " & " + other.name();
+                String title = TITLE_PREFIX + peer.name() + " & " + other.name();
                 v = Lookup.await(peer.create(NewConference.titled(Texts.title(title.length() > 200 ? title.substring(0, 200) : title))
                         .lasting(LASTS).invite(other.id())));
             }
@@ -66,11 +68,15 @@ final class DmCmd implements SessionCommand {
         };
     }
 
-    /** The newest live conference whose people are exactly this peer and {@code other}, both still in it. */
+    /**
+     * The newest live conversation made by {@code dm} (its title starts with {@link #TITLE_PREFIX}) whose
+     * people are exactly this peer and {@code other}, neither having declined or left. Another conference
+     * of the two is never taken for one.
+     */
     static Optional<ConferenceView> conversation(ConferencePeer peer, PeerId other) {
         Set<PeerId> pair = Set.of(peer.self(), other);
         return peer.conferences().stream()
-                .filter(v -> v.state() == ConferenceState.LIVE)
+                .filter(v -> v.state() == ConferenceState.LIVE && v.title().startsWith(TITLE_PREFIX))
                 .filter(v -> v.myRole() == ConferenceView.Role.ORGANISER || v.myRole() == ConferenceView.Role.PARTICIPANT)
                 .filter(v -> {
                     java.util.Set<PeerId> people = new java.util.HashSet<>(v.invitees());

@@ -53,7 +53,7 @@ final class SearchCmd implements SessionCommand {
             List<Event.ChatLine> found = session.conferences().history(v.id()).stream()
                     .filter(e -> e.text().toLowerCase(Locale.ROOT).contains(needle)).map(ConferenceEvents::line).toList();
             String head = (found.size() == 1 ? "1 message" : found.size() + " messages") + " of " + ConferenceInfo.label(v)
-                    + " contain '" + Safe.line(text) + "'";
+                    + (found.size() == 1 ? " contains '" : " contain '") + Safe.line(text) + "'";
             session.result(name(), new Data(v.id().value(), v.title(), text, found.size(), found),
                     head + found.stream().map(m -> "\n  " + m.human()).collect(Collectors.joining()));
         };

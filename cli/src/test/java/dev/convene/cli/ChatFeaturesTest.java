@@ -105,7 +105,12 @@ class ChatFeaturesTest {
         ScriptedPeer bob = start("bob");
         alice.call("wait peers 1 --timeout 60s");
         bob.call("wait peers 1 --timeout 60s");
+        String other = alice.call("create Pair --invite bob").path("id").asText();
+        bob.call("wait invitation Pair");
+        bob.call("accept Pair");
+        alice.call("wait reply " + other + " bob");
         JsonNode first = alice.call("dm bob it's me, alice");
+        assertThat(first.path("conference").asText()).as("a conference of the two not made by dm is not the conversation").isNotEqualTo(other);
         String conf = first.path("conference").asText();
         assertThat(first.path("title").asText()).isEqualTo("dm alice & bob");
         JsonNode invitation = bob.await("invitation", e -> e.path("id").asText().equals(conf) || e.path("conference").asText().equals(conf));
