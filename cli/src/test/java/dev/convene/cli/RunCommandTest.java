@@ -89,6 +89,15 @@ class RunCommandTest {
     }
 
     @Test
+    void aWaitForPeersWithATransportKeyNamesItsFingerprint() throws IOException {
+        dev.convene.overlay.TransportKey key = dev.convene.overlay.TransportKey.generate();
+        Path keyFile = Files.write(dir.resolve("group.key"), key.toBytes());
+        CliRun r = run("--transport-key-file", keyFile.toString(), "run", script("wait peers 1 --timeout 0.2s").toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("this peer encrypts with transport key " + key.fingerprint() + ": the others must use the same key");
+    }
+
+    @Test
     void standardInputIsCheckedWholeBeforeThePeerStarts() {
         CliRun r = CliRun.withInput("peers\nstats\nsay\n", args("run", "-", "--json").toArray(String[]::new));
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
@@ -111,7 +120,8 @@ class RunCommandTest {
         CliRun r = run("run", s.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err().lines().toList()).singleElement().asString()
-                .startsWith(s + ":2: wait peers: timed out after 300ms; 0 of 1 other peers online (none); start the others");
+                .startsWith(s + ":2: wait peers: timed out after 300ms; 0 of 1 other peers online (none); start the others")
+                .endsWith("is never seen by one without it");
         assertThat(r.results("stats")).isEmpty();
         assertThat(r.events("error")).singleElement().satisfies(e -> assertThat(e.path("line").asInt()).isEqualTo(2));
     }
