@@ -22,6 +22,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
 import org.jline.reader.impl.LineReaderImpl;
 import org.jline.reader.impl.history.DefaultHistory;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -49,14 +50,17 @@ final class TerminalInput implements LineInput, Screen {
     private static final java.util.logging.Logger JLINE_LOG = java.util.logging.Logger.getLogger("org.jline");
 
     private final Terminal terminal;
+    /** The terminal's settings before the session, restored when it ends. */
+    private final Attributes original;
     private final LineReaderImpl reader;
     private final boolean colour;
     private final Supplier<Prompt> prompt;
     private final PrintStream stderr = System.err;
     private final PrintStream above;
 
-    private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt) {
+    private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt, Attributes original) {
         this.terminal = terminal;
+        this.original = original;
         this.reader = reader;
         this.colour = colour;
         this.prompt = prompt;
@@ -103,7 +107,10 @@ final class TerminalInput implements LineInput, Screen {
             // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
             Thread session = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
-            return new TerminalInput(terminal, impl, colour, prompt);
+            // No echo between two lines either: keys typed while a message is being sent are read by the next
+            // line, not echoed by the terminal in the middle of the output (stray fragments). Ctrl-C still signals.
+            Attributes original = terminal.enterRawMode();
+            return new TerminalInput(terminal, impl, colour, prompt, original);
         } catch (RuntimeException e) {
             terminal.close();
             throw e;
@@ -214,6 +221,7 @@ final class TerminalInput implements LineInput, Screen {
             log.debug("cannot save the history: {}", e.toString());
         }
         try {
+            terminal.setAttributes(original);
             terminal.close();
         } catch (IOException e) {
             log.debug("cannot restore the terminal: {}", e.toString());

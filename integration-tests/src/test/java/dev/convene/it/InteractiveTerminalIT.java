@@ -152,6 +152,11 @@ class InteractiveTerminalIT {
         awaitScreen("alice", s -> s.contains("): don't  stop me --now, alice"), "bob's chat line at alice");
         awaitScreen("bob", s -> Pattern.compile("(?m)^\\d\\d:\\d\\d bob: don't  stop me --now, alice$").matcher(s).find(),
                 "bob's own chat line with its time");
+        // typed quickly, one after another: no stray echoed fragments between the chat lines
+        tmux(List.of("send-keys", "-t", "bob", "quick 1", "Enter", "quick 2", "Enter", "quick 3", "Enter", "quick 4", "Enter"), false);
+        String quick = awaitScreen("bob", s -> s.contains("bob: quick 4") && lastLine(s).equals("bob@local (1 peer) [Retro]>"), "four quick lines");
+        assertThat(quick.lines().filter(l -> l.contains("quick"))).as(quick).hasSize(4)
+                .allSatisfy(l -> assertThat(l).matches("\\d\\d:\\d\\d bob: quick \\d\\s*"));
         type("bob", "line one");
         press("bob", "M-Enter");
         type("bob", "line two");
