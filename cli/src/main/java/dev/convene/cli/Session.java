@@ -62,7 +62,7 @@ final class Session implements AutoCloseable {
             }
         });
         ConferenceEvents conferenceEvents = new ConferenceEvents(gate);
-        PeerRuntime peer = PeerRuntime.start(config, identity, new Presence(gate), conferenceEvents);
+        PeerRuntime peer = PeerRuntime.start(config, identity, new Presence(gate, config.mode() == dev.convene.overlay.NetworkMode.RELAY ? config.routers() : java.util.List.of()), conferenceEvents);
         conferenceEvents.attach(peer.conferences());
         Session session = new Session(peer, out, commands, changes);
         Overlay o = peer.overlay();
