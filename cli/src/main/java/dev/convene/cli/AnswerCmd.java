@@ -87,10 +87,22 @@ final class AnswerCmd implements SessionCommand {
     }
 
     @Override
+    public int freeTextAfter() {
+        return takesReason ? 1 : -1;
+    }
+
+    @Override
     public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis, Set.of(), Set.of()).expect(1, takesReason ? Integer.MAX_VALUE : 1);
-        String conf = a.positional(0);
-        String reason = Texts.reason(String.join(" ", a.positionals().subList(1, a.positionals().size())));
+        String conf;
+        String reason;
+        if (takesReason) {
+            if (words.isEmpty()) throw CliException.usage("missing arguments; usage: " + synopsis);
+            conf = words.get(0);
+            reason = Texts.reason(words.size() > 1 ? words.get(1) : "");
+        } else {
+            conf = Args.parse(words, synopsis, Set.of(), Set.of()).expect(1, 1).positional(0);
+            reason = "";
+        }
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

@@ -113,7 +113,7 @@ final class BanCmd implements SessionCommand {
     /** A known peer by name, id or prefix; for {@code unban} also a banned peer no longer in the directory. */
     private PeerId resolve(Session session, String who) {
         try {
-            return session.overlay().directory().resolve(who).id();
+            return Lookup.resolvePeer(session.overlay().directory(), who).id();
         } catch (PeerLookupException e) {
             if (!e.candidates().isEmpty()) throw CliException.failed(e.getMessage());
             String q = who.strip().toLowerCase(Locale.ROOT);

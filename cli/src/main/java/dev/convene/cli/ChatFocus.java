@@ -27,8 +27,9 @@ record ChatFocus(String conference, String self, Function<PeerRef, String> speak
         return from.id().equals(self);
     }
 
-    /** {@code name: text}, further lines of the text indented under its start. */
-    static String line(String speaker, String text) {
-        return speaker + ": " + Safe.text(text, " ".repeat(speaker.length() + 2));
+    /** {@code 14:30 name: text} ({@link Times#stamp}), further lines of the text indented under its start. */
+    static String line(String stamp, String speaker, String text) {
+        String head = stamp + " " + speaker + ": ";
+        return head + Safe.text(text, " ".repeat(head.length()));
     }
 }

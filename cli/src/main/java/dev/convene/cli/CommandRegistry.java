@@ -29,6 +29,9 @@ final class CommandRegistry {
                 .add(AnswerCmd.decline())
                 .add(new SayCmd())
                 .add(new HistoryCmd())
+                .add(new SearchCmd())
+                .add(new WhoCmd())
+                .add(new DmCmd())
                 .add(new OpenCmd())
                 .add(AnswerCmd.leave())
                 .add(AnswerCmd.end())
@@ -63,6 +66,35 @@ final class CommandRegistry {
 
     Collection<SessionCommand> all() {
         return Collections.unmodifiableCollection(commands.values());
+    }
+
+    /**
+     * Parses one command line: its name, then its words, then (for a command that takes free text last)
+     * the raw rest of the line. Empty for a blank or comment line.
+     *
+     * @param openConference the conference open in chat mode, which a command that takes a conference
+     *     first gets without it being typed; null outside chat mode
+     * @throws CliException a usage error for an unknown command or bad arguments
+     */
+    Optional<SessionCommand.Action> parseLine(String line, String openConference) {
+        ShellWords.Head head = ShellWords.head(line, 1);
+        if (head.words().isEmpty()) return Optional.empty();
+        String name = head.words().get(0);
+        SessionCommand command = commands.get(name);
+        if (command == null) return Optional.of(parse(List.of(name)));
+        boolean implied = openConference != null && Interactive.takesOpenConference(command);
+        List<String> words = new java.util.ArrayList<>();
+        words.add(name);
+        if (implied) words.add(openConference);
+        int before = command.freeTextAfter();
+        if (before < 0) {
+            words.addAll(ShellWords.split(line, head.restAt()));
+        } else {
+            ShellWords.Head args = ShellWords.head(line, head.restAt(), Math.max(0, before - (implied ? 1 : 0)));
+            words.addAll(args.words());
+            if (args.rest() != null) words.add(args.rest());
+        }
+        return Optional.of(parse(words));
     }
 
     /**

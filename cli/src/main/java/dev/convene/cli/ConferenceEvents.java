@@ -24,10 +24,17 @@ final class ConferenceEvents implements ConferenceListener {
     static final Comparator<PeerRef> BY_NAME = Comparator.comparing(PeerRef::name, String.CASE_INSENSITIVE_ORDER).thenComparing(PeerRef::id);
 
     private final EventGate gate;
+    private final CatchUpOrder order;
     private volatile ConferencePeer peer;
 
     ConferenceEvents(EventGate gate) {
         this.gate = gate;
+        this.order = new CatchUpOrder(this::publish, java.time.Clock.systemUTC());
+    }
+
+    /** Lets out messages held for ordering; no more are held after. */
+    void close() {
+        order.close();
     }
 
     /** The peer these events come from, for names. */
@@ -59,8 +66,13 @@ final class ConferenceEvents implements ConferenceListener {
         gate.publish(new Event.ConferenceEnded(v.id().value(), v.title(), ref(v.context().organiser()), ConferenceInfo.lower(v.state())));
     }
 
+    /** A message, shown in history order if it came by catch-up ({@link CatchUpOrder}). */
     @Override
     public void message(ChatEntry m) {
+        order.accept(m);
+    }
+
+    private void publish(ChatEntry m) {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
         gate.publish(message(m, title));

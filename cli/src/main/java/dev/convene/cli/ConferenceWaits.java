@@ -77,7 +77,7 @@ final class ConferenceWaits {
 
         @Override
         public String summary() {
-            return "wait until this peer is invited to a conference with that title (answered or not)";
+            return "wait until this peer is invited to a conference with that title that is not over (answered or not)";
         }
 
         @Override
@@ -85,11 +85,23 @@ final class ConferenceWaits {
             args.expect(1, Integer.MAX_VALUE);
             String title = String.join(" ", args.positionals()).strip();
             return new WaitCmd.Condition() {
+                /**
+                 * An invitation that is still current (the conference is not over): an older conference with
+                 * the same title, ended or cancelled, is not this invitation. Several current ones are an error.
+                 */
                 private Optional<ConferenceView> find(Session s) {
-                    return s.conferences().conferences().stream()
+                    List<ConferenceView> current = s.conferences().conferences().stream()
                             .filter(v -> v.myRole() != ConferenceView.Role.ORGANISER)
+                            .filter(v -> v.state() == ConferenceState.SCHEDULED || v.state() == ConferenceState.LIVE)
                             .filter(v -> v.title().equalsIgnoreCase(title) || v.id().value().equalsIgnoreCase(title))
-                            .max(Comparator.comparing((ConferenceView v) -> v.context().createdAt()));
+                            .sorted(Comparator.comparing((ConferenceView v) -> v.context().createdAt()))
+                            .toList();
+                    if (current.size() > 1) {
+                        throw CliException.failed("'" + Safe.line(title) + "' matches " + current.size() + " current invitations: "
+                                + current.stream().map(ConferenceInfo::label).collect(java.util.stream.Collectors.joining(", "))
+                                + "; wait by id");
+                    }
+                    return current.stream().findFirst();
                 }
 
                 @Override

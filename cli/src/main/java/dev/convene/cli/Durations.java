@@ -1,13 +1,18 @@
 package dev.convene.cli;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people type them: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, or combined: {@code 1m30s}. */
+/**
+ * Durations as people type them: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, decimal ({@code 1.5s},
+ * {@code 0.15s}, {@code 2.5h}), or combined: {@code 1m30s}. Below a nanosecond is dropped.
+ */
 final class Durations {
-    private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}(?:ms|s|m|h))+");
-    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}(?:\\.\\d{1,9})?(?:ms|s|m|h))+");
+    private static final Pattern PART = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)");
 
     private Durations() {
     }
@@ -25,13 +30,14 @@ final class Durations {
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(text);
         while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            long unitNanos = switch (m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos));
+            total = total.plusNanos(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
         }
         return total;
     }

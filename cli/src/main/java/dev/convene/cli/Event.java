@@ -71,11 +71,17 @@ sealed interface Event {
     }
 
     /** A peer left: said goodbye, crashed, or was cut off. */
-    record PeerLeft(String id, String name, String endpoint, String fingerprint) implements Event {
+    record PeerLeft(String id, String name, String endpoint, String fingerprint, String reason) implements Event {
         static final String NAME = "peer-left";
+        /** The reason when no relay router of this peer answers: the peer is out of reach, maybe not gone. */
+        static final String ROUTERS_UNREACHABLE = "routers-unreachable";
 
         static PeerLeft of(PeerAdvertisement ad) {
-            return new PeerLeft(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint());
+            return of(ad, null);
+        }
+
+        static PeerLeft of(PeerAdvertisement ad, String reason) {
+            return new PeerLeft(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint(), reason);
         }
 
         @Override
@@ -85,7 +91,8 @@ sealed interface Event {
 
         @Override
         public String human() {
-            return "- " + Safe.line(name) + " (" + PeerView.shortId(id) + ") left";
+            return "- " + Safe.line(name) + " (" + PeerView.shortId(id) + ")" + (ROUTERS_UNREACHABLE.equals(reason)
+                    ? " is out of reach: no relay router answers; it is back when a router is" : " left");
         }
     }
 
@@ -238,7 +245,12 @@ sealed interface Event {
 
         @Override
         public String human() {
-            return "[" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+            return stamp() + " [" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+        }
+
+        /** When it was sent, as message lines show it ({@link Times#stamp}). */
+        String stamp() {
+            return Times.stamp(Instant.parse(sentAt));
         }
     }
 
@@ -275,7 +287,8 @@ sealed interface Event {
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
         String human() {
-            return Times.clock(Instant.parse(sentAt)) + " " + from.label() + ": " + Safe.text(text, "      ")
+            String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + ": ";
+            return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
                     + (pending ? "  (pending)" : "");
         }
     }

@@ -3,6 +3,7 @@ package dev.convene.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * open conference's messages print as {@code name: text}.
  */
 final class EventWriter {
+    /** Every field name in kebab-case ({@code sent-at}, {@code frames-sent}), whatever the Java name. */
     private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
@@ -33,6 +36,9 @@ final class EventWriter {
     private final Clock clock;
     private String prompt;
     private Screen screen;
+    private Notifications notifications;
+    /** The width of human output without a terminal to measure. */
+    static final int DEFAULT_WIDTH = 80;
     private ChatFocus focus;
 
     EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
@@ -56,6 +62,17 @@ final class EventWriter {
         this.screen = json ? null : screen;
     }
 
+    /** The width human output is laid out for: the terminal's, or {@link #DEFAULT_WIDTH} without one. */
+    synchronized int width() {
+        int w = screen == null ? 0 : screen.width();
+        return w > 0 ? w : DEFAULT_WIDTH;
+    }
+
+    /** Rings the screen's bell for the events {@code notifications} says ring; null rings for none. */
+    synchronized void notifications(Notifications notifications) {
+        this.notifications = notifications;
+    }
+
     /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */
     synchronized void focus(ChatFocus focus) {
         this.focus = focus;
@@ -63,6 +80,7 @@ final class EventWriter {
 
     /** Prints one event. */
     synchronized void emit(Event event) {
+        if (screen != null && notifications != null && notifications.rings(event)) screen.bell();
         if (!json && focus != null && focus.covers(event)) {
             chatLine((Event.Message) event);
             return;
@@ -81,12 +99,13 @@ final class EventWriter {
 
     private void chatLine(Event.Message m) {
         String speaker = focus.speakerOf(m.from());
+        String stamp = m.stamp();
         if (screen != null) {
-            screen.show(Styles.chat(speaker, m.text(), focus.isSelf(m.from())));
+            screen.show(Styles.chat(stamp, speaker, m.text(), focus.isSelf(m.from())));
             return;
         }
         if (prompt != null) out.println();
-        out.println(ChatFocus.line(speaker, m.text()));
+        out.println(ChatFocus.line(stamp, speaker, m.text()));
         if (prompt != null) out.print(prompt);
         out.flush();
     }
@@ -100,6 +119,12 @@ final class EventWriter {
         }
         out.println(text);
         out.flush();
+    }
+
+    /** A reminder: a note that also rings the bell on a terminal. */
+    synchronized void reminder(String text) {
+        if (screen != null) screen.bell();
+        note(text);
     }
 
     /** Reports a failure: one line on stderr, and an {@code error} event on stdout with {@code --json}. */

@@ -5,9 +5,15 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class Interactive {
     private static final Logger log = LoggerFactory.getLogger(Interactive.class);
     static final String HISTORY_FILE = "history";
+    /** Where the log goes during a session on a terminal (without --verbose), instead of the screen. */
+    static final String LOG_FILE = "convene.log";
 
     private final Main main;
     private final EventWriter out;
@@ -34,6 +42,13 @@ final class Interactive {
     private volatile Session session;
     private volatile Chat chat;
     private int number;
+    /** Whether a line failed: a piped session then exits {@link ExitCodes#FAILED}, as a script does. */
+    private boolean failed;
+    private AutoCloseable logToFile = () -> { };
+    /** How often the session looks for conferences about to start, besides after each line. */
+    static final Duration REMIND_EVERY = Duration.ofSeconds(10);
+    private final Set<String> reminded = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService reminders;
 
     /** The conference open in chat mode. */
     private record Chat(String id, String title) {
@@ -49,6 +64,13 @@ final class Interactive {
             try (Session s = main.openSession(out, registry)) {
                 session = s;
                 s.chatMode(this::openChat);
+                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()));
+                reminders = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "convene-reminders");
+                    t.setDaemon(true);
+                    return t;
+                });
+                reminders.scheduleWithFixedDelay(this::remind, REMIND_EVERY.toMillis(), REMIND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 out.note(input instanceof TerminalInput
                         ? "type 'help' for the commands, Tab to complete, 'open CONF' to chat, 'quit' or Ctrl-D to leave"
                         : "type 'help' for the commands, 'quit' to leave");
@@ -57,11 +79,15 @@ final class Interactive {
                     if (line == null) break;
                     number++;
                     handle(line);
+                    remind();
                 }
-                return ExitCodes.OK;
+                return failed && !(input instanceof TerminalInput) ? ExitCodes.FAILED : ExitCodes.OK;
             } finally {
+                if (reminders != null) reminders.shutdownNow();
+                out.notifications(null);
                 out.focus(null);
                 out.attach(null);
+                closeQuietly(logToFile);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
@@ -73,9 +99,11 @@ final class Interactive {
         if (main.interactiveTerminal() && !out.json()) {
             try {
                 TerminalInput terminal = TerminalInput.open(main.global().home().resolve(HISTORY_FILE),
+                        new SessionLineParser(registry, () -> chat != null),
                         new SessionCompleter(registry, () -> session, () -> Optional.ofNullable(chat).map(Chat::id)),
                         this::prompt, main.env("NO_COLOR"), main.global().verbose);
                 out.attach(terminal);
+                if (!main.global().verbose) logToFile = Logging.toFile(main.global().home().resolve(LOG_FILE));
                 return terminal;
             } catch (IOException | RuntimeException e) {
                 log.warn("no line editing: cannot take over the terminal ({}); reading plain lines", e.toString());
@@ -100,43 +128,47 @@ final class Interactive {
     /** A command line: shell-like words, the first naming the command. */
     private void run(String line) throws InterruptedException {
         if (line.strip().equals("back")) {
-            out.error(new Event.ErrorReport("no conference is open; 'open CONF' chats in one", number, null));
+            error(new Event.ErrorReport("no conference is open; 'open CONF' chats in one", number, null));
             return;
         }
         try {
             Optional<SessionCommand.Action> action = RunCommand.parse(line, registry);
             if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
     /** {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one. */
     private void chatCommand(Chat c, String line) throws InterruptedException {
         try {
-            List<String> words = new ArrayList<>(ShellWords.split(line));
-            if (words.isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
-            if (words.get(0).equals("back")) {
-                if (words.size() > 1) throw CliException.usage("/back takes no arguments");
+            ShellWords.Head head = ShellWords.head(line, 1);
+            if (head.words().isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
+            if (head.words().get(0).equals("back")) {
+                if (head.rest() != null) throw CliException.usage("/back takes no arguments");
                 chat = null;
                 out.focus(null);
                 out.note("back to commands; 'open " + c.id().substring(0, 8) + "' returns to " + "'" + Safe.line(c.title()) + "'");
                 return;
             }
-            Optional<SessionCommand> command = registry.get(words.get(0));
-            if (command.isPresent() && takesOpenConference(command.get())) words.add(1, c.id());
-            execute(registry.parse(words));
+            Optional<SessionCommand.Action> action = registry.parseLine(line, c.id());
+            if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(CliErrors.describe(e), number, null));
         }
     }
 
+    /** A chat line; if it is refused, the error shows its text, as the line typed was erased from the screen. */
     private void say(Chat c, String text) throws InterruptedException {
         try {
-            execute(SayCmd.post(c.id(), Texts.message(text), true));
+            execute(SayCmd.post(SayCmd.NAME, c.id(), Texts.message(text), true));
         } catch (RuntimeException e) {
-            out.error(new Event.ErrorReport(CliErrors.describe(e), number, null));
+            error(new Event.ErrorReport(notSent(text, CliErrors.describe(e)), number, null));
         }
+    }
+
+    static String notSent(String text, String why) {
+        return why + "; not sent: " + Safe.text(text, "  ");
     }
 
     /** Runs one action; Ctrl-C (an interrupt) stops it and the session goes on. */
@@ -145,8 +177,38 @@ final class Interactive {
             session.run(number, action);
         } catch (InterruptedException e) {
             if (session.quitRequested()) throw e;
-            out.error(new Event.ErrorReport("interrupted", number, null));
+            error(new Event.ErrorReport("interrupted", number, null));
         }
+    }
+
+    /** Announces, once each, the conferences of this peer that start within {@link Notifications#REMIND_BEFORE}. */
+    private void remind() {
+        Session s = session;
+        if (s == null) return;
+        try {
+            Instant now = s.clock().instant();
+            for (ConferenceView v : Notifications.dueReminders(s.conferences().conferences(), now, reminded)) {
+                if (reminded.add(v.id().value())) {
+                    out.reminder("reminder: " + ConferenceInfo.label(v) + " starts " + Times.relative(now, v.context().start())
+                            + ", at " + Times.local(v.context().start()));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot check for reminders: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.debug("cannot restore the log: {}", e.toString());
+        }
+    }
+
+    private void error(Event.ErrorReport report) {
+        failed = true;
+        out.error(report);
     }
 
     /** In chat mode, a command whose first argument is a conference acts on the open one ({@code open} switches). */

@@ -8,6 +8,7 @@ import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.PeerLookupException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,10 +40,26 @@ final class Lookup {
     /** {@code PEER}: a name, an id or a unique id prefix, online or known from before. */
     static PeerAdvertisement peer(Session session, String reference) {
         try {
-            return session.overlay().directory().resolve(reference);
+            return resolvePeer(session.overlay().directory(), reference);
         } catch (PeerLookupException e) {
             throw CliException.failed(e.getMessage());
         }
+    }
+
+    /**
+     * {@link Directory#resolve}, except that a name several known peers use is always an error listing them,
+     * also when only one of them is online: an impostor has only to be online while the real peer is not.
+     *
+     * @throws PeerLookupException if nothing or more than one peer matches, listing the candidates
+     */
+    static PeerAdvertisement resolvePeer(Directory directory, String reference) {
+        String q = reference.strip();
+        List<PeerAdvertisement> known = directory.known();
+        if (known.stream().noneMatch(a -> a.id().value().equalsIgnoreCase(q))) {
+            List<PeerAdvertisement> byName = known.stream().filter(a -> a.name().equalsIgnoreCase(q)).toList();
+            if (byName.size() > 1) throw new PeerLookupException(q, byName);
+        }
+        return directory.resolve(reference);
     }
 
     /**
@@ -64,7 +81,7 @@ final class Lookup {
      */
     static Optional<PeerAdvertisement> findPeer(Session session, String reference) {
         try {
-            return Optional.of(session.overlay().directory().resolve(reference));
+            return Optional.of(resolvePeer(session.overlay().directory(), reference));
         } catch (PeerLookupException e) {
             if (e.candidates().isEmpty()) return Optional.empty();
             throw CliException.failed(e.getMessage());

@@ -18,13 +18,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code convene run FILE}: session commands from a script, one per line. A file is checked whole before
- * the peer starts, so a typo on the last line costs nothing; standard input is read as it comes.
+ * {@code convene run FILE}: session commands from a script, one per line. A script (a file, or standard
+ * input with {@code -}) is checked whole before the peer starts, so a typo on the last line costs nothing;
+ * with {@code --stream}, standard input is read and run as it comes, for programs that drive a session.
  */
 @Command(name = "run", description = {
     "Runs session commands from a script file, one per line.",
     "'#' comments and blank lines are skipped; words split like a shell's (quotes, backslash).",
-    "A file is checked whole before the peer starts; - (standard input) is read as it comes.",
+    "The script (a file, or - for standard input read to its end) is checked whole before the peer starts;",
+    "with --stream, standard input is run line by line as it comes (for programs that drive a session).",
     "Stops at the first failing line unless --keep-going.",
     "Session commands: " + Main.SESSION_COMMANDS})
 final class RunCommand implements Callable<Integer> {
@@ -40,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-going", description = "Run the remaining lines after a line fails (the exit code is still 1).")
     boolean keepGoing;
 
+    @Option(names = "--stream", description = "With -: run each line as it is read, without waiting for the end of the input;"
+            + " a line is checked when it is read.")
+    boolean stream;
+
     /** A parsed line. */
     private record Step(int line, SessionCommand.Action action) {
     }
@@ -49,10 +55,11 @@ final class RunCommand implements Callable<Integer> {
         EventWriter out = EventWriter.of(spec, main.global().json);
         CommandRegistry registry = CommandRegistry.standard();
         String source = file.equals("-") ? "-" : file;
+        if (stream && !file.equals("-")) throw CliException.usage("--stream reads standard input: use 'run - --stream'");
         List<Step> steps = null;
-        if (!file.equals("-")) {
+        if (!stream) {
             steps = new ArrayList<>();
-            if (!parseAll(readFile(), registry, out, steps)) return ExitCodes.USAGE;
+            if (!parseAll(file.equals("-") ? readStdin() : readFile(), registry, out, steps)) return ExitCodes.USAGE;
         }
         try (Session session = open(out, registry);
              BufferedReader stdin = new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8))) {
@@ -81,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    private List<String> readStdin() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8));
+        return in.lines().toList();
+    }
+
     /** Parses every line, reporting each bad one; true if all parsed. */
     private boolean parseAll(List<String> lines, CommandRegistry registry, EventWriter out, List<Step> steps) {
         boolean ok = true;
@@ -97,8 +109,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
-        List<String> words = ShellWords.split(line);
-        return words.isEmpty() ? Optional.empty() : Optional.of(registry.parse(words));
+        return registry.parseLine(line, null);
     }
 
     private int runAll(Session session, List<Step> steps) throws InterruptedException {

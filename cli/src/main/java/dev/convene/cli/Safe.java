@@ -27,30 +27,50 @@ final class Safe {
     private static String clean(String text, String indent) {
         if (text == null) return "";
         StringBuilder b = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            String replacement = replacement(c, indent);
-            if (replacement == null) {
-                if (b != null) b.append(c);
-                continue;
+        int previous = -1;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            int next = i + Character.charCount(c) < text.length() ? text.codePointAt(i + Character.charCount(c)) : -1;
+            String replacement = replacement(c, previous, next, indent);
+            if (replacement != null && b == null) b = new StringBuilder(text.length() + 8).append(text, 0, i);
+            if (b != null) {
+                if (replacement == null) b.appendCodePoint(c);
+                else b.append(replacement);
             }
-            if (b == null) b = new StringBuilder(text.length() + 8).append(text, 0, i);
-            b.append(replacement);
+            previous = c;
+            i += Character.charCount(c);
         }
         return b == null ? text : b.toString();
     }
 
-    /** What to print instead of {@code c}, or null to print it as it is. */
-    private static String replacement(char c, String indent) {
+    /** What to print instead of {@code c} (between {@code previous} and {@code next}, -1 at the ends), or null to print it as it is. */
+    private static String replacement(int c, int previous, int next, String indent) {
         if (c == '\n' && indent != null) return "\n" + indent;
         if (c == '\t') return " ";
         if (c < 0x20) return "^" + (char) (c + 64);
         if (c == 0x7f) return "^?";
-        if (Character.isISOControl(c) || isBidiControl(c)) return String.format("\\u%04x", (int) c);
+        if (Character.isISOControl(c) || invisible(c, previous, next)) {
+            return c <= 0xffff ? String.format("\\u%04x", c) : String.format("\\U%08x", c);
+        }
         return null;
     }
 
-    private static boolean isBidiControl(char c) {
-        return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    /**
+     * Characters that print as nothing or move text: bidirectional controls, zero-width characters and the
+     * other format characters (Unicode Cf), line and paragraph separators, Hangul fillers. A zero-width
+     * joiner inside an emoji sequence (👩‍💻) and the tags of a subdivision flag are kept, as they only join
+     * what is visible.
+     */
+    private static boolean invisible(int c, int previous, int next) {
+        int type = Character.getType(c);
+        if (c == 0x200d) return !(isPictographic(previous) && isPictographic(next));
+        if (c >= 0xe0020 && c <= 0xe007f) return !(previous == 0x1f3f4 || (previous >= 0xe0020 && previous <= 0xe007f));
+        return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                || c == 0x115f || c == 0x1160 || c == 0x3164 || c == 0xffa0 || c == 0x034f || c == 0x180e;
+    }
+
+    /** An emoji-like character (or its variation selector / skin tone) that a zero-width joiner may join. */
+    private static boolean isPictographic(int c) {
+        return c >= 0x1f000 || (c >= 0x2300 && c <= 0x2bff) || c == 0xfe0f || (c >= 0x1f3fb && c <= 0x1f3ff);
     }
 }

@@ -53,18 +53,21 @@ final class SayCmd implements SessionCommand {
     }
 
     @Override
+    public int freeTextAfter() {
+        return 1;
+    }
+
+    @Override
     public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
-        String conf = a.positional(0);
-        String text = Texts.message(String.join(" ", a.positionals().subList(1, a.positionals().size())));
-        return post(conf, text, false);
+        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
+        return post(NAME, words.get(0), Texts.message(words.get(1)), false);
     }
 
     /**
      * Posts {@code text} to {@code conf}. In chat mode ({@code quiet}) an acknowledged message needs no
      * words (its chat line shows it was sent); a pending one says so.
      */
-    static Action post(String conf, String text, boolean quiet) {
+    static Action post(String command, String conf, String text, boolean quiet) {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);
@@ -77,7 +80,7 @@ final class SayCmd implements SessionCommand {
                     : "pending: no other participant is online; it is sent when one comes online";
             String human = !quiet ? "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")"
                     : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
-            session.result(NAME, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+            session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
                     human);
         };
     }

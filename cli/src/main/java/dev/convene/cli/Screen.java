@@ -12,4 +12,13 @@ import org.jline.utils.AttributedString;
 interface Screen {
     /** Prints {@code text} (one or more lines) above the input line, in colour if the terminal shows colours. */
     void show(AttributedString text);
+
+    /** Rings the terminal bell. */
+    default void bell() {
+    }
+
+    /** Its width in columns now, or 0 if unknown. */
+    default int width() {
+        return 0;
+    }
 }

@@ -29,6 +29,7 @@ final class Session implements AutoCloseable {
     private static final long RECHECK_MILLIS = 200;
 
     private final PeerRuntime peer;
+    private final ConferenceEvents conferenceEvents;
     private final EventWriter out;
     private final CommandRegistry commands;
     private final Object changes;
@@ -39,8 +40,9 @@ final class Session implements AutoCloseable {
     private boolean quit;
     private Consumer<ConferenceView> chat;
 
-    private Session(PeerRuntime peer, EventWriter out, CommandRegistry commands, Object changes) {
+    private Session(PeerRuntime peer, EventWriter out, CommandRegistry commands, Object changes, ConferenceEvents conferenceEvents) {
         this.peer = peer;
+        this.conferenceEvents = conferenceEvents;
         this.out = out;
         this.commands = commands;
         this.changes = changes;
@@ -62,9 +64,16 @@ final class Session implements AutoCloseable {
             }
         });
         ConferenceEvents conferenceEvents = new ConferenceEvents(gate);
-        PeerRuntime peer = PeerRuntime.start(config, identity, new Presence(gate), conferenceEvents);
+        PeerRuntime peer;
+        try {
+            peer = PeerRuntime.start(config, identity, new Presence(gate, config.mode() == dev.convene.overlay.NetworkMode.RELAY
+                    ? config.routers() : java.util.List.of()), conferenceEvents);
+        } catch (RuntimeException e) {
+            conferenceEvents.close();
+            throw e;
+        }
         conferenceEvents.attach(peer.conferences());
-        Session session = new Session(peer, out, commands, changes);
+        Session session = new Session(peer, out, commands, changes, conferenceEvents);
         Overlay o = peer.overlay();
         out.emit(new Event.Ready(o.self().value(), config.name(), identity.fingerprint(), config.mode().cliName(),
                 o.listeningAddress(), config.cluster(), config.transportKey() == null ? null : config.transportKey().fingerprint()));
@@ -176,5 +185,6 @@ final class Session implements AutoCloseable {
             log.debug("JVM is shutting down; the hook closes the peer");
         }
         peer.close();
+        conferenceEvents.close();
     }
 }

@@ -38,6 +38,16 @@ interface SessionCommand {
     }
 
     /**
+     * For a command whose last argument is free text ({@code say CONF TEXT}): how many words come before
+     * the text. The text is then the raw rest of the line, kept exactly (see {@link ShellWords#head}), and
+     * is the last element {@link #parse} gets (absent if the line ends before it). -1 for a command
+     * whose arguments are all words.
+     */
+    default int freeTextAfter() {
+        return -1;
+    }
+
+    /**
      * Checks the arguments (the words after the name) and returns what to run.
      *
      * @throws CliException a usage error

@@ -57,20 +57,20 @@ final class Styles {
         };
     }
 
-    /** {@code [title] name (id): text}, the title faint and the author bold. */
+    /** {@code 14:30 [title] name (id): text}, time and title faint and the author bold. */
     private static AttributedString message(Event.Message m) {
         return new AttributedStringBuilder()
-                .styled(FAINT, "[" + Safe.line(m.title()) + "] ")
+                .styled(FAINT, m.stamp() + " [" + Safe.line(m.title()) + "] ")
                 .styled(BOLD, m.from().label())
                 .append(": " + Safe.text(m.text(), "    "))
                 .toAttributedString();
     }
 
     /** A chat-mode line, {@code name: text}; the author in another colour when it is this peer. */
-    static AttributedString chat(String speaker, String text, boolean self) {
-        String line = ChatFocus.line(speaker, text);
-        return new AttributedStringBuilder().styled(self ? SELF : SPEAKER, speaker).append(line.substring(speaker.length()))
-                .toAttributedString();
+    static AttributedString chat(String stamp, String speaker, String text, boolean self) {
+        String line = ChatFocus.line(stamp, speaker, text);
+        return new AttributedStringBuilder().styled(FAINT, stamp).append(" ").styled(self ? SELF : SPEAKER, speaker)
+                .append(line.substring(stamp.length() + 1 + speaker.length())).toAttributedString();
     }
 
     /** A hint for people. */

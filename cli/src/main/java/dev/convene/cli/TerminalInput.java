@@ -7,16 +7,22 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
+import org.jline.keymap.KeyMap;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
+import org.jline.reader.Reference;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.Widget;
-import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.impl.LineReaderImpl;
+import org.jline.reader.impl.history.DefaultHistory;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -44,14 +50,17 @@ final class TerminalInput implements LineInput, Screen {
     private static final java.util.logging.Logger JLINE_LOG = java.util.logging.Logger.getLogger("org.jline");
 
     private final Terminal terminal;
+    /** The terminal's settings before the session, restored when it ends. */
+    private final Attributes original;
     private final LineReaderImpl reader;
     private final boolean colour;
     private final Supplier<Prompt> prompt;
     private final PrintStream stderr = System.err;
     private final PrintStream above;
 
-    private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt) {
+    private TerminalInput(Terminal terminal, LineReaderImpl reader, boolean colour, Supplier<Prompt> prompt, Attributes original) {
         this.terminal = terminal;
+        this.original = original;
         this.reader = reader;
         this.colour = colour;
         this.prompt = prompt;
@@ -64,22 +73,28 @@ final class TerminalInput implements LineInput, Screen {
      * Takes over the process's terminal.
      *
      * @param history the history file, created owner-only if missing
+     * @param parser splits the line being typed for completion ({@link SessionLineParser})
      * @param noColor the {@code NO_COLOR} environment variable, or null
      * @param verbose whether JLine may log its own warnings
      * @throws IOException if there is no terminal to take over
      */
-    static TerminalInput open(Path history, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
+    static TerminalInput open(Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
             throws IOException {
         // JLine's warnings would land in the middle of the screen it draws; --verbose shows them.
         JLINE_LOG.setLevel(verbose ? Level.INFO : Level.OFF);
         Terminal terminal = TerminalBuilder.builder().system(true).name("convene").build();
         try {
             boolean colour = Styles.enabled(noColor, terminal.getType(), terminal.getNumericCapability(InfoCmp.Capability.max_colors));
-            DefaultParser parser = new DefaultParser();
-            parser.setEofOnUnclosedQuote(false);
-            parser.setEofOnEscapedNewLine(false);
             createPrivately(history);
+            // Chat text is kept encrypted by the store; the plain history file never gets it.
+            DefaultHistory kept = new DefaultHistory() {
+                @Override
+                public void add(Instant time, String line) {
+                    if (keptInHistory(line, prompt.get().conference() != null)) super.add(time, line);
+                }
+            };
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("convene").parser(parser).completer(completer)
+                    .history(kept)
                     .variable(LineReader.HISTORY_FILE, history)
                     .variable(LineReader.HISTORY_FILE_SIZE, 2000)
                     // '!' is text in chat, never history expansion.
@@ -92,7 +107,10 @@ final class TerminalInput implements LineInput, Screen {
             // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
             Thread session = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
-            return new TerminalInput(terminal, impl, colour, prompt);
+            // No echo between two lines either: keys typed while a message is being sent are read by the next
+            // line, not echoed by the terminal in the middle of the output (stray fragments). Ctrl-C still signals.
+            Attributes original = terminal.enterRawMode();
+            return new TerminalInput(terminal, impl, colour, prompt, original);
         } catch (RuntimeException e) {
             terminal.close();
             throw e;
@@ -114,11 +132,22 @@ final class TerminalInput implements LineInput, Screen {
             }
             return accept.apply();
         });
+        // Alt-Enter (and Ctrl-J where the terminal sends it apart from Enter) starts a new line of the same
+        // message; a pasted block arrives whole (bracketed paste) and is sent as one message on Enter.
+        reader.getWidgets().put(NEW_LINE, () -> {
+            reader.getBuffer().write('\n');
+            return true;
+        });
+        reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference(NEW_LINE), KeyMap.alt('\r'));
+        reader.getKeyMaps().get(LineReader.EMACS).bind(new Reference(NEW_LINE), KeyMap.alt('\r'));
         reader.getWidgets().put(LineReader.CALLBACK_INIT, () -> {
             reader.setPrompt(render(prompt.get(), colour, terminal));
             return true;
         });
     }
+
+    /** The widget that inserts a line break into the message being typed. */
+    static final String NEW_LINE = "convene-new-line";
 
     @Override
     public String readLine() {
@@ -140,10 +169,31 @@ final class TerminalInput implements LineInput, Screen {
     }
 
     @Override
+    public void bell() {
+        terminal.puts(InfoCmp.Capability.bell);
+        terminal.flush();
+    }
+
+    @Override
+    public int width() {
+        return terminal.getWidth();
+    }
+
+    @Override
     public void show(AttributedString text) {
         // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
         reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
+    }
+
+    /**
+     * Whether the history file may keep {@code line}: not a chat message (in chat mode), nor a command whose
+     * text is chat ({@code say}, {@code dm}, {@code /say}).
+     */
+    static boolean keptInHistory(String line, boolean chatting) {
+        if (chatting && isMessage(line)) return false;
+        List<ShellWords.Word> words = ShellWords.words(line.startsWith("/") ? line.substring(1) : line, true);
+        return words.isEmpty() || !(words.get(0).text().equals(SayCmd.NAME) || words.get(0).text().equals("dm"));
     }
 
     /** In chat mode: a line that is a message, not a {@code /command} ({@code //text} is a message). */
@@ -171,6 +221,7 @@ final class TerminalInput implements LineInput, Screen {
             log.debug("cannot save the history: {}", e.toString());
         }
         try {
+            terminal.setAttributes(original);
             terminal.close();
         } catch (IOException e) {
             log.debug("cannot restore the terminal: {}", e.toString());

@@ -3,6 +3,7 @@ package dev.convene.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -12,6 +13,8 @@ import java.util.Locale;
  */
 final class Times {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
+    private static final DateTimeFormatter STAMP_TODAY = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter STAMP_OTHER_DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
     private Times() {
@@ -32,9 +35,23 @@ final class Times {
         return local(instant, zone());
     }
 
-    /** {@code 14:30:05}, the time of day in this machine's zone (for chat lines). */
+    /** {@code 14:30:05}, the time of day in this machine's zone. */
     static String clock(Instant instant) {
         return CLOCK.format(instant.atZone(zone()));
+    }
+
+    /**
+     * The time of a message line: {@code 14:30} on the day of {@code now}, {@code 2026-11-20 14:30} on
+     * another day, in {@code zone}; never seconds' fractions.
+     */
+    static String stamp(Instant instant, Instant now, ZoneId zone) {
+        ZonedDateTime at = instant.atZone(zone);
+        return (at.toLocalDate().equals(now.atZone(zone).toLocalDate()) ? STAMP_TODAY : STAMP_OTHER_DAY).format(at);
+    }
+
+    /** {@link #stamp(Instant, Instant, ZoneId)} now, in this machine's zone. */
+    static String stamp(Instant instant) {
+        return stamp(instant, Instant.now(), zone());
     }
 
     /** {@code in 10m}, {@code 3m ago} or {@code now}, to the second. */

@@ -102,6 +102,23 @@ final class WaitCmd implements SessionCommand {
         };
     }
 
+    /**
+     * Peers with different transport keys never see each other and nothing says so: a waiting script gets
+     * the hint.
+     */
+    static String transportKeyHint(dev.convene.overlay.TransportKey key) {
+        return key == null
+                ? "; a peer started with a transport key (--transport-key-file or --transport-passphrase-file) is never seen by one without it"
+                : "; this peer encrypts with transport key " + key.fingerprint() + ": the others must use the same key,"
+                        + " a peer with another key or none is never seen";
+    }
+
+    /** {@code 2 other peers online}, or {@code 3 other peers online (2 wanted)}: never "3 of 2". */
+    static String peersOnline(int online, int wanted) {
+        String count = online + (online == 1 ? " other peer online" : " other peers online");
+        return online == wanted ? count : count + " (" + wanted + " wanted)";
+    }
+
     /** {@code wait peers N}: at least N other peers online. */
     static final class PeersTarget implements Target {
         /** The data of the {@code wait peers} result. */
@@ -138,14 +155,15 @@ final class WaitCmd implements SessionCommand {
                     List<PeerView> online = s.overlay().directory().online().stream().map(PeerView::of).toList();
                     String names = online.stream().map(PeerView::label).collect(Collectors.joining(", "));
                     s.result("wait", new Data("peers", wanted, online.size(), online),
-                            online.size() + " of " + wanted + " peers online" + (online.isEmpty() ? "" : ": " + names));
+                            peersOnline(online.size(), wanted) + (online.isEmpty() ? "" : ": " + names));
                 }
 
                 @Override
                 public String shortfall(Session s) {
                     var online = s.overlay().directory().online();
                     return online.size() + " of " + wanted + " other peers online (" + PeersCmd.labels(online)
-                            + "); start the others with the same --network, --port range and --cluster, or raise --timeout";
+                            + "); start the others with the same --network, --port range and --cluster, or raise --timeout"
+                            + transportKeyHint(s.overlay().config().transportKey());
                 }
             };
         }

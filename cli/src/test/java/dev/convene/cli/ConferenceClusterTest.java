@@ -113,7 +113,7 @@ class ConferenceClusterTest {
         JsonNode got = bob.call("wait message " + conf + " hello bob");
         assertThat(got.at("/message/from/id").asText()).isEqualTo(alice.id());
         bob.call("say 'Design review' hi alice");
-        dave.call("say 'Design review' 'hi all'");
+        dave.call("say 'Design review' hi all");
         alice.call("wait message " + conf + " hi alice");
         alice.call("wait message " + conf + " hi all");
         dave.call("wait message " + conf + " hi alice");
@@ -159,6 +159,45 @@ class ConferenceClusterTest {
 
         for (ScriptedPeer p : peers) assertThat(p.finish()).as(p.toString()).isNotNull();
         assertThat(alice.events("error")).hasSize(2);
+    }
+
+    @Test
+    void aNameAnOfflineKnownPeerSharesWithAnOnlineOneIsAnErrorListingBoth() throws InterruptedException {
+        ScriptedPeer alice = start("alice");
+        ScriptedPeer bob = start("bob");
+        allSee(1);
+        String realBob = bob.id();
+        bob.call("quit");
+        assertThat(bob.finish()).isZero();
+        peers.remove(bob);
+        ScriptedPeer impostor = start("bob", "impostor");
+        alice.call("wait peers 1");
+        String shown = alice.fail("create Review --invite bob");
+        assertThat(shown).startsWith("'bob' matches 2 peers: ").contains(realBob.substring(0, 8), impostor.id().substring(0, 8));
+        String conf = alice.call("create Review").path("id").asText();
+        assertThat(alice.fail("invite " + conf + " bob")).startsWith("'bob' matches 2 peers: ");
+        assertThat(alice.call("invite " + conf + " " + realBob).path("id").asText()).isEqualTo(conf);
+    }
+
+    @Test
+    void waitingForAnInvitationByTitleIgnoresAnOlderConferenceThatIsOver() {
+        ScriptedPeer alice = start("alice");
+        ScriptedPeer bob = start("bob");
+        allSee(1);
+        String old = alice.call("create Standup --invite bob").path("id").asText();
+        assertThat(bob.call("wait invitation Standup").at("/conference/id").asText()).isEqualTo(old);
+        bob.call("accept " + old);
+        alice.call("end " + old);
+        bob.call("wait ended " + old);
+
+        assertThat(bob.fail("wait invitation Standup --timeout 0.3s")).as("last time's Standup is over")
+                .startsWith("wait invitation: timed out after 300ms; no invitation to 'Standup' has reached this peer");
+        String next = alice.call("create Standup --in 10m --invite bob").path("id").asText();
+        assertThat(bob.call("wait invitation Standup").at("/conference/id").asText()).isEqualTo(next);
+        String third = alice.call("create Standup --in 20m --invite bob").path("id").asText();
+        bob.call("wait invitation " + third);
+        assertThat(bob.fail("wait invitation Standup")).startsWith("'Standup' matches 2 current invitations: ")
+                .contains(next.substring(0, 8), third.substring(0, 8));
     }
 
     @Test
@@ -231,7 +270,7 @@ class ConferenceClusterTest {
         assertThat(created.path("title").asText()).isEqualTo(title);
         assertThat(created.path("agenda").asText()).isEqualTo("line one\u001b[2J");
         assertThat(alice.fail("create 'bad\u0007title'")).isEqualTo("create: the title has control characters (expected: one printable line)");
-        JsonNode said = alice.call("say " + conf + " 'tab\there, escape \u001b[2J, Zoë 🎉'");
+        JsonNode said = alice.call("say " + conf + " tab\there, escape \u001b[2J, Zoë 🎉");
         assertThat(said.path("pending").asBoolean()).as("nobody else takes part").isTrue();
         assertThat(said.path("title").asText()).isEqualTo(title);
         JsonNode message = alice.await("message", e -> e.path("conference").asText().equals(conf));
@@ -244,7 +283,7 @@ class ConferenceClusterTest {
     void aRestartedSessionFindsItsConferencesAndHistoryInItsHome() throws InterruptedException {
         ScriptedPeer first = start("alice");
         String conf = first.call("create Diary --duration 2h").path("id").asText();
-        first.call("say Diary 'kept on disk'");
+        first.call("say Diary kept on disk");
         first.call("quit");
         assertThat(first.finish()).isZero();
 
@@ -253,6 +292,6 @@ class ConferenceClusterTest {
         assertThat(listed.path("count").asInt()).isEqualTo(1);
         assertThat(listed.at("/conferences/0/id").asText()).isEqualTo(conf);
         assertThat(texts(history(again, "Diary"))).containsExactly("kept on disk");
-        assertThat(again.call("say Diary 'and more'").path("sequence").asInt()).as("sequence numbers go on").isEqualTo(2);
+        assertThat(again.call("say Diary and more").path("sequence").asInt()).as("sequence numbers go on").isEqualTo(2);
     }
 }

@@ -11,11 +11,11 @@ class ConferenceCommandsParseTest {
     private final CommandRegistry registry = CommandRegistry.standard();
 
     private void accepts(String line) {
-        assertThat(registry.parse(ShellWords.split(line))).as(line).isNotNull();
+        assertThat(registry.parseLine(line, null)).as(line).isPresent();
     }
 
     private void rejects(String line, String message) {
-        assertThatThrownBy(() -> registry.parse(ShellWords.split(line))).as(line)
+        assertThatThrownBy(() -> registry.parseLine(line, null)).as(line)
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.isUsage()).isTrue())
                 .hasMessage(message);
     }
@@ -74,7 +74,11 @@ class ConferenceCommandsParseTest {
         rejects("leave", "leave: missing arguments; usage: leave CONF");
         rejects("end", "end: missing arguments; usage: end CONF");
         rejects("end a b", "end: unexpected 'b'; usage: end CONF (quote text that has spaces)");
-        rejects("history", "history: missing arguments; usage: history CONF");
+        rejects("history", "history: missing arguments; usage: history CONF [--last N] [--since TIME]");
+        rejects("who", "who: missing arguments; usage: who CONF");
+        rejects("search k3j2", "search: missing arguments; usage: search CONF TEXT");
+        rejects("dm bob", "dm: missing arguments; usage: dm PEER TEXT");
+        rejects("dm bob   ", "dm: missing arguments; usage: dm PEER TEXT");
         rejects("remove k3j2", "remove: missing arguments; usage: remove CONF PEER");
         rejects("remove k3j2 bob carol", "remove: unexpected 'carol'; usage: remove CONF PEER (quote text that has spaces)");
         rejects("ban", "ban: missing arguments; usage: ban PEER");
@@ -90,13 +94,17 @@ class ConferenceCommandsParseTest {
     void sayTakesTheRestOfTheLineUpTo16KiB() {
         rejects("say", "say: missing arguments; usage: say CONF TEXT");
         rejects("say k3j2", "say: missing arguments; usage: say CONF TEXT");
-        rejects("say k3j2 '   '", "say: the message is empty; type some text");
+        rejects("say k3j2    ", "say: missing arguments; usage: say CONF TEXT");
         accepts("say k3j2 " + "x".repeat(16 * 1024));
         rejects("say k3j2 " + "x".repeat(16 * 1024 + 1),
                 "say: the message is 16385 bytes (expected: at most 16384 = 16 KiB in UTF-8); split it into several messages");
         // counted in UTF-8 bytes, not characters
         rejects("say k3j2 " + "é".repeat(8193), "say: the message is 16386 bytes (expected: at most 16384 = 16 KiB in UTF-8); split it into several messages");
-        rejects("say k3j2 hi --loud", "say: unknown option '--loud'; usage: say CONF TEXT");
+        // the text is the raw rest of the line: words like options, quotes and '#' are text
+        accepts("say k3j2 hi --loud");
+        accepts("say k3j2 don't");
+        accepts("say k3j2 #1 \"fan");
+        accepts("decline k3j2 can't, I'm away \\o/");
     }
 
     @Test
@@ -115,7 +123,7 @@ class ConferenceCommandsParseTest {
     void helpListsEveryConferenceCommand() {
         List<String> synopses = registry.all().stream().flatMap(c -> c.helpEntries().stream()).map(HelpCmd.Entry::synopsis).toList();
         assertThat(synopses).contains("conferences", "invitations", "invite CONF PEER...", "accept CONF", "decline CONF [REASON]",
-                "say CONF TEXT", "history CONF", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
+                "say CONF TEXT", "history CONF [--last N] [--since TIME]", "who CONF", "search CONF TEXT", "dm PEER TEXT", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
                 "wait invitation TITLE [--timeout D]", "wait reply CONF PEER [--timeout D]", "wait started CONF [--timeout D]",
                 "wait message CONF TEXT [--timeout D]");
         assertThat(synopses).anySatisfy(s -> assertThat(s).startsWith("create TITLE [--at TIME | --in D]"));

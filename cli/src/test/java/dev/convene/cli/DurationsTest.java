@@ -18,8 +18,17 @@ class DurationsTest {
     }
 
     @Test
+    void takesDecimals() {
+        assertThat(Durations.parse("1.5s", "d")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("0.15s", "d")).isEqualTo(Duration.ofMillis(150));
+        assertThat(Durations.parse("2.5h", "d")).isEqualTo(Duration.ofMinutes(150));
+        assertThat(Durations.parse("0.5ms", "d")).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(Durations.parse("1m0.25s", "d")).isEqualTo(Duration.ofMillis(60_250));
+    }
+
+    @Test
     void rejectsAnythingElseWithAnExample() {
-        for (String bad : new String[] {"", "5", "5x", "-1s", "1.5s", "s", "2 s", "PT2S"}) {
+        for (String bad : new String[] {"", "5", "5x", "-1s", "1.s", ".5s", "1,5s", "s", "2 s", "PT2S"}) {
             assertThatThrownBy(() -> Durations.parse(bad, "--timeout"))
                     .hasMessage("--timeout: '" + bad + "' (expected: a duration such as 500ms, 2s, 1m or 1h)");
         }

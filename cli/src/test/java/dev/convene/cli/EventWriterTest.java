@@ -128,10 +128,12 @@ class EventWriterTest {
         w.focus(new ChatFocus("open-conference", "ann", ConferenceInfo.PeerRef::name));
         w.emit(new Event.Message("open-conference", "Design review", "b:1", 1, bob, "hi\nall", "2026-11-21T10:15:30Z", false));
         w.emit(new Event.Message("other-conference", "Standup", "b:2", 2, bob, "elsewhere", "2026-11-21T10:15:30Z", false));
-        assertThat(out.toString().lines().toList()).containsExactly("bob: hi", "     all", "[Standup] bob (bobbobbo): elsewhere");
+        String at = Times.stamp(java.time.Instant.parse("2026-11-21T10:15:30Z"));
+        String indent = " ".repeat(at.length() + 1 + "bob: ".length());
+        assertThat(out.toString().lines().toList()).containsExactly(at + " bob: hi", indent + "all", at + " [Standup] bob (bobbobbo): elsewhere");
         List<String> shown = new ArrayList<>();
         w.attach(text -> shown.add(text.toString()));
         w.emit(new Event.Message("open-conference", "Design review", "b:3", 3, bob, "again", "2026-11-21T10:15:30Z", false));
-        assertThat(shown).containsExactly("bob: again");
+        assertThat(shown).containsExactly(at + " bob: again");
     }
 }

@@ -48,6 +48,35 @@ class EventsDocumentedTest {
     }
 
     @Test
+    void everyFieldNameInEveryExampleIsKebabCase() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        int examples = 0;
+        for (String line : Files.readAllLines(DOC, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("{\"event\"") || line.contains("…")) continue;
+            checkKeys(mapper.readTree(line), line);
+            examples++;
+        }
+        assertThat(examples).isGreaterThan(20);
+    }
+
+    private static void checkKeys(com.fasterxml.jackson.databind.JsonNode node, String line) {
+        if (node.isArray()) node.forEach(n -> checkKeys(n, line));
+        if (!node.isObject()) return;
+        node.fields().forEachRemaining(f -> {
+            assertThat(f.getKey()).as(line).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+            if (!f.getKey().equals("drops")) checkKeys(f.getValue(), line);
+        });
+    }
+
+    @Test
+    void theWriterNamesJavaFieldsInKebabCase() throws Exception {
+        String json = new EventWriter(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()),
+                true, java.time.Clock.systemUTC()).toJson(new Event.Result("identity", null,
+                new IdentityCommand.Data("id", "short", "ann", "fp", "/h"), ""));
+        assertThat(json).contains("\"short-id\":\"short\"").doesNotContain("shortId");
+    }
+
+    @Test
     void everyEventTypeIsARecordWithAName() {
         assertThat(Event.class.getPermittedSubclasses()).allSatisfy(c -> assertThat(c.isRecord()).as(c.getName()).isTrue());
         assertThat(emittable()).contains("ready", "peer-joined", "peer-left", "result", "error");

@@ -33,7 +33,7 @@ class IdentityCommandTest {
         assertThat(e.path("at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(e.path("command").asText()).isEqualTo("identity");
         assertThat(e.at("/data/id").asText()).hasSize(32);
-        assertThat(e.at("/data/shortId").asText()).isEqualTo(e.at("/data/id").asText().substring(0, 8));
+        assertThat(e.at("/data/short-id").asText()).isEqualTo(e.at("/data/id").asText().substring(0, 8));
         assertThat(e.at("/data/name").asText()).isEqualTo("Zoë 日本");
         assertThat(e.at("/data/fingerprint").asText()).matches("[0-9a-f]{4}(-[0-9a-f]{4}){3}");
     }

@@ -40,8 +40,8 @@ class RouterClusterTest {
             assertThat(router.events("ready").get(0).path("network").asText()).isEqualTo("relay");
 
             String[] common = {"--network", "relay", "--router", "127.0.0.1:" + port, "--cluster", cluster, "--json"};
-            CliRun alice = CliRun.start(aliceIn, concat(common, "--home", dir.resolve("a").toString(), "--name", "alice", "run", "-"));
-            CliRun bob = CliRun.start(bobIn, concat(common, "--home", dir.resolve("b").toString(), "--name", "bob", "run", "-"));
+            CliRun alice = CliRun.start(aliceIn, concat(common, "--home", dir.resolve("a").toString(), "--name", "alice", "run", "-", "--stream"));
+            CliRun bob = CliRun.start(bobIn, concat(common, "--home", dir.resolve("b").toString(), "--name", "bob", "run", "-", "--stream"));
             aliceIn.type("wait peers 1 --timeout 30s");
             bobIn.type("wait peers 1 --timeout 30s");
             TestCluster.awaitCondition(WAIT, () -> alice.results("wait").size() == 1 && bob.results("wait").size() == 1,
@@ -60,6 +60,33 @@ class RouterClusterTest {
             router.interrupt();
         }
         assertThat(router.await(WAIT.toMillis())).as(router.toString()).isZero();
+    }
+
+    @Test
+    void losingTheRouterIsNotBobLeft() throws Exception {
+        int port = freeLoopbackPort();
+        String cluster = CliRun.freshCluster();
+        LineFeed aliceIn = new LineFeed();
+        LineFeed bobIn = new LineFeed();
+        CliRun router = CliRun.start(new LineFeed(), "--port", Integer.toString(port), "--json", "router");
+        try {
+            TestCluster.awaitCondition(WAIT, () -> !router.events("ready").isEmpty() || router.exitCode() != null, router::toString);
+            String[] common = {"--network", "relay", "--router", "127.0.0.1:" + port, "--cluster", cluster, "--json"};
+            CliRun alice = CliRun.start(aliceIn, concat(common, "--home", dir.resolve("a").toString(), "--name", "alice", "run", "-", "--stream"));
+            CliRun bob = CliRun.start(bobIn, concat(common, "--home", dir.resolve("b").toString(), "--name", "bob", "run", "-", "--stream"));
+            aliceIn.type("wait peers 1 --timeout 30s");
+            bobIn.type("wait peers 1 --timeout 30s");
+            TestCluster.awaitCondition(WAIT, () -> alice.results("wait").size() == 1 && bob.results("wait").size() == 1,
+                    () -> alice + "\n" + bob + "\n" + router);
+            router.interrupt();
+            assertThat(router.await(WAIT.toMillis())).as(router.toString()).isZero();
+            TestCluster.awaitCondition(Duration.ofSeconds(90), () -> !alice.events("peer-left").isEmpty(), alice::toString);
+            assertThat(alice.events("peer-left").get(0).path("reason").asText()).as(alice.toString()).isEqualTo("routers-unreachable");
+        } finally {
+            aliceIn.close();
+            bobIn.close();
+            router.interrupt();
+        }
     }
 
     @Test

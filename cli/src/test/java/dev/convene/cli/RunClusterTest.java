@@ -32,7 +32,7 @@ class RunClusterTest {
 
     private CliRun start(String name, LineFeed in) {
         return CliRun.start(in, "--home", dir.resolve(name).toString(), "--name", name, "--network", "memory",
-                "--cluster", cluster, "run", "-", "--json");
+                "--cluster", cluster, "run", "-", "--stream", "--json");
     }
 
     @Test

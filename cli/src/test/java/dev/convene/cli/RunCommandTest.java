@@ -75,17 +75,43 @@ class RunCommandTest {
 
     @Test
     void aLineThatDoesNotParseStopsTheScriptBeforeThePeerStarts() throws IOException {
-        Path s = script("peers", "peer", "wait peers", "say \"unclosed", "stats");
+        Path s = script("peers", "peer", "wait peers", "open \"unclosed", "stats");
         CliRun r = run("run", s.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         String name = s.toString();
         assertThat(r.err().lines().toList()).containsExactly(
                 name + ":2: unknown command 'peer'; did you mean 'peers'? type 'help' for the list",
                 name + ":3: wait: missing arguments; usage: wait peers N [--timeout D]",
-                name + ":4: unclosed double quote at column 5; close it with \"");
+                name + ":4: unclosed double quote at column 6; close it with \"");
         assertThat(r.events("ready")).isEmpty();
         assertThat(r.events("error")).extracting(e -> e.path("line").asInt()).containsExactly(2, 3, 4);
         assertThat(r.events("error").get(0).path("source").asText()).isEqualTo(name);
+    }
+
+    @Test
+    void aWaitForPeersWithATransportKeyNamesItsFingerprint() throws IOException {
+        dev.convene.overlay.TransportKey key = dev.convene.overlay.TransportKey.generate();
+        Path keyFile = Files.write(dir.resolve("group.key"), key.toBytes());
+        CliRun r = run("--transport-key-file", keyFile.toString(), "run", script("wait peers 1 --timeout 0.2s").toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("this peer encrypts with transport key " + key.fingerprint() + ": the others must use the same key");
+    }
+
+    @Test
+    void standardInputIsCheckedWholeBeforeThePeerStarts() {
+        CliRun r = CliRun.withInput("peers\nstats\nsay\n", args("run", "-", "--json").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.events("ready")).as("no peer started").isEmpty();
+        assertThat(r.results("peers")).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly("-:3: say: missing arguments; usage: say CONF TEXT");
+    }
+
+    @Test
+    void streamRunsStandardInputLineByLineAndOnlyReadsIt() throws IOException {
+        CliRun r = CliRun.withInput("peers\nsay\n", args("run", "-", "--stream", "--json").toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.results("peers")).as("the first line ran before the second was read").hasSize(1);
+        assertThat(run("run", script("peers").toString(), "--stream").err()).contains("--stream reads standard input: use 'run - --stream'");
     }
 
     @Test
@@ -94,7 +120,8 @@ class RunCommandTest {
         CliRun r = run("run", s.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err().lines().toList()).singleElement().asString()
-                .startsWith(s + ":2: wait peers: timed out after 300ms; 0 of 1 other peers online (none); start the others");
+                .startsWith(s + ":2: wait peers: timed out after 300ms; 0 of 1 other peers online (none); start the others")
+                .endsWith("is never seen by one without it");
         assertThat(r.results("stats")).isEmpty();
         assertThat(r.events("error")).singleElement().satisfies(e -> assertThat(e.path("line").asInt()).isEqualTo(2));
     }
@@ -118,8 +145,8 @@ class RunCommandTest {
     }
 
     @Test
-    void standardInputIsReadLineByLine() {
-        CliRun r = CliRun.withInput("peers\nbogus\nstats\n", args("run", "-", "--json").toArray(String[]::new));
+    void streamedStandardInputIsReadLineByLine() {
+        CliRun r = CliRun.withInput("peers\nbogus\nstats\n", args("run", "-", "--stream", "--json").toArray(String[]::new));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.results("peers")).hasSize(1);
         assertThat(r.results("stats")).isEmpty();

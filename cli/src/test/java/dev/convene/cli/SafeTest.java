@@ -25,6 +25,23 @@ class SafeTest {
     }
 
     @Test
+    void invisibleAndLineSeparatingCharactersAreVisible() {
+        assertThat(Safe.line("a\u2028b\u2029c")).isEqualTo("a\\u2028b\\u2029c");
+        assertThat(Safe.text("a\u2028b", "  ")).isEqualTo("a\\u2028b");
+        assertThat(Safe.line("ad\u200bmin")).isEqualTo("ad\\u200bmin");
+        assertThat(Safe.line("x\u200c\u200d\u2060\ufeff\u00ad\u2066y")).isEqualTo("x\\u200c\\u200d\\u2060\\ufeff\\u00ad\\u2066y");
+        assertThat(Safe.line("\u3164bob")).isEqualTo("\\u3164bob");
+        assertThat(Safe.line("tag\udb40\udc41")).isEqualTo("tag\\U000e0041");
+    }
+
+    @Test
+    void emojiSequencesStayWhole() {
+        for (String emoji : new String[] {"👩‍💻", "👨‍👩‍👧", "🏳️‍🌈", "👍🏽", "🏴\udb40\udc67\udb40\udc62\udb40\udc73\udb40\udc63\udb40\udc74\udb40\udc7f", "é", "日本語"}) {
+            assertThat(Safe.line(emoji)).as(emoji).isSameAs(emoji);
+        }
+    }
+
+    @Test
     void ordinaryTextIsUntouched() {
         String text = "Zoë says 日本語 🎉 — \"quoted\" 'and' \\ back";
         assertThat(Safe.line(text)).isSameAs(text);

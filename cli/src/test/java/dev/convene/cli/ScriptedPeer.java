@@ -30,7 +30,7 @@ final class ScriptedPeer implements AutoCloseable {
         this.name = name;
         List<String> args = new ArrayList<>(List.of("--home", home.toString(), "--name", name, "--network", "memory", "--cluster", cluster));
         args.addAll(options);
-        args.addAll(List.of("run", "-", "--json", "--keep-going"));
+        args.addAll(List.of("run", "-", "--stream", "--json", "--keep-going"));
         this.run = CliRun.start(in, args.toArray(String[]::new));
     }
 

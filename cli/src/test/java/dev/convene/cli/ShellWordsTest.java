@@ -59,6 +59,25 @@ class ShellWordsTest {
         assertThat(((CliException) catchUsage("say \"x")).isUsage()).isTrue();
     }
 
+    @Test
+    void headTakesWordsThenTheRawRestOfTheLine() {
+        ShellWords.Head h = ShellWords.head("say  'Design review'   it's \"5\"  o'clock # \\ --verbose ", 2);
+        assertThat(h.words()).containsExactly("say", "Design review");
+        assertThat(h.rest()).isEqualTo("it's \"5\"  o'clock # \\ --verbose ");
+        assertThat(ShellWords.head("say c1 -- #general", 2).rest()).isEqualTo("-- #general");
+        assertThat(ShellWords.head("say c1   ", 2).rest()).isNull();
+        assertThat(ShellWords.head("say # c1 text", 2).words()).containsExactly("say");
+        assertThatThrownBy(() -> ShellWords.head("say 'c1 text", 2)).hasMessage("unclosed single quote at column 5; close it with '");
+    }
+
+    @Test
+    void quoteMakesAnyTextOneWord() {
+        for (String text : new String[] {"plain", "Design review", "it's", "a \"b\" \\ c", "#1", "", "👩‍💻 x"}) {
+            assertThat(ShellWords.split("open " + ShellWords.quote(text))).as(text).containsExactly("open", text);
+        }
+        assertThat(ShellWords.quote("bob")).isEqualTo("bob");
+    }
+
     private static Throwable catchUsage(String line) {
         try {
             ShellWords.split(line);

@@ -36,7 +36,7 @@ class StylesTest {
             assertThat(Styles.event(e, e.human()).toString()).as(e.type()).isEqualTo(e.human());
         }
         assertThat(Styles.event(events.get(0), events.get(0).human()).toAnsi()).contains("\u001b[");
-        assertThat(Styles.chat("ann", "hi\nthere", true).toString()).isEqualTo("ann: hi\n     there");
+        assertThat(Styles.chat("14:30", "ann", "hi\nthere", true).toString()).isEqualTo("14:30 ann: hi\n           there");
         assertThat(Styles.prompt(new Prompt("ann", "local", 2, "Design review")).toString()).isEqualTo("ann@local (2 peers) [Design review]> ");
     }
 
@@ -44,6 +44,6 @@ class StylesTest {
     void thePromptShowsTheOpenConferenceShortened() {
         assertThat(new Prompt("ann", "memory", 1, null).text()).isEqualTo("ann@memory (1 peer)> ");
         assertThat(new Prompt("ann", "memory", 0, "Standup").text()).isEqualTo("ann@memory (0 peers) [Standup]> ");
-        assertThat(ChatFocus.line("bob", "a\nb")).isEqualTo("bob: a\n     b");
+        assertThat(ChatFocus.line("14:30", "bob", "a\nb")).isEqualTo("14:30 bob: a\n           b");
     }
 }

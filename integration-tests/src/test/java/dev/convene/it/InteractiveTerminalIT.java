@@ -86,10 +86,10 @@ class InteractiveTerminalIT {
         press("bob", "C-u");
         awaitLastLine("bob", "bob@local (1 peer)>");
 
-        // A title completes (escaped as the shell would), and the answer reaches alice.
+        // A title completes (quoted as one word), and the answer reaches alice.
         type("bob", "accept Des");
         press("bob", "Tab");
-        awaitLastLine("bob", "bob@local (1 peer)> accept Design\\ review");
+        awaitLastLine("bob", "bob@local (1 peer)> accept 'Design review'");
         press("bob", "Enter");
         awaitScreen("bob", s -> s.contains("accepted 'Design review'") && lastLine(s).equals("bob@local (1 peer)>"), "bob's accept");
         awaitScreen("alice", s -> s.contains("bob (") && s.contains(" accepted 'Design review'"), "bob's answer at alice");
@@ -97,7 +97,7 @@ class InteractiveTerminalIT {
         // Chat mode: the prompt shows the title, a plain line is a message, /back returns.
         type("alice", "open Des");
         press("alice", "Tab");
-        awaitLastLine("alice", "alice@local (1 peer)> open Design\\ review");
+        awaitLastLine("alice", "alice@local (1 peer)> open 'Design review'");
         press("alice", "Enter");
         awaitLastLine("alice", "alice@local (1 peer) [Design review]>");
         type("alice", "hello from the terminal, don't worry!");
@@ -120,6 +120,105 @@ class InteractiveTerminalIT {
         press("alice", "C-d");
         assertThat(awaitExit("alice")).isZero();
         assertThat(awaitExit("bob")).isZero();
+    }
+
+    /**
+     * Issue 16 in a terminal: text kept exactly (say, chat mode, a half-closed quote), a time on every
+     * message line, Alt-Enter for a second line of one message, who, search, history --last, a reminder,
+     * dm, chat lines kept out of the history file, help that fits a narrow terminal.
+     */
+    @Test
+    void textIsKeptExactlyAndAChatBehavesAsPeopleExpect() throws Exception {
+        start("alice", "env NO_COLOR=1 " + convene("alice"));
+        start("bob", "env NO_COLOR=1 " + convene("bob"));
+        awaitLastLine("alice", "alice@local (1 peer)>");
+        awaitLastLine("bob", "bob@local (1 peer)>");
+        enter("alice", "create Retro --invite bob");
+        awaitScreen("bob", s -> s.contains("invites you to 'Retro'"), "the invitation");
+        enter("bob", "accept Retro");
+        awaitScreen("alice", s -> s.contains(" accepted 'Retro'"), "bob's answer");
+
+        // say: the rest of the line, exactly as typed
+        String said = "it's 5 o'clock, \"quoted\"  \\o/ --verbose #1 -- 🎉";
+        enter("alice", "say Retro " + said);
+        awaitScreen("alice", s -> s.contains("sent ") && s.contains("acknowledged"), "say's result");
+        awaitScreen("bob", s -> STAMPED.matcher(s).find() && s.contains("[Retro] alice (") && s.contains("): " + said),
+                "alice's message, exact and with its time, at bob");
+
+        // chat mode: a line is a message, exact; each chat line starts with its time; Alt-Enter adds a line
+        enter("bob", "open Retro");
+        awaitLastLine("bob", "bob@local (1 peer) [Retro]>");
+        enter("bob", "don't  stop me --now, alice");
+        awaitScreen("alice", s -> s.contains("): don't  stop me --now, alice"), "bob's chat line at alice");
+        awaitScreen("bob", s -> Pattern.compile("(?m)^\\d\\d:\\d\\d bob: don't  stop me --now, alice$").matcher(s).find(),
+                "bob's own chat line with its time");
+        // typed quickly, one after another: no stray echoed fragments between the chat lines
+        tmux(List.of("send-keys", "-t", "bob", "quick 1", "Enter", "quick 2", "Enter", "quick 3", "Enter", "quick 4", "Enter"), false);
+        String quick = awaitScreen("bob", s -> s.contains("bob: quick 4") && lastLine(s).equals("bob@local (1 peer) [Retro]>"), "four quick lines");
+        assertThat(quick.lines().filter(l -> l.contains("quick"))).as(quick).hasSize(4)
+                .allSatisfy(l -> assertThat(l).matches("\\d\\d:\\d\\d bob: quick \\d\\s*"));
+        type("bob", "line one");
+        press("bob", "M-Enter");
+        type("bob", "line two");
+        press("bob", "Enter");
+        awaitScreen("alice", s -> {
+            List<String> lines = nonBlank(s);
+            int at = indexOfContaining(lines, "): line one");
+            return at >= 0 && at + 1 < lines.size() && lines.get(at + 1).strip().equals("line two");
+        }, "one message of two lines");
+        enter("bob", "/who");
+        awaitScreen("bob", s -> s.contains("in 'Retro' (") && s.contains("alice (") && s.contains(") online, organiser"), "/who");
+        enter("bob", "/back");
+
+        enter("alice", "search Retro O'CLOCK");
+        awaitScreen("alice", s -> s.contains("1 message of 'Retro' (") && s.contains(") contains 'O'CLOCK'"), "search");
+        enter("alice", "history Retro --last 1");
+        awaitScreen("alice", s -> s.contains("history of 'Retro' (") && s.contains(": 1 message"), "history --last 1");
+
+        // a conference about to start is announced; a direct message makes a two-person conference
+        enter("alice", "create Sync --in 2m --invite bob");
+        awaitScreen("alice", s -> s.contains("reminder: 'Sync' (") && s.contains(" starts in "), "the reminder");
+        enter("bob", "dm alice a word in private, don't tell");
+        awaitScreen("alice", s -> s.contains("invites you to 'dm bob & alice'"), "the dm's invitation");
+
+        // chat text never lands in the plain history file
+        enter("bob", "quit");
+        assertThat(awaitExit("bob")).isZero();
+        String history = Files.readString(dir.resolve("bob").resolve("history"), StandardCharsets.UTF_8);
+        assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private");
+        enter("alice", "quit");
+        assertThat(awaitExit("alice")).isZero();
+    }
+
+    @Test
+    void helpFitsANarrowTerminalAndPipedFailuresExitOne() throws Exception {
+        start("dana", "env NO_COLOR=1 " + convene("dana"), 64);
+        awaitLastLine("dana", "dana@local (0 peers)>");
+        enter("dana", "help");
+        String screen = awaitScreen("dana", s -> s.contains("chat mode (open CONF)") && lastLine(s).equals("dana@local (0 peers)>"), "help");
+        List<String> help = screen.lines().dropWhile(l -> !l.equals("commands:")).takeWhile(l -> !l.startsWith("dana@local")).toList();
+        assertThat(help).hasSizeGreaterThan(20)
+                .allSatisfy(l -> assertThat(l.stripTrailing().length()).as(l).isLessThanOrEqualTo(64));
+        assertThat(String.join(" ", help).replaceAll("\\s+", " ")).contains("the text of say and decline is the rest of the line");
+        enter("dana", "quit");
+        assertThat(awaitExit("dana")).isZero();
+
+        Path input = dir.resolve("erin.in");
+        Files.writeString(input, "peers\nnope\npeers\n", StandardCharsets.UTF_8);
+        start("erin", convene("erin") + " < " + quote(input));
+        assertThat(awaitExit("erin")).as("a piped session with a failing line").isEqualTo(1);
+    }
+
+    private static final Pattern STAMPED = Pattern.compile("(?m)^\\d\\d:\\d\\d \\[");
+
+    private void enter(String session, String line) throws IOException, InterruptedException {
+        type(session, line);
+        press(session, "Enter");
+    }
+
+    private static int indexOfContaining(List<String> lines, String text) {
+        for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).contains(text)) return i;
+        return -1;
     }
 
     @Test
@@ -151,17 +250,21 @@ class InteractiveTerminalIT {
     }
 
     /**
-     * A detached session running {@code command} in a 200x50 pane; when it ends the shell prints
+     * A detached session running {@code command} in a 200x50 pane (or {@code width} columns); when it ends the shell prints
      * {@code [exit N]} (on standard error, which stays the terminal when the output is piped) and the pane
      * stays until the server is killed.
      */
     private void start(String session, String command) throws IOException, InterruptedException {
+        start(session, command, 200);
+    }
+
+    private void start(String session, String command, int width) throws IOException, InterruptedException {
         String shell = "{ " + command + "; echo \"[exit $?]\" >&2; }";
         if (command.contains(" | ")) {
             int pipe = command.indexOf(" | ");
             shell = "{ " + command.substring(0, pipe) + "; echo \"[exit $?]\" >&2; }" + command.substring(pipe);
         }
-        tmux(List.of("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", shell + "; sleep 3600"), false);
+        tmux(List.of("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", Integer.toString(width), "-y", "50", shell + "; sleep 3600"), false);
     }
 
     private void type(String session, String text) throws IOException, InterruptedException {

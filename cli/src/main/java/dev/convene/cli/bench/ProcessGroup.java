@@ -149,7 +149,7 @@ abstract sealed class ProcessGroup permits ProcessGroup.Cli, ProcessGroup.Raw {
         @Override
         List<String> mainAndArgs(int i) {
             return List.of(BenchPeerMain.class.getName(), "cli", "--name", name(i), "--home", ws.home(name(i)).toString(),
-                    "--port", Integer.toString(basePort), "--cluster", cluster, "--json", "run", "-");
+                    "--port", Integer.toString(basePort), "--cluster", cluster, "--json", "run", "-", "--stream");
         }
 
         @Override

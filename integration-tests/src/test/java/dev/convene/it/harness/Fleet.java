@@ -138,7 +138,7 @@ public final class Fleet implements AutoCloseable {
         cmd.addAll(JVM);
         cmd.addAll(List.of("-jar", jar().toString(), "--name", name, "--home", home(name).toString()));
         cmd.addAll(network);
-        cmd.addAll(List.of("--cluster", cluster, "run", "-", "--json", "--keep-going"));
+        cmd.addAll(List.of("--cluster", cluster, "run", "-", "--stream", "--json", "--keep-going"));
         if (Boolean.getBoolean("convene.it.verbose")) cmd.add("--verbose");
         return launch(new ConveneProcess.Launch(name, cmd, dir.resolve("logs"), true), 1);
     }

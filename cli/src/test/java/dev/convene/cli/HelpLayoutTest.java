@@ -1,0 +1,39 @@
+package dev.convene.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** help fits the terminal: wrapped at word boundaries to its width, never padded past it. */
+class HelpLayoutTest {
+    private final List<HelpCmd.Entry> entries = CommandRegistry.standard().all().stream().flatMap(c -> c.helpEntries().stream()).toList();
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    @Test
+    void everyLineFitsTheWidthAndNoWordIsCut() {
+        StringBuilder all = new StringBuilder("commands:");
+        for (HelpCmd.Entry e : entries) all.append(' ').append(e.synopsis()).append(' ').append(e.summary());
+        for (String note : HelpCmd.NOTES) all.append(' ').append(note);
+        for (int width : new int[] {40, 80, 100, 150}) {
+            String text = HelpCmd.layout(entries, true, width);
+            assertThat(text.lines()).as("width " + width).allSatisfy(line -> {
+                assertThat(line.length() <= width || !line.strip().contains(" ")).as(line).isTrue();
+                assertThat(line).as("no trailing blanks").isEqualTo(line.stripTrailing());
+            });
+            assertThat(words(text)).as("the same words in the same order at width " + width).isEqualTo(words(all.toString()));
+        }
+    }
+
+    @Test
+    void aWideTerminalKeepsOneLinePerCommandWhereItFits() {
+        String text = HelpCmd.layout(entries, false, 150);
+        assertThat(text.lines().filter(l -> l.startsWith("  peers ")).findFirst()).hasValueSatisfying(l ->
+                assertThat(l).contains("peers", new PeersCmd().summary()));
+        assertThat(text.lines().mapToInt(String::length).max().orElseThrow()).isLessThanOrEqualTo(150);
+    }
+}
