@@ -148,6 +148,11 @@ public final class ConferencePeer implements AutoCloseable {
         return engine.call(() -> engine.say(conference, text));
     }
 
+    /** What the conference layer refused, set aside or rationed since start (docs/SECURITY.md). Any thread. */
+    public ConferenceStats stats() {
+        return engine.stats();
+    }
+
     /** Every conference this peer knows, by start time. */
     public List<ConferenceView> conferences() {
         return engine.views();

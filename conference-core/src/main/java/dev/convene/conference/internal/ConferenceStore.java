@@ -47,6 +47,15 @@ interface ConferenceStore extends AutoCloseable {
     /** Rows found corrupt while loading. */
     long corruptRows();
 
+    /**
+     * Sets a stored conference aside: its row moves to the quarantine (kept for inspection, never loaded
+     * again) and its chat rows stay where they are, unread. Used when a conference cannot be loaded.
+     */
+    void quarantine(ConferenceId conference, byte[] meta, String reason);
+
+    /** How many conferences the quarantine holds. */
+    long quarantined();
+
     @Override
     void close();
 
@@ -86,6 +95,13 @@ interface ConferenceStore extends AutoCloseable {
             }
 
             public long corruptRows() {
+                return 0;
+            }
+
+            public void quarantine(ConferenceId c, byte[] meta, String reason) {
+            }
+
+            public long quarantined() {
                 return 0;
             }
 
