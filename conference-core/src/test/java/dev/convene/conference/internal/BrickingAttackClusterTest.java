@@ -80,6 +80,7 @@ class BrickingAttackClusterTest {
                 ConferencePeer again = startAt(cl, "alice");
                 assertThat(again.conferences()).extracting(ConferenceView::id).containsExactly(id);
                 assertThat(again.stats().quarantined()).isZero();
+                assertThat(again.stats().signatureChecks()).as("a start verifies each stored context once, nothing else").isEqualTo(1);
                 assertThat(Scenarios.texts(again, id)).containsExactly("still here", "me too");
             }
         }
