@@ -812,9 +812,14 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Saves a conference's metadata if it changed since the last save. */
     private void persist(Conference c) {
-        byte[] meta = dev.convene.overlay.wire.WireBytes.encode(Protocol.META, c.meta(), Protocol.MAX_STORED_META);
-        if (java.util.Arrays.equals(meta, c.savedMeta) && c.ownSequence == c.savedOwnSequence && c.keys.size() == c.savedKeys) return;
-        store.saveConference(new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence));
+        byte[] meta = MetaRecords.head(c);
+        Map<String, byte[]> changed = MetaRecords.changed(c);
+        boolean headChanged = !java.util.Arrays.equals(meta, c.savedMeta) || c.ownSequence != c.savedOwnSequence
+                || c.keys.size() != c.savedKeys;
+        if (!headChanged && changed.isEmpty()) return;
+        store.saveConference(c.id, headChanged ? new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence)
+                : null, changed);
+        MetaRecords.markSaved(c);
         c.savedMeta = meta;
         c.savedOwnSequence = c.ownSequence;
         c.savedKeys = c.keys.size();
@@ -847,7 +852,10 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     private Conference restoreOne(ConferenceStore.SavedConference saved) {
-        Meta meta = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+        // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
+        boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty();
+        Meta meta = MetaRecords.assemble(head, store.records(saved.id()));
         if (!meta.context().context().id().equals(saved.id())) throw new IllegalStateException("row key does not match its context");
         if (!meta.context().verifies(gate, null)) throw new IllegalStateException("context signature does not verify");
         Conference c = new Conference(meta.context());
@@ -870,6 +878,7 @@ public final class ConferenceEngine implements OverlayListener {
         c.ownSequence = saved.ownSequence();
         c.invitationAnnounced = true;
         c.savedMeta = saved.meta();
+        if (rowsOnly) MetaRecords.markSaved(c);
         c.savedOwnSequence = c.ownSequence;
         c.savedKeys = c.keys.size();
         c.state = c.stateAt(clock.instant());
@@ -937,6 +946,11 @@ public final class ConferenceEngine implements OverlayListener {
     /** One conference's state, for tests in this package. */
     Conference conferenceForTest(ConferenceId id) {
         return conferences.get(id);
+    }
+
+    /** Bytes of metadata this peer's store has written since start, for tests in this package. */
+    long metaBytesWritten() {
+        return store.metaBytesWritten();
     }
 
     /** Rows the store found corrupt and skipped. */

@@ -51,6 +51,8 @@ final class SqliteStore implements ConferenceStore {
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS ban (id TEXT PRIMARY KEY)");
+            s.execute("CREATE TABLE IF NOT EXISTS meta_record (conference TEXT NOT NULL, key TEXT NOT NULL, bytes BLOB NOT NULL,"
+                    + " PRIMARY KEY (conference, key))");
             s.execute("CREATE TABLE IF NOT EXISTS quarantine (id TEXT NOT NULL, meta BLOB, reason TEXT NOT NULL, at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS peer (id TEXT PRIMARY KEY, ad BLOB NOT NULL, seen_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS chat (conference TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -86,18 +88,62 @@ final class SqliteStore implements ConferenceStore {
 
     private String selfId;
 
+    private long metaBytes;
+
     @Override
-    public void saveConference(SavedConference c) {
+    public void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> changedRecords) {
         try {
-            upsertConference.setString(1, c.id().value());
-            upsertConference.setBytes(2, c.meta());
-            upsertConference.setBytes(3, encodeKeys(c.keys()));
-            upsertConference.setInt(4, c.currentEpoch());
-            upsertConference.setLong(5, c.ownSequence());
-            upsertConference.executeUpdate();
+            db.setAutoCommit(false);
+            try (PreparedStatement rec = db.prepareStatement("INSERT INTO meta_record (conference, key, bytes) VALUES (?,?,?)"
+                    + " ON CONFLICT(conference, key) DO UPDATE SET bytes=excluded.bytes")) {
+                long bytes = 0;
+                if (c != null) {
+                    upsertConference.setString(1, c.id().value());
+                    upsertConference.setBytes(2, c.meta());
+                    upsertConference.setBytes(3, encodeKeys(c.keys()));
+                    upsertConference.setInt(4, c.currentEpoch());
+                    upsertConference.setLong(5, c.ownSequence());
+                    upsertConference.executeUpdate();
+                    bytes += c.meta().length;
+                }
+                for (var e : changedRecords.entrySet()) {
+                    rec.setString(1, id.value());
+                    rec.setString(2, e.getKey());
+                    rec.setBytes(3, e.getValue());
+                    rec.addBatch();
+                    bytes += e.getValue().length;
+                }
+                if (!changedRecords.isEmpty()) rec.executeBatch();
+                db.commit();
+                metaBytes += bytes;
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    @Override
+    public Map<String, byte[]> records(ConferenceId conference) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT key, bytes FROM meta_record WHERE conference=? ORDER BY key")) {
+            q.setString(1, conference.value());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) out.put(r.getString(1), r.getBytes(2));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long metaBytesWritten() {
+        return metaBytes;
     }
 
     private static final dev.convene.overlay.wire.WireCodec<dev.convene.overlay.PeerAdvertisement> AD =
