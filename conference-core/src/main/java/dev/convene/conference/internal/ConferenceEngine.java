@@ -671,17 +671,20 @@ public final class ConferenceEngine implements OverlayListener {
             throw new RejectedMessageException("history request from a non-participant");
         }
         // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
-        // for the rest. Only delivered messages are offered (never beyond a gap here). Budgeted: the same
-        // digest again is not answered while its batch is in flight, and bytes per asker and in total are capped.
+        // for the rest. Only delivered messages are offered (never beyond a gap here). Budgeted (HistoryBudget):
+        // nothing is sent to the same asker twice within a few seconds, and bytes per asker and in total are capped.
         boolean fresh = history.fresh(from, c.id, d.contiguous());
         List<ChatMessage> batch = new ArrayList<>();
         int bytes = 0;
         boolean more = false;
+        boolean suppressed = false;
         outer:
         for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
             if (banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
-            long have = d.contiguous().getOrDefault(e.getKey(), 0L);
+            long claimed = d.contiguous().getOrDefault(e.getKey(), 0L);
+            long have = Math.max(claimed, history.alreadySent(from, c.id, e.getKey()));
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
+            if (have > claimed && claimed < delivered) suppressed = true;
             if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
             for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
                 if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
@@ -692,11 +695,12 @@ public final class ConferenceEngine implements OverlayListener {
                 bytes += m.body().length + 200;
             }
         }
-        if (!fresh) {
+        if (!fresh || (batch.isEmpty() && suppressed)) {
             counters.historyAnswersRefused.increment();
         } else if (!batch.isEmpty()) {
             if (history.spend(from, c.id, d.contiguous(), bytes)) {
                 counters.historyBytesSent.add(bytes);
+                for (ChatMessage m : batch) history.sent(from, c.id, m.author(), m.sequence());
                 overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
             } else {
                 counters.historyAnswersRefused.increment();

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * What answering digests may cost this peer, so that a participant cannot make it send far more history than
  * it asks for:
  * <ul>
- * <li>one batch in flight per asker and conference: the same digest from the same asker is answered again only
- *     after {@link #RESEND_AFTER_NANOS} (an honest asker that received the batch sends a different digest, since
- *     it holds more);</li>
+ * <li>nothing twice in a row: a message sent to an asker is not sent to it again for {@link #RESEND_AFTER_NANOS},
+ *     whatever its digests claim (an honest asker that received a batch asks for what follows), and the same
+ *     digest from the same asker is not even looked at again in that time;</li>
  * <li>a byte budget per asker ({@link #PER_ASKER_BURST}, refilled at {@link #PER_ASKER_PER_SECOND}) and one in
  *     total ({@link #TOTAL_BURST}, {@link #TOTAL_PER_SECOND}); a batch that does not fit is not sent, and the
  *     asker's next digest (anti-entropy) asks again.</li>
@@ -36,6 +36,7 @@ final class HistoryBudget {
     private final Map<PeerId, TokenBucket> perAsker = new Bounded<>(ASKERS);
     private final Map<Asked, LastAnswer> inFlight = new Bounded<>(ASKERS * 4);
     private final TokenBucket total;
+    private final Map<Asked, Map<PeerId, long[]>> sent = new Bounded<>(ASKERS * 4);
 
     HistoryBudget(LongSupplier nanos) {
         this.nanos = nanos;
@@ -46,6 +47,20 @@ final class HistoryBudget {
     boolean fresh(PeerId asker, ConferenceId conference, Map<PeerId, Long> digest) {
         LastAnswer last = inFlight.get(new Asked(asker, conference));
         return last == null || !last.digest().equals(digest) || nanos.getAsLong() - last.at() >= RESEND_AFTER_NANOS;
+    }
+
+    /** The highest sequence of {@code author} sent to {@code asker} less than {@link #RESEND_AFTER_NANOS} ago, or 0. */
+    long alreadySent(PeerId asker, ConferenceId conference, PeerId author) {
+        Map<PeerId, long[]> m = sent.get(new Asked(asker, conference));
+        long[] s = m == null ? null : m.get(author);
+        return s == null || nanos.getAsLong() - s[1] >= RESEND_AFTER_NANOS ? 0 : s[0];
+    }
+
+    /** Records that {@code upTo} of {@code author} went to {@code asker} now. */
+    void sent(PeerId asker, ConferenceId conference, PeerId author, long upTo) {
+        Map<PeerId, long[]> m = sent.computeIfAbsent(new Asked(asker, conference), k -> new Bounded<>(dev.convene.conference.ConferenceContext.MAX_INVITEES + 1));
+        long[] s = m.get(author);
+        if (s == null || s[0] < upTo || nanos.getAsLong() - s[1] >= RESEND_AFTER_NANOS) m.put(author, new long[] {upTo, nanos.getAsLong()});
     }
 
     /** Takes {@code bytes} from the asker's and the total budget, or nothing if either lacks them. */

@@ -298,7 +298,7 @@ final class Protocol {
             byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
             Instant expiry = readTime(in, "expiry");
             byte[] nonce = in.readBytesExactly(16);
-            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            int epoch = in.readVarInt(0, MAX_REMOVALS); // one epoch per removal: a key epoch beyond them is a lie
             byte[] sealed = in.readBytes(128);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
@@ -393,7 +393,7 @@ final class Protocol {
             PeerId author = in.readPeerId();
             long seq = in.readVarLong(1, Long.MAX_VALUE);
             HlcTimestamp ts = in.read(HLC);
-            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            int epoch = in.readVarInt(0, MAX_REMOVALS);
             byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return new ChatMessage(id, author, seq, ts, epoch, body, sig);

@@ -121,6 +121,10 @@ class BudgetAttackClusterTest {
                 long sent = after.historyBytesSent() - before.historyBytesSent();
                 long bound = HistoryBudget.PER_ASKER_BURST + (long) Math.ceil(HistoryBudget.PER_ASKER_PER_SECOND * (seconds + 1));
                 assertThat(sent).as("history bytes answered to %d digests in %.1f s", digests, seconds).isLessThanOrEqualTo(bound);
+                // and nothing is sent twice within the resend interval, whatever the digests claim
+                long history = 80L * (8000 + 2 + 28 + 200); // each message as counted: body (text + GCM) plus 200
+                long rounds = 1 + (long) (seconds * 1e9 / HistoryBudget.RESEND_AFTER_NANOS);
+                assertThat(sent).as("history of %d bytes, %d resend intervals", history, rounds).isLessThanOrEqualTo(history * rounds);
                 assertThat(after.historyAnswersRefused() - before.historyAnswersRefused()).isGreaterThanOrEqualTo(digests / 2);
                 // what mallory got matches what alice counted (each message counted as its body plus 200 bytes)
                 await(() -> batchBytes(mallory) - received >= sent, () -> "mallory received " + (batchBytes(mallory) - received));
