@@ -464,8 +464,8 @@ public final class ConferenceEngine implements OverlayListener {
                 boolean authorised = byOrganiser || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
                 // The organiser names each invitee in the context it signs before inviting it (create, invite).
                 if (byOrganiser && !inv.context().context().invitees().contains(inv.invitee())) continue;
-                if (!authorised || banned.contains(inv.inviter()) || !inv.verifies(gate, from)) continue;
-                if (inv.expiry().isBefore(clock.instant())) continue;
+                if (!authorised || banned.contains(inv.inviter()) || inv.expiry().isBefore(clock.instant())) continue;
+                if (!inv.verifies(gate, from)) continue;
                 c.invitations.put(inv.invitee(), inv);
                 c.nonces.add(inv.nonceHex());
                 if (inv.invitee().equals(self)) openKey(c, inv);
@@ -739,24 +739,28 @@ public final class ConferenceEngine implements OverlayListener {
     public void peerJoined(PeerAdvertisement peer) {
         awaitAttached();
         store.savePeer(peer);
-        for (Conference c : conferences.values()) {
-            if (c.removals.containsKey(peer.id())) sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
-            if (!c.isMember(peer.id())) continue;
-            sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
-            if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
-                overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
-                if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
-            }
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "join", () -> {
+                if (c.removals.containsKey(peer.id())) sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
+                if (!c.isMember(peer.id())) return;
+                sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
+                if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                    overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
+                    if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
+                }
+            });
         }
     }
 
     @Override
     public void peerLeft(PeerAdvertisement peer) {
         awaitAttached();
-        for (Conference c : conferences.values()) {
-            if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(self)) {
-                fire(l -> l.participantLeft(c.view(self), peer.id(), "offline"));
-            }
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "leave", () -> {
+                if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                    fire(l -> l.participantLeft(c.view(self), peer.id(), "offline"));
+                }
+            });
         }
     }
 
@@ -787,7 +791,7 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
-    /** Runs one conference's periodic step so that its failure is counted and logged, and never stops the others'. */
+    /** Runs one conference's step (tick, anti-entropy, a peer joining or leaving) so that its failure is counted and logged, and never stops the others'. */
     private void isolated(Conference c, String step, Runnable r) {
         try {
             r.run();
