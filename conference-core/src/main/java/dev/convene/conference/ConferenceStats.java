@@ -10,14 +10,17 @@ package dev.convene.conference;
  * @param conferenceFailures times one conference's tick, anti-entropy or restore step threw; the others went on
  * @param signatureChecks signature verifications of conference records (contexts, invitations, replies, ...)
  * @param signatureCacheHits verifications answered from the cache of recent results instead
- * @param signatureBudgetExceeded records dropped unchecked because their sender had spent its signature budget
+ * @param signatureBudgetExceeded records (and chat messages) dropped unchecked because their sender had spent its
+ *                                signature budget
  * @param entriesOverCap metadata entries ignored because a frame carried more than a frame may
  * @param historyBytesSent bytes of chat history sent in answer to digests
  * @param historyAnswersRefused digests not answered because a budget (per asker, in total, one batch in
  *                              flight) was spent
  * @param conferencesRefused conferences created by others that were refused by a count limit
+ * @param chatSignatureFailures chat messages whose author signature did not verify (each charged to the sender
+ *                              that delivered it)
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
-                              long historyAnswersRefused, long conferencesRefused) {
+                              long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures) {
 }

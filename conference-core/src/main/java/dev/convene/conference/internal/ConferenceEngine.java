@@ -535,7 +535,9 @@ public final class ConferenceEngine implements OverlayListener {
             return false; // duplicate
         }
         byte[] authorKey = c.keyOf(m.author());
-        if (authorKey == null || !m.verifies(authorKey)) throw new RejectedMessageException("chat signature does not verify");
+        if (authorKey == null || !gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+            throw new RejectedMessageException("chat signature does not verify");
+        }
         if (m.timestamp().instant().isAfter(clock.instant().plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
         }

@@ -14,10 +14,11 @@ final class Counters {
     final LongAdder historyBytesSent = new LongAdder();
     final LongAdder historyAnswersRefused = new LongAdder();
     final LongAdder conferencesRefused = new LongAdder();
+    final LongAdder chatSignatureFailures = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
-                conferencesRefused.sum());
+                conferencesRefused.sum(), chatSignatureFailures.sum());
     }
 }

@@ -70,6 +70,33 @@ final class SignatureGate {
         return ok;
     }
 
+    /** Chat signatures that fail, per sending peer: at most this many at once... */
+    static final int CHAT_FAILURES_BURST = 64;
+    /** ...and this many per second after that. */
+    static final int CHAT_FAILURES_PER_SECOND = 16;
+    private final Map<PeerId, TokenBucket> chatFailures = new Bounded<>(SENDERS);
+
+    /**
+     * Verifies a chat message's author signature for a message that {@code sender} delivered. Chat is not
+     * budgeted while it verifies (history catch-up verifies every message it gets); but a sender whose frames
+     * carried more bad signatures than {@link #CHAT_FAILURES_BURST}, then {@link #CHAT_FAILURES_PER_SECOND}, gets
+     * its chat refused unchecked until its budget refills (a replayed batch of forgeries costs that much, no
+     * more). Not cached: a valid message is stored, and a later copy is a duplicate caught before any check.
+     */
+    boolean verifyChat(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
+        TokenBucket failures = chatFailures.computeIfAbsent(sender, s -> new TokenBucket(CHAT_FAILURES_BURST, CHAT_FAILURES_PER_SECOND, nanos));
+        if (!failures.hasToken()) {
+            counters.signatureBudgetExceeded.increment();
+            return false;
+        }
+        boolean ok = Identity.verify(key, signed, signature);
+        if (!ok) {
+            failures.tryTake(1);
+            counters.chatSignatureFailures.increment();
+        }
+        return ok;
+    }
+
     /** Starts counting a new frame's verifications against {@link #PER_FRAME}. */
     void beginFrame() {
         frameChecks = 0;

@@ -23,11 +23,21 @@ final class TokenBucket {
         this.last = nanos.getAsLong();
     }
 
-    /** Takes {@code n} tokens if there are that many; otherwise takes none. */
-    boolean tryTake(long n) {
+    /** Whether at least one token is there now. */
+    boolean hasToken() {
+        refill();
+        return tokens >= 1;
+    }
+
+    private void refill() {
         long now = nanos.getAsLong();
         tokens = Math.min(capacity, tokens + Math.max(0, now - last) * perNano);
         last = now;
+    }
+
+    /** Takes {@code n} tokens if there are that many; otherwise takes none. */
+    boolean tryTake(long n) {
+        refill();
         if (tokens < n) return false;
         tokens -= n;
         return true;

@@ -134,6 +134,48 @@ class BudgetAttackClusterTest {
         }
     }
 
+    @Test
+    void replayedBatchesOfForgedChatCostAtMostTheSendersFailureBudget() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob);
+                ConferenceId id = Scenarios.live("Forged", alice, List.of(bob), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                List<ChatMessage> forged = new ArrayList<>();
+                for (int seq = 1; seq <= Protocol.MAX_BATCH; seq++) {
+                    forged.add(Fixtures.chat(mallory.identity(), bob.self(), id, seq, mallory.now(), 0, key, "bob never said " + seq));
+                }
+                ChatBatch batch = new ChatBatch(id, forged, false);
+                ConferenceStats before = alice.stats();
+                long rejectedBefore = rejected(alice);
+                long started = System.nanoTime();
+                int frames = 20;
+                for (int i = 0; i < frames; i++) mallory.send(alice, batch);
+                long total = (long) frames * forged.size();
+                // every forged message is accounted for: checked and failed, or refused unchecked
+                await(() -> accounted(alice, before) >= total, () -> "alice accounted for " + accounted(alice, before) + " of " + total);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                ConferenceStats after = alice.stats();
+
+                long failures = after.chatSignatureFailures() - before.chatSignatureFailures();
+                long bound = SignatureGate.CHAT_FAILURES_BURST + (long) Math.ceil(SignatureGate.CHAT_FAILURES_PER_SECOND * (seconds + 1));
+                assertThat(failures).as("forged signatures checked of %d sent in %.1f s", frames * forged.size(), seconds)
+                        .isLessThanOrEqualTo(bound);
+                assertThat(after.signatureBudgetExceeded() - before.signatureBudgetExceeded()).isGreaterThanOrEqualTo(total - bound);
+                assertThat(rejected(alice) - rejectedBefore).as("every forged message counted as rejected").isGreaterThanOrEqualTo(total);
+                assertThat(Scenarios.texts(alice, id)).noneMatch(t -> t.startsWith("bob never said"));
+                Scenarios.stillChats(bob, id, alice);
+            }
+        }
+    }
+
+    private static long accounted(ConferencePeer p, ConferenceStats before) {
+        ConferenceStats now = p.stats();
+        return now.chatSignatureFailures() - before.chatSignatureFailures() + now.signatureBudgetExceeded() - before.signatureBudgetExceeded();
+    }
+
     private static long batchBytes(HostilePeer p) {
         return p.received(ChatBatch.class).stream().flatMap(b -> b.messages().stream()).mapToLong(m -> m.body().length + 200).sum();
     }
