@@ -19,8 +19,11 @@ package dev.convene.conference;
  * @param conferencesRefused conferences created by others that were refused by a count limit
  * @param chatSignatureFailures chat messages whose author signature did not verify (each charged to the sender
  *                              that delivered it)
+ * @param corruptRows stored rows (chat, peers, bans, conferences) that failed their checksum or did not decode
+ *                    at start, skipped and never shown
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
-                              long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures) {
+                              long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
+                              long corruptRows) {
 }

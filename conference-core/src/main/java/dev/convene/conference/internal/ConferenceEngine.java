@@ -12,6 +12,7 @@ import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MessageId;
 import dev.convene.conference.NewConference;
 import dev.convene.conference.Post;
+import dev.convene.conference.UnsafeCharacterException;
 import dev.convene.conference.internal.Protocol.ChatAck;
 import dev.convene.conference.internal.Protocol.ChatBatch;
 import dev.convene.conference.internal.Protocol.ChatDigest;
@@ -208,7 +209,7 @@ public final class ConferenceEngine implements OverlayListener {
             ctx = new ConferenceContext(ConferenceId.derive(identity.signingKey(), now), spec.title(), spec.agenda(), self, start, spec.duration(),
                     new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
             ctx.validateNew(now);
-        } catch (dev.convene.conference.UnsafeCharacterException e) {
+        } catch (UnsafeCharacterException e) {
             throw e; // typed: carries the field and the code point
         } catch (IllegalArgumentException e) {
             throw new ConferenceException("cannot create the conference: " + e.getMessage());
@@ -283,7 +284,7 @@ public final class ConferenceEngine implements OverlayListener {
             throw new ConferenceException("your invitation to '" + c.ctx().title() + "' has not arrived yet; wait for it ('wait invitation')");
         }
         String why = reason == null ? "" : reason.strip();
-        dev.convene.conference.UnsafeCharacterException.requireSafeLine("reason", why);
+        UnsafeCharacterException.requireSafeLine("reason", why);
         if (why.length() > Protocol.MAX_REASON) throw new ConferenceException("reason: " + why.length() + " characters (expected: <= " + Protocol.MAX_REASON + ")");
         Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
         Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
@@ -856,6 +857,7 @@ public final class ConferenceEngine implements OverlayListener {
             }
         }
         counters.quarantined.add(store.quarantined());
+        counters.corruptRows.add(store.corruptRows());
         if (!conferences.isEmpty()) {
             log.info("{}: restored {} conferences ({} corrupt rows skipped)", label(), conferences.size(), store.corruptRows());
         }
@@ -945,7 +947,10 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Advertisements remembered from earlier runs, for the overlay's directory. */
     public List<PeerAdvertisement> knownPeers() {
-        return store.peers();
+        List<PeerAdvertisement> peers = store.peers();
+        counters.corruptRows.reset(); // the store's count now includes the peer rows
+        counters.corruptRows.add(store.corruptRows());
+        return peers;
     }
 
     /** The conference layer's counters. Any thread. */

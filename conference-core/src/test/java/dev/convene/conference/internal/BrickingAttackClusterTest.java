@@ -120,6 +120,7 @@ class BrickingAttackClusterTest {
             assertThat(Scenarios.texts(again, kept)).containsExactly("hello me");
             assertThat(again.stats().quarantined()).isEqualTo(3);
             assertThat(again.stats().conferenceFailures()).isEqualTo(2);
+            assertThat(again.stats().corruptRows()).as("the row with a malformed id").isEqualTo(1);
             again.close();
 
             // Set aside for good: the next start loads the same and finds them in the quarantine, not in the store.
