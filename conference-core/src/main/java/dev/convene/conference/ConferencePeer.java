@@ -312,7 +312,7 @@ public final class ConferencePeer implements AutoCloseable {
             }
             engine.attach(overlay);
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "convene-" + name + "-timer"));
-            timer.scheduleWithFixedDelay(() -> overlay.eventExecutor().execute(engine::tick), tick.toMillis(), tick.toMillis(),
+            timer.scheduleWithFixedDelay(engine.tickSubmitter(overlay.eventExecutor()), tick.toMillis(), tick.toMillis(),
                     TimeUnit.MILLISECONDS);
             return new ConferencePeer(overlay, engine, callbacks, timer, listeners);
         }

@@ -21,9 +21,10 @@ package dev.convene.conference;
  *                              that delivered it)
  * @param corruptRows stored rows (chat, peers, bans, conferences) that failed their checksum or did not decode
  *                    at start, skipped and never shown
+ * @param tickFailures times the timer could not hand a tick to the event thread (the next one was tried on time)
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
-                              long corruptRows) {
+                              long corruptRows, long tickFailures) {
 }

@@ -767,6 +767,22 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
+    /**
+     * What the timer runs: hands a {@link #tick()} to {@code events}. A hand-off that fails (a full or failing
+     * executor, an OutOfMemoryError) is counted and logged, and the next one is tried on time: a periodic task
+     * that throws would never run again, and the peer's conferences would stop moving for good.
+     */
+    public Runnable tickSubmitter(Executor events) {
+        return () -> {
+            try {
+                events.execute(this::tick);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                counters.tickFailures.increment();
+                log.warn("{}: could not hand the tick to the event thread: {}", label(), e.toString());
+            }
+        };
+    }
+
     /** Moves conferences along by the clock and, every few ticks, exchanges digests. */
     public void tick() {
         ticks++;

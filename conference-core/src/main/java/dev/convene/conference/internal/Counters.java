@@ -16,11 +16,12 @@ final class Counters {
     final LongAdder conferencesRefused = new LongAdder();
     final LongAdder chatSignatureFailures = new LongAdder();
     final LongAdder corruptRows = new LongAdder();
+    final LongAdder tickFailures = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
-                corruptRows.sum());
+                corruptRows.sum(), tickFailures.sum());
     }
 }

@@ -41,4 +41,24 @@ class TickIsolationTest {
         assertThat(bob.view(all.get(2).context().id()).state()).isEqualTo(ConferenceState.LIVE);
         assertThat(bob.stats().conferenceFailures()).isEqualTo(3);
     }
+
+    @Test
+    void ticksResumeAfterTheEventThreadRefusedThem() throws Exception {
+        SignedContext c = invite("Later");
+        clock.advance(Duration.ofMinutes(10));
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(3);
+        java.util.concurrent.Executor flaky = task -> {
+            if (refusals.getAndDecrement() > 0) throw new java.util.concurrent.RejectedExecutionException("queue full");
+            task.run();
+        };
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.scheduleWithFixedDelay(bob.tickSubmitter(flaky), 1, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            dev.convene.conference.ConferenceCluster.await(() -> bob.view(c.context().id()).state() == ConferenceState.LIVE,
+                    () -> "the conference never went live: " + bob.stats());
+        } finally {
+            timer.shutdownNow();
+        }
+        assertThat(bob.stats().tickFailures()).isEqualTo(3);
+    }
 }
