@@ -388,7 +388,7 @@ public final class ConferenceEngine implements OverlayListener {
             if (!named) throw new RejectedMessageException("not a member of conference " + id.shortId());
             // A ban covers what a banned peer organises, whoever relays it.
             if (banned.contains(sc.context().organiser())) throw new RejectedMessageException("conference organised by a banned peer");
-            String refusal = ForeignConferences.refusal(conferences.values(), self, sc.context(), clock.instant());
+            String refusal = ForeignConferences.refusal(conferences.values(), self, banned, sc.context(), clock.instant());
             if (refusal != null) {
                 counters.conferencesRefused.increment();
                 throw new RejectedMessageException("conference " + id.shortId() + " refused: " + refusal);

@@ -57,6 +57,19 @@ class ForeignConferenceQuotaTest {
     }
 
     @Test
+    void theTotalIsBoundedAcrossOrganisersAndABanFreesTheSlotsOfTheBannedOnes() {
+        List<Identity> spammers = new java.util.ArrayList<>();
+        for (int i = 0; i < ForeignConferences.TOTAL / ForeignConferences.PER_ORGANISER; i++) spammers.add(Identity.generate());
+        for (Identity s : spammers) {
+            for (int i = 0; i < ForeignConferences.PER_ORGANISER; i++) inviteBob(s, START, "Spam " + i);
+        }
+        assertThatThrownBy(() -> inviteBob(ALICE, START, "Real")).isInstanceOf(RejectedMessageException.class)
+                .hasMessageContaining("unanswered conferences in all");
+        bob.ban(spammers.get(0).id());
+        assertThatCode(() -> inviteBob(ALICE, START, "Real")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aConferenceStartingMoreThanAYearAheadIsRefused() {
         assertThatThrownBy(() -> inviteBob(MALLORY, clock.instant().plus(Duration.ofDays(400)), "Far")).isInstanceOf(RejectedMessageException.class)
                 .hasMessageContaining("days ahead");
