@@ -1,6 +1,7 @@
 package dev.convene.cli;
 
 import dev.convene.conference.ConferenceContext;
+import dev.convene.conference.UnsafeCharacterException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +24,11 @@ final class Texts {
             throw CliException.usage("the title has " + t.length() + " characters (expected: at most " + ConferenceContext.MAX_TITLE + ")");
         }
         if (t.chars().anyMatch(Character::isISOControl)) throw CliException.usage("the title has control characters (expected: one printable line)");
+        try {
+            UnsafeCharacterException.requireSafeLine("title", t);
+        } catch (UnsafeCharacterException e) {
+            throw CliException.usage("the title has " + described(e) + " (expected: one printable line)");
+        }
         return t;
     }
 
@@ -30,6 +36,11 @@ final class Texts {
         String a = agenda.strip();
         if (a.length() > ConferenceContext.MAX_AGENDA) {
             throw CliException.usage("--agenda has " + a.length() + " characters (expected: at most " + ConferenceContext.MAX_AGENDA + ")");
+        }
+        try {
+            UnsafeCharacterException.requireSafeText("agenda", a);
+        } catch (UnsafeCharacterException e) {
+            throw CliException.usage("--agenda has " + described(e) + " (expected: printable text, new lines and tabs)");
         }
         return a;
     }
@@ -47,6 +58,19 @@ final class Texts {
     static String reason(String reason) {
         String r = reason.strip();
         if (r.length() > MAX_REASON) throw CliException.usage("the reason has " + r.length() + " characters (expected: at most " + MAX_REASON + ")");
+        try {
+            UnsafeCharacterException.requireSafeLine("reason", r);
+        } catch (UnsafeCharacterException e) {
+            throw CliException.usage("the reason has " + described(e) + " (expected: one printable line)");
+        }
         return r;
+    }
+
+    /** "an invisible character U+200B at position 5": the offending character shown by its code, never printed. */
+    private static String described(UnsafeCharacterException e) {
+        int cp = e.codePoint();
+        String kind = Character.isISOControl(cp) ? "a control character"
+                : cp == 0x2028 || cp == 0x2029 ? "a line or paragraph separator" : "an invisible character";
+        return kind + " U+" + String.format(java.util.Locale.ROOT, "%04X", cp) + " at position " + (e.index() + 1);
     }
 }

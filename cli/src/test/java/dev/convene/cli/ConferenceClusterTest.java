@@ -265,11 +265,15 @@ class ConferenceClusterTest {
     void textIsExactInJsonAndAMessageWithNobodyElseOnlineIsPending() {
         ScriptedPeer alice = start("alice");
         String title = "Q4 plan — 日本, \"quoted\"";
-        JsonNode created = alice.call("create '" + title + "' --agenda 'line one\u001b[2J'");
+        JsonNode created = alice.call("create '" + title + "' --agenda 'line one — Zoë, 日本'");
         String conf = created.path("id").asText();
         assertThat(created.path("title").asText()).isEqualTo(title);
-        assertThat(created.path("agenda").asText()).isEqualTo("line one\u001b[2J");
+        assertThat(created.path("agenda").asText()).isEqualTo("line one — Zoë, 日本");
         assertThat(alice.fail("create 'bad\u0007title'")).isEqualTo("create: the title has control characters (expected: one printable line)");
+        assertThat(alice.fail("create 'pay\u200bday'"))
+                .isEqualTo("create: the title has an invisible character U+200B at position 4 (expected: one printable line)");
+        assertThat(alice.fail("create T --agenda 'line one\u001b[2J'"))
+                .isEqualTo("create: --agenda has a control character U+001B at position 9 (expected: printable text, new lines and tabs)");
         JsonNode said = alice.call("say " + conf + " tab\there, escape \u001b[2J, Zoë 🎉");
         assertThat(said.path("pending").asBoolean()).as("nobody else takes part").isTrue();
         assertThat(said.path("title").asText()).isEqualTo(title);

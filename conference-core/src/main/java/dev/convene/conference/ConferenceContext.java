@@ -17,10 +17,10 @@ import java.util.TreeSet;
  * checks that need the creator's clock.
  *
  * @param id the conference id
- * @param title 1-200 characters
- * @param agenda up to 4,000 characters (may be empty)
+ * @param title 1-200 characters, one line, no control, invisible or separator characters ({@link UnsafeCharacterException})
+ * @param agenda up to 4,000 characters (may be empty); new lines and tabs allowed, other unsafe characters not
  * @param organiser the peer that created it and signs it
- * @param start when it goes LIVE
+ * @param start when it goes LIVE, between {@link #EARLIEST} and {@link #LATEST}
  * @param duration how long it lasts, more than zero and at most 7 days
  * @param invitees the peers invited by the organiser (not the organiser itself), at most 256
  * @param createdAt when the organiser created it
@@ -40,6 +40,14 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** How far in the past a new conference's start may lie (clock skew, typing time). */
     public static final Duration START_GRACE = Duration.ofMinutes(5);
+    /**
+     * The earliest instant a context may name (start, creation). Times outside [{@code EARLIEST}, {@link #LATEST}]
+     * are refused at construction, so on decode too: every sum a peer computes from them (end, grace periods,
+     * milliseconds for the clock) stays far from overflow.
+     */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest instant a context may name. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     /**
      * Checks the components against the limits above.
@@ -66,7 +74,10 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         agenda = Objects.requireNonNull(agenda, "agenda").strip();
         if (title.isEmpty()) throw new IllegalArgumentException("title: empty (expected: 1-" + MAX_TITLE + " characters)");
         if (title.length() > MAX_TITLE) throw new IllegalArgumentException("title: " + title.length() + " characters (expected: <= " + MAX_TITLE + ")");
-        if (title.chars().anyMatch(Character::isISOControl)) throw new IllegalArgumentException("title: contains control characters (expected: one printable line)");
+        UnsafeCharacterException.requireSafeLine("title", title);
+        UnsafeCharacterException.requireSafeText("agenda", agenda);
+        requireSane("start", start);
+        requireSane("createdAt", createdAt);
         if (agenda.length() > MAX_AGENDA) throw new IllegalArgumentException("agenda: " + agenda.length() + " characters (expected: <= " + MAX_AGENDA + ")");
         if (duration.isZero() || duration.isNegative()) throw new IllegalArgumentException("duration: " + duration + " (expected: > 0, e.g. 30m)");
         if (duration.compareTo(MAX_DURATION) > 0) throw new IllegalArgumentException("duration: " + duration + " (expected: <= 7 days)");
@@ -74,6 +85,18 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         invitees = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(invitees, "invitees")));
         if (invitees.size() > MAX_INVITEES) throw new IllegalArgumentException("invitees: " + invitees.size() + " (expected: <= " + MAX_INVITEES + ")");
         if (invitees.contains(organiser)) throw new IllegalArgumentException("invitees: the organiser cannot invite itself");
+    }
+
+    /**
+     * Refuses an instant outside [{@link #EARLIEST}, {@link #LATEST}].
+     *
+     * @throws IllegalArgumentException naming {@code what}
+     */
+    public static Instant requireSane(String what, Instant t) {
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new IllegalArgumentException(what + ": " + t + " (expected: between " + EARLIEST + " and " + LATEST + ")");
+        }
+        return t;
     }
 
     /**

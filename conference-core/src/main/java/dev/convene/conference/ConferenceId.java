@@ -6,7 +6,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A conference's id: 128 random bits in lower-case base32 (26 characters). People see {@link #shortId()}.
+ * A conference's id: 128 bits in lower-case base32 (26 characters). People see {@link #shortId()}.
+ *
+ * <p>An id made by {@link #derive} is bound to its organiser: 32 random bits (a nonce) followed by the first 96
+ * bits of SHA-256 over the organiser's signing key, the creation time and the nonce. {@link #isBoundTo} checks
+ * it, so a context signed by anyone else cannot carry the id (that would take a second preimage of 96 bits).
+ * {@link #random()} ids bind to nothing; peers refuse contexts with them.
  *
  * @param value the 26-character form
  */
@@ -29,11 +34,41 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         }
     }
 
-    /**
-     * A new random id.
-     *
-     * @return a new random id
-     */
+    private static final int NONCE = 4;
+    private static final byte[] DOMAIN = "convene/conference-id/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A new id bound to an organiser's signing key and a creation time, with a fresh random nonce. */
+    public static ConferenceId derive(byte[] organiserKey, java.time.Instant createdAt) {
+        byte[] nonce = new byte[NONCE];
+        RANDOM.nextBytes(nonce);
+        byte[] id = new byte[16];
+        System.arraycopy(nonce, 0, id, 0, NONCE);
+        System.arraycopy(binding(organiserKey, createdAt, nonce), 0, id, NONCE, 16 - NONCE);
+        return new ConferenceId(BASE32.encode(id));
+    }
+
+    /** Whether this id was derived from {@code organiserKey} and {@code createdAt} (see the class comment). */
+    public boolean isBoundTo(byte[] organiserKey, java.time.Instant createdAt) {
+        byte[] id = BASE32.decode(value);
+        byte[] nonce = java.util.Arrays.copyOf(id, NONCE);
+        byte[] expected = java.util.Arrays.copyOf(binding(organiserKey, createdAt, nonce), 16 - NONCE);
+        return java.security.MessageDigest.isEqual(expected, java.util.Arrays.copyOfRange(id, NONCE, 16));
+    }
+
+    private static byte[] binding(byte[] organiserKey, java.time.Instant createdAt, byte[] nonce) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(DOMAIN);
+            sha.update(organiserKey);
+            sha.update(java.nio.ByteBuffer.allocate(12).putLong(createdAt.getEpochSecond()).putInt(createdAt.getNano()).array());
+            sha.update(nonce);
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** A new random id, bound to no organiser (for tests and lookups). */
     public static ConferenceId random() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -346,6 +347,15 @@ public final class ConferencePeer implements AutoCloseable {
             Post p = engine.say(conference, text);
             return new Post(p.entry(), guard(p.acknowledged()));
         });
+    }
+
+    /**
+     * What the conference layer refused, set aside or rationed since start (docs/SECURITY.md). Any thread.
+     *
+     * @return the counters, a snapshot
+     */
+    public ConferenceStats stats() {
+        return engine.stats();
     }
 
     /**
@@ -697,12 +707,13 @@ public final class ConferencePeer implements AutoCloseable {
             engine.attach(overlay);
             presence.attach(overlay);
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "convene-" + name + "-timer"));
-            timer.scheduleWithFixedDelay(() -> overlay.eventExecutor().execute(() -> {
+            // The tick survives a failed hand-off to the event thread (counted by the engine).
+            Executor events = overlay.eventExecutor();
+            timer.scheduleWithFixedDelay(engine.tickSubmitter(task -> events.execute(() -> {
                 presence.mark();
-                engine.tick();
-            }), tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
-            ConferencePeer peer = new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence);
-            return peer;
+                task.run();
+            })), tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+            return new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence);
         }
 
         private static Thread daemon(Runnable r, String name) {

@@ -17,6 +17,10 @@ public final class InvalidInputException extends ConferenceException {
     public static final String REMOVALS = "removals";
     /** The field of a new conference's description ({@link NewConference}); see the cause for the detail. */
     public static final String CONFERENCE = "conference";
+    /** The field of a conference's title (an unsafe character; the cause is an {@link UnsafeCharacterException}). */
+    public static final String TITLE = "title";
+    /** The field of a conference's agenda (an unsafe character; the cause is an {@link UnsafeCharacterException}). */
+    public static final String AGENDA = "agenda";
 
     /** The field of a history page's size. */
     public static final String LIMIT = "limit";

@@ -80,8 +80,8 @@ class ConferenceContextTest {
     @ParameterizedTest
     @ValueSource(strings = {"a\u0000b", "line one\nline two", "tab\there", "bell\u0007", "esc\u001b[31mred", "del\u007f", "c1\u0085x"})
     void titleWithControlCharactersIsRejected(String title) {
-        assertThatThrownBy(() -> withTitle(title)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("title: contains control characters");
+        assertThatThrownBy(() -> withTitle(title)).isInstanceOf(UnsafeCharacterException.class)
+                .hasMessageContaining("title: U+").hasMessageContaining("(expected: visible characters on one line)");
     }
 
     @Test

@@ -62,6 +62,8 @@ final class Conference {
     boolean invitationAnnounced;
     /** What was last written to the store, to skip writes that change nothing. */
     byte[] savedMeta;
+    /** The metadata records last written to the store, by row key ({@link MetaRecords}). */
+    final Map<String, Object> savedRecords = new HashMap<>();
     long savedOwnSequence = -1;
     int savedKeys = -1;
     /** While loading from the store: names as saved, own messages never acknowledged. */

@@ -17,6 +17,7 @@ import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MessageId;
 import dev.convene.conference.NewConference;
 import dev.convene.conference.Post;
+import dev.convene.conference.UnsafeCharacterException;
 import dev.convene.conference.internal.Protocol.ChatAck;
 import dev.convene.conference.internal.Protocol.ChatBatch;
 import dev.convene.conference.internal.Protocol.ChatDigest;
@@ -86,6 +87,9 @@ public final class ConferenceEngine implements OverlayListener {
     private final ConferenceStore store;
     /** Peers this peer refuses to hear from (kept across restarts). Written on the engine thread, read anywhere. */
     private final Set<PeerId> banned = ConcurrentHashMap.newKeySet();
+    private final Counters counters = new Counters();
+    private final SignatureGate gate = new SignatureGate(counters, System::nanoTime);
+    private final HistoryBudget history = new HistoryBudget(System::nanoTime);
 
     /**
      * @param home the home directory holding the durable store, or null to keep nothing
@@ -206,9 +210,11 @@ public final class ConferenceEngine implements OverlayListener {
         }
         ConferenceContext ctx;
         try {
-            ctx = new ConferenceContext(ConferenceId.random(), spec.title(), spec.agenda(), self, start, spec.duration(),
+            ctx = new ConferenceContext(ConferenceId.derive(identity.signingKey(), now), spec.title(), spec.agenda(), self, start, spec.duration(),
                     new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
             ctx.validateNew(now);
+        } catch (UnsafeCharacterException e) {
+            throw unsafe(e); // typed: the cause carries the field, the code point and its index
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(InvalidInputException.CONFERENCE, e.getMessage(), "", e);
         }
@@ -273,6 +279,12 @@ public final class ConferenceEngine implements OverlayListener {
         return views.get(id);
     }
 
+    /** An unsafe character in a text the caller gave, as the API's typed refusal (the cause carries the detail). */
+    private static InvalidInputException unsafe(UnsafeCharacterException e) {
+        return new InvalidInputException(e.field(), String.format(java.util.Locale.ROOT, "U+%04X at index %d", e.codePoint(), e.index()),
+                "visible characters", e);
+    }
+
     public ConferenceView answer(ConferenceId id, Answer answer, String reason) {
         Conference c = require(id);
         if (c.state.isOver()) throw notOver(c);
@@ -282,6 +294,11 @@ public final class ConferenceEngine implements OverlayListener {
             throw new NotAllowedException(id, NotAllowedException.Rule.INVITATION_NOT_ARRIVED);
         }
         String why = reason == null ? "" : reason.strip();
+        try {
+            UnsafeCharacterException.requireSafeLine("reason", why);
+        } catch (UnsafeCharacterException e) {
+            throw unsafe(e);
+        }
         if (why.length() > Protocol.MAX_REASON) throw new InvalidInputException(InvalidInputException.REASON, why.length() + " characters", "<= " + Protocol.MAX_REASON + " characters");
         Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
         Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
@@ -369,28 +386,40 @@ public final class ConferenceEngine implements OverlayListener {
 
     void onMeta(PeerId from, Meta m) {
         SignedContext sc = m.context();
-        if (!sc.verifies()) throw new RejectedMessageException("context signature does not verify");
         ConferenceId id = sc.context().id();
         Conference c = conferences.get(id);
         boolean isNew = c == null;
+        gate.beginFrame();
+        // Cheap checks first (is this conference, organiser, invitee plausible), every signature after.
         if (isNew) {
+            // The id binds the organiser: nobody else can plant a context under it, at any peer.
+            if (!id.isBoundTo(sc.organiserKey(), sc.context().createdAt())) {
+                throw new RejectedMessageException("conference id " + id.shortId() + " is not bound to its organiser");
+            }
             boolean named = sc.context().organiser().equals(self) || sc.context().invitees().contains(self)
                     || m.invitations().stream().anyMatch(i -> i.invitee().equals(self));
             if (!named) throw new RejectedMessageException("not a member of conference " + id.shortId());
             // A ban covers what a banned peer organises, whoever relays it.
             if (banned.contains(sc.context().organiser())) throw new RejectedMessageException("conference organised by a banned peer");
-            c = new Conference(sc);
+            String refusal = ForeignConferences.refusal(conferences.values(), self, banned, sc.context(), clock.instant());
+            if (refusal != null) {
+                counters.conferencesRefused.increment();
+                throw new RejectedMessageException("conference " + id.shortId() + " refused: " + refusal);
+            }
         } else if (!c.organiser().equals(sc.context().organiser()) || !c.ctx().createdAt().equals(sc.context().createdAt())) {
             throw new RejectedMessageException("context for " + id.shortId() + " from a different organiser");
         }
+        if (!sc.verifies(gate, from)) throw new RejectedMessageException("context signature does not verify");
+        if (isNew) c = new Conference(sc);
+        final PeerId sender = from;
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
         for (int round = 0; round < 4; round++) {
             int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c);
-            mergeInvitations(c, m.invitations());
-            mergeRemovalsAndGrants(c, m.removals(), m.grants());
-            mergeReplies(c, m.replies());
+            mergeInvitations(c, m.invitations(), sender);
+            mergeRemovalsAndGrants(c, m.removals(), m.grants(), sender);
+            mergeReplies(c, m.replies(), sender);
             if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) == known) break;
         }
         if (isNew) {
@@ -400,10 +429,19 @@ public final class ConferenceEngine implements OverlayListener {
                 pendingEvents.remove(id);
                 throw new RejectedMessageException("no valid invitation for this peer in conference " + id.shortId());
             }
+            // Fully validated before it is stored: a conference this peer cannot compute its state or view of
+            // would fail every tick and reader after.
+            try {
+                c.stateAt(clock.instant());
+                c.view(self);
+            } catch (RuntimeException e) {
+                pendingEvents.remove(id);
+                throw new RejectedMessageException("conference " + id.shortId() + " cannot be shown: " + e.getMessage());
+            }
             conferences.put(id, c);
             readable.put(id, c);
         }
-        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
+        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey(), gate, from)) {
             c.end = m.end();
         }
         // What a peer learns with its first metadata is the starting point, not a series of joins.
@@ -417,29 +455,31 @@ public final class ConferenceEngine implements OverlayListener {
         return n;
     }
 
-    private void mergeReplies(Conference c, List<Reply> replies) {
+    private void mergeReplies(Conference c, List<Reply> replies, PeerId from) {
         for (Reply r : replies) {
-            if (!r.conference().equals(c.id)) continue;
+            if (!r.conference().equals(c.id) || r.revision() <= c.revisionOf(r.author())) continue;
             byte[] key = c.keyOf(r.author());
-            if (key == null || !r.verifies(key)) {
+            if (key == null || !r.verifies(key, gate, from)) {
                 log.debug("{}: reply from {} not verifiable yet", label(), r.author().shortId());
                 continue;
             }
-            if (r.revision() > c.revisionOf(r.author())) applyReply(c, r);
+            applyReply(c, r);
         }
     }
 
-    private void mergeInvitations(Conference c, List<Invitation> incoming) {
+    private void mergeInvitations(Conference c, List<Invitation> incoming, PeerId from) {
         // Invitations by participants are valid only once their inviter's acceptance is known: two passes.
         for (int pass = 0; pass < 2; pass++) {
             for (Invitation inv : incoming) {
                 if (c.nonces.contains(inv.nonceHex()) || c.invitations.containsKey(inv.invitee())) continue;
                 if (c.invitees().size() >= ConferenceContext.MAX_INVITEES && !c.invitees().contains(inv.invitee())) continue;
                 if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
-                boolean authorised = inv.inviter().equals(c.organiser())
-                        || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
-                if (!authorised || banned.contains(inv.inviter()) || !inv.verifies()) continue;
-                if (inv.expiry().isBefore(clock.instant())) continue;
+                boolean byOrganiser = inv.inviter().equals(c.organiser());
+                boolean authorised = byOrganiser || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
+                // The organiser names each invitee in the context it signs before inviting it (create, invite).
+                if (byOrganiser && !inv.context().context().invitees().contains(inv.invitee())) continue;
+                if (!authorised || banned.contains(inv.inviter()) || inv.expiry().isBefore(clock.instant())) continue;
+                if (!inv.verifies(gate, from)) continue;
                 c.invitations.put(inv.invitee(), inv);
                 c.nonces.add(inv.nonceHex());
                 if (inv.invitee().equals(self)) openKey(c, inv);
@@ -447,18 +487,20 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
-    private void mergeRemovalsAndGrants(Conference c, List<Protocol.Removal> removals, List<Protocol.KeyGrant> grants) {
+    private void mergeRemovalsAndGrants(Conference c, List<Protocol.Removal> removals, List<Protocol.KeyGrant> grants, PeerId from) {
         byte[] organiserKey = c.context.organiserKey();
         for (Protocol.Removal r : removals) {
             if (!r.conference().equals(c.id) || c.removals.containsKey(r.peer()) || r.peer().equals(c.organiser())) continue;
-            if (c.removals.size() >= Protocol.MAX_REMOVALS || !r.verifies(organiserKey)) continue;
+            if (c.removals.size() >= Protocol.MAX_REMOVALS || !c.isMember(r.peer()) || !r.verifies(organiserKey, gate, from)) continue;
             c.removals.put(r.peer(), r);
             if (r.peer().equals(self)) log.info("{}: removed from {} by the organiser", label(), c.id.shortId());
         }
         for (Protocol.KeyGrant g : grants) {
             String k = g.recipient().value() + "/" + g.epoch();
             if (!g.conference().equals(c.id) || c.grants.containsKey(k) || c.removals.containsKey(g.recipient())) continue;
-            if (!g.verifies(organiserKey)) continue;
+            // A grant is plausible only for a member and for an epoch that a known removal started.
+            if (!c.isMember(g.recipient()) || c.removals.values().stream().noneMatch(r -> r.newEpoch() == g.epoch())) continue;
+            if (!g.verifies(organiserKey, gate, from)) continue;
             c.grants.put(k, g);
             if (g.recipient().equals(self) && !c.keys.containsKey(g.epoch())) {
                 try {
@@ -507,7 +549,9 @@ public final class ConferenceEngine implements OverlayListener {
             return false; // duplicate
         }
         byte[] authorKey = c.keyOf(m.author());
-        if (authorKey == null || !m.verifies(authorKey)) throw new RejectedMessageException("chat signature does not verify");
+        if (authorKey == null || !gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+            throw new RejectedMessageException("chat signature does not verify");
+        }
         if (m.timestamp().instant().isAfter(clock.instant().plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
         }
@@ -643,15 +687,20 @@ public final class ConferenceEngine implements OverlayListener {
             throw new RejectedMessageException("history request from a non-participant");
         }
         // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
-        // for the rest. Only delivered messages are offered (never beyond a gap here).
+        // for the rest. Only delivered messages are offered (never beyond a gap here). Budgeted (HistoryBudget):
+        // nothing is sent to the same asker twice within a few seconds, and bytes per asker and in total are capped.
+        boolean fresh = history.fresh(from, c.id, d.contiguous());
         List<ChatMessage> batch = new ArrayList<>();
         int bytes = 0;
         boolean more = false;
+        boolean suppressed = false;
         outer:
-        for (var e : c.chat.entrySet()) {
+        for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
             if (banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
-            long have = d.contiguous().getOrDefault(e.getKey(), 0L);
+            long claimed = d.contiguous().getOrDefault(e.getKey(), 0L);
+            long have = Math.max(claimed, history.alreadySent(from, c.id, e.getKey()));
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
+            if (have > claimed && claimed < delivered) suppressed = true;
             if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
             for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
                 if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
@@ -662,7 +711,17 @@ public final class ConferenceEngine implements OverlayListener {
                 bytes += m.body().length + 200;
             }
         }
-        if (!batch.isEmpty()) overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+        if (!fresh || (batch.isEmpty() && suppressed)) {
+            counters.historyAnswersRefused.increment();
+        } else if (!batch.isEmpty()) {
+            if (history.spend(from, c.id, d.contiguous(), bytes)) {
+                counters.historyBytesSent.add(bytes);
+                for (ChatMessage m : batch) history.sent(from, c.id, m.author(), m.sequence());
+                overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+            } else {
+                counters.historyAnswersRefused.increment();
+            }
+        }
         if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) ack(c, from);
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
         if (behind) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
@@ -696,47 +755,81 @@ public final class ConferenceEngine implements OverlayListener {
     public void peerJoined(PeerAdvertisement peer) {
         awaitAttached();
         store.savePeer(peer);
-        for (Conference c : conferences.values()) {
-            if (c.removals.containsKey(peer.id())) sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
-            if (!c.isMember(peer.id())) continue;
-            sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
-            if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
-                overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
-                if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
-            }
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "join", () -> {
+                if (c.removals.containsKey(peer.id())) sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
+                if (!c.isMember(peer.id())) return;
+                sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
+                if (c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                    overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
+                    if (!c.state.isOver()) fire(l -> l.participantJoined(c.view(self), peer.id(), "online"));
+                }
+            });
         }
     }
 
     @Override
     public void peerLeft(PeerAdvertisement peer) {
         awaitAttached();
-        for (Conference c : conferences.values()) {
-            if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(self)) {
-                fire(l -> l.participantLeft(c.view(self), peer.id(), "offline"));
-            }
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "leave", () -> {
+                if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(self)) {
+                    fire(l -> l.participantLeft(c.view(self), peer.id(), "offline"));
+                }
+            });
         }
+    }
+
+    /**
+     * What the timer runs: hands a {@link #tick()} to {@code events}. A hand-off that fails (a full or failing
+     * executor, an OutOfMemoryError) is counted and logged, and the next one is tried on time: a periodic task
+     * that throws would never run again, and the peer's conferences would stop moving for good.
+     */
+    public Runnable tickSubmitter(Executor events) {
+        return () -> {
+            try {
+                events.execute(this::tick);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                counters.tickFailures.increment();
+                log.warn("{}: could not hand the tick to the event thread: {}", label(), e.toString());
+            }
+        };
     }
 
     /** Moves conferences along by the clock and, every few ticks, exchanges digests. */
     public void tick() {
         ticks++;
-        for (Conference c : conferences.values()) {
-            ConferenceState before = c.state;
-            refreshState(c);
-            if (before != c.state) publish(c);
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "tick", () -> {
+                ConferenceState before = c.state;
+                refreshState(c);
+                if (before != c.state) publish(c);
+            });
         }
         if (ticks % syncEveryTicks == 0) antiEntropy();
     }
 
     private void antiEntropy() {
-        for (Conference c : conferences.values()) {
-            List<PeerId> online = onlineOthers(c.members());
-            if (online.isEmpty()) continue;
-            PeerId peer = online.get(RANDOM.nextInt(online.size()));
-            sendMeta(c, List.of(peer));
-            if (c.participants().contains(self) && c.participants().contains(peer)) {
-                overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
-            }
+        for (Conference c : List.copyOf(conferences.values())) {
+            isolated(c, "anti-entropy", () -> {
+                List<PeerId> online = onlineOthers(c.members());
+                if (online.isEmpty()) return;
+                PeerId peer = online.get(RANDOM.nextInt(online.size()));
+                sendMeta(c, List.of(peer));
+                if (c.participants().contains(self) && c.participants().contains(peer)) {
+                    overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
+                }
+            });
+        }
+    }
+
+    /** Runs one conference's step (tick, anti-entropy, a peer joining or leaving) so that its failure is counted and logged, and never stops the others'. */
+    private void isolated(Conference c, String step, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            counters.conferenceFailures.increment();
+            log.warn("{}: {} of conference {} failed: {}", label(), step, c.id.shortId(), e.toString());
         }
     }
 
@@ -759,9 +852,14 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Saves a conference's metadata if it changed since the last save. */
     private void persist(Conference c) {
-        byte[] meta = dev.convene.overlay.wire.WireBytes.encode(Protocol.META, c.meta(), Protocol.MAX_STORED_META);
-        if (java.util.Arrays.equals(meta, c.savedMeta) && c.ownSequence == c.savedOwnSequence && c.keys.size() == c.savedKeys) return;
-        store.saveConference(new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence));
+        byte[] meta = MetaRecords.head(c);
+        Map<String, byte[]> changed = MetaRecords.changed(c);
+        boolean headChanged = !java.util.Arrays.equals(meta, c.savedMeta) || c.ownSequence != c.savedOwnSequence
+                || c.keys.size() != c.savedKeys;
+        if (!headChanged && changed.isEmpty()) return;
+        store.saveConference(c.id, headChanged ? new ConferenceStore.SavedConference(c.id, meta, c.keys, c.currentEpoch, c.ownSequence)
+                : null, changed);
+        MetaRecords.markSaved(c);
         c.savedMeta = meta;
         c.savedOwnSequence = c.ownSequence;
         c.savedKeys = c.keys.size();
@@ -775,60 +873,80 @@ public final class ConferenceEngine implements OverlayListener {
     public void restore() {
         banned.addAll(store.bans());
         for (ConferenceStore.SavedConference saved : store.conferences()) {
-            Meta meta;
             try {
-                meta = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+                Conference c = restoreOne(saved);
+                conferences.put(c.id, c);
+                readable.put(c.id, c);
+                publish(c);
             } catch (RuntimeException e) {
-                log.warn("{}: skipping stored conference {}: {}", label(), saved.id().shortId(), e.getMessage());
-                continue;
+                // A record this peer cannot load never stops it from starting: set it aside, count it, go on.
+                counters.conferenceFailures.increment();
+                log.warn("{}: setting aside stored conference {}: {}", label(), saved.id().shortId(), e.toString());
+                store.quarantine(saved.id(), saved.meta(), String.valueOf(e));
             }
-            if (!meta.context().verifies()) continue;
-            Conference c = new Conference(meta.context());
-            for (Invitation inv : meta.invitations()) {
-                if (inv.verifies()) {
-                    c.invitations.put(inv.invitee(), inv);
-                    c.nonces.add(inv.nonceHex());
-                }
-            }
-            for (Reply r : meta.replies()) {
-                byte[] key = c.keyOf(r.author());
-                if (key != null && r.verifies(key)) c.replies.put(r.author(), r);
-            }
-            if (meta.end() != null && meta.end().verifies(c.context.organiserKey())) c.end = meta.end();
-            meta.removals().stream().filter(r -> r.verifies(c.context.organiserKey())).forEach(r -> c.removals.put(r.peer(), r));
-            meta.grants().stream().filter(g -> g.verifies(c.context.organiserKey()))
-                    .forEach(g -> c.grants.put(g.recipient().value() + "/" + g.epoch(), g));
-            c.keys.putAll(saved.keys());
-            c.currentEpoch = saved.currentEpoch();
-            c.ownSequence = saved.ownSequence();
-            c.invitationAnnounced = true;
-            c.savedMeta = saved.meta();
-            c.savedOwnSequence = c.ownSequence;
-            c.savedKeys = c.keys.size();
-            c.state = c.stateAt(clock.instant());
-            for (ConferenceStore.SavedChat sc : store.chat(c.id)) {
-                ChatMessage m = sc.message();
-                byte[] authorKey = c.keyOf(m.author());
-                if (authorKey == null || !c.keys.containsKey(m.keyEpoch())) continue;
-                c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
-                c.restoredNames.put(m.id(), sc.authorName());
-                if (m.author().equals(self) && !sc.acknowledged()) c.unacknowledged.add(m.sequence());
-                hlc.observe(m.timestamp());
-            }
-            c.restoring = true;
-            deliverReady(c);
-            c.restoring = false;
-            // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.
-            if (c.chat.containsKey(self)) c.ownSequence = Math.max(c.ownSequence, c.chat.get(self).lastKey());
-            for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
-            c.lastParticipants = c.participants();
-            conferences.put(c.id, c);
-            readable.put(c.id, c);
-            publish(c);
         }
+        counters.quarantined.add(store.quarantined());
+        counters.corruptRows.add(store.corruptRows());
         if (!conferences.isEmpty()) {
             log.info("{}: restored {} conferences ({} corrupt rows skipped)", label(), conferences.size(), store.corruptRows());
         }
+    }
+
+    private Conference restoreOne(ConferenceStore.SavedConference saved) {
+        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+        // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
+        boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty();
+        Meta meta = MetaRecords.assemble(head, store.records(saved.id()));
+        if (!meta.context().context().id().equals(saved.id())) throw new IllegalStateException("row key does not match its context");
+        if (!meta.context().verifies(gate, null)) throw new IllegalStateException("context signature does not verify");
+        Conference c = new Conference(meta.context());
+        // Only verified records are ever stored (persist writes what the merges accepted), so a start does not
+        // verify them again: one check of the context guards against a row from elsewhere, the decode against damage.
+        for (Invitation inv : meta.invitations()) {
+            if (!inv.conference().equals(c.id)) continue;
+            c.invitations.put(inv.invitee(), inv);
+            c.nonces.add(inv.nonceHex());
+        }
+        for (Reply r : meta.replies()) {
+            if (r.conference().equals(c.id) && c.keyOf(r.author()) != null) c.replies.put(r.author(), r);
+        }
+        if (meta.end() != null && meta.end().conference().equals(c.id)) c.end = meta.end();
+        meta.removals().stream().filter(r -> r.conference().equals(c.id)).forEach(r -> c.removals.put(r.peer(), r));
+        meta.grants().stream().filter(g -> g.conference().equals(c.id))
+                .forEach(g -> c.grants.put(g.recipient().value() + "/" + g.epoch(), g));
+        c.keys.putAll(saved.keys());
+        c.currentEpoch = saved.currentEpoch();
+        c.ownSequence = saved.ownSequence();
+        c.invitationAnnounced = true;
+        c.savedMeta = saved.meta();
+        if (rowsOnly) MetaRecords.markSaved(c);
+        c.savedOwnSequence = c.ownSequence;
+        c.savedKeys = c.keys.size();
+        c.state = c.stateAt(clock.instant());
+        List<HlcTimestamp> seen = new ArrayList<>();
+        for (ConferenceStore.SavedChat sc : store.chat(c.id)) {
+            ChatMessage m = sc.message();
+            byte[] authorKey = c.keyOf(m.author());
+            if (authorKey == null || !c.keys.containsKey(m.keyEpoch())) continue;
+            c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+            c.restoredNames.put(m.id(), sc.authorName());
+            if (m.author().equals(self) && !sc.acknowledged()) c.unacknowledged.add(m.sequence());
+            seen.add(m.timestamp());
+        }
+        c.restoring = true;
+        try {
+            deliverReady(c);
+        } finally {
+            c.restoring = false;
+        }
+        // Only a conference that loaded in full moves this peer's clock.
+        seen.forEach(hlc::observe);
+        // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.
+        if (c.chat.containsKey(self)) c.ownSequence = Math.max(c.ownSequence, c.chat.get(self).lastKey());
+        for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
+        c.lastParticipants = c.participants();
+        c.view(self); // a conference that cannot show itself would fail every reader: find out now
+        return c;
     }
 
     /** Own messages still waiting for an acknowledgement while some other participant is online. */
@@ -858,7 +976,25 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Advertisements remembered from earlier runs, for the overlay's directory. */
     public List<PeerAdvertisement> knownPeers() {
-        return store.peers();
+        List<PeerAdvertisement> peers = store.peers();
+        counters.corruptRows.reset(); // the store's count now includes the peer rows
+        counters.corruptRows.add(store.corruptRows());
+        return peers;
+    }
+
+    /** The conference layer's counters. Any thread. */
+    public dev.convene.conference.ConferenceStats stats() {
+        return counters.snapshot();
+    }
+
+    /** One conference's state, for tests in this package. */
+    Conference conferenceForTest(ConferenceId id) {
+        return conferences.get(id);
+    }
+
+    /** Bytes of metadata this peer's store has written since start, for tests in this package. */
+    long metaBytesWritten() {
+        return store.metaBytesWritten();
     }
 
     /** Keeps a peer known from a contact card across restarts, as a peer seen online is kept. Engine thread. */

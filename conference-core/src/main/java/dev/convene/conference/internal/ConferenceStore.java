@@ -19,7 +19,17 @@ interface ConferenceStore extends AutoCloseable {
     record SavedChat(ChatMessage message, String authorName, boolean acknowledged) {
     }
 
-    void saveConference(SavedConference conference);
+    /**
+     * Saves a conference's head (context and end, keys, epoch, own sequence) if given (it changed) and the
+     * metadata rows that changed ({@link MetaRecords}), in one transaction.
+     */
+    void saveConference(ConferenceId id, SavedConference headOrNull, Map<String, byte[]> changedRecords);
+
+    /** A conference's metadata rows by key. */
+    Map<String, byte[]> records(ConferenceId conference);
+
+    /** Bytes of metadata (heads and rows) written since open: what write amplification is measured by. */
+    long metaBytesWritten();
 
     /** Adds or removes a ban. */
     void saveBan(dev.convene.overlay.PeerId peer, boolean banned);
@@ -47,13 +57,30 @@ interface ConferenceStore extends AutoCloseable {
     /** Rows found corrupt while loading. */
     long corruptRows();
 
+    /**
+     * Sets a stored conference aside: its row moves to the quarantine (kept for inspection, never loaded
+     * again) and its chat rows stay where they are, unread. Used when a conference cannot be loaded.
+     */
+    void quarantine(ConferenceId conference, byte[] meta, String reason);
+
+    /** How many conferences the quarantine holds. */
+    long quarantined();
+
     @Override
     void close();
 
     /** A store that keeps nothing: for peers without a home directory. */
     static ConferenceStore none() {
         return new ConferenceStore() {
-            public void saveConference(SavedConference c) {
+            public void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> records) {
+            }
+
+            public Map<String, byte[]> records(ConferenceId c) {
+                return Map.of();
+            }
+
+            public long metaBytesWritten() {
+                return 0;
             }
 
             public void savePeer(dev.convene.overlay.PeerAdvertisement p) {
@@ -86,6 +113,13 @@ interface ConferenceStore extends AutoCloseable {
             }
 
             public long corruptRows() {
+                return 0;
+            }
+
+            public void quarantine(ConferenceId c, byte[] meta, String reason) {
+            }
+
+            public long quarantined() {
                 return 0;
             }
 

@@ -55,6 +55,10 @@ final class Protocol {
         boolean verifies() {
             return Identity.verify(organiserKey, bytes(CONTEXT, context), signature);
         }
+
+        boolean verifies(SignatureGate gate, PeerId from) {
+            return gate.verify(from, organiserKey, bytes(CONTEXT, context), signature);
+        }
     }
 
     /**
@@ -77,6 +81,10 @@ final class Protocol {
             return context.verifies() && Identity.verify(inviterKey, bytes(INVITATION_BODY, this), signature);
         }
 
+        boolean verifies(SignatureGate gate, PeerId from) {
+            return context.verifies(gate, from) && gate.verify(from, inviterKey, bytes(INVITATION_BODY, this), signature);
+        }
+
         String nonceHex() {
             return com.google.common.io.BaseEncoding.base16().lowerCase().encode(nonce);
         }
@@ -88,12 +96,20 @@ final class Protocol {
         boolean verifies(byte[] authorKey) {
             return Identity.verify(authorKey, bytes(REPLY_BODY, this), signature);
         }
+
+        boolean verifies(byte[] authorKey, SignatureGate gate, PeerId from) {
+            return gate.verify(from, authorKey, bytes(REPLY_BODY, this), signature);
+        }
     }
 
     /** The organiser ends (or, before the start, cancels) a conference. */
     record EndNotice(ConferenceId conference, Instant at, byte[] signature) {
         boolean verifies(byte[] organiserKey) {
             return Identity.verify(organiserKey, bytes(END_BODY, this), signature);
+        }
+
+        boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
+            return gate.verify(from, organiserKey, bytes(END_BODY, this), signature);
         }
     }
 
@@ -133,12 +149,20 @@ final class Protocol {
         boolean verifies(byte[] organiserKey) {
             return Identity.verify(organiserKey, bytes(REMOVAL_BODY, this), signature);
         }
+
+        boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
+            return gate.verify(from, organiserKey, bytes(REMOVAL_BODY, this), signature);
+        }
     }
 
     /** The content key of {@code epoch}, sealed to {@code recipient} by the organiser after a rotation. */
     record KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sealedKey, byte[] signature) {
         boolean verifies(byte[] organiserKey) {
             return Identity.verify(organiserKey, bytes(GRANT_BODY, this), signature);
+        }
+
+        boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
+            return gate.verify(from, organiserKey, bytes(GRANT_BODY, this), signature);
         }
     }
 
@@ -179,6 +203,15 @@ final class Protocol {
             throw new WireFormatException(what + ": " + e.getMessage());
         }
     }
+
+    /** An instant, refused unless within [{@link ConferenceContext#EARLIEST}, {@link ConferenceContext#LATEST}]. */
+    static Instant readTime(WireReader in, String what) {
+        Instant t = in.readInstant();
+        return check(x -> ConferenceContext.requireSane(what, t), what);
+    }
+
+    /** The largest HLC wall time accepted: {@link ConferenceContext#LATEST}, so adding to it never overflows. */
+    static final long MAX_HLC_MILLIS = ConferenceContext.LATEST.toEpochMilli();
 
     static final WireCodec<ConferenceId> CONFERENCE_ID = new WireCodec<>() {
         public void write(WireWriter out, ConferenceId v) {
@@ -263,9 +296,9 @@ final class Protocol {
             byte[] inviteeAgreement = in.readBytesExactly(Identity.KEY_LENGTH);
             PeerId inviter = in.readPeerId();
             byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
-            Instant expiry = in.readInstant();
+            Instant expiry = readTime(in, "expiry");
             byte[] nonce = in.readBytesExactly(16);
-            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            int epoch = in.readVarInt(0, MAX_REMOVALS); // one epoch per removal: a key epoch beyond them is a lie
             byte[] sealed = in.readBytes(128);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
@@ -296,8 +329,12 @@ final class Protocol {
             int answer = in.readByte();
             if (answer < 0 || answer >= Answer.values().length) throw new WireFormatException("answer: " + answer);
             String reason = in.readString(MAX_REASON * 4);
+            check(x -> {
+                dev.convene.conference.UnsafeCharacterException.requireSafeLine("reason", reason);
+                return null;
+            }, "reply");
             int revision = in.readVarInt(1, Integer.MAX_VALUE);
-            Instant at = in.readInstant();
+            Instant at = readTime(in, "reply time");
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return new Reply(id, author, Answer.values()[answer], reason, revision, at, sig);
         }
@@ -320,7 +357,7 @@ final class Protocol {
         }
 
         public EndNotice read(WireReader in) {
-            return new EndNotice(in.read(CONFERENCE_ID), in.readInstant(), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+            return new EndNotice(in.read(CONFERENCE_ID), readTime(in, "end time"), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -330,7 +367,7 @@ final class Protocol {
         }
 
         public HlcTimestamp read(WireReader in) {
-            return new HlcTimestamp(in.readVarLong(0, Long.MAX_VALUE), in.readVarInt(0, Integer.MAX_VALUE));
+            return new HlcTimestamp(in.readVarLong(0, MAX_HLC_MILLIS), in.readVarInt(0, Integer.MAX_VALUE));
         }
     };
 
@@ -356,7 +393,7 @@ final class Protocol {
             PeerId author = in.readPeerId();
             long seq = in.readVarLong(1, Long.MAX_VALUE);
             HlcTimestamp ts = in.read(HLC);
-            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
+            int epoch = in.readVarInt(0, MAX_REMOVALS);
             byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return new ChatMessage(id, author, seq, ts, epoch, body, sig);
@@ -380,7 +417,7 @@ final class Protocol {
         }
 
         public Removal read(WireReader in) {
-            return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), in.readInstant(),
+            return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), readTime(in, "removal time"),
                     in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };

@@ -60,6 +60,9 @@ final class SqliteStore implements ConferenceStore {
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS ban (id TEXT PRIMARY KEY)");
+            s.execute("CREATE TABLE IF NOT EXISTS meta_record (conference TEXT NOT NULL, key TEXT NOT NULL, bytes BLOB NOT NULL,"
+                    + " PRIMARY KEY (conference, key))");
+            s.execute("CREATE TABLE IF NOT EXISTS quarantine (id TEXT NOT NULL, meta BLOB, reason TEXT NOT NULL, at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS peer (id TEXT PRIMARY KEY, ad BLOB NOT NULL, seen_at INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS chat (conference TEXT NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,"
                     + " body BLOB NOT NULL, crc INTEGER NOT NULL, author_name TEXT NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
@@ -148,18 +151,62 @@ final class SqliteStore implements ConferenceStore {
     private final Path file;
     private String selfId;
 
+    private long metaBytes;
+
     @Override
-    public void saveConference(SavedConference c) {
+    public void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> changedRecords) {
         try {
-            upsertConference.setString(1, c.id().value());
-            upsertConference.setBytes(2, c.meta());
-            upsertConference.setBytes(3, encodeKeys(c.keys()));
-            upsertConference.setInt(4, c.currentEpoch());
-            upsertConference.setLong(5, c.ownSequence());
-            upsertConference.executeUpdate();
+            db.setAutoCommit(false);
+            try (PreparedStatement rec = db.prepareStatement("INSERT INTO meta_record (conference, key, bytes) VALUES (?,?,?)"
+                    + " ON CONFLICT(conference, key) DO UPDATE SET bytes=excluded.bytes")) {
+                long bytes = 0;
+                if (c != null) {
+                    upsertConference.setString(1, c.id().value());
+                    upsertConference.setBytes(2, c.meta());
+                    upsertConference.setBytes(3, encodeKeys(c.keys()));
+                    upsertConference.setInt(4, c.currentEpoch());
+                    upsertConference.setLong(5, c.ownSequence());
+                    upsertConference.executeUpdate();
+                    bytes += c.meta().length;
+                }
+                for (var e : changedRecords.entrySet()) {
+                    rec.setString(1, id.value());
+                    rec.setString(2, e.getKey());
+                    rec.setBytes(3, e.getValue());
+                    rec.addBatch();
+                    bytes += e.getValue().length;
+                }
+                if (!changedRecords.isEmpty()) rec.executeBatch();
+                db.commit();
+                metaBytes += bytes;
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }
+    }
+
+    @Override
+    public Map<String, byte[]> records(ConferenceId conference) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT key, bytes FROM meta_record WHERE conference=? ORDER BY key")) {
+            q.setString(1, conference.value());
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) out.put(r.getString(1), r.getBytes(2));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    @Override
+    public long metaBytesWritten() {
+        return metaBytes;
     }
 
     private static final dev.convene.overlay.wire.WireCodec<dev.convene.overlay.PeerAdvertisement> AD =
@@ -254,6 +301,7 @@ final class SqliteStore implements ConferenceStore {
     @Override
     public List<SavedConference> conferences() {
         List<SavedConference> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, meta, keys, epoch, own_seq FROM conference")) {
             while (r.next()) {
                 try {
@@ -261,13 +309,54 @@ final class SqliteStore implements ConferenceStore {
                             r.getInt(4), r.getLong(5)));
                 } catch (RuntimeException e) {
                     corrupt++;
-                    log.warn("skipping a corrupt conference row {}: {}", r.getString(1), e.getMessage());
+                    bad.add(r.getString(1));
+                    log.warn("setting aside a corrupt conference row: {}", e.getMessage());
                 }
             }
         } catch (SQLException e) {
             throw failure(e);
         }
+        for (String id : bad) moveToQuarantine(id, "corrupt row");
         return out;
+    }
+
+    @Override
+    public void quarantine(ConferenceId conference, byte[] meta, String reason) {
+        moveToQuarantine(conference.value(), reason);
+    }
+
+    /** Copies the row (as it is, whatever it holds) to the quarantine and deletes it, in one transaction. */
+    private void moveToQuarantine(String id, String reason) {
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement copy = db.prepareStatement("INSERT INTO quarantine (id, meta, reason, at) SELECT id, meta, ?, ?"
+                    + " FROM conference WHERE id IS ?");
+                 PreparedStatement delete = db.prepareStatement("DELETE FROM conference WHERE id IS ?")) {
+                copy.setString(1, reason.length() > 500 ? reason.substring(0, 500) : reason);
+                copy.setLong(2, System.currentTimeMillis());
+                copy.setString(3, id);
+                copy.executeUpdate();
+                delete.setString(1, id);
+                delete.executeUpdate();
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public long quarantined() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM quarantine")) {
+            return r.next() ? r.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     @Override

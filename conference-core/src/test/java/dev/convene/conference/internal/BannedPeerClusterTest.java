@@ -79,7 +79,7 @@ class BannedPeerClusterTest {
 
     /** A conference mallory organises, with its signed invitation to bob, as its metadata. */
     private static Meta invitationFrom(HostilePeer organiser, Identity invitee, Instant now) {
-        ConferenceContext c = Fixtures.context(ConferenceId.random(), organiser.identity(), now, Duration.ofHours(1), "Free prizes", "",
+        ConferenceContext c = Fixtures.context(organiser.identity(), now, Duration.ofHours(1), "Free prizes", "",
                 List.of(invitee.id()), 1);
         SignedContext signed = SignedContext.sign(c, organiser.identity());
         return new Meta(signed, List.of(Fixtures.invitation(signed, organiser.identity(), invitee, ContentCrypto.newKey())), List.of(), null);

@@ -213,7 +213,7 @@ class ConferenceEngineMetaTest {
     void anInviteeTakesInTheMetadataOfAFifteenPersonConferenceWithAFullAgenda() {
         List<Identity> invitees = new ArrayList<>(List.of(BOB));
         for (int i = 1; i < 15; i++) invitees.add(Identity.generate());
-        SignedContext big = Fixtures.signed(Fixtures.context(ConferenceId.random(), ALICE, START, HOUR, "All hands", "a".repeat(4000),
+        SignedContext big = Fixtures.signed(Fixtures.context(ALICE, START, HOUR, "All hands", "a".repeat(4000),
                 invitees.stream().map(Identity::id).toList(), 1));
         List<Invitation> all = invitees.stream().map(p -> Fixtures.invitation(big, ALICE, p, key)).toList();
         assertThatCode(() -> bob.onMeta(ALICE.id(), meta(big, all, List.of(), null))).doesNotThrowAnyException();

@@ -46,9 +46,16 @@ final class Fixtures {
                 start.minus(Duration.ofDays(1)), version, false);
     }
 
+    /** A context whose id is bound to its organiser and creation time, as the engine makes them. */
+    static ConferenceContext context(Identity organiser, Instant start, Duration duration, String title, String agenda,
+                                     Collection<PeerId> invitees, int version) {
+        return context(ConferenceId.derive(organiser.signingKey(), start.minus(Duration.ofDays(1))), organiser, start, duration, title,
+                agenda, invitees, version);
+    }
+
     /** Alice's one-hour conference at {@link #START} with the given invitees. */
     static ConferenceContext context(Identity... invitees) {
-        return context(ConferenceId.random(), ALICE, START, HOUR, "Design review", "1. wire\n2. timings",
+        return context(ALICE, START, HOUR, "Design review", "1. wire\n2. timings",
                 Arrays.stream(invitees).map(Identity::id).toList(), 1);
     }
 

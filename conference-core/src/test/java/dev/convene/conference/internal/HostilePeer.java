@@ -67,10 +67,21 @@ final class HostilePeer implements AutoCloseable {
 
     /** Joins {@code member}'s group as {@code name}, with the given key. */
     static HostilePeer besides(ConferencePeer member, String name, Identity identity) {
+        return besides(member, name, identity, List.of());
+    }
+
+    /**
+     * Joins with the given key, speaking {@code replacing} in place of the protocol's types with the same ids
+     * (e.g. {@link HostileBytes#RAW_META} to send metadata the real records cannot hold).
+     */
+    static HostilePeer besides(ConferencePeer member, String name, Identity identity, List<MessageType<?>> replacing) {
         OverlayConfig config = configBesides(member, name, b -> b);
         List<Received> received = new CopyOnWriteArrayList<>();
         Overlay.Builder b = Overlay.builder(config, identity);
-        for (MessageType<?> t : Protocol.types()) b = record(b, t, received);
+        for (MessageType<?> t : Protocol.types()) {
+            if (replacing.stream().noneMatch(r -> r.id() == t.id())) b = record(b, t, received);
+        }
+        for (MessageType<?> t : replacing) b = record(b, t, received);
         return new HostilePeer(identity, b.start(), config.clock(), received);
     }
 

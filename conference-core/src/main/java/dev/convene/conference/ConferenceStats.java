@@ -1,0 +1,30 @@
+package dev.convene.conference;
+
+/**
+ * What the conference layer of one peer refused, set aside or rationed since it started: the budgets that
+ * keep a hostile peer from bricking, starving or flooding it (docs/SECURITY.md). A snapshot; counters only
+ * grow.
+ *
+ * @param quarantined stored conferences that could not be loaded at start and were set aside (kept in the
+ *                    store's quarantine table, not loaded again)
+ * @param conferenceFailures times one conference's tick, anti-entropy or restore step threw; the others went on
+ * @param signatureChecks signature verifications of conference records (contexts, invitations, replies, ...)
+ * @param signatureCacheHits verifications answered from the cache of recent results instead
+ * @param signatureBudgetExceeded records (and chat messages) dropped unchecked because their sender had spent its
+ *                                signature budget
+ * @param entriesOverCap metadata entries ignored because a frame carried more than a frame may
+ * @param historyBytesSent bytes of chat history sent in answer to digests
+ * @param historyAnswersRefused digests not answered because a budget (per asker, in total, one batch in
+ *                              flight) was spent
+ * @param conferencesRefused conferences created by others that were refused by a count limit
+ * @param chatSignatureFailures chat messages whose author signature did not verify (each charged to the sender
+ *                              that delivered it)
+ * @param corruptRows stored rows (chat, peers, bans, conferences) that failed their checksum or did not decode
+ *                    at start, skipped and never shown
+ * @param tickFailures times the timer could not hand a tick to the event thread (the next one was tried on time)
+ */
+public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
+                              long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
+                              long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
+                              long corruptRows, long tickFailures) {
+}

@@ -1,0 +1,27 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.ConferenceStats;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The conference layer's counters: written on the engine thread (and at start), read from any thread. */
+final class Counters {
+    final LongAdder quarantined = new LongAdder();
+    final LongAdder conferenceFailures = new LongAdder();
+    final LongAdder signatureChecks = new LongAdder();
+    final LongAdder signatureCacheHits = new LongAdder();
+    final LongAdder signatureBudgetExceeded = new LongAdder();
+    final LongAdder entriesOverCap = new LongAdder();
+    final LongAdder historyBytesSent = new LongAdder();
+    final LongAdder historyAnswersRefused = new LongAdder();
+    final LongAdder conferencesRefused = new LongAdder();
+    final LongAdder chatSignatureFailures = new LongAdder();
+    final LongAdder corruptRows = new LongAdder();
+    final LongAdder tickFailures = new LongAdder();
+
+    ConferenceStats snapshot() {
+        return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
+                signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
+                conferencesRefused.sum(), chatSignatureFailures.sum(),
+                corruptRows.sum(), tickFailures.sum());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.internal.Protocol.Invitation;
+import dev.convene.conference.internal.Protocol.KeyGrant;
+import dev.convene.conference.internal.Protocol.Meta;
+import dev.convene.conference.internal.Protocol.Removal;
+import dev.convene.conference.internal.Protocol.Reply;
+import dev.convene.overlay.wire.WireBytes;
+import dev.convene.overlay.wire.WireCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A conference's metadata as the store keeps it: a head (the signed context and the end notice) and one row per
+ * invitation, reply, removal and key grant, keyed by what identifies it ({@code i/<invitee>}, {@code r/<author>},
+ * {@code x/<peer>}, {@code g/<recipient>/<epoch>}). A change writes the head if it changed and the rows that
+ * changed, never the whole metadata (a reply in a 256-invitee conference writes one reply, not 256 invitations).
+ * Records are immutable, so a row changed exactly when its map holds another object than the one saved.
+ */
+final class MetaRecords {
+    private MetaRecords() {
+    }
+
+    /** The head as stored: context and end only. */
+    static byte[] head(Conference c) {
+        return WireBytes.encode(Protocol.META, new Meta(c.context, List.of(), List.of(), c.end), Protocol.MAX_STORED_META);
+    }
+
+    /** The records of a conference by row key. */
+    static Map<String, Object> current(Conference c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        c.invitations.forEach((p, i) -> out.put("i/" + p.value(), i));
+        c.replies.forEach((p, r) -> out.put("r/" + p.value(), r));
+        c.removals.forEach((p, r) -> out.put("x/" + p.value(), r));
+        c.grants.forEach((k, g) -> out.put("g/" + k, g));
+        return out;
+    }
+
+    /** The rows whose record is not the one last saved, encoded. */
+    static Map<String, byte[]> changed(Conference c) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        current(c).forEach((k, v) -> {
+            if (c.savedRecords.get(k) != v) out.put(k, encode(v));
+        });
+        return out;
+    }
+
+    /** Remembers every current record as saved. */
+    static void markSaved(Conference c) {
+        c.savedRecords.clear();
+        c.savedRecords.putAll(current(c));
+    }
+
+    private static byte[] encode(Object record) {
+        if (record instanceof Invitation i) return WireBytes.encode(Protocol.INVITATION, i, Protocol.MAX_SIGNED);
+        if (record instanceof Reply r) return WireBytes.encode(Protocol.REPLY, r, Protocol.MAX_SIGNED);
+        if (record instanceof Removal r) return WireBytes.encode(Protocol.REMOVAL, r, Protocol.MAX_SIGNED);
+        if (record instanceof KeyGrant g) return WireBytes.encode(Protocol.GRANT, g, Protocol.MAX_SIGNED);
+        throw new IllegalArgumentException("not a metadata record: " + record.getClass());
+    }
+
+    /** The stored head and rows as one {@link Meta}; a row that does not decode fails the whole conference. */
+    static Meta assemble(Meta head, Map<String, byte[]> rows) {
+        List<Invitation> inv = new ArrayList<>(head.invitations());
+        List<Reply> rep = new ArrayList<>(head.replies());
+        List<Removal> rem = new ArrayList<>(head.removals());
+        List<KeyGrant> grants = new ArrayList<>(head.grants());
+        rows.forEach((k, bytes) -> {
+            switch (k.substring(0, Math.min(2, k.length()))) {
+                case "i/" -> inv.add(decode(Protocol.INVITATION, bytes));
+                case "r/" -> rep.add(decode(Protocol.REPLY, bytes));
+                case "x/" -> rem.add(decode(Protocol.REMOVAL, bytes));
+                case "g/" -> grants.add(decode(Protocol.GRANT, bytes));
+                default -> throw new IllegalStateException("unknown metadata row " + k);
+            }
+        });
+        return new Meta(head.context(), inv, rep, head.end(), rem, grants);
+    }
+
+    private static <T> T decode(WireCodec<T> codec, byte[] bytes) {
+        return WireBytes.decode(codec, bytes);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.convene.conference.internal;
+
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.PeerId;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Where the engine verifies the signatures of conference records that arrive in metadata (contexts,
+ * invitations, replies, removals, grants), so that what a remote peer can make this peer compute is bounded:
+ * <ul>
+ * <li>results, valid and invalid, are cached in a bounded LRU keyed by SHA-256 of (key, signed bytes,
+ *     signature): a replayed record costs a hash, not a verification;</li>
+ * <li>each sending peer has a budget of verifications ({@link #BURST}, refilled at {@link #PER_SECOND}); a record
+ *     beyond it is treated as unverified without being checked (and not cached), and merges again when it comes
+ *     back through anti-entropy;</li>
+ * <li>the budgets themselves are a bounded LRU of senders.</li>
+ * </ul>
+ * Engine thread only. Counts into {@link Counters}.
+ */
+final class SignatureGate {
+    /** Verifications one sender may cost at once. An honest full metadata of 256 invitees takes about 520. */
+    static final int BURST = 1024;
+    /** Verifications per second one sender may cost after its burst. */
+    static final int PER_SECOND = 256;
+    static final int CACHE_ENTRIES = 8192;
+    static final int SENDERS = 1024;
+
+    private final Counters counters;
+    private final LongSupplier nanos;
+    private final Map<ByteBuffer, Boolean> results = new Bounded<>(CACHE_ENTRIES);
+    private final Map<PeerId, TokenBucket> budgets = new Bounded<>(SENDERS);
+    /** Verifications one frame may cost; an honest metadata chunk costs at most about 2 per invitation. */
+    static final int PER_FRAME = 2 * 512 + 80;
+    private int frameChecks;
+
+    SignatureGate(Counters counters, LongSupplier nanos) {
+        this.counters = counters;
+        this.nanos = nanos;
+    }
+
+    /**
+     * Whether {@code signature} by {@code key} verifies over {@code signed}, charging {@code sender}'s budget
+     * unless the answer is cached. False when the budget is spent (unchecked).
+     *
+     * @param sender who sent the frame, or null for this peer's own work (restore): never budgeted
+     */
+    boolean verify(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
+        ByteBuffer k = digest(key, signed, signature);
+        Boolean known = results.get(k);
+        if (known != null) {
+            counters.signatureCacheHits.increment();
+            return known;
+        }
+        if (sender != null && frameChecks >= PER_FRAME) {
+            counters.entriesOverCap.increment();
+            return false;
+        }
+        frameChecks++;
+        if (sender != null && !budgets.computeIfAbsent(sender, s -> new TokenBucket(BURST, PER_SECOND, nanos)).tryTake(1)) {
+            counters.signatureBudgetExceeded.increment();
+            return false;
+        }
+        counters.signatureChecks.increment();
+        boolean ok = Identity.verify(key, signed, signature);
+        results.put(k, ok);
+        return ok;
+    }
+
+    /** Chat signatures that fail, per sending peer: at most this many at once... */
+    static final int CHAT_FAILURES_BURST = 64;
+    /** ...and this many per second after that. */
+    static final int CHAT_FAILURES_PER_SECOND = 16;
+    private final Map<PeerId, TokenBucket> chatFailures = new Bounded<>(SENDERS);
+
+    /**
+     * Verifies a chat message's author signature for a message that {@code sender} delivered. Chat is not
+     * budgeted while it verifies (history catch-up verifies every message it gets); but a sender whose frames
+     * carried more bad signatures than {@link #CHAT_FAILURES_BURST}, then {@link #CHAT_FAILURES_PER_SECOND}, gets
+     * its chat refused unchecked until its budget refills (a replayed batch of forgeries costs that much, no
+     * more). Not cached: a valid message is stored, and a later copy is a duplicate caught before any check.
+     */
+    boolean verifyChat(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
+        TokenBucket failures = chatFailures.computeIfAbsent(sender, s -> new TokenBucket(CHAT_FAILURES_BURST, CHAT_FAILURES_PER_SECOND, nanos));
+        if (!failures.hasToken()) {
+            counters.signatureBudgetExceeded.increment();
+            return false;
+        }
+        boolean ok = Identity.verify(key, signed, signature);
+        if (!ok) {
+            failures.tryTake(1);
+            counters.chatSignatureFailures.increment();
+        }
+        return ok;
+    }
+
+    /** Starts counting a new frame's verifications against {@link #PER_FRAME}. */
+    void beginFrame() {
+        frameChecks = 0;
+    }
+
+    private static ByteBuffer digest(byte[] key, byte[] signed, byte[] signature) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(key);
+            sha.update(signed);
+            sha.update(signature);
+            return ByteBuffer.wrap(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
