@@ -90,6 +90,9 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     /**
      * Refuses an instant outside [{@link #EARLIEST}, {@link #LATEST}].
      *
+     * @param what the value's name, for the message
+     * @param t the instant
+     * @return {@code t}
      * @throws IllegalArgumentException naming {@code what}
      */
     public static Instant requireSane(String what, Instant t) {

@@ -37,7 +37,13 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
     private static final int NONCE = 4;
     private static final byte[] DOMAIN = "convene/conference-id/v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** A new id bound to an organiser's signing key and a creation time, with a fresh random nonce. */
+    /**
+     * A new id bound to an organiser's signing key and a creation time, with a fresh random nonce.
+     *
+     * @param organiserKey the organiser's Ed25519 public key (raw, 32 bytes)
+     * @param createdAt the conference's creation time, as in its context
+     * @return the new id
+     */
     public static ConferenceId derive(byte[] organiserKey, java.time.Instant createdAt) {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
@@ -47,7 +53,13 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         return new ConferenceId(BASE32.encode(id));
     }
 
-    /** Whether this id was derived from {@code organiserKey} and {@code createdAt} (see the class comment). */
+    /**
+     * Whether this id was derived from {@code organiserKey} and {@code createdAt} (see the class comment).
+     *
+     * @param organiserKey the organiser's Ed25519 public key (raw, 32 bytes)
+     * @param createdAt the creation time the context states
+     * @return true when the id binds them
+     */
     public boolean isBoundTo(byte[] organiserKey, java.time.Instant createdAt) {
         byte[] id = BASE32.decode(value);
         byte[] nonce = java.util.Arrays.copyOf(id, NONCE);
@@ -68,7 +80,11 @@ public record ConferenceId(String value) implements Comparable<ConferenceId> {
         }
     }
 
-    /** A new random id, bound to no organiser (for tests and lookups). */
+    /**
+     * A new random id, bound to no organiser (for tests and lookups).
+     *
+     * @return the id
+     */
     public static ConferenceId random() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);

@@ -11,10 +11,20 @@ import java.util.Locale;
  */
 public final class UnsafeCharacterException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
+    /** @serial the field. */
     private final String field;
+    /** @serial the offending code point. */
     private final int codePoint;
+    /** @serial its index in chars. */
     private final int index;
 
+    /**
+     * An unsafe character found.
+     *
+     * @param field the field: {@code title}, {@code agenda} or {@code reason}
+     * @param codePoint the offending code point
+     * @param index its index (in chars) in the field's text
+     */
     public UnsafeCharacterException(String field, int codePoint, int index) {
         super(field + ": U+" + String.format(Locale.ROOT, "%04X", codePoint) + " " + nameOf(codePoint) + " at index " + index
                 + " (expected: visible characters" + ("agenda".equals(field) ? ", new lines and tabs)" : " on one line)"));
@@ -23,27 +33,51 @@ public final class UnsafeCharacterException extends IllegalArgumentException {
         this.index = index;
     }
 
-    /** The field: {@code title}, {@code agenda} or {@code reason}. */
+    /**
+     * The field.
+     *
+     * @return {@code title}, {@code agenda} or {@code reason}
+     */
     public String field() {
         return field;
     }
 
-    /** The offending code point. */
+    /**
+     * The offending code point.
+     *
+     * @return the code point
+     */
     public int codePoint() {
         return codePoint;
     }
 
-    /** Its index (in chars) in the field's text. */
+    /**
+     * Where it stands.
+     *
+     * @return its index (in chars) in the field's text
+     */
     public int index() {
         return index;
     }
 
-    /** Refuses any unsafe character in one line of text. */
+    /**
+     * Refuses any unsafe character in one line of text.
+     *
+     * @param field the field's name, carried by the exception
+     * @param text the text to check
+     * @throws UnsafeCharacterException at the first unsafe character
+     */
     public static void requireSafeLine(String field, String text) {
         check(field, text, false);
     }
 
-    /** Refuses any unsafe character in text of several lines: {@code \n} and {@code \t} are allowed. */
+    /**
+     * Refuses any unsafe character in text of several lines: {@code \n} and {@code \t} are allowed.
+     *
+     * @param field the field's name, carried by the exception
+     * @param text the text to check
+     * @throws UnsafeCharacterException at the first unsafe character
+     */
     public static void requireSafeText(String field, String text) {
         check(field, text, true);
     }
