@@ -31,6 +31,14 @@ public interface ConferenceListener {
     default void message(ChatEntry message) {
     }
 
+    /**
+     * An own message that was pending is now acknowledged: at least one other participant confirmed it stored it
+     * (durably, in its own store), so it reaches everyone else through that peer even if this one goes away.
+     * Fires once per message, after {@link #message} for it, when the {@code Post}'s future completes.
+     */
+    default void delivered(ChatEntry message) {
+    }
+
     /** A peer became a participant (accepted) or a participant came online. */
     default void participantJoined(ConferenceView conference, PeerId peer, String reason) {
     }

@@ -34,7 +34,10 @@ final class Conference {
     SignedContext context;
     final Map<PeerId, Invitation> invitations = new LinkedHashMap<>();
     final Set<String> nonces = new HashSet<>();
+    /** Each member's current answer: its highest revision. */
     final Map<PeerId, Reply> replies = new HashMap<>();
+    /** Every verified answer of each member by revision: its membership history (see {@link Membership}). */
+    final Map<PeerId, TreeMap<Integer, Reply>> replyLog = new HashMap<>();
     EndNotice end;
     /** Peers the organiser removed, with the removals (signed). */
     final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
@@ -135,10 +138,30 @@ final class Conference {
         return ConferenceState.SCHEDULED;
     }
 
+    /** Every answer of {@code p}, oldest first. */
+    List<Reply> repliesOf(PeerId p) {
+        TreeMap<Integer, Reply> log = replyLog.get(p);
+        return log == null ? List.of() : List.copyOf(log.values());
+    }
+
+    /** The first epoch whose key this peer can ever hold: its invitation's first, 0 for the organiser. */
+    int firstReadableEpoch(PeerId self) {
+        if (self.equals(organiser())) return 0;
+        Invitation own = invitations.get(self);
+        return own == null ? 0 : own.firstEpoch();
+    }
+
+    /** The newest epoch this peer knows exists, whether or not it holds its key. */
+    int latestEpoch() {
+        int e = currentEpoch;
+        for (Protocol.Removal r : removals.values()) e = Math.max(e, r.newEpoch());
+        return e;
+    }
+
     Meta meta() {
         List<Invitation> inv = new ArrayList<>(invitations.values());
-        List<Reply> rep = new ArrayList<>(replies.values());
-        rep.sort(Comparator.comparing(r -> r.author()));
+        List<Reply> rep = new ArrayList<>();
+        new TreeMap<>(replyLog).values().forEach(log -> rep.addAll(log.values()));
         return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()));
     }
 
@@ -155,15 +178,10 @@ final class Conference {
         List<Invitation> ordered = new ArrayList<>(invitations.values());
         ordered.sort(Comparator.comparing((Invitation i) -> !i.inviter().equals(organiser())));
         List<Meta> out = new ArrayList<>();
-        Reply own = replies.get(organiser());
         for (int from = 0; from < Math.max(1, ordered.size()); from += per) {
             List<Invitation> part = ordered.subList(Math.min(from, ordered.size()), Math.min(from + per, ordered.size()));
-            List<Reply> rs = new ArrayList<>();
-            if (own != null) rs.add(own);
-            for (Invitation i : part) {
-                Reply r = replies.get(i.invitee());
-                if (r != null) rs.add(r);
-            }
+            List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
+            for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
             List<Protocol.KeyGrant> gs = new ArrayList<>();
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);

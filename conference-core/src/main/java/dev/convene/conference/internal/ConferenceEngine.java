@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -223,15 +224,23 @@ public final class ConferenceEngine implements OverlayListener {
         return views.get(c.id);
     }
 
+    /**
+     * Invites one peer, sealing to it the keys of every epoch this peer holds without a gap up to the current one
+     * (all of them, from epoch 0, at the organiser and at any participant invited with shared history).
+     */
     private void addInvitation(Conference c, PeerAdvertisement invitee) {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        byte[] sealed = ContentCrypto.seal(c.keys.get(c.currentEpoch), invitee.agreementKey(), sealContext(c.id, invitee.id()));
+        int first = c.currentEpoch;
+        while (first > 0 && c.keys.containsKey(first - 1)) first--;
+        java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
+        for (int e = first; e <= c.currentEpoch; e++) keys.writeBytes(c.keys.get(e));
+        byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
         Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), self,
-                identity.signingKey(), c.ctx().end(), nonce, c.currentEpoch, sealed, new byte[0]);
+                identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, new byte[0]);
         Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
-                unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, c.currentEpoch, sealed,
-                identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
+                unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, first, c.currentEpoch,
+                sealed, identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
         c.invitations.put(invitee.id(), signed);
         c.nonces.add(signed.nonceHex());
     }
@@ -253,6 +262,7 @@ public final class ConferenceEngine implements OverlayListener {
             PeerAdvertisement ad = overlay.directory().get(p).orElseThrow(() -> new ConferenceException(
                     "unknown invitee " + p.shortId() + "; invite only peers listed by 'peers'"));
             if (c.isMember(p)) throw new ConferenceException(ad.label() + " is already invited to '" + c.ctx().title() + "'");
+            if (c.removals.containsKey(p)) throw new ConferenceException(ad.label() + " was removed from '" + c.ctx().title() + "' and cannot come back");
             ads.add(ad);
         }
         if (c.invitees().size() + ads.size() > ConferenceContext.MAX_INVITEES) {
@@ -279,8 +289,13 @@ public final class ConferenceEngine implements OverlayListener {
         }
         String why = reason == null ? "" : reason.strip();
         if (why.length() > Protocol.MAX_REASON) throw new ConferenceException("reason: " + why.length() + " characters (expected: <= " + Protocol.MAX_REASON + ")");
-        Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
-        Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
+        if (c.revisionOf(self) >= Protocol.MAX_REVISIONS) {
+            throw new ConferenceException("you have answered " + Protocol.MAX_REVISIONS + " times in '" + c.ctx().title() + "', the most allowed");
+        }
+        // The answer carries this peer's last own sequence: it marks where its participation starts or ends.
+        long sequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L));
+        Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), sequence, new byte[0]);
+        Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(), sequence,
                 identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
         applyReply(c, reply);
         afterChange(c);
@@ -299,10 +314,14 @@ public final class ConferenceEngine implements OverlayListener {
         if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
         if (peer.equals(self)) throw new ConferenceException("the organiser cannot remove itself; use 'end'");
         if (!c.isMember(peer)) throw new ConferenceException(nameOf(peer) + " is not a member of '" + c.ctx().title() + "'");
+        if (c.removals.containsKey(peer)) throw new ConferenceException(nameOf(peer) + " is already removed from '" + c.ctx().title() + "'");
         if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new ConferenceException("'" + c.ctx().title() + "' has had " + Protocol.MAX_REMOVALS + " removals, the most allowed; create a new conference");
         int epoch = c.currentEpoch + 1;
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), new byte[0]);
-        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
+        // What the removed peer said up to here stays; anything later of its is invalid everywhere.
+        long upTo = c.contiguous.getOrDefault(peer, 0L);
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), upTo, new byte[0]);
+        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), upTo,
+                identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
         byte[] key = ContentCrypto.newKey();
         c.keys.put(epoch, key);
         c.currentEpoch = epoch;
@@ -315,6 +334,7 @@ public final class ConferenceEngine implements OverlayListener {
                     identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
         }
         log.info("{}: removed {} from '{}', key now at epoch {}", label(), peer.shortId(), c.ctx().title(), epoch);
+        retract(c);
         afterChange(c);
         spread(c);
         if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
@@ -344,10 +364,15 @@ public final class ConferenceEngine implements OverlayListener {
             throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + ", not live"
                     + (c.state == ConferenceState.SCHEDULED ? "; it starts at " + c.ctx().start() : ""));
         }
-        if (!c.participants().contains(self)) throw new ConferenceException("you are not a participant of '" + c.ctx().title() + "'; accept the invitation first");
+        long next = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
+        if (!Membership.mayPost(c, self, next)) throw new ConferenceException("you are not a participant of '" + c.ctx().title() + "'; accept the invitation first");
         byte[] key = c.keys.get(c.currentEpoch);
         if (key == null) throw new ConferenceException("this peer does not hold the conference key yet; wait for the invitation to arrive");
-        long seq = c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
+        // Never post under an older key once a newer epoch is known: a removed peer could read it.
+        if (c.latestEpoch() > c.currentEpoch) {
+            throw new ConferenceException("the conference key was rotated and this peer's new key has not arrived yet; try again in a moment");
+        }
+        long seq = c.ownSequence = next;
         HlcTimestamp ts = hlc.now();
         ChatMessage draft = new ChatMessage(id, self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
         byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
@@ -383,6 +408,7 @@ public final class ConferenceEngine implements OverlayListener {
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
+        int removalsBefore = c.removals.size();
         for (int round = 0; round < 4; round++) {
             int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c);
             mergeInvitations(c, m.invitations());
@@ -390,6 +416,7 @@ public final class ConferenceEngine implements OverlayListener {
             mergeReplies(c, m.replies());
             if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) == known) break;
         }
+        if (c.removals.size() != removalsBefore && !isNew) retract(c);
         if (isNew) {
             // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
             // a forged invitation naming it must not make a conference appear.
@@ -406,11 +433,12 @@ public final class ConferenceEngine implements OverlayListener {
         // What a peer learns with its first metadata is the starting point, not a series of joins.
         if (isNew) c.lastParticipants = c.participants();
         afterChange(c);
+        deliverReady(c); // answers, keys or removals may decide messages held until now
     }
 
     private static int revisions(Conference c) {
         int n = 0;
-        for (Reply r : c.replies.values()) n += r.revision();
+        for (var log : c.replyLog.values()) n += log.size();
         return n;
     }
 
@@ -422,7 +450,13 @@ public final class ConferenceEngine implements OverlayListener {
                 log.debug("{}: reply from {} not verifiable yet", label(), r.author().shortId());
                 continue;
             }
-            if (r.revision() > c.revisionOf(r.author())) applyReply(c, r);
+            if (r.revision() > Protocol.MAX_REVISIONS) continue;
+            Reply known = c.replyLog.getOrDefault(r.author(), new java.util.TreeMap<>()).get(r.revision());
+            // Two different answers with one revision (an author contradicting itself): every peer keeps the
+            // one with the smaller signature, so all reach the same membership history.
+            if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
+            if (r.revision() >= c.revisionOf(r.author())) applyReply(c, r);
+            else c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         }
     }
 
@@ -470,7 +504,12 @@ public final class ConferenceEngine implements OverlayListener {
 
     private void openKey(Conference c, Invitation inv) {
         try {
-            c.keys.put(inv.keyEpoch(), ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
+            byte[] keys = ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self));
+            int epochs = inv.keyEpoch() - inv.firstEpoch() + 1;
+            if (keys.length != epochs * ContentCrypto.KEY_LENGTH) throw new GeneralSecurityException("sealed keys: " + keys.length + " bytes for " + epochs + " epochs");
+            for (int i = 0; i < epochs; i++) {
+                c.keys.putIfAbsent(inv.firstEpoch() + i, java.util.Arrays.copyOfRange(keys, i * ContentCrypto.KEY_LENGTH, (i + 1) * ContentCrypto.KEY_LENGTH));
+            }
             c.currentEpoch = Math.max(c.currentEpoch, inv.keyEpoch());
         } catch (GeneralSecurityException e) {
             log.warn("{}: cannot open the content key of {} from {}", label(), c.id.shortId(), inv.inviter().shortId());
@@ -484,6 +523,7 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     private void applyReply(Conference c, Reply r) {
+        c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         c.replies.put(r.author(), r);
         if (!banned.contains(r.author())) fireLater(c, v -> l -> l.reply(v, r.author(), r.answer(), r.reason()));
     }
@@ -495,16 +535,24 @@ public final class ConferenceEngine implements OverlayListener {
         deliverReady(c);
     }
 
+    /**
+     * Stores a message whose author's signature verifies and that can still be valid: validity itself is decided
+     * at delivery ({@link #deliverReady}) by {@link Membership}, with the records held then, so a message whose
+     * author's answer has not arrived yet waits here instead of being refused and resent.
+     */
     private boolean accept(Conference c, PeerId from, ChatMessage m) {
         if (!c.participants().contains(self)) throw new RejectedMessageException("chat sent to a non-participant");
-        if (!c.participants().contains(m.author())) throw new RejectedMessageException("chat from non-participant " + m.author().shortId());
         if (banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
-            return false; // duplicate
+            return false; // duplicate, or a sequence already settled
         }
         byte[] authorKey = c.keyOf(m.author());
-        if (authorKey == null || !m.verifies(authorKey)) throw new RejectedMessageException("chat signature does not verify");
+        if (authorKey == null) throw new RejectedMessageException("chat from non-member " + m.author().shortId());
+        if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) {
+            throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
+        }
+        if (!m.verifies(authorKey)) throw new RejectedMessageException("chat signature does not verify");
         if (m.timestamp().instant().isAfter(clock.instant().plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
         }
@@ -515,12 +563,17 @@ public final class ConferenceEngine implements OverlayListener {
         if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp after the conference ended");
         }
+        if (Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.INVALID && !m.author().equals(self)) {
+            // Invalid for ever: kept (it fills its author's sequence, so later messages flow) but never shown.
+            log.debug("{}: chat {} invalid by membership; held unshown", label(), m.id());
+            overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
         if (m.sequence() > c.contiguous.getOrDefault(m.author(), 0L) + MAX_AHEAD) {
             // Bounded memory: a sender cannot make us hold unlimited messages waiting for a gap to fill;
             // anything refused here comes again through anti-entropy once the gap is closed.
             throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
         }
-        if (!c.keys.containsKey(m.keyEpoch())) throw new RejectedMessageException("no key for epoch " + m.keyEpoch());
+        if (m.keyEpoch() > Protocol.MAX_REMOVALS) throw new RejectedMessageException("chat under epoch " + m.keyEpoch());
         hlc.observe(m.timestamp());
         store.saveChat(m, nameOf(m.author()));
         held.put(m);
@@ -545,20 +598,47 @@ public final class ConferenceEngine implements OverlayListener {
      */
     private void deliverReady(Conference c) {
         List<PeerId> advanced = new ArrayList<>();
+        int firstReadable = c.firstReadableEpoch(self);
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
             long first = c.contiguous.getOrDefault(author, 0L) + 1;
             long next = first;
-            ChatMessage m;
-            while ((m = e.getValue().get(next)) != null) {
+            while (true) {
+                ChatMessage m = e.getValue().get(next);
+                if (m == null) {
+                    // A sequence its author could not validly use (a closed range of its membership) is settled
+                    // without the message, so what follows flows; a removal's open end is never skipped into.
+                    if (Membership.standing(c, author, next) != Membership.Standing.OUT) break;
+                    long through = Membership.settledThrough(c, author, next);
+                    if (through == Long.MAX_VALUE || through < next) break;
+                    Long held = e.getValue().ceilingKey(next);
+                    next = Math.min(through, held == null ? through : held - 1) + 1;
+                    c.contiguous.put(author, next - 1);
+                    continue;
+                }
+                Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
+                if (verdict == Membership.Verdict.UNDECIDED) break; // its author's answer has not arrived yet
+                if (verdict == Membership.Verdict.INVALID) {
+                    settle(c, m, "invalid by membership");
+                    next++;
+                    continue;
+                }
+                byte[] key = c.keys.get(m.keyEpoch());
+                if (key == null) {
+                    if (m.keyEpoch() >= firstReadable) break; // a key grant may still come
+                    settle(c, m, "under a key from before this peer's admission");
+                    next++;
+                    continue;
+                }
                 String text;
                 try {
-                    text = new String(ContentCrypto.decrypt(c.keys.get(m.keyEpoch()), m.body(), m.aad()), StandardCharsets.UTF_8);
+                    text = new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
                 } catch (GeneralSecurityException ex) {
-                    e.getValue().remove(next);
+                    // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (overlay != null) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
-                    log.debug("{}: undecryptable chat {} dropped", label(), m.id());
-                    break;
+                    settle(c, m, "undecryptable");
+                    next++;
+                    continue;
                 }
                 deliver(c, m, text, false);
                 next++;
@@ -566,6 +646,44 @@ public final class ConferenceEngine implements OverlayListener {
             if (next > first) advanced.add(author);
         }
         if (!c.restoring) advanced.forEach(author -> ack(c, author));
+    }
+
+    /**
+     * Moves an author's sequence past a message that will never be shown here, so later messages flow; it stays
+     * held (and is relayed), so a peer asking for history settles it the same way. An own post that ends up
+     * invalid (sent under an old key after a removal it had not heard of) is reported to its future.
+     */
+    private void settle(Conference c, ChatMessage m, String why) {
+        c.contiguous.put(m.author(), m.sequence());
+        log.debug("{}: chat {} settled unshown: {}", label(), m.id(), why);
+        if (m.author().equals(self)) failOwn(c, m.sequence(), why);
+    }
+
+    private void failOwn(Conference c, long sequence, String why) {
+        CompletableFuture<ChatEntry> f = c.awaitingAck.remove(sequence);
+        if (f != null) f.completeExceptionally(new ConferenceException("message " + sequence + " was refused: " + why));
+    }
+
+    /**
+     * After a removal arrives: takes out of the history what the new record makes invalid (messages of the removed
+     * peer beyond what the organiser held, and messages under an old key dated after the removal), so every peer
+     * ends with the same history whatever it had delivered before it heard of the removal.
+     */
+    private void retract(Conference c) {
+        for (ChatEntry e : List.copyOf(c.history.values())) {
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(e.author());
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(e.id().sequence());
+            if (m == null || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.INVALID) continue;
+            c.history.remove(e);
+            c.entries.remove(e.id());
+            if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) byAuthor.remove(m.sequence());
+            if (m.author().equals(self)) failOwn(c, m.sequence(), "invalid after a removal");
+            log.debug("{}: chat {} retracted after a removal", label(), m.id());
+        }
+        for (var r : c.removals.values()) {
+            TreeMap<Long, ChatMessage> held = c.chat.get(r.peer());
+            if (held != null) held.tailMap(r.upTo(), false).clear();
+        }
     }
 
     /** Records a delivered message, publishes it and tells listeners. */
@@ -626,9 +744,12 @@ public final class ConferenceEngine implements OverlayListener {
             ChatEntry old = c.entries.get(new MessageId(self, e.getKey()));
             if (old != null) {
                 ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
-                c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
-                c.entries.put(acked.id(), acked);
+                if (c.history.containsKey(old)) {
+                    c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
+                    c.entries.put(acked.id(), acked);
+                }
                 e.getValue().complete(acked);
+                fire(l -> l.delivered(acked));
             }
         }
         done.clear();
@@ -640,7 +761,14 @@ public final class ConferenceEngine implements OverlayListener {
             throw new RejectedMessageException("history request from a non-participant");
         }
         // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
-        // for the rest. Only delivered messages are offered (never beyond a gap here).
+        // for the rest. Only delivered messages are offered (never beyond a gap here). The same digest asked
+        // again means the last answer did not help (the asker cannot use it yet): answered again only after
+        // a back-off that doubles each time, so nothing is resent in a loop.
+        Asked asked = new Asked(c.id, from);
+        Backoff previous = answered.get(asked);
+        boolean repeat = previous != null && previous.digest().equals(d.contiguous());
+        boolean hold = repeat && ticks < previous.notBefore();
+        if (hold) heldBack++;
         List<ChatMessage> batch = new ArrayList<>();
         int bytes = 0;
         boolean more = false;
@@ -659,11 +787,35 @@ public final class ConferenceEngine implements OverlayListener {
                 bytes += m.body().length + 200;
             }
         }
-        if (!batch.isEmpty()) overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+        if (!batch.isEmpty() && !hold) {
+            overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+            int repeats = repeat ? previous.repeats() + 1 : 0;
+            if (answered.size() >= MAX_ANSWERED && !answered.containsKey(asked)) answered.clear();
+            answered.put(asked, new Backoff(d.contiguous(), ticks + (long) syncEveryTicks * (1L << Math.min(repeats, 6)), repeats));
+        }
         if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) ack(c, from);
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
         if (behind) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
     }
+
+    /** A history request, by conference and asker. */
+    private record Asked(ConferenceId conference, PeerId asker) {
+    }
+
+    /** The digest last answered for an asker, the tick before which the same digest is not answered again, and how often it repeated. */
+    private record Backoff(Map<PeerId, Long> digest, long notBefore, int repeats) {
+    }
+
+    /** Most askers remembered for back-off (bounded memory; forgetting only means answering once more). */
+    private static final int MAX_ANSWERED = 4096;
+    private final Map<Asked, Backoff> answered = new HashMap<>();
+
+    /** Times a digest was not answered because the same one was answered recently (for tests and stats). */
+    long heldBackAnswers() {
+        return heldBack;
+    }
+
+    private long heldBack;
 
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = conferences.get(b.conference());
@@ -789,7 +941,9 @@ public final class ConferenceEngine implements OverlayListener {
             }
             for (Reply r : meta.replies()) {
                 byte[] key = c.keyOf(r.author());
-                if (key != null && r.verifies(key)) c.replies.put(r.author(), r);
+                if (key == null || r.revision() > Protocol.MAX_REVISIONS || !r.verifies(key)) continue;
+                c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
+                if (r.revision() > c.revisionOf(r.author())) c.replies.put(r.author(), r);
             }
             if (meta.end() != null && meta.end().verifies(c.context.organiserKey())) c.end = meta.end();
             meta.removals().stream().filter(r -> r.verifies(c.context.organiserKey())).forEach(r -> c.removals.put(r.peer(), r));
@@ -806,7 +960,7 @@ public final class ConferenceEngine implements OverlayListener {
             for (ConferenceStore.SavedChat sc : store.chat(c.id)) {
                 ChatMessage m = sc.message();
                 byte[] authorKey = c.keyOf(m.author());
-                if (authorKey == null || !c.keys.containsKey(m.keyEpoch())) continue;
+                if (authorKey == null) continue;
                 c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
                 c.restoredNames.put(m.id(), sc.authorName());
                 if (m.author().equals(self) && !sc.acknowledged()) c.unacknowledged.add(m.sequence());

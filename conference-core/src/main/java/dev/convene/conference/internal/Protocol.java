@@ -59,14 +59,24 @@ final class Protocol {
 
     /**
      * A signed capability: {@code inviter} invites {@code invitee} (bound to its keys) to a conference until
-     * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content key
-     * sealed to the invitee.
+     * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content keys of
+     * epochs {@code firstEpoch..keyEpoch}, concatenated and sealed to the invitee in one box, so a newcomer
+     * reads what was said before it came (history visibility {@code shared}).
      */
     record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
-                      byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
+                      byte[] inviterKey, Instant expiry, byte[] nonce, int firstEpoch, int keyEpoch, byte[] sealedKey,
+                      byte[] signature) {
         Invitation {
             if (!PeerId.fromSigningKey(inviteeKey).equals(invitee)) throw new IllegalArgumentException("invitee key does not match");
             if (!PeerId.fromSigningKey(inviterKey).equals(inviter)) throw new IllegalArgumentException("inviter key does not match");
+            if (firstEpoch < 0 || firstEpoch > keyEpoch) throw new IllegalArgumentException("epochs: " + firstEpoch + ".." + keyEpoch);
+        }
+
+        /** An invitation carrying the key of one epoch only. */
+        Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
+                   byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
+            this(context, invitee, inviteeKey, inviteeAgreementKey, inviter, inviterKey, expiry, nonce, keyEpoch, keyEpoch,
+                    sealedKey, signature);
         }
 
         ConferenceId conference() {
@@ -82,9 +92,23 @@ final class Protocol {
         }
     }
 
-    /** An answer, signed by its author; {@code revision} grows with each change (the highest wins). */
+    /**
+     * An answer, signed by its author; {@code revision} grows with each change (the highest is the current
+     * answer, and every revision is kept: together they are the author's membership history).
+     * {@code sequence} is the author's own last chat sequence when it answered: an accept admits its
+     * messages after it, a decline or leave ends its participation after it (see {@link Membership}).
+     */
     record Reply(ConferenceId conference, PeerId author, Answer answer, String reason, int revision, Instant at,
-                 byte[] signature) {
+                 long sequence, byte[] signature) {
+        Reply {
+            if (sequence < 0) throw new IllegalArgumentException("sequence: " + sequence);
+        }
+
+        /** An answer given before any own message. */
+        Reply(ConferenceId conference, PeerId author, Answer answer, String reason, int revision, Instant at, byte[] signature) {
+            this(conference, author, answer, reason, revision, at, 0, signature);
+        }
+
         boolean verifies(byte[] authorKey) {
             return Identity.verify(authorKey, bytes(REPLY_BODY, this), signature);
         }
@@ -128,8 +152,21 @@ final class Protocol {
         }
     }
 
-    /** The organiser removes a peer; the content key moves to {@code newEpoch}, which the removed peer never gets. */
-    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+    /**
+     * The organiser removes a peer; the content key moves to {@code newEpoch}, which the removed peer never gets.
+     * {@code upTo} is the removed peer's last sequence the organiser held: its messages up to it stay valid,
+     * every later one is invalid at every peer.
+     */
+    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, long upTo, byte[] signature) {
+        Removal {
+            if (upTo < 0) throw new IllegalArgumentException("upTo: " + upTo);
+        }
+
+        /** A removal that keeps none of the removed peer's messages. */
+        Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+            this(conference, peer, newEpoch, at, 0, signature);
+        }
+
         boolean verifies(byte[] organiserKey) {
             return Identity.verify(organiserKey, bytes(REMOVAL_BODY, this), signature);
         }
@@ -144,6 +181,10 @@ final class Protocol {
 
     /** Most removals (and so key rotations) one conference may have. */
     static final int MAX_REMOVALS = 64;
+    /** Most answers one peer may give in one conference (each revision is kept as membership history). */
+    static final int MAX_REVISIONS = 16;
+    /** A sealed box of every epoch's key: ephemeral key, nonce, keys, tag. */
+    static final int MAX_SEALED_KEYS = 32 + 12 + ContentCrypto.KEY_LENGTH * (MAX_REMOVALS + 1) + 16;
 
     /** The receiver confirms it stored every message of {@code author} up to {@code sequence} (cumulative). */
     record ChatAck(ConferenceId conference, PeerId author, long sequence) {
@@ -242,7 +283,8 @@ final class Protocol {
         public void write(WireWriter out, Invitation i) {
             out.write(i.context(), SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(i.inviteeKey())
                     .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
-                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey());
+                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch())
+                    .writeBytes(i.sealedKey());
         }
 
         public Invitation read(WireReader in) {
@@ -265,18 +307,19 @@ final class Protocol {
             byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
             Instant expiry = in.readInstant();
             byte[] nonce = in.readBytesExactly(16);
-            int epoch = in.readVarInt(0, Integer.MAX_VALUE);
-            byte[] sealed = in.readBytes(128);
+            int first = in.readVarInt(0, MAX_REMOVALS);
+            int epoch = in.readVarInt(0, MAX_REMOVALS);
+            byte[] sealed = in.readBytes(MAX_SEALED_KEYS);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
-                    epoch, sealed, sig), "invitation");
+                    first, epoch, sealed, sig), "invitation");
         }
     };
 
     static final WireCodec<Reply> REPLY_BODY = new WireCodec<>() {
         public void write(WireWriter out, Reply r) {
             out.write(r.conference(), CONFERENCE_ID).writePeerId(r.author()).writeByte(r.answer().ordinal())
-                    .writeString(r.reason()).writeVarInt(r.revision()).writeInstant(r.at());
+                    .writeString(r.reason()).writeVarInt(r.revision()).writeInstant(r.at()).writeVarLong(r.sequence());
         }
 
         public Reply read(WireReader in) {
@@ -296,10 +339,11 @@ final class Protocol {
             int answer = in.readByte();
             if (answer < 0 || answer >= Answer.values().length) throw new WireFormatException("answer: " + answer);
             String reason = in.readString(MAX_REASON * 4);
-            int revision = in.readVarInt(1, Integer.MAX_VALUE);
+            int revision = in.readVarInt(1, MAX_REVISIONS);
             Instant at = in.readInstant();
+            long sequence = in.readVarLong(0, Long.MAX_VALUE);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
-            return new Reply(id, author, Answer.values()[answer], reason, revision, at, sig);
+            return new Reply(id, author, Answer.values()[answer], reason, revision, at, sequence, sig);
         }
     };
 
@@ -365,7 +409,8 @@ final class Protocol {
 
     static final WireCodec<Removal> REMOVAL_BODY = new WireCodec<>() {
         public void write(WireWriter out, Removal r) {
-            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at());
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at())
+                    .writeVarLong(r.upTo());
         }
 
         public Removal read(WireReader in) {
@@ -381,7 +426,7 @@ final class Protocol {
 
         public Removal read(WireReader in) {
             return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), in.readInstant(),
-                    in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+                    in.readVarLong(0, Long.MAX_VALUE), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -418,7 +463,7 @@ final class Protocol {
         public Meta read(WireReader in) {
             SignedContext ctx = in.read(SIGNED_CONTEXT);
             List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
-            List<Reply> rep = in.readList(ConferenceContext.MAX_INVITEES * 2 + 2, REPLY);
+            List<Reply> rep = in.readList((ConferenceContext.MAX_INVITEES * 2 + 2) * MAX_REVISIONS, REPLY);
             EndNotice end = in.readBoolean() ? in.read(END) : null;
             List<Removal> rem = in.readList(MAX_REMOVALS, REMOVAL);
             List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1), GRANT);
