@@ -135,7 +135,20 @@ public final class ConferencePeer implements AutoCloseable {
         return engine.bans();
     }
 
-    /** Ends a conference (organiser only); before its start this cancels it. */
+    /**
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite and end the conference,
+     * also while the organiser is away for good. Signed, spread like every membership record.
+     */
+    public CompletableFuture<ConferenceView> grantOrganiser(ConferenceId conference, PeerId peer) {
+        return engine.call(() -> engine.setRole(conference, peer, true));
+    }
+
+    /** Revokes a co-organiser's role (the organiser only); what it did while it held the role stays valid. */
+    public CompletableFuture<ConferenceView> revokeOrganiser(ConferenceId conference, PeerId peer) {
+        return engine.call(() -> engine.setRole(conference, peer, false));
+    }
+
+    /** Ends a conference (organiser or co-organiser); before its start this cancels it. */
     public CompletableFuture<ConferenceView> end(ConferenceId conference) {
         return engine.call(() -> engine.end(conference));
     }

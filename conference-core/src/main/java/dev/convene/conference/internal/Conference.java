@@ -41,6 +41,8 @@ final class Conference {
     EndNotice end;
     /** Peers the organiser removed, with the removals (signed). */
     final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
+    /** The organiser's role changes for each member, by revision. */
+    final Map<PeerId, TreeMap<Integer, Protocol.RoleChange>> roleLog = new HashMap<>();
     /** Key grants issued after rotations: kept to forward them to their recipients. */
     final Map<String, Protocol.KeyGrant> grants = new LinkedHashMap<>();
     ConferenceState state = ConferenceState.SCHEDULED;
@@ -118,6 +120,42 @@ final class Conference {
         return out;
     }
 
+    /**
+     * Whether {@code p} acted as an organiser at {@code at}: the organiser always; a member (not removed) if the
+     * organiser's newest role change for it dated at or before {@code at} granted the role.
+     */
+    boolean isOrganiserAt(PeerId p, Instant at) {
+        if (p.equals(organiser())) return true;
+        if (removals.containsKey(p) || !invitations.containsKey(p)) return false;
+        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        if (log == null) return false;
+        Protocol.RoleChange newest = null;
+        for (Protocol.RoleChange r : log.values()) {
+            if (!r.at().isAfter(at) && (newest == null || r.revision() > newest.revision())) newest = r;
+        }
+        return newest != null && newest.organiser();
+    }
+
+    /** The members holding the organiser role now (by the newest change of each). */
+    Set<PeerId> coOrganisers() {
+        Set<PeerId> out = new TreeSet<>();
+        roleLog.forEach((p, log) -> {
+            if (log.lastEntry().getValue().organiser() && !removals.containsKey(p) && invitations.containsKey(p)) out.add(p);
+        });
+        return out;
+    }
+
+    int roleRevisionOf(PeerId p) {
+        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        return log == null ? 0 : log.lastKey();
+    }
+
+    List<Protocol.RoleChange> roleChanges() {
+        List<Protocol.RoleChange> out = new ArrayList<>();
+        new TreeMap<>(roleLog).values().forEach(log -> out.addAll(log.values()));
+        return out;
+    }
+
     /** The raw signing key of a member, from the context or its invitation, or null. */
     byte[] keyOf(PeerId p) {
         if (p.equals(organiser())) return context.organiserKey();
@@ -162,7 +200,7 @@ final class Conference {
         List<Invitation> inv = new ArrayList<>(invitations.values());
         List<Reply> rep = new ArrayList<>();
         new TreeMap<>(replyLog).values().forEach(log -> rep.addAll(log.values()));
-        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()));
+        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()), roleChanges());
     }
 
     /**
@@ -186,7 +224,7 @@ final class Conference {
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
             }
-            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs));
+            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs, roleChanges()));
         }
         return out;
     }
@@ -208,7 +246,7 @@ final class Conference {
                 case LEAVE -> ConferenceView.Role.LEFT;
             };
         }
-        return new ConferenceView(ctx(), state, invitees(), answers, participants, role);
+        return new ConferenceView(ctx(), state, invitees(), answers, participants, role, coOrganisers());
     }
 
     /** Per author, the highest contiguous sequence held. */

@@ -236,11 +236,12 @@ public final class ConferenceEngine implements OverlayListener {
         java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
         for (int e = first; e <= c.currentEpoch; e++) keys.writeBytes(c.keys.get(e));
         byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
+        Instant now = clock.instant();
         Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), self,
-                identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, new byte[0]);
+                identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
         Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
                 unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, first, c.currentEpoch,
-                sealed, identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
+                sealed, now, identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
         c.invitations.put(invitee.id(), signed);
         c.nonces.add(signed.nonceHex());
     }
@@ -253,7 +254,7 @@ public final class ConferenceEngine implements OverlayListener {
         Conference c = require(id);
         if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is " + c.state.name().toLowerCase() + "; invite to a conference that is scheduled or live");
         boolean organiser = self.equals(c.organiser());
-        if (!organiser && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
+        if (!organiser && !c.isOrganiserAt(self, clock.instant()) && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
             throw new ConferenceException("only the organiser may invite to '" + c.ctx().title() + "'" + (c.ctx().participantsMayInvite() ? " and participants" : "") + "; ask the organiser");
         }
         if (!c.keys.containsKey(c.currentEpoch)) throw new ConferenceException("this peer does not hold the conference key; accept first");
@@ -343,10 +344,40 @@ public final class ConferenceEngine implements OverlayListener {
 
     public ConferenceView end(ConferenceId id) {
         Conference c = require(id);
-        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
+        Instant now = clock.instant();
+        boolean organiser = self.equals(c.organiser());
+        if (!organiser && !c.isOrganiserAt(self, now)) {
+            throw new ConferenceException("only the organiser or a co-organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
+        }
         if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
-        EndNotice unsigned = new EndNotice(id, clock.instant(), new byte[0]);
-        c.end = new EndNotice(id, unsigned.at(), identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+        PeerId signer = organiser ? null : self;
+        EndNotice unsigned = new EndNotice(id, now, signer, new byte[0]);
+        c.end = new EndNotice(id, now, signer, identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+        afterChange(c);
+        spread(c);
+        return views.get(id);
+    }
+
+    /**
+     * Grants ({@code organiser} true) or revokes the organiser role of a member (the organiser only): a
+     * co-organiser may invite and end the conference, also while the organiser is away for good.
+     */
+    public ConferenceView setRole(ConferenceId id, PeerId peer, boolean organiser) {
+        Conference c = require(id);
+        if (!self.equals(c.organiser())) throw new ConferenceException("only the organiser can grant or revoke the organiser role in '" + c.ctx().title() + "'");
+        if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
+        if (peer.equals(self)) throw new ConferenceException("you are the organiser already");
+        if (!c.invitations.containsKey(peer) || c.removals.containsKey(peer)) {
+            throw new ConferenceException(nameOf(peer) + " is not a member of '" + c.ctx().title() + "'; invite it first");
+        }
+        int revision = c.roleRevisionOf(peer) + 1;
+        if (revision > Protocol.MAX_REVISIONS || c.roleChanges().size() >= Protocol.MAX_ROLE_CHANGES) {
+            throw new ConferenceException("the role of " + nameOf(peer) + " has changed too often in '" + c.ctx().title() + "'");
+        }
+        Protocol.RoleChange unsigned = new Protocol.RoleChange(id, peer, organiser, revision, clock.instant(), new byte[0]);
+        Protocol.RoleChange change = new Protocol.RoleChange(id, peer, organiser, revision, unsigned.at(),
+                identity.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
+        c.roleLog.computeIfAbsent(peer, p -> new TreeMap<>()).put(revision, change);
         afterChange(c);
         spread(c);
         return views.get(id);
@@ -410,11 +441,12 @@ public final class ConferenceEngine implements OverlayListener {
         // keys from invitations: merge in rounds until nothing new is learned.
         int removalsBefore = c.removals.size();
         for (int round = 0; round < 4; round++) {
-            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c);
+            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size();
+            mergeRoles(c, m.roles());
             mergeInvitations(c, m.invitations());
             mergeRemovalsAndGrants(c, m.removals(), m.grants());
             mergeReplies(c, m.replies());
-            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) == known) break;
+            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size() == known) break;
         }
         if (c.removals.size() != removalsBefore && !isNew) retract(c);
         if (isNew) {
@@ -427,13 +459,37 @@ public final class ConferenceEngine implements OverlayListener {
             conferences.put(id, c);
             readable.put(id, c);
         }
-        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey())) {
-            c.end = m.end();
-        }
+        if (m.end() != null) mergeEnd(c, m.end());
         // What a peer learns with its first metadata is the starting point, not a series of joins.
         if (isNew) c.lastParticipants = c.participants();
         afterChange(c);
         deliverReady(c); // answers, keys or removals may decide messages held until now
+    }
+
+    /**
+     * Keeps the earliest valid end notice (ties: the smaller signature), so concurrent ends by the organiser and
+     * co-organisers resolve the same way at every peer.
+     */
+    private static void mergeEnd(Conference c, EndNotice e) {
+        if (!e.conference().equals(c.id)) return;
+        if (c.end != null && (e.at().isAfter(c.end.at())
+                || e.at().equals(c.end.at()) && java.util.Arrays.compareUnsigned(e.signature(), c.end.signature()) >= 0)) return;
+        byte[] key = e.signer() == null ? c.context.organiserKey() : c.keyOf(e.signer());
+        if (key == null || e.signer() != null && !c.isOrganiserAt(e.signer(), e.at())) return;
+        if (e.verifies(key)) c.end = e;
+    }
+
+    /** The organiser's role changes: per member, every revision; two different ones with one revision keep the smaller signature. */
+    private void mergeRoles(Conference c, List<Protocol.RoleChange> roles) {
+        for (Protocol.RoleChange r : roles) {
+            if (!r.conference().equals(c.id) || r.peer().equals(c.organiser()) || r.revision() > Protocol.MAX_REVISIONS) continue;
+            TreeMap<Integer, Protocol.RoleChange> log = c.roleLog.get(r.peer());
+            Protocol.RoleChange known = log == null ? null : log.get(r.revision());
+            if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
+            if (known == null && c.roleChanges().size() >= Protocol.MAX_ROLE_CHANGES) continue;
+            if (!r.verifies(c.context.organiserKey())) continue;
+            c.roleLog.computeIfAbsent(r.peer(), p -> new TreeMap<>()).put(r.revision(), r);
+        }
     }
 
     private static int revisions(Conference c) {
@@ -467,7 +523,7 @@ public final class ConferenceEngine implements OverlayListener {
                 if (c.nonces.contains(inv.nonceHex()) || c.invitations.containsKey(inv.invitee())) continue;
                 if (c.invitees().size() >= ConferenceContext.MAX_INVITEES && !c.invitees().contains(inv.invitee())) continue;
                 if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
-                boolean authorised = inv.inviter().equals(c.organiser())
+                boolean authorised = inv.inviter().equals(c.organiser()) || c.isOrganiserAt(inv.inviter(), inv.issuedAt())
                         || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
                 if (!authorised || banned.contains(inv.inviter()) || !inv.verifies()) continue;
                 if (inv.expiry().isBefore(clock.instant())) continue;
@@ -939,13 +995,14 @@ public final class ConferenceEngine implements OverlayListener {
                     c.nonces.add(inv.nonceHex());
                 }
             }
+            mergeRoles(c, meta.roles());
             for (Reply r : meta.replies()) {
                 byte[] key = c.keyOf(r.author());
                 if (key == null || r.revision() > Protocol.MAX_REVISIONS || !r.verifies(key)) continue;
                 c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
                 if (r.revision() > c.revisionOf(r.author())) c.replies.put(r.author(), r);
             }
-            if (meta.end() != null && meta.end().verifies(c.context.organiserKey())) c.end = meta.end();
+            if (meta.end() != null) mergeEnd(c, meta.end());
             meta.removals().stream().filter(r -> r.verifies(c.context.organiserKey())).forEach(r -> c.removals.put(r.peer(), r));
             meta.grants().stream().filter(g -> g.verifies(c.context.organiserKey()))
                     .forEach(g -> c.grants.put(g.recipient().value() + "/" + g.epoch(), g));

@@ -61,11 +61,12 @@ final class Protocol {
      * A signed capability: {@code inviter} invites {@code invitee} (bound to its keys) to a conference until
      * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content keys of
      * epochs {@code firstEpoch..keyEpoch}, concatenated and sealed to the invitee in one box, so a newcomer
-     * reads what was said before it came (history visibility {@code shared}).
+     * reads what was said before it came (history visibility {@code shared}); {@code issuedAt} dates it, for the
+     * role a co-organiser inviter held then.
      */
     record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
                       byte[] inviterKey, Instant expiry, byte[] nonce, int firstEpoch, int keyEpoch, byte[] sealedKey,
-                      byte[] signature) {
+                      Instant issuedAt, byte[] signature) {
         Invitation {
             if (!PeerId.fromSigningKey(inviteeKey).equals(invitee)) throw new IllegalArgumentException("invitee key does not match");
             if (!PeerId.fromSigningKey(inviterKey).equals(inviter)) throw new IllegalArgumentException("inviter key does not match");
@@ -76,7 +77,7 @@ final class Protocol {
         Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
                    byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
             this(context, invitee, inviteeKey, inviteeAgreementKey, inviter, inviterKey, expiry, nonce, keyEpoch, keyEpoch,
-                    sealedKey, signature);
+                    sealedKey, Instant.EPOCH, signature);
         }
 
         ConferenceId conference() {
@@ -114,10 +115,29 @@ final class Protocol {
         }
     }
 
-    /** The organiser ends (or, before the start, cancels) a conference. */
-    record EndNotice(ConferenceId conference, Instant at, byte[] signature) {
+    /**
+     * An organiser ends (or, before the start, cancels) a conference; {@code signer} is a co-organiser, or null
+     * for the organiser itself. Of several, the earliest wins at every peer.
+     */
+    record EndNotice(ConferenceId conference, Instant at, PeerId signer, byte[] signature) {
+        /** An end notice by the organiser. */
+        EndNotice(ConferenceId conference, Instant at, byte[] signature) {
+            this(conference, at, null, signature);
+        }
+
+        boolean verifies(byte[] signerKey) {
+            return Identity.verify(signerKey, bytes(END_BODY, this), signature);
+        }
+    }
+
+    /**
+     * The organiser grants ({@code organiser} true) or revokes the organiser role of a member; {@code revision}
+     * grows with each change for that member. A co-organiser's act (an invitation, an end notice) is
+     * authorised by the newest change dated at or before the act.
+     */
+    record RoleChange(ConferenceId conference, PeerId peer, boolean organiser, int revision, Instant at, byte[] signature) {
         boolean verifies(byte[] organiserKey) {
-            return Identity.verify(organiserKey, bytes(END_BODY, this), signature);
+            return Identity.verify(organiserKey, bytes(ROLE_BODY, this), signature);
         }
     }
 
@@ -139,12 +159,18 @@ final class Protocol {
 
     /** Everything about a conference but its chat: sent to members when it changes, and in full on (re)join. */
     record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
-                List<Removal> removals, List<KeyGrant> grants) {
+                List<Removal> removals, List<KeyGrant> grants, List<RoleChange> roles) {
         Meta {
             invitations = List.copyOf(invitations);
             replies = List.copyOf(replies);
             removals = List.copyOf(removals);
             grants = List.copyOf(grants);
+            roles = List.copyOf(roles);
+        }
+
+        Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
+             List<Removal> removals, List<KeyGrant> grants) {
+            this(context, invitations, replies, end, removals, grants, List.of());
         }
 
         Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end) {
@@ -181,6 +207,8 @@ final class Protocol {
 
     /** Most removals (and so key rotations) one conference may have. */
     static final int MAX_REMOVALS = 64;
+    /** Most role changes one conference may have. */
+    static final int MAX_ROLE_CHANGES = 256;
     /** Most answers one peer may give in one conference (each revision is kept as membership history). */
     static final int MAX_REVISIONS = 16;
     /** A sealed box of every epoch's key: ephemeral key, nonce, keys, tag. */
@@ -284,7 +312,7 @@ final class Protocol {
             out.write(i.context(), SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(i.inviteeKey())
                     .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
                     .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch())
-                    .writeBytes(i.sealedKey());
+                    .writeBytes(i.sealedKey()).writeInstant(i.issuedAt());
         }
 
         public Invitation read(WireReader in) {
@@ -310,9 +338,10 @@ final class Protocol {
             int first = in.readVarInt(0, MAX_REMOVALS);
             int epoch = in.readVarInt(0, MAX_REMOVALS);
             byte[] sealed = in.readBytes(MAX_SEALED_KEYS);
+            Instant issued = in.readInstant();
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
-                    first, epoch, sealed, sig), "invitation");
+                    first, epoch, sealed, issued, sig), "invitation");
         }
     };
 
@@ -349,7 +378,8 @@ final class Protocol {
 
     static final WireCodec<EndNotice> END_BODY = new WireCodec<>() {
         public void write(WireWriter out, EndNotice e) {
-            out.write(e.conference(), CONFERENCE_ID).writeInstant(e.at());
+            out.write(e.conference(), CONFERENCE_ID).writeInstant(e.at()).writeBoolean(e.signer() != null);
+            if (e.signer() != null) out.writePeerId(e.signer());
         }
 
         public EndNotice read(WireReader in) {
@@ -364,7 +394,33 @@ final class Protocol {
         }
 
         public EndNotice read(WireReader in) {
-            return new EndNotice(in.read(CONFERENCE_ID), in.readInstant(), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+            ConferenceId id = in.read(CONFERENCE_ID);
+            Instant at = in.readInstant();
+            PeerId signer = in.readBoolean() ? in.readPeerId() : null;
+            return new EndNotice(id, at, signer, in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+        }
+    };
+
+    static final WireCodec<RoleChange> ROLE_BODY = new WireCodec<>() {
+        public void write(WireWriter out, RoleChange r) {
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeBoolean(r.organiser()).writeVarInt(r.revision())
+                    .writeInstant(r.at());
+        }
+
+        public RoleChange read(WireReader in) {
+            throw new UnsupportedOperationException("read ROLE instead");
+        }
+    };
+
+    static final WireCodec<RoleChange> ROLE = new WireCodec<>() {
+        public void write(WireWriter out, RoleChange r) {
+            ROLE_BODY.write(out, r);
+            out.writeBytes(r.signature());
+        }
+
+        public RoleChange read(WireReader in) {
+            return new RoleChange(in.read(CONFERENCE_ID), in.readPeerId(), in.readBoolean(), in.readVarInt(1, MAX_REVISIONS),
+                    in.readInstant(), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -457,7 +513,7 @@ final class Protocol {
             out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
                     .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
             if (m.end() != null) out.write(m.end(), END);
-            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT);
+            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE);
         }
 
         public Meta read(WireReader in) {
@@ -467,7 +523,8 @@ final class Protocol {
             EndNotice end = in.readBoolean() ? in.read(END) : null;
             List<Removal> rem = in.readList(MAX_REMOVALS, REMOVAL);
             List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1), GRANT);
-            return new Meta(ctx, inv, rep, end, rem, grants);
+            List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
+            return new Meta(ctx, inv, rep, end, rem, grants, roles);
         }
     };
 

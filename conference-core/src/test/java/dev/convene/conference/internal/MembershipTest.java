@@ -120,4 +120,25 @@ class MembershipTest {
         assertThat(seen.get(0).subList(0, 10)).containsExactly(Standing.IN, Standing.IN, Standing.IN, Standing.OUT, Standing.OUT,
                 Standing.IN, Standing.IN, Standing.IN, Standing.IN, Standing.IN);
     }
+
+    private Protocol.RoleChange role(Identity who, boolean organiser, int revision, Duration after) {
+        Protocol.RoleChange unsigned = new Protocol.RoleChange(c.id, who.id(), organiser, revision, START.plus(after), new byte[0]);
+        return new Protocol.RoleChange(c.id, who.id(), organiser, revision, unsigned.at(), ALICE.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
+    }
+
+    @Test
+    void aCoOrganisersActIsJudgedByTheRoleItHeldWhenItActed() {
+        c.invitations.put(BOB.id(), Fixtures.invitation(c.context, ALICE, BOB, key));
+        for (Protocol.RoleChange r : List.of(role(BOB, false, 3, Duration.ofMinutes(30)), role(BOB, true, 1, Duration.ofMinutes(10)))) {
+            c.roleLog.computeIfAbsent(r.peer(), p -> new TreeMap<>()).put(r.revision(), r);
+        }
+        // Revision 2 (a revoke at 20 min, say) has not arrived: what is known is judged by what is known.
+        assertThat(c.isOrganiserAt(BOB.id(), START.plus(Duration.ofMinutes(5)))).isFalse();
+        assertThat(c.isOrganiserAt(BOB.id(), START.plus(Duration.ofMinutes(15)))).isTrue();
+        assertThat(c.isOrganiserAt(BOB.id(), START.plus(Duration.ofMinutes(25)))).isTrue();
+        assertThat(c.isOrganiserAt(BOB.id(), START.plus(Duration.ofMinutes(35)))).isFalse();
+        assertThat(c.coOrganisers()).isEmpty();
+        assertThat(c.isOrganiserAt(ALICE.id(), START)).isTrue();
+        assertThat(c.isOrganiserAt(CAROL.id(), START.plus(Duration.ofMinutes(15)))).as("no invitation, no role").isFalse();
+    }
 }

@@ -223,7 +223,8 @@ class ProtocolTest {
         Invitation i = INVITATION;
         byte[] bytes = raw(out -> out.write(i.context(), Protocol.SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(MALLORY_KEY)
                 .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey()).writeInstant(i.expiry())
-                .writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey()).writeBytes(i.signature()));
+                .writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey()).writeInstant(i.issuedAt())
+                .writeBytes(i.signature()));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.INVITATION, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("invitee key does not match");
     }
