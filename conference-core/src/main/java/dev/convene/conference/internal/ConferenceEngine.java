@@ -347,7 +347,7 @@ public final class ConferenceEngine implements OverlayListener {
         Instant now = clock.instant();
         boolean organiser = self.equals(c.organiser());
         if (!organiser && !c.isOrganiserAt(self, now)) {
-            throw new ConferenceException("only the organiser or a co-organiser can end '" + c.ctx().title() + "'; use 'leave' to go");
+            throw new ConferenceException("only the organiser can end '" + c.ctx().title() + "', or a co-organiser it names; use 'leave' to go");
         }
         if (c.state.isOver()) throw new ConferenceException("'" + c.ctx().title() + "' is already " + c.state.name().toLowerCase());
         PeerId signer = organiser ? null : self;
