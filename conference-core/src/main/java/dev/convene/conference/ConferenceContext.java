@@ -26,10 +26,12 @@ import java.util.TreeSet;
  * @param createdAt when the organiser created it
  * @param version 1 for the first issue, higher for each change
  * @param participantsMayInvite whether participants (not only the organiser) may invite more peers
+ * @param historyJoined whether newcomers read only from their admission ({@code --history joined}) instead of the
+ *     whole history ({@code shared}, the default)
  */
 public record ConferenceContext(ConferenceId id, String title, String agenda, PeerId organiser, Instant start,
                                 Duration duration, SortedSet<PeerId> invitees, Instant createdAt, int version,
-                                boolean participantsMayInvite) {
+                                boolean participantsMayInvite, boolean historyJoined) {
     public static final int MAX_TITLE = 200;
     public static final int MAX_AGENDA = 4000;
     public static final int MAX_INVITEES = 256;
@@ -57,6 +59,12 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         if (invitees.contains(organiser)) throw new IllegalArgumentException("invitees: the organiser cannot invite itself");
     }
 
+    /** A context with shared history. */
+    public ConferenceContext(ConferenceId id, String title, String agenda, PeerId organiser, Instant start, Duration duration,
+                             SortedSet<PeerId> invitees, Instant createdAt, int version, boolean participantsMayInvite) {
+        this(id, title, agenda, organiser, start, duration, invitees, createdAt, version, participantsMayInvite, false);
+    }
+
     /** When it ends by schedule. */
     public Instant end() {
         return start.plus(duration);
@@ -78,6 +86,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         TreeSet<PeerId> all = new TreeSet<>(invitees);
         all.addAll(more);
         all.remove(organiser);
-        return new ConferenceContext(id, title, agenda, organiser, start, duration, all, createdAt, version + 1, participantsMayInvite);
+        return new ConferenceContext(id, title, agenda, organiser, start, duration, all, createdAt, version + 1, participantsMayInvite,
+                historyJoined);
     }
 }

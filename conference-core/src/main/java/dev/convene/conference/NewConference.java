@@ -20,9 +20,15 @@ import java.util.Objects;
  * @param duration how long it lasts
  * @param invitees who to invite
  * @param participantsMayInvite whether participants may invite more peers
+ * @param historyJoined whether newcomers read only what is said from their admission on (default: the whole history)
  */
 public record NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration,
-                            List<PeerId> invitees, boolean participantsMayInvite) {
+                            List<PeerId> invitees, boolean participantsMayInvite, boolean historyJoined) {
+    public NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration, List<PeerId> invitees,
+                         boolean participantsMayInvite) {
+        this(title, agenda, start, startIn, duration, invitees, participantsMayInvite, false);
+    }
+
     public NewConference {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(agenda, "agenda");
@@ -37,25 +43,25 @@ public record NewConference(String title, String agenda, Instant start, Duration
     }
 
     public NewConference agenda(String text) {
-        return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite);
+        return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     public NewConference startingAt(Instant at) {
-        return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     public NewConference startingIn(Duration delay) {
-        return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     public NewConference lasting(Duration d) {
-        return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite, historyJoined);
     }
 
     public NewConference invite(Collection<PeerId> peers) {
         List<PeerId> all = new ArrayList<>(invitees);
         all.addAll(peers);
-        return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite);
+        return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite, historyJoined);
     }
 
     public NewConference invite(PeerId... peers) {
@@ -63,6 +69,15 @@ public record NewConference(String title, String agenda, Instant start, Duration
     }
 
     public NewConference participantsMayInvite(boolean allowed) {
-        return new NewConference(title, agenda, start, startIn, duration, invitees, allowed);
+        return new NewConference(title, agenda, start, startIn, duration, invitees, allowed, historyJoined);
+    }
+
+    /**
+     * History visibility: {@code true} ({@code joined}) and a newcomer reads only what is said from its admission
+     * on (the key is rotated for each invitation, and only the organiser invites); {@code false} ({@code shared},
+     * the default) and it reads the whole history.
+     */
+    public NewConference historyJoined(boolean joined) {
+        return new NewConference(title, agenda, start, startIn, duration, invitees, participantsMayInvite, joined);
     }
 }

@@ -3,6 +3,7 @@ package dev.convene.conference;
 import static dev.convene.conference.ConferenceCluster.await;
 import static dev.convene.conference.ConferenceCluster.ids;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.overlay.Identity;
 import java.nio.file.Path;
@@ -123,6 +124,36 @@ class MembershipClusterTest {
             await(() -> cl.events(alice).delivered.size() == 2, () -> "delivered: " + cl.events(alice).delivered);
             assertThat(cl.events(alice).delivered).extracting(ChatEntry::text).containsExactly("heard at once", "while bob is away");
             assertThat(texts(bob2, id)).contains("while bob is away");
+        }
+    }
+
+    @Test
+    void withHistoryJoinedANewcomerReadsFromItsAdmissionAndTheCommonPartHasOneOrder() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = alice.create(NewConference.titled("J").invite(bob.self()).historyJoined(true)).join().id();
+            assertThat(alice.conference(id).orElseThrow().context().historyJoined()).isTrue();
+            awaitInvited(bob, id);
+            bob.accept(id).join();
+            awaitParticipants(id, Set.of(alice, bob), alice, bob);
+            bob.say(id, "before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
+            alice.say(id, "also before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> bob.invite(id, List.of(carol.self())).join()).hasMessageContaining("only the organiser");
+
+            alice.invite(id, List.of(carol.self())).join();
+            awaitInvited(carol, id);
+            carol.accept(id).join();
+            awaitParticipants(id, Set.of(alice, bob, carol), alice, bob, carol);
+            alice.say(id, "hello carol").join().acknowledged().get(30, TimeUnit.SECONDS);
+            bob.say(id, "hi carol").join().acknowledged().get(30, TimeUnit.SECONDS);
+            await(() -> texts(carol, id).size() == 2 && texts(bob, id).size() == 4, () -> "carol " + texts(carol, id) + " bob " + texts(bob, id));
+            assertThat(texts(carol, id)).containsExactly("hello carol", "hi carol");
+            List<String> common = ids(alice, id).stream().filter(ids(carol, id)::contains).toList();
+            assertThat(ids(carol, id)).isEqualTo(common);
+            assertThat(ids(bob, id)).isEqualTo(ids(alice, id));
         }
     }
 }

@@ -189,10 +189,12 @@ final class Conference {
         return own == null ? 0 : own.firstEpoch();
     }
 
-    /** The newest epoch this peer knows exists, whether or not it holds its key. */
+    /** The newest epoch this peer knows exists (from removals, key grants and invitations), whether or not it holds its key. */
     int latestEpoch() {
         int e = currentEpoch;
         for (Protocol.Removal r : removals.values()) e = Math.max(e, r.newEpoch());
+        for (Protocol.KeyGrant g : grants.values()) e = Math.max(e, g.epoch());
+        for (Invitation i : invitations.values()) e = Math.max(e, i.keyEpoch());
         return e;
     }
 

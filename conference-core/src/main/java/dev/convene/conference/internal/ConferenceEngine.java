@@ -204,8 +204,11 @@ public final class ConferenceEngine implements OverlayListener {
         ConferenceContext ctx;
         try {
             ctx = new ConferenceContext(ConferenceId.random(), spec.title(), spec.agenda(), self, start, spec.duration(),
-                    new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
+                    new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite(), spec.historyJoined());
             ctx.validateNew(now);
+            if (spec.historyJoined() && spec.participantsMayInvite()) {
+                throw new IllegalArgumentException("history joined: only the organiser invites (it rotates the key for each newcomer); drop participants-may-invite");
+            }
         } catch (IllegalArgumentException e) {
             throw new ConferenceException("cannot create the conference: " + e.getMessage());
         }
@@ -232,7 +235,7 @@ public final class ConferenceEngine implements OverlayListener {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         int first = c.currentEpoch;
-        while (first > 0 && c.keys.containsKey(first - 1)) first--;
+        while (!c.ctx().historyJoined() && first > 0 && c.keys.containsKey(first - 1)) first--;
         java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
         for (int e = first; e <= c.currentEpoch; e++) keys.writeBytes(c.keys.get(e));
         byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
@@ -269,6 +272,14 @@ public final class ConferenceEngine implements OverlayListener {
         if (c.invitees().size() + ads.size() > ConferenceContext.MAX_INVITEES) {
             throw new ConferenceException("'" + c.ctx().title() + "' would have " + (c.invitees().size() + ads.size())
                     + " invitees (expected: <= " + ConferenceContext.MAX_INVITEES + ")");
+        }
+        if (c.ctx().historyJoined()) {
+            if (!organiser) throw new ConferenceException("only the organiser invites to '" + c.ctx().title() + "' (history joined)");
+            if (c.latestEpoch() >= Protocol.MAX_REMOVALS) {
+                throw new ConferenceException("'" + c.ctx().title() + "' has rotated its key " + Protocol.MAX_REMOVALS + " times, the most allowed; create a new conference");
+            }
+            // Newcomers read from their admission: a new key, granted to every member, and only it sealed to them.
+            rotate(c, c.latestEpoch() + 1);
         }
         if (organiser) {
             c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
@@ -316,30 +327,35 @@ public final class ConferenceEngine implements OverlayListener {
         if (peer.equals(self)) throw new ConferenceException("the organiser cannot remove itself; use 'end'");
         if (!c.isMember(peer)) throw new ConferenceException(nameOf(peer) + " is not a member of '" + c.ctx().title() + "'");
         if (c.removals.containsKey(peer)) throw new ConferenceException(nameOf(peer) + " is already removed from '" + c.ctx().title() + "'");
-        if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new ConferenceException("'" + c.ctx().title() + "' has had " + Protocol.MAX_REMOVALS + " removals, the most allowed; create a new conference");
-        int epoch = c.currentEpoch + 1;
+        if (c.removals.size() >= Protocol.MAX_REMOVALS || c.latestEpoch() >= Protocol.MAX_REMOVALS) throw new ConferenceException("'" + c.ctx().title() + "' has had " + Protocol.MAX_REMOVALS + " removals, the most allowed; create a new conference");
+        int epoch = c.latestEpoch() + 1;
         // What the removed peer said up to here stays; anything later of its is invalid everywhere.
         long upTo = c.contiguous.getOrDefault(peer, 0L);
         Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), upTo, new byte[0]);
         c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), upTo,
                 identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
-        byte[] key = ContentCrypto.newKey();
-        c.keys.put(epoch, key);
-        c.currentEpoch = epoch;
-        for (PeerId member : c.invitees()) {
-            Invitation inv = c.invitations.get(member);
-            if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
-            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(id, member));
-            Protocol.KeyGrant g = new Protocol.KeyGrant(id, member, epoch, sealed, new byte[0]);
-            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(id, member, epoch, sealed,
-                    identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
-        }
+        rotate(c, epoch);
         log.info("{}: removed {} from '{}', key now at epoch {}", label(), peer.shortId(), c.ctx().title(), epoch);
         retract(c);
         afterChange(c);
         spread(c);
         if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
         return views.get(id);
+    }
+
+    /** A new content key for {@code epoch}, granted (sealed, signed) to every member but those removed. */
+    private void rotate(Conference c, int epoch) {
+        byte[] key = ContentCrypto.newKey();
+        c.keys.put(epoch, key);
+        c.currentEpoch = epoch;
+        for (PeerId member : c.invitees()) {
+            Invitation inv = c.invitations.get(member);
+            if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
+            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(c.id, member));
+            Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, new byte[0]);
+            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(c.id, member, epoch, sealed,
+                    identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
+        }
     }
 
     public ConferenceView end(ConferenceId id) {

@@ -274,7 +274,8 @@ final class Protocol {
         public void write(WireWriter out, ConferenceContext c) {
             out.write(c.id(), CONFERENCE_ID).writeString(c.title()).writeString(c.agenda()).writePeerId(c.organiser())
                     .writeInstant(c.start()).writeDuration(c.duration()).writeCollection(c.invitees(), PEER)
-                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite());
+                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite())
+                    .writeBoolean(c.historyJoined());
         }
 
         public ConferenceContext read(WireReader in) {
@@ -288,8 +289,9 @@ final class Protocol {
             Instant created = in.readInstant();
             int version = in.readVarInt(1, Integer.MAX_VALUE);
             boolean mayInvite = in.readBoolean();
+            boolean joined = in.readBoolean();
             return check(x -> new ConferenceContext(id, title, agenda, organiser, start, duration, new TreeSet<>(invitees),
-                    created, version, mayInvite), "context");
+                    created, version, mayInvite, joined), "context");
         }
     };
 

@@ -189,7 +189,7 @@ class ProtocolTest {
     void aContextThatBreaksTheContextRulesIsAWireFormatErrorNotAnIllegalArgument() {
         byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
                 .writeInstant(START).writeDuration(Duration.ZERO).writeCollection(List.of(), Protocol.PEER)
-                .writeInstant(START).writeVarInt(1).writeBoolean(false));
+                .writeInstant(START).writeVarInt(1).writeBoolean(false).writeBoolean(false));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("duration");
     }
@@ -197,9 +197,9 @@ class ProtocolTest {
     @Test
     void aContextWithVersionZeroIsRejected() {
         byte[] bytes = encode(Protocol.CONTEXT, CONTEXT);
-        // The version is the one-byte varint before the final boolean.
-        assertThat(bytes[bytes.length - 2]).isEqualTo((byte) 3);
-        bytes[bytes.length - 2] = 0;
+        // The version is the one-byte varint before the final two booleans.
+        assertThat(bytes[bytes.length - 3]).isEqualTo((byte) 3);
+        bytes[bytes.length - 3] = 0;
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class);
     }
 
