@@ -81,6 +81,7 @@ class MembershipModelTest {
         final Map<String, Integer> postedBeforeRemoval = new LinkedHashMap<>();
         final List<MessageId> order = new ArrayList<>();
         Set<String> partitioned = Set.of();
+        final Set<String> coOrganisers = new HashSet<>();
         ConferenceId id;
         int said;
 
@@ -131,7 +132,8 @@ class MembershipModelTest {
         void step() throws Exception {
             int r = random.nextInt(100);
             if (r < 42) say();
-            else if (r < 50) invite();
+            else if (r < 47) invite();
+            else if (r < 50) grant();
             else if (r < 64) accept();
             else if (r < 68) decline();
             else if (r < 74) leave();
@@ -156,13 +158,28 @@ class MembershipModelTest {
             }
         }
 
+        /** The organiser, or a co-organiser that is still a participant, invites someone new. */
         void invite() {
             List<String> outside = with(Status.OUTSIDE);
             String n = any(outside);
             if (n == null || !partitioned.isEmpty()) return;
-            peers.get("p0").invite(id, List.of(peers.get(n).self())).join();
+            List<String> inviters = new ArrayList<>(List.of("p0"));
+            coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(inviters::add);
+            String by = any(inviters);
+            peers.get(by).invite(id, List.of(peers.get(n).self())).join();
             status.put(n, Status.INVITED);
-            log.add("p0 invite " + n);
+            log.add(by + " invite " + n);
+        }
+
+        /** The organiser makes a participant a co-organiser (once it knows of the participant's acceptance). */
+        void grant() {
+            String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0") && !coOrganisers.contains(x)).toList());
+            if (n == null || !partitioned.isEmpty()) return;
+            ConferencePeer p = peers.get(n);
+            peers.get("p0").grantOrganiser(id, p.self()).join();
+            coOrganisers.add(n);
+            log.add("p0 grant " + n);
+            await(() -> p.conference(id).map(v -> v.coOrganisers().contains(p.self())).orElse(false), () -> n + " never heard of its role");
         }
 
         /** An invitee, a decliner or a leaver accepts (once its invitation arrived). */

@@ -1044,7 +1044,10 @@ public final class ConferenceEngine implements OverlayListener {
             c.restoring = false;
             // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.
             if (c.chat.containsKey(self)) c.ownSequence = Math.max(c.ownSequence, c.chat.get(self).lastKey());
-            for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
+            for (long seq : c.unacknowledged) {
+                // Only what is shown waits for an acknowledgement; an own post settled unshown never gets one.
+                if (c.entries.containsKey(new MessageId(self, seq))) c.awaitingAck.put(seq, new CompletableFuture<>());
+            }
             c.lastParticipants = c.participants();
             conferences.put(c.id, c);
             readable.put(c.id, c);
