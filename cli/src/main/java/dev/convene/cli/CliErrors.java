@@ -100,6 +100,9 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
                 case ORGANISER_CANNOT_REMOVE_ITSELF -> "the organiser cannot remove itself; use 'end'";
                 case CANNOT_INVITE_ITSELF -> "you organise this conference; invite other peers, not yourself";
                 case CANNOT_BAN_ITSELF -> "you cannot ban yourself";
+                case ORGANISERS_ONLY -> "only the organiser or a co-organiser may do that; ask one of them, or use 'leave' to go";
+                case KEY_ROTATION_PENDING -> "the conference key was rotated and this peer's new key has not arrived yet; try again in a moment";
+                case ORGANISER_ROLE_OF_ITSELF -> "you are the organiser already; grant the role to another member";
             };
         }
         if (e instanceof MemberException x) {
@@ -108,12 +111,14 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
                 case UNKNOWN_PEER -> "unknown peer " + who + "; invite only peers listed by 'peers'";
                 case ALREADY_MEMBER -> who + " is already invited";
                 case NOT_MEMBER -> who + " is not a member of this conference";
+                case REMOVED -> who + " was removed from this conference and cannot come back";
             };
         }
         if (e instanceof InvalidInputException x) {
             String hint = switch (x.field()) {
                 case InvalidInputException.TEXT -> x.value().equals("empty") ? "; type some text" : "; split it";
                 case InvalidInputException.REMOVALS -> "; create a new conference";
+                case InvalidInputException.ANSWERS -> "; your last answer stands";
                 default -> "";
             };
             if (x.field().equals(InvalidInputException.CONFERENCE)) return "cannot create the conference: " + oneLine(x.value());

@@ -36,6 +36,8 @@ final class CommandRegistry {
                 .add(AnswerCmd.leave())
                 .add(AnswerCmd.end())
                 .add(new RemoveCmd())
+                .add(RoleCmd.grant())
+                .add(RoleCmd.revoke())
                 .add(BanCmd.ban())
                 .add(BanCmd.unban())
                 .add(BanCmd.list())

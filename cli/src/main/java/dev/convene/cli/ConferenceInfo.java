@@ -29,11 +29,14 @@ import java.util.Locale;
  * @param participantsMayInvite whether participants may invite too
  * @param invitees everyone invited, with their answers, by name
  * @param participants who takes part now, by name
+ * @param coOrganisers the members the organiser made co-organisers, by name
+ * @param history {@code shared} (newcomers read the whole history) or {@code joined} (from their admission on)
  */
 record ConferenceInfo(String id, String title, String agenda, PeerRef organiser, String state, String role, String start,
                       String end, String duration, @JsonProperty("created-at") String createdAt, int version,
                       @JsonProperty("participants-may-invite") boolean participantsMayInvite, List<Invitee> invitees,
-                      List<PeerRef> participants) {
+                      List<PeerRef> participants, @JsonProperty("co-organisers") List<PeerRef> coOrganisers,
+                      String history) {
 
     /**
      * A peer in JSON: its id and display name (never trusted for identity).
@@ -71,7 +74,9 @@ record ConferenceInfo(String id, String title, String agenda, PeerRef organiser,
         List<PeerRef> participants = v.participants().stream().map(p -> PeerRef.of(peer, p)).sorted(ConferenceEvents.BY_NAME).toList();
         return new ConferenceInfo(c.id().value(), c.title(), c.agenda(), PeerRef.of(peer, c.organiser()), lower(v.state()),
                 lower(v.myRole()), c.start().toString(), c.end().toString(), c.duration().toString(), c.createdAt().toString(),
-                c.version(), c.participantsMayInvite(), invitees, participants);
+                c.version(), c.participantsMayInvite(), invitees, participants,
+                v.coOrganisers().stream().map(p -> PeerRef.of(peer, p)).sorted(ConferenceEvents.BY_NAME).toList(),
+                c.historyJoined() ? "joined" : "shared");
     }
 
     static String lower(Enum<?> e) {

@@ -14,13 +14,13 @@ import java.util.stream.Collectors;
 
 /**
  * {@code create TITLE [--at TIME | --in DURATION] [--duration DURATION] [--agenda TEXT] [--invite PEER,…]
- * [--participants-may-invite]}: organises a conference and sends the invitations (kept and delivered later
+ * [--participants-may-invite] [--history shared|joined]}: organises a conference and sends the invitations (kept and delivered later
  * to invitees that are offline). Starts now and lasts an hour unless told otherwise.
  */
 final class CreateCmd implements SessionCommand {
     static final Duration DEFAULT_DURATION = Duration.ofHours(1);
     private static final String SYNOPSIS = "create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...]"
-            + " [--participants-may-invite]";
+            + " [--participants-may-invite] [--history shared|joined]";
 
     @Override
     public String name() {
@@ -42,12 +42,13 @@ final class CreateCmd implements SessionCommand {
     public Completion completion(List<String> typed) {
         if (typed.isEmpty()) return Completion.NOTHING;
         if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
-        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite"));
+        if (typed.get(typed.size() - 1).equals("--history")) return Completion.words(List.of("shared", "joined"));
+        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history"));
     }
 
     @Override
     public Action parse(List<String> words) {
-        Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite"),
+        Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite", "--history"),
                 Set.of("--participants-may-invite")).expect(1, Integer.MAX_VALUE);
         String title = Texts.title(String.join(" ", a.positionals()));
         StartTime start = StartTime.parse(a.option("--at"), a.option("--in"));
@@ -55,12 +56,14 @@ final class CreateCmd implements SessionCommand {
         String agenda = a.option("--agenda").map(Texts::agenda).orElse("");
         List<String> invite = a.option("--invite").map(CreateCmd::peerList).orElse(List.of());
         boolean participantsMayInvite = a.flag("--participants-may-invite");
+        boolean historyJoined = a.option("--history").map(CreateCmd::historyJoined).orElse(false);
         return session -> {
             ConferencePeer peer = session.conferences();
             List<PeerAdvertisement> invitees = invite.stream().map(p -> Lookup.peer(session, p)).distinct().toList();
             Instant at = start.resolve(session.clock(), session.zone());
             NewConference spec = NewConference.titled(title).agenda(agenda).startingAt(at).lasting(duration)
-                    .invite(invitees.stream().map(PeerAdvertisement::id).toList()).participantsMayInvite(participantsMayInvite);
+                    .invite(invitees.stream().map(PeerAdvertisement::id).toList()).participantsMayInvite(participantsMayInvite)
+                    .historyJoined(historyJoined);
             ConferenceView v = Lookup.await(peer.create(spec));
             session.result(name(), ConferenceInfo.of(peer, v), human(v, invitees, session));
         };
@@ -75,6 +78,15 @@ final class CreateCmd implements SessionCommand {
         String invited = invitees.isEmpty() ? "nobody invited yet ('invite " + c.id().shortId() + " PEER')"
                 : "invited " + invitees.stream().map(p -> Safe.line(p.label())).collect(Collectors.joining(", "));
         return "created " + ConferenceInfo.label(v) + ": " + when + ", until " + Times.local(c.end(), session.zone()) + "; " + invited;
+    }
+
+    /** {@code shared} (newcomers read the whole history) or {@code joined} (from their admission on). */
+    static boolean historyJoined(String text) {
+        return switch (text) {
+            case "shared" -> false;
+            case "joined" -> true;
+            default -> throw CliException.usage("--history: '" + text + "' (expected: shared or joined)");
+        };
     }
 
     static Duration duration(String text) {

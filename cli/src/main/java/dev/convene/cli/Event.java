@@ -255,6 +255,29 @@ sealed interface Event {
     }
 
     /**
+     * An own message that was pending is now acknowledged: at least one other participant confirmed storing it.
+     * People see a line only when {@code say} could already have reported it pending ({@code late}); scripts
+     * get the event for every message.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, as in {@code message}
+     * @param late acknowledged later than {@code say} waits for it (not in JSON)
+     */
+    record Delivered(String conference, String title, String id, long sequence,
+                     @JsonIgnore boolean late) implements Event {
+        static final String NAME = "delivered";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return !late ? "" : "[" + Safe.line(title) + "] your message " + sequence + " was delivered (stored by another participant)";
+        }
+    }
+
+    /**
      * {@code history CONF}: the conference's messages in canonical order, the same at every participant once
      * synced. A {@code result} follows.
      *

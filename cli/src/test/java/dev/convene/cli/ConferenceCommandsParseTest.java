@@ -30,6 +30,8 @@ class ConferenceCommandsParseTest {
                 "create Standup --at '2026-12-01 09:00'",
                 "create Standup --at 2026-12-01T08:00Z --duration=2h",
                 "create Design review",
+                "create Design review --history joined", "create Design review --history shared",
+                "grant k3j2 bob", "revoke k3j2 bob",
                 "invite k3j2 bob", "invite 'Design review' bob carol n6uuy37p",
                 "invitations", "conferences",
                 "accept k3j2", "decline k3j2", "decline k3j2 'busy all day'", "decline k3j2 busy all day",
@@ -46,8 +48,10 @@ class ConferenceCommandsParseTest {
 
     @Test
     void createChecksItsOptionsBeforeThePeerStarts() {
-        String usage = "usage: create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...] [--participants-may-invite]";
+        String usage = "usage: create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...] [--participants-may-invite]"
+                + " [--history shared|joined]";
         rejects("create", "create: missing arguments; " + usage);
+        rejects("create X --history everyone", "create: --history: 'everyone' (expected: shared or joined)");
         rejects("create '  '", "create: the title is empty (expected: 1-200 characters)");
         rejects("create " + "t".repeat(201), "create: the title has 201 characters (expected: at most 200)");
         rejects("create X --at 14:30 --in 10m", "create: give --at or --in, not both");

@@ -26,10 +26,12 @@ import java.util.TreeSet;
  * @param createdAt when the organiser created it
  * @param version 1 for the first issue, higher for each change
  * @param participantsMayInvite whether participants (not only the organiser) may invite more peers
+ * @param historyJoined whether newcomers read only from their admission ({@code --history joined}) instead of the
+ *     whole history ({@code shared}, the default)
  */
 public record ConferenceContext(ConferenceId id, String title, String agenda, PeerId organiser, Instant start,
                                 Duration duration, SortedSet<PeerId> invitees, Instant createdAt, int version,
-                                boolean participantsMayInvite) {
+                                boolean participantsMayInvite, boolean historyJoined) {
     /** Longest title, in characters. */
     public static final int MAX_TITLE = 200;
     /** Longest agenda, in characters. */
@@ -62,6 +64,8 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
      * @param createdAt when the organiser created it
      * @param version 1 for the first issue, higher for each change
      * @param participantsMayInvite whether participants (not only the organiser) may invite more peers
+     * @param historyJoined whether newcomers read only what is said from their admission on ({@code joined});
+     *     false: the whole history ({@code shared})
      * @throws IllegalArgumentException naming the component, its value and the bound
      */
     public ConferenceContext {
@@ -103,6 +107,25 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     }
 
     /**
+     * A context with shared history.
+     *
+     * @param id the conference's id
+     * @param title the title
+     * @param agenda the agenda
+     * @param organiser the organiser
+     * @param start the start
+     * @param duration how long it lasts
+     * @param invitees who is invited
+     * @param createdAt when it was created
+     * @param version the context's version
+     * @param participantsMayInvite whether participants may invite
+     */
+    public ConferenceContext(ConferenceId id, String title, String agenda, PeerId organiser, Instant start, Duration duration,
+                             SortedSet<PeerId> invitees, Instant createdAt, int version, boolean participantsMayInvite) {
+        this(id, title, agenda, organiser, start, duration, invitees, createdAt, version, participantsMayInvite, false);
+    }
+
+    /**
      * When it ends by schedule.
      *
      * @return when it ends by schedule
@@ -133,6 +156,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         TreeSet<PeerId> all = new TreeSet<>(invitees);
         all.addAll(more);
         all.remove(organiser);
-        return new ConferenceContext(id, title, agenda, organiser, start, duration, all, createdAt, version + 1, participantsMayInvite);
+        return new ConferenceContext(id, title, agenda, organiser, start, duration, all, createdAt, version + 1, participantsMayInvite,
+                historyJoined);
     }
 }

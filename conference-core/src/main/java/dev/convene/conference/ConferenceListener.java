@@ -57,6 +57,16 @@ public interface ConferenceListener {
     }
 
     /**
+     * An own message that was pending is now acknowledged: at least one other participant confirmed it stored it
+     * (durably, in its own store), so it reaches everyone else through that peer even if this one goes away.
+     * Fires once per message, after {@link #message} for it, when the {@code Post}'s future completes.
+     *
+     * @param message the acknowledged message
+     */
+    default void delivered(ChatEntry message) {
+    }
+
+    /**
      * A peer became a participant (accepted) or a participant came online.
      *
      * @param conference the conference as now known

@@ -325,7 +325,30 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Ends a conference (organiser only); before its start this cancels it.
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite and end the conference,
+     * also while the organiser is away for good. Signed, spread like every membership record.
+     *
+     * @param conference the conference
+     * @param peer the member
+     * @return a future of the conference afterwards
+     */
+    public CompletableFuture<ConferenceView> grantOrganiser(ConferenceId conference, PeerId peer) {
+        return run(() -> engine.setRole(conference, peer, true));
+    }
+
+    /**
+     * Revokes a co-organiser's role (the organiser only); what it did while it held the role stays valid.
+     *
+     * @param conference the conference
+     * @param peer the co-organiser
+     * @return a future of the conference afterwards
+     */
+    public CompletableFuture<ConferenceView> revokeOrganiser(ConferenceId conference, PeerId peer) {
+        return run(() -> engine.setRole(conference, peer, false));
+    }
+
+    /**
+     * Ends a conference (organiser or co-organiser); before its start this cancels it.
      *
      * @param conference the conference
      * @return a future of the conference afterwards

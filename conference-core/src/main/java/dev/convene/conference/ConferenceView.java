@@ -13,10 +13,11 @@ import java.util.Set;
  * @param invitees everyone invited (by the organiser or, where allowed, by participants)
  * @param answers each peer's latest answer, with its reason
  * @param participants the organiser (unless it left) and every invitee whose latest answer is accept
- * @param myRole this peer's relation to the conference
+ * @param myRole this peer's relation to the conference (a co-organiser's is its answer's: see {@code coOrganisers})
+ * @param coOrganisers the members the organiser granted the organiser role (and did not revoke)
  */
 public record ConferenceView(ConferenceContext context, ConferenceState state, Set<PeerId> invitees,
-                             Map<PeerId, Reply> answers, Set<PeerId> participants, Role myRole) {
+                             Map<PeerId, Reply> answers, Set<PeerId> participants, Role myRole, Set<PeerId> coOrganisers) {
     /**
      * Copies the collections.
      *
@@ -26,11 +27,28 @@ public record ConferenceView(ConferenceContext context, ConferenceState state, S
      * @param answers each peer's latest answer, with its reason
      * @param participants the organiser (unless it left) and every invitee whose latest answer is accept
      * @param myRole this peer's relation to the conference
+     * @param coOrganisers the members the organiser granted the organiser role (and did not revoke)
      */
     public ConferenceView {
         invitees = Set.copyOf(invitees);
         answers = Map.copyOf(answers);
         participants = Set.copyOf(participants);
+        coOrganisers = Set.copyOf(coOrganisers);
+    }
+
+    /**
+     * A view of a conference without co-organisers.
+     *
+     * @param context the newest verified context
+     * @param state the lifecycle state by this peer's clock
+     * @param invitees everyone invited
+     * @param answers each peer's latest answer, with its reason
+     * @param participants the current participants
+     * @param myRole this peer's relation to the conference
+     */
+    public ConferenceView(ConferenceContext context, ConferenceState state, Set<PeerId> invitees, Map<PeerId, Reply> answers,
+                          Set<PeerId> participants, Role myRole) {
+        this(context, state, invitees, answers, participants, myRole, Set.of());
     }
 
     /** An answer and its optional reason. */

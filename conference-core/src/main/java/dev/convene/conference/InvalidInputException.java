@@ -17,6 +17,10 @@ public final class InvalidInputException extends ConferenceException {
     public static final String REMOVALS = "removals";
     /** The field of a new conference's description ({@link NewConference}); see the cause for the detail. */
     public static final String CONFERENCE = "conference";
+    /** The field of this peer's answers to one conference (each answer is a revision; their number is bounded). */
+    public static final String ANSWERS = "answers";
+    /** The field of a member's role changes (grants and revokes of the organiser role; their number is bounded). */
+    public static final String ROLE_CHANGES = "role changes";
     /** The field of a conference's title (an unsafe character; the cause is an {@link UnsafeCharacterException}). */
     public static final String TITLE = "title";
     /** The field of a conference's agenda (an unsafe character; the cause is an {@link UnsafeCharacterException}). */

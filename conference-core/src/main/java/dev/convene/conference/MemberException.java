@@ -14,7 +14,9 @@ public final class MemberException extends ConferenceException {
         /** The peer is already invited to the conference. */
         ALREADY_MEMBER,
         /** The peer is not a member of the conference. */
-        NOT_MEMBER
+        NOT_MEMBER,
+        /** The peer was removed from the conference; it cannot be invited again or removed twice. */
+        REMOVED
     }
 
     /** @serial the conference, or null. */

@@ -20,9 +20,26 @@ import java.util.Objects;
  * @param duration how long it lasts
  * @param invitees who to invite
  * @param participantsMayInvite whether participants may invite more peers
+ * @param historyJoined whether newcomers read only what is said from their admission on (default: the whole history)
  */
 public record NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration,
-                            List<PeerId> invitees, boolean participantsMayInvite) {
+                            List<PeerId> invitees, boolean participantsMayInvite, boolean historyJoined) {
+    /**
+     * Without a history visibility: shared history.
+     *
+     * @param title the title
+     * @param agenda the agenda (may be empty)
+     * @param start an explicit start, or null to use {@code startIn}
+     * @param startIn the delay from creation when {@code start} is null
+     * @param duration how long it lasts
+     * @param invitees who to invite
+     * @param participantsMayInvite whether participants may invite more peers
+     */
+    public NewConference(String title, String agenda, Instant start, Duration startIn, Duration duration, List<PeerId> invitees,
+                         boolean participantsMayInvite) {
+        this(title, agenda, start, startIn, duration, invitees, participantsMayInvite, false);
+    }
+
     /**
      * Checks the components (see {@link ConferenceContext} for the limits checked at creation).
      *
@@ -33,6 +50,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @param duration how long it lasts
      * @param invitees who to invite
      * @param participantsMayInvite whether participants may invite more peers
+     * @param historyJoined whether newcomers read only what is said from their admission on
      */
     public NewConference {
         Objects.requireNonNull(title, "title");
@@ -59,7 +77,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @return a changed copy
      */
     public NewConference agenda(String text) {
-        return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite);
+        return new NewConference(title, text, start, startIn, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -69,7 +87,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @return a changed copy
      */
     public NewConference startingAt(Instant at) {
-        return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, at, Duration.ZERO, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -79,7 +97,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @return a changed copy
      */
     public NewConference startingIn(Duration delay) {
-        return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, null, delay, duration, invitees, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -89,7 +107,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @return a changed copy
      */
     public NewConference lasting(Duration d) {
-        return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite);
+        return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -101,7 +119,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
     public NewConference invite(Collection<PeerId> peers) {
         List<PeerId> all = new ArrayList<>(invitees);
         all.addAll(peers);
-        return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite);
+        return new NewConference(title, agenda, start, startIn, duration, all, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -121,6 +139,18 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @return a changed copy
      */
     public NewConference participantsMayInvite(boolean allowed) {
-        return new NewConference(title, agenda, start, startIn, duration, invitees, allowed);
+        return new NewConference(title, agenda, start, startIn, duration, invitees, allowed, historyJoined);
+    }
+
+    /**
+     * History visibility: {@code true} ({@code joined}) and a newcomer reads only what is said from its admission
+     * on (the key is rotated for each invitation, and only the organiser invites); {@code false} ({@code shared},
+     * the default) and it reads the whole history.
+     *
+     * @param joined true for {@code joined}, false for {@code shared}
+     * @return a changed copy
+     */
+    public NewConference historyJoined(boolean joined) {
+        return new NewConference(title, agenda, start, startIn, duration, invitees, participantsMayInvite, joined);
     }
 }

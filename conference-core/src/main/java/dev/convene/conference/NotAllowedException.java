@@ -27,7 +27,13 @@ public final class NotAllowedException extends ConferenceException {
         /** A peer cannot invite itself. */
         CANNOT_INVITE_ITSELF,
         /** A peer cannot ban itself. */
-        CANNOT_BAN_ITSELF
+        CANNOT_BAN_ITSELF,
+        /** Only the organiser or a co-organiser may do this (end; invite unless participants may invite). */
+        ORGANISERS_ONLY,
+        /** The conference key was rotated and this peer's new key has not arrived yet: nothing is sent under the old one. */
+        KEY_ROTATION_PENDING,
+        /** The organiser holds the organiser role already: it cannot grant or revoke its own. */
+        ORGANISER_ROLE_OF_ITSELF
     }
 
     /** @serial the conference, or null. */

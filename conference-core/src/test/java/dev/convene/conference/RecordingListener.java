@@ -9,6 +9,8 @@ public final class RecordingListener implements ConferenceListener {
     public final List<String> events = new CopyOnWriteArrayList<>();
     public final List<ChatEntry> messages = new CopyOnWriteArrayList<>();
     public final List<String> threads = new CopyOnWriteArrayList<>();
+    /** Own messages reported delivered (acknowledged), in order. */
+    public final List<ChatEntry> delivered = new CopyOnWriteArrayList<>();
 
     private void add(String e) {
         threads.add(Thread.currentThread().getName());
@@ -39,6 +41,12 @@ public final class RecordingListener implements ConferenceListener {
     public void message(ChatEntry message) {
         threads.add(Thread.currentThread().getName());
         messages.add(message);
+    }
+
+    @Override
+    public void delivered(ChatEntry message) {
+        threads.add(Thread.currentThread().getName());
+        delivered.add(message);
     }
 
     @Override

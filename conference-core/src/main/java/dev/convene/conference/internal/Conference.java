@@ -34,10 +34,15 @@ final class Conference {
     SignedContext context;
     final Map<PeerId, Invitation> invitations = new LinkedHashMap<>();
     final Set<String> nonces = new HashSet<>();
+    /** Each member's current answer: its highest revision. */
     final Map<PeerId, Reply> replies = new HashMap<>();
+    /** Every verified answer of each member by revision: its membership history (see {@link Membership}). */
+    final Map<PeerId, TreeMap<Integer, Reply>> replyLog = new HashMap<>();
     EndNotice end;
     /** Peers the organiser removed, with the removals (signed). */
     final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
+    /** The organiser's role changes for each member, by revision. */
+    final Map<PeerId, TreeMap<Integer, Protocol.RoleChange>> roleLog = new HashMap<>();
     /** Key grants issued after rotations: kept to forward them to their recipients. */
     final Map<String, Protocol.KeyGrant> grants = new LinkedHashMap<>();
     ConferenceState state = ConferenceState.SCHEDULED;
@@ -117,6 +122,42 @@ final class Conference {
         return out;
     }
 
+    /**
+     * Whether {@code p} acted as an organiser at {@code at}: the organiser always; a member (not removed) if the
+     * organiser's newest role change for it dated at or before {@code at} granted the role.
+     */
+    boolean isOrganiserAt(PeerId p, Instant at) {
+        if (p.equals(organiser())) return true;
+        if (removals.containsKey(p) || !invitations.containsKey(p)) return false;
+        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        if (log == null) return false;
+        Protocol.RoleChange newest = null;
+        for (Protocol.RoleChange r : log.values()) {
+            if (!r.at().isAfter(at) && (newest == null || r.revision() > newest.revision())) newest = r;
+        }
+        return newest != null && newest.organiser();
+    }
+
+    /** The members holding the organiser role now (by the newest change of each). */
+    Set<PeerId> coOrganisers() {
+        Set<PeerId> out = new TreeSet<>();
+        roleLog.forEach((p, log) -> {
+            if (log.lastEntry().getValue().organiser() && !removals.containsKey(p) && invitations.containsKey(p)) out.add(p);
+        });
+        return out;
+    }
+
+    int roleRevisionOf(PeerId p) {
+        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        return log == null ? 0 : log.lastKey();
+    }
+
+    List<Protocol.RoleChange> roleChanges() {
+        List<Protocol.RoleChange> out = new ArrayList<>();
+        new TreeMap<>(roleLog).values().forEach(log -> out.addAll(log.values()));
+        return out;
+    }
+
     /** The raw signing key of a member, from the context or its invitation, or null. */
     byte[] keyOf(PeerId p) {
         if (p.equals(organiser())) return context.organiserKey();
@@ -137,11 +178,33 @@ final class Conference {
         return ConferenceState.SCHEDULED;
     }
 
+    /** Every answer of {@code p}, oldest first. */
+    List<Reply> repliesOf(PeerId p) {
+        TreeMap<Integer, Reply> log = replyLog.get(p);
+        return log == null ? List.of() : List.copyOf(log.values());
+    }
+
+    /** The first epoch whose key this peer can ever hold: its invitation's first, 0 for the organiser. */
+    int firstReadableEpoch(PeerId self) {
+        if (self.equals(organiser())) return 0;
+        Invitation own = invitations.get(self);
+        return own == null ? 0 : own.firstEpoch();
+    }
+
+    /** The newest epoch this peer knows exists (from removals, key grants and invitations), whether or not it holds its key. */
+    int latestEpoch() {
+        int e = currentEpoch;
+        for (Protocol.Removal r : removals.values()) e = Math.max(e, r.newEpoch());
+        for (Protocol.KeyGrant g : grants.values()) e = Math.max(e, g.epoch());
+        for (Invitation i : invitations.values()) e = Math.max(e, i.keyEpoch());
+        return e;
+    }
+
     Meta meta() {
         List<Invitation> inv = new ArrayList<>(invitations.values());
-        List<Reply> rep = new ArrayList<>(replies.values());
-        rep.sort(Comparator.comparing(r -> r.author()));
-        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()));
+        List<Reply> rep = new ArrayList<>();
+        new TreeMap<>(replyLog).values().forEach(log -> rep.addAll(log.values()));
+        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()), roleChanges());
     }
 
     /**
@@ -157,20 +220,15 @@ final class Conference {
         List<Invitation> ordered = new ArrayList<>(invitations.values());
         ordered.sort(Comparator.comparing((Invitation i) -> !i.inviter().equals(organiser())));
         List<Meta> out = new ArrayList<>();
-        Reply own = replies.get(organiser());
         for (int from = 0; from < Math.max(1, ordered.size()); from += per) {
             List<Invitation> part = ordered.subList(Math.min(from, ordered.size()), Math.min(from + per, ordered.size()));
-            List<Reply> rs = new ArrayList<>();
-            if (own != null) rs.add(own);
-            for (Invitation i : part) {
-                Reply r = replies.get(i.invitee());
-                if (r != null) rs.add(r);
-            }
+            List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
+            for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
             List<Protocol.KeyGrant> gs = new ArrayList<>();
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
             }
-            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs));
+            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs, roleChanges()));
         }
         return out;
     }
@@ -192,7 +250,7 @@ final class Conference {
                 case LEAVE -> ConferenceView.Role.LEFT;
             };
         }
-        return new ConferenceView(ctx(), state, invitees(), answers, participants, role);
+        return new ConferenceView(ctx(), state, invitees(), answers, participants, role, coOrganisers());
     }
 
     /** Per author, the highest contiguous sequence held. */

@@ -45,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -211,8 +212,11 @@ public final class ConferenceEngine implements OverlayListener {
         ConferenceContext ctx;
         try {
             ctx = new ConferenceContext(ConferenceId.derive(identity.signingKey(), now), spec.title(), spec.agenda(), self, start, spec.duration(),
-                    new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite());
+                    new TreeSet<>(spec.invitees()), now, 1, spec.participantsMayInvite(), spec.historyJoined());
             ctx.validateNew(now);
+            if (spec.historyJoined() && spec.participantsMayInvite()) {
+                throw new IllegalArgumentException("history joined: only the organiser invites (it rotates the key for each newcomer), so participants may not invite");
+            }
         } catch (UnsafeCharacterException e) {
             throw unsafe(e); // typed: the cause carries the field, the code point and its index
         } catch (IllegalArgumentException e) {
@@ -234,15 +238,24 @@ public final class ConferenceEngine implements OverlayListener {
         return views.get(c.id);
     }
 
+    /**
+     * Invites one peer, sealing to it the keys of every epoch this peer holds without a gap up to the current one
+     * (all of them, from epoch 0, at the organiser and at any participant invited with shared history).
+     */
     private void addInvitation(Conference c, PeerAdvertisement invitee) {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        byte[] sealed = ContentCrypto.seal(c.keys.get(c.currentEpoch), invitee.agreementKey(), sealContext(c.id, invitee.id()));
+        int first = c.currentEpoch;
+        while (!c.ctx().historyJoined() && first > 0 && c.keys.containsKey(first - 1)) first--;
+        java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
+        for (int e = first; e <= c.currentEpoch; e++) keys.writeBytes(c.keys.get(e));
+        byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
+        Instant now = clock.instant();
         Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), self,
-                identity.signingKey(), c.ctx().end(), nonce, c.currentEpoch, sealed, new byte[0]);
+                identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
         Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
-                unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, c.currentEpoch, sealed,
-                identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
+                unsigned.inviteeAgreementKey(), self, unsigned.inviterKey(), unsigned.expiry(), nonce, first, c.currentEpoch,
+                sealed, now, identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
         c.invitations.put(invitee.id(), signed);
         c.nonces.add(signed.nonceHex());
     }
@@ -255,19 +268,28 @@ public final class ConferenceEngine implements OverlayListener {
         Conference c = require(id);
         if (c.state.isOver()) throw notOver(c);
         boolean organiser = self.equals(c.organiser());
-        if (!organiser && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
-            throw new NotAllowedException(id, c.ctx().participantsMayInvite() ? NotAllowedException.Rule.ORGANISER_OR_PARTICIPANT_ONLY : NotAllowedException.Rule.ORGANISER_ONLY);
+        if (!organiser && !c.isOrganiserAt(self, clock.instant()) && !(c.ctx().participantsMayInvite() && c.participants().contains(self))) {
+            throw new NotAllowedException(id, c.ctx().participantsMayInvite() ? NotAllowedException.Rule.ORGANISER_OR_PARTICIPANT_ONLY : NotAllowedException.Rule.ORGANISERS_ONLY);
         }
         if (!c.keys.containsKey(c.currentEpoch)) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
         List<PeerAdvertisement> ads = new ArrayList<>();
         for (PeerId p : peers) {
             PeerAdvertisement ad = overlay.directory().get(p).orElseThrow(() -> new MemberException(id, p, MemberException.Problem.UNKNOWN_PEER));
             if (c.isMember(p)) throw new MemberException(id, p, MemberException.Problem.ALREADY_MEMBER);
+            if (c.removals.containsKey(p)) throw new MemberException(id, p, MemberException.Problem.REMOVED);
             ads.add(ad);
         }
         if (c.invitees().size() + ads.size() > ConferenceContext.MAX_INVITEES) {
             throw new InvalidInputException(InvalidInputException.INVITEES, (c.invitees().size() + ads.size()) + " invitees",
                     "<= " + ConferenceContext.MAX_INVITEES);
+        }
+        if (c.ctx().historyJoined()) {
+            if (!organiser) throw new ConferenceException("only the organiser invites to '" + c.ctx().title() + "' (history joined)");
+            if (c.latestEpoch() >= Protocol.MAX_REMOVALS) {
+                throw new ConferenceException("'" + c.ctx().title() + "' has rotated its key " + Protocol.MAX_REMOVALS + " times, the most allowed; create a new conference");
+            }
+            // Newcomers read from their admission: a new key, granted to every member, and only it sealed to them.
+            rotate(c, c.latestEpoch() + 1);
         }
         if (organiser) {
             c.context = SignedContext.sign(c.ctx().withInvitees(peers), identity);
@@ -300,8 +322,13 @@ public final class ConferenceEngine implements OverlayListener {
             throw unsafe(e);
         }
         if (why.length() > Protocol.MAX_REASON) throw new InvalidInputException(InvalidInputException.REASON, why.length() + " characters", "<= " + Protocol.MAX_REASON + " characters");
-        Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), new byte[0]);
-        Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(),
+        if (c.revisionOf(self) >= Protocol.MAX_REVISIONS) {
+            throw new InvalidInputException(InvalidInputException.ANSWERS, c.revisionOf(self) + " answers", "<= " + Protocol.MAX_REVISIONS);
+        }
+        // The answer carries this peer's last own sequence: it marks where its participation starts or ends.
+        long sequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L));
+        Reply unsigned = new Reply(id, self, answer, why, c.revisionOf(self) + 1, clock.instant(), sequence, new byte[0]);
+        Reply reply = new Reply(id, self, answer, why, unsigned.revision(), unsigned.at(), sequence,
                 identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
         applyReply(c, reply);
         afterChange(c);
@@ -320,34 +347,77 @@ public final class ConferenceEngine implements OverlayListener {
         if (c.state.isOver()) throw notOver(c);
         if (peer.equals(self)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_CANNOT_REMOVE_ITSELF);
         if (!c.isMember(peer)) throw new MemberException(id, peer, MemberException.Problem.NOT_MEMBER);
-        if (c.removals.size() >= Protocol.MAX_REMOVALS) throw new InvalidInputException(InvalidInputException.REMOVALS, (c.removals.size() + 1) + " removals", "<= " + Protocol.MAX_REMOVALS);
-        int epoch = c.currentEpoch + 1;
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), new byte[0]);
-        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
-        byte[] key = ContentCrypto.newKey();
-        c.keys.put(epoch, key);
-        c.currentEpoch = epoch;
-        for (PeerId member : c.invitees()) {
-            Invitation inv = c.invitations.get(member);
-            if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
-            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(id, member));
-            Protocol.KeyGrant g = new Protocol.KeyGrant(id, member, epoch, sealed, new byte[0]);
-            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(id, member, epoch, sealed,
-                    identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
+        if (c.removals.containsKey(peer)) throw new MemberException(id, peer, MemberException.Problem.REMOVED);
+        if (c.removals.size() >= Protocol.MAX_REMOVALS || c.latestEpoch() >= Protocol.MAX_REMOVALS) {
+            throw new InvalidInputException(InvalidInputException.REMOVALS, (c.removals.size() + 1) + " removals", "<= " + Protocol.MAX_REMOVALS);
         }
+        int epoch = c.latestEpoch() + 1;
+        // What the removed peer said up to here stays; anything later of its is invalid everywhere.
+        long upTo = c.contiguous.getOrDefault(peer, 0L);
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), upTo, new byte[0]);
+        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), upTo,
+                identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
+        rotate(c, epoch);
         log.info("{}: removed {} from {}, key now at epoch {}", label(), peer.shortId(), c.id.shortId(), epoch);
+        retract(c);
         afterChange(c);
         spread(c);
         if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
         return views.get(id);
     }
 
+    /** A new content key for {@code epoch}, granted (sealed, signed) to every member but those removed. */
+    private void rotate(Conference c, int epoch) {
+        byte[] key = ContentCrypto.newKey();
+        c.keys.put(epoch, key);
+        c.currentEpoch = epoch;
+        for (PeerId member : c.invitees()) {
+            Invitation inv = c.invitations.get(member);
+            if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
+            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(c.id, member));
+            Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, new byte[0]);
+            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(c.id, member, epoch, sealed,
+                    identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
+        }
+    }
+
     public ConferenceView end(ConferenceId id) {
+        Conference c = require(id);
+        Instant now = clock.instant();
+        boolean organiser = self.equals(c.organiser());
+        if (!organiser && !c.isOrganiserAt(self, now)) {
+            throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISERS_ONLY);
+        }
+        if (c.state.isOver()) throw notOver(c);
+        PeerId signer = organiser ? null : self;
+        EndNotice unsigned = new EndNotice(id, now, signer, new byte[0]);
+        c.end = new EndNotice(id, now, signer, identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+        afterChange(c);
+        spread(c);
+        return views.get(id);
+    }
+
+    /**
+     * Grants ({@code organiser} true) or revokes the organiser role of a member (the organiser only): a
+     * co-organiser may invite and end the conference, also while the organiser is away for good.
+     */
+    public ConferenceView setRole(ConferenceId id, PeerId peer, boolean organiser) {
         Conference c = require(id);
         if (!self.equals(c.organiser())) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY);
         if (c.state.isOver()) throw notOver(c);
-        EndNotice unsigned = new EndNotice(id, clock.instant(), new byte[0]);
-        c.end = new EndNotice(id, unsigned.at(), identity.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+        if (peer.equals(self)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ROLE_OF_ITSELF);
+        if (!c.invitations.containsKey(peer) || c.removals.containsKey(peer)) {
+            throw new MemberException(id, peer, MemberException.Problem.NOT_MEMBER);
+        }
+        int revision = c.roleRevisionOf(peer) + 1;
+        if (revision > Protocol.MAX_REVISIONS || c.roleChanges().size() >= Protocol.MAX_ROLE_CHANGES) {
+            throw new InvalidInputException(InvalidInputException.ROLE_CHANGES, revision + " changes", "<= " + Protocol.MAX_REVISIONS
+                    + " per member and " + Protocol.MAX_ROLE_CHANGES + " in all");
+        }
+        Protocol.RoleChange unsigned = new Protocol.RoleChange(id, peer, organiser, revision, clock.instant(), new byte[0]);
+        Protocol.RoleChange change = new Protocol.RoleChange(id, peer, organiser, revision, unsigned.at(),
+                identity.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
+        c.roleLog.computeIfAbsent(peer, p -> new TreeMap<>()).put(revision, change);
         afterChange(c);
         spread(c);
         return views.get(id);
@@ -364,10 +434,13 @@ public final class ConferenceEngine implements OverlayListener {
         if (c.state != ConferenceState.LIVE) {
             throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
         }
-        if (!c.participants().contains(self)) throw new NotAllowedException(id, NotAllowedException.Rule.NOT_PARTICIPANT);
+        long next = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
+        if (!Membership.mayPost(c, self, next)) throw new NotAllowedException(id, NotAllowedException.Rule.NOT_PARTICIPANT);
         byte[] key = c.keys.get(c.currentEpoch);
         if (key == null) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
-        long seq = c.ownSequence = Math.max(c.ownSequence, c.contiguous.getOrDefault(self, 0L)) + 1;
+        // Never post under an older key once a newer epoch is known: a removed peer could read it.
+        if (c.latestEpoch() > c.currentEpoch) throw new NotAllowedException(id, NotAllowedException.Rule.KEY_ROTATION_PENDING);
+        long seq = c.ownSequence = next;
         HlcTimestamp ts = hlc.now();
         ChatMessage draft = new ChatMessage(id, self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
         byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
@@ -415,13 +488,16 @@ public final class ConferenceEngine implements OverlayListener {
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
+        int removalsBefore = c.removals.size();
         for (int round = 0; round < 4; round++) {
-            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c);
+            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size();
+            mergeRoles(c, m.roles(), sender);
             mergeInvitations(c, m.invitations(), sender);
             mergeRemovalsAndGrants(c, m.removals(), m.grants(), sender);
             mergeReplies(c, m.replies(), sender);
-            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) == known) break;
+            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size() == known) break;
         }
+        if (c.removals.size() != removalsBefore && !isNew) retract(c);
         if (isNew) {
             // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
             // a forged invitation naming it must not make a conference appear.
@@ -441,17 +517,42 @@ public final class ConferenceEngine implements OverlayListener {
             conferences.put(id, c);
             readable.put(id, c);
         }
-        if (m.end() != null && c.end == null && m.end().conference().equals(id) && m.end().verifies(c.context.organiserKey(), gate, from)) {
-            c.end = m.end();
-        }
+        if (m.end() != null) mergeEnd(c, m.end(), from);
         // What a peer learns with its first metadata is the starting point, not a series of joins.
         if (isNew) c.lastParticipants = c.participants();
         afterChange(c);
+        deliverReady(c); // answers, keys or removals may decide messages held until now
+    }
+
+    /**
+     * Keeps the earliest valid end notice (ties: the smaller signature), so concurrent ends by the organiser and
+     * co-organisers resolve the same way at every peer.
+     */
+    private void mergeEnd(Conference c, EndNotice e, PeerId from) {
+        if (!e.conference().equals(c.id)) return;
+        if (c.end != null && (e.at().isAfter(c.end.at())
+                || e.at().equals(c.end.at()) && java.util.Arrays.compareUnsigned(e.signature(), c.end.signature()) >= 0)) return;
+        byte[] key = e.signer() == null ? c.context.organiserKey() : c.keyOf(e.signer());
+        if (key == null || e.signer() != null && !c.isOrganiserAt(e.signer(), e.at())) return;
+        if (e.verifies(key, gate, from)) c.end = e;
+    }
+
+    /** The organiser's role changes: per member, every revision; two different ones with one revision keep the smaller signature. */
+    private void mergeRoles(Conference c, List<Protocol.RoleChange> roles, PeerId from) {
+        for (Protocol.RoleChange r : roles) {
+            if (!r.conference().equals(c.id) || r.peer().equals(c.organiser()) || r.revision() > Protocol.MAX_REVISIONS) continue;
+            TreeMap<Integer, Protocol.RoleChange> log = c.roleLog.get(r.peer());
+            Protocol.RoleChange known = log == null ? null : log.get(r.revision());
+            if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
+            if (known == null && c.roleChanges().size() >= Protocol.MAX_ROLE_CHANGES) continue;
+            if (!r.verifies(c.context.organiserKey(), gate, from)) continue;
+            c.roleLog.computeIfAbsent(r.peer(), p -> new TreeMap<>()).put(r.revision(), r);
+        }
     }
 
     private static int revisions(Conference c) {
         int n = 0;
-        for (Reply r : c.replies.values()) n += r.revision();
+        for (var log : c.replyLog.values()) n += log.size();
         return n;
     }
 
@@ -463,7 +564,13 @@ public final class ConferenceEngine implements OverlayListener {
                 log.debug("{}: reply from {} not verifiable yet", label(), r.author().shortId());
                 continue;
             }
-            applyReply(c, r);
+            if (r.revision() > Protocol.MAX_REVISIONS) continue;
+            Reply known = c.replyLog.getOrDefault(r.author(), new java.util.TreeMap<>()).get(r.revision());
+            // Two different answers with one revision (an author contradicting itself): every peer keeps the
+            // one with the smaller signature, so all reach the same membership history.
+            if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
+            if (r.revision() >= c.revisionOf(r.author())) applyReply(c, r);
+            else c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         }
     }
 
@@ -475,7 +582,8 @@ public final class ConferenceEngine implements OverlayListener {
                 if (c.invitees().size() >= ConferenceContext.MAX_INVITEES && !c.invitees().contains(inv.invitee())) continue;
                 if (!inv.conference().equals(c.id) || !inv.context().context().organiser().equals(c.organiser())) continue;
                 boolean byOrganiser = inv.inviter().equals(c.organiser());
-                boolean authorised = byOrganiser || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
+                boolean authorised = byOrganiser || c.isOrganiserAt(inv.inviter(), inv.issuedAt())
+                        || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
                 // The organiser names each invitee in the context it signs before inviting it (create, invite).
                 if (byOrganiser && !inv.context().context().invitees().contains(inv.invitee())) continue;
                 if (!authorised || banned.contains(inv.inviter()) || inv.expiry().isBefore(clock.instant())) continue;
@@ -515,7 +623,12 @@ public final class ConferenceEngine implements OverlayListener {
 
     private void openKey(Conference c, Invitation inv) {
         try {
-            c.keys.put(inv.keyEpoch(), ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
+            byte[] keys = ContentCrypto.open(inv.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self));
+            int epochs = inv.keyEpoch() - inv.firstEpoch() + 1;
+            if (keys.length != epochs * ContentCrypto.KEY_LENGTH) throw new GeneralSecurityException("sealed keys: " + keys.length + " bytes for " + epochs + " epochs");
+            for (int i = 0; i < epochs; i++) {
+                c.keys.putIfAbsent(inv.firstEpoch() + i, java.util.Arrays.copyOfRange(keys, i * ContentCrypto.KEY_LENGTH, (i + 1) * ContentCrypto.KEY_LENGTH));
+            }
             c.currentEpoch = Math.max(c.currentEpoch, inv.keyEpoch());
         } catch (GeneralSecurityException e) {
             log.warn("{}: cannot open the content key of {} from {}", label(), c.id.shortId(), inv.inviter().shortId());
@@ -529,6 +642,7 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     private void applyReply(Conference c, Reply r) {
+        c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         c.replies.put(r.author(), r);
         if (!banned.contains(r.author())) fireLater(c, v -> l -> l.reply(v, r.author(), r.answer(), r.reason()));
     }
@@ -540,16 +654,24 @@ public final class ConferenceEngine implements OverlayListener {
         deliverReady(c);
     }
 
+    /**
+     * Stores a message whose author's signature verifies and that can still be valid: validity itself is decided
+     * at delivery ({@link #deliverReady}) by {@link Membership}, with the records held then, so a message whose
+     * author's answer has not arrived yet waits here instead of being refused and resent.
+     */
     private boolean accept(Conference c, PeerId from, ChatMessage m) {
         if (!c.participants().contains(self)) throw new RejectedMessageException("chat sent to a non-participant");
-        if (!c.participants().contains(m.author())) throw new RejectedMessageException("chat from non-participant " + m.author().shortId());
         if (banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
-            return false; // duplicate
+            return false; // duplicate, or a sequence already settled
         }
         byte[] authorKey = c.keyOf(m.author());
-        if (authorKey == null || !gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (authorKey == null) throw new RejectedMessageException("chat from non-member " + m.author().shortId());
+        if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) {
+            throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
+        }
+        if (!gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (m.timestamp().instant().isAfter(clock.instant().plus(MAX_FUTURE))) {
@@ -562,12 +684,17 @@ public final class ConferenceEngine implements OverlayListener {
         if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp after the conference ended");
         }
+        if (Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.INVALID && !m.author().equals(self)) {
+            // Invalid for ever: kept (it fills its author's sequence, so later messages flow) but never shown.
+            log.debug("{}: chat {} invalid by membership; held unshown", label(), m.id());
+            overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
         if (m.sequence() > c.contiguous.getOrDefault(m.author(), 0L) + MAX_AHEAD) {
             // Bounded memory: a sender cannot make us hold unlimited messages waiting for a gap to fill;
             // anything refused here comes again through anti-entropy once the gap is closed.
             throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
         }
-        if (!c.keys.containsKey(m.keyEpoch())) throw new RejectedMessageException("no key for epoch " + m.keyEpoch());
+        if (m.keyEpoch() > Protocol.MAX_REMOVALS) throw new RejectedMessageException("chat under epoch " + m.keyEpoch());
         hlc.observe(m.timestamp());
         store.saveChat(m, nameOf(m.author()));
         held.put(m);
@@ -592,20 +719,47 @@ public final class ConferenceEngine implements OverlayListener {
      */
     private void deliverReady(Conference c) {
         List<PeerId> advanced = new ArrayList<>();
+        int firstReadable = c.firstReadableEpoch(self);
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
             long first = c.contiguous.getOrDefault(author, 0L) + 1;
             long next = first;
-            ChatMessage m;
-            while ((m = e.getValue().get(next)) != null) {
+            while (true) {
+                ChatMessage m = e.getValue().get(next);
+                if (m == null) {
+                    // A sequence its author could not validly use (a closed range of its membership) is settled
+                    // without the message, so what follows flows; a removal's open end is never skipped into.
+                    if (Membership.standing(c, author, next) != Membership.Standing.OUT) break;
+                    long through = Membership.settledThrough(c, author, next);
+                    if (through == Long.MAX_VALUE || through < next) break;
+                    Long held = e.getValue().ceilingKey(next);
+                    next = Math.min(through, held == null ? through : held - 1) + 1;
+                    c.contiguous.put(author, next - 1);
+                    continue;
+                }
+                Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
+                if (verdict == Membership.Verdict.UNDECIDED) break; // its author's answer has not arrived yet
+                if (verdict == Membership.Verdict.INVALID) {
+                    settle(c, m, "invalid by membership");
+                    next++;
+                    continue;
+                }
+                byte[] key = c.keys.get(m.keyEpoch());
+                if (key == null) {
+                    if (m.keyEpoch() >= firstReadable) break; // a key grant may still come
+                    settle(c, m, "under a key from before this peer's admission");
+                    next++;
+                    continue;
+                }
                 String text;
                 try {
-                    text = new String(ContentCrypto.decrypt(c.keys.get(m.keyEpoch()), m.body(), m.aad()), StandardCharsets.UTF_8);
+                    text = new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
                 } catch (GeneralSecurityException ex) {
-                    e.getValue().remove(next);
+                    // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (overlay != null) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
-                    log.debug("{}: undecryptable chat {} dropped", label(), m.id());
-                    break;
+                    settle(c, m, "undecryptable");
+                    next++;
+                    continue;
                 }
                 deliver(c, m, text, false);
                 next++;
@@ -613,6 +767,44 @@ public final class ConferenceEngine implements OverlayListener {
             if (next > first) advanced.add(author);
         }
         if (!c.restoring) advanced.forEach(author -> ack(c, author));
+    }
+
+    /**
+     * Moves an author's sequence past a message that will never be shown here, so later messages flow; it stays
+     * held (and is relayed), so a peer asking for history settles it the same way. An own post that ends up
+     * invalid (sent under an old key after a removal it had not heard of) is reported to its future.
+     */
+    private void settle(Conference c, ChatMessage m, String why) {
+        c.contiguous.put(m.author(), m.sequence());
+        log.debug("{}: chat {} settled unshown: {}", label(), m.id(), why);
+        if (m.author().equals(self)) failOwn(c, m.sequence(), why);
+    }
+
+    private void failOwn(Conference c, long sequence, String why) {
+        CompletableFuture<ChatEntry> f = c.awaitingAck.remove(sequence);
+        if (f != null) f.completeExceptionally(new ConferenceException("message " + sequence + " was refused: " + why));
+    }
+
+    /**
+     * After a removal arrives: takes out of the history what the new record makes invalid (messages of the removed
+     * peer beyond what the organiser held, and messages under an old key dated after the removal), so every peer
+     * ends with the same history whatever it had delivered before it heard of the removal.
+     */
+    private void retract(Conference c) {
+        for (ChatEntry e : List.copyOf(c.history.values())) {
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(e.author());
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(e.id().sequence());
+            if (m == null || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.INVALID) continue;
+            c.history.remove(e);
+            c.entries.remove(e.id());
+            if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) byAuthor.remove(m.sequence());
+            if (m.author().equals(self)) failOwn(c, m.sequence(), "invalid after a removal");
+            log.debug("{}: chat {} retracted after a removal", label(), m.id());
+        }
+        for (var r : c.removals.values()) {
+            TreeMap<Long, ChatMessage> held = c.chat.get(r.peer());
+            if (held != null) held.tailMap(r.upTo(), false).clear();
+        }
     }
 
     /** Records a delivered message, publishes it and tells listeners. */
@@ -673,9 +865,12 @@ public final class ConferenceEngine implements OverlayListener {
             ChatEntry old = c.entries.get(new MessageId(self, e.getKey()));
             if (old != null) {
                 ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
-                c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
-                c.entries.put(acked.id(), acked);
+                if (c.history.containsKey(old)) {
+                    c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
+                    c.entries.put(acked.id(), acked);
+                }
                 e.getValue().complete(acked);
+                fire(l -> l.delivered(acked));
             }
         }
         done.clear();
@@ -689,7 +884,14 @@ public final class ConferenceEngine implements OverlayListener {
         // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
         // for the rest. Only delivered messages are offered (never beyond a gap here). Budgeted (HistoryBudget):
         // nothing is sent to the same asker twice within a few seconds, and bytes per asker and in total are capped.
-        boolean fresh = history.fresh(from, c.id, d.contiguous());
+        // The same digest asked again means the last answer did not help (the asker cannot use it yet): answered
+        // again only after a back-off that doubles each time, so nothing is resent in a loop.
+        Asked asked = new Asked(c.id, from);
+        Backoff previous = answered.get(asked);
+        boolean repeat = previous != null && previous.digest().equals(d.contiguous());
+        boolean hold = repeat && ticks < previous.notBefore();
+        if (hold) heldBack++;
+        boolean fresh = !hold && history.fresh(from, c.id, d.contiguous());
         List<ChatMessage> batch = new ArrayList<>();
         int bytes = 0;
         boolean more = false;
@@ -712,12 +914,15 @@ public final class ConferenceEngine implements OverlayListener {
             }
         }
         if (!fresh || (batch.isEmpty() && suppressed)) {
-            counters.historyAnswersRefused.increment();
+            if (!hold) counters.historyAnswersRefused.increment();
         } else if (!batch.isEmpty()) {
             if (history.spend(from, c.id, d.contiguous(), bytes)) {
                 counters.historyBytesSent.add(bytes);
                 for (ChatMessage m : batch) history.sent(from, c.id, m.author(), m.sequence());
                 overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+                int repeats = repeat ? previous.repeats() + 1 : 0;
+                if (answered.size() >= MAX_ANSWERED && !answered.containsKey(asked)) answered.clear();
+                answered.put(asked, new Backoff(d.contiguous(), ticks + (long) syncEveryTicks * (1L << Math.min(repeats, 6)), repeats));
             } else {
                 counters.historyAnswersRefused.increment();
             }
@@ -726,6 +931,25 @@ public final class ConferenceEngine implements OverlayListener {
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
         if (behind) overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
     }
+
+    /** A history request, by conference and asker. */
+    private record Asked(ConferenceId conference, PeerId asker) {
+    }
+
+    /** The digest last answered for an asker, the tick before which the same digest is not answered again, and how often it repeated. */
+    private record Backoff(Map<PeerId, Long> digest, long notBefore, int repeats) {
+    }
+
+    /** Most askers remembered for back-off (bounded memory; forgetting only means answering once more). */
+    private static final int MAX_ANSWERED = 4096;
+    private final Map<Asked, Backoff> answered = new HashMap<>();
+
+    /** Times a digest was not answered because the same one was answered recently (for tests and stats). */
+    long heldBackAnswers() {
+        return heldBack;
+    }
+
+    private long heldBack;
 
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = conferences.get(b.conference());
@@ -907,8 +1131,12 @@ public final class ConferenceEngine implements OverlayListener {
             c.invitations.put(inv.invitee(), inv);
             c.nonces.add(inv.nonceHex());
         }
+        meta.roles().stream().filter(r -> r.conference().equals(c.id) && r.revision() <= Protocol.MAX_REVISIONS)
+                .forEach(r -> c.roleLog.computeIfAbsent(r.peer(), p -> new TreeMap<>()).put(r.revision(), r));
         for (Reply r : meta.replies()) {
-            if (r.conference().equals(c.id) && c.keyOf(r.author()) != null) c.replies.put(r.author(), r);
+            if (!r.conference().equals(c.id) || c.keyOf(r.author()) == null || r.revision() > Protocol.MAX_REVISIONS) continue;
+            c.replyLog.computeIfAbsent(r.author(), a -> new TreeMap<>()).put(r.revision(), r);
+            if (r.revision() > c.revisionOf(r.author())) c.replies.put(r.author(), r);
         }
         if (meta.end() != null && meta.end().conference().equals(c.id)) c.end = meta.end();
         meta.removals().stream().filter(r -> r.conference().equals(c.id)).forEach(r -> c.removals.put(r.peer(), r));
@@ -943,7 +1171,10 @@ public final class ConferenceEngine implements OverlayListener {
         seen.forEach(hlc::observe);
         // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.
         if (c.chat.containsKey(self)) c.ownSequence = Math.max(c.ownSequence, c.chat.get(self).lastKey());
-        for (long seq : c.unacknowledged) c.awaitingAck.put(seq, new CompletableFuture<>());
+        for (long seq : c.unacknowledged) {
+            // Only what is shown waits for an acknowledgement; an own post settled unshown never gets one.
+            if (c.entries.containsKey(new MessageId(self, seq))) c.awaitingAck.put(seq, new CompletableFuture<>());
+        }
         c.lastParticipants = c.participants();
         c.view(self); // a conference that cannot show itself would fail every reader: find out now
         return c;

@@ -46,7 +46,7 @@ final class ContentCrypto {
         return k;
     }
 
-    /** Seals {@code contentKey} to the holder of X25519 key {@code recipient}: ephemeral(32) | nonce(12) | ciphertext. */
+    /** Seals {@code contentKey} (one key, or several concatenated) to the holder of X25519 key {@code recipient}: ephemeral(32) | nonce(12) | ciphertext. */
     static byte[] seal(byte[] contentKey, byte[] recipient, byte[] context) {
         try {
             KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
@@ -64,9 +64,13 @@ final class ContentCrypto {
         }
     }
 
-    /** Opens a sealed key with this peer's X25519 private key; throws if it was not sealed to it or was altered. */
+    /**
+     * Opens a sealed key (or several keys concatenated) with this peer's X25519 private key; throws if it was
+     * not sealed to it or was altered.
+     */
     static byte[] open(byte[] sealed, PrivateKey own, byte[] context) throws GeneralSecurityException {
-        if (sealed.length != 32 + NONCE + KEY_LENGTH + TAG_BITS / 8) throw new GeneralSecurityException("sealed key: wrong length");
+        int keys = sealed.length - 32 - NONCE - TAG_BITS / 8;
+        if (keys < KEY_LENGTH || keys % KEY_LENGTH != 0) throw new GeneralSecurityException("sealed key: wrong length");
         byte[] ephRaw = Arrays.copyOfRange(sealed, 0, 32);
         byte[] kek = hkdf(agree(own, Identity.agreementPublicKey(ephRaw)), context, ephRaw);
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");

@@ -5,6 +5,7 @@ import dev.convene.conference.internal.Protocol.KeyGrant;
 import dev.convene.conference.internal.Protocol.Meta;
 import dev.convene.conference.internal.Protocol.Removal;
 import dev.convene.conference.internal.Protocol.Reply;
+import dev.convene.conference.internal.Protocol.RoleChange;
 import dev.convene.overlay.wire.WireBytes;
 import dev.convene.overlay.wire.WireCodec;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * A conference's metadata as the store keeps it: a head (the signed context and the end notice) and one row per
- * invitation, reply, removal and key grant, keyed by what identifies it ({@code i/<invitee>}, {@code r/<author>},
- * {@code x/<peer>}, {@code g/<recipient>/<epoch>}). A change writes the head if it changed and the rows that
+ * invitation, reply revision, removal, key grant and role change, keyed by what identifies it ({@code i/<invitee>},
+ * {@code r/<author>/<revision>} (every revision: membership is a history), {@code x/<peer>},
+ * {@code g/<recipient>/<epoch>}, {@code o/<peer>/<revision>}). A change writes the head if it changed and the rows that
  * changed, never the whole metadata (a reply in a 256-invitee conference writes one reply, not 256 invitations).
  * Records are immutable, so a row changed exactly when its map holds another object than the one saved.
  */
@@ -32,9 +34,11 @@ final class MetaRecords {
     static Map<String, Object> current(Conference c) {
         Map<String, Object> out = new LinkedHashMap<>();
         c.invitations.forEach((p, i) -> out.put("i/" + p.value(), i));
-        c.replies.forEach((p, r) -> out.put("r/" + p.value(), r));
+        c.replyLog.forEach((p, log) -> log.forEach((rev, r) -> out.put("r/" + p.value() + "/" + rev, r)));
+        c.replies.forEach((p, r) -> out.putIfAbsent("r/" + p.value() + "/" + r.revision(), r));
         c.removals.forEach((p, r) -> out.put("x/" + p.value(), r));
         c.grants.forEach((k, g) -> out.put("g/" + k, g));
+        c.roleLog.forEach((p, log) -> log.forEach((rev, r) -> out.put("o/" + p.value() + "/" + rev, r)));
         return out;
     }
 
@@ -58,6 +62,7 @@ final class MetaRecords {
         if (record instanceof Reply r) return WireBytes.encode(Protocol.REPLY, r, Protocol.MAX_SIGNED);
         if (record instanceof Removal r) return WireBytes.encode(Protocol.REMOVAL, r, Protocol.MAX_SIGNED);
         if (record instanceof KeyGrant g) return WireBytes.encode(Protocol.GRANT, g, Protocol.MAX_SIGNED);
+        if (record instanceof RoleChange r) return WireBytes.encode(Protocol.ROLE, r, Protocol.MAX_SIGNED);
         throw new IllegalArgumentException("not a metadata record: " + record.getClass());
     }
 
@@ -67,16 +72,18 @@ final class MetaRecords {
         List<Reply> rep = new ArrayList<>(head.replies());
         List<Removal> rem = new ArrayList<>(head.removals());
         List<KeyGrant> grants = new ArrayList<>(head.grants());
+        List<RoleChange> roles = new ArrayList<>(head.roles());
         rows.forEach((k, bytes) -> {
             switch (k.substring(0, Math.min(2, k.length()))) {
                 case "i/" -> inv.add(decode(Protocol.INVITATION, bytes));
                 case "r/" -> rep.add(decode(Protocol.REPLY, bytes));
                 case "x/" -> rem.add(decode(Protocol.REMOVAL, bytes));
                 case "g/" -> grants.add(decode(Protocol.GRANT, bytes));
+                case "o/" -> roles.add(decode(Protocol.ROLE, bytes));
                 default -> throw new IllegalStateException("unknown metadata row " + k);
             }
         });
-        return new Meta(head.context(), inv, rep, head.end(), rem, grants);
+        return new Meta(head.context(), inv, rep, head.end(), rem, grants, roles);
     }
 
     private static <T> T decode(WireCodec<T> codec, byte[] bytes) {

@@ -63,14 +63,25 @@ final class Protocol {
 
     /**
      * A signed capability: {@code inviter} invites {@code invitee} (bound to its keys) to a conference until
-     * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content key
-     * sealed to the invitee.
+     * {@code expiry}; {@code nonce} makes each invitation unique; {@code sealedKey} is the content keys of
+     * epochs {@code firstEpoch..keyEpoch}, concatenated and sealed to the invitee in one box, so a newcomer
+     * reads what was said before it came (history visibility {@code shared}); {@code issuedAt} dates it, for the
+     * role a co-organiser inviter held then.
      */
     record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
-                      byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
+                      byte[] inviterKey, Instant expiry, byte[] nonce, int firstEpoch, int keyEpoch, byte[] sealedKey,
+                      Instant issuedAt, byte[] signature) {
         Invitation {
             if (!PeerId.fromSigningKey(inviteeKey).equals(invitee)) throw new IllegalArgumentException("invitee key does not match");
             if (!PeerId.fromSigningKey(inviterKey).equals(inviter)) throw new IllegalArgumentException("inviter key does not match");
+            if (firstEpoch < 0 || firstEpoch > keyEpoch) throw new IllegalArgumentException("epochs: " + firstEpoch + ".." + keyEpoch);
+        }
+
+        /** An invitation carrying the key of one epoch only. */
+        Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
+                   byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {
+            this(context, invitee, inviteeKey, inviteeAgreementKey, inviter, inviterKey, expiry, nonce, keyEpoch, keyEpoch,
+                    sealedKey, Instant.EPOCH, signature);
         }
 
         ConferenceId conference() {
@@ -90,9 +101,23 @@ final class Protocol {
         }
     }
 
-    /** An answer, signed by its author; {@code revision} grows with each change (the highest wins). */
+    /**
+     * An answer, signed by its author; {@code revision} grows with each change (the highest is the current
+     * answer, and every revision is kept: together they are the author's membership history).
+     * {@code sequence} is the author's own last chat sequence when it answered: an accept admits its
+     * messages after it, a decline or leave ends its participation after it (see {@link Membership}).
+     */
     record Reply(ConferenceId conference, PeerId author, Answer answer, String reason, int revision, Instant at,
-                 byte[] signature) {
+                 long sequence, byte[] signature) {
+        Reply {
+            if (sequence < 0) throw new IllegalArgumentException("sequence: " + sequence);
+        }
+
+        /** An answer given before any own message. */
+        Reply(ConferenceId conference, PeerId author, Answer answer, String reason, int revision, Instant at, byte[] signature) {
+            this(conference, author, answer, reason, revision, at, 0, signature);
+        }
+
         boolean verifies(byte[] authorKey) {
             return Identity.verify(authorKey, bytes(REPLY_BODY, this), signature);
         }
@@ -102,14 +127,37 @@ final class Protocol {
         }
     }
 
-    /** The organiser ends (or, before the start, cancels) a conference. */
-    record EndNotice(ConferenceId conference, Instant at, byte[] signature) {
+    /**
+     * An organiser ends (or, before the start, cancels) a conference; {@code signer} is a co-organiser, or null
+     * for the organiser itself. Of several, the earliest wins at every peer.
+     */
+    record EndNotice(ConferenceId conference, Instant at, PeerId signer, byte[] signature) {
+        /** An end notice by the organiser. */
+        EndNotice(ConferenceId conference, Instant at, byte[] signature) {
+            this(conference, at, null, signature);
+        }
+
+        boolean verifies(byte[] signerKey) {
+            return Identity.verify(signerKey, bytes(END_BODY, this), signature);
+        }
+
+        boolean verifies(byte[] signerKey, SignatureGate gate, PeerId from) {
+            return gate.verify(from, signerKey, bytes(END_BODY, this), signature);
+        }
+    }
+
+    /**
+     * The organiser grants ({@code organiser} true) or revokes the organiser role of a member; {@code revision}
+     * grows with each change for that member. A co-organiser's act (an invitation, an end notice) is
+     * authorised by the newest change dated at or before the act.
+     */
+    record RoleChange(ConferenceId conference, PeerId peer, boolean organiser, int revision, Instant at, byte[] signature) {
         boolean verifies(byte[] organiserKey) {
-            return Identity.verify(organiserKey, bytes(END_BODY, this), signature);
+            return Identity.verify(organiserKey, bytes(ROLE_BODY, this), signature);
         }
 
         boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
-            return gate.verify(from, organiserKey, bytes(END_BODY, this), signature);
+            return gate.verify(from, organiserKey, bytes(ROLE_BODY, this), signature);
         }
     }
 
@@ -131,12 +179,18 @@ final class Protocol {
 
     /** Everything about a conference but its chat: sent to members when it changes, and in full on (re)join. */
     record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
-                List<Removal> removals, List<KeyGrant> grants) {
+                List<Removal> removals, List<KeyGrant> grants, List<RoleChange> roles) {
         Meta {
             invitations = List.copyOf(invitations);
             replies = List.copyOf(replies);
             removals = List.copyOf(removals);
             grants = List.copyOf(grants);
+            roles = List.copyOf(roles);
+        }
+
+        Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
+             List<Removal> removals, List<KeyGrant> grants) {
+            this(context, invitations, replies, end, removals, grants, List.of());
         }
 
         Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end) {
@@ -144,8 +198,21 @@ final class Protocol {
         }
     }
 
-    /** The organiser removes a peer; the content key moves to {@code newEpoch}, which the removed peer never gets. */
-    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+    /**
+     * The organiser removes a peer; the content key moves to {@code newEpoch}, which the removed peer never gets.
+     * {@code upTo} is the removed peer's last sequence the organiser held: its messages up to it stay valid,
+     * every later one is invalid at every peer.
+     */
+    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, long upTo, byte[] signature) {
+        Removal {
+            if (upTo < 0) throw new IllegalArgumentException("upTo: " + upTo);
+        }
+
+        /** A removal that keeps none of the removed peer's messages. */
+        Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+            this(conference, peer, newEpoch, at, 0, signature);
+        }
+
         boolean verifies(byte[] organiserKey) {
             return Identity.verify(organiserKey, bytes(REMOVAL_BODY, this), signature);
         }
@@ -168,6 +235,12 @@ final class Protocol {
 
     /** Most removals (and so key rotations) one conference may have. */
     static final int MAX_REMOVALS = 64;
+    /** Most role changes one conference may have. */
+    static final int MAX_ROLE_CHANGES = 256;
+    /** Most answers one peer may give in one conference (each revision is kept as membership history). */
+    static final int MAX_REVISIONS = 16;
+    /** A sealed box of every epoch's key: ephemeral key, nonce, keys, tag. */
+    static final int MAX_SEALED_KEYS = 32 + 12 + ContentCrypto.KEY_LENGTH * (MAX_REMOVALS + 1) + 16;
 
     /** The receiver confirms it stored every message of {@code author} up to {@code sequence} (cumulative). */
     record ChatAck(ConferenceId conference, PeerId author, long sequence) {
@@ -238,7 +311,8 @@ final class Protocol {
         public void write(WireWriter out, ConferenceContext c) {
             out.write(c.id(), CONFERENCE_ID).writeString(c.title()).writeString(c.agenda()).writePeerId(c.organiser())
                     .writeInstant(c.start()).writeDuration(c.duration()).writeCollection(c.invitees(), PEER)
-                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite());
+                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite())
+                    .writeBoolean(c.historyJoined());
         }
 
         public ConferenceContext read(WireReader in) {
@@ -252,8 +326,9 @@ final class Protocol {
             Instant created = in.readInstant();
             int version = in.readVarInt(1, Integer.MAX_VALUE);
             boolean mayInvite = in.readBoolean();
+            boolean joined = in.readBoolean();
             return check(x -> new ConferenceContext(id, title, agenda, organiser, start, duration, new TreeSet<>(invitees),
-                    created, version, mayInvite), "context");
+                    created, version, mayInvite, joined), "context");
         }
     };
 
@@ -275,7 +350,8 @@ final class Protocol {
         public void write(WireWriter out, Invitation i) {
             out.write(i.context(), SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(i.inviteeKey())
                     .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
-                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey());
+                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch())
+                    .writeBytes(i.sealedKey()).writeInstant(i.issuedAt());
         }
 
         public Invitation read(WireReader in) {
@@ -298,18 +374,20 @@ final class Protocol {
             byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
             Instant expiry = readTime(in, "expiry");
             byte[] nonce = in.readBytesExactly(16);
-            int epoch = in.readVarInt(0, MAX_REMOVALS); // one epoch per removal: a key epoch beyond them is a lie
-            byte[] sealed = in.readBytes(128);
+            int first = in.readVarInt(0, MAX_REMOVALS);
+            int epoch = in.readVarInt(0, MAX_REMOVALS);
+            byte[] sealed = in.readBytes(MAX_SEALED_KEYS);
+            Instant issued = readTime(in, "invitation time");
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
             return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
-                    epoch, sealed, sig), "invitation");
+                    first, epoch, sealed, issued, sig), "invitation");
         }
     };
 
     static final WireCodec<Reply> REPLY_BODY = new WireCodec<>() {
         public void write(WireWriter out, Reply r) {
             out.write(r.conference(), CONFERENCE_ID).writePeerId(r.author()).writeByte(r.answer().ordinal())
-                    .writeString(r.reason()).writeVarInt(r.revision()).writeInstant(r.at());
+                    .writeString(r.reason()).writeVarInt(r.revision()).writeInstant(r.at()).writeVarLong(r.sequence());
         }
 
         public Reply read(WireReader in) {
@@ -333,16 +411,18 @@ final class Protocol {
                 dev.convene.conference.UnsafeCharacterException.requireSafeLine("reason", reason);
                 return null;
             }, "reply");
-            int revision = in.readVarInt(1, Integer.MAX_VALUE);
+            int revision = in.readVarInt(1, MAX_REVISIONS);
             Instant at = readTime(in, "reply time");
+            long sequence = in.readVarLong(0, Long.MAX_VALUE);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
-            return new Reply(id, author, Answer.values()[answer], reason, revision, at, sig);
+            return new Reply(id, author, Answer.values()[answer], reason, revision, at, sequence, sig);
         }
     };
 
     static final WireCodec<EndNotice> END_BODY = new WireCodec<>() {
         public void write(WireWriter out, EndNotice e) {
-            out.write(e.conference(), CONFERENCE_ID).writeInstant(e.at());
+            out.write(e.conference(), CONFERENCE_ID).writeInstant(e.at()).writeBoolean(e.signer() != null);
+            if (e.signer() != null) out.writePeerId(e.signer());
         }
 
         public EndNotice read(WireReader in) {
@@ -357,7 +437,33 @@ final class Protocol {
         }
 
         public EndNotice read(WireReader in) {
-            return new EndNotice(in.read(CONFERENCE_ID), readTime(in, "end time"), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+            ConferenceId id = in.read(CONFERENCE_ID);
+            Instant at = readTime(in, "end time");
+            PeerId signer = in.readBoolean() ? in.readPeerId() : null;
+            return new EndNotice(id, at, signer, in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+        }
+    };
+
+    static final WireCodec<RoleChange> ROLE_BODY = new WireCodec<>() {
+        public void write(WireWriter out, RoleChange r) {
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeBoolean(r.organiser()).writeVarInt(r.revision())
+                    .writeInstant(r.at());
+        }
+
+        public RoleChange read(WireReader in) {
+            throw new UnsupportedOperationException("read ROLE instead");
+        }
+    };
+
+    static final WireCodec<RoleChange> ROLE = new WireCodec<>() {
+        public void write(WireWriter out, RoleChange r) {
+            ROLE_BODY.write(out, r);
+            out.writeBytes(r.signature());
+        }
+
+        public RoleChange read(WireReader in) {
+            return new RoleChange(in.read(CONFERENCE_ID), in.readPeerId(), in.readBoolean(), in.readVarInt(1, MAX_REVISIONS),
+                    readTime(in, "role time"), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -402,7 +508,8 @@ final class Protocol {
 
     static final WireCodec<Removal> REMOVAL_BODY = new WireCodec<>() {
         public void write(WireWriter out, Removal r) {
-            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at());
+            out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at())
+                    .writeVarLong(r.upTo());
         }
 
         public Removal read(WireReader in) {
@@ -418,7 +525,7 @@ final class Protocol {
 
         public Removal read(WireReader in) {
             return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), readTime(in, "removal time"),
-                    in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+                    in.readVarLong(0, Long.MAX_VALUE), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -449,17 +556,18 @@ final class Protocol {
             out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
                     .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
             if (m.end() != null) out.write(m.end(), END);
-            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT);
+            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE);
         }
 
         public Meta read(WireReader in) {
             SignedContext ctx = in.read(SIGNED_CONTEXT);
             List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
-            List<Reply> rep = in.readList(ConferenceContext.MAX_INVITEES * 2 + 2, REPLY);
+            List<Reply> rep = in.readList((ConferenceContext.MAX_INVITEES * 2 + 2) * MAX_REVISIONS, REPLY);
             EndNotice end = in.readBoolean() ? in.read(END) : null;
             List<Removal> rem = in.readList(MAX_REMOVALS, REMOVAL);
             List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1), GRANT);
-            return new Meta(ctx, inv, rep, end, rem, grants);
+            List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
+            return new Meta(ctx, inv, rep, end, rem, grants, roles);
         }
     };
 

@@ -119,6 +119,12 @@ final class Fixtures {
         return new Protocol.Removal(id, peer, newEpoch, at, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
     }
 
+    /** The organiser's signed removal of {@code peer}, keeping its messages up to {@code upTo}. */
+    static Protocol.Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at, long upTo) {
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, newEpoch, at, upTo, new byte[0]);
+        return new Protocol.Removal(id, peer, newEpoch, at, upTo, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
+    }
+
     /** The organiser's signed grant of the key of {@code epoch} to {@code recipient}, sealed as the engine seals it. */
     static Protocol.KeyGrant grant(Identity organiser, ConferenceId id, Identity recipient, int epoch, byte[] key) {
         byte[] sealed = ContentCrypto.seal(key, recipient.agreementKey(), sealContext(id, recipient.id()));

@@ -189,7 +189,7 @@ class ProtocolTest {
     void aContextThatBreaksTheContextRulesIsAWireFormatErrorNotAnIllegalArgument() {
         byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
                 .writeInstant(START).writeDuration(Duration.ZERO).writeCollection(List.of(), Protocol.PEER)
-                .writeInstant(START).writeVarInt(1).writeBoolean(false));
+                .writeInstant(START).writeVarInt(1).writeBoolean(false).writeBoolean(false));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("duration");
     }
@@ -197,9 +197,9 @@ class ProtocolTest {
     @Test
     void aContextWithVersionZeroIsRejected() {
         byte[] bytes = encode(Protocol.CONTEXT, CONTEXT);
-        // The version is the one-byte varint before the final boolean.
-        assertThat(bytes[bytes.length - 2]).isEqualTo((byte) 3);
-        bytes[bytes.length - 2] = 0;
+        // The version is the one-byte varint before the final two booleans.
+        assertThat(bytes[bytes.length - 3]).isEqualTo((byte) 3);
+        bytes[bytes.length - 3] = 0;
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class);
     }
 
@@ -223,7 +223,8 @@ class ProtocolTest {
         Invitation i = INVITATION;
         byte[] bytes = raw(out -> out.write(i.context(), Protocol.SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(MALLORY_KEY)
                 .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey()).writeInstant(i.expiry())
-                .writeBytes(i.nonce()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey()).writeBytes(i.signature()));
+                .writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch()).writeBytes(i.sealedKey()).writeInstant(i.issuedAt())
+                .writeBytes(i.signature()));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.INVITATION, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("invitee key does not match");
     }
