@@ -150,7 +150,7 @@ class ConferenceClusterTest {
         assertThat(alice.call("bans").path("count").asInt()).isZero();
         assertThat(alice.fail("ban alice")).isEqualTo("you cannot ban yourself");
 
-        assertThat(dave.fail("end " + conf)).startsWith("only the organiser may do that");
+        assertThat(dave.fail("end " + conf)).startsWith("only the organiser or a co-organiser may do that");
         assertThat(alice.call("end " + conf).path("state").asText()).isEqualTo("ended");
         assertThat(dave.call("wait ended " + conf).at("/conference/state").asText()).isEqualTo("ended");
         dave.await("conference-ended", e -> e.path("conference").asText().equals(conf) && e.path("state").asText().equals("ended"));

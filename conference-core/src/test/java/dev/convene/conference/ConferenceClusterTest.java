@@ -133,7 +133,7 @@ class ConferenceClusterTest {
             bob.accept(closed).join();
             await(() -> alice.conference(open).orElseThrow().participants().contains(bob.self()), () -> "bob not participant");
             bob.say(open, "before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> bob.invite(closed, List.of(carol.self())).join()).hasRootCauseInstanceOf(NotAllowedException.class).hasMessageContaining("ORGANISER_ONLY");
+            assertThatThrownBy(() -> bob.invite(closed, List.of(carol.self())).join()).hasRootCauseInstanceOf(NotAllowedException.class).hasMessageContaining("ORGANISERS_ONLY");
             bob.invite(open, List.of(carol.self())).join();
             await(() -> cl.events(carol).has("invitation Open"), () -> cl.events(carol).events.toString());
             carol.accept(open).join();
@@ -201,7 +201,7 @@ class ConferenceClusterTest {
             assertThatThrownBy(() -> alice.say(id, "  ").join()).hasRootCauseInstanceOf(InvalidInputException.class).hasMessageContaining("text: empty");
             await(() -> bob.conference(id).isPresent(), () -> "no invitation at bob");
             assertThatThrownBy(() -> bob.say(id, "not yet").join()).hasMessageContaining("NOT_PARTICIPANT");
-            assertThatThrownBy(() -> bob.end(id).join()).hasRootCauseInstanceOf(NotAllowedException.class).hasMessageContaining("ORGANISER_ONLY");
+            assertThatThrownBy(() -> bob.end(id).join()).hasRootCauseInstanceOf(NotAllowedException.class).hasMessageContaining("ORGANISERS_ONLY");
             assertThatThrownBy(() -> alice.create(NewConference.titled(" ")).join()).hasMessageContaining("title: empty");
             assertThatThrownBy(() -> alice.create(NewConference.titled("x").lasting(Duration.ZERO)).join()).hasMessageContaining("duration");
             assertThatThrownBy(() -> alice.create(NewConference.titled("x").startingAt(cl.clock.instant().minus(Duration.ofDays(1)))).join())

@@ -141,7 +141,7 @@ class MembershipClusterTest {
             awaitParticipants(id, Set.of(alice, bob), alice, bob);
             bob.say(id, "before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
             alice.say(id, "also before carol").join().acknowledged().get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> bob.invite(id, List.of(carol.self())).join()).hasMessageContaining("only the organiser");
+            assertThatThrownBy(() -> bob.invite(id, List.of(carol.self())).join()).hasMessageContaining("ORGANISERS_ONLY");
 
             alice.invite(id, List.of(carol.self())).join();
             awaitInvited(carol, id);

@@ -914,7 +914,7 @@ public final class ConferenceEngine implements OverlayListener {
             }
         }
         if (!fresh || (batch.isEmpty() && suppressed)) {
-            if (!hold) counters.historyAnswersRefused.increment();
+            counters.historyAnswersRefused.increment(); // held back (repeated digest) or budgeted
         } else if (!batch.isEmpty()) {
             if (history.spend(from, c.id, d.contiguous(), bytes)) {
                 counters.historyBytesSent.add(bytes);

@@ -60,7 +60,9 @@ class BudgetAttackClusterTest {
                 for (int f = 0; f < 20; f++) {
                     List<Reply> replies = new ArrayList<>();
                     for (int i = 0; i < perFrame; i++) {
-                        replies.add(bogusReply(id, (i % 2 == 0 ? alice : bob).self(), 2 + f * perFrame + i, cl.clock.instant()));
+                        // Revisions stay within the decode bound (Protocol.MAX_REVISIONS); random signatures make each one new.
+                        replies.add(bogusReply(id, (i % 2 == 0 ? alice : bob).self(), 2 + (f * perFrame + i) % (Protocol.MAX_REVISIONS - 1),
+                                cl.clock.instant()));
                     }
                     frames.add(new Meta(real.context(), List.of(), replies, null));
                 }

@@ -42,7 +42,8 @@ final class HostileBytes {
         public void write(WireWriter out, RawContext c) {
             out.write(c.id(), Protocol.CONFERENCE_ID).writeString(c.title()).writeString(c.agenda()).writePeerId(c.organiser())
                     .writeInstant(c.start()).writeDuration(c.duration()).writeCollection(c.invitees(), Protocol.PEER)
-                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite());
+                    .writeInstant(c.createdAt()).writeVarInt(c.version()).writeBoolean(c.participantsMayInvite())
+                    .writeBoolean(false); // history shared
         }
 
         public RawContext read(WireReader in) {
@@ -53,7 +54,7 @@ final class HostileBytes {
     static final WireCodec<RawMeta> META = new WireCodec<>() {
         public void write(WireWriter out, RawMeta m) {
             out.write(m.context(), CONTEXT).writeBytes(m.organiserKey()).writeBytes(m.signature());
-            out.writeVarInt(0).writeVarInt(0).writeBoolean(false).writeVarInt(0).writeVarInt(0); // no invitations, replies, end, removals, grants
+            out.writeVarInt(0).writeVarInt(0).writeBoolean(false).writeVarInt(0).writeVarInt(0).writeVarInt(0); // no invitations, replies, end, removals, grants, roles
         }
 
         public RawMeta read(WireReader in) {
