@@ -64,7 +64,7 @@ final class Interactive {
             try (Session s = main.openSession(out, registry)) {
                 session = s;
                 s.chatMode(this::openChat);
-                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()));
+                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()), desktop());
                 reminders = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "convene-reminders");
                     t.setDaemon(true);
@@ -84,7 +84,7 @@ final class Interactive {
                 return failed && !(input instanceof TerminalInput) ? ExitCodes.FAILED : ExitCodes.OK;
             } finally {
                 if (reminders != null) reminders.shutdownNow();
-                out.notifications(null);
+                out.notifications(null, null);
                 out.focus(null);
                 out.attach(null);
                 closeQuietly(logToFile);
@@ -179,6 +179,14 @@ final class Interactive {
             if (session.quitRequested()) throw e;
             error(new Event.ErrorReport("interrupted", number, null));
         }
+    }
+
+    /** The desktop notifier if --desktop-notifications asks for one and notify-send is installed; else null, said once. */
+    private DesktopNotifier desktop() {
+        if (!main.global().desktopNotifications) return null;
+        Optional<DesktopNotifier> found = DesktopNotifier.find(main.env("PATH"));
+        if (found.isEmpty()) out.note("no notify-send on the PATH: no desktop notifications (the terminal bell still rings)");
+        return found.orElse(null);
     }
 
     /** Announces, once each, the conferences of this peer that start within {@link Notifications#REMIND_BEFORE}. */
