@@ -119,7 +119,7 @@ final class Interactive {
         } else if (line.startsWith("//")) {
             say(c, line.substring(1));
         } else if (line.startsWith("/")) {
-            chatCommand(c, line.substring(1));
+            chatCommand(c, line);
         } else if (!line.isBlank()) {
             say(c, line);
         }
@@ -139,10 +139,13 @@ final class Interactive {
         }
     }
 
-    /** {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one. */
+    /**
+     * {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one.
+     * {@code line} starts with the {@code /}; error columns count it.
+     */
     private void chatCommand(Chat c, String line) throws InterruptedException {
         try {
-            ShellWords.Head head = ShellWords.head(line, 1);
+            ShellWords.Head head = ShellWords.head(line, 1, 1);
             if (head.words().isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
             if (head.words().get(0).equals("back")) {
                 if (head.rest() != null) throw CliException.usage("/back takes no arguments");
@@ -151,7 +154,7 @@ final class Interactive {
                 out.note("back to commands; 'open " + c.id().substring(0, 8) + "' returns to " + "'" + Safe.line(c.title()) + "'");
                 return;
             }
-            Optional<SessionCommand.Action> action = registry.parseLine(line, c.id());
+            Optional<SessionCommand.Action> action = registry.parseLine(line, 1, c.id());
             if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
             error(new Event.ErrorReport(CliErrors.describe(e), number, null));
