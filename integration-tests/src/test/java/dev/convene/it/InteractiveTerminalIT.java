@@ -181,11 +181,22 @@ class InteractiveTerminalIT {
         enter("bob", "dm alice a word in private, don't tell");
         awaitScreen("alice", s -> s.contains("invites you to 'dm bob & alice'"), "the dm's invitation");
 
+        // a decimal duration; a refused chat line stays on the screen in its error
+        enter("alice", "sleep 0.15s");
+        enter("bob", "open Retro");
+        awaitLastLine("bob", "bob@local (1 peer) [Retro]>");
+        enter("alice", "end Retro");
+        awaitScreen("bob", s -> s.contains("'Retro' (") && s.contains(" ended"), "the end of Retro at bob");
+        enter("bob", "is it over, alice?");
+        awaitScreen("bob", s -> s.contains("; not sent: is it over, alice?"), "the refused line in its error");
+        enter("bob", "/back");
+        assertThat(capture("alice", false)).doesNotContain("sleep: ", "expected: a duration");
+
         // chat text never lands in the plain history file
         enter("bob", "quit");
         assertThat(awaitExit("bob")).isZero();
         String history = Files.readString(dir.resolve("bob").resolve("history"), StandardCharsets.UTF_8);
-        assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private");
+        assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private", "is it over");
         enter("alice", "quit");
         assertThat(awaitExit("alice")).isZero();
     }
