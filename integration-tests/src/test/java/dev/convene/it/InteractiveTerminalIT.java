@@ -192,6 +192,14 @@ class InteractiveTerminalIT {
         enter("bob", "/back");
         assertThat(capture("alice", false)).doesNotContain("sleep: ", "expected: a duration");
 
+        // waiting for an invitation by title does not match the ended conference of the same title
+        enter("alice", "create Retro --in 10m --invite bob");
+        String aliceSees = awaitScreen("alice", s -> s.contains("created 'Retro' (") && s.contains("(in 9m"), "the second Retro");
+        Matcher created = Pattern.compile("created 'Retro' \\((\\w{8})\\): starts").matcher(aliceSees);
+        assertThat(created.find()).as(aliceSees).isTrue();
+        enter("bob", "wait invitation Retro --timeout 60s");
+        awaitScreen("bob", s -> s.contains("invited to 'Retro' (" + created.group(1) + ")"), "the wait matching the new Retro");
+
         // chat text never lands in the plain history file
         enter("bob", "quit");
         assertThat(awaitExit("bob")).isZero();
