@@ -123,9 +123,11 @@ class InteractiveTerminalIT {
     }
 
     /**
-     * Issue 16 in a terminal: text kept exactly (say, chat mode, a half-closed quote), a time on every
-     * message line, Alt-Enter for a second line of one message, who, search, history --last, a reminder,
-     * dm, chat lines kept out of the history file, help that fits a narrow terminal.
+     * Issue 16 in a terminal: text kept exactly (say, chat mode), a time on every message line, quick typing
+     * without stray fragments, Alt-Enter for a second line of one message, /who, search, history --last, a
+     * reminder, dm, a decimal sleep, a refused chat line kept visible, wait invitation not matching an ended
+     * conference of the same title, a name shared with an offline peer being an error, chat lines kept out
+     * of the history file.
      */
     @Test
     void textIsKeptExactlyAndAChatBehavesAsPeopleExpect() throws Exception {
@@ -205,6 +207,12 @@ class InteractiveTerminalIT {
         assertThat(awaitExit("bob")).isZero();
         String history = Files.readString(dir.resolve("bob").resolve("history"), StandardCharsets.UTF_8);
         assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private", "is it over");
+        // another key under the name of bob, who is offline now: the name alone is an error listing both
+        awaitLastLine("alice", "alice@local (0 peers)>");
+        start("impostor", "env NO_COLOR=1 " + convene("impostor").replace("--name impostor", "--name bob"));
+        awaitLastLine("alice", "alice@local (1 peer)>");
+        enter("alice", "create Review --invite bob");
+        awaitScreen("alice", s -> s.contains("'bob' matches 2 peers: "), "the ambiguous name");
         enter("alice", "quit");
         assertThat(awaitExit("alice")).isZero();
     }
