@@ -135,8 +135,8 @@ class InvitationAttackClusterTest {
                 assertThat(dave.conference(id).orElseThrow().state()).isEqualTo(ConferenceState.ENDED);
                 assertThat(dave.invitations()).isEmpty();
                 assertThat(invitationEvents(cl, dave, "Short")).isZero(); // the sealed key was never opened
-                assertThatThrownBy(() -> dave.accept(id).join()).hasMessageContaining("ended");
-                assertThatThrownBy(() -> dave.say(id, "late").join()).hasMessageContaining("ended");
+                assertThatThrownBy(() -> dave.accept(id).join()).hasRootCauseInstanceOf(dev.convene.conference.ConferenceStateException.class).hasMessageContaining("is ENDED");
+                assertThatThrownBy(() -> dave.say(id, "late").join()).hasRootCauseInstanceOf(dev.convene.conference.ConferenceStateException.class).hasMessageContaining("is ENDED");
             }
         }
     }
