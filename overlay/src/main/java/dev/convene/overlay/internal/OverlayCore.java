@@ -12,15 +12,13 @@ import dev.convene.overlay.OverlayStats;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
-import dev.convene.overlay.wire.Frame;
 import dev.convene.overlay.wire.FrameCodec;
-import dev.convene.overlay.wire.FrameException;
 import dev.convene.overlay.wire.MessageType;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Event;
@@ -47,8 +44,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The implementation behind {@link dev.convene.overlay.Overlay}. JGroups threads only verify frames and
- * hand them to the single event thread; the directory, bindings and every callback live on that thread.
+ * The implementation behind {@link dev.convene.overlay.Overlay}: a small coordinator. JGroups threads pass
+ * each frame through the {@link InboundGate} (membership, authentication, replay, budgets) and hand what it
+ * admits to the single event thread, which owns {@link Presence} (view, sessions, directory) and runs every
+ * handler and listener in order. Every frame out goes through {@link OutboundQueues}, so no caller waits
+ * for the network. Counters live in {@link Counters}.
  */
 public final class OverlayCore implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(OverlayCore.class);
@@ -62,22 +62,17 @@ public final class OverlayCore implements Receiver {
     private final DirectoryImpl directory;
     private final ExecutorService events;
     private final KnownPeers knownPeers;
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder received = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
-    private final Map<Integer, LongAdder> receivedByType = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Address, RateLimiter> limiters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger queuedFrames = new java.util.concurrent.atomic.AtomicInteger();
-    private final Set<Address> adRequested = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Pairs of peer ids already reported as sharing a name (event thread only). */
-    private final Set<String> reportedConflicts = new java.util.HashSet<>();
+    private final Counters counters = new Counters();
+    private final byte[] sessionNonce = new byte[PeerSession.NONCE_LENGTH];
+    private final Presence presence;
+    private final InboundBudget budget;
+    private final InboundGate gate;
+    private final OutboundQueues outbound;
     private final String stackXml;
     private volatile JChannel channel;
     private volatile byte[] selfTag;
     private volatile String endpoint = "";
     private volatile PeerAdvertisement selfAd;
-    private volatile View view;
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
@@ -86,8 +81,7 @@ public final class OverlayCore implements Receiver {
         this.config = config;
         this.identity = identity;
         this.label = config.name() + "/" + identity.id().shortId();
-        for (DropReason r : DropReason.values()) drops.put(r, new LongAdder());
-        List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST));
+        List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO));
         types.addAll(userHandlers.keySet());
         userHandlers.forEach((t, h) -> {
             if (t.id() < 100) throw new IllegalArgumentException("type id " + t.id() + " is reserved for the overlay (expected: >= 100)");
@@ -96,6 +90,7 @@ public final class OverlayCore implements Receiver {
         this.codec = new FrameCodec(types, config.maxFrameBytes());
         this.listeners.addAll(initialListeners);
         this.directory = new DirectoryImpl(identity.id());
+        new SecureRandom().nextBytes(sessionNonce);
         String threadName = "convene-" + config.name() + "-events";
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
@@ -105,6 +100,42 @@ public final class OverlayCore implements Receiver {
         this.knownPeers = new KnownPeers(config.home());
         List<HostPort> cached = config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS ? knownPeers.load() : List.of();
         this.stackXml = Stacks.xml(config, cached);
+        this.presence = new Presence(label, identity, sessionNonce, directory, new Presence.Effects() {
+            @Override
+            public void sendHello(Address to) {
+                OverlayCore.this.sendHello(to);
+            }
+
+            @Override
+            public void requestHello(Address to) {
+                sendSigned(to, new OverlayMessages.AdvertisementRequest(identity.id()));
+            }
+
+            @Override
+            public void fire(java.util.function.Consumer<OverlayListener> call) {
+                OverlayCore.this.fire(call);
+            }
+
+            @Override
+            public void drop(DropReason reason) {
+                counters.drop(reason);
+            }
+        }, System::nanoTime);
+        long frame = config.maxFrameBytes();
+        this.budget = new InboundBudget(perPeerBytes(frame), totalBytes(frame), config.maxQueuedFrames());
+        this.gate = new InboundGate(label, codec, counters, presence, budget, config.maxFramesPerSecond(), System::nanoTime);
+        this.outbound = new OutboundQueues(config.name(), label, (to, bytes) -> channel.send(new BytesMessage(to, bytes)),
+                perPeerBytes(frame), totalBytes(frame));
+    }
+
+    /** Bytes of frames one peer may have queued, in and out: four frames of the largest size, at least 4 MiB. */
+    static long perPeerBytes(long maxFrame) {
+        return Math.max(4L << 20, 4 * maxFrame);
+    }
+
+    /** Bytes of frames all peers together may have queued, in and (separately) out: at least 16 MiB. */
+    static long totalBytes(long maxFrame) {
+        return Math.max(16L << 20, 8 * maxFrame);
     }
 
     /** Builds the stack, joins and publishes this peer's advertisement. */
@@ -117,7 +148,10 @@ public final class OverlayCore implements Receiver {
     public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
                                     List<OverlayListener> listeners, Collection<PeerAdvertisement> known) {
         OverlayCore core = new OverlayCore(config, identity, handlers, listeners);
-        known.stream().filter(a -> !a.id().equals(identity.id())).forEach(core.directory::addKnown);
+        known.stream().filter(a -> !a.id().equals(identity.id())).forEach(a -> {
+            core.directory.addKnown(a);
+            core.presence.registerName(a);
+        });
         core.connect();
         return core;
     }
@@ -135,12 +169,15 @@ public final class OverlayCore implements Receiver {
             this.selfAd = new PeerAdvertisement(identity.id(), config.name(), identity.signingKey(), identity.agreementKey(),
                     endpoint, Set.of("overlay/1"), config.clock().instant());
             directory.setSelf(selfAd);
+            presence.setSelf(ch.getAddress());
+            presence.registerName(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
             log.info("{}: joined '{}' in {} mode at {} ({} members)", label, config.cluster(), config.mode().cliName(), endpoint,
                     v == null ? 1 : v.size());
         } catch (Exception e) {
             events.shutdownNow();
+            outbound.shutdownNow();
             if (channel != null) channel.close();
             throw new OverlayException(startFailure(e), e);
         }
@@ -180,7 +217,8 @@ public final class OverlayCore implements Receiver {
         return "cannot start the " + config.mode().cliName() + " network stack: " + what + "; check --bind, --port and --network";
     }
 
-    static byte[] tag(Address address) {
+    /** The 16-byte tag of a transport address that signed frames are signed over. */
+    public static byte[] tag(Address address) {
         ByteBuffer b = ByteBuffer.allocate(FrameCodec.TAG_LENGTH);
         if (address instanceof UUID u) {
             b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
@@ -195,39 +233,31 @@ public final class OverlayCore implements Receiver {
 
     @Override
     public void receive(Message msg) {
-        received.increment();
+        counters.received.increment();
         Address src = msg.getSrc();
         if (!msg.hasArray() || src == null) {
-            countDrop(DropReason.BAD_MAGIC);
+            counters.drop(DropReason.BAD_MAGIC);
             return;
         }
-        // Cheap checks first, before a signature is verified: the sender's rate, then the queue's bound.
-        if (!limiters.computeIfAbsent(src, a -> new RateLimiter(config.maxFramesPerSecond())).tryAcquire(System.nanoTime())) {
-            countDrop(DropReason.RATE_LIMITED);
+        admit(src, msg.getArray(), msg.getOffset(), msg.getLength(), false);
+    }
+
+    /** Runs a frame through the gate; on the event thread ({@code onEvents}) it is handled at once, else queued. */
+    private void admit(Address src, byte[] buf, int offset, int length, boolean onEvents) {
+        InboundGate.Outcome[] outcome = new InboundGate.Outcome[1];
+        InboundGate.Admitted a = gate.admit(src, buf, offset, length, outcome);
+        if (a == null) {
+            if (outcome[0] == InboundGate.Outcome.HELD_NO_KEY) {
+                if (onEvents) presence.askFor(src);
+                else submit(() -> presence.askFor(src));
+            }
             return;
         }
-        if (queuedFrames.get() >= config.maxQueuedFrames()) {
-            countDrop(DropReason.OVERLOADED);
-            return;
+        if (onEvents) {
+            handle(a);
+        } else if (!submit(() -> handle(a))) {
+            gate.done(a);
         }
-        Frame frame;
-        try {
-            frame = codec.decode(msg.getArray(), msg.getOffset(), msg.getLength(), tag(src));
-        } catch (FrameException e) {
-            countDrop(e.reason());
-            log.debug("{}: dropped frame from {}: {}", label, src, e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            countDrop(DropReason.MALFORMED_BODY);
-            log.debug("{}: dropped frame from {}: {}", label, src, e.toString());
-            return;
-        }
-        receivedByType.computeIfAbsent(frame.type().id(), k -> new LongAdder()).increment();
-        queuedFrames.incrementAndGet();
-        submit(() -> {
-            queuedFrames.decrementAndGet();
-            dispatch(src, frame);
-        });
     }
 
     @Override
@@ -249,8 +279,8 @@ public final class OverlayCore implements Receiver {
         });
     }
 
-    private void submit(Runnable task) {
-        if (closed) return;
+    private boolean submit(Runnable task) {
+        if (closed) return false;
         try {
             events.execute(() -> {
                 try {
@@ -259,123 +289,83 @@ public final class OverlayCore implements Receiver {
                     log.error("{}: event task failed; going on", label, e);
                 }
             });
+            return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("{}: event after close ignored", label);
+            return false;
         }
     }
 
     // ---- the event thread --------------------------------------------------------------------------------
 
-    private void dispatch(Address src, Frame frame) {
+    private void handle(InboundGate.Admitted admitted) {
+        try {
+            if (admitted instanceof InboundGate.Signed s) {
+                onSigned(s);
+            } else if (admitted instanceof InboundGate.Authenticated a) {
+                deliver(a.from(), a.type().id(), a.body());
+            }
+        } finally {
+            gate.done(admitted);
+        }
+    }
+
+    private void onSigned(InboundGate.Signed s) {
+        Address src = s.src();
         PeerId bound = directory.peerAt(src);
-        if (bound != null && !bound.equals(frame.signer())) {
-            countDrop(DropReason.SIGNER_MISMATCH);
-            log.debug("{}: frame from {} signed by {} but the address is bound to {}", label, src, frame.signer(), bound);
+        if (bound != null && !bound.equals(s.frame().signer())) {
+            counters.drop(DropReason.SIGNER_MISMATCH);
+            log.debug("{}: frame from {} signed by {} but the address is bound to {}", label, src, s.frame().signer(), bound);
             return;
         }
-        if (frame.body() instanceof PeerAdvertisement ad) {
-            onAdvertisement(src, frame, ad);
+        if (s.frame().body() instanceof OverlayMessages.Hello hello) {
+            boolean fresh = presence.onHello(src, s.frame(), hello);
+            if (fresh) {
+                counters.delivered.increment();
+                for (byte[] held : gate.release(src)) admit(src, held, 0, held.length, true);
+            } else if (directory.peerAt(src) != null) {
+                counters.delivered.increment(); // a repeated advertisement of a known session: nothing to do
+            }
             return;
         }
-        if (frame.body() instanceof OverlayMessages.AdvertisementRequest) {
-            delivered.increment();
-            sendAdvertisement(src);
-            return;
+        if (s.frame().body() instanceof OverlayMessages.AdvertisementRequest) {
+            counters.delivered.increment();
+            presence.onRequest(src);
         }
-        if (bound == null && adRequested.add(src)) {
-            sendFrame(src, new OverlayMessages.AdvertisementRequest(identity.id()));
-        }
-        deliver(frame.signer(), frame.type().id(), frame.body());
     }
 
     private void deliver(PeerId from, int typeId, Object body) {
         MessageHandler<Object> handler = handlers.get(typeId);
         if (handler == null) {
-            countDrop(DropReason.UNKNOWN_TYPE);
+            counters.drop(DropReason.UNKNOWN_TYPE);
             return;
         }
         try {
             handler.onMessage(from, body);
-            delivered.increment();
+            counters.delivered.increment();
         } catch (RejectedMessageException e) {
-            countDrop(DropReason.REJECTED);
+            counters.drop(DropReason.REJECTED);
             log.debug("{}: rejected {} from {}: {}", label, body.getClass().getSimpleName(), from.shortId(), e.getMessage());
         } catch (RuntimeException e) {
-            countDrop(DropReason.HANDLER_FAILED);
+            counters.drop(DropReason.HANDLER_FAILED);
             log.warn("{}: handler for {} failed on a message from {}", label, body.getClass().getSimpleName(), from.shortId(), e);
         }
     }
 
-    private void onAdvertisement(Address src, Frame frame, PeerAdvertisement ad) {
-        if (!ad.id().equals(frame.signer())) {
-            countDrop(DropReason.SIGNER_MISMATCH);
-            log.debug("{}: advertisement for {} signed by {}", label, ad.id(), frame.signer());
-            return;
-        }
-        if (ad.id().equals(identity.id())) {
-            countDrop(DropReason.REJECTED); // our own identity from another address: a clone or a replay
-            log.warn("{}: another process at {} uses this peer's identity; stop one of them", label, src);
-            return;
-        }
-        View v = view;
-        if (v != null && !v.containsMember(src)) {
-            log.debug("{}: advertisement from {} which is not in the view; kept", label, src);
-        }
-        delivered.increment();
-        adRequested.remove(src);
-        boolean joined = directory.put(ad, src);
-        reportNameConflicts(ad);
-        if (joined) {
-            log.info("{}: {} joined from {}", label, ad.label(), ad.endpoint());
-            fire(l -> l.peerJoined(ad));
-        }
-    }
-
-    /**
-     * Warns, once per pair of peers, when a verified advertisement uses the name of another known peer: the
-     * name may be the same, but the key is not, and only the key is identity.
-     */
-    private void reportNameConflicts(PeerAdvertisement ad) {
-        for (PeerAdvertisement other : directory.known()) {
-            if (other.id().equals(ad.id()) || !other.name().equalsIgnoreCase(ad.name())) continue;
-            boolean first = ad.id().compareTo(other.id()) < 0;
-            String pair = first ? ad.id().value() + "/" + other.id().value() : other.id().value() + "/" + ad.id().value();
-            if (!reportedConflicts.add(pair)) continue;
-            log.warn("{}: {} uses the name '{}' of {} with another key (fingerprints {} and {}); names are not identity",
-                    label, ad.label(), ad.name(), other.label(), ad.fingerprint(), other.fingerprint());
-            fire(l -> l.peerNameConflict(ad, other));
-        }
-    }
-
     private void onView(View v, boolean first) {
-        View old = this.view;
-        if (old != null && v.getViewId().compareTo(old.getViewId()) <= 0) {
-            if (!first) return;
-            // The announcement queued after connect() carries the view of that moment; a newer view may have
-            // been handled since. Rolling back to the older one would mark its newer members as left (and
-            // nothing would mark them online again), so announce to the newest view instead.
-            v = old;
-        }
-        this.view = v;
-        List<Address> joiners = new ArrayList<>();
-        for (Address a : v.getMembers()) {
-            if (a.equals(channel.getAddress())) continue;
-            if (first || old == null || !old.containsMember(a)) joiners.add(a);
-        }
-        if (old != null) {
-            for (Address a : old.getMembers()) {
-                if (v.containsMember(a)) continue;
-                adRequested.remove(a);
-                limiters.remove(a);
-                directory.remove(a).ifPresent(ad -> {
-                    log.info("{}: {} left", label, ad.label());
-                    fire(l -> l.peerLeft(ad));
-                });
+        List<Address> left = presence.onView(v, first);
+        for (Address a : left) outbound.forget(a);
+        gate.evict(presence.members(), presence.peers());
+        gate.release(null); // frames held from addresses outside this view: dropped
+        for (Address a : gate.heldFrom()) {
+            // Held because the sender was not a member yet: admit them again now that it is.
+            if (presence.isMember(a) && presence.sessionAt(a) == null) {
+                List<byte[]> held = gate.release(a);
+                for (byte[] f : held) admit(a, f, 0, f.length, true);
             }
         }
-        for (Address a : joiners) sendAdvertisement(a);
-        rememberMembers(v);
-        int size = v.size();
+        rememberMembers(presence.view());
+        int size = presence.view().size();
         fire(l -> l.viewChanged(size));
     }
 
@@ -391,10 +381,11 @@ public final class OverlayCore implements Receiver {
         knownPeers.remember(seen);
     }
 
-    private void sendAdvertisement(Address to) {
+    private void sendHello(Address to) {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
-        if (selfAd != null) sendFrame(to, selfAd);
+        PeerAdvertisement ad = selfAd;
+        if (ad != null) sendSigned(to, new OverlayMessages.Hello(ad, sessionNonce));
     }
 
     private void fire(java.util.function.Consumer<OverlayListener> call) {
@@ -407,7 +398,7 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    // ---- sending (any thread) ----------------------------------------------------------------------------
+    // ---- sending (any thread; never waits for the network) ------------------------------------------------
 
     public void send(PeerId to, Object message) {
         if (to.equals(identity.id())) {
@@ -415,11 +406,11 @@ public final class OverlayCore implements Receiver {
             submit(() -> deliver(to, type.id(), message));
             return;
         }
-        Address address = directory.addressOf(to);
-        if (address == null) {
+        PeerSession session = presence.sessionWith(to);
+        if (session == null) {
             throw new OverlayException("peer " + to.shortId() + " is not online; wait until it joins (see 'peers')");
         }
-        transmit(address, encode(message));
+        enqueueSealed(session, unsealed(message));
     }
 
     public Set<PeerId> multicast(Collection<PeerId> to, Object message) {
@@ -427,15 +418,10 @@ public final class OverlayCore implements Receiver {
         Set<PeerId> reached = new LinkedHashSet<>();
         for (PeerId id : new LinkedHashSet<>(to)) {
             if (id.equals(identity.id())) continue;
-            Address address = directory.addressOf(id);
-            if (address == null) continue;
-            if (frame == null) frame = encode(message);
-            try {
-                transmit(address, frame);
-                reached.add(id);
-            } catch (OverlayException e) {
-                log.debug("{}: could not send to {}: {}", label, id.shortId(), e.getMessage());
-            }
+            PeerSession session = presence.sessionWith(id);
+            if (session == null) continue;
+            if (frame == null) frame = unsealed(message);
+            if (enqueueSealed(session, frame)) reached.add(id);
         }
         return reached;
     }
@@ -444,6 +430,28 @@ public final class OverlayCore implements Receiver {
         MessageType<?> type = codec.typeOf(message);
         if (type == null) throw new OverlayException(message.getClass().getName() + " is not a registered message type");
         return type;
+    }
+
+    private byte[] unsealed(Object message) {
+        requireType(message);
+        try {
+            return codec.encodeUnsealed(message);
+        } catch (IllegalArgumentException e) {
+            throw new OverlayException(e.getMessage(), e);
+        }
+    }
+
+    private boolean enqueueSealed(PeerSession session, byte[] unsealed) {
+        return enqueue(session.address(), unsealed.length, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
+    }
+
+    private void sendSigned(Address to, Object message) {
+        try {
+            byte[] frame = encode(message);
+            enqueue(to, frame.length, () -> frame);
+        } catch (OverlayException e) {
+            log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
+        }
     }
 
     private byte[] encode(Object message) {
@@ -455,38 +463,48 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    private void sendFrame(Address to, Object message) {
-        try {
-            transmit(to, encode(message));
-        } catch (OverlayException e) {
-            log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
-        }
-    }
-
-    private void transmit(Address to, byte[] frame) {
+    private boolean enqueue(Address to, int size, java.util.function.Supplier<byte[]> frame) {
         if (closed) throw new OverlayException("this peer has stopped; start it again to send");
-        try {
-            channel.send(new BytesMessage(to, frame));
-            sent.increment();
-        } catch (Exception e) {
-            throw new OverlayException("sending to " + to + " failed: " + e.getMessage() + "; the peer may have left", e);
+        if (outbound.offer(to, size, ignored -> frame.get())) {
+            counters.sent.increment();
+            return true;
         }
+        counters.outboundDropped.increment();
+        log.debug("{}: queue for {} is full; frame dropped", label, to);
+        return false;
     }
 
-    /** Sends raw bytes as if they were a frame: for bad-input tests only. */
+    /** Sends raw bytes as if they were a frame, in order with this peer's other frames: for bad-input tests only. */
     public void sendRaw(PeerId to, byte[] bytes) {
         Address address = directory.addressOf(to);
         if (address == null) throw new OverlayException("peer " + to.shortId() + " is not online");
-        transmit(address, bytes);
+        enqueue(address, bytes.length, () -> bytes);
     }
 
-    /** Encodes and signs a message with another identity's key, as a forger would: for tests only. */
+    /** Encodes and signs a message with another identity's key, as a forger would (a version-1 frame): for tests only. */
     public byte[] encodeAs(Identity signer, Object message) {
         return codec.encode(message, signer, selfTag);
     }
 
     /**
-     * The tag of this peer's transport address that every frame it sends is signed over (a copy): for
+     * The frame this peer would send {@code to} for {@code message} next (it takes a sequence number, so the
+     * frames this peer sends afterwards still verify): for replay and forgery tests only.
+     */
+    public byte[] sealFor(PeerId to, Object message) {
+        PeerSession session = presence.sessionWith(to);
+        if (session == null) throw new OverlayException("peer " + to.shortId() + " is not online");
+        return FrameCodec.seal(unsealed(message), session.nextSequence(), session.sendKey());
+    }
+
+    /** A frame around any body bytes, MAC'd as this peer's next frame to {@code to}: for bad-input tests only. */
+    public byte[] sealBodyFor(PeerId to, int typeId, byte[] body) {
+        PeerSession session = presence.sessionWith(to);
+        if (session == null) throw new OverlayException("peer " + to.shortId() + " is not online");
+        return FrameCodec.sealBody(typeId, body, session.nextSequence(), session.sendKey());
+    }
+
+    /**
+     * The tag of this peer's transport address that every signed frame it sends is signed over (a copy): for
      * bad-input tests that build frames by hand.
      */
     public byte[] senderTag() {
@@ -541,21 +559,32 @@ public final class OverlayCore implements Receiver {
     }
 
     public void countDrop(DropReason reason) {
-        drops.get(reason).increment();
+        counters.drop(reason);
     }
 
     public OverlayStats stats() {
-        Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
-        drops.forEach((r, n) -> d.put(r, n.sum()));
-        View v = view;
-        Map<Integer, Long> byType = new HashMap<>();
-        receivedByType.forEach((t, n) -> byType.put(t, n.sum()));
-        return new OverlayStats(sent.sum(), received.sum(), delivered.sum(), d, v == null ? 1 : v.size(), byType);
+        View v = presence.view();
+        return counters.snapshot(v == null ? 1 : v.size(), budget.queuedBytes());
+    }
+
+    /**
+     * Sizes of the maps a remote peer could make grow (limiters, sessions, inbound senders, outbound queues):
+     * each is bounded by the view, for tests that check memory stays bounded under attack.
+     */
+    public Map<String, Integer> bookkeeping() {
+        return Map.of("limiters", gate.limiterCount(), "sessions", presence.sessionCount(), "inboundSenders", budget.senders(),
+                "outboundQueues", outbound.destinations(), "held", gate.heldFrom().size());
+    }
+
+    /** Bytes of outgoing frames queued now, all destinations together. */
+    public long outboundQueuedBytes() {
+        return outbound.queuedBytes();
     }
 
     public void crash() {
         if (closed) return;
         closed = true;
+        outbound.shutdownNow();
         try {
             Util.shutdown(channel);
         } catch (Exception e) {
@@ -569,6 +598,7 @@ public final class OverlayCore implements Receiver {
         if (closed) return;
         closed = true;
         log.info("{}: leaving", label);
+        outbound.close(2000); // what was queued before close goes out first, for up to two seconds
         channel.close();
         events.shutdown();
         try {
