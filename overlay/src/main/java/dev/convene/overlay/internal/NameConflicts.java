@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Which identities use names that look the same. Names are compared by their Unicode TR39 confusable
- * skeleton (ICU4J's {@link SpoofChecker}) of the lower-cased name, so {@code bob}, {@code BOB} and
+ * skeleton (ICU4J's {@link SpoofChecker}), taken before and after lower-casing, so {@code bob}, {@code BOB} and
  * {@code Ьоb} (Cyrillic) are one name. Bookkeeping is linear: one list of identities per skeleton, and a
  * newcomer under a skeleton is reported once, against the first identity known under it (not against each:
  * k identities under one name make k - 1 reports and no pair set). Event thread only.
@@ -23,7 +23,8 @@ final class NameConflicts {
 
     /** The confusable skeleton of a display name. */
     static String skeleton(String name) {
-        return CHECKER.getSkeleton(name.toLowerCase(Locale.ROOT));
+        // Skeleton, lower case, skeleton again: look-alikes across case too (capital I and small l, Cyrillic and Latin).
+        return CHECKER.getSkeleton(CHECKER.getSkeleton(name).toLowerCase(Locale.ROOT));
     }
 
     /** Remembers an identity without reporting anything (this peer, peers known from earlier runs). */
