@@ -15,7 +15,6 @@ final class Counters {
     final LongAdder delivered = new LongAdder();
     final LongAdder signatureChecks = new LongAdder();
     final LongAdder macChecks = new LongAdder();
-    final LongAdder outboundDropped = new LongAdder();
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     /** Keyed by registered type ids only (a closed set), so it cannot grow with what others send. */
     private final Map<Integer, LongAdder> byType = new ConcurrentHashMap<>();
@@ -32,12 +31,12 @@ final class Counters {
         byType.computeIfAbsent(typeId, k -> new LongAdder()).increment();
     }
 
-    OverlayStats snapshot(int members, long queuedBytes) {
+    OverlayStats snapshot(int members, long queuedBytes, long outboundDropped) {
         Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
         drops.forEach((r, n) -> d.put(r, n.sum()));
         Map<Integer, Long> t = new HashMap<>();
         byType.forEach((k, n) -> t.put(k, n.sum()));
         return new OverlayStats(sent.sum(), received.sum(), delivered.sum(), d, members, t, signatureChecks.sum(), macChecks.sum(),
-                outboundDropped.sum(), queuedBytes);
+                outboundDropped, queuedBytes);
     }
 }

@@ -6,7 +6,6 @@ import dev.convene.overlay.wire.Frame;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.FrameException;
 import dev.convene.overlay.wire.MessageType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +57,15 @@ final class InboundGate {
         PeerSession sessionAt(Address a);
     }
 
-    private record Held(Address src, byte[] frame) {
+    /** A held frame and when it arrived (nanos). */
+    private record Held(Address src, byte[] frame, long since) {
     }
+
+    /**
+     * How long a frame from a non-member is held before it is dropped: a joiner's first frames can reach a
+     * member several views behind it.
+     */
+    static final long HELD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
     private final String label;
     private final FrameCodec codec;
@@ -71,7 +77,7 @@ final class InboundGate {
     private final Map<PeerId, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> signedLimiters = new ConcurrentHashMap<>();
     private final ReentrantLock penLock = new ReentrantLock();
-    private final ArrayDeque<Held> pen = new ArrayDeque<>();
+    private final java.util.LinkedList<Held> pen = new java.util.LinkedList<>();
     private final Map<Address, Integer> penByAddress = new java.util.HashMap<>();
     private long penBytes;
     private final long penMaxBytes;
@@ -97,6 +103,7 @@ final class InboundGate {
      */
     Admitted admit(Address src, byte[] buf, int offset, int length, Outcome[] outcome) {
         outcome[0] = Outcome.DROPPED;
+        expireHeld();
         FrameCodec.Header h;
         try {
             h = codec.header(buf, offset, length);
@@ -195,7 +202,7 @@ final class InboundGate {
                 counters.drop(ifFull);
                 return false;
             }
-            pen.add(new Held(src, java.util.Arrays.copyOfRange(buf, offset, offset + length)));
+            pen.add(new Held(src, java.util.Arrays.copyOfRange(buf, offset, offset + length), nanos.getAsLong()));
             penByAddress.put(src, here + 1);
             penBytes += length;
             return true;
@@ -204,10 +211,7 @@ final class InboundGate {
         }
     }
 
-    /**
-     * Takes the held frames of {@code src} (in arrival order) to be admitted again; with {@code src} null,
-     * drops (and counts) those whose senders are no longer members, keeping the others.
-     */
+    /** Takes the held frames of {@code src}, in arrival order, to be admitted again. */
     List<byte[]> release(Address src) {
         List<byte[]> out = new ArrayList<>();
         penLock.lock();
@@ -215,19 +219,43 @@ final class InboundGate {
             var it = pen.iterator();
             while (it.hasNext()) {
                 Held held = it.next();
-                boolean take = src != null && held.src().equals(src);
-                boolean stale = src == null && !membership.isMember(held.src());
-                if (!take && !stale) continue;
-                it.remove();
-                penBytes -= held.frame().length;
-                penByAddress.computeIfPresent(held.src(), (k, n) -> n <= 1 ? null : n - 1);
-                if (take) out.add(held.frame());
-                else counters.drop(DropReason.NOT_MEMBER);
+                if (!held.src().equals(src)) continue;
+                forget(it, held);
+                out.add(held.frame());
             }
         } finally {
             penLock.unlock();
         }
         return out;
+    }
+
+    /**
+     * Drops (and counts {@code NOT_MEMBER}) the held frames of senders outside the view that have waited
+     * {@link #HELD_NANOS}. Runs at each view change and, when the oldest held frame is due, on any frame's
+     * arrival.
+     */
+    void expireHeld() {
+        long now = nanos.getAsLong();
+        penLock.lock();
+        try {
+            if (pen.isEmpty() || now - pen.peekFirst().since() < HELD_NANOS) return;
+            var it = pen.iterator();
+            while (it.hasNext()) {
+                Held held = it.next();
+                if (now - held.since() < HELD_NANOS) break; // the pen is in arrival order
+                if (membership.isMember(held.src())) continue;
+                forget(it, held);
+                counters.drop(DropReason.NOT_MEMBER);
+            }
+        } finally {
+            penLock.unlock();
+        }
+    }
+
+    private void forget(java.util.Iterator<Held> it, Held held) {
+        it.remove();
+        penBytes -= held.frame().length;
+        penByAddress.computeIfPresent(held.src(), (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Addresses with frames held. */

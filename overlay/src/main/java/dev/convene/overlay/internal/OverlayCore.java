@@ -14,13 +14,10 @@ import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.MessageType;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +35,6 @@ import org.jgroups.View;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.stack.ProtocolStack;
-import org.jgroups.util.UUID;
 import org.jgroups.util.Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +64,9 @@ public final class OverlayCore implements Receiver {
     private final InboundBudget budget;
     private final InboundGate gate;
     private final OutboundQueues outbound;
+    private final Outbox outbox;
     private final String stackXml;
     private volatile JChannel channel;
-    private volatile byte[] selfTag;
     private volatile String endpoint = "";
     private volatile PeerAdvertisement selfAd;
     private volatile boolean closed;
@@ -108,7 +104,7 @@ public final class OverlayCore implements Receiver {
 
             @Override
             public void requestHello(Address to) {
-                sendSigned(to, new OverlayMessages.AdvertisementRequest(identity.id()));
+                outbox.sendSigned(to, new OverlayMessages.AdvertisementRequest(identity.id()));
             }
 
             @Override
@@ -126,6 +122,7 @@ public final class OverlayCore implements Receiver {
         this.gate = new InboundGate(label, codec, counters, presence, budget, config.maxFramesPerSecond(), System::nanoTime);
         this.outbound = new OutboundQueues(config.name(), label, (to, bytes) -> channel.send(new BytesMessage(to, bytes)),
                 perPeerBytes(frame), totalBytes(frame));
+        this.outbox = new Outbox(label, identity, codec, presence, directory, outbound, counters, () -> closed);
     }
 
     /** Bytes of frames one peer may have queued, in and out: four frames of the largest size, at least 4 MiB. */
@@ -164,8 +161,8 @@ public final class OverlayCore implements Receiver {
             ch.setReceiver(this);
             this.channel = ch;
             ch.connect(config.cluster());
-            this.selfTag = tag(ch.getAddress());
-            this.endpoint = describeEndpoint(ch);
+            outbox.setSelfTag(tag(ch.getAddress()));
+            this.endpoint = Endpoints.describe(config, ch);
             this.selfAd = new PeerAdvertisement(identity.id(), config.name(), identity.signingKey(), identity.agreementKey(),
                     endpoint, Set.of("overlay/1"), config.clock().instant());
             directory.setSelf(selfAd);
@@ -179,54 +176,13 @@ public final class OverlayCore implements Receiver {
             events.shutdownNow();
             outbound.shutdownNow();
             if (channel != null) channel.close();
-            throw new OverlayException(startFailure(e), e);
+            throw new OverlayException(Endpoints.startFailure(config, e), e);
         }
-    }
-
-    /**
-     * What other peers reach this one at, as shown in its advertisement. Only TCP and UDP have a real
-     * listening address: SHARED_LOOPBACK reports a fake {@code 127.0.0.1:1} for every member, and TUNNEL's
-     * physical address is a datagram socket nobody sends to (all traffic goes through the routers), so
-     * those modes say how the peer is really reached. Kept short: the advertisement codec reads at most
-     * {@link OverlayMessages#MAX_ENDPOINT} bytes.
-     */
-    private String describeEndpoint(JChannel ch) {
-        String described = switch (config.mode()) {
-            case MEMORY -> "memory:" + ch.getName();
-            case RELAY -> "relay:" + config.routers().stream().map(HostPort::toString)
-                    .collect(java.util.stream.Collectors.joining(","));
-            case LOCAL, SEEDS, LAN -> {
-                Object phys = ch.down(new Event(Event.GET_PHYSICAL_ADDRESS, ch.getAddress()));
-                yield phys instanceof IpAddress ip && ip.getIpAddress() != null
-                        ? ip.getIpAddress().getHostAddress() + ":" + ip.getPort() : String.valueOf(ch.getAddress());
-            }
-        };
-        return OverlayMessages.fitEndpoint(described);
-    }
-
-    private String startFailure(Exception e) {
-        String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (what.contains("Cannot assign requested address") || what.contains("unknown") || what.contains("UnknownHost")) {
-            return "cannot bind to " + config.bindAddress() + ": it is not an address of this machine; choose one with --bind";
-        }
-        if (what.contains("BindException") || what.contains("Address already in use") || what.contains("no port available")
-                || e instanceof java.net.BindException) {
-            return "cannot listen on " + config.bindAddress() + " ports " + config.port() + "-" + (config.port() + config.portRange())
-                    + " (all in use or not allowed: " + what + "): choose another with --port, or stop other peers";
-        }
-        return "cannot start the " + config.mode().cliName() + " network stack: " + what + "; check --bind, --port and --network";
     }
 
     /** The 16-byte tag of a transport address that signed frames are signed over. */
     public static byte[] tag(Address address) {
-        ByteBuffer b = ByteBuffer.allocate(FrameCodec.TAG_LENGTH);
-        if (address instanceof UUID u) {
-            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        } else {
-            byte[] s = String.valueOf(address).getBytes(StandardCharsets.UTF_8);
-            b.put(com.google.common.hash.Hashing.sha256().hashBytes(s).asBytes(), 0, FrameCodec.TAG_LENGTH);
-        }
-        return b.array();
+        return Endpoints.tag(address);
     }
 
     // ---- receiving (JGroups threads) --------------------------------------------------------------------
@@ -356,7 +312,7 @@ public final class OverlayCore implements Receiver {
         List<Address> left = presence.onView(v, first);
         for (Address a : left) outbound.forget(a);
         gate.evict(presence.members(), presence.peers());
-        gate.release(null); // frames held from addresses outside this view: dropped
+        gate.expireHeld(); // frames held from addresses still outside the view: dropped after a grace
         for (Address a : gate.heldFrom()) {
             // Held because the sender was not a member yet: admit them again now that it is.
             if (presence.isMember(a) && presence.sessionAt(a) == null) {
@@ -385,7 +341,7 @@ public final class OverlayCore implements Receiver {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
         PeerAdvertisement ad = selfAd;
-        if (ad != null) sendSigned(to, new OverlayMessages.Hello(ad, sessionNonce));
+        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, sessionNonce));
     }
 
     private void fire(java.util.function.Consumer<OverlayListener> call) {
@@ -402,88 +358,25 @@ public final class OverlayCore implements Receiver {
 
     public void send(PeerId to, Object message) {
         if (to.equals(identity.id())) {
-            MessageType<?> type = requireType(message);
+            MessageType<?> type = outbox.requireType(message);
             submit(() -> deliver(to, type.id(), message));
             return;
         }
-        PeerSession session = presence.sessionWith(to);
-        if (session == null) {
-            throw new OverlayException("peer " + to.shortId() + " is not online; wait until it joins (see 'peers')");
-        }
-        enqueueSealed(session, unsealed(message));
+        outbox.send(to, message);
     }
 
     public Set<PeerId> multicast(Collection<PeerId> to, Object message) {
-        byte[] frame = null;
-        Set<PeerId> reached = new LinkedHashSet<>();
-        for (PeerId id : new LinkedHashSet<>(to)) {
-            if (id.equals(identity.id())) continue;
-            PeerSession session = presence.sessionWith(id);
-            if (session == null) continue;
-            if (frame == null) frame = unsealed(message);
-            if (enqueueSealed(session, frame)) reached.add(id);
-        }
-        return reached;
-    }
-
-    private MessageType<?> requireType(Object message) {
-        MessageType<?> type = codec.typeOf(message);
-        if (type == null) throw new OverlayException(message.getClass().getName() + " is not a registered message type");
-        return type;
-    }
-
-    private byte[] unsealed(Object message) {
-        requireType(message);
-        try {
-            return codec.encodeUnsealed(message);
-        } catch (IllegalArgumentException e) {
-            throw new OverlayException(e.getMessage(), e);
-        }
-    }
-
-    private boolean enqueueSealed(PeerSession session, byte[] unsealed) {
-        return enqueue(session.address(), unsealed.length, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
-    }
-
-    private void sendSigned(Address to, Object message) {
-        try {
-            byte[] frame = encode(message);
-            enqueue(to, frame.length, () -> frame);
-        } catch (OverlayException e) {
-            log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
-        }
-    }
-
-    private byte[] encode(Object message) {
-        requireType(message);
-        try {
-            return codec.encode(message, identity, selfTag);
-        } catch (IllegalArgumentException e) {
-            throw new OverlayException(e.getMessage(), e);
-        }
-    }
-
-    private boolean enqueue(Address to, int size, java.util.function.Supplier<byte[]> frame) {
-        if (closed) throw new OverlayException("this peer has stopped; start it again to send");
-        if (outbound.offer(to, size, ignored -> frame.get())) {
-            counters.sent.increment();
-            return true;
-        }
-        counters.outboundDropped.increment();
-        log.debug("{}: queue for {} is full; frame dropped", label, to);
-        return false;
+        return outbox.multicast(to, message);
     }
 
     /** Sends raw bytes as if they were a frame, in order with this peer's other frames: for bad-input tests only. */
     public void sendRaw(PeerId to, byte[] bytes) {
-        Address address = directory.addressOf(to);
-        if (address == null) throw new OverlayException("peer " + to.shortId() + " is not online");
-        enqueue(address, bytes.length, () -> bytes);
+        outbox.sendRaw(to, bytes);
     }
 
     /** Encodes and signs a message with another identity's key, as a forger would (a version-1 frame): for tests only. */
     public byte[] encodeAs(Identity signer, Object message) {
-        return codec.encode(message, signer, selfTag);
+        return outbox.encodeAs(signer, message);
     }
 
     /**
@@ -491,16 +384,12 @@ public final class OverlayCore implements Receiver {
      * frames this peer sends afterwards still verify): for replay and forgery tests only.
      */
     public byte[] sealFor(PeerId to, Object message) {
-        PeerSession session = presence.sessionWith(to);
-        if (session == null) throw new OverlayException("peer " + to.shortId() + " is not online");
-        return FrameCodec.seal(unsealed(message), session.nextSequence(), session.sendKey());
+        return outbox.sealFor(to, message);
     }
 
     /** A frame around any body bytes, MAC'd as this peer's next frame to {@code to}: for bad-input tests only. */
     public byte[] sealBodyFor(PeerId to, int typeId, byte[] body) {
-        PeerSession session = presence.sessionWith(to);
-        if (session == null) throw new OverlayException("peer " + to.shortId() + " is not online");
-        return FrameCodec.sealBody(typeId, body, session.nextSequence(), session.sendKey());
+        return outbox.sealBodyFor(to, typeId, body);
     }
 
     /**
@@ -508,7 +397,7 @@ public final class OverlayCore implements Receiver {
      * bad-input tests that build frames by hand.
      */
     public byte[] senderTag() {
-        return selfTag.clone();
+        return outbox.senderTag();
     }
 
     // ---- accessors, stats and shutdown --------------------------------------------------------------------
@@ -564,7 +453,7 @@ public final class OverlayCore implements Receiver {
 
     public OverlayStats stats() {
         View v = presence.view();
-        return counters.snapshot(v == null ? 1 : v.size(), budget.queuedBytes());
+        return counters.snapshot(v == null ? 1 : v.size(), budget.queuedBytes(), outbound.dropped());
     }
 
     /**
