@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Counters of one overlay since it started: a snapshot.
  *
- * @param framesSent frames handed to the transport (a multicast to n peers counts n)
+ * @param framesSent frames queued for the transport (a multicast to n peers counts n); see {@code outboundDropped}
  * @param framesReceived frames that arrived, good or bad
  * @param framesDelivered frames authenticated, decoded and handed to a handler
  * @param drops dropped incoming frames per reason (every reason present, zero or not)

@@ -73,14 +73,19 @@ class HostileMemberClusterTest {
                 ? java.util.Arrays.stream(cpu.getAllThreadIds()).map(cpu::getThreadCpuTime).filter(t -> t > 0).sum() / 1_000_000 : -1;
     }
 
-    /** The bystander sends {@code n} notes; all must arrive at the victim, in order, under the bystander's id. */
-    private void honestNotesAllArrive(String tag, int n) {
+    /**
+     * The bystander sends {@code n} notes; all must arrive at the victim, in order, under the bystander's id.
+     * Returns the milliseconds from the first send to the last arrival and the victim's answer: a figure only.
+     */
+    private long honestNotesAllArrive(String tag, int n) {
+        long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) bystander.send(victim.self(), new Note(i, tag + " " + i));
         victimInbox.await(WAIT, bystander.self(), tag + " " + (n - 1));
         List<String> got = victimInbox.from(bystander.self()).stream().map(Note::text).filter(t -> t.startsWith(tag + " ")).toList();
         assertThat(got).as("honest notes '%s'", tag).hasSize(n).startsWith(tag + " 0").endsWith(tag + " " + (n - 1));
         victim.send(bystander.self(), new Note(0, "ack " + tag));
         bystanderInbox.await(WAIT, victim.self(), "ack " + tag);
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** Waits until the victim has handled every frame mallory sent (counted one way or another). */
@@ -107,14 +112,14 @@ class HostileMemberClusterTest {
         mallory.send(victimAddress, mallory.helloAs(bystanderAddress), bystanderAddress, true);
         awaitCounted(before, forged + 1);
         long cpuMs = cpuMillis() - cpu0;
-        honestNotesAllArrive("through the forgery", 300);
+        long honestMs = honestNotesAllArrive("through the forgery", 300);
 
         OverlayStats after = victim.stats();
         String figures = String.format("forged src: %d frames (%d bytes) in another member's name -> BAD_MAC %d, SIGNER_MISMATCH %d, "
-                        + "honest RATE_LIMITED %d, all-thread CPU %d ms", forged + 1, mallory.bytesSent(),
+                        + "honest RATE_LIMITED %d, all-thread CPU %d ms; then 300 honest notes in %d ms", forged + 1, mallory.bytesSent(),
                 after.drops(DropReason.BAD_MAC) - before.drops(DropReason.BAD_MAC),
                 after.drops(DropReason.SIGNER_MISMATCH) - before.drops(DropReason.SIGNER_MISMATCH),
-                after.drops(DropReason.RATE_LIMITED) - before.drops(DropReason.RATE_LIMITED), cpuMs);
+                after.drops(DropReason.RATE_LIMITED) - before.drops(DropReason.RATE_LIMITED), cpuMs, honestMs);
         figure(figures);
         assertThat(after.drops(DropReason.BAD_MAC) - before.drops(DropReason.BAD_MAC)).as(figures).isEqualTo(forged);
         assertThat(after.drops(DropReason.SIGNER_MISMATCH) - before.drops(DropReason.SIGNER_MISMATCH)).as(figures).isEqualTo(1);
@@ -204,13 +209,13 @@ class HostileMemberClusterTest {
             queued.countDown();
         });
         assertThat(queued.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the event thread queued every send without blocking").isTrue();
-        honestNotesAllArrive("while mallory does not read", 200);
+        long honestMs = honestNotesAllArrive("while mallory does not read", 300);
 
         OverlayStats after = victim.stats();
         OverlayCore core = OverlayTestHooks.core(victim);
         String figures = String.format("withheld credits: %d frames of 60 KiB (%d MB) for a member that does not read -> "
-                        + "dropped at the sender %d, queued %d bytes; honest peer's 200 notes all delivered", frames, frames * 60 / 1024,
-                after.outboundDropped() - before.outboundDropped(), core.outboundQueuedBytes());
+                        + "dropped at the sender %d, queued %d bytes; honest peer's 300 notes all delivered in %d ms", frames, frames * 60 / 1024,
+                after.outboundDropped() - before.outboundDropped(), core.outboundQueuedBytes(), honestMs);
         figure(figures);
         assertThat(after.outboundDropped() - before.outboundDropped()).as(figures).isPositive();
         assertThat(core.outboundQueuedBytes()).as(figures).isLessThanOrEqualTo(16L << 20);
@@ -259,8 +264,11 @@ class HostileMemberClusterTest {
 
     @Test
     void framesBetweenPeersThatKnowEachOtherCostNoSignatureCheck() {
+        // Within the victim's rate (500 a second, burst 500): 200 quiet notes, then 200 counted.
+        long quietMs = honestNotesAllArrive("quiet", 200);
+        figure(String.format("quiet: 200 honest notes in %d ms", quietMs));
         OverlayStats before = victim.stats();
-        int n = 500;
+        int n = 200;
         honestNotesAllArrive("counted", n);
         OverlayStats after = victim.stats();
         long delivered = after.framesDelivered() - before.framesDelivered();
