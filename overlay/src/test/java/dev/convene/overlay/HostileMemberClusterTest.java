@@ -181,16 +181,33 @@ class HostileMemberClusterTest {
         for (int i = 0; i < replays; i++) mallory.send(victimAddress, captured, bystanderAddress, true);
         for (int i = 0; i < 10; i++) mallory.send(victimAddress, captured); // from its own address: another pair key
         awaitCounted(before, replays + 11);
+
+        // A frame the victim sent mallory, captured on arrival: reflected back to the victim, and passed on to the
+        // bystander in the victim's name. Keys are per pair and per direction: neither verifies.
+        int capturedBefore = mallory.captured().size();
+        victim.send(mallory.identity().id(), new Note(9, "for mallory"));
+        TestCluster.awaitCondition(WAIT, () -> mallory.captured().size() > capturedBefore, () -> "mallory captured nothing");
+        byte[] toMallory = mallory.captured().get(mallory.captured().size() - 1).frame();
+        OverlayStats bystanderBefore = bystander.stats();
+        OverlayStats reflectedBefore = victim.stats();
+        mallory.send(victimAddress, toMallory);
+        mallory.send(HostileMember.addressOf(bystander), toMallory, victimAddress, true);
+        TestCluster.awaitCondition(WAIT, () -> victim.stats().drops(DropReason.BAD_MAC) > reflectedBefore.drops(DropReason.BAD_MAC)
+                        && bystander.stats().drops(DropReason.BAD_MAC) > bystanderBefore.drops(DropReason.BAD_MAC),
+                () -> "reflected or passed-on frame not refused: " + victim.stats().drops() + " / " + bystander.stats().drops());
+        assertThat(bystanderInbox.all()).noneMatch(r -> r.note().text().equals("for mallory"));
+        assertThat(victimInbox.all()).noneMatch(r -> r.note().text().equals("for mallory"));
         honestNotesAllArrive("after the replays", 20);
 
         OverlayStats after = victim.stats();
         String figures = String.format("replay: 1 captured frame sent %d times from its sender's address and 10 from the attacker's -> "
-                        + "delivered 1, REPLAYED %d, BAD_MAC %d", replays, after.drops(DropReason.REPLAYED) - before.drops(DropReason.REPLAYED),
+                        + "delivered 1, REPLAYED %d, BAD_MAC %d (with 1 reflected to its sender)", replays,
+                after.drops(DropReason.REPLAYED) - before.drops(DropReason.REPLAYED),
                 after.drops(DropReason.BAD_MAC) - before.drops(DropReason.BAD_MAC));
         figure(figures);
         assertThat(victimInbox.from(bystander.self()).stream().filter(n -> n.text().equals("only once"))).as(figures).hasSize(1);
         assertThat(after.drops(DropReason.REPLAYED) - before.drops(DropReason.REPLAYED)).as(figures).isEqualTo(replays - 1);
-        assertThat(after.drops(DropReason.BAD_MAC) - before.drops(DropReason.BAD_MAC)).as(figures).isEqualTo(10);
+        assertThat(after.drops(DropReason.BAD_MAC) - before.drops(DropReason.BAD_MAC)).as(figures).isEqualTo(11);
     }
 
     @Test
