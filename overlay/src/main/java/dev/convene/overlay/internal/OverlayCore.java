@@ -11,7 +11,6 @@ import dev.convene.overlay.OverlayListener;
 import dev.convene.overlay.OverlayStats;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
-import dev.convene.overlay.RejectedMessageException;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.MessageType;
 import java.security.SecureRandom;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +51,7 @@ public final class OverlayCore implements Receiver {
     private final Identity identity;
     private final String label;
     private final FrameCodec codec;
-    private final Map<Integer, MessageHandler<Object>> handlers = new HashMap<>();
-    private final List<OverlayListener> listeners = new CopyOnWriteArrayList<>();
+    private final Dispatcher dispatcher;
     private final DirectoryImpl directory;
     private final ExecutorService events;
     private final KnownPeers knownPeers;
@@ -79,12 +76,13 @@ public final class OverlayCore implements Receiver {
         this.label = config.name() + "/" + identity.id().shortId();
         List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO));
         types.addAll(userHandlers.keySet());
+        Map<Integer, MessageHandler<Object>> handlers = new HashMap<>();
         userHandlers.forEach((t, h) -> {
             if (t.id() < 100) throw new IllegalArgumentException("type id " + t.id() + " is reserved for the overlay (expected: >= 100)");
             handlers.put(t.id(), (MessageHandler<Object>) h);
         });
         this.codec = new FrameCodec(types, config.maxFrameBytes());
-        this.listeners.addAll(initialListeners);
+        this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters);
         this.directory = new DirectoryImpl(identity.id());
         new SecureRandom().nextBytes(sessionNonce);
         String threadName = "convene-" + config.name() + "-events";
@@ -109,7 +107,7 @@ public final class OverlayCore implements Receiver {
 
             @Override
             public void fire(java.util.function.Consumer<OverlayListener> call) {
-                OverlayCore.this.fire(call);
+                dispatcher.fire(call);
             }
 
             @Override
@@ -229,7 +227,7 @@ public final class OverlayCore implements Receiver {
                 if (id == null) continue;
                 directory.get(id).ifPresent(ad -> {
                     log.info("{}: suspecting {}", label, ad.label());
-                    fire(l -> l.peerSuspected(ad));
+                    dispatcher.fire(l -> l.peerSuspected(ad));
                 });
             }
         });
@@ -259,7 +257,7 @@ public final class OverlayCore implements Receiver {
             if (admitted instanceof InboundGate.Signed s) {
                 onSigned(s);
             } else if (admitted instanceof InboundGate.Authenticated a) {
-                deliver(a.from(), a.type().id(), a.body());
+                dispatcher.deliver(a.from(), a.type().id(), a.body());
             }
         } finally {
             gate.done(admitted);
@@ -290,24 +288,6 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    private void deliver(PeerId from, int typeId, Object body) {
-        MessageHandler<Object> handler = handlers.get(typeId);
-        if (handler == null) {
-            counters.drop(DropReason.UNKNOWN_TYPE);
-            return;
-        }
-        try {
-            handler.onMessage(from, body);
-            counters.delivered.increment();
-        } catch (RejectedMessageException e) {
-            counters.drop(DropReason.REJECTED);
-            log.debug("{}: rejected {} from {}: {}", label, body.getClass().getSimpleName(), from.shortId(), e.getMessage());
-        } catch (RuntimeException e) {
-            counters.drop(DropReason.HANDLER_FAILED);
-            log.warn("{}: handler for {} failed on a message from {}", label, body.getClass().getSimpleName(), from.shortId(), e);
-        }
-    }
-
     private void onView(View v, boolean first) {
         List<Address> left = presence.onView(v, first);
         for (Address a : left) outbound.forget(a);
@@ -322,7 +302,7 @@ public final class OverlayCore implements Receiver {
         }
         rememberMembers(presence.view());
         int size = presence.view().size();
-        fire(l -> l.viewChanged(size));
+        dispatcher.fire(l -> l.viewChanged(size));
     }
 
     private void rememberMembers(View v) {
@@ -344,22 +324,12 @@ public final class OverlayCore implements Receiver {
         if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, sessionNonce));
     }
 
-    private void fire(java.util.function.Consumer<OverlayListener> call) {
-        for (OverlayListener l : listeners) {
-            try {
-                call.accept(l);
-            } catch (RuntimeException e) {
-                log.warn("{}: listener {} failed", label, l, e);
-            }
-        }
-    }
-
     // ---- sending (any thread; never waits for the network) ------------------------------------------------
 
     public void send(PeerId to, Object message) {
         if (to.equals(identity.id())) {
             MessageType<?> type = outbox.requireType(message);
-            submit(() -> deliver(to, type.id(), message));
+            submit(() -> dispatcher.deliver(to, type.id(), message));
             return;
         }
         outbox.send(to, message);
@@ -440,11 +410,11 @@ public final class OverlayCore implements Receiver {
     }
 
     public void addListener(OverlayListener l) {
-        listeners.add(l);
+        dispatcher.add(l);
     }
 
     public void removeListener(OverlayListener l) {
-        listeners.remove(l);
+        dispatcher.remove(l);
     }
 
     public void countDrop(DropReason reason) {
