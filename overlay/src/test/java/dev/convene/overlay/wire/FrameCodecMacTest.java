@@ -88,4 +88,53 @@ class FrameCodecMacTest {
         assertThatThrownBy(() -> CODEC.body(h, frame, 0))
                 .isInstanceOfSatisfying(FrameException.class, e -> assertThat(e.reason()).isEqualTo(DropReason.MALFORMED_BODY));
     }
+
+    @Test
+    void randomlyDamagedMacdFramesAreOnlyEverRefusedWithAFrameExceptionAndNeverVerifyChanged() {
+        Random random = new Random(Long.getLong("convene.fuzz.seed", 20261201L));
+        List<byte[]> valid = List.of(FrameCodec.seal(CODEC.encodeUnsealed(new Note(42, "grüße 👋")), 1, KEY),
+                FrameCodec.seal(CODEC.encodeUnsealed(new Note(0, "")), 2, KEY),
+                FrameCodec.seal(CODEC.encodeUnsealed(new Note(7, "x".repeat(3000))), 1L << 40, KEY));
+        int inputs = Integer.getInteger("convene.fuzz.inputs", 100_000) / 5;
+        int refused = 0;
+        for (int n = 0; n < inputs; n++) {
+            byte[] original = valid.get(random.nextInt(valid.size()));
+            byte[] f = damage(original, random);
+            try {
+                FrameCodec.Header h = CODEC.header(f, 0, f.length);
+                if (!h.authenticatedByPairKey()) {
+                    refused++;
+                    continue; // a version-1 header: the signed decoder's business, fuzzed by FrameFuzzTest
+                }
+                FrameCodec.verifyMac(h, f, 0, KEY);
+                assertThat(f).as("input %d verified although changed", n).isEqualTo(original);
+                CODEC.body(h, f, 0);
+            } catch (FrameException e) {
+                refused++;
+            }
+        }
+        assertThat(refused).isPositive();
+    }
+
+    private static byte[] damage(byte[] frame, Random random) {
+        byte[] f = frame.clone();
+        int edits = 1 + random.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            switch (random.nextInt(4)) {
+                case 0 -> f = TestFrames.flipBit(f, random.nextInt(f.length * 8));
+                case 1 -> f[random.nextInt(f.length)] = (byte) random.nextInt(256);
+                case 2 -> f = TestFrames.truncate(f, random.nextInt(f.length));
+                default -> {
+                    int at = random.nextInt(f.length + 1);
+                    byte[] g = new byte[f.length + 1];
+                    System.arraycopy(f, 0, g, 0, at);
+                    g[at] = (byte) random.nextInt(256);
+                    System.arraycopy(f, at, g, at + 1, f.length - at);
+                    f = g;
+                }
+            }
+            if (f.length == 0) break;
+        }
+        return f;
+    }
 }
