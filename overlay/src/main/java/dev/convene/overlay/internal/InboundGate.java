@@ -95,7 +95,7 @@ final class InboundGate {
     }
 
     /** What happened to a frame. */
-    enum Outcome { ADMITTED, DROPPED, HELD_NOT_MEMBER, HELD_NO_KEY }
+    enum Outcome { ADMITTED, DROPPED, HELD_NOT_MEMBER, HELD_NO_KEY, DROPPED_UNCONFIRMED }
 
     /**
      * Checks one frame. Returns the admitted frame (charged to the budget: the caller {@link #done releases}
@@ -158,19 +158,22 @@ final class InboundGate {
             sequence = FrameCodec.verifyMac(h, buf, offset, session.receiveKey());
         } catch (FrameException e) {
             counters.drop(e.reason());
+            // The binding at this address was claimed but never proven: the real member may be behind it.
+            if (!session.confirmed()) outcome[0] = Outcome.DROPPED_UNCONFIRMED;
             return null;
         }
         if (!session.acceptSequence(sequence)) {
             counters.drop(DropReason.REPLAYED);
             return null;
         }
+        session.confirm();
         PeerId from = session.peer();
         if (!limiters.computeIfAbsent(from, p -> new RateLimiter(framesPerSecond, framesPerSecond, nanos.getAsLong())).tryAcquire(nanos.getAsLong())) {
             counters.drop(DropReason.RATE_LIMITED);
             return null;
         }
-        if (h.type().id() < 100) {
-            counters.drop(DropReason.UNAUTHENTICATED); // the overlay's own messages travel signed
+        if (h.type().id() < 100 && h.type().id() != OverlayMessages.CONFIRM.id()) {
+            counters.drop(DropReason.UNAUTHENTICATED); // the overlay's own messages travel signed, but for Confirm
             return null;
         }
         if (!budget.tryCharge(from, length)) {

@@ -69,6 +69,15 @@ final class Outbox {
         return reached;
     }
 
+    /** Sends a message under a given session (the overlay's own {@code Confirm}); failures are logged. */
+    void sendSealed(PeerSession session, Object message) {
+        try {
+            enqueueSealed(session, unsealed(message));
+        } catch (OverlayException e) {
+            log.debug("{}: could not send {}: {}", label, message.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
     MessageType<?> requireType(Object message) {
         MessageType<?> type = codec.typeOf(message);
         if (type == null) throw new OverlayException(message.getClass().getName() + " is not a registered message type");

@@ -13,7 +13,6 @@ import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.MessageType;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -56,7 +55,6 @@ public final class OverlayCore implements Receiver {
     private final ExecutorService events;
     private final KnownPeers knownPeers;
     private final Counters counters = new Counters();
-    private final byte[] sessionNonce = new byte[PeerSession.NONCE_LENGTH];
     private final Presence presence;
     private final InboundBudget budget;
     private final InboundGate gate;
@@ -74,7 +72,8 @@ public final class OverlayCore implements Receiver {
         this.config = config;
         this.identity = identity;
         this.label = config.name() + "/" + identity.id().shortId();
-        List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO));
+        List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO,
+                OverlayMessages.CONFIRM));
         types.addAll(userHandlers.keySet());
         Map<Integer, MessageHandler<Object>> handlers = new HashMap<>();
         userHandlers.forEach((t, h) -> {
@@ -84,7 +83,6 @@ public final class OverlayCore implements Receiver {
         this.codec = new FrameCodec(types, config.maxFrameBytes());
         this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters);
         this.directory = new DirectoryImpl(identity.id());
-        new SecureRandom().nextBytes(sessionNonce);
         String threadName = "convene-" + config.name() + "-events";
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
@@ -94,10 +92,15 @@ public final class OverlayCore implements Receiver {
         this.knownPeers = new KnownPeers(config.home());
         List<HostPort> cached = config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS ? knownPeers.load() : List.of();
         this.stackXml = Stacks.xml(config, cached);
-        this.presence = new Presence(label, identity, sessionNonce, directory, new Presence.Effects() {
+        this.presence = new Presence(label, identity, directory, new Presence.Effects() {
             @Override
-            public void sendHello(Address to) {
-                OverlayCore.this.sendHello(to);
+            public void sendHello(Address to, byte[] nonce) {
+                OverlayCore.this.sendHello(to, nonce);
+            }
+
+            @Override
+            public void confirm(PeerSession session) {
+                outbox.sendSealed(session, new OverlayMessages.Confirm(identity.id()));
             }
 
             @Override
@@ -114,7 +117,7 @@ public final class OverlayCore implements Receiver {
             public void drop(DropReason reason) {
                 counters.drop(reason);
             }
-        }, System::nanoTime);
+        }, System::nanoTime, () -> channel == null ? null : channel.getAddress());
         long frame = config.maxFrameBytes();
         this.budget = new InboundBudget(perPeerBytes(frame), totalBytes(frame), config.maxQueuedFrames());
         this.gate = new InboundGate(label, codec, counters, presence, budget, config.maxFramesPerSecond(), System::nanoTime);
@@ -164,7 +167,6 @@ public final class OverlayCore implements Receiver {
             this.selfAd = new PeerAdvertisement(identity.id(), config.name(), identity.signingKey(), identity.agreementKey(),
                     endpoint, Set.of("overlay/1"), config.clock().instant());
             directory.setSelf(selfAd);
-            presence.setSelf(ch.getAddress());
             presence.registerName(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
@@ -201,7 +203,7 @@ public final class OverlayCore implements Receiver {
         InboundGate.Outcome[] outcome = new InboundGate.Outcome[1];
         InboundGate.Admitted a = gate.admit(src, buf, offset, length, outcome);
         if (a == null) {
-            if (outcome[0] == InboundGate.Outcome.HELD_NO_KEY) {
+            if (outcome[0] == InboundGate.Outcome.HELD_NO_KEY || outcome[0] == InboundGate.Outcome.DROPPED_UNCONFIRMED) {
                 if (onEvents) presence.askFor(src);
                 else submit(() -> presence.askFor(src));
             }
@@ -257,6 +259,10 @@ public final class OverlayCore implements Receiver {
             if (admitted instanceof InboundGate.Signed s) {
                 onSigned(s);
             } else if (admitted instanceof InboundGate.Authenticated a) {
+                if (a.body() instanceof OverlayMessages.Confirm) {
+                    counters.delivered.increment(); // the gate confirmed the session when its MAC verified
+                    return;
+                }
                 dispatcher.deliver(a.from(), a.type().id(), a.body());
             }
         } finally {
@@ -267,7 +273,8 @@ public final class OverlayCore implements Receiver {
     private void onSigned(InboundGate.Signed s) {
         Address src = s.src();
         PeerId bound = directory.peerAt(src);
-        if (bound != null && !bound.equals(s.frame().signer())) {
+        if (bound != null && !bound.equals(s.frame().signer()) && !(s.frame().body() instanceof OverlayMessages.Hello)) {
+            // (a Hello may replace a binding never proven by a frame: Presence decides)
             counters.drop(DropReason.SIGNER_MISMATCH);
             log.debug("{}: frame from {} signed by {} but the address is bound to {}", label, src, s.frame().signer(), bound);
             return;
@@ -317,11 +324,11 @@ public final class OverlayCore implements Receiver {
         knownPeers.remember(seen);
     }
 
-    private void sendHello(Address to) {
+    private void sendHello(Address to, byte[] nonce) {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
         PeerAdvertisement ad = selfAd;
-        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, sessionNonce));
+        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce));
     }
 
     // ---- sending (any thread; never waits for the network) ------------------------------------------------

@@ -20,9 +20,10 @@ public final class OverlayMessages {
     }
 
     /**
-     * A peer's advertisement with the random nonce of its current session (one run of its process), signed
-     * as a whole by the peer's Ed25519 key over its transport address: what binds an identity to a view
-     * member and seeds the pair keys every other frame is authenticated with.
+     * A peer's advertisement with a random nonce it uses toward the receiving member alone (fresh for every
+     * member and every run of its process), signed as a whole by the peer's Ed25519 key over its transport
+     * address: what binds an identity to a view member and seeds the pair keys every other frame is
+     * authenticated with.
      */
     public record Hello(PeerAdvertisement ad, byte[] session) {
         public Hello {
@@ -126,6 +127,29 @@ public final class OverlayMessages {
         public Hello read(WireReader in) {
             PeerAdvertisement ad = AD_CODEC.read(in);
             return new Hello(ad, in.readBytesExactly(PeerSession.NONCE_LENGTH));
+        }
+    });
+
+    /**
+     * The first frame under a new pair session, MAC'd: it proves to the receiver that the sender holds the
+     * session's keys (and so received the nonce sent to its address), which locks the binding of its identity
+     * to its address. The only overlay message that travels MAC'd.
+     */
+    public record Confirm(PeerId from) {
+        public Confirm {
+            java.util.Objects.requireNonNull(from, "from");
+        }
+    }
+
+    public static final MessageType<Confirm> CONFIRM = new MessageType<>(4, Confirm.class, new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, Confirm value) {
+            out.writePeerId(value.from());
+        }
+
+        @Override
+        public Confirm read(WireReader in) {
+            return new Confirm(in.readPeerId());
         }
     });
 

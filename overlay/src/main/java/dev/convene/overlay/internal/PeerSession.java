@@ -21,7 +21,9 @@ import org.jgroups.Address;
  *
  * <p>Keys: {@code HKDF-SHA256(ikm = X25519(own static, their static), salt = "convene/frame-key/1",
  * info = senderId | receiverId | senderNonce | receiverNonce)}, one for each direction, so a frame cannot be
- * reflected back to its sender, and a restart of either side gives new keys.
+ * reflected back to its sender, and a restart of either side gives new keys. Each side sends each member a
+ * nonce of its own, so only the process at the member's address learns the nonce it was sent: a session
+ * claimed for someone else's address cannot be used, and stays unconfirmed until a frame verifies under it.
  */
 final class PeerSession {
     static final int NONCE_LENGTH = 16;
@@ -33,6 +35,8 @@ final class PeerSession {
     private final byte[] sendKey;
     private final byte[] receiveKey;
     private final AtomicLong lastSent = new AtomicLong();
+    /** Set once a frame under this session's receive key verified: the binding is proven, not only claimed. */
+    private volatile boolean confirmed;
     private final ReplayWindow window = new ReplayWindow();
 
     private PeerSession(PeerId peer, Address address, byte[] theirNonce, byte[] sendKey, byte[] receiveKey) {
@@ -103,6 +107,16 @@ final class PeerSession {
 
     byte[] receiveKey() {
         return receiveKey;
+    }
+
+    /** Marks the session proven by a verified frame. */
+    void confirm() {
+        confirmed = true;
+    }
+
+    /** True once a frame under this session verified. */
+    boolean confirmed() {
+        return confirmed;
     }
 
     /** Records a received sequence number; false for a replay. */

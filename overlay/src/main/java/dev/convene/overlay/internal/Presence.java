@@ -35,7 +35,11 @@ final class Presence implements InboundGate.Membership {
 
     /** How presence reaches the network and the listeners. */
     interface Effects {
-        void sendHello(Address to);
+        /** Sends a MAC'd {@code Confirm} under a new session, after this peer's {@code Hello}. */
+        void confirm(PeerSession session);
+
+        /** Sends this peer's {@code Hello} with the nonce meant for {@code to} alone. */
+        void sendHello(Address to, byte[] nonce);
 
         void requestHello(Address to);
 
@@ -46,7 +50,9 @@ final class Presence implements InboundGate.Membership {
 
     private final String label;
     private final Identity identity;
-    private final byte[] nonce;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    /** The nonce this peer sends each member (a different one to each, so only that member learns it). */
+    private final Map<Address, byte[]> nonces = new ConcurrentHashMap<>();
     private final DirectoryImpl directory;
     private final NameConflicts names;
     private final Effects effects;
@@ -55,12 +61,14 @@ final class Presence implements InboundGate.Membership {
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
     private volatile Set<Address> members = Set.of();
     private volatile View view;
-    private Address self;
+    /** This peer's own address (the channel's; it exists before the first view is handled). */
+    private final java.util.function.Supplier<Address> self;
 
-    Presence(String label, Identity identity, byte[] nonce, DirectoryImpl directory, Effects effects, LongSupplier nanos) {
+    Presence(String label, Identity identity, DirectoryImpl directory, Effects effects, LongSupplier nanos,
+             java.util.function.Supplier<Address> self) {
+        this.self = self;
         this.label = label;
         this.identity = identity;
-        this.nonce = nonce.clone();
         this.directory = directory;
         this.names = new NameConflicts();
         this.effects = effects;
@@ -72,9 +80,6 @@ final class Presence implements InboundGate.Membership {
         names.register(ad);
     }
 
-    void setSelf(Address self) {
-        this.self = self;
-    }
 
     @Override
     public boolean isMember(Address a) {
@@ -132,16 +137,24 @@ final class Presence implements InboundGate.Membership {
             return false;
         }
         PeerId bound = directory.peerAt(src);
-        if (bound != null && !bound.equals(ad.id())) {
-            effects.drop(DropReason.SIGNER_MISMATCH);
-            log.debug("{}: {} is bound to {}, not {}", label, src, bound, ad.id());
-            return false;
-        }
         PeerSession current = sessions.get(src);
+        if (bound != null && !bound.equals(ad.id())) {
+            if (current != null && current.confirmed()) {
+                effects.drop(DropReason.SIGNER_MISMATCH);
+                log.debug("{}: {} is bound to {}, not {}", label, src, bound, ad.id());
+                return false;
+            }
+            // Claimed but never proven by a frame (only the member at that address learns the nonce sent to it):
+            // a later Hello from the address replaces the claim.
+            log.debug("{}: unproven binding of {} to {} replaced by {}", label, src, bound, ad.id());
+            sessions.remove(src);
+            current = null;
+            directory.remove(src).ifPresent(old -> effects.fire(l -> l.peerLeft(old)));
+        }
         boolean fresh = current == null || !current.sameSession(hello.session()) || !current.peer().equals(ad.id());
         if (fresh) {
             try {
-                sessions.put(src, PeerSession.derive(identity, nonce, ad, hello.session(), src));
+                sessions.put(src, PeerSession.derive(identity, nonceFor(src), ad, hello.session(), src));
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 effects.drop(DropReason.REJECTED);
                 log.debug("{}: unusable agreement key from {}: {}", label, src, e.toString());
@@ -161,7 +174,10 @@ final class Presence implements InboundGate.Membership {
         }
         // The other side may not know this peer's session yet (its Hello can be lost in a view race): answer a
         // new session once, within the budget. Two fresh sessions answer each other at most once each.
-        if (fresh) answer(src);
+        if (fresh) {
+            answer(src);
+            effects.confirm(sessions.get(src));
+        }
         return fresh;
     }
 
@@ -181,10 +197,18 @@ final class Presence implements InboundGate.Membership {
 
     private void answer(Address src) {
         if (spend(src)) {
-            effects.sendHello(src);
+            effects.sendHello(src, nonceFor(src));
         } else {
             effects.drop(DropReason.AD_BUDGET);
         }
+    }
+
+    private byte[] nonceFor(Address member) {
+        return nonces.computeIfAbsent(member, a -> {
+            byte[] n = new byte[PeerSession.NONCE_LENGTH];
+            random.nextBytes(n);
+            return n;
+        });
     }
 
     private boolean spend(Address src) {
@@ -210,7 +234,7 @@ final class Presence implements InboundGate.Membership {
         this.members = Set.copyOf(v.getMembers());
         List<Address> joiners = new ArrayList<>();
         for (Address a : v.getMembers()) {
-            if (a.equals(self)) continue;
+            if (a.equals(self.get())) continue;
             if (first || old == null || !old.containsMember(a)) joiners.add(a);
         }
         List<Address> left = new ArrayList<>();
@@ -227,8 +251,9 @@ final class Presence implements InboundGate.Membership {
         }
         answers.keySet().retainAll(members);
         sessions.keySet().retainAll(members);
+        nonces.keySet().retainAll(members);
         for (Address a : joiners) {
-            if (spend(a)) effects.sendHello(a);
+            if (spend(a)) effects.sendHello(a, nonceFor(a));
         }
         return left;
     }
