@@ -131,11 +131,11 @@ class TeamChatTest {
         } finally {
             root.detachAppender(logged);
         }
-        // Content (titles, names, text) only at DEBUG in the conference layer.
+        // Content (titles, names, text) only at DEBUG, in the conference layer and the overlay alike.
         assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.conference")
                 && e.getFormattedMessage().contains("Welcome"));
         for (ILoggingEvent e : logged.list) {
-            if (e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.conference")) {
+            if (e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.")) {
                 assertThat(e.getFormattedMessage()).as(e.getLoggerName()).doesNotContain(TITLE).doesNotContain(TEXT)
                         .doesNotContain("alice").doesNotContain("carol");
             }

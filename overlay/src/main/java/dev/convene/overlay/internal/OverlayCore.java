@@ -71,7 +71,7 @@ public final class OverlayCore implements Receiver {
                         List<OverlayListener> initialListeners) {
         this.config = config;
         this.identity = identity;
-        this.label = config.name() + "/" + identity.id().shortId();
+        this.label = identity.id().shortId(); // no names above DEBUG: an embedding host's logs end up in bug reports
         List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO,
                 OverlayMessages.CONFIRM));
         types.addAll(userHandlers.keySet());
@@ -228,7 +228,7 @@ public final class OverlayCore implements Receiver {
                 PeerId id = directory.peerAt(a);
                 if (id == null) continue;
                 directory.get(id).ifPresent(ad -> {
-                    log.info("{}: suspecting {}", label, ad.label());
+                    log.info("{}: suspecting {}", label, ad.id().shortId());
                     dispatcher.fire(l -> l.peerSuspected(ad));
                 });
             }

@@ -165,11 +165,11 @@ final class Presence implements InboundGate.Membership {
         List<PeerAdvertisement> conflicts = names.add(ad, directory);
         for (PeerAdvertisement other : conflicts) {
             log.warn("{}: {} uses a name confusable with that of {} with another key (fingerprints {} and {}); names are not identity",
-                    label, ad.label(), other.label(), ad.fingerprint(), other.fingerprint());
+                    label, ad.id().shortId(), other.id().shortId(), ad.fingerprint(), other.fingerprint());
             effects.fire(l -> l.peerNameConflict(ad, other));
         }
         if (joined) {
-            log.info("{}: {} joined from {}", label, ad.label(), ad.endpoint());
+            log.info("{}: {} joined from {}", label, ad.id().shortId(), ad.endpoint());
             effects.fire(l -> l.peerJoined(ad));
         }
         // The other side may not know this peer's session yet (its Hello can be lost in a view race): answer a
@@ -244,7 +244,7 @@ final class Presence implements InboundGate.Membership {
                 left.add(a);
                 sessions.remove(a);
                 directory.remove(a).ifPresent(ad -> {
-                    log.info("{}: {} left", label, ad.label());
+                    log.info("{}: {} left", label, ad.id().shortId());
                     effects.fire(l -> l.peerLeft(ad));
                 });
             }
