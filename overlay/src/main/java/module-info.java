@@ -11,6 +11,7 @@ module dev.convene.overlay {
     requires com.google.common;
     requires org.bouncycastle.provider;
     requires org.slf4j;
+    requires com.ibm.icu;
 
     exports dev.convene.overlay;
     exports dev.convene.overlay.wire;

@@ -79,7 +79,12 @@ final class CommandRegistry {
      * @throws CliException a usage error for an unknown command or bad arguments
      */
     Optional<SessionCommand.Action> parseLine(String line, String openConference) {
-        ShellWords.Head head = ShellWords.head(line, 1);
+        return parseLine(line, 0, openConference);
+    }
+
+    /** {@link #parseLine(String, String)} of the line from index {@code from} on (after a {@code /}); columns count from the line's start. */
+    Optional<SessionCommand.Action> parseLine(String line, int from, String openConference) {
+        ShellWords.Head head = ShellWords.head(line, from, 1);
         if (head.words().isEmpty()) return Optional.empty();
         String name = head.words().get(0);
         SessionCommand command = commands.get(name);

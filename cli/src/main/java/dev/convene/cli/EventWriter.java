@@ -37,6 +37,7 @@ final class EventWriter {
     private String prompt;
     private Screen screen;
     private Notifications notifications;
+    private DesktopNotifier desktop;
     /** The width of human output without a terminal to measure. */
     static final int DEFAULT_WIDTH = 80;
     private ChatFocus focus;
@@ -68,9 +69,13 @@ final class EventWriter {
         return w > 0 ? w : DEFAULT_WIDTH;
     }
 
-    /** Rings the screen's bell for the events {@code notifications} says ring; null rings for none. */
-    synchronized void notifications(Notifications notifications) {
+    /**
+     * Rings the screen's bell for the events {@code notifications} says ring, and sends them to
+     * {@code desktop} too if not null; null notifications ring for none.
+     */
+    synchronized void notifications(Notifications notifications, DesktopNotifier desktop) {
         this.notifications = notifications;
+        this.desktop = desktop;
     }
 
     /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */
@@ -80,7 +85,10 @@ final class EventWriter {
 
     /** Prints one event. */
     synchronized void emit(Event event) {
-        if (screen != null && notifications != null && notifications.rings(event)) screen.bell();
+        if (!json && notifications != null && notifications.rings(event)) {
+            if (screen != null) screen.bell();
+            if (desktop != null) desktop.notify(event);
+        }
         if (!json && focus != null && focus.covers(event)) {
             chatLine((Event.Message) event);
             return;

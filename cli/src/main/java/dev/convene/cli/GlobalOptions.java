@@ -77,6 +77,11 @@ final class GlobalOptions {
     @Option(names = "--verbose", scope = INHERIT, description = "Log progress to stderr.")
     boolean verbose;
 
+    @Option(names = "--desktop-notifications", scope = INHERIT,
+            description = "In the interactive session, also show invitations, starts and mentions of your name as desktop"
+                    + " notifications (through notify-send, where installed). Off by default.")
+    boolean desktopNotifications;
+
     Path home() {
         return home != null ? home : Path.of(System.getProperty("user.home"), ".convene");
     }

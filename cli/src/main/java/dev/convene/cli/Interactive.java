@@ -64,7 +64,7 @@ final class Interactive {
             try (Session s = main.openSession(out, registry)) {
                 session = s;
                 s.chatMode(this::openChat);
-                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()));
+                out.notifications(new Notifications(s.overlay().self().value(), s.overlay().config().name()), desktop());
                 reminders = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "convene-reminders");
                     t.setDaemon(true);
@@ -84,7 +84,7 @@ final class Interactive {
                 return failed && !(input instanceof TerminalInput) ? ExitCodes.FAILED : ExitCodes.OK;
             } finally {
                 if (reminders != null) reminders.shutdownNow();
-                out.notifications(null);
+                out.notifications(null, null);
                 out.focus(null);
                 out.attach(null);
                 closeQuietly(logToFile);
@@ -119,7 +119,7 @@ final class Interactive {
         } else if (line.startsWith("//")) {
             say(c, line.substring(1));
         } else if (line.startsWith("/")) {
-            chatCommand(c, line.substring(1));
+            chatCommand(c, line);
         } else if (!line.isBlank()) {
             say(c, line);
         }
@@ -139,10 +139,13 @@ final class Interactive {
         }
     }
 
-    /** {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one. */
+    /**
+     * {@code /back}, or {@code /COMMAND ARGS} with the open conference implied where the command takes one.
+     * {@code line} starts with the {@code /}; error columns count it.
+     */
     private void chatCommand(Chat c, String line) throws InterruptedException {
         try {
-            ShellWords.Head head = ShellWords.head(line, 1);
+            ShellWords.Head head = ShellWords.head(line, 1, 1);
             if (head.words().isEmpty()) throw CliException.usage("a command goes after the '/', e.g. /back or /history; '//text' sends text starting with '/'");
             if (head.words().get(0).equals("back")) {
                 if (head.rest() != null) throw CliException.usage("/back takes no arguments");
@@ -151,7 +154,7 @@ final class Interactive {
                 out.note("back to commands; 'open " + c.id().substring(0, 8) + "' returns to " + "'" + Safe.line(c.title()) + "'");
                 return;
             }
-            Optional<SessionCommand.Action> action = registry.parseLine(line, c.id());
+            Optional<SessionCommand.Action> action = registry.parseLine(line, 1, c.id());
             if (action.isPresent()) execute(action.get());
         } catch (RuntimeException e) {
             error(new Event.ErrorReport(CliErrors.describe(e), number, null));
@@ -179,6 +182,14 @@ final class Interactive {
             if (session.quitRequested()) throw e;
             error(new Event.ErrorReport("interrupted", number, null));
         }
+    }
+
+    /** The desktop notifier if --desktop-notifications asks for one and notify-send is installed; else null, said once. */
+    private DesktopNotifier desktop() {
+        if (!main.global().desktopNotifications) return null;
+        Optional<DesktopNotifier> found = DesktopNotifier.find(main.env("PATH"));
+        if (found.isEmpty()) out.note("no notify-send on the PATH: no desktop notifications (the terminal bell still rings)");
+        return found.orElse(null);
     }
 
     /** Announces, once each, the conferences of this peer that start within {@link Notifications#REMIND_BEFORE}. */

@@ -6,6 +6,7 @@ import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.conference.Post;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +72,12 @@ final class SayCmd implements SessionCommand {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);
+            if (v.state() == dev.convene.conference.ConferenceState.SCHEDULED) {
+                // said here, in local time to the minute, rather than as the library's instant
+                Instant start = v.context().start();
+                throw CliException.failed(ConferenceInfo.label(v) + " is scheduled, not live; it starts " + Times.local(start, session.zone())
+                        + " (" + Times.relative(session.clock().instant(), start) + ")");
+            }
             Post post = Lookup.await(peer.say(v.id(), text));
             boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
             ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();

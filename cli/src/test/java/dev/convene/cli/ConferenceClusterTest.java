@@ -249,7 +249,8 @@ class ConferenceClusterTest {
         String notYet = bob.fail("wait started Later --timeout 200ms");
         assertThat(notYet).startsWith("wait started: timed out after 200ms; 'Later' (" + conf.substring(0, 8) + ") is scheduled; it starts ")
                 .endsWith("; raise --timeout");
-        assertThat(bob.fail("say Later too early")).contains("is scheduled, not live");
+        assertThat(bob.fail("say Later too early")).contains("is scheduled, not live; it starts ").doesNotContainPattern("\\dT\\d")
+                .matches(".* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\S+ \\(in \\d+m\\d*s?\\)$");
         assertThat(bob.fail("wait message Later anything --timeout 100ms"))
                 .isEqualTo("wait message: timed out after 100ms; none of the 0 messages of 'Later' (" + conf.substring(0, 8)
                         + ") here contains 'anything'; raise --timeout");

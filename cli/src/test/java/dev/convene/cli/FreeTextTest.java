@@ -94,6 +94,12 @@ class FreeTextTest {
     }
 
     @Test
+    void anErrorInAChatCommandGivesTheColumnInTheLineAsTyped() {
+        CliRun r = CliRun.withInput("create Notes\nopen Notes\n/invite \"bo\n/back\n", args());
+        assertThat(r.err()).contains("unclosed double quote at column 9");
+    }
+
+    @Test
     void theWordsBeforeTheTextStillSplitLikeAShell() {
         CliRun r = CliRun.withInput("create 'Design review'\nsay \"Design review\" it's 'here'\nhistory 'Design review'\n", args());
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -61,11 +61,30 @@ class NotificationsTest {
         w.attach(screen);
         w.emit(message(ALICE, "bob?"));
         assertThat(rang).as("no notifications set").isEmpty();
-        w.notifications(bob);
+        w.notifications(bob, null);
         w.emit(message(ALICE, "bob?"));
         w.emit(message(ALICE, "nobody"));
         w.reminder("reminder: soon");
         assertThat(rang).hasSize(2);
+    }
+
+    @Test
+    void desktopNotificationsGoThroughNotifySendOneAtATime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("sent.txt");
+        java.nio.file.Path script = dir.resolve("notify-send");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\nprintf '%s|' \"$@\" >> '" + log + "'\necho >> '" + log + "'\n");
+        script.toFile().setExecutable(true);
+        DesktopNotifier desktop = DesktopNotifier.find(dir + java.io.File.pathSeparator + "/nonexistent").orElseThrow();
+        assertThat(DesktopNotifier.find("/nonexistent")).isEmpty();
+        EventWriter w = new EventWriter(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, Clock.systemUTC());
+        w.notifications(bob, desktop);
+        w.emit(message(ALICE, "bob, the \u001b[2J plan"));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains("\n")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(java.nio.file.Files.readString(log)).isEqualTo("--app-name=convene|--|Convene: alice in 'Standup'|bob, the ^[[2J plan|\n");
+        assertThat(DesktopNotifier.text(new Event.PeerJoined(ALICE.id(), "alice", "127.0.0.1:7800", "abcd-abcd-abcd-abcd"))).isEmpty();
     }
 
     @Test

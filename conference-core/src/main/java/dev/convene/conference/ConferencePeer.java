@@ -220,9 +220,13 @@ public final class ConferencePeer implements AutoCloseable {
             }
         }
         if (!f.isDone()) {
-            java.util.concurrent.ScheduledFuture<?> t = timer.schedule(
-                    () -> f.completeExceptionally(new TimeoutException("not within " + timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            f.whenComplete((v, e) -> t.cancel(false));
+            try {
+                java.util.concurrent.ScheduledFuture<?> t = timer.schedule(
+                        () -> f.completeExceptionally(new TimeoutException("not within " + timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                f.whenComplete((v, e) -> t.cancel(false));
+            } catch (RejectedExecutionException e) {
+                f.completeExceptionally(new PeerClosedException(self())); // closed meanwhile
+            }
         }
         return f;
     }

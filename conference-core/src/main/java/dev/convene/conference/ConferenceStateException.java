@@ -23,7 +23,7 @@ public final class ConferenceStateException extends ConferenceException {
      * @param required the states in which the operation is allowed
      */
     public ConferenceStateException(ConferenceId conference, ConferenceState state, Set<ConferenceState> required) {
-        super("conference " + conference.shortId() + " is " + state + " (required: " + required + ")");
+        super("conference " + conference.shortId() + " is " + state + " (required: " + (required.isEmpty() ? "[]" : java.util.EnumSet.copyOf(required)) + ")");
         this.conference = conference;
         this.state = state;
         this.required = Set.copyOf(required);

@@ -58,7 +58,7 @@ class ConferenceStoryIT {
         }
         ben.call("accept " + conf, STEP);
         cat.call("accept " + conf, STEP);
-        dan.call("decline " + conf + " " + quote(REASON), STEP);
+        dan.call("decline " + conf + " " + REASON, STEP);
         for (ConveneProcess p : List.of(ann, ben, cat)) {
             p.call("wait reply " + conf + " dan --timeout 30s", STEP);
             EventLog.Event reply = p.events().await(e -> e.is("reply") && dan.id().equals(e.json().path("peer").path("id").asText()),

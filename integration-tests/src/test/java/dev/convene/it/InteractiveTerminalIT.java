@@ -123,9 +123,11 @@ class InteractiveTerminalIT {
     }
 
     /**
-     * Issue 16 in a terminal: text kept exactly (say, chat mode, a half-closed quote), a time on every
-     * message line, Alt-Enter for a second line of one message, who, search, history --last, a reminder,
-     * dm, chat lines kept out of the history file, help that fits a narrow terminal.
+     * Issue 16 in a terminal: text kept exactly (say, chat mode), a time on every message line, quick typing
+     * without stray fragments, Alt-Enter for a second line of one message, /who, search, history --last, a
+     * reminder, dm, a decimal sleep, a refused chat line kept visible, wait invitation not matching an ended
+     * conference of the same title, a name shared with an offline peer being an error, chat lines kept out
+     * of the history file.
      */
     @Test
     void textIsKeptExactlyAndAChatBehavesAsPeopleExpect() throws Exception {
@@ -181,11 +183,36 @@ class InteractiveTerminalIT {
         enter("bob", "dm alice a word in private, don't tell");
         awaitScreen("alice", s -> s.contains("invites you to 'dm bob & alice'"), "the dm's invitation");
 
+        // a decimal duration; a refused chat line stays on the screen in its error
+        enter("alice", "sleep 0.15s");
+        enter("bob", "open Retro");
+        awaitLastLine("bob", "bob@local (1 peer) [Retro]>");
+        enter("alice", "end Retro");
+        awaitScreen("bob", s -> s.contains("'Retro' (") && s.contains(" ended"), "the end of Retro at bob");
+        enter("bob", "is it over, alice?");
+        awaitScreen("bob", s -> s.contains("; not sent: is it over, alice?"), "the refused line in its error");
+        enter("bob", "/back");
+        assertThat(capture("alice", false)).doesNotContain("sleep: ", "expected: a duration");
+
+        // waiting for an invitation by title does not match the ended conference of the same title
+        enter("alice", "create Retro --in 10m --invite bob");
+        String aliceSees = awaitScreen("alice", s -> s.contains("created 'Retro' (") && s.contains("(in 9m"), "the second Retro");
+        Matcher created = Pattern.compile("created 'Retro' \\((\\w{8})\\): starts").matcher(aliceSees);
+        assertThat(created.find()).as(aliceSees).isTrue();
+        enter("bob", "wait invitation Retro --timeout 60s");
+        awaitScreen("bob", s -> s.contains("invited to 'Retro' (" + created.group(1) + ")"), "the wait matching the new Retro");
+
         // chat text never lands in the plain history file
         enter("bob", "quit");
         assertThat(awaitExit("bob")).isZero();
         String history = Files.readString(dir.resolve("bob").resolve("history"), StandardCharsets.UTF_8);
-        assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private");
+        assertThat(history).contains("open Retro", "accept Retro").doesNotContain("stop me", "line one", "a word in private", "is it over");
+        // another key under the name of bob, who is offline now: the name alone is an error listing both
+        awaitLastLine("alice", "alice@local (0 peers)>");
+        start("impostor", "env NO_COLOR=1 " + convene("impostor").replace("--name impostor", "--name bob"));
+        awaitLastLine("alice", "alice@local (1 peer)>");
+        enter("alice", "create Review --invite bob");
+        awaitScreen("alice", s -> s.contains("'bob' matches 2 peers: "), "the ambiguous name");
         enter("alice", "quit");
         assertThat(awaitExit("alice")).isZero();
     }

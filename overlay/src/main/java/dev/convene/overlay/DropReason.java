@@ -28,6 +28,22 @@ public enum DropReason {
     HANDLER_FAILED,
     /** The sender went over its per-peer frame rate; a flood from one peer cannot stall the others. */
     RATE_LIMITED,
-    /** This peer's queue of frames waiting to be handled is full: memory stays bounded under any load. */
-    OVERLOADED
+    /**
+     * The queue of frames waiting to be handled is over its budget (bytes from this sender, bytes in total, or
+     * frames in total): memory stays bounded under any load.
+     */
+    OVERLOADED,
+    /** From a transport address that is not a member of the current view (a made-up or departed source). */
+    NOT_MEMBER,
+    /**
+     * Not authenticated the way its type requires: a signed frame of a type that must carry a pair-key MAC,
+     * or a MAC'd frame from a member whose advertisement (and so its key) never arrived.
+     */
+    UNAUTHENTICATED,
+    /** The pair-key MAC does not verify: forged, damaged, or sent in the name of another member's address. */
+    BAD_MAC,
+    /** Its sequence number was already received from that peer (or is older than the replay window): a replay. */
+    REPLAYED,
+    /** An advertisement or a request for one beyond the small budget each view member has for them. */
+    AD_BUDGET
 }

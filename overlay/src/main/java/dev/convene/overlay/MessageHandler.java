@@ -6,11 +6,16 @@ package dev.convene.overlay;
  * (counted as {@link DropReason#REJECTED}); any other exception is counted as
  * {@link DropReason#HANDLER_FAILED} and logged, and the peer goes on.
  *
+ * <p>Threading: the same rules as {@link OverlayListener}: do not block, and never wait here for anything this
+ * overlay's event thread itself must deliver (a reply, a presence event); it would wait forever.
+ *
  * @param <T> the message type
  */
 @FunctionalInterface
 public interface MessageHandler<T> {
     /**
+     * Handles one message.
+     *
      * @param from the verified signer of the frame
      * @param message the decoded message
      */

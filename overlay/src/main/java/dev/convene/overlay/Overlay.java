@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * A peer on the Convene overlay: one JGroups channel carrying signed, typed messages between verified
- * peers, with a {@link Directory} of who is online.
+ * A peer on the Convene overlay: one JGroups channel carrying typed messages between verified peers, each
+ * frame authenticated to its sender (a signed advertisement binds an identity to a view member, then a MAC
+ * under a key the two peers share), with a {@link Directory} of who is online.
  *
  * <pre>{@code
  * Overlay overlay = Overlay.builder(OverlayConfig.builder("alice").home(home).build(), Identity.loadOrCreate(home))
@@ -29,7 +30,9 @@ import java.util.concurrent.Executor;
  * <p>Delivery: every send is a reliable, FIFO unicast (JGroups UNICAST3) to each addressed peer, so
  * order holds per sender and receiver whatever mix of {@link #send}, {@link #multicast} and
  * {@link #broadcast} is used. A message is never delivered back to its sender by {@code multicast} or
- * {@code broadcast}; {@code send} to oneself is delivered locally.
+ * {@code broadcast}; {@code send} to oneself is delivered locally. Sends never wait for the network: each
+ * frame goes into a bounded queue per receiver; a receiver that does not read gets its frames dropped (and
+ * counted in {@link OverlayStats#outboundDropped()}) once its queue is full, without slowing the others.
  *
  * <p>Threading: the send methods may be called from any thread. Handlers and listeners run on one event
  * thread per overlay, in order, never on a JGroups thread.
@@ -133,19 +136,19 @@ public final class Overlay implements AutoCloseable {
     }
 
     /**
-     * Sends a message to one peer, reliably and in order.
+     * Queues a message for one peer, to be sent reliably and in order; returns at once.
      *
      * @param to the peer
      * @param message an instance of a registered message type
-     * @throws OverlayException if the peer is not online, or the message type is not registered, or the
-     *     transport refused it
+     * @throws OverlayException if the peer is not online, the message type is not registered, the message is
+     *     over the frame cap, or this peer has stopped (a full queue drops the frame and counts it instead)
      */
     public void send(PeerId to, Object message) {
         core.send(to, message);
     }
 
     /**
-     * Sends one message to each online peer of {@code to} (this peer skipped), signing it once.
+     * Sends one message to each online peer of {@code to} (this peer skipped), encoding it once.
      *
      * @param to the peers
      * @param message an instance of a registered message type

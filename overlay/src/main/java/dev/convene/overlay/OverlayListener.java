@@ -45,13 +45,15 @@ public interface OverlayListener {
     }
 
     /**
-     * A verified advertisement carries the display name (compared ignoring case) of another known peer, under
+     * A verified advertisement carries a display name that looks like that of another known peer (the same
+     * Unicode TR39 confusable skeleton, so case and look-alike letters from other scripts do not matter), under
      * a different key: someone chose a name already in use, a peer came back with a new identity (a lost
      * home directory), or someone is posing as it. Names are not identity; show both
      * {@link PeerAdvertisement#fingerprint() fingerprints} so that people can compare them out of band.
      * {@link Directory#nameConflicts()} lists every such name at any time.
      *
-     * <p>Called once per pair of peers while this overlay runs, before the newcomer's {@link #peerJoined}.
+     * <p>Called once for each new identity under a name while this overlay runs, against the first identity
+     * known under it, before the newcomer's {@link #peerJoined}.
      *
      * @param newcomer the advertisement just verified
      * @param known the peer that had the name already, online or not (this peer itself if the newcomer took

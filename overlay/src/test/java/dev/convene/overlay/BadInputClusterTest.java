@@ -94,11 +94,19 @@ class BadInputClusterTest {
     }
 
     private byte[] validNote() {
-        return hostile().encodeAs(attacker.identity(), new Note(1, "looks fine"));
+        return hostile().sealFor(victim.self(), new Note(1, "looks fine"));
     }
 
     private byte[] signedByAttacker(int typeId, byte[] body) {
         return TestFrames.signed(typeId, body, attacker.identity(), hostile().senderTag());
+    }
+
+    private byte[] macdByAttacker(int typeId, byte[] body) {
+        return hostile().sealBodyFor(victim.self(), typeId, body);
+    }
+
+    private static OverlayMessages.Hello hello(PeerAdvertisement ad) {
+        return new OverlayMessages.Hello(ad, new byte[16]);
     }
 
     private static PeerAdvertisement advertisementOf(Identity id, String name) {
@@ -120,28 +128,28 @@ class BadInputClusterTest {
         return Stream.of(
                 attack("random bytes", DropReason.BAD_MAGIC, t -> {
                     Random random = new Random(11);
-                    return Stream.generate(() -> randomBytes(random, FrameCodec.OVERHEAD, 600)).limit(50).toList();
+                    return Stream.generate(() -> randomBytes(random, FrameCodec.MAC_OVERHEAD, 600)).limit(50).toList();
                 }),
                 attack("short random bytes and an empty frame", DropReason.TRUNCATED, t -> {
                     Random random = new Random(12);
-                    List<byte[]> frames = new ArrayList<>(Stream.generate(() -> randomBytes(random, 1, FrameCodec.OVERHEAD - 1))
+                    List<byte[]> frames = new ArrayList<>(Stream.generate(() -> randomBytes(random, 1, FrameCodec.MAC_OVERHEAD - 1))
                             .limit(20).toList());
                     frames.add(new byte[0]);
                     return frames;
                 }),
                 attack("a flood of garbage", DropReason.BAD_MAGIC, t -> {
                     Random random = new Random(13);
-                    return Stream.generate(() -> randomBytes(random, FrameCodec.OVERHEAD, 200)).limit(1000).toList();
+                    return Stream.generate(() -> randomBytes(random, FrameCodec.MAC_OVERHEAD, 200)).limit(1000).toList();
                 }),
                 attack("truncated frames", DropReason.TRUNCATED, t -> {
                     byte[] f = t.validNote();
-                    return List.of(TestFrames.truncate(f, 4), TestFrames.truncate(f, FrameCodec.OVERHEAD - 1),
-                            TestFrames.truncate(f, FrameCodec.OVERHEAD), TestFrames.truncate(f, f.length - 1));
+                    return List.of(TestFrames.truncate(f, 4), TestFrames.truncate(f, FrameCodec.MAC_OVERHEAD - 1),
+                            TestFrames.truncate(f, FrameCodec.MAC_OVERHEAD), TestFrames.truncate(f, f.length - 1));
                 }),
                 attack("body length longer than the frame", DropReason.TRUNCATED, t -> {
                     byte[] f = t.validNote();
                     return List.of(TestFrames.withDeclaredLength(f, TestFrames.bodyLength(f) + 1),
-                            TestFrames.withDeclaredLength(f, VICTIM_CAP - FrameCodec.OVERHEAD));
+                            TestFrames.withDeclaredLength(f, VICTIM_CAP - FrameCodec.MAC_OVERHEAD));
                 }),
                 attack("body length shorter than the frame or negative", DropReason.BAD_LENGTH, t -> {
                     byte[] f = t.validNote();
@@ -162,34 +170,42 @@ class BadInputClusterTest {
                         t.hostile().encodeAs(t.attacker.identity(), new Unwanted(5)))),
                 attack("bad magic", DropReason.BAD_MAGIC, t -> List.of(TestFrames.withByte(t.validNote(), 0, 'X'),
                         TestFrames.withByte(t.validNote(), 3, '2'))),
-                attack("bad versions", DropReason.BAD_VERSION, t -> List.of(TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 2),
+                attack("bad versions", DropReason.BAD_VERSION, t -> List.of(TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 3),
                         TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 0))),
-                attack("flipped bits in body, signer and signature", DropReason.BAD_SIGNATURE, t -> {
+                attack("flipped bits in body, sequence number and MAC", DropReason.BAD_MAC, t -> {
                     byte[] f = t.validNote();
-                    return List.of(TestFrames.flipBit(f, TestFrames.BODY_OFFSET * 8 + 9),
-                            TestFrames.flipBit(f, TestFrames.signerOffset(f) * 8),
-                            TestFrames.flipBit(f, TestFrames.signatureOffset(f) * 8 + 17));
+                    int seq = TestFrames.BODY_OFFSET + TestFrames.bodyLength(f);
+                    return List.of(TestFrames.flipBit(f, TestFrames.BODY_OFFSET * 8 + 9), TestFrames.flipBit(f, seq * 8 + 3),
+                            TestFrames.flipBit(f, (seq + 8) * 8 + 17));
                 }),
-                attack("another peer's frames replayed from the attacker's address", DropReason.BAD_SIGNATURE, t -> {
+                attack("another peer's frames for the victim sent from the attacker's address", DropReason.BAD_MAC, t -> {
                     OverlayCore other = OverlayTestHooks.core(t.bystander);
-                    return List.of(other.encodeAs(t.bystander.identity(), new Note(3, "from the bystander")),
-                            other.encodeAs(t.bystander.identity(), t.bystander.advertisement()));
+                    return List.of(other.sealFor(t.victim.self(), new Note(3, "from the bystander")),
+                            other.sealFor(t.victim.self(), new Note(4, "again")));
                 }),
-                attack("validly signed garbage bodies", DropReason.MALFORMED_BODY, t -> List.of(
-                        t.signedByAttacker(TestMessages.NOTE_ID, new byte[0]),
-                        t.signedByAttacker(TestMessages.NOTE_ID, new byte[] {1, (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 7}),
-                        t.signedByAttacker(TestMessages.NOTE_ID, new byte[] {1, 2, (byte) 0xC3, 0x28}),
-                        t.signedByAttacker(OverlayMessages.ADVERTISEMENT.id(), "garbage".getBytes(StandardCharsets.US_ASCII)),
-                        t.signedByAttacker(OverlayMessages.AD_REQUEST.id(), new byte[] {3, 'a', 'b', 'c'}))),
-                attack("frames signed by a second identity from an address bound to the first", DropReason.SIGNER_MISMATCH, t -> List.of(
+                attack("another peer's signed advertisement sent from the attacker's address", DropReason.BAD_SIGNATURE, t -> List.of(
+                        OverlayTestHooks.core(t.bystander).encodeAs(t.bystander.identity(), hello(t.bystander.advertisement())))),
+                attack("signed frames of types that must carry a pair-key MAC", DropReason.UNAUTHENTICATED, t -> List.of(
+                        t.hostile().encodeAs(t.attacker.identity(), new Note(5, "signed, not MAC'd")),
                         t.hostile().encodeAs(t.sidekick, new Note(4, "I am someone else")),
+                        t.hostile().encodeAs(t.attacker.identity(), t.attacker.advertisement()))),
+                attack("authenticated garbage bodies", DropReason.MALFORMED_BODY, t -> List.of(
+                        t.macdByAttacker(TestMessages.NOTE_ID, new byte[0]),
+                        t.macdByAttacker(TestMessages.NOTE_ID, new byte[] {1, (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 7}),
+                        t.macdByAttacker(TestMessages.NOTE_ID, new byte[] {1, 2, (byte) 0xC3, 0x28}),
+                        t.signedByAttacker(OverlayMessages.HELLO.id(), "garbage".getBytes(StandardCharsets.US_ASCII)),
+                        t.signedByAttacker(OverlayMessages.AD_REQUEST.id(), new byte[] {3, 'a', 'b', 'c'}))),
+                attack("the overlay's own types sent MAC'd", DropReason.UNAUTHENTICATED, t -> List.of(
+                        t.macdByAttacker(OverlayMessages.AD_REQUEST.id(), new byte[] {1}),
+                        t.macdByAttacker(OverlayMessages.HELLO.id(), new byte[] {1}))),
+                attack("frames signed by a second identity from an address bound to the first", DropReason.SIGNER_MISMATCH, t -> List.of(
                         t.hostile().encodeAs(t.sidekick, new AdvertisementRequest(t.sidekick.id())),
-                        t.hostile().encodeAs(t.sidekick, advertisementOf(t.sidekick, "sidekick")))),
+                        t.hostile().encodeAs(t.sidekick, hello(advertisementOf(t.sidekick, "sidekick"))))),
                 attack("advertisements for one identity signed by another", DropReason.SIGNER_MISMATCH, t -> List.of(
-                        t.hostile().encodeAs(t.attacker.identity(), advertisementOf(t.sidekick, "sidekick")),
-                        t.hostile().encodeAs(t.attacker.identity(), t.bystander.advertisement()),
-                        t.hostile().encodeAs(t.attacker.identity(), t.victim.advertisement()),
-                        t.hostile().encodeAs(t.sidekick, t.attacker.advertisement()))));
+                        t.hostile().encodeAs(t.attacker.identity(), hello(advertisementOf(t.sidekick, "sidekick"))),
+                        t.hostile().encodeAs(t.attacker.identity(), hello(t.bystander.advertisement())),
+                        t.hostile().encodeAs(t.attacker.identity(), hello(t.victim.advertisement())),
+                        t.hostile().encodeAs(t.sidekick, hello(t.attacker.advertisement())))));
     }
 
     private static Arguments attack(String name, DropReason reason, Attack attack) {

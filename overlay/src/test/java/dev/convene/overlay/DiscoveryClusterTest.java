@@ -70,7 +70,7 @@ class DiscoveryClusterTest {
             for (Overlay o : peers) {
                 assertThat(o.directory().online()).hasSize(9);
                 assertThat(o.stats().members()).isEqualTo(10);
-                assertThat(o.stats().totalDrops()).isZero();
+                assertThat(o.stats().totalDrops()).as("drops %s", o.stats().drops()).isZero();
             }
             assertThat(peers.get(9).directory().resolve("p0").id()).isEqualTo(peers.get(0).self());
         }

@@ -113,6 +113,31 @@ class NameConflictClusterTest {
     }
 
     @Test
+    void aLookAlikeNameInAnotherScriptIsAConflictAndAnInvisibleCharacterKeepsAPeerOut() {
+        try (TestCluster cluster = TestCluster.memory()) {
+            Recorder seen = new Recorder();
+            Overlay alice = start(cluster, "alice", Identity.generate(), seen);
+            Overlay bob = start(cluster, "bob", Identity.generate(), new Recorder());
+            TestCluster.awaitFullDirectory(WAIT, List.of(alice, bob));
+            Overlay cyrillic = start(cluster, "b\u043Eb", Identity.generate(), new Recorder()); // a Cyrillic o
+            awaitOnline(alice, cyrillic, true);
+            assertThat(seen.conflicts).singleElement().satisfies(c -> {
+                assertThat(c.newcomer().id()).isEqualTo(cyrillic.self());
+                assertThat(c.known().id()).isEqualTo(bob.self());
+            });
+            assertThat(alice.directory().nameConflicts().values()).singleElement().satisfies(ads ->
+                    assertThat(ads).extracting(PeerAdvertisement::id).containsExactlyInAnyOrder(bob.self(), cyrillic.self()));
+
+            long malformed = alice.stats().drops(DropReason.MALFORMED_BODY);
+            Overlay hidden = start(cluster, "bo\u200Bb", Identity.generate(), new Recorder()); // a zero-width space
+            TestCluster.awaitCondition(WAIT, () -> alice.stats().drops(DropReason.MALFORMED_BODY) > malformed,
+                    () -> "the advertisement with a zero-width space was not refused: " + alice.stats().drops());
+            assertThat(alice.directory().get(hidden.self())).isEmpty();
+            assertThat(seen.conflicts).hasSize(1);
+        }
+    }
+
+    @Test
     void distinctNamesAreNoConflict() {
         try (TestCluster cluster = TestCluster.memory()) {
             Recorder seen = new Recorder();

@@ -46,7 +46,7 @@ final class LatencyBench {
             ConferencePeer author = g.peers().get(0);
             List<ConferencePeer> others = g.peers().subList(1, n);
             ConferenceId id = ConveneGroup.openConference(author, others, others.stream().map(ConferencePeer::self).toList());
-            heap[0] = Memory.heapAfterGc() - heapBefore;
+            heap[0] = Math.max(0, Memory.heapAfterGc() - heapBefore); // a delta below the collector's noise can come out negative
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
             long[] sentAt = new long[total];
@@ -70,7 +70,7 @@ final class LatencyBench {
         Samples raw;
         long heapBeforeRaw = Memory.heapAfterGc();
         try (RawGroup g = RawGroup.start(ws, "lat" + n + "r", n, mode)) {
-            heap[1] = Memory.heapAfterGc() - heapBeforeRaw;
+            heap[1] = Math.max(0, Memory.heapAfterGc() - heapBeforeRaw);
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int i = 1; i < n; i++) g.recordArrivals(i, i - 1, arrivals);
             long[] sentAt = new long[total];

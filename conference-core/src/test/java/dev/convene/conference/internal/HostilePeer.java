@@ -15,7 +15,6 @@ import dev.convene.overlay.DropReason;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.Overlay;
 import dev.convene.overlay.OverlayConfig;
-import dev.convene.overlay.OverlayTestHooks;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.wire.MessageType;
 import java.security.GeneralSecurityException;
@@ -119,10 +118,13 @@ final class HostilePeer implements AutoCloseable {
         to.forEach(p -> send(p, message));
     }
 
-    /** Sends the same signed frame {@code times} times, signing it once: a flood that costs the flooder nothing. */
+    /**
+     * Sends {@code message} {@code times} times, each as its own authenticated frame (the overlay refuses a frame
+     * sent again as a replay, so a flood that passes the gate must be made of new frames; each costs the flooder
+     * one MAC, nothing public-key).
+     */
     void flood(ConferencePeer to, Object message, int times) {
-        byte[] frame = OverlayTestHooks.core(overlay).encodeAs(identity, message);
-        for (int i = 0; i < times; i++) OverlayTestHooks.core(overlay).sendRaw(to.self(), frame);
+        for (int i = 0; i < times; i++) overlay.send(to.self(), message);
     }
 
     /**

@@ -10,16 +10,21 @@ import ch.qos.logback.core.read.ListAppender;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceNotFoundException;
+import dev.convene.conference.ConferenceSession;
+import dev.convene.conference.NewConference;
 import dev.convene.conference.ConferenceView;
 import dev.convene.conference.HomeLockedException;
 import dev.convene.conference.HomeOwnerException;
 import dev.convene.conference.PeerClosedException;
+import dev.convene.overlay.ContactCard;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayConfig;
+import dev.convene.overlay.PeerAdvertisement;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputFilter;
@@ -96,7 +101,21 @@ class TeamChatTest {
                 again.peer().awaitOnline(alice.id(), WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 again.say(id, "back again").get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 await(() -> alice.transcript(id).size() == 2, () -> alice.transcript(id).toString());
+                // one object per conference, and the history in pages
+                ConferenceSession meetingAtAlice = alice.peer().session(id);
+                List<ChatEntry> newest = meetingAtAlice.historyBefore(null, 1);
+                assertThat(newest).extracting(ChatEntry::text).containsExactly("back again");
+                assertThat(meetingAtAlice.historyBefore(newest.get(0).id(), 5)).extracting(ChatEntry::text).containsExactly(TEXT);
+                assertThat(meetingAtAlice.participants()).contains(bob.id(), carol.id());
             }
+            // The host keeps keys in its own secret store: bob's identity, exported and imported, is still bob.
+            assertThat(Identity.importPrivate(Identity.loadOrCreate(bobHome).exportPrivate()).id()).isEqualTo(bob.id());
+            // A colleague who has never been online is invited from a contact card.
+            Identity dana = Identity.generate();
+            PeerAdvertisement danaCard = alice.peer().addContact(ContactCard.create(dana, "dana", Instant.now()))
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(alice.peer().create(NewConference.titled("Welcome").invite(danaCard.id())).get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                    .invitees()).contains(dana.id());
             // Another identity may not take bob's workspace over.
             OverlayConfig intruder = OverlayConfig.builder("mallory").mode(NetworkMode.MEMORY).cluster(cluster).home(bobHome).build();
             assertThatThrownBy(() -> ConferencePeer.builder(intruder, Identity.generate()).start())
@@ -112,9 +131,11 @@ class TeamChatTest {
         } finally {
             root.detachAppender(logged);
         }
-        // Content (titles, names, text) only at DEBUG in the conference layer.
+        // Content (titles, names, text) only at DEBUG, in the conference layer and the overlay alike.
+        assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.conference")
+                && e.getFormattedMessage().contains("Welcome"));
         for (ILoggingEvent e : logged.list) {
-            if (e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.conference")) {
+            if (e.getLevel().isGreaterOrEqual(Level.INFO) && e.getLoggerName().startsWith("dev.convene.")) {
                 assertThat(e.getFormattedMessage()).as(e.getLoggerName()).doesNotContain(TITLE).doesNotContain(TEXT)
                         .doesNotContain("alice").doesNotContain("carol");
             }

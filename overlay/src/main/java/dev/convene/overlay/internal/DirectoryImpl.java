@@ -114,6 +114,24 @@ public final class DirectoryImpl implements Directory {
         return e != null && e.online();
     }
 
+    /** As the interface says, but names are compared by their confusable skeleton (Unicode TR39), not only by case. */
+    @Override
+    public Map<String, List<PeerAdvertisement>> nameConflicts() {
+        Map<String, List<PeerAdvertisement>> bySkeleton = new java.util.HashMap<>();
+        for (PeerAdvertisement a : known()) bySkeleton.computeIfAbsent(NameConflicts.skeleton(a.name()), n -> new java.util.ArrayList<>()).add(a);
+        Map<String, List<PeerAdvertisement>> conflicts = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        bySkeleton.values().forEach(ads -> {
+            if (ads.size() < 2) return;
+            ads.sort(Comparator.comparing(PeerAdvertisement::issuedAt).thenComparing(PeerAdvertisement::id));
+            conflicts.merge(ads.get(0).name(), List.copyOf(ads), (x, y) -> {
+                List<PeerAdvertisement> both = new java.util.ArrayList<>(x);
+                both.addAll(y);
+                return List.copyOf(both);
+            });
+        });
+        return java.util.Collections.unmodifiableMap(conflicts);
+    }
+
     @Override
     public PeerAdvertisement resolve(String query) {
         String q = query.strip();

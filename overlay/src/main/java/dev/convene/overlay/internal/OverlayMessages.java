@@ -19,6 +19,27 @@ public final class OverlayMessages {
     public record AdvertisementRequest(PeerId from) {
     }
 
+    /**
+     * A peer's advertisement with a random nonce it uses toward the receiving member alone (fresh for every
+     * member and every run of its process), signed as a whole by the peer's Ed25519 key over its transport
+     * address: what binds an identity to a view member and seeds the pair keys every other frame is
+     * authenticated with.
+     */
+    public record Hello(PeerAdvertisement ad, byte[] session) {
+        public Hello {
+            java.util.Objects.requireNonNull(ad, "ad");
+            if (session == null || session.length != PeerSession.NONCE_LENGTH) {
+                throw new IllegalArgumentException("session: expected " + PeerSession.NONCE_LENGTH + " bytes");
+            }
+            session = session.clone();
+        }
+
+        @Override
+        public byte[] session() {
+            return session.clone();
+        }
+    }
+
     /** Longest endpoint an advertisement may carry, in UTF-8 bytes. */
     static final int MAX_ENDPOINT = 256;
 
@@ -41,7 +62,7 @@ public final class OverlayMessages {
         @Override
         public PeerAdvertisement read(WireReader in) {
             PeerId id = in.readPeerId();
-            String name = in.readString(PeerAdvertisement.MAX_NAME * 4);
+            String name = visible(in.readString(PeerAdvertisement.MAX_NAME * 4));
             byte[] signing = in.readBytesExactly(32);
             byte[] agreement = in.readBytesExactly(32);
             String endpoint = printable("endpoint", in.readString(MAX_ENDPOINT));
@@ -67,6 +88,20 @@ public final class OverlayMessages {
         return value;
     }
 
+    /**
+     * Refuses names with characters that show as nothing or move text around: format characters (zero-width
+     * space, joiners, bidi embeddings, overrides and isolates, the byte order mark, soft hyphen) and line or
+     * paragraph separators (U+2028, U+2029). Two names that differ only by them would look the same.
+     */
+    static String visible(String name) {
+        boolean hidden = name.codePoints().anyMatch(c -> {
+            int t = Character.getType(c);
+            return t == Character.FORMAT || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR;
+        });
+        if (hidden) throw new WireFormatException("advertisement name: contains invisible or separator characters (expected: visible text)");
+        return name;
+    }
+
     static final WireCodec<String> STRING = new WireCodec<>() {
         @Override
         public void write(WireWriter out, String value) {
@@ -80,6 +115,43 @@ public final class OverlayMessages {
     };
 
     public static final MessageType<PeerAdvertisement> ADVERTISEMENT = new MessageType<>(1, PeerAdvertisement.class, AD_CODEC);
+
+    public static final MessageType<Hello> HELLO = new MessageType<>(3, Hello.class, new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, Hello value) {
+            AD_CODEC.write(out, value.ad());
+            out.writeBytes(value.session());
+        }
+
+        @Override
+        public Hello read(WireReader in) {
+            PeerAdvertisement ad = AD_CODEC.read(in);
+            return new Hello(ad, in.readBytesExactly(PeerSession.NONCE_LENGTH));
+        }
+    });
+
+    /**
+     * The first frame under a new pair session, MAC'd: it proves to the receiver that the sender holds the
+     * session's keys (and so received the nonce sent to its address), which locks the binding of its identity
+     * to its address. The only overlay message that travels MAC'd.
+     */
+    public record Confirm(PeerId from) {
+        public Confirm {
+            java.util.Objects.requireNonNull(from, "from");
+        }
+    }
+
+    public static final MessageType<Confirm> CONFIRM = new MessageType<>(4, Confirm.class, new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, Confirm value) {
+            out.writePeerId(value.from());
+        }
+
+        @Override
+        public Confirm read(WireReader in) {
+            return new Confirm(in.readPeerId());
+        }
+    });
 
     public static final MessageType<AdvertisementRequest> AD_REQUEST = new MessageType<>(2, AdvertisementRequest.class,
             new WireCodec<>() {

@@ -17,30 +17,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes and checks envelopes: the only place frames become bytes and bytes become messages.
+ * Makes and checks envelopes: the only place frames become bytes and bytes become messages. Two envelopes
+ * share one header; the version byte says which trailer follows the body.
  *
  * <pre>
  *   offset  size  field
  *   0       4     magic "CNV1"
- *   4       1     version (1)
+ *   4       1     version: 1 = signed, 2 = authenticated by a pair key
  *   5       2     type id (unsigned)
  *   7       4     body length (0 .. maxBody, checked before any allocation)
  *   11      n     body (Kryo, registration required, one custom serializer per type)
+ *
+ *   version 1 (signed: advertisements and requests for them, before two peers share a key)
  *   11+n    32    signer: raw Ed25519 public key
  *   43+n    64    signature over bytes [0, 11+n) followed by the 16-byte sender tag
+ *
+ *   version 2 (every other frame, between peers that exchanged advertisements)
+ *   11+n    8     sequence number of this frame from its sender to its receiver (big-endian, from 1)
+ *   19+n    32    HMAC-SHA256 under the sender-to-receiver key over bytes [0, 19+n)
  * </pre>
  *
  * The sender tag is the sender's transport address; binding it into the signature means a frame
- * replayed from another address does not verify. The signature is checked over the raw bytes before
- * the body is decoded. Thread-safe: Kryo instances come from a pool.
+ * replayed from another address does not verify. The signature or MAC is checked over the raw bytes
+ * before the body is decoded. Thread-safe: Kryo instances come from a pool.
  */
 public final class FrameCodec {
     static final byte[] MAGIC = {'C', 'N', 'V', '1'};
     static final int VERSION = 1;
+    /** The version of frames authenticated by a pair key. */
+    static final int MAC_VERSION = 2;
     static final int HEADER = 11;
     static final int TRAILER = Identity.KEY_LENGTH + Identity.SIGNATURE_LENGTH;
-    /** Bytes a frame adds around its body. */
+    static final int MAC_TRAILER = 8 + FrameMac.LENGTH;
+    /** Bytes a signed frame adds around its body. */
     public static final int OVERHEAD = HEADER + TRAILER;
+    /** Bytes a frame authenticated by a pair key adds around its body. */
+    public static final int MAC_OVERHEAD = HEADER + MAC_TRAILER;
     /** Length of the sender tag bound into each signature. */
     public static final int TAG_LENGTH = 16;
 
@@ -171,6 +183,120 @@ public final class FrameCodec {
         }
         Object body = decodeBody(type, buf, offset + HEADER, bodyLength);
         return new Frame(type, body, PeerId.fromSigningKey(signerKey), signerKey);
+    }
+
+    /** The checked header of a frame of either version. */
+    public record Header(int version, MessageType<?> type, int bodyLength) {
+        /** True for a frame authenticated by a pair key (version 2). */
+        public boolean authenticatedByPairKey() {
+            return version == MAC_VERSION;
+        }
+    }
+
+    /**
+     * Checks what every frame has: size, magic, version, declared body length against the bytes that came,
+     * and the type. Nothing is allocated and no key is used.
+     *
+     * @throws FrameException with the reason to count, for anything wrong
+     */
+    public Header header(byte[] buf, int offset, int length) throws FrameException {
+        if (length > maxFrame) throw new FrameException(DropReason.OVERSIZED, length + " bytes > cap " + maxFrame);
+        if (length < MAC_OVERHEAD) throw new FrameException(DropReason.TRUNCATED, length + " bytes < minimum " + MAC_OVERHEAD);
+        if (!Arrays.equals(buf, offset, offset + 4, MAGIC, 0, 4)) throw new FrameException(DropReason.BAD_MAGIC, "no CNV1 magic");
+        int version = buf[offset + 4] & 0xFF;
+        if (version != VERSION && version != MAC_VERSION) {
+            throw new FrameException(DropReason.BAD_VERSION, "version " + version + " (expected: " + VERSION + " or " + MAC_VERSION + ")");
+        }
+        int trailer = version == VERSION ? TRAILER : MAC_TRAILER;
+        if (length < HEADER + trailer) throw new FrameException(DropReason.TRUNCATED, length + " bytes < minimum " + (HEADER + trailer));
+        ByteBuffer bb = ByteBuffer.wrap(buf, offset, length);
+        int typeId = bb.getShort(offset + 5) & 0xFFFF;
+        int bodyLength = bb.getInt(offset + 7);
+        if (bodyLength < 0) throw new FrameException(DropReason.BAD_LENGTH, "negative body length " + bodyLength);
+        if (bodyLength > maxFrame - HEADER - trailer) throw new FrameException(DropReason.OVERSIZED, "declared body " + bodyLength + " > cap");
+        if (HEADER + bodyLength + trailer > length) {
+            throw new FrameException(DropReason.TRUNCATED, "declared body " + bodyLength + " but only " + length + " bytes");
+        }
+        if (HEADER + bodyLength + trailer < length) {
+            throw new FrameException(DropReason.BAD_LENGTH, (length - HEADER - bodyLength - trailer) + " trailing bytes");
+        }
+        MessageType<?> type = byId.get(typeId);
+        if (type == null) throw new FrameException(DropReason.UNKNOWN_TYPE, "type id " + typeId);
+        return new Header(version, type, bodyLength);
+    }
+
+    /**
+     * Encodes {@code message} into a version-2 frame whose sequence number and MAC are still zero: encode once,
+     * then {@link #seal} a copy for each receiver.
+     *
+     * @throws IllegalArgumentException if the type is not registered or the frame would exceed the cap
+     */
+    public byte[] encodeUnsealed(Object message) {
+        MessageType<?> type = byClass.get(message.getClass());
+        if (type == null) {
+            throw new IllegalArgumentException(message.getClass().getName() + " is not a registered message type");
+        }
+        Kryo kryo = kryos.obtain();
+        try {
+            Output out = new Output(256, maxFrame);
+            out.writeBytes(MAGIC);
+            out.writeByte(MAC_VERSION);
+            out.writeByte(type.id() >>> 8);
+            out.writeByte(type.id());
+            out.writeInt(0); // body length, patched below
+            try {
+                kryo.writeObject(out, message);
+            } catch (com.esotericsoftware.kryo.kryo5.io.KryoBufferOverflowException e) {
+                throw new IllegalArgumentException("message of " + type.type().getSimpleName() + " exceeds the frame cap of "
+                        + maxFrame + " bytes; send less at once");
+            }
+            int bodyLength = out.position() - HEADER;
+            if (HEADER + bodyLength + MAC_TRAILER > maxFrame) {
+                throw new IllegalArgumentException("message of " + type.type().getSimpleName() + " is " + bodyLength
+                        + " bytes, over the frame cap of " + maxFrame + "; send less at once");
+            }
+            byte[] frame = Arrays.copyOf(out.getBuffer(), HEADER + bodyLength + MAC_TRAILER);
+            ByteBuffer.wrap(frame).putInt(7, bodyLength);
+            return frame;
+        } finally {
+            kryos.free(kryo);
+        }
+    }
+
+    /** A sealed copy of a frame from {@link #encodeUnsealed}: its sequence number and MAC under {@code key}. */
+    public static byte[] seal(byte[] unsealed, long sequence, byte[] key) {
+        if (sequence < 1) throw new IllegalArgumentException("sequence: " + sequence + " (expected: > 0)");
+        byte[] frame = unsealed.clone();
+        int seqAt = frame.length - MAC_TRAILER;
+        ByteBuffer.wrap(frame).putLong(seqAt, sequence);
+        FrameMac.compute(key, frame, 0, seqAt + 8, frame, seqAt + 8);
+        return frame;
+    }
+
+    /** A version-2 frame around any body bytes, sealed under {@code key}: for tests that build hostile frames. */
+    public static byte[] sealBody(int typeId, byte[] body, long sequence, byte[] key) {
+        byte[] unsealed = new byte[HEADER + body.length + MAC_TRAILER];
+        ByteBuffer.wrap(unsealed).put(MAGIC).put((byte) MAC_VERSION).putShort((short) typeId).putInt(body.length).put(body);
+        return seal(unsealed, sequence, key);
+    }
+
+    /**
+     * Checks the MAC of a version-2 frame under the sender-to-receiver key and returns its sequence number.
+     *
+     * @throws FrameException {@link DropReason#BAD_MAC} if it does not verify
+     */
+    public static long verifyMac(Header header, byte[] buf, int offset, byte[] key) throws FrameException {
+        if (!header.authenticatedByPairKey()) throw new IllegalArgumentException("not a version-2 frame");
+        int seqAt = offset + HEADER + header.bodyLength();
+        if (!FrameMac.verify(key, buf, offset, HEADER + header.bodyLength() + 8, buf, seqAt + 8)) {
+            throw new FrameException(DropReason.BAD_MAC, "MAC does not verify for type " + header.type().id());
+        }
+        return ByteBuffer.wrap(buf).getLong(seqAt);
+    }
+
+    /** Decodes the body of a frame whose header was checked and whose authenticator verified. */
+    public Object body(Header header, byte[] buf, int offset) throws FrameException {
+        return decodeBody(header.type(), buf, offset + HEADER, header.bodyLength());
     }
 
     private Object decodeBody(MessageType<?> type, byte[] buf, int offset, int length) throws FrameException {

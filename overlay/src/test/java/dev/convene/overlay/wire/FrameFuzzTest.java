@@ -41,7 +41,7 @@ class FrameFuzzTest {
     private static final Identity SIGNER = Identity.generate();
     private static final byte[] TAG = tag();
     private static final List<MessageType<?>> TYPES = List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST,
-            TestMessages.NOTE, WireBodies.BLOB, WireBodies.TREE);
+            OverlayMessages.HELLO, TestMessages.NOTE, WireBodies.BLOB, WireBodies.TREE);
     /** The cap a real peer runs with: lies about lengths are checked against it, not against a small test cap. */
     private static final FrameCodec CODEC = new FrameCodec(TYPES, OverlayConfig.DEFAULT_MAX_FRAME);
     private static final Map<Integer, MessageType<?>> BY_ID = TYPES.stream().collect(Collectors.toMap(MessageType::id, Function.identity()));
@@ -65,6 +65,8 @@ class FrameFuzzTest {
                 sample(new PeerAdvertisement(SIGNER.id(), "a", SIGNER.signingKey(), SIGNER.agreementKey(), "relay:127.0.0.1:12001",
                         Set.of(), Instant.EPOCH)),
                 sample(new AdvertisementRequest(other.id())),
+                sample(new OverlayMessages.Hello(new PeerAdvertisement(other.id(), "hello", other.signingKey(), other.agreementKey(),
+                        "memory:hello", Set.of("overlay/1"), Instant.EPOCH), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})),
                 sample(new Note(42, "grüße 👋")),
                 sample(new Note(0, "")),
                 sample(new Blob("x".repeat(300))),

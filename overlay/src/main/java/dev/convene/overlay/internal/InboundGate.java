@@ -1,0 +1,283 @@
+package dev.convene.overlay.internal;
+
+import dev.convene.overlay.DropReason;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.wire.Frame;
+import dev.convene.overlay.wire.FrameCodec;
+import dev.convene.overlay.wire.FrameException;
+import dev.convene.overlay.wire.MessageType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound gate: everything a frame must pass before the event thread sees it, cheapest first, on the
+ * JGroups thread that received it. Frames from addresses outside the current view, or from members whose
+ * key is not known yet, are held in a small bounded pen until the view or the advertisement arrives
+ * ({@link #release}), never delivered. Signed frames (advertisements and requests for them) are charged to
+ * a small per-member budget before their Ed25519 signature is checked; every other frame must carry the
+ * MAC of the sender's pair key, a fresh sequence number, and fit its verified sender's rate and queue
+ * budget before its body is decoded. Each refusal is counted. Thread-safe.
+ */
+final class InboundGate {
+    private static final Logger log = LoggerFactory.getLogger(InboundGate.class);
+    /** Signed frames a member may send: a burst for a view change, then a few a second. */
+    static final int SIGNED_BURST = 16;
+    static final double SIGNED_PER_SECOND = 2;
+    /** Frames held while their sender's membership or key is not known yet: per address and in total. */
+    static final int PEN_PER_ADDRESS = 32;
+    static final int PEN_FRAMES = 256;
+
+    /** A frame that passed: signed (with its verified frame) or authenticated by a pair key. */
+    sealed interface Admitted permits Signed, Authenticated {
+        Address src();
+
+        Object charge();
+
+        int size();
+    }
+
+    record Signed(Address src, Frame frame, Object charge, int size) implements Admitted {
+    }
+
+    record Authenticated(Address src, PeerId from, MessageType<?> type, Object body, Object charge, int size) implements Admitted {
+    }
+
+    /** What the gate needs to know about the view and the sessions (kept by the coordinator). */
+    interface Membership {
+        boolean isMember(Address a);
+
+        PeerSession sessionAt(Address a);
+    }
+
+    /** A held frame and when it arrived (nanos). */
+    private record Held(Address src, byte[] frame, long since) {
+    }
+
+    /**
+     * How long a frame from a non-member is held before it is dropped: a joiner's first frames can reach a
+     * member several views behind it.
+     */
+    static final long HELD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    private final String label;
+    private final FrameCodec codec;
+    private final Counters counters;
+    private final Membership membership;
+    private final InboundBudget budget;
+    private final int framesPerSecond;
+    private final LongSupplier nanos;
+    private final Map<PeerId, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Map<Address, RateLimiter> signedLimiters = new ConcurrentHashMap<>();
+    private final ReentrantLock penLock = new ReentrantLock();
+    private final java.util.LinkedList<Held> pen = new java.util.LinkedList<>();
+    private final Map<Address, Integer> penByAddress = new java.util.HashMap<>();
+    private long penBytes;
+    private final long penMaxBytes;
+
+    InboundGate(String label, FrameCodec codec, Counters counters, Membership membership, InboundBudget budget, int framesPerSecond,
+                LongSupplier nanos) {
+        this.label = label;
+        this.codec = codec;
+        this.counters = counters;
+        this.membership = membership;
+        this.budget = budget;
+        this.framesPerSecond = framesPerSecond;
+        this.nanos = nanos;
+        this.penMaxBytes = 2L * codec.maxFrame();
+    }
+
+    /** What happened to a frame. */
+    enum Outcome { ADMITTED, DROPPED, HELD_NOT_MEMBER, HELD_NO_KEY, DROPPED_UNCONFIRMED }
+
+    /**
+     * Checks one frame. Returns the admitted frame (charged to the budget: the caller {@link #done releases}
+     * it once handled), or null with {@code outcome[0]} saying whether it was dropped (counted) or held.
+     */
+    Admitted admit(Address src, byte[] buf, int offset, int length, Outcome[] outcome) {
+        outcome[0] = Outcome.DROPPED;
+        expireHeld();
+        FrameCodec.Header h;
+        try {
+            h = codec.header(buf, offset, length);
+        } catch (FrameException e) {
+            counters.drop(e.reason());
+            return null;
+        }
+        if (!membership.isMember(src)) {
+            outcome[0] = hold(src, buf, offset, length, DropReason.NOT_MEMBER) ? Outcome.HELD_NOT_MEMBER : Outcome.DROPPED;
+            return null;
+        }
+        return h.authenticatedByPairKey() ? admitAuthenticated(src, h, buf, offset, length, outcome) : admitSigned(src, h, buf, offset, length);
+    }
+
+    private Admitted admitSigned(Address src, FrameCodec.Header h, byte[] buf, int offset, int length) {
+        int type = h.type().id();
+        if (type != OverlayMessages.HELLO.id() && type != OverlayMessages.AD_REQUEST.id()) {
+            counters.drop(DropReason.UNAUTHENTICATED); // only the key exchange itself may come signed
+            return null;
+        }
+        RateLimiter limiter = signedLimiters.computeIfAbsent(src, a -> new RateLimiter(SIGNED_PER_SECOND, SIGNED_BURST, nanos.getAsLong()));
+        if (!limiter.tryAcquire(nanos.getAsLong())) {
+            counters.drop(DropReason.AD_BUDGET);
+            return null;
+        }
+        if (!budget.tryCharge(src, length)) {
+            counters.drop(DropReason.OVERLOADED);
+            return null;
+        }
+        try {
+            counters.signatureChecks.increment();
+            Frame frame = codec.decode(buf, offset, length, OverlayCore.tag(src));
+            counters.receivedType(type);
+            return new Signed(src, frame, src, length);
+        } catch (FrameException e) {
+            budget.release(src, length);
+            counters.drop(e.reason());
+            log.debug("{}: dropped signed frame from {}: {}", label, src, e.getMessage());
+            return null;
+        }
+    }
+
+    private Admitted admitAuthenticated(Address src, FrameCodec.Header h, byte[] buf, int offset, int length, Outcome[] outcome) {
+        PeerSession session = membership.sessionAt(src);
+        if (session == null) {
+            outcome[0] = hold(src, buf, offset, length, DropReason.UNAUTHENTICATED) ? Outcome.HELD_NO_KEY : Outcome.DROPPED;
+            return null;
+        }
+        long sequence;
+        try {
+            counters.macChecks.increment();
+            sequence = FrameCodec.verifyMac(h, buf, offset, session.receiveKey());
+        } catch (FrameException e) {
+            counters.drop(e.reason());
+            // The binding at this address was claimed but never proven: the real member may be behind it.
+            if (!session.confirmed()) outcome[0] = Outcome.DROPPED_UNCONFIRMED;
+            return null;
+        }
+        if (!session.acceptSequence(sequence)) {
+            counters.drop(DropReason.REPLAYED);
+            return null;
+        }
+        session.confirm();
+        PeerId from = session.peer();
+        if (!limiters.computeIfAbsent(from, p -> new RateLimiter(framesPerSecond, framesPerSecond, nanos.getAsLong())).tryAcquire(nanos.getAsLong())) {
+            counters.drop(DropReason.RATE_LIMITED);
+            return null;
+        }
+        if (h.type().id() < 100 && h.type().id() != OverlayMessages.CONFIRM.id()) {
+            counters.drop(DropReason.UNAUTHENTICATED); // the overlay's own messages travel signed, but for Confirm
+            return null;
+        }
+        if (!budget.tryCharge(from, length)) {
+            counters.drop(DropReason.OVERLOADED);
+            return null;
+        }
+        try {
+            Object body = codec.body(h, buf, offset);
+            counters.receivedType(h.type().id());
+            return new Authenticated(src, from, h.type(), body, from, length);
+        } catch (FrameException e) {
+            budget.release(from, length);
+            counters.drop(e.reason());
+            log.debug("{}: dropped frame from {}: {}", label, from.shortId(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Releases the budget an admitted frame held. */
+    void done(Admitted a) {
+        budget.release(a.charge(), a.size());
+    }
+
+    private boolean hold(Address src, byte[] buf, int offset, int length, DropReason ifFull) {
+        penLock.lock();
+        try {
+            int here = penByAddress.getOrDefault(src, 0);
+            if (here >= PEN_PER_ADDRESS || pen.size() >= PEN_FRAMES || penBytes + length > penMaxBytes) {
+                counters.drop(ifFull);
+                return false;
+            }
+            pen.add(new Held(src, java.util.Arrays.copyOfRange(buf, offset, offset + length), nanos.getAsLong()));
+            penByAddress.put(src, here + 1);
+            penBytes += length;
+            return true;
+        } finally {
+            penLock.unlock();
+        }
+    }
+
+    /** Takes the held frames of {@code src}, in arrival order, to be admitted again. */
+    List<byte[]> release(Address src) {
+        List<byte[]> out = new ArrayList<>();
+        penLock.lock();
+        try {
+            var it = pen.iterator();
+            while (it.hasNext()) {
+                Held held = it.next();
+                if (!held.src().equals(src)) continue;
+                forget(it, held);
+                out.add(held.frame());
+            }
+        } finally {
+            penLock.unlock();
+        }
+        return out;
+    }
+
+    /**
+     * Drops (and counts {@code NOT_MEMBER}) the held frames of senders outside the view that have waited
+     * {@link #HELD_NANOS}. Runs at each view change and, when the oldest held frame is due, on any frame's
+     * arrival.
+     */
+    void expireHeld() {
+        long now = nanos.getAsLong();
+        penLock.lock();
+        try {
+            if (pen.isEmpty() || now - pen.peekFirst().since() < HELD_NANOS) return;
+            var it = pen.iterator();
+            while (it.hasNext()) {
+                Held held = it.next();
+                if (now - held.since() < HELD_NANOS) break; // the pen is in arrival order
+                if (membership.isMember(held.src())) continue;
+                forget(it, held);
+                counters.drop(DropReason.NOT_MEMBER);
+            }
+        } finally {
+            penLock.unlock();
+        }
+    }
+
+    private void forget(java.util.Iterator<Held> it, Held held) {
+        it.remove();
+        penBytes -= held.frame().length;
+        penByAddress.computeIfPresent(held.src(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Addresses with frames held. */
+    Set<Address> heldFrom() {
+        penLock.lock();
+        try {
+            return Set.copyOf(penByAddress.keySet());
+        } finally {
+            penLock.unlock();
+        }
+    }
+
+    /** Forgets the limiters of senders that left: the maps hold current members and peers only. */
+    void evict(Set<Address> members, Set<PeerId> peers) {
+        signedLimiters.keySet().retainAll(members);
+        limiters.keySet().retainAll(peers);
+    }
+
+    int limiterCount() {
+        return limiters.size() + signedLimiters.size();
+    }
+}

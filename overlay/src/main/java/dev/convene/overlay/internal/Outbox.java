@@ -1,0 +1,152 @@
+package dev.convene.overlay.internal;
+
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.OverlayException;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.wire.FrameCodec;
+import dev.convene.overlay.wire.MessageType;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jgroups.Address;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes outgoing frames: a body encoded once, then a copy per receiver sealed with that pair's next sequence
+ * number and key (or signed, for the key exchange), queued in {@link OutboundQueues}. Never waits for the
+ * network. Thread-safe.
+ */
+final class Outbox {
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+    private final String label;
+    private final Identity identity;
+    private final FrameCodec codec;
+    private final Presence presence;
+    private final DirectoryImpl directory;
+    private final OutboundQueues outbound;
+    private final Counters counters;
+    private final BooleanSupplier closed;
+    private volatile byte[] selfTag;
+
+    Outbox(String label, Identity identity, FrameCodec codec, Presence presence, DirectoryImpl directory, OutboundQueues outbound,
+           Counters counters, BooleanSupplier closed) {
+        this.label = label;
+        this.identity = identity;
+        this.codec = codec;
+        this.presence = presence;
+        this.directory = directory;
+        this.outbound = outbound;
+        this.counters = counters;
+        this.closed = closed;
+    }
+
+    void setSelfTag(byte[] tag) {
+        this.selfTag = tag.clone();
+    }
+
+    void send(PeerId to, Object message) {
+        PeerSession session = presence.sessionWith(to);
+        if (session == null) {
+            throw new OverlayException("peer " + to.shortId() + " is not online; wait until it joins (see 'peers')");
+        }
+        enqueueSealed(session, unsealed(message));
+    }
+
+    Set<PeerId> multicast(Collection<PeerId> to, Object message) {
+        byte[] frame = null;
+        Set<PeerId> reached = new LinkedHashSet<>();
+        for (PeerId id : new LinkedHashSet<>(to)) {
+            if (id.equals(identity.id())) continue;
+            PeerSession session = presence.sessionWith(id);
+            if (session == null) continue;
+            if (frame == null) frame = unsealed(message);
+            if (enqueueSealed(session, frame)) reached.add(id);
+        }
+        return reached;
+    }
+
+    /** Sends a message under a given session (the overlay's own {@code Confirm}); failures are logged. */
+    void sendSealed(PeerSession session, Object message) {
+        try {
+            enqueueSealed(session, unsealed(message));
+        } catch (OverlayException e) {
+            log.debug("{}: could not send {}: {}", label, message.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    MessageType<?> requireType(Object message) {
+        MessageType<?> type = codec.typeOf(message);
+        if (type == null) throw new OverlayException(message.getClass().getName() + " is not a registered message type");
+        return type;
+    }
+
+    private byte[] unsealed(Object message) {
+        requireType(message);
+        try {
+            return codec.encodeUnsealed(message);
+        } catch (IllegalArgumentException e) {
+            throw new OverlayException(e.getMessage(), e);
+        }
+    }
+
+    private boolean enqueueSealed(PeerSession session, byte[] unsealed) {
+        return enqueue(session.address(), unsealed.length, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
+    }
+
+    /** Sends a signed frame (the key exchange) to a member; failures are logged, never thrown. */
+    void sendSigned(Address to, Object message) {
+        try {
+            requireType(message);
+            byte[] frame = codec.encode(message, identity, selfTag);
+            enqueue(to, frame.length, () -> frame);
+        } catch (OverlayException | IllegalArgumentException e) {
+            log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
+        }
+    }
+
+    private boolean enqueue(Address to, int size, Supplier<byte[]> frame) {
+        if (closed.getAsBoolean()) throw new OverlayException("this peer has stopped; start it again to send");
+        if (outbound.offer(to, size, ignored -> frame.get())) {
+            counters.sent.increment();
+            return true;
+        }
+        log.debug("{}: queue for {} is full; frame dropped", label, to);
+        return false;
+    }
+
+    // ---- for tests that play a hostile peer -------------------------------------------------------------
+
+    void sendRaw(PeerId to, byte[] bytes) {
+        Address address = directory.addressOf(to);
+        if (address == null) throw new OverlayException("peer " + to.shortId() + " is not online");
+        enqueue(address, bytes.length, () -> bytes);
+    }
+
+    byte[] encodeAs(Identity signer, Object message) {
+        return codec.encode(message, signer, selfTag);
+    }
+
+    byte[] sealFor(PeerId to, Object message) {
+        PeerSession session = requireSession(to);
+        return FrameCodec.seal(unsealed(message), session.nextSequence(), session.sendKey());
+    }
+
+    byte[] sealBodyFor(PeerId to, int typeId, byte[] body) {
+        PeerSession session = requireSession(to);
+        return FrameCodec.sealBody(typeId, body, session.nextSequence(), session.sendKey());
+    }
+
+    byte[] senderTag() {
+        return selfTag.clone();
+    }
+
+    private PeerSession requireSession(PeerId to) {
+        PeerSession session = presence.sessionWith(to);
+        if (session == null) throw new OverlayException("peer " + to.shortId() + " is not online");
+        return session;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.convene.overlay.internal;
+
+import dev.convene.overlay.DropReason;
+import dev.convene.overlay.Identity;
+import dev.convene.overlay.OverlayListener;
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.wire.Frame;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.jgroups.Address;
+import org.jgroups.View;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is here: the current view, the verified identity and pair session at each member's address, and the
+ * directory. An identity is bound to a member only by its signed {@link OverlayMessages.Hello} (checked over
+ * that member's address); a frame from an address outside the view is never answered, and an advertisement
+ * or a request for one is answered at most {@link #ANSWER_BURST} times at once and {@link #ANSWERS_PER_SECOND}
+ * a second per member. Everything keyed by address is evicted when the address leaves the view. Mutated
+ * on the event thread only; {@link #isMember} and {@link #sessionAt} are read from any thread.
+ */
+final class Presence implements InboundGate.Membership {
+    private static final Logger log = LoggerFactory.getLogger(Presence.class);
+    static final int ANSWER_BURST = 4;
+    static final double ANSWERS_PER_SECOND = 1;
+
+    /** How presence reaches the network and the listeners. */
+    interface Effects {
+        /** Sends a MAC'd {@code Confirm} under a new session, after this peer's {@code Hello}. */
+        void confirm(PeerSession session);
+
+        /** Sends this peer's {@code Hello} with the nonce meant for {@code to} alone. */
+        void sendHello(Address to, byte[] nonce);
+
+        void requestHello(Address to);
+
+        void fire(Consumer<OverlayListener> call);
+
+        void drop(DropReason reason);
+    }
+
+    private final String label;
+    private final Identity identity;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    /** The nonce this peer sends each member (a different one to each, so only that member learns it). */
+    private final Map<Address, byte[]> nonces = new ConcurrentHashMap<>();
+    private final DirectoryImpl directory;
+    private final NameConflicts names;
+    private final Effects effects;
+    private final LongSupplier nanos;
+    private final Map<Address, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
+    private volatile Set<Address> members = Set.of();
+    private volatile View view;
+    /** This peer's own address (the channel's; it exists before the first view is handled). */
+    private final java.util.function.Supplier<Address> self;
+
+    Presence(String label, Identity identity, DirectoryImpl directory, Effects effects, LongSupplier nanos,
+             java.util.function.Supplier<Address> self) {
+        this.self = self;
+        this.label = label;
+        this.identity = identity;
+        this.directory = directory;
+        this.names = new NameConflicts();
+        this.effects = effects;
+        this.nanos = nanos;
+    }
+
+    /** Remembers a name for conflict reports without reporting it: this peer's, and peers known from earlier runs. */
+    void registerName(PeerAdvertisement ad) {
+        names.register(ad);
+    }
+
+
+    @Override
+    public boolean isMember(Address a) {
+        return members.contains(a);
+    }
+
+    @Override
+    public PeerSession sessionAt(Address a) {
+        return sessions.get(a);
+    }
+
+    /** The session with an online peer, or null. */
+    PeerSession sessionWith(PeerId id) {
+        Address a = directory.addressOf(id);
+        return a == null ? null : sessions.get(a);
+    }
+
+    View view() {
+        return view;
+    }
+
+    Set<PeerId> peers() {
+        Set<PeerId> out = new HashSet<>();
+        sessions.values().forEach(s -> out.add(s.peer()));
+        return out;
+    }
+
+    Set<Address> members() {
+        return members;
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    /**
+     * A verified {@code Hello} from member {@code src}.
+     *
+     * @return true if it opened a new session (frames held for {@code src} may now be admitted)
+     */
+    boolean onHello(Address src, Frame frame, OverlayMessages.Hello hello) {
+        PeerAdvertisement ad = hello.ad();
+        if (!ad.id().equals(frame.signer())) {
+            effects.drop(DropReason.SIGNER_MISMATCH);
+            log.debug("{}: advertisement for {} signed by {}", label, ad.id(), frame.signer());
+            return false;
+        }
+        if (ad.id().equals(identity.id())) {
+            effects.drop(DropReason.REJECTED); // our own identity from another address: a clone or a replay
+            log.warn("{}: another process at {} uses this peer's identity; stop one of them", label, src);
+            return false;
+        }
+        if (!isMember(src)) {
+            effects.drop(DropReason.NOT_MEMBER); // left between the gate and here
+            return false;
+        }
+        PeerId bound = directory.peerAt(src);
+        PeerSession current = sessions.get(src);
+        if (bound != null && !bound.equals(ad.id())) {
+            if (current != null && current.confirmed()) {
+                effects.drop(DropReason.SIGNER_MISMATCH);
+                log.debug("{}: {} is bound to {}, not {}", label, src, bound, ad.id());
+                return false;
+            }
+            // Claimed but never proven by a frame (only the member at that address learns the nonce sent to it):
+            // a later Hello from the address replaces the claim.
+            log.debug("{}: unproven binding of {} to {} replaced by {}", label, src, bound, ad.id());
+            sessions.remove(src);
+            current = null;
+            directory.remove(src).ifPresent(old -> effects.fire(l -> l.peerLeft(old)));
+        }
+        boolean fresh = current == null || !current.sameSession(hello.session()) || !current.peer().equals(ad.id());
+        if (fresh) {
+            try {
+                sessions.put(src, PeerSession.derive(identity, nonceFor(src), ad, hello.session(), src));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                effects.drop(DropReason.REJECTED);
+                log.debug("{}: unusable agreement key from {}: {}", label, src, e.toString());
+                return false;
+            }
+        }
+        boolean joined = directory.put(ad, src);
+        List<PeerAdvertisement> conflicts = names.add(ad, directory);
+        for (PeerAdvertisement other : conflicts) {
+            log.warn("{}: {} uses a name confusable with that of {} with another key (fingerprints {} and {}); names are not identity",
+                    label, ad.id().shortId(), other.id().shortId(), ad.fingerprint(), other.fingerprint());
+            effects.fire(l -> l.peerNameConflict(ad, other));
+        }
+        if (joined) {
+            log.info("{}: {} joined from {}", label, ad.id().shortId(), ad.endpoint());
+            effects.fire(l -> l.peerJoined(ad));
+        }
+        // The other side may not know this peer's session yet (its Hello can be lost in a view race): answer a
+        // new session once, within the budget. Two fresh sessions answer each other at most once each.
+        if (fresh) {
+            answer(src);
+            effects.confirm(sessions.get(src));
+        }
+        return fresh;
+    }
+
+    /** A verified request for this peer's advertisement from member {@code src}. */
+    void onRequest(Address src) {
+        if (!isMember(src)) {
+            effects.drop(DropReason.NOT_MEMBER);
+            return;
+        }
+        answer(src);
+    }
+
+    /** A member sent a MAC'd frame before its key was known: ask it for its advertisement, within the budget. */
+    void askFor(Address src) {
+        if (isMember(src) && spend(src)) effects.requestHello(src);
+    }
+
+    private void answer(Address src) {
+        if (spend(src)) {
+            effects.sendHello(src, nonceFor(src));
+        } else {
+            effects.drop(DropReason.AD_BUDGET);
+        }
+    }
+
+    private byte[] nonceFor(Address member) {
+        return nonces.computeIfAbsent(member, a -> {
+            byte[] n = new byte[PeerSession.NONCE_LENGTH];
+            random.nextBytes(n);
+            return n;
+        });
+    }
+
+    private boolean spend(Address src) {
+        return answers.computeIfAbsent(src, a -> new RateLimiter(ANSWERS_PER_SECOND, ANSWER_BURST, nanos.getAsLong()))
+                .tryAcquire(nanos.getAsLong());
+    }
+
+    /**
+     * Installs a view: forgets everything about members that left and greets the joiners.
+     *
+     * @return the addresses that left
+     */
+    List<Address> onView(View v, boolean first) {
+        View old = this.view;
+        if (old != null && v.getViewId().compareTo(old.getViewId()) <= 0) {
+            if (!first) return List.of();
+            // The announcement queued after connect() carries the view of that moment; a newer view may have
+            // been handled since. Rolling back to the older one would mark its newer members as left (and
+            // nothing would mark them online again), so announce to the newest view instead.
+            v = old;
+        }
+        this.view = v;
+        this.members = Set.copyOf(v.getMembers());
+        List<Address> joiners = new ArrayList<>();
+        for (Address a : v.getMembers()) {
+            if (a.equals(self.get())) continue;
+            if (first || old == null || !old.containsMember(a)) joiners.add(a);
+        }
+        List<Address> left = new ArrayList<>();
+        if (old != null) {
+            for (Address a : old.getMembers()) {
+                if (v.containsMember(a)) continue;
+                left.add(a);
+                sessions.remove(a);
+                directory.remove(a).ifPresent(ad -> {
+                    log.info("{}: {} left", label, ad.id().shortId());
+                    effects.fire(l -> l.peerLeft(ad));
+                });
+            }
+        }
+        answers.keySet().retainAll(members);
+        sessions.keySet().retainAll(members);
+        nonces.keySet().retainAll(members);
+        for (Address a : joiners) {
+            if (spend(a)) effects.sendHello(a, nonceFor(a));
+        }
+        return left;
+    }
+}
