@@ -317,7 +317,7 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     /**
-     * Removes a peer (organiser only): it stops being a member, and the content key is rotated and granted
+     * Removes a peer (organiser or co-organiser): it stops being a member, and the content key is rotated and granted
      * to every remaining member, so the removed peer reads nothing sent afterwards.
      */
     public ConferenceView remove(ConferenceId id, PeerId peer) {
