@@ -189,4 +189,31 @@ class CoOrganiserClusterTest {
             await(() -> dave.conference(id).orElseThrow().myRole() == ConferenceView.Role.REMOVED, () -> "dave: " + dave.conference(id));
         }
     }
+
+    @Test
+    void theOrganiserGetsTheKeyOfACoOrganisersRotation() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = live(alice, List.of(bob, carol));
+            alice.grantOrganiser(id, bob.self()).join();
+            await(() -> bob.conference(id).orElseThrow().coOrganisers().contains(bob.self()), () -> "bob: " + bob.conference(id));
+            bob.remove(id, carol.self()).join();
+            await(() -> !alice.conference(id).orElseThrow().participants().contains(carol.self()), () -> "alice: " + alice.conference(id));
+            bob.say(id, "from bob, new key").join().acknowledged().get(30, TimeUnit.SECONDS);
+            await(() -> alice.history(id).size() == 1, () -> "alice: " + alice.history(id));
+            await(() -> {
+                try {
+                    alice.say(id, "from alice, new key").join();
+                    return true;
+                } catch (java.util.concurrent.CompletionException e) {
+                    return false; // bob's grant to her not there yet
+                }
+            }, () -> "alice cannot post");
+            await(() -> bob.history(id).size() == 2 && ids(bob, id).equals(ids(alice, id)), () -> "bob " + ids(bob, id));
+            assertThat(carol.history(id)).isEmpty();
+        }
+    }
 }

@@ -268,6 +268,7 @@ final class Conference {
             List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
             for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
             List<Protocol.KeyGrant> gs = new ArrayList<>();
+            grants.values().stream().filter(g -> g.recipient().equals(organiser())).forEach(gs::add); // from co-organisers' rotations
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
             }

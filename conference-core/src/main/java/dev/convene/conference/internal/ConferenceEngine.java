@@ -359,10 +359,20 @@ public final class ConferenceEngine implements OverlayListener {
         c.ownRotations.put(epoch, key);
         c.currentEpoch = epoch;
         PeerId signer = self.equals(c.organiser()) ? null : self;
+        Map<PeerId, byte[]> recipients = new java.util.LinkedHashMap<>();
         for (PeerId member : c.invitees()) {
             Invitation inv = c.invitations.get(member);
             if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
-            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(c.id, member));
+            recipients.put(member, inv.inviteeAgreementKey());
+        }
+        if (signer != null) {
+            // A co-organiser's rotation must reach the organiser too: its agreement key is in its advertisement.
+            overlay.directory().get(c.organiser()).ifPresent(ad -> recipients.put(c.organiser(), ad.agreementKey()));
+        }
+        recipients.remove(self);
+        for (var r : recipients.entrySet()) {
+            PeerId member = r.getKey();
+            byte[] sealed = ContentCrypto.seal(key, r.getValue(), sealContext(c.id, member));
             Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, signer, new byte[0]);
             c.grants.put(g.slot(), new Protocol.KeyGrant(c.id, member, epoch, sealed, signer,
                     identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
