@@ -511,7 +511,7 @@ public final class ConferenceEngine implements OverlayListener {
      * Keeps the earliest valid end notice (ties: the smaller signature), so concurrent ends by the organiser and
      * co-organisers resolve the same way at every peer.
      */
-    private static void mergeEnd(Conference c, EndNotice e) {
+    static void mergeEnd(Conference c, EndNotice e) {
         if (!e.conference().equals(c.id)) return;
         if (c.end != null && (e.at().isAfter(c.end.at())
                 || e.at().equals(c.end.at()) && java.util.Arrays.compareUnsigned(e.signature(), c.end.signature()) >= 0)) return;
