@@ -52,7 +52,7 @@ class CoOrganiserClusterTest {
             for (ConferencePeer p : List.of(bob, carol, dave)) {
                 await(() -> p.conference(id).orElseThrow().state() == ConferenceState.ENDED, () -> p.name() + ": " + p.conference(id));
             }
-            assertThat(cl.events(dave).has("ended Hand-over")).isTrue();
+            await(() -> cl.events(dave).has("ended Hand-over"), () -> "dave's events: " + cl.events(dave).events);
         }
     }
 
