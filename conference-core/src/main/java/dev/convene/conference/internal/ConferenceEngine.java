@@ -729,6 +729,7 @@ public final class ConferenceEngine implements OverlayListener {
      */
     private void deliverReady(Conference c) {
         List<PeerId> advanced = new ArrayList<>();
+        Set<PeerId> refused = new TreeSet<>();
         int firstReadable = c.firstReadableEpoch(self);
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
@@ -750,6 +751,7 @@ public final class ConferenceEngine implements OverlayListener {
                 Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
                 if (verdict == Membership.Verdict.UNDECIDED) break; // its author's answer has not arrived yet
                 if (verdict == Membership.Verdict.INVALID) {
+                    if (!author.equals(self)) refused.add(author);
                     settle(c, m, "invalid by membership");
                     next++;
                     continue;
@@ -775,6 +777,12 @@ public final class ConferenceEngine implements OverlayListener {
                 next++;
             }
             if (next > first) advanced.add(author);
+        }
+        if (!c.restoring && overlay != null) {
+            // An author whose post was refused gets the records that refuse it before the acknowledgement that
+            // covers it (frames to one peer arrive in order), so it learns its post failed, not that it arrived.
+            List<PeerId> tell = onlineOthers(refused);
+            if (!tell.isEmpty()) sendMeta(c, tell);
         }
         if (!c.restoring) advanced.forEach(author -> ack(c, author));
     }
