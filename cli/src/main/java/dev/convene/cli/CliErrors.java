@@ -118,11 +118,16 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
             String hint = switch (x.field()) {
                 case InvalidInputException.TEXT -> x.value().equals("empty") ? "; type some text" : "; split it";
                 case InvalidInputException.REMOVALS -> "; create a new conference";
+                case InvalidInputException.KEY_EPOCHS -> "; create a new conference";
                 case InvalidInputException.ANSWERS -> "; your last answer stands";
                 default -> "";
             };
             if (x.field().equals(InvalidInputException.CONFERENCE)) return "cannot create the conference: " + oneLine(x.value());
             return oneLine(x.getMessage()) + hint;
+        }
+        if (e instanceof dev.convene.conference.MessageRefusedException x) {
+            return "your message " + x.message().sequence() + " was refused (" + oneLine(x.getMessage().replaceFirst("^.*was refused: ", ""))
+                    + "); it is not part of the history: post it again";
         }
         if (e instanceof PeerClosedException) return "this peer has stopped; start it again";
         if (e instanceof HomeLockedException x) {

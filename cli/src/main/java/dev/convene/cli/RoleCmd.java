@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * {@code grant CONF PEER} and {@code revoke CONF PEER}: the organiser gives a member the organiser role or takes it
- * back. A co-organiser may invite and end the conference, also while the organiser is away for good.
+ * back. A co-organiser may invite, remove and end the conference, also while the organiser is away for good.
  */
 final class RoleCmd implements SessionCommand {
     private final boolean grant;
@@ -37,7 +37,7 @@ final class RoleCmd implements SessionCommand {
 
     @Override
     public String summary() {
-        return grant ? "make a member a co-organiser of a conference you organise (it may invite and end it)"
+        return grant ? "make a member a co-organiser of a conference you organise (it may invite, remove and end)"
                 : "take the co-organiser role back from a member";
     }
 

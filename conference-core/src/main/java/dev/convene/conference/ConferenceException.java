@@ -13,6 +13,7 @@ package dev.convene.conference;
  *   <li>{@link NotAllowedException}: this peer may not do it (a {@link NotAllowedException.Rule});</li>
  *   <li>{@link MemberException}: the peer named is unknown, already a member or not a member;</li>
  *   <li>{@link InvalidInputException}: a value out of bounds (text too long, too many invitees);</li>
+ *   <li>{@link MessageRefusedException}: an own pending message turned out never to be valid;</li>
  *   <li>{@link PeerClosedException}: the peer was closed;</li>
  *   <li>{@link EventThreadException}: a blocking wait on the overlay's event thread, which would deadlock;</li>
  *   <li>{@link HomeLockedException}, {@link HomeOwnerException}, {@link StoreException}: the home directory

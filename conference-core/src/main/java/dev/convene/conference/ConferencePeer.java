@@ -286,8 +286,9 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Removes a member (organiser only). The content key is rotated and granted to every remaining member,
-     * so the removed peer reads nothing sent afterwards.
+     * Removes a member (organiser or co-organiser; docs/PROTOCOL.md says how concurrent removals resolve). The
+     * content key is rotated and granted to every remaining member, so the removed peer reads nothing sent
+     * afterwards.
      *
      * @param conference the conference
      * @param peer the member to remove
@@ -329,7 +330,7 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Grants a member the organiser role (the organiser only): a co-organiser may invite and end the conference,
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove and end the conference,
      * also while the organiser is away for good. Signed, spread like every membership record.
      *
      * @param conference the conference

@@ -17,6 +17,8 @@ public final class InvalidInputException extends ConferenceException {
     public static final String REMOVALS = "removals";
     /** The field of a new conference's description ({@link NewConference}); see the cause for the detail. */
     public static final String CONFERENCE = "conference";
+    /** The field of a conference's key epochs (one per removal, and one per invitation with history joined). */
+    public static final String KEY_EPOCHS = "key epochs";
     /** The field of this peer's answers to one conference (each answer is a revision; their number is bounded). */
     public static final String ANSWERS = "answers";
     /** The field of a member's role changes (grants and revokes of the organiser role; their number is bounded). */

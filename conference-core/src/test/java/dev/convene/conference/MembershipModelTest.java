@@ -210,22 +210,27 @@ class MembershipModelTest {
         }
 
         /**
-         * The organiser removes a member, only while nobody is partitioned off, and once it holds everything the
-         * member posted (what it holds is what stays valid); then waits until every member knows.
+         * The organiser or a co-organiser removes a member, only while nobody is partitioned off, and once it holds
+         * everything the member posted (what it holds is what stays valid); then waits until every member knows.
          */
         void remove() {
             if (!partitioned.isEmpty()) return;
-            String n = any(names.stream().filter(x -> !x.equals("p0") && status.get(x) != Status.OUTSIDE && status.get(x) != Status.REMOVED).toList());
+            List<String> removers = new ArrayList<>(List.of("p0"));
+            coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(removers::add);
+            String by = any(removers);
+            String n = any(names.stream().filter(x -> !x.equals("p0") && !x.equals(by) && status.get(x) != Status.OUTSIDE
+                    && status.get(x) != Status.REMOVED).toList());
             if (n == null) return;
-            ConferencePeer organiser = peers.get("p0");
+            ConferencePeer organiser = peers.get(by);
             PeerId victim = peers.get(n).self();
             Set<MessageId> theirs = posted.keySet().stream().filter(m -> m.author().equals(victim)).collect(Collectors.toSet());
             await(() -> organiser.history(id).stream().map(ChatEntry::id).collect(Collectors.toSet()).containsAll(theirs),
-                    () -> "p0 lacks messages of " + n);
+                    () -> by + " lacks messages of " + n);
             organiser.remove(id, victim).join();
             status.put(n, Status.REMOVED);
+            coOrganisers.remove(n);
             postedBeforeRemoval.put(n, order.size());
-            log.add("p0 remove " + n);
+            log.add(by + " remove " + n);
             for (String x : names) {
                 if (status.get(x) == Status.OUTSIDE || status.get(x) == Status.REMOVED && !x.equals(n)) continue; // removed earlier: told nothing more
                 ConferencePeer p = peers.get(x);

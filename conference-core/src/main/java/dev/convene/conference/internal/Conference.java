@@ -39,8 +39,16 @@ final class Conference {
     /** Every verified answer of each member by revision: its membership history (see {@link Membership}). */
     final Map<PeerId, TreeMap<Integer, Reply>> replyLog = new HashMap<>();
     EndNotice end;
-    /** Peers the organiser removed, with the removals (signed). */
+    /** Peers removed, with the removals in effect (derived from {@link #removalRecords} by {@link #resolveRemovals}). */
     final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
+    /** Every verified removal record, also those that lost a conflict or are not (yet) authorised. */
+    final List<Protocol.Removal> removalRecords = new ArrayList<>();
+    /** The effective removal of each new epoch. */
+    final Map<Integer, Protocol.Removal> rotations = new HashMap<>();
+    /** Keys of the rotations this peer made itself, by epoch (granted to others, not to itself). */
+    final Map<Integer, byte[]> ownRotations = new HashMap<>();
+    /** Keys opened from grants to this peer, by grant slot (an X25519 agreement each: done once). */
+    final Map<String, byte[]> openedGrants = new HashMap<>();
     /** The organiser's role changes for each member, by revision. */
     final Map<PeerId, TreeMap<Integer, Protocol.RoleChange>> roleLog = new HashMap<>();
     /** Key grants issued after rotations: kept to forward them to their recipients. */
@@ -128,7 +136,8 @@ final class Conference {
      */
     boolean isOrganiserAt(PeerId p, Instant at) {
         if (p.equals(organiser())) return true;
-        if (removals.containsKey(p) || !invitations.containsKey(p)) return false;
+        Protocol.Removal removed = removals.get(p);
+        if (removed != null && !removed.at().isAfter(at) || !invitations.containsKey(p)) return false;
         TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
         if (log == null) return false;
         Protocol.RoleChange newest = null;
@@ -136,6 +145,42 @@ final class Conference {
             if (!r.at().isAfter(at) && (newest == null || r.revision() > newest.revision())) newest = r;
         }
         return newest != null && newest.organiser();
+    }
+
+    /**
+     * Recomputes which removals are in effect: epoch by epoch, among the records claiming that new epoch whose
+     * signer was the organiser, or a co-organiser at the record's time (given the removals of earlier epochs),
+     * and whose peer is not removed already, the earliest wins (ties: the smaller signature). The others have no
+     * effect anywhere: their peer stays unless removed again, their key is never used. True if anything changed.
+     */
+    boolean resolveRemovals() {
+        Map<PeerId, Protocol.Removal> before = new LinkedHashMap<>(removals);
+        removals.clear();
+        rotations.clear();
+        TreeMap<Integer, List<Protocol.Removal>> byEpoch = new TreeMap<>();
+        for (Protocol.Removal r : removalRecords) byEpoch.computeIfAbsent(r.newEpoch(), e -> new ArrayList<>()).add(r);
+        for (var e : byEpoch.entrySet()) {
+            Protocol.Removal winner = null;
+            for (Protocol.Removal r : e.getValue()) {
+                if (removals.containsKey(r.peer()) || r.peer().equals(organiser())) continue;
+                if (r.signer() != null && !isOrganiserAt(r.signer(), r.at())) continue;
+                if (winner == null || r.at().isBefore(winner.at())
+                        || r.at().equals(winner.at()) && java.util.Arrays.compareUnsigned(r.signature(), winner.signature()) < 0) {
+                    winner = r;
+                }
+            }
+            if (winner != null) {
+                removals.put(winner.peer(), winner);
+                rotations.put(winner.newEpoch(), winner);
+            }
+        }
+        return !before.equals(removals);
+    }
+
+    /** Who rotated the key of {@code epoch}: the signer of its effective removal, or null for the organiser. */
+    PeerId rotator(int epoch) {
+        Protocol.Removal r = rotations.get(epoch);
+        return r == null ? null : r.signer();
     }
 
     /** The members holding the organiser role now (by the newest change of each). */
@@ -204,7 +249,7 @@ final class Conference {
         List<Invitation> inv = new ArrayList<>(invitations.values());
         List<Reply> rep = new ArrayList<>();
         new TreeMap<>(replyLog).values().forEach(log -> rep.addAll(log.values()));
-        return new Meta(context, inv, rep, end, new ArrayList<>(removals.values()), new ArrayList<>(grants.values()), roleChanges());
+        return new Meta(context, inv, rep, end, new ArrayList<>(removalRecords), new ArrayList<>(grants.values()), roleChanges());
     }
 
     /**
@@ -225,10 +270,11 @@ final class Conference {
             List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
             for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
             List<Protocol.KeyGrant> gs = new ArrayList<>();
+            grants.values().stream().filter(g -> g.recipient().equals(organiser())).forEach(gs::add); // from co-organisers' rotations
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
             }
-            out.add(new Meta(context, part, rs, end, new ArrayList<>(removals.values()), gs, roleChanges()));
+            out.add(new Meta(context, part, rs, end, new ArrayList<>(removalRecords), gs, roleChanges()));
         }
         return out;
     }

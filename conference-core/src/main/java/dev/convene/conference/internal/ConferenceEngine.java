@@ -284,9 +284,9 @@ public final class ConferenceEngine implements OverlayListener {
                     "<= " + ConferenceContext.MAX_INVITEES);
         }
         if (c.ctx().historyJoined()) {
-            if (!organiser) throw new ConferenceException("only the organiser invites to '" + c.ctx().title() + "' (history joined)");
+            if (!organiser) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY); // it alone rotates the key
             if (c.latestEpoch() >= Protocol.MAX_REMOVALS) {
-                throw new ConferenceException("'" + c.ctx().title() + "' has rotated its key " + Protocol.MAX_REMOVALS + " times, the most allowed; create a new conference");
+                throw new InvalidInputException(InvalidInputException.KEY_EPOCHS, (c.latestEpoch() + 1) + " key epochs", "<= " + Protocol.MAX_REMOVALS);
             }
             // Newcomers read from their admission: a new key, granted to every member, and only it sealed to them.
             rotate(c, c.latestEpoch() + 1);
@@ -338,12 +338,16 @@ public final class ConferenceEngine implements OverlayListener {
     }
 
     /**
-     * Removes a peer (organiser only): it stops being a member, and the content key is rotated and granted
+     * Removes a peer (organiser or co-organiser): it stops being a member, and the content key is rotated and granted
      * to every remaining member, so the removed peer reads nothing sent afterwards.
      */
     public ConferenceView remove(ConferenceId id, PeerId peer) {
         Conference c = require(id);
-        if (!self.equals(c.organiser())) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY);
+        Instant now = clock.instant();
+        boolean organiser = self.equals(c.organiser());
+        if (!organiser && !c.isOrganiserAt(self, now)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISERS_ONLY);
+        // History joined: the organiser alone rotates the key, so it alone removes.
+        if (!organiser && c.ctx().historyJoined()) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_ONLY);
         if (c.state.isOver()) throw notOver(c);
         if (peer.equals(self)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISER_CANNOT_REMOVE_ITSELF);
         if (!c.isMember(peer)) throw new MemberException(id, peer, MemberException.Problem.NOT_MEMBER);
@@ -354,12 +358,14 @@ public final class ConferenceEngine implements OverlayListener {
         int epoch = c.latestEpoch() + 1;
         // What the removed peer said up to here stays; anything later of its is invalid everywhere.
         long upTo = c.contiguous.getOrDefault(peer, 0L);
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, clock.instant(), upTo, new byte[0]);
-        c.removals.put(peer, new Protocol.Removal(id, peer, epoch, unsigned.at(), upTo,
+        PeerId signer = organiser ? null : self;
+        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, now, upTo, signer, new byte[0]);
+        c.removalRecords.add(new Protocol.Removal(id, peer, epoch, now, upTo, signer,
                 identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
+        c.resolveRemovals();
         rotate(c, epoch);
         log.info("{}: removed {} from {}, key now at epoch {}", label(), peer.shortId(), c.id.shortId(), epoch);
-        retract(c);
+        rebuild(c, Set.of());
         afterChange(c);
         spread(c);
         if (overlay.directory().isOnline(peer)) sendMeta(c, List.of(peer)); // so it knows; it gets no key
@@ -370,13 +376,25 @@ public final class ConferenceEngine implements OverlayListener {
     private void rotate(Conference c, int epoch) {
         byte[] key = ContentCrypto.newKey();
         c.keys.put(epoch, key);
+        c.ownRotations.put(epoch, key);
         c.currentEpoch = epoch;
+        PeerId signer = self.equals(c.organiser()) ? null : self;
+        Map<PeerId, byte[]> recipients = new java.util.LinkedHashMap<>();
         for (PeerId member : c.invitees()) {
             Invitation inv = c.invitations.get(member);
             if (inv == null) continue; // invited by context only and no invitation yet: its invitation will carry the new key
-            byte[] sealed = ContentCrypto.seal(key, inv.inviteeAgreementKey(), sealContext(c.id, member));
-            Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, new byte[0]);
-            c.grants.put(member.value() + "/" + epoch, new Protocol.KeyGrant(c.id, member, epoch, sealed,
+            recipients.put(member, inv.inviteeAgreementKey());
+        }
+        if (signer != null) {
+            // A co-organiser's rotation must reach the organiser too: its agreement key is in its advertisement.
+            overlay.directory().get(c.organiser()).ifPresent(ad -> recipients.put(c.organiser(), ad.agreementKey()));
+        }
+        recipients.remove(self);
+        for (var r : recipients.entrySet()) {
+            PeerId member = r.getKey();
+            byte[] sealed = ContentCrypto.seal(key, r.getValue(), sealContext(c.id, member));
+            Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, signer, new byte[0]);
+            c.grants.put(g.slot(), new Protocol.KeyGrant(c.id, member, epoch, sealed, signer,
                     identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
         }
     }
@@ -488,16 +506,20 @@ public final class ConferenceEngine implements OverlayListener {
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
-        int removalsBefore = c.removals.size();
+        Map<PeerId, Protocol.Removal> removalsBefore = new java.util.LinkedHashMap<>(c.removals);
         for (int round = 0; round < 4; round++) {
-            int known = c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size();
+            int known = c.invitations.size() + c.replies.size() + c.removalRecords.size() + c.grants.size() + revisions(c)
+                    + c.roleChanges().size();
             mergeRoles(c, m.roles(), sender);
             mergeInvitations(c, m.invitations(), sender);
             mergeRemovalsAndGrants(c, m.removals(), m.grants(), sender);
             mergeReplies(c, m.replies(), sender);
-            if (c.invitations.size() + c.replies.size() + c.removals.size() + revisions(c) + c.roleChanges().size() == known) break;
+            if (c.invitations.size() + c.replies.size() + c.removalRecords.size() + c.grants.size() + revisions(c)
+                    + c.roleChanges().size() == known) break;
         }
-        if (c.removals.size() != removalsBefore && !isNew) retract(c);
+        c.resolveRemovals(); // role changes may have arrived after the removals they authorise
+        Set<Integer> rekeyed = refreshKeys(c);
+        if (!isNew && (!removalsBefore.equals(c.removals) || !rekeyed.isEmpty())) rebuild(c, rekeyed);
         if (isNew) {
             // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
             // a forged invitation naming it must not make a conference appear.
@@ -517,7 +539,7 @@ public final class ConferenceEngine implements OverlayListener {
             conferences.put(id, c);
             readable.put(id, c);
         }
-        if (m.end() != null) mergeEnd(c, m.end(), from);
+        if (m.end() != null) mergeEnd(c, m.end(), (key, n) -> n.verifies(key, gate, sender));
         // What a peer learns with its first metadata is the starting point, not a series of joins.
         if (isNew) c.lastParticipants = c.participants();
         afterChange(c);
@@ -528,13 +550,18 @@ public final class ConferenceEngine implements OverlayListener {
      * Keeps the earliest valid end notice (ties: the smaller signature), so concurrent ends by the organiser and
      * co-organisers resolve the same way at every peer.
      */
-    private void mergeEnd(Conference c, EndNotice e, PeerId from) {
+    static void mergeEnd(Conference c, EndNotice e) {
+        mergeEnd(c, e, (key, n) -> n.verifies(key));
+    }
+
+    /** As {@link #mergeEnd(Conference, EndNotice)}, verifying through {@code verifies} (the budgeted gate for received notices). */
+    static void mergeEnd(Conference c, EndNotice e, java.util.function.BiPredicate<byte[], EndNotice> verifies) {
         if (!e.conference().equals(c.id)) return;
         if (c.end != null && (e.at().isAfter(c.end.at())
                 || e.at().equals(c.end.at()) && java.util.Arrays.compareUnsigned(e.signature(), c.end.signature()) >= 0)) return;
         byte[] key = e.signer() == null ? c.context.organiserKey() : c.keyOf(e.signer());
         if (key == null || e.signer() != null && !c.isOrganiserAt(e.signer(), e.at())) return;
-        if (e.verifies(key, gate, from)) c.end = e;
+        if (verifies.test(key, e)) c.end = e;
     }
 
     /** The organiser's role changes: per member, every revision; two different ones with one revision keep the smaller signature. */
@@ -595,30 +622,64 @@ public final class ConferenceEngine implements OverlayListener {
         }
     }
 
+    /**
+     * Keeps every removal record and key grant whose signer's signature verifies (the organiser, or a member for
+     * a co-organiser's); which removals take effect is decided by {@link Conference#resolveRemovals}. Cheap checks
+     * come first; signatures go through the budgeted gate.
+     */
     private void mergeRemovalsAndGrants(Conference c, List<Protocol.Removal> removals, List<Protocol.KeyGrant> grants, PeerId from) {
-        byte[] organiserKey = c.context.organiserKey();
         for (Protocol.Removal r : removals) {
-            if (!r.conference().equals(c.id) || c.removals.containsKey(r.peer()) || r.peer().equals(c.organiser())) continue;
-            if (c.removals.size() >= Protocol.MAX_REMOVALS || !c.isMember(r.peer()) || !r.verifies(organiserKey, gate, from)) continue;
-            c.removals.put(r.peer(), r);
-            if (r.peer().equals(self)) log.info("{}: removed from {} by the organiser", label(), c.id.shortId());
+            if (!r.conference().equals(c.id) || r.peer().equals(c.organiser()) || c.removalRecords.size() >= Protocol.MAX_REMOVAL_RECORDS) continue;
+            if (!c.isMember(r.peer())) continue; // a removal is plausible only of a member
+            if (c.removalRecords.stream().anyMatch(k -> java.util.Arrays.equals(k.signature(), r.signature()))) continue;
+            byte[] key = r.signer() == null ? c.context.organiserKey() : c.keyOf(r.signer());
+            if (key == null || !r.verifies(key, gate, from)) continue;
+            c.removalRecords.add(r);
+            if (r.peer().equals(self)) log.info("{}: removed from {}", label(), c.id.shortId());
         }
+        c.resolveRemovals();
         for (Protocol.KeyGrant g : grants) {
-            String k = g.recipient().value() + "/" + g.epoch();
-            if (!g.conference().equals(c.id) || c.grants.containsKey(k) || c.removals.containsKey(g.recipient())) continue;
-            // A grant is plausible only for a member and for an epoch that a known removal started.
-            if (!c.isMember(g.recipient()) || c.removals.values().stream().noneMatch(r -> r.newEpoch() == g.epoch())) continue;
-            if (!g.verifies(organiserKey, gate, from)) continue;
-            c.grants.put(k, g);
-            if (g.recipient().equals(self) && !c.keys.containsKey(g.epoch())) {
-                try {
-                    c.keys.put(g.epoch(), ContentCrypto.open(g.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self)));
-                    c.currentEpoch = Math.max(c.currentEpoch, g.epoch());
-                } catch (GeneralSecurityException e) {
-                    log.warn("{}: cannot open the key of epoch {} for {}", label(), g.epoch(), c.id.shortId());
+            if (!g.conference().equals(c.id) || c.grants.containsKey(g.slot()) || c.removals.containsKey(g.recipient())) continue;
+            if (c.grants.size() >= Protocol.MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2) continue;
+            byte[] key = g.signer() == null ? c.context.organiserKey() : c.keyOf(g.signer());
+            if (key == null || !g.verifies(key, gate, from)) continue;
+            c.grants.put(g.slot(), g);
+        }
+    }
+
+    /**
+     * Sets each rotated epoch's key to the one of its effective rotation (this peer's own, or opened from the
+     * rotator's grant to this peer); an epoch without such a key keeps what this peer has (from its invitation).
+     * Returns the epochs whose key changed (a rotation that lost a conflict replaced by the winner's).
+     */
+    private Set<Integer> refreshKeys(Conference c) {
+        Set<Integer> changed = new TreeSet<>();
+        int latest = c.latestEpoch();
+        for (int e = 1; e <= latest; e++) {
+            PeerId rotator = c.rotator(e);
+            boolean mine = rotator == null ? self.equals(c.organiser()) : rotator.equals(self);
+            byte[] key = null;
+            if (mine) {
+                key = c.ownRotations.get(e);
+            } else {
+                String slot = Protocol.KeyGrant.slot(self, e, rotator);
+                Protocol.KeyGrant g = c.grants.get(slot);
+                key = c.openedGrants.get(slot);
+                if (key == null && g != null) {
+                    try {
+                        key = ContentCrypto.open(g.sealedKey(), identity.agreementPrivateKey(), sealContext(c.id, self));
+                        c.openedGrants.put(slot, key);
+                    } catch (GeneralSecurityException ex) {
+                        log.warn("{}: cannot open the key of epoch {} for {}", label(), e, c.id.shortId());
+                    }
                 }
             }
+            if (key == null || java.util.Arrays.equals(key, c.keys.get(e))) continue;
+            if (c.keys.containsKey(e)) changed.add(e);
+            c.keys.put(e, key);
         }
+        for (int e : c.keys.keySet()) c.currentEpoch = Math.max(c.currentEpoch, e);
+        return changed;
     }
 
     private void openKey(Conference c, Invitation inv) {
@@ -719,6 +780,7 @@ public final class ConferenceEngine implements OverlayListener {
      */
     private void deliverReady(Conference c) {
         List<PeerId> advanced = new ArrayList<>();
+        Set<PeerId> refused = new TreeSet<>();
         int firstReadable = c.firstReadableEpoch(self);
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
@@ -740,6 +802,7 @@ public final class ConferenceEngine implements OverlayListener {
                 Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
                 if (verdict == Membership.Verdict.UNDECIDED) break; // its author's answer has not arrived yet
                 if (verdict == Membership.Verdict.INVALID) {
+                    if (!author.equals(self)) refused.add(author);
                     settle(c, m, "invalid by membership");
                     next++;
                     continue;
@@ -766,6 +829,12 @@ public final class ConferenceEngine implements OverlayListener {
             }
             if (next > first) advanced.add(author);
         }
+        if (!c.restoring && overlay != null) {
+            // An author whose post was refused gets the records that refuse it before the acknowledgement that
+            // covers it (frames to one peer arrive in order), so it learns its post failed, not that it arrived.
+            List<PeerId> tell = onlineOthers(refused);
+            if (!tell.isEmpty()) sendMeta(c, tell);
+        }
         if (!c.restoring) advanced.forEach(author -> ack(c, author));
     }
 
@@ -782,28 +851,53 @@ public final class ConferenceEngine implements OverlayListener {
 
     private void failOwn(Conference c, long sequence, String why) {
         CompletableFuture<ChatEntry> f = c.awaitingAck.remove(sequence);
-        if (f != null) f.completeExceptionally(new ConferenceException("message " + sequence + " was refused: " + why));
+        if (f != null) f.completeExceptionally(new dev.convene.conference.MessageRefusedException(c.id, new MessageId(self, sequence), why));
     }
 
     /**
-     * After a removal arrives: takes out of the history what the new record makes invalid (messages of the removed
-     * peer beyond what the organiser held, and messages under an old key dated after the removal), so every peer
-     * ends with the same history whatever it had delivered before it heard of the removal.
+     * After the removals in effect or an epoch's key changed: the history becomes again what the records say. What is
+     * now invalid (messages of a removed peer beyond what its remover held, messages under an old key dated after a
+     * removal) or no longer readable (under a key that lost a conflict) is taken out, and an own such post fails;
+     * what is valid again (its removal lost a conflict) is put back. So every peer ends with the same history
+     * whatever it had shown before it heard of a change. Listeners are told of what is put back, not of what is
+     * taken out.
      */
-    private void retract(Conference c) {
+    private void rebuild(Conference c, Set<Integer> rekeyed) {
         for (ChatEntry e : List.copyOf(c.history.values())) {
             TreeMap<Long, ChatMessage> byAuthor = c.chat.get(e.author());
             ChatMessage m = byAuthor == null ? null : byAuthor.get(e.id().sequence());
-            if (m == null || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.INVALID) continue;
+            if (m == null) continue;
+            boolean valid = Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.VALID;
+            if (valid && rekeyed.contains(m.keyEpoch()) && read(c, m) == null) valid = false;
+            if (valid) continue;
             c.history.remove(e);
             c.entries.remove(e.id());
-            if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) byAuthor.remove(m.sequence());
-            if (m.author().equals(self)) failOwn(c, m.sequence(), "invalid after a removal");
-            log.debug("{}: chat {} retracted after a removal", label(), m.id());
+            if (m.author().equals(self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
+            log.debug("{}: chat {} taken out of the history", label(), m.id());
         }
-        for (var r : c.removals.values()) {
-            TreeMap<Long, ChatMessage> held = c.chat.get(r.peer());
-            if (held != null) held.tailMap(r.upTo(), false).clear();
+        for (var byAuthor : c.chat.entrySet()) {
+            if (banned.contains(byAuthor.getKey())) continue;
+            long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
+            for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
+                if (c.entries.containsKey(m.id()) || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
+                String text = read(c, m);
+                if (text == null) continue;
+                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), nameOf(m.author()), text, false);
+                c.history.put(entry, entry);
+                c.entries.put(entry.id(), entry);
+                callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
+            }
+        }
+    }
+
+    /** The text of a held message under this peer's key for its epoch, or null if it cannot be read. */
+    private static String read(Conference c, ChatMessage m) {
+        byte[] key = c.keys.get(m.keyEpoch());
+        if (key == null) return null;
+        try {
+            return new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            return null;
         }
     }
 
@@ -1119,7 +1213,8 @@ public final class ConferenceEngine implements OverlayListener {
     private Conference restoreOne(ConferenceStore.SavedConference saved) {
         Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
         // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
-        boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty();
+        boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty()
+                && head.roles().isEmpty();
         Meta meta = MetaRecords.assemble(head, store.records(saved.id()));
         if (!meta.context().context().id().equals(saved.id())) throw new IllegalStateException("row key does not match its context");
         if (!meta.context().verifies(gate, null)) throw new IllegalStateException("context signature does not verify");
@@ -1139,11 +1234,18 @@ public final class ConferenceEngine implements OverlayListener {
             if (r.revision() > c.revisionOf(r.author())) c.replies.put(r.author(), r);
         }
         if (meta.end() != null && meta.end().conference().equals(c.id)) c.end = meta.end();
-        meta.removals().stream().filter(r -> r.conference().equals(c.id)).forEach(r -> c.removals.put(r.peer(), r));
-        meta.grants().stream().filter(g -> g.conference().equals(c.id))
-                .forEach(g -> c.grants.put(g.recipient().value() + "/" + g.epoch(), g));
+        meta.removals().stream().filter(r -> r.conference().equals(c.id)).limit(Protocol.MAX_REMOVAL_RECORDS)
+                .forEach(c.removalRecords::add);
+        c.resolveRemovals();
+        meta.grants().stream().filter(g -> g.conference().equals(c.id)).forEach(g -> c.grants.put(g.slot(), g));
         c.keys.putAll(saved.keys());
         c.currentEpoch = saved.currentEpoch();
+        // The keys of rotations this peer made are not in any grant to it: the saved ones are they.
+        saved.keys().forEach((e, k) -> {
+            PeerId rotator = c.rotator(e);
+            if (e > 0 && (rotator == null ? self.equals(c.organiser()) : rotator.equals(self))) c.ownRotations.put(e, k);
+        });
+        refreshKeys(c);
         c.ownSequence = saved.ownSequence();
         c.invitationAnnounced = true;
         c.savedMeta = saved.meta();

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * A conference's metadata as the store keeps it: a head (the signed context and the end notice) and one row per
  * invitation, reply revision, removal, key grant and role change, keyed by what identifies it ({@code i/<invitee>},
- * {@code r/<author>/<revision>} (every revision: membership is a history), {@code x/<peer>},
+ * {@code r/<author>/<revision>} (every revision: membership is a history), {@code x/<peer>/<epoch>/<signer>},
  * {@code g/<recipient>/<epoch>}, {@code o/<peer>/<revision>}). A change writes the head if it changed and the rows that
  * changed, never the whole metadata (a reply in a 256-invitee conference writes one reply, not 256 invitations).
  * Records are immutable, so a row changed exactly when its map holds another object than the one saved.
@@ -36,7 +36,8 @@ final class MetaRecords {
         c.invitations.forEach((p, i) -> out.put("i/" + p.value(), i));
         c.replyLog.forEach((p, log) -> log.forEach((rev, r) -> out.put("r/" + p.value() + "/" + rev, r)));
         c.replies.forEach((p, r) -> out.putIfAbsent("r/" + p.value() + "/" + r.revision(), r));
-        c.removals.forEach((p, r) -> out.put("x/" + p.value(), r));
+        // Every removal record, the ones that lost a conflict too: every peer resolves the same set the same way.
+        c.removalRecords.forEach(r -> out.put("x/" + r.peer().value() + "/" + r.newEpoch() + "/" + (r.signer() == null ? "-" : r.signer().value()), r));
         c.grants.forEach((k, g) -> out.put("g/" + k, g));
         c.roleLog.forEach((p, log) -> log.forEach((rev, r) -> out.put("o/" + p.value() + "/" + rev, r)));
         return out;

@@ -203,18 +203,23 @@ final class Protocol {
      * {@code upTo} is the removed peer's last sequence the organiser held: its messages up to it stay valid,
      * every later one is invalid at every peer.
      */
-    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, long upTo, byte[] signature) {
+    record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, long upTo, PeerId signer, byte[] signature) {
         Removal {
             if (upTo < 0) throw new IllegalArgumentException("upTo: " + upTo);
         }
 
-        /** A removal that keeps none of the removed peer's messages. */
-        Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
-            this(conference, peer, newEpoch, at, 0, signature);
+        /** A removal by the organiser. */
+        Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, long upTo, byte[] signature) {
+            this(conference, peer, newEpoch, at, upTo, null, signature);
         }
 
-        boolean verifies(byte[] organiserKey) {
-            return Identity.verify(organiserKey, bytes(REMOVAL_BODY, this), signature);
+        /** A removal that keeps none of the removed peer's messages. */
+        Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, byte[] signature) {
+            this(conference, peer, newEpoch, at, 0, null, signature);
+        }
+
+        boolean verifies(byte[] signerKey) {
+            return Identity.verify(signerKey, bytes(REMOVAL_BODY, this), signature);
         }
 
         boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
@@ -222,10 +227,27 @@ final class Protocol {
         }
     }
 
-    /** The content key of {@code epoch}, sealed to {@code recipient} by the organiser after a rotation. */
-    record KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sealedKey, byte[] signature) {
-        boolean verifies(byte[] organiserKey) {
-            return Identity.verify(organiserKey, bytes(GRANT_BODY, this), signature);
+    /**
+     * The content key of {@code epoch}, sealed to {@code recipient} by whoever rotated it: the organiser
+     * ({@code signer} null) or a co-organiser.
+     */
+    record KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sealedKey, PeerId signer, byte[] signature) {
+        /** A grant by the organiser. */
+        KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sealedKey, byte[] signature) {
+            this(conference, recipient, epoch, sealedKey, null, signature);
+        }
+
+        boolean verifies(byte[] signerKey) {
+            return Identity.verify(signerKey, bytes(GRANT_BODY, this), signature);
+        }
+
+        /** Where it is kept: recipient, epoch and rotator. */
+        String slot() {
+            return slot(recipient, epoch, signer);
+        }
+
+        static String slot(PeerId recipient, int epoch, PeerId signer) {
+            return recipient.value() + "/" + epoch + "/" + (signer == null ? "" : signer.value());
         }
 
         boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
@@ -235,6 +257,8 @@ final class Protocol {
 
     /** Most removals (and so key rotations) one conference may have. */
     static final int MAX_REMOVALS = 64;
+    /** Most removal records one conference keeps, including those that lost a conflict. */
+    static final int MAX_REMOVAL_RECORDS = MAX_REMOVALS * 2;
     /** Most role changes one conference may have. */
     static final int MAX_ROLE_CHANGES = 256;
     /** Most answers one peer may give in one conference (each revision is kept as membership history). */
@@ -509,7 +533,8 @@ final class Protocol {
     static final WireCodec<Removal> REMOVAL_BODY = new WireCodec<>() {
         public void write(WireWriter out, Removal r) {
             out.write(r.conference(), CONFERENCE_ID).writePeerId(r.peer()).writeVarInt(r.newEpoch()).writeInstant(r.at())
-                    .writeVarLong(r.upTo());
+                    .writeVarLong(r.upTo()).writeBoolean(r.signer() != null);
+            if (r.signer() != null) out.writePeerId(r.signer());
         }
 
         public Removal read(WireReader in) {
@@ -524,14 +549,21 @@ final class Protocol {
         }
 
         public Removal read(WireReader in) {
-            return new Removal(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), readTime(in, "removal time"),
-                    in.readVarLong(0, Long.MAX_VALUE), in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+            ConferenceId id = in.read(CONFERENCE_ID);
+            PeerId peer = in.readPeerId();
+            int epoch = in.readVarInt(1, MAX_REMOVALS);
+            Instant at = readTime(in, "removal time");
+            long upTo = in.readVarLong(0, Long.MAX_VALUE);
+            PeerId signer = in.readBoolean() ? in.readPeerId() : null;
+            return new Removal(id, peer, epoch, at, upTo, signer, in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
     static final WireCodec<KeyGrant> GRANT_BODY = new WireCodec<>() {
         public void write(WireWriter out, KeyGrant g) {
-            out.write(g.conference(), CONFERENCE_ID).writePeerId(g.recipient()).writeVarInt(g.epoch()).writeBytes(g.sealedKey());
+            out.write(g.conference(), CONFERENCE_ID).writePeerId(g.recipient()).writeVarInt(g.epoch()).writeBytes(g.sealedKey())
+                    .writeBoolean(g.signer() != null);
+            if (g.signer() != null) out.writePeerId(g.signer());
         }
 
         public KeyGrant read(WireReader in) {
@@ -546,8 +578,12 @@ final class Protocol {
         }
 
         public KeyGrant read(WireReader in) {
-            return new KeyGrant(in.read(CONFERENCE_ID), in.readPeerId(), in.readVarInt(1, MAX_REMOVALS), in.readBytes(128),
-                    in.readBytesExactly(Identity.SIGNATURE_LENGTH));
+            ConferenceId id = in.read(CONFERENCE_ID);
+            PeerId recipient = in.readPeerId();
+            int epoch = in.readVarInt(1, MAX_REMOVALS);
+            byte[] sealed = in.readBytes(128);
+            PeerId signer = in.readBoolean() ? in.readPeerId() : null;
+            return new KeyGrant(id, recipient, epoch, sealed, signer, in.readBytesExactly(Identity.SIGNATURE_LENGTH));
         }
     };
 
@@ -564,8 +600,8 @@ final class Protocol {
             List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
             List<Reply> rep = in.readList((ConferenceContext.MAX_INVITEES * 2 + 2) * MAX_REVISIONS, REPLY);
             EndNotice end = in.readBoolean() ? in.read(END) : null;
-            List<Removal> rem = in.readList(MAX_REMOVALS, REMOVAL);
-            List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1), GRANT);
+            List<Removal> rem = in.readList(MAX_REMOVAL_RECORDS, REMOVAL);
+            List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2, GRANT);
             List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
             return new Meta(ctx, inv, rep, end, rem, grants, roles);
         }

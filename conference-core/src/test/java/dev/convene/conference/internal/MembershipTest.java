@@ -141,4 +141,32 @@ class MembershipTest {
         assertThat(c.isOrganiserAt(ALICE.id(), START)).isTrue();
         assertThat(c.isOrganiserAt(CAROL.id(), START.plus(Duration.ofMinutes(15)))).as("no invitation, no role").isFalse();
     }
+
+    private Protocol.EndNotice end(Identity by, Duration after, boolean coOrganiser) {
+        Protocol.EndNotice unsigned = new Protocol.EndNotice(c.id, START.plus(after), coOrganiser ? by.id() : null, new byte[0]);
+        return new Protocol.EndNotice(c.id, unsigned.at(), unsigned.signer(), by.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+    }
+
+    @Test
+    void theEarliestAuthorisedEndWinsWhateverTheOrder() {
+        c.invitations.put(BOB.id(), Fixtures.invitation(c.context, ALICE, BOB, key));
+        c.invitations.put(CAROL.id(), Fixtures.invitation(c.context, ALICE, CAROL, key));
+        Protocol.RoleChange grant = role(BOB, true, 1, Duration.ofMinutes(10));
+        c.roleLog.computeIfAbsent(BOB.id(), p -> new TreeMap<>()).put(1, grant);
+        Protocol.EndNotice byAlice = end(ALICE, Duration.ofMinutes(30), false);
+        Protocol.EndNotice byBob = end(BOB, Duration.ofMinutes(20), true);
+        Protocol.EndNotice byBobTooEarly = end(BOB, Duration.ofMinutes(5), true); // before his role
+        Protocol.EndNotice byCarol = end(CAROL, Duration.ofMinutes(1), true); // never had the role
+        List<Protocol.EndNotice> all = List.of(byAlice, byBob, byBobTooEarly, byCarol);
+        Random random = new Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            Conference fresh = new Conference(c.context);
+            fresh.invitations.putAll(c.invitations);
+            fresh.roleLog.put(BOB.id(), new TreeMap<>(c.roleLog.get(BOB.id())));
+            List<Protocol.EndNotice> order = new ArrayList<>(all);
+            Collections.shuffle(order, random);
+            order.forEach(e -> ConferenceEngine.mergeEnd(fresh, e));
+            assertThat(fresh.end).isSameAs(byBob);
+        }
+    }
 }
