@@ -254,13 +254,18 @@ class MessagingClusterTest {
     void statsCountFramesSentReceivedAndMembers() {
         try (TestCluster c = TestCluster.memory()) {
             List<Overlay> p = group(c, "a", "b", "c");
-            Overlay a = p.get(0), b = p.get(1);
+            Overlay a = p.get(0), b = p.get(1), third = p.get(2);
             long sentBefore = a.stats().framesSent();
             long receivedBefore = b.stats().framesReceived();
+            long notesAtB = b.stats().received(TestMessages.NOTE.id());
+            long notesAtThird = third.stats().received(TestMessages.NOTE.id());
             a.broadcast(new Note(1, "one"));
             a.send(b.self(), new Note(2, "two"));
             inbox(b).await(WAIT, a.self(), "two");
-            assertThat(a.stats().framesSent() - sentBefore).isEqualTo(3); // a broadcast to two counts two
+            TestCluster.awaitCondition(WAIT, () -> third.stats().received(TestMessages.NOTE.id()) == notesAtThird + 1, () -> third.stats().toString());
+            // A broadcast to two counts two; the key exchange may still add a frame or two of its own after a join.
+            assertThat(a.stats().framesSent() - sentBefore).isGreaterThanOrEqualTo(3);
+            assertThat(b.stats().received(TestMessages.NOTE.id()) - notesAtB).isEqualTo(2);
             assertThat(b.stats().framesReceived() - receivedBefore).isGreaterThanOrEqualTo(2);
             assertThat(a.stats().members()).isEqualTo(3);
             assertThat(a.stats().drops()).containsOnlyKeys(DropReason.values());
