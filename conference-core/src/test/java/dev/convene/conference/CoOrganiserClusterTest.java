@@ -128,7 +128,7 @@ class CoOrganiserClusterTest {
             await(() -> ids(bob, id).equals(ids(dave, id)) && dave.history(id).size() == 3, () -> "bob " + ids(bob, id) + " dave " + ids(dave, id));
             assertThat(carol.history(id)).extracting(ChatEntry::text).containsExactly("carol before");
             assertThat(carol.overlay().stats().received(101)).isEqualTo(chatFramesAtCarol);
-            assertThatThrownBy(() -> carol.say(id, "let me in").join()).hasMessageContaining("not a participant");
+            assertThatThrownBy(() -> carol.say(id, "let me in").join()).hasMessageContaining("NOT_PARTICIPANT");
         }
     }
 

@@ -51,7 +51,7 @@ class ModerationClusterTest {
             assertThat(carol.history(id)).extracting(ChatEntry::text).containsExactly("before");
             assertThat(carol.overlay().stats().received(101)).isEqualTo(chatFramesAtCarol);
             assertThatThrownBy(() -> carol.say(id, "let me in").join()).hasMessageContaining("NOT_PARTICIPANT");
-            assertThatThrownBy(() -> bob.remove(id, alice.self()).join()).hasMessageContaining("ORGANISER_ONLY");
+            assertThatThrownBy(() -> bob.remove(id, alice.self()).join()).hasMessageContaining("ORGANISERS_ONLY");
         }
     }
 
