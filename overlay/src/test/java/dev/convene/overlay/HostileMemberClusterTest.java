@@ -143,6 +143,7 @@ class HostileMemberClusterTest {
         OverlayCore core = OverlayTestHooks.core(victim);
         assertThat(core.bookkeeping().get("held")).as("sources with frames held").isLessThanOrEqualTo(256);
         assertThat(core.bookkeeping().get("limiters")).as("limiters").isLessThanOrEqualTo(4);
+        assertThat(core.bookkeeping().get("retries")).as("members asked for a Hello (members only)").isLessThanOrEqualTo(2);
         assertThat(core.bookkeeping().get("outboundQueues")).as("outbound queues (members only)").isLessThanOrEqualTo(2);
         assertThat(victim.directory().get(mallory.identity().id())).as("ghost peer").isEmpty();
         assertThat(victim.directory().online()).extracting(PeerAdvertisement::id).containsExactly(bystander.self());

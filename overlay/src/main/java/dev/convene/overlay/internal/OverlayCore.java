@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OverlayCore implements Receiver {
     private static final Logger log = LoggerFactory.getLogger(OverlayCore.class);
+    /** How often members without a session are checked for a due retry ({@link Presence#retry}). */
+    static final long RETRY_TICK_MILLIS = 250;
 
     private final OverlayConfig config;
     private final Identity identity;
@@ -53,6 +55,8 @@ public final class OverlayCore implements Receiver {
     private final Dispatcher dispatcher;
     private final DirectoryImpl directory;
     private final ExecutorService events;
+    /** Hands the periodic {@link Presence#retry} to the event thread; does no work of its own. */
+    private final java.util.concurrent.ScheduledExecutorService timer;
     private final KnownPeers knownPeers;
     private final Counters counters = new Counters();
     private final Presence presence;
@@ -86,6 +90,12 @@ public final class OverlayCore implements Receiver {
         String threadName = "convene-" + config.name() + "-events";
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        String timerName = "convene-" + config.name() + "-overlay-timer";
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, timerName);
             t.setDaemon(true);
             return t;
         });
@@ -170,9 +180,11 @@ public final class OverlayCore implements Receiver {
             presence.registerName(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
+            timer.scheduleWithFixedDelay(() -> submit(presence::retry), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
             log.info("{}: joined '{}' in {} mode at {} ({} members)", label, config.cluster(), config.mode().cliName(), endpoint,
                     v == null ? 1 : v.size());
         } catch (Exception e) {
+            timer.shutdownNow();
             events.shutdownNow();
             outbound.shutdownNow();
             if (channel != null) channel.close();
@@ -439,7 +451,7 @@ public final class OverlayCore implements Receiver {
      */
     public Map<String, Integer> bookkeeping() {
         return Map.of("limiters", gate.limiterCount(), "sessions", presence.sessionCount(), "inboundSenders", budget.senders(),
-                "outboundQueues", outbound.destinations(), "held", gate.heldFrom().size());
+                "outboundQueues", outbound.destinations(), "held", gate.heldFrom().size(), "retries", presence.retryCount());
     }
 
     /** Bytes of outgoing frames queued now, all destinations together. */
@@ -450,6 +462,7 @@ public final class OverlayCore implements Receiver {
     public void crash() {
         if (closed) return;
         closed = true;
+        timer.shutdownNow();
         outbound.shutdownNow();
         try {
             Util.shutdown(channel);
@@ -463,6 +476,7 @@ public final class OverlayCore implements Receiver {
     public void close() {
         if (closed) return;
         closed = true;
+        timer.shutdownNow();
         log.info("{}: leaving", label);
         outbound.close(2000); // what was queued before close goes out first, for up to two seconds
         channel.close();

@@ -32,6 +32,16 @@ final class Presence implements InboundGate.Membership {
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
     static final int ANSWER_BURST = 4;
     static final double ANSWERS_PER_SECOND = 1;
+    /** A member still without a session is asked again after this long, then twice as long each time, up to {@link #RETRY_MAX_NANOS}. */
+    static final long RETRY_FIRST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final long RETRY_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(8);
+
+    /** When a member without a proven binding may be asked again ({@code due}, nanos), and the wait after that. */
+    private record Retry(long due, long backoff) {
+        Retry {
+            if (backoff <= 0) throw new IllegalArgumentException("backoff: expected > 0, got " + backoff);
+        }
+    }
 
     /** How presence reaches the network and the listeners. */
     interface Effects {
@@ -59,6 +69,8 @@ final class Presence implements InboundGate.Membership {
     private final LongSupplier nanos;
     private final Map<Address, PeerSession> sessions = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
+    /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
+    private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
     private volatile Set<Address> members = Set.of();
     private volatile View view;
     /** This peer's own address (the channel's; it exists before the first view is handled). */
@@ -113,6 +125,11 @@ final class Presence implements InboundGate.Membership {
 
     int sessionCount() {
         return sessions.size();
+    }
+
+    /** Members awaiting an answer (bounded by the view). */
+    int retryCount() {
+        return retries.size();
     }
 
     /**
@@ -190,9 +207,54 @@ final class Presence implements InboundGate.Membership {
         answer(src);
     }
 
-    /** A member sent a MAC'd frame before its key was known: ask it for its advertisement, within the budget. */
+    /**
+     * A member sent a MAC'd frame before its key was known (or one failing the MAC of an unproven binding):
+     * ask it for its {@code Hello}, unless it was asked and the answer is not due yet (then {@link #retry}
+     * asks again). Frames that race a {@code Hello} thus cost one ask, not one each.
+     */
     void askFor(Address src) {
-        if (isMember(src) && spend(src)) effects.requestHello(src);
+        if (!isMember(src) || src.equals(self.get())) return;
+        long now = nanos.getAsLong();
+        Retry r = retries.get(src);
+        if (r != null && now - r.due() < 0) return;
+        ask(src, r == null ? RETRY_FIRST_NANOS : r.backoff(), now);
+    }
+
+    /**
+     * The timer's turn: asks again every member of the view still without a session whose answer is due,
+     * waiting twice as long each time (up to {@link #RETRY_MAX_NANOS}), until a {@code Hello} from it arrives
+     * or it leaves the view. A lost {@code Hello} (or request) is thus recovered while no other frame flows.
+     */
+    void retry() {
+        long now = nanos.getAsLong();
+        Address me = self.get();
+        for (Address a : members) {
+            if (a.equals(me)) continue;
+            PeerSession s = sessions.get(a);
+            if (s != null) {
+                if (s.confirmed()) retries.remove(a); // proven: nothing more to ask (entries of unproven ones pace askFor)
+                continue;
+            }
+            Retry r = retries.get(a);
+            if (r == null) {
+                retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
+            } else if (now - r.due() >= 0) {
+                ask(a, r.backoff(), now);
+            }
+        }
+        retries.keySet().retainAll(members);
+    }
+
+    /**
+     * Sends {@code a} this peer's {@code Hello} (new to it if its earlier one was lost: it answers with its own)
+     * and a request for its {@code Hello} (in case only its answer was lost). Paced by {@link #retries}, not
+     * charged to the answer budget.
+     */
+    private void ask(Address a, long backoff, long now) {
+        log.debug("{}: asking {} for its Hello (next in {} ms)", label, a, backoff / 1_000_000);
+        effects.sendHello(a, nonceFor(a));
+        effects.requestHello(a);
+        retries.put(a, new Retry(now + backoff, Math.min(RETRY_MAX_NANOS, backoff * 2)));
     }
 
     private void answer(Address src) {
@@ -252,8 +314,13 @@ final class Presence implements InboundGate.Membership {
         answers.keySet().retainAll(members);
         sessions.keySet().retainAll(members);
         nonces.keySet().retainAll(members);
+        retries.keySet().retainAll(members);
+        // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the
+        // answer budget (a remote Hello or request is). If the greeting is lost, retry() asks again.
+        long now = nanos.getAsLong();
         for (Address a : joiners) {
-            if (spend(a)) effects.sendHello(a, nonceFor(a));
+            effects.sendHello(a, nonceFor(a));
+            if (!sessions.containsKey(a)) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
         }
         return left;
     }
