@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * are ISO-8601 instants. Their human form shows times in the local zone and passes every text another peer
  * wrote through {@link Safe}.
  */
-sealed interface Event {
+public sealed interface Event {
     /** The value of the {@code "event"} field. */
     String type();
 

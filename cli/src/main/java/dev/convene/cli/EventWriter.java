@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * it waits is printed on a line of its own and the prompt shown again. In chat mode ({@link #focus}) the
  * open conference's messages print as {@code name: text}.
  */
-final class EventWriter {
+public final class EventWriter {
     /** Every field name in kebab-case ({@code sent-at}, {@code frames-sent}), whatever the Java name. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -84,7 +84,7 @@ final class EventWriter {
     }
 
     /** Prints one event. */
-    synchronized void emit(Event event) {
+    public synchronized void emit(Event event) {
         if (!json && notifications != null && notifications.rings(event)) {
             if (screen != null) screen.bell();
             if (desktop != null) desktop.notify(event);

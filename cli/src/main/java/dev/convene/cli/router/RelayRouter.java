@@ -1,5 +1,7 @@
-package dev.convene.cli;
+package dev.convene.cli.router;
 
+import dev.convene.cli.Event;
+import dev.convene.cli.EventWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +20,10 @@ import org.jgroups.stack.GossipRouter;
  * <p>Also turns off the router's diagnostics handler, which JGroups enables by default and which would join
  * a multicast group on every interface. Methods are called on the router's connection threads.
  */
-final class RelayRouter extends GossipRouter {
+public final class RelayRouter extends GossipRouter {
     private final EventWriter out;
 
-    RelayRouter(String bindAddress, int port, EventWriter out) throws Exception {
+    public RelayRouter(String bindAddress, int port, EventWriter out) throws Exception {
         super(bindAddress, port);
         this.out = out;
         jmx(false).useNio(false);
