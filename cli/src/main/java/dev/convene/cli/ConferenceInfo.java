@@ -30,7 +30,7 @@ import java.util.Locale;
  * @param invitees everyone invited, with their answers, by name
  * @param participants who takes part now, by name
  */
-record ConferenceInfo(String id, String title, String agenda, PeerRef organiser, String state, String role, String start,
+public record ConferenceInfo(String id, String title, String agenda, PeerRef organiser, String state, String role, String start,
                       String end, String duration, @JsonProperty("created-at") String createdAt, int version,
                       @JsonProperty("participants-may-invite") boolean participantsMayInvite, List<Invitee> invitees,
                       List<PeerRef> participants) {
@@ -47,7 +47,7 @@ record ConferenceInfo(String id, String title, String agenda, PeerRef organiser,
         }
 
         /** {@code name (shortid)}, made safe to print. */
-        String label() {
+        public String label() {
             return Safe.line(name) + " (" + PeerView.shortId(id) + ")";
         }
     }
@@ -74,12 +74,12 @@ record ConferenceInfo(String id, String title, String agenda, PeerRef organiser,
                 c.version(), c.participantsMayInvite(), invitees, participants);
     }
 
-    static String lower(Enum<?> e) {
+    public static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code 'Design review' (k3j2abcd)}, made safe to print. */
-    static String label(ConferenceView v) {
+    public static String label(ConferenceView v) {
         return "'" + Safe.line(v.title()) + "' (" + v.id().shortId() + ")";
     }
 }

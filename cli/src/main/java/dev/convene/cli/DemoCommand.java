@@ -1,5 +1,8 @@
 package dev.convene.cli;
 
+import dev.convene.cli.demo.ConferenceDemo;
+import dev.convene.cli.demo.Demo;
+import dev.convene.cli.demo.DemoSteps;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Durations as people type them: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, decimal ({@code 1.5s},
  * {@code 0.15s}, {@code 2.5h}), or combined: {@code 1m30s}. Below a nanosecond is dropped.
  */
-final class Durations {
+public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}(?:\\.\\d{1,9})?(?:ms|s|m|h))+");
     private static final Pattern PART = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)");
 
@@ -43,7 +43,7 @@ final class Durations {
     }
 
     /** The short form people read: {@code 500ms}, {@code 2s}, {@code 1m30s}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         if (d.toMillis() < 1000 || d.toMillisPart() != 0) return d.toMillis() + "ms";
         StringBuilder b = new StringBuilder();
         if (d.toHours() > 0) b.append(d.toHours()).append('h');

@@ -42,7 +42,7 @@ public final class EventWriter {
     static final int DEFAULT_WIDTH = 80;
     private ChatFocus focus;
 
-    EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
+    public EventWriter(PrintWriter out, PrintWriter err, boolean json, Clock clock) {
         this.out = out;
         this.err = err;
         this.json = json;
@@ -119,7 +119,7 @@ public final class EventWriter {
     }
 
     /** A line for people only (hints, progress); nothing with {@code --json}. */
-    synchronized void note(String text) {
+    public synchronized void note(String text) {
         if (json) return;
         if (screen != null) {
             screen.show(Styles.note(text));
@@ -136,7 +136,7 @@ public final class EventWriter {
     }
 
     /** Reports a failure: one line on stderr, and an {@code error} event on stdout with {@code --json}. */
-    synchronized void error(Event.ErrorReport error) {
+    public synchronized void error(Event.ErrorReport error) {
         if (json) emit(error);
         if (screen != null) {
             // The terminal is standard error too: once, in colour, above the input line.

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe as the conference peer is. Closing leaves the group gracefully (after waiting briefly for
  * outstanding chat acknowledgements); closing again does nothing.
  */
-final class PeerRuntime implements AutoCloseable {
+public final class PeerRuntime implements AutoCloseable {
     private final ConferencePeer conferences;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -32,16 +32,16 @@ final class PeerRuntime implements AutoCloseable {
      * @throws dev.convene.overlay.OverlayException if the network stack cannot start, saying what to do
      * @throws dev.convene.conference.ConferenceException if the store cannot be opened
      */
-    static PeerRuntime start(OverlayConfig config, Identity identity, OverlayListener listener, ConferenceListener conferenceListener) {
+    public static PeerRuntime start(OverlayConfig config, Identity identity, OverlayListener listener, ConferenceListener conferenceListener) {
         return new PeerRuntime(ConferencePeer.builder(config, identity).overlayListener(listener).listener(conferenceListener).start());
     }
 
-    Overlay overlay() {
+    public Overlay overlay() {
         return conferences.overlay();
     }
 
     /** The conference facade of this peer. */
-    ConferencePeer conferences() {
+    public ConferencePeer conferences() {
         return conferences;
     }
 

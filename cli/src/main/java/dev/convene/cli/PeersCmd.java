@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * verified, its own included) is flagged: a name chosen twice, a peer that came back with a new identity,
  * or an impostor. Names are never identity; fingerprints, compared out of band, are.
  */
-final class PeersCmd implements SessionCommand {
+public final class PeersCmd implements SessionCommand {
     /** The data of the {@code peers} result. */
     record Data(int count, List<Row> peers) {
     }
@@ -85,7 +85,7 @@ final class PeersCmd implements SessionCommand {
     }
 
     /** {@code name (shortid), …} for one-line messages. */
-    static String labels(List<PeerAdvertisement> peers) {
+    public static String labels(List<PeerAdvertisement> peers) {
         return peers.isEmpty() ? "none" : peers.stream().map(PeerAdvertisement::label).collect(Collectors.joining(", "));
     }
 }

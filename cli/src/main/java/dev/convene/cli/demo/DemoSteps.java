@@ -1,5 +1,7 @@
-package dev.convene.cli;
+package dev.convene.cli.demo;
 
+import dev.convene.cli.Durations;
+import dev.convene.cli.PeersCmd;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.util.ArrayList;
@@ -8,11 +10,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The steps of {@code convene demo}: peers start and discover each other, then hold a {@link ConferenceDemo}. */
-final class DemoSteps {
+public final class DemoSteps {
     private DemoSteps() {
     }
 
-    static List<Demo.Step> standard() {
+    public static List<Demo.Step> standard() {
         List<Demo.Step> steps = new ArrayList<>(List.of(new StartPeers(), new Discovery()));
         steps.addAll(new ConferenceDemo().steps());
         return List.copyOf(steps);

@@ -1,8 +1,10 @@
-package dev.convene.cli;
+package dev.convene.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.convene.cli.CliRun;
+import dev.convene.cli.EventWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

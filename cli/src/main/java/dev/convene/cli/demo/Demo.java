@@ -1,5 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.demo;
 
+import dev.convene.cli.Event;
+import dev.convene.cli.EventWriter;
+import dev.convene.cli.ExitCodes;
+import dev.convene.cli.PeerRuntime;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceListener;
@@ -27,8 +31,8 @@ import java.util.function.BooleanSupplier;
  * <p>To extend the demo (conferences, invitations, chat), add steps to {@link DemoSteps#standard()}; a
  * step gets the {@link Cast} and returns the lines to show, or throws {@link StepFailed}.
  */
-final class Demo {
-    static final List<String> NAMES = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
+public final class Demo {
+    public static final List<String> NAMES = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
 
     /** One act of the demo. */
     interface Step {
@@ -154,14 +158,14 @@ final class Demo {
     private final Duration timeout;
     private final EventWriter out;
 
-    Demo(int peers, Duration timeout, EventWriter out) {
+    public Demo(int peers, Duration timeout, EventWriter out) {
         this.names = NAMES.subList(0, peers);
         this.timeout = timeout;
         this.out = out;
     }
 
     /** Runs the steps in order; the exit code is 0 only if every step passed. */
-    int run(List<Step> steps) throws InterruptedException {
+    public int run(List<Step> steps) throws InterruptedException {
         long started = System.nanoTime();
         try (Cast cast = new Cast(names, timeout)) {
             out.note("demo: " + names.size() + " peers in this JVM on the memory network, group " + cast.cluster);

@@ -1,5 +1,7 @@
-package dev.convene.cli;
+package dev.convene.cli.demo;
 
+import dev.convene.cli.ConferenceInfo;
+import dev.convene.cli.Durations;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceView;
@@ -19,9 +21,9 @@ import java.util.stream.Collectors;
  * peer organises; the last one declines; the ones between accept. Every check reads what each peer stored
  * (conferences, answers, history) and the events it received, never what the demo sent.
  */
-final class ConferenceDemo {
+public final class ConferenceDemo {
     /** An organiser, two who accept (so chat goes on after the organiser leaves), one who declines. */
-    static final int MIN_PEERS = 4;
+    public static final int MIN_PEERS = 4;
     static final String TITLE = "Design review";
     static final String AGENDA = "1. wire format  2. release date";
     static final String REASON = "busy with the release";
