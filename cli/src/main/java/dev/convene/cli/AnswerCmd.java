@@ -1,5 +1,8 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;

@@ -1,6 +1,7 @@
 package dev.convene.cli;
 
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.Event;
 import java.util.function.Function;
 
 /**
@@ -11,24 +12,24 @@ import java.util.function.Function;
  * @param self this peer's id, whose own messages are told apart by colour
  * @param speaker how to name an author: its name, or its label where the name alone could mislead
  */
-record ChatFocus(String conference, String self, Function<PeerRef, String> speaker) {
+public record ChatFocus(String conference, String self, Function<PeerRef, String> speaker) {
     /** True for a message of this conference. */
-    boolean covers(Event event) {
+    public boolean covers(Event event) {
         return event instanceof Event.Message m && m.conference().equals(conference);
     }
 
     /** The name shown before a message of {@code from}, made safe to print. */
-    String speakerOf(PeerRef from) {
+    public String speakerOf(PeerRef from) {
         return speaker.apply(from);
     }
 
     /** True if {@code from} is this peer. */
-    boolean isSelf(PeerRef from) {
+    public boolean isSelf(PeerRef from) {
         return from.id().equals(self);
     }
 
     /** {@code 14:30 name: text} ({@link Times#stamp}), further lines of the text indented under its start. */
-    static String line(String stamp, String speaker, String text) {
+    public static String line(String stamp, String speaker, String text) {
         String head = stamp + " " + speaker + ": ";
         return head + Safe.text(text, " ".repeat(head.length()));
     }

@@ -1,5 +1,9 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;

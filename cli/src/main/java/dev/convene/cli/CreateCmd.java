@@ -1,5 +1,10 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.StartTime;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Texts;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.ConferenceView;

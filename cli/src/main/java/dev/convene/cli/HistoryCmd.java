@@ -1,5 +1,7 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.Event;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceView;
 import java.time.Instant;

@@ -1,6 +1,13 @@
 package dev.convene.cli;
 
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.DesktopNotifier;
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.output.Notifications;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.EventWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

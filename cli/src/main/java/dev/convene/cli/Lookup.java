@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Durations;
 import dev.convene.conference.ConferenceException;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * names, and waiting for the conference peer's answer. Every failure is a {@link CliException} whose one
  * line says what to do; an ambiguous name lists the candidates.
  */
-final class Lookup {
+public final class Lookup {
     /** Longest wait for the conference peer to carry out one operation; it never needs to wait for others. */
     static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -89,12 +90,12 @@ final class Lookup {
     }
 
     /** The display name of {@code id} as known here, or its short id. */
-    static String name(ConferencePeer peer, PeerId id) {
+    public static String name(ConferencePeer peer, PeerId id) {
         if (id.equals(peer.self())) return peer.name();
         return name(peer.directory(), id);
     }
 
-    static String name(Directory directory, PeerId id) {
+    public static String name(Directory directory, PeerId id) {
         return directory.get(id).map(PeerAdvertisement::name).orElse(id.shortId());
     }
 

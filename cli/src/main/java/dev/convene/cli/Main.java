@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.EventWriter;
 import dev.convene.overlay.Identity;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -7,12 +8,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code convene} command. Without a subcommand it starts an interactive session; see {@code --help}.

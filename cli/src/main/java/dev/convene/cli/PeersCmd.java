@@ -1,6 +1,7 @@
 package dev.convene.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.output.PeerView;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public final class PeersCmd implements SessionCommand {
     /** The data of the {@code peers} result. */
-    record Data(int count, List<Row> peers) {
+    public record Data(int count, List<Row> peers) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.EventWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -7,12 +7,12 @@ package dev.convene.cli;
  * line read differently from what it says. Only the human output uses it; JSON keeps the text exact (Jackson
  * escapes it).
  */
-final class Safe {
+public final class Safe {
     private Safe() {
     }
 
     /** One line: a newline is shown as {@code ^J}, so the text can never forge a line of its own. */
-    static String line(String text) {
+    public static String line(String text) {
         return clean(text, null);
     }
 
@@ -20,7 +20,7 @@ final class Safe {
      * Text that may span lines (chat): each line break starts a new line indented by {@code indent}, so a
      * message can never pose as output of its own (an event, a prompt).
      */
-    static String text(String text, String indent) {
+    public static String text(String text, String indent) {
         return clean(text, indent);
     }
 

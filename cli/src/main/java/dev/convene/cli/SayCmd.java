@@ -1,6 +1,11 @@
 package dev.convene.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;

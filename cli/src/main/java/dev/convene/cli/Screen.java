@@ -9,7 +9,7 @@ import org.jline.utils.AttributedString;
  *
  * <p>Implementations are called from any thread, one call at a time (the writer serialises them).
  */
-interface Screen {
+public interface Screen {
     /** Prints {@code text} (one or more lines) above the input line, in colour if the terminal shows colours. */
     void show(AttributedString text);
 

@@ -1,5 +1,8 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Event;
 import dev.convene.conference.ConferenceView;
 import java.util.List;
 import java.util.Locale;

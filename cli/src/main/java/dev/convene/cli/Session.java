@@ -1,5 +1,11 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventGate;
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.output.Presence;
+import dev.convene.cli.output.Times;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Identity;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;

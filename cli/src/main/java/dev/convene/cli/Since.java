@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

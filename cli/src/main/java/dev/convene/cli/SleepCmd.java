@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Event;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -11,7 +12,7 @@ import org.jline.utils.AttributedStyle;
  * escape sequences, and only when {@link #enabled} says so. Text from other peers has passed through
  * {@link Safe} before it gets here, so styling never wraps an escape sequence someone else wrote.
  */
-final class Styles {
+public final class Styles {
     private static final AttributedStyle PLAIN = AttributedStyle.DEFAULT;
     private static final AttributedStyle FAINT = PLAIN.faint();
     private static final AttributedStyle BOLD = PLAIN.bold();
@@ -42,7 +43,7 @@ final class Styles {
     }
 
     /** An event's human text ({@code text}), styled by its kind. */
-    static AttributedString event(Event event, String text) {
+    public static AttributedString event(Event event, String text) {
         return switch (event.type()) {
             case Event.Message.NAME -> event instanceof Event.Message m && text.equals(m.human()) ? message(m) : new AttributedString(text);
             case Event.Invitation.NAME -> firstLine(text, INVITATION);
@@ -67,19 +68,19 @@ final class Styles {
     }
 
     /** A chat-mode line, {@code name: text}; the author in another colour when it is this peer. */
-    static AttributedString chat(String stamp, String speaker, String text, boolean self) {
+    public static AttributedString chat(String stamp, String speaker, String text, boolean self) {
         String line = ChatFocus.line(stamp, speaker, text);
         return new AttributedStringBuilder().styled(FAINT, stamp).append(" ").styled(self ? SELF : SPEAKER, speaker)
                 .append(line.substring(stamp.length() + 1 + speaker.length())).toAttributedString();
     }
 
     /** A hint for people. */
-    static AttributedString note(String text) {
+    public static AttributedString note(String text) {
         return new AttributedString(text, FAINT);
     }
 
     /** A failure. */
-    static AttributedString error(String text) {
+    public static AttributedString error(String text) {
         return new AttributedString(text, ERROR);
     }
 

@@ -1,5 +1,7 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.PeerView;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;

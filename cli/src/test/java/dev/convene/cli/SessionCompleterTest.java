@@ -2,6 +2,7 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.output.EventWriter;
 import dev.convene.conference.NewConference;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.NetworkMode;

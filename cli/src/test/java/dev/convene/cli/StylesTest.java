@@ -2,7 +2,8 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.Event;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.convene.cli.demo;
 
-import dev.convene.cli.ConferenceInfo;
-import dev.convene.cli.Durations;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Durations;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceView;

@@ -1,7 +1,7 @@
 package dev.convene.cli.router;
 
-import dev.convene.cli.Event;
-import dev.convene.cli.EventWriter;
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.ConferenceView;
@@ -17,11 +17,11 @@ import java.util.Set;
  * @param selfId this peer's id: its own messages never ring
  * @param selfName this peer's display name
  */
-record Notifications(String selfId, String selfName) {
+public record Notifications(String selfId, String selfName) {
     /** How long before its start a conference this peer takes part in is announced. */
     static final Duration REMIND_BEFORE = Duration.ofMinutes(5);
 
-    Notifications {
+    public Notifications {
         if (selfId == null || selfName == null) throw new IllegalArgumentException("self id and name are required");
     }
 
@@ -49,7 +49,7 @@ record Notifications(String selfId, String selfName) {
      * The conferences this peer takes part in (or was invited to and has not declined) that start within
      * {@link #REMIND_BEFORE} of {@code now} and are not in {@code reminded}; the caller adds them there.
      */
-    static List<ConferenceView> dueReminders(List<ConferenceView> conferences, Instant now, Set<String> reminded) {
+    public static List<ConferenceView> dueReminders(List<ConferenceView> conferences, Instant now, Set<String> reminded) {
         List<ConferenceView> due = new ArrayList<>();
         for (ConferenceView v : conferences) {
             if (v.state() != ConferenceState.SCHEDULED || reminded.contains(v.id().value())) continue;

@@ -1,7 +1,8 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.IdentityCommand;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceContext;
@@ -19,7 +19,7 @@ import java.util.Comparator;
  * <p>Callbacks run on the conference peer's callback thread, one at a time. Names come from the peer's
  * directory once {@link #attach attached}; before that (only in the first instants) a short id stands in.
  */
-final class ConferenceEvents implements ConferenceListener {
+public final class ConferenceEvents implements ConferenceListener {
     /** People find peers by name; the id breaks ties between equal names. */
     static final Comparator<PeerRef> BY_NAME = Comparator.comparing(PeerRef::name, String.CASE_INSENSITIVE_ORDER).thenComparing(PeerRef::id);
 
@@ -27,18 +27,18 @@ final class ConferenceEvents implements ConferenceListener {
     private final CatchUpOrder order;
     private volatile ConferencePeer peer;
 
-    ConferenceEvents(EventGate gate) {
+    public ConferenceEvents(EventGate gate) {
         this.gate = gate;
         this.order = new CatchUpOrder(this::publish, java.time.Clock.systemUTC());
     }
 
     /** Lets out messages held for ordering; no more are held after. */
-    void close() {
+    public void close() {
         order.close();
     }
 
     /** The peer these events come from, for names. */
-    void attach(ConferencePeer peer) {
+    public void attach(ConferencePeer peer) {
         this.peer = peer;
     }
 
@@ -111,13 +111,13 @@ final class ConferenceEvents implements ConferenceListener {
     }
 
     /** A chat line of {@code history}. */
-    static Event.ChatLine line(ChatEntry m) {
+    public static Event.ChatLine line(ChatEntry m) {
         return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.text(),
                 m.sentAt().toString(), m.pending());
     }
 
     /** {@code AUTHOR-ID:SEQUENCE}, with the whole author id: unique, unlike what people see. */
-    static String messageId(ChatEntry m) {
+    public static String messageId(ChatEntry m) {
         return m.author().value() + ":" + m.id().sequence();
     }
 

@@ -1,5 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
+import dev.convene.cli.CliException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -23,7 +24,7 @@ public final class Durations {
      * @param what the argument's name for the error, e.g. {@code --timeout}
      * @throws CliException a usage error saying what is expected
      */
-    static Duration parse(String text, String what) {
+    public static Duration parse(String text, String what) {
         if (!WHOLE.matcher(text).matches()) {
             throw CliException.usage(what + ": '" + text + "' (expected: a duration such as 500ms, 2s, 1m or 1h)");
         }

@@ -1,6 +1,8 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.Lookup;
+import dev.convene.cli.Safe;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
@@ -41,8 +43,8 @@ public record ConferenceInfo(String id, String title, String agenda, PeerRef org
      * @param id the full peer id
      * @param name its display name as known here, or its short id if unknown
      */
-    record PeerRef(String id, String name) {
-        static PeerRef of(ConferencePeer peer, PeerId id) {
+    public record PeerRef(String id, String name) {
+        public static PeerRef of(ConferencePeer peer, PeerId id) {
             return new PeerRef(id.value(), Lookup.name(peer, id));
         }
 
@@ -58,10 +60,10 @@ public record ConferenceInfo(String id, String title, String agenda, PeerRef org
      * @param answer {@code accept}, {@code decline} or {@code leave}; absent while it has not answered
      * @param reason the reason it gave, if any
      */
-    record Invitee(String id, String name, String answer, String reason) {
+    public record Invitee(String id, String name, String answer, String reason) {
     }
 
-    static ConferenceInfo of(ConferencePeer peer, ConferenceView v) {
+    public static ConferenceInfo of(ConferencePeer peer, ConferenceView v) {
         ConferenceContext c = v.context();
         List<Invitee> invitees = v.invitees().stream().map(p -> {
             var reply = v.answerOf(p);

@@ -1,5 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
+import dev.convene.cli.Safe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * on a thread of its own; one that comes while another is being sent is dropped rather than queued, so a
  * burst of mentions can never pile up processes.
  */
-final class DesktopNotifier {
+public final class DesktopNotifier {
     private static final Logger log = LoggerFactory.getLogger(DesktopNotifier.class);
     /** How long {@code notify-send} may take. */
     private static final long TIMEOUT_SECONDS = 5;
@@ -29,7 +30,7 @@ final class DesktopNotifier {
     }
 
     /** {@code notify-send} from {@code PATH}, if there is one. */
-    static Optional<DesktopNotifier> find(String path) {
+    public static Optional<DesktopNotifier> find(String path) {
         if (path == null) return Optional.empty();
         for (String dir : path.split(java.io.File.pathSeparator)) {
             if (dir.isEmpty()) continue;

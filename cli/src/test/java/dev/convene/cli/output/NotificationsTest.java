@@ -1,7 +1,8 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.Screen;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceState;

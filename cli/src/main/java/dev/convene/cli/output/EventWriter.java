@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.convene.cli.ChatFocus;
+import dev.convene.cli.Screen;
+import dev.convene.cli.Styles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,21 +53,21 @@ public final class EventWriter {
     }
 
     /** The writer for a picocli command: its out and err, so tests can capture them. */
-    static EventWriter of(CommandSpec spec, boolean json) {
+    public static EventWriter of(CommandSpec spec, boolean json) {
         return new EventWriter(spec.commandLine().getOut(), spec.commandLine().getErr(), json, Clock.systemUTC());
     }
 
-    boolean json() {
+    public boolean json() {
         return json;
     }
 
     /** Shows human output on {@code screen} from now on; null goes back to standard output and error. */
-    synchronized void attach(Screen screen) {
+    public synchronized void attach(Screen screen) {
         this.screen = json ? null : screen;
     }
 
     /** The width human output is laid out for: the terminal's, or {@link #DEFAULT_WIDTH} without one. */
-    synchronized int width() {
+    public synchronized int width() {
         int w = screen == null ? 0 : screen.width();
         return w > 0 ? w : DEFAULT_WIDTH;
     }
@@ -73,13 +76,13 @@ public final class EventWriter {
      * Rings the screen's bell for the events {@code notifications} says ring, and sends them to
      * {@code desktop} too if not null; null notifications ring for none.
      */
-    synchronized void notifications(Notifications notifications, DesktopNotifier desktop) {
+    public synchronized void notifications(Notifications notifications, DesktopNotifier desktop) {
         this.notifications = notifications;
         this.desktop = desktop;
     }
 
     /** Shows the messages of a conference as chat lines from now on; null shows them as events again. */
-    synchronized void focus(ChatFocus focus) {
+    public synchronized void focus(ChatFocus focus) {
         this.focus = focus;
     }
 
@@ -130,7 +133,7 @@ public final class EventWriter {
     }
 
     /** A reminder: a note that also rings the bell on a terminal. */
-    synchronized void reminder(String text) {
+    public synchronized void reminder(String text) {
         if (screen != null) screen.bell();
         note(text);
     }
@@ -148,7 +151,7 @@ public final class EventWriter {
     }
 
     /** Shows the interactive prompt (not with {@code --json}: stdout then carries JSON only). */
-    synchronized void prompt(String text) {
+    public synchronized void prompt(String text) {
         if (json) return;
         prompt = text;
         out.print(text);
@@ -156,7 +159,7 @@ public final class EventWriter {
     }
 
     /** The user answered the prompt: output goes on normally until the next one. */
-    synchronized void promptAnswered() {
+    public synchronized void promptAnswered() {
         prompt = null;
     }
 

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import dev.convene.overlay.HostPort;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import dev.convene.overlay.PeerAdvertisement;
  *
  * <p>Callbacks run on the overlay's event thread; they never block beyond writing one line.
  */
-final class Presence implements OverlayListener {
+public final class Presence implements OverlayListener {
     /** How long a relay router may take to accept a connection before it counts as unreachable. */
     static final Duration ROUTER_PROBE = Duration.ofMillis(300);
 
@@ -25,7 +25,7 @@ final class Presence implements OverlayListener {
     private final List<HostPort> routers;
 
     /** @param routers the relay routers of this peer (relay mode), or none */
-    Presence(EventGate gate, List<HostPort> routers) {
+    public Presence(EventGate gate, List<HostPort> routers) {
         this.gate = gate;
         this.routers = List.copyOf(routers);
     }

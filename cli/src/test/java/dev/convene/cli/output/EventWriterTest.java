@@ -1,9 +1,11 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convene.cli.ChatFocus;
+import dev.convene.cli.PeersCmd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +11,7 @@ import java.util.Locale;
  * Times as people read them: in the local time zone ({@code 2026-11-21 14:30 CET}), and relative to now
  * ({@code in 10m}, {@code 3m ago}). JSON never uses these: it carries ISO-8601 instants.
  */
-final class Times {
+public final class Times {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
     private static final DateTimeFormatter STAMP_TODAY = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
     private static final DateTimeFormatter STAMP_OTHER_DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
@@ -21,17 +21,17 @@ final class Times {
     }
 
     /** The zone times are shown in: this machine's. */
-    static ZoneId zone() {
+    public static ZoneId zone() {
         return ZoneId.systemDefault();
     }
 
     /** {@code 2026-11-21 14:30 CET}, in {@code zone}. */
-    static String local(Instant instant, ZoneId zone) {
+    public static String local(Instant instant, ZoneId zone) {
         return LOCAL.format(instant.atZone(zone));
     }
 
     /** {@link #local(Instant, ZoneId)} in this machine's zone. */
-    static String local(Instant instant) {
+    public static String local(Instant instant) {
         return local(instant, zone());
     }
 
@@ -55,14 +55,14 @@ final class Times {
     }
 
     /** {@code in 10m}, {@code 3m ago} or {@code now}, to the second. */
-    static String relative(Instant now, Instant then) {
+    public static String relative(Instant now, Instant then) {
         Duration d = Duration.between(now, then).withNanos(0);
         if (d.abs().getSeconds() < 1) return "now";
         return d.isNegative() ? Durations.format(d.negated()) + " ago" : "in " + Durations.format(d);
     }
 
     /** A duration as typed: {@code 1h}, {@code 30m}, {@code 1h30m}. */
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         return Durations.format(d);
     }
 }

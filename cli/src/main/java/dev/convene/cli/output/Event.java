@@ -1,8 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import dev.convene.cli.Safe;
 import dev.convene.overlay.PeerAdvertisement;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ public sealed interface Event {
      */
     record Ready(String id, String name, String fingerprint, String network, String address, String cluster,
                  @JsonProperty("transport-key") String transportKey) implements Event {
-        static final String NAME = "ready";
+        public static final String NAME = "ready";
 
         @Override
         public String type() {
@@ -53,7 +54,7 @@ public sealed interface Event {
 
     /** A peer's signed advertisement was verified and it is online. */
     record PeerJoined(String id, String name, String endpoint, String fingerprint) implements Event {
-        static final String NAME = "peer-joined";
+        public static final String NAME = "peer-joined";
 
         static PeerJoined of(PeerAdvertisement ad) {
             return new PeerJoined(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint());
@@ -72,7 +73,7 @@ public sealed interface Event {
 
     /** A peer left: said goodbye, crashed, or was cut off. */
     record PeerLeft(String id, String name, String endpoint, String fingerprint, String reason) implements Event {
-        static final String NAME = "peer-left";
+        public static final String NAME = "peer-left";
         /** The reason when no relay router of this peer answers: the peer is out of reach, maybe not gone. */
         static final String ROUTERS_UNREACHABLE = "routers-unreachable";
 
@@ -105,7 +106,7 @@ public sealed interface Event {
      * @param text the human form
      */
     record Result(String command, Integer line, Object data, @JsonIgnore String text) implements Event {
-        static final String NAME = "result";
+        public static final String NAME = "result";
 
         @Override
         public String type() {
@@ -126,7 +127,7 @@ public sealed interface Event {
      * @param source the script ({@code -} for stdin), or null outside scripts
      */
     record ErrorReport(String message, Integer line, String source) implements Event {
-        static final String NAME = "error";
+        public static final String NAME = "error";
 
         @Override
         public String type() {
@@ -148,7 +149,7 @@ public sealed interface Event {
                       String duration, String end, List<PeerRef> invitees, @JsonProperty("created-at") String createdAt,
                       int version, @JsonProperty("participants-may-invite") boolean participantsMayInvite, PeerRef inviter)
             implements Event {
-        static final String NAME = "invitation";
+        public static final String NAME = "invitation";
 
         public Invitation {
             invitees = List.copyOf(invitees);
@@ -174,7 +175,7 @@ public sealed interface Event {
 
     /** A peer answered an invitation (or changed its answer): {@code accept}, {@code decline} or {@code leave}. */
     record Reply(String conference, String title, PeerRef peer, String answer, String reason) implements Event {
-        static final String NAME = "reply";
+        public static final String NAME = "reply";
 
         @Override
         public String type() {
@@ -196,7 +197,7 @@ public sealed interface Event {
 
     /** A conference went live by this peer's clock. */
     record ConferenceStarted(String conference, String title, PeerRef organiser, String start, String end) implements Event {
-        static final String NAME = "conference-started";
+        public static final String NAME = "conference-started";
 
         @Override
         public String type() {
@@ -214,7 +215,7 @@ public sealed interface Event {
      * it started ({@code cancelled}).
      */
     record ConferenceEnded(String conference, String title, PeerRef organiser, String state) implements Event {
-        static final String NAME = "conference-ended";
+        public static final String NAME = "conference-ended";
 
         @Override
         public String type() {
@@ -236,7 +237,7 @@ public sealed interface Event {
      */
     record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
                    @JsonProperty("sent-at") String sentAt, boolean pending) implements Event {
-        static final String NAME = "message";
+        public static final String NAME = "message";
 
         @Override
         public String type() {
@@ -249,7 +250,7 @@ public sealed interface Event {
         }
 
         /** When it was sent, as message lines show it ({@link Times#stamp}). */
-        String stamp() {
+        public String stamp() {
             return Times.stamp(Instant.parse(sentAt));
         }
     }
@@ -261,7 +262,7 @@ public sealed interface Event {
      * @param line the command's line, as in {@code result}
      */
     record History(String conference, String title, Integer line, int count, List<ChatLine> messages) implements Event {
-        static final String NAME = "history";
+        public static final String NAME = "history";
 
         public History {
             messages = List.copyOf(messages);
@@ -286,7 +287,7 @@ public sealed interface Event {
      * @param id {@code AUTHOR-ID:SEQUENCE}
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
-        String human() {
+        public String human() {
             String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + ": ";
             return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
                     + (pending ? "  (pending)" : "");
@@ -298,7 +299,7 @@ public sealed interface Event {
      * this participant sees it.
      */
     record ParticipantJoined(String conference, String title, PeerRef peer, String reason) implements Event {
-        static final String NAME = "participant-joined";
+        public static final String NAME = "participant-joined";
 
         @Override
         public String type() {
@@ -316,7 +317,7 @@ public sealed interface Event {
      * {@code decline}, {@code left} (removed by the organiser).
      */
     record ParticipantLeft(String conference, String title, PeerRef peer, String reason) implements Event {
-        static final String NAME = "participant-left";
+        public static final String NAME = "participant-left";
 
         @Override
         public String type() {
@@ -331,7 +332,7 @@ public sealed interface Event {
 
     /** {@code convene demo} finished a step: what it did and what each peer saw. */
     record DemoStep(int step, int of, String title, boolean passed, List<String> details) implements Event {
-        static final String NAME = "demo-step";
+        public static final String NAME = "demo-step";
 
         public DemoStep {
             details = List.copyOf(details);
@@ -351,7 +352,7 @@ public sealed interface Event {
 
     /** {@code convene router}: a peer registered with this router. */
     record RouterClientJoined(String group, String name, String address, String from) implements Event {
-        static final String NAME = "router-client-joined";
+        public static final String NAME = "router-client-joined";
 
         @Override
         public String type() {
@@ -366,7 +367,7 @@ public sealed interface Event {
 
     /** {@code convene router}: a registered peer unregistered or its connection closed. */
     record RouterClientLeft(String group, String name, String address) implements Event {
-        static final String NAME = "router-client-left";
+        public static final String NAME = "router-client-left";
 
         @Override
         public String type() {

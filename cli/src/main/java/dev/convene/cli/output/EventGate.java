@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,18 +11,18 @@ import java.util.List;
  *
  * <p>Thread-safe: the overlay's event thread and the conference callback thread both publish here.
  */
-final class EventGate {
+public final class EventGate {
     private final EventWriter out;
     private final Runnable onChange;
     private List<Event> held = new ArrayList<>();
 
-    EventGate(EventWriter out, Runnable onChange) {
+    public EventGate(EventWriter out, Runnable onChange) {
         this.out = out;
         this.onChange = onChange;
     }
 
     /** Emits what was held back and everything after it. */
-    synchronized void open() {
+    public synchronized void open() {
         held.forEach(out::emit);
         held = null;
     }

@@ -1,5 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
+import dev.convene.cli.CliException;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.UnsafeCharacterException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Checks of the texts people type into conference commands, done when a command is parsed so a script
  * fails before its peer starts: the limits are the conference's own.
  */
-final class Texts {
+public final class Texts {
     /** Largest chat message, in UTF-8 bytes. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024;
     /** Longest decline reason, in characters (as the conference peer allows). */
@@ -17,7 +18,7 @@ final class Texts {
     private Texts() {
     }
 
-    static String title(String title) {
+    public static String title(String title) {
         String t = title.strip();
         if (t.isEmpty()) throw CliException.usage("the title is empty (expected: 1-" + ConferenceContext.MAX_TITLE + " characters)");
         if (t.length() > ConferenceContext.MAX_TITLE) {
@@ -32,7 +33,7 @@ final class Texts {
         return t;
     }
 
-    static String agenda(String agenda) {
+    public static String agenda(String agenda) {
         String a = agenda.strip();
         if (a.length() > ConferenceContext.MAX_AGENDA) {
             throw CliException.usage("--agenda has " + a.length() + " characters (expected: at most " + ConferenceContext.MAX_AGENDA + ")");
@@ -45,7 +46,7 @@ final class Texts {
         return a;
     }
 
-    static String message(String text) {
+    public static String message(String text) {
         if (text.isBlank()) throw CliException.usage("the message is empty; type some text");
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_MESSAGE_BYTES) {
@@ -55,7 +56,7 @@ final class Texts {
         return text;
     }
 
-    static String reason(String reason) {
+    public static String reason(String reason) {
         String r = reason.strip();
         if (r.length() > MAX_REASON) throw CliException.usage("the reason has " + r.length() + " characters (expected: at most " + MAX_REASON + ")");
         try {

@@ -1,5 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
+import dev.convene.cli.CliException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code …+01:00}). A time that has already passed is an error that says so, rather than a guess at
  * tomorrow; within the same minute counts as now.
  */
-abstract sealed class StartTime {
+public abstract sealed class StartTime {
     private static final Pattern TIME_OF_DAY = Pattern.compile("\\d{1,2}:\\d{2}(:\\d{2})?");
     /** How far in the past a start may be and still mean "now" (the minute the user typed). */
     static final Duration SAME_MINUTE = Duration.ofMinutes(1);
@@ -41,7 +42,7 @@ abstract sealed class StartTime {
      *
      * @throws CliException a usage error for a malformed time or both options
      */
-    static StartTime parse(Optional<String> at, Optional<String> in) {
+    public static StartTime parse(Optional<String> at, Optional<String> in) {
         if (at.isPresent() && in.isPresent()) throw CliException.usage("give --at or --in, not both");
         if (in.isPresent()) return new In(Durations.parse(in.get(), "--in"));
         return at.map(StartTime::parseAt).orElseGet(StartTime::now);
@@ -63,7 +64,7 @@ abstract sealed class StartTime {
      *
      * @throws CliException a failure if the time has already passed, saying what to give instead
      */
-    abstract Instant resolve(Clock clock, ZoneId zone);
+    public abstract Instant resolve(Clock clock, ZoneId zone);
 
     /** Fails if {@code start} lies more than {@link #SAME_MINUTE} before now. */
     static Instant notPast(Instant start, Instant now, ZoneId zone, String typed, String hint) {
@@ -83,7 +84,7 @@ abstract sealed class StartTime {
         }
 
         @Override
-        Instant resolve(Clock clock, ZoneId zone) {
+        public Instant resolve(Clock clock, ZoneId zone) {
             return clock.instant().plus(delay);
         }
     }
@@ -99,7 +100,7 @@ abstract sealed class StartTime {
         }
 
         @Override
-        Instant resolve(Clock clock, ZoneId zone) {
+        public Instant resolve(Clock clock, ZoneId zone) {
             Instant now = clock.instant();
             LocalDate today = LocalDate.ofInstant(now, zone);
             Instant start = today.atTime(time).atZone(zone).toInstant();
@@ -119,7 +120,7 @@ abstract sealed class StartTime {
         }
 
         @Override
-        Instant resolve(Clock clock, ZoneId zone) {
+        public Instant resolve(Clock clock, ZoneId zone) {
             return notPast(time.atZone(zone).toInstant(), clock.instant(), zone, typed, "give a time to come, or use --in");
         }
     }
@@ -135,7 +136,7 @@ abstract sealed class StartTime {
         }
 
         @Override
-        Instant resolve(Clock clock, ZoneId zone) {
+        public Instant resolve(Clock clock, ZoneId zone) {
             return notPast(instant, clock.instant(), zone, typed, "give a time to come, or use --in");
         }
     }

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import dev.convene.conference.ChatEntry;
 import java.time.Clock;

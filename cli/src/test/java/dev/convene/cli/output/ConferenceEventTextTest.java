@@ -1,10 +1,10 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convene.cli.ConferenceInfo.PeerRef;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -1,5 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
+import dev.convene.cli.Safe;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 
@@ -11,17 +12,17 @@ import dev.convene.overlay.PeerId;
  * @param endpoint where it listens
  * @param fingerprint its signing-key fingerprint
  */
-record PeerView(String id, String name, String endpoint, String fingerprint) {
-    static PeerView of(PeerAdvertisement ad) {
+public record PeerView(String id, String name, String endpoint, String fingerprint) {
+    public static PeerView of(PeerAdvertisement ad) {
         return new PeerView(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint());
     }
 
-    static String shortId(String id) {
+    public static String shortId(String id) {
         return id.length() > PeerId.SHORT_LENGTH ? id.substring(0, PeerId.SHORT_LENGTH) : id;
     }
 
     /** {@code name (shortid)}, the name made safe to print. */
-    String label() {
+    public String label() {
         return Safe.line(name) + " (" + shortId(id) + ")";
     }
 }

@@ -1,8 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.convene.cli.CliException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
