@@ -3,6 +3,7 @@ package dev.convene.cli;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.Texts;
 import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;

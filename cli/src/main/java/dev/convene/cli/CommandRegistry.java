@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.terminal.Interactive;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -12,11 +13,11 @@ import java.util.Optional;
  * The session commands by name. {@link #standard()} is the set {@code convene} ships: presence, the
  * conference commands, waits, and the session's own ({@code sleep}, {@code help}, {@code quit}).
  */
-final class CommandRegistry {
+public final class CommandRegistry {
     private final Map<String, SessionCommand> commands = new LinkedHashMap<>();
 
     /** Every built-in session command. */
-    static CommandRegistry standard() {
+    public static CommandRegistry standard() {
         List<WaitCmd.Target> waits = new java.util.ArrayList<>(List.of(new WaitCmd.PeersTarget()));
         waits.addAll(ConferenceWaits.all());
         return new CommandRegistry()
@@ -60,11 +61,11 @@ final class CommandRegistry {
     }
 
     /** The command called {@code name}, if there is one. */
-    Optional<SessionCommand> get(String name) {
+    public Optional<SessionCommand> get(String name) {
         return Optional.ofNullable(commands.get(name));
     }
 
-    Collection<SessionCommand> all() {
+    public Collection<SessionCommand> all() {
         return Collections.unmodifiableCollection(commands.values());
     }
 
@@ -76,12 +77,12 @@ final class CommandRegistry {
      *     first gets without it being typed; null outside chat mode
      * @throws CliException a usage error for an unknown command or bad arguments
      */
-    Optional<SessionCommand.Action> parseLine(String line, String openConference) {
+    public Optional<SessionCommand.Action> parseLine(String line, String openConference) {
         return parseLine(line, 0, openConference);
     }
 
     /** {@link #parseLine(String, String)} of the line from index {@code from} on (after a {@code /}); columns count from the line's start. */
-    Optional<SessionCommand.Action> parseLine(String line, int from, String openConference) {
+    public Optional<SessionCommand.Action> parseLine(String line, int from, String openConference) {
         ShellWords.Head head = ShellWords.head(line, from, 1);
         if (head.words().isEmpty()) return Optional.empty();
         String name = head.words().get(0);

@@ -10,9 +10,9 @@ import java.util.List;
  * @param kind what to offer
  * @param words the words to offer, for {@link Kind#WORDS}; empty otherwise
  */
-record Completion(Kind kind, List<String> words) {
+public record Completion(Kind kind, List<String> words) {
     /** Where the candidates come from. */
-    enum Kind {
+    public enum Kind {
         /** Free text or a number: nothing to offer. */
         NOTHING,
         /** The conferences this peer knows: titles, or ids where titles repeat. */
@@ -30,7 +30,7 @@ record Completion(Kind kind, List<String> words) {
     static final Completion PEERS = new Completion(Kind.PEERS, List.of());
     static final Completion COMMANDS = new Completion(Kind.COMMANDS, List.of());
 
-    Completion {
+    public Completion {
         words = List.copyOf(words);
     }
 

@@ -4,6 +4,7 @@ import dev.convene.cli.output.ConferenceEvents;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.Event;
 import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;

@@ -3,6 +3,7 @@ package dev.convene.cli;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.PeerView;
 import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import java.util.List;

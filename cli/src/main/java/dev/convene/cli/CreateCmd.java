@@ -5,6 +5,7 @@ import dev.convene.cli.output.Durations;
 import dev.convene.cli.output.StartTime;
 import dev.convene.cli.output.Texts;
 import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;

@@ -1,5 +1,6 @@
 package dev.convene.cli;
 
+import dev.convene.cli.terminal.Safe;
 import java.util.List;
 import java.util.Set;
 

@@ -2,6 +2,7 @@ package dev.convene.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.convene.cli.output.PeerView;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;

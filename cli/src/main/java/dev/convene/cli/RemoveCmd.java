@@ -1,6 +1,7 @@
 package dev.convene.cli;
 
 import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerAdvertisement;

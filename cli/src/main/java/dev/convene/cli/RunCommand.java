@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     "with --stream, standard input is run line by line as it comes (for programs that drive a session).",
     "Stops at the first failing line unless --keep-going.",
     "Session commands: " + Main.SESSION_COMMANDS})
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
@@ -110,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         return ok;
     }
 
-    static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
+    public static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
         return registry.parseLine(line, null);
     }
 

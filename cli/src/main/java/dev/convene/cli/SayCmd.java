@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  * another participant has confirmed storing it ({@code acknowledged}) within {@link #ACK_WAIT}, or not yet
  * ({@code pending}: it is kept, and sent to participants as they come online). Never waits longer.
  */
-final class SayCmd implements SessionCommand {
+public final class SayCmd implements SessionCommand {
     /** How long {@code say} waits for an acknowledgement before it reports the message pending. */
     static final Duration ACK_WAIT = Duration.ofSeconds(2);
 
@@ -36,7 +36,7 @@ final class SayCmd implements SessionCommand {
     record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending) {
     }
 
-    static final String NAME = "say";
+    public static final String NAME = "say";
 
     @Override
     public String name() {
@@ -73,7 +73,7 @@ final class SayCmd implements SessionCommand {
      * Posts {@code text} to {@code conf}. In chat mode ({@code quiet}) an acknowledged message needs no
      * words (its chat line shows it was sent); a pending one says so.
      */
-    static Action post(String command, String conf, String text, boolean quiet) {
+    public static Action post(String command, String conf, String text, boolean quiet) {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

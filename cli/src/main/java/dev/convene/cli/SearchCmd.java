@@ -3,6 +3,7 @@ package dev.convene.cli;
 import dev.convene.cli.output.ConferenceEvents;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.Event;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferenceView;
 import java.util.List;
 import java.util.Locale;

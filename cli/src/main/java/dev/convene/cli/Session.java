@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closing leaves the group gracefully; a shutdown hook does the same if the JVM is stopped (Ctrl-C)
  * while the session is open.
  */
-final class Session implements AutoCloseable {
+public final class Session implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     /** Longest pause between two checks of a waited condition, in case a change came without an event. */
     private static final long RECHECK_MILLIS = 200;
@@ -62,7 +62,7 @@ final class Session implements AutoCloseable {
      * @throws dev.convene.overlay.OverlayException if the peer cannot start
      * @throws dev.convene.conference.ConferenceException if its store in HOME cannot be opened
      */
-    static Session open(OverlayConfig config, Identity identity, EventWriter out, CommandRegistry commands) {
+    public static Session open(OverlayConfig config, Identity identity, EventWriter out, CommandRegistry commands) {
         Object changes = new Object();
         EventGate gate = new EventGate(out, () -> {
             synchronized (changes) {
@@ -87,17 +87,17 @@ final class Session implements AutoCloseable {
         return session;
     }
 
-    Overlay overlay() {
+    public Overlay overlay() {
         return peer.overlay();
     }
 
     /** The conference facade of this session's peer. */
-    ConferencePeer conferences() {
+    public ConferencePeer conferences() {
         return peer.conferences();
     }
 
     /** The clock commands read the time from ({@code create --at}). */
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -120,7 +120,7 @@ final class Session implements AutoCloseable {
     }
 
     /** Runs one parsed command, attributing its output to {@code lineNumber} (null if none). */
-    void run(Integer lineNumber, SessionCommand.Action action) throws InterruptedException {
+    public void run(Integer lineNumber, SessionCommand.Action action) throws InterruptedException {
         this.line = lineNumber;
         try {
             action.run(this);
@@ -135,7 +135,7 @@ final class Session implements AutoCloseable {
     }
 
     /** Lets {@code open} enter chat mode: only the interactive session has one. */
-    void chatMode(Consumer<ConferenceView> opener) {
+    public void chatMode(Consumer<ConferenceView> opener) {
         this.chat = opener;
     }
 
@@ -154,7 +154,7 @@ final class Session implements AutoCloseable {
         quit = true;
     }
 
-    boolean quitRequested() {
+    public boolean quitRequested() {
         return quit;
     }
 

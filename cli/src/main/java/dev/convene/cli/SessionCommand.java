@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Errors are {@link CliException}s with a one-line message that says what to do next: usage errors
  * from {@code parse}, failures from the action.
  */
-interface SessionCommand {
+public interface SessionCommand {
     /** The word that invokes it, e.g. {@code peers}. */
     String name();
 

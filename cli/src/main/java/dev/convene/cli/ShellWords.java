@@ -14,13 +14,13 @@ import java.util.List;
  * and then the <em>raw rest of the line</em> ({@link #head}): apostrophes, quotes, backslashes, runs of
  * blanks, {@code --words} and {@code #} in it are kept exactly as typed.
  */
-final class ShellWords {
+public final class ShellWords {
     private ShellWords() {
     }
 
     /** A word and where it is in the line: {@code start} inclusive, {@code end} exclusive, in chars. */
-    record Word(String text, int start, int end) {
-        Word {
+    public record Word(String text, int start, int end) {
+        public Word {
             if (text == null || start < 0 || end < start) throw new IllegalArgumentException("bad word span " + start + ".." + end);
         }
     }
@@ -33,8 +33,8 @@ final class ShellWords {
      *     typed; null if nothing (or only blanks) follows
      * @param restAt where {@code rest} starts in the line (its length if there is no rest)
      */
-    record Head(List<String> words, String rest, int restAt) {
-        Head {
+    public record Head(List<String> words, String rest, int restAt) {
+        public Head {
             words = List.copyOf(words);
         }
     }
@@ -44,12 +44,12 @@ final class ShellWords {
      *
      * @throws CliException a usage error for an unclosed quote or a trailing backslash, with its column
      */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         return split(line, 0);
     }
 
     /** The words of {@code line} from index {@code from} on; errors give columns of the whole line. */
-    static List<String> split(String line, int from) {
+    public static List<String> split(String line, int from) {
         return words(line, from, false).stream().map(Word::text).toList();
     }
 
@@ -59,12 +59,12 @@ final class ShellWords {
      *
      * @throws CliException a usage error for an unclosed quote or a trailing backslash in those words
      */
-    static Head head(String line, int count) {
+    public static Head head(String line, int count) {
         return head(line, 0, count);
     }
 
     /** {@link #head(String, int)} of the line from index {@code from} on. */
-    static Head head(String line, int from, int count) {
+    public static Head head(String line, int from, int count) {
         List<String> words = new ArrayList<>();
         int i = from;
         StringBuilder word = new StringBuilder();
@@ -84,7 +84,7 @@ final class ShellWords {
      * being typed) an unclosed quote runs to the end of the line, a trailing backslash is kept, and
      * {@code #} is text; strictly, those are errors and a comment ends the line.
      */
-    static List<Word> words(String line, boolean lenient) {
+    public static List<Word> words(String line, boolean lenient) {
         return words(line, 0, lenient);
     }
 
@@ -161,7 +161,7 @@ final class ShellWords {
      * {@code text} as one word of a command line: as it is where it reads back the same, single-quoted
      * otherwise. What completion inserts.
      */
-    static String quote(String text) {
+    public static String quote(String text) {
         boolean plain = !text.isEmpty() && !text.startsWith("#")
                 && text.chars().noneMatch(c -> Character.isWhitespace(c) || c == '\'' || c == '"' || c == '\\');
         return plain ? text : "'" + text.replace("'", "'\\''") + "'";

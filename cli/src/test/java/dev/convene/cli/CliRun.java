@@ -33,7 +33,7 @@ public final class CliRun {
     }
 
     /** A group name no other test uses. */
-    static String freshCluster() {
+    public static String freshCluster() {
         return "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
 

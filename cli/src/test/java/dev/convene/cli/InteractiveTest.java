@@ -3,6 +3,7 @@ package dev.convene.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.terminal.Interactive;
 import dev.convene.overlay.TestCluster;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.convene.cli.output;
 
-import dev.convene.cli.Safe;
+import dev.convene.cli.terminal.Safe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.convene.cli.output;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.convene.cli.output.ConferenceInfo.PeerRef;
-import dev.convene.cli.Safe;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.overlay.PeerAdvertisement;
 import java.time.Duration;
 import java.time.Instant;

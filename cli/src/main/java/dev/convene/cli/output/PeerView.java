@@ -1,6 +1,6 @@
 package dev.convene.cli.output;
 
-import dev.convene.cli.Safe;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convene.cli.ChatFocus;
 import dev.convene.cli.PeersCmd;
+import dev.convene.cli.terminal.ChatFocus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

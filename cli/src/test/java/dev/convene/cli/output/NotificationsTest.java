@@ -2,7 +2,7 @@ package dev.convene.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.convene.cli.Screen;
+import dev.convene.cli.terminal.Screen;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceState;

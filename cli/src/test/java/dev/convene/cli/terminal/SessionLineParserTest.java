@@ -1,7 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.CommandRegistry;
+import dev.convene.cli.ShellWords;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.CompletingParsedLine;
 import org.jline.reader.ParsedLine;

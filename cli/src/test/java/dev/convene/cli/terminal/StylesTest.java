@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import dev.convene.cli.output.ConferenceInfo.PeerRef;
 import dev.convene.cli.output.Event;

@@ -1,7 +1,11 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.CliRun;
+import dev.convene.cli.CommandRegistry;
+import dev.convene.cli.Session;
+import dev.convene.cli.ShellWords;
 import dev.convene.cli.output.EventWriter;
 import dev.convene.conference.NewConference;
 import dev.convene.overlay.Identity;

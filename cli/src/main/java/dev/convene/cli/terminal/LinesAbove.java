@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

@@ -1,5 +1,17 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
+import dev.convene.cli.CliErrors;
+import dev.convene.cli.CliException;
+import dev.convene.cli.CommandRegistry;
+import dev.convene.cli.Completion;
+import dev.convene.cli.ExitCodes;
+import dev.convene.cli.Logging;
+import dev.convene.cli.Main;
+import dev.convene.cli.RunCommand;
+import dev.convene.cli.SayCmd;
+import dev.convene.cli.Session;
+import dev.convene.cli.SessionCommand;
+import dev.convene.cli.ShellWords;
 import dev.convene.cli.output.ConferenceInfo.PeerRef;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.DesktopNotifier;
@@ -37,11 +49,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lines are read and run on the calling thread; events arrive on other threads and only print.
  */
-final class Interactive {
+public final class Interactive {
     private static final Logger log = LoggerFactory.getLogger(Interactive.class);
     static final String HISTORY_FILE = "history";
     /** Where the log goes during a session on a terminal (without --verbose), instead of the screen. */
-    static final String LOG_FILE = "convene.log";
+    public static final String LOG_FILE = "convene.log";
 
     private final Main main;
     private final EventWriter out;
@@ -61,12 +73,12 @@ final class Interactive {
     private record Chat(String id, String title) {
     }
 
-    Interactive(Main main, EventWriter out) {
+    public Interactive(Main main, EventWriter out) {
         this.main = main;
         this.out = out;
     }
 
-    int run() throws InterruptedException {
+    public int run() throws InterruptedException {
         try (LineInput input = openInput()) {
             try (Session s = main.openSession(out, registry)) {
                 session = s;
@@ -230,7 +242,7 @@ final class Interactive {
     }
 
     /** In chat mode, a command whose first argument is a conference acts on the open one ({@code open} switches). */
-    static boolean takesOpenConference(SessionCommand command) {
+    public static boolean takesOpenConference(SessionCommand command) {
         return !command.name().equals("open") && command.completion(List.of()).kind() == Completion.Kind.CONFERENCES;
     }
 
@@ -249,14 +261,14 @@ final class Interactive {
     }
 
     /** The prompt now; called before each line and when output arrives while one is typed. */
-    Prompt prompt() {
+    public Prompt prompt() {
         Session s = session;
         Chat c = chat;
         if (s == null) return new Prompt("convene", main.global().network.cliName(), 0, null);
         return Prompt.of(s, c == null ? null : c.title());
     }
 
-    static String prompt(Session session) {
+    public static String prompt(Session session) {
         return Prompt.of(session, null).text();
     }
 }

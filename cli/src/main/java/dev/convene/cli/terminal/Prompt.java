@@ -1,4 +1,6 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
+
+import dev.convene.cli.Session;
 
 /**
  * The interactive prompt: {@code alice@local (2 peers)> }, and in chat mode

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 /**
  * Text written by other peers (titles, agendas, reasons, chat, names), made safe to print on a terminal:

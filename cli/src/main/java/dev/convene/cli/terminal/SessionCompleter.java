@@ -1,5 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
+import dev.convene.cli.CommandRegistry;
+import dev.convene.cli.Completion;
+import dev.convene.cli.Session;
+import dev.convene.cli.SessionCommand;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;

@@ -1,4 +1,4 @@
-package dev.convene.cli;
+package dev.convene.cli.terminal;
 
 import org.jline.utils.AttributedString;
 
