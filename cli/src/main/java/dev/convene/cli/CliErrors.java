@@ -70,7 +70,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
      * The CLI's wording of a conference peer's refusal: what happened and which command or option helps.
      * Branches on the exception's type and data only, never on its message.
      */
-    static String conference(ConferenceException e) {
+    public static String conference(ConferenceException e) {
         if (e instanceof ConferenceNotFoundException x) {
             return "no conference " + x.conference().shortId() + " here; run 'conferences' to list them";
         }

@@ -1,6 +1,8 @@
 package dev.convene.cli;
 
 import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
 import dev.convene.cli.terminal.Interactive;
 import dev.convene.overlay.Identity;
 import java.io.InputStream;

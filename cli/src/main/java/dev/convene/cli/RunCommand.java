@@ -2,6 +2,9 @@ package dev.convene.cli;
 
 import dev.convene.cli.output.Event;
 import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.SessionCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,9 +1,9 @@
 package dev.convene.cli.demo;
 
 import dev.convene.cli.ExitCodes;
-import dev.convene.cli.PeerRuntime;
 import dev.convene.cli.output.Event;
 import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.PeerRuntime;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceListener;

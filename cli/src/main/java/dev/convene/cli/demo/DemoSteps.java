@@ -1,7 +1,7 @@
 package dev.convene.cli.demo;
 
-import dev.convene.cli.PeersCmd;
 import dev.convene.cli.output.Durations;
+import dev.convene.cli.session.PeersCmd;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.util.ArrayList;

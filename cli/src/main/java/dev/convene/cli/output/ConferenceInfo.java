@@ -1,7 +1,7 @@
 package dev.convene.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.convene.cli.Lookup;
+import dev.convene.cli.session.Lookup;
 import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferencePeer;

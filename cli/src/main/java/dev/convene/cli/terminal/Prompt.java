@@ -1,6 +1,6 @@
 package dev.convene.cli.terminal;
 
-import dev.convene.cli.Session;
+import dev.convene.cli.session.Session;
 
 /**
  * The interactive prompt: {@code alice@local (2 peers)> }, and in chat mode

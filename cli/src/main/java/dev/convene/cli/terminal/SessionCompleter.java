@@ -1,10 +1,10 @@
 package dev.convene.cli.terminal;
 
-import dev.convene.cli.CommandRegistry;
-import dev.convene.cli.Completion;
-import dev.convene.cli.Session;
-import dev.convene.cli.SessionCommand;
 import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Completion;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.SessionCommand;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;

@@ -1,8 +1,8 @@
 package dev.convene.cli.terminal;
 
-import dev.convene.cli.CommandRegistry;
-import dev.convene.cli.SessionCommand;
-import dev.convene.cli.ShellWords;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.SessionCommand;
+import dev.convene.cli.session.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;

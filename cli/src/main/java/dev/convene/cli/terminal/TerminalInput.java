@@ -1,7 +1,7 @@
 package dev.convene.cli.terminal;
 
-import dev.convene.cli.SayCmd;
-import dev.convene.cli.ShellWords;
+import dev.convene.cli.session.SayCmd;
+import dev.convene.cli.session.ShellWords;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

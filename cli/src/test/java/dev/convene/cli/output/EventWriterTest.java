@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convene.cli.PeersCmd;
+import dev.convene.cli.session.PeersCmd;
 import dev.convene.cli.terminal.ChatFocus;
 import java.io.PrintWriter;
 import java.io.StringWriter;

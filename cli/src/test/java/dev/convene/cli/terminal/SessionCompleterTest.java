@@ -3,10 +3,10 @@ package dev.convene.cli.terminal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.cli.CliRun;
-import dev.convene.cli.CommandRegistry;
-import dev.convene.cli.Session;
-import dev.convene.cli.ShellWords;
 import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.ShellWords;
 import dev.convene.conference.NewConference;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.NetworkMode;

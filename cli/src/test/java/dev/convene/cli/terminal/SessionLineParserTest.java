@@ -2,8 +2,8 @@ package dev.convene.cli.terminal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.convene.cli.CommandRegistry;
-import dev.convene.cli.ShellWords;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.ShellWords;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.CompletingParsedLine;
 import org.jline.reader.ParsedLine;
