@@ -29,7 +29,7 @@ import picocli.CommandLine.ParseResult;
  * Turns every failure into one line on stderr (what happened, what to do next) and an exit code: 2 for
  * usage errors, 1 for the rest. Stack traces only go to the log, and only with {@code --verbose}.
  */
-final class CliErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
+public final class CliErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(CliErrors.class);
 
     @Override
@@ -50,7 +50,7 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
     }
 
     /** The one-line description of an exception a command did not handle itself. */
-    static String describe(Exception ex) {
+    public static String describe(Exception ex) {
         if (ex instanceof ConferenceException c && !(c instanceof EventThreadException)) {
             log.debug("command failed", ex);
             return conference(c);
@@ -70,7 +70,7 @@ final class CliErrors implements IParameterExceptionHandler, IExecutionException
      * The CLI's wording of a conference peer's refusal: what happened and which command or option helps.
      * Branches on the exception's type and data only, never on its message.
      */
-    static String conference(ConferenceException e) {
+    public static String conference(ConferenceException e) {
         if (e instanceof ConferenceNotFoundException x) {
             return "no conference " + x.conference().shortId() + " here; run 'conferences' to list them";
         }

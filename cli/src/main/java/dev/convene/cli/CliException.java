@@ -4,7 +4,7 @@ package dev.convene.cli;
  * A failure the user can act on: the message is one line that says what happened and what to do next.
  * {@link #exitCode()} is what {@code convene} exits with when nothing handles it first.
  */
-class CliException extends RuntimeException {
+public class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int exitCode;
 
@@ -18,17 +18,17 @@ class CliException extends RuntimeException {
     }
 
     /** A command or script line could not do its work (exit code 1). */
-    static CliException failed(String message) {
+    public static CliException failed(String message) {
         return new CliException(message, ExitCodes.FAILED);
     }
 
     /** The user asked for something malformed: bad argument, unknown command, unparsable script (exit code 2). */
-    static CliException usage(String message) {
+    public static CliException usage(String message) {
         return new CliException(message, ExitCodes.USAGE);
     }
 
     /** True for a usage error. */
-    boolean isUsage() {
+    public boolean isUsage() {
         return exitCode == ExitCodes.USAGE;
     }
 }

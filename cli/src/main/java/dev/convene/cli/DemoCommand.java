@@ -1,5 +1,10 @@
 package dev.convene.cli;
 
+import dev.convene.cli.demo.ConferenceDemo;
+import dev.convene.cli.demo.Demo;
+import dev.convene.cli.demo.DemoSteps;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.EventWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package dev.convene.cli;
 
 /** The exit codes of {@code convene}, as documented in {@code --help}. */
-final class ExitCodes {
-    static final int OK = 0;
-    static final int FAILED = 1;
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
     static final int USAGE = 2;
 
     /** The text shown at the end of {@code --help}. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.TypeConversionException;
  * The options every {@code convene} command accepts, before or after the command name (picocli inherited
  * options, mixed into {@link Main} so every subcommand reads the same instance).
  */
-final class GlobalOptions {
+public final class GlobalOptions {
     static final String DEFAULT_BIND = "127.0.0.1";
     static final String DEFAULT_CLUSTER = "convene";
 
@@ -32,7 +32,7 @@ final class GlobalOptions {
 
     @Option(names = "--network", paramLabel = "MODE", scope = INHERIT, converter = NetworkModeConverter.class,
             description = "How peers find each other: local (default), lan, seeds, relay or memory.")
-    NetworkMode network = NetworkMode.LOCAL;
+    public NetworkMode network = NetworkMode.LOCAL;
 
     @Option(names = "--bind", paramLabel = "ADDR", scope = INHERIT,
             description = "Address to listen on (default: 127.0.0.1, so nothing leaves this machine).")
@@ -75,14 +75,14 @@ final class GlobalOptions {
     boolean json;
 
     @Option(names = "--verbose", scope = INHERIT, description = "Log progress to stderr.")
-    boolean verbose;
+    public boolean verbose;
 
     @Option(names = "--desktop-notifications", scope = INHERIT,
             description = "In the interactive session, also show invitations, starts and mentions of your name as desktop"
                     + " notifications (through notify-send, where installed). Off by default.")
-    boolean desktopNotifications;
+    public boolean desktopNotifications;
 
-    Path home() {
+    public Path home() {
         return home != null ? home : Path.of(System.getProperty("user.home"), ".convene");
     }
 

@@ -1,5 +1,7 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
 import dev.convene.overlay.Identity;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,9 +11,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code convene identity}: this peer's id, name and key fingerprint, creating the identity on first use. */
 @Command(name = "identity", description = "Prints this peer's id, name and key fingerprint (creating them on first use).")
-final class IdentityCommand implements Callable<Integer> {
+public final class IdentityCommand implements Callable<Integer> {
     /** The data of the {@code identity} result. */
-    record Data(String id, String shortId, String name, String fingerprint, String home) {
+    public record Data(String id, String shortId, String name, String fingerprint, String home) {
     }
 
     @ParentCommand

@@ -1,5 +1,7 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.terminal.Interactive;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Log levels for a run: logback.xml sends everything to stderr at WARN with JGroups at ERROR;
  * {@code --verbose} raises Convene to INFO and JGroups to WARN. Never stdout.
  */
-final class Logging {
+public final class Logging {
     private Logging() {
     }
 
@@ -33,7 +33,7 @@ final class Logging {
      * closed: on a terminal, log lines would land in the middle of the session. Does nothing (and returns a
      * no-op) if logback is not the logger.
      */
-    static AutoCloseable toFile(Path file) {
+    public static AutoCloseable toFile(Path file) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return () -> { };
         ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         Appender<ILoggingEvent> err = root.getAppender("ERR");

@@ -1,5 +1,9 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.terminal.Interactive;
 import dev.convene.overlay.Identity;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -7,12 +11,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code convene} command. Without a subcommand it starts an interactive session; see {@code --help}.
@@ -96,21 +100,21 @@ public final class Main implements Callable<Integer> {
         return new Interactive(this, EventWriter.of(spec, global.json)).run();
     }
 
-    GlobalOptions global() {
+    public GlobalOptions global() {
         return global;
     }
 
-    InputStream stdin() {
+    public InputStream stdin() {
         return stdin;
     }
 
     /** An environment variable ({@code NO_COLOR}), or null. */
-    String env(String name) {
+    public String env(String name) {
         return System.getenv(name);
     }
 
     /** True when a person types the input and reads the output: only then are a prompt and line editing useful. */
-    boolean interactiveTerminal() {
+    public boolean interactiveTerminal() {
         return stdin == System.in && System.console() != null;
     }
 
@@ -124,7 +128,7 @@ public final class Main implements Callable<Integer> {
      *
      * @throws dev.convene.overlay.OverlayException if the network stack cannot start
      */
-    Session openSession(EventWriter out, CommandRegistry commands) {
+    public Session openSession(EventWriter out, CommandRegistry commands) {
         Path home = global.home();
         Identity identity = Identity.loadOrCreate(home);
         String name = NameStore.resolve(home, global.name);

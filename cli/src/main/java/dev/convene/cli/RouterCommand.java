@@ -1,5 +1,8 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.router.RelayRouter;
 import dev.convene.overlay.OverlayConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

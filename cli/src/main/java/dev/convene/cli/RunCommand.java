@@ -1,5 +1,10 @@
 package dev.convene.cli;
 
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.SessionCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +34,7 @@ import picocli.CommandLine.Spec;
     "with --stream, standard input is run line by line as it comes (for programs that drive a session).",
     "Stops at the first failing line unless --keep-going.",
     "Session commands: " + Main.SESSION_COMMANDS})
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
@@ -108,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         return ok;
     }
 
-    static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
+    public static Optional<SessionCommand.Action> parse(String line, CommandRegistry registry) {
         return registry.parseLine(line, null);
     }
 

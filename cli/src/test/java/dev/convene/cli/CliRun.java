@@ -17,7 +17,7 @@ import picocli.CommandLine;
  * Runs {@code convene} in this JVM with captured stdout and stderr, the way {@link Main#main} would but
  * without exiting. {@link #start} runs it on a thread so a test can feed standard input while it runs.
  */
-final class CliRun {
+public final class CliRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StringWriter out = new StringWriter();
@@ -33,12 +33,12 @@ final class CliRun {
     }
 
     /** A group name no other test uses. */
-    static String freshCluster() {
+    public static String freshCluster() {
         return "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
 
     /** Runs to completion with empty standard input. */
-    static CliRun run(String... args) {
+    public static CliRun run(String... args) {
         return withInput("", args);
     }
 
@@ -68,15 +68,15 @@ final class CliRun {
         thread.interrupt();
     }
 
-    Integer exitCode() {
+    public Integer exitCode() {
         return exitCode;
     }
 
-    String out() {
+    public String out() {
         return out.toString();
     }
 
-    String err() {
+    public String err() {
         return err.toString();
     }
 
@@ -87,7 +87,7 @@ final class CliRun {
     }
 
     /** Stdout as JSON objects, one per line; fails if a line is not one. */
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         List<JsonNode> events = new ArrayList<>();
         for (String line : lines()) {
             try {
@@ -102,12 +102,12 @@ final class CliRun {
     }
 
     /** The events of one type ({@code "event"} field). */
-    List<JsonNode> events(String type) {
+    public List<JsonNode> events(String type) {
         return events().stream().filter(e -> e.path("event").asText().equals(type)).toList();
     }
 
     /** The {@code result} events of one command. */
-    List<JsonNode> results(String command) {
+    public List<JsonNode> results(String command) {
         return events("result").stream().filter(e -> e.path("command").asText().equals(command)).toList();
     }
 

@@ -2,6 +2,9 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.HelpCmd;
+import dev.convene.cli.session.PeersCmd;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,11 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.output.EventWriter;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.WaitCmd;
+import dev.convene.cli.terminal.Interactive;
 import dev.convene.overlay.TestCluster;
 import java.nio.file.Path;
 import java.util.List;

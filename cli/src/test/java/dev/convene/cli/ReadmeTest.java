@@ -2,6 +2,7 @@ package dev.convene.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.cli.session.CommandRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

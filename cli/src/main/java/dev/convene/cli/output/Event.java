@@ -1,0 +1,405 @@
+package dev.convene.cli.output;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import dev.convene.cli.terminal.Safe;
+import dev.convene.overlay.PeerAdvertisement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code convene} tells the user, one event at a time, through an {@link EventWriter}. With
+ * {@code --json} each event is one JSON object: {@code "event"} (its {@code NAME}), {@code "at"}, then the
+ * record's components (null ones left out). Without it, {@link #human()} is printed.
+ *
+ * <p>To add an event: add a record here with a {@code static final String NAME}, and document it with an
+ * example in docs/EVENTS.md ({@code EventsDocumentedTest} fails until you do). Field names are stable once
+ * published; add fields rather than rename them.
+ *
+ * <p>Conference events name their conference by id in {@code conference} and add its {@code title}; times
+ * are ISO-8601 instants. Their human form shows times in the local zone and passes every text another peer
+ * wrote through {@link Safe}.
+ */
+public sealed interface Event {
+    /** The value of the {@code "event"} field. */
+    String type();
+
+    /** The text shown without {@code --json}; may span lines; empty means print nothing. */
+    String human();
+
+    /**
+     * This peer is up: who it is and where it listens. {@code convene router} sends one too (no id).
+     *
+     * @param transportKey the fingerprint of the group's transport key, or null without transport encryption
+     */
+    record Ready(String id, String name, String fingerprint, String network, String address, String cluster,
+                 @JsonProperty("transport-key") String transportKey) implements Event {
+        public static final String NAME = "ready";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            if (id == null) return name + " listening on " + address + " (" + network + ")";
+            return name + " (" + PeerView.shortId(id) + ") is online: " + network + " network, group '" + cluster + "', listening on "
+                    + address + ", key fingerprint " + fingerprint + (transportKey == null ? "" : ", transport key " + transportKey);
+        }
+    }
+
+    /** A peer's signed advertisement was verified and it is online. */
+    record PeerJoined(String id, String name, String endpoint, String fingerprint) implements Event {
+        public static final String NAME = "peer-joined";
+
+        static PeerJoined of(PeerAdvertisement ad) {
+            return new PeerJoined(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint());
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "+ " + Safe.line(name) + " (" + PeerView.shortId(id) + ") joined from " + Safe.line(endpoint);
+        }
+    }
+
+    /** A peer left: said goodbye, crashed, or was cut off. */
+    record PeerLeft(String id, String name, String endpoint, String fingerprint, String reason) implements Event {
+        public static final String NAME = "peer-left";
+        /** The reason when no relay router of this peer answers: the peer is out of reach, maybe not gone. */
+        static final String ROUTERS_UNREACHABLE = "routers-unreachable";
+
+        static PeerLeft of(PeerAdvertisement ad) {
+            return of(ad, null);
+        }
+
+        static PeerLeft of(PeerAdvertisement ad, String reason) {
+            return new PeerLeft(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint(), reason);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "- " + Safe.line(name) + " (" + PeerView.shortId(id) + ")" + (ROUTERS_UNREACHABLE.equals(reason)
+                    ? " is out of reach: no relay router answers; it is back when a router is" : " left");
+        }
+    }
+
+    /**
+     * A command succeeded.
+     *
+     * @param command the command name ({@code peers}, {@code wait}, {@code identity}, …)
+     * @param line the script or session line it came from, or null
+     * @param data what it produced (a record or map, serialised by Jackson)
+     * @param text the human form
+     */
+    record Result(String command, Integer line, Object data, @JsonIgnore String text) implements Event {
+        public static final String NAME = "result";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return text;
+        }
+    }
+
+    /**
+     * Something failed. Also printed as one line on stderr.
+     *
+     * @param message what happened and what to do next
+     * @param line the script or session line, or null
+     * @param source the script ({@code -} for stdin), or null outside scripts
+     */
+    record ErrorReport(String message, Integer line, String source) implements Event {
+        public static final String NAME = "error";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        /** The stderr form: {@code script.txt:4: message}. */
+        @Override
+        public String human() {
+            return line != null && source != null ? source + ":" + line + ": " + message : "convene: " + message;
+        }
+    }
+
+    /**
+     * This peer was invited: the whole signed context, and who invited it (the organiser, or a participant
+     * where the organiser allows that).
+     */
+    record Invitation(String conference, String id, String title, String agenda, PeerRef organiser, String start,
+                      String duration, String end, List<PeerRef> invitees, @JsonProperty("created-at") String createdAt,
+                      int version, @JsonProperty("participants-may-invite") boolean participantsMayInvite, PeerRef inviter)
+            implements Event {
+        public static final String NAME = "invitation";
+
+        public Invitation {
+            invitees = List.copyOf(invitees);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String shortId = id.substring(0, 8);
+            String head = "! " + inviter.label() + " invites you to '" + Safe.line(title) + "' (" + shortId + "), "
+                    + Times.local(Instant.parse(start)) + " for " + Times.duration(Duration.parse(duration))
+                    + (inviter.id().equals(organiser.id()) ? "" : ", organised by " + organiser.label());
+            String others = invitees.stream().map(PeerRef::label).collect(Collectors.joining(", "));
+            return head + (agenda.isEmpty() ? "" : "\n  agenda: " + Safe.text(agenda, "          "))
+                    + "\n  invited: " + others
+                    + "\n  answer with: accept " + shortId + "   or: decline " + shortId + " [REASON]";
+        }
+    }
+
+    /** A peer answered an invitation (or changed its answer): {@code accept}, {@code decline} or {@code leave}. */
+    record Reply(String conference, String title, PeerRef peer, String answer, String reason) implements Event {
+        public static final String NAME = "reply";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String verb = switch (answer) {
+                case "accept" -> "accepted";
+                case "decline" -> "declined";
+                case "leave" -> "left";
+                default -> Safe.line(answer);
+            };
+            return "  " + peer.label() + " " + verb + " '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ")"
+                    + (reason == null || reason.isEmpty() ? "" : ": " + Safe.line(reason));
+        }
+    }
+
+    /** A conference went live by this peer's clock. */
+    record ConferenceStarted(String conference, String title, PeerRef organiser, String start, String end) implements Event {
+        public static final String NAME = "conference-started";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") is live until " + Times.local(Instant.parse(end));
+        }
+    }
+
+    /**
+     * A conference is over: it ended by schedule or by its organiser ({@code ended}), or was cancelled before
+     * it started ({@code cancelled}).
+     */
+    record ConferenceEnded(String conference, String title, PeerRef organiser, String state) implements Event {
+        public static final String NAME = "conference-ended";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") " + ("cancelled".equals(state) ? "was cancelled" : "has ended");
+        }
+    }
+
+    /**
+     * A chat message, as this peer stores it: from another participant, or posted here (then {@code pending}
+     * until another participant confirmed storing it). Delivered once per message, in order per author.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, stable and unique
+     * @param sentAt when the author sent it, by its clock
+     */
+    record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
+                   @JsonProperty("sent-at") String sentAt, boolean pending) implements Event {
+        public static final String NAME = "message";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return stamp() + " [" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+        }
+
+        /** When it was sent, as message lines show it ({@link Times#stamp}). */
+        public String stamp() {
+            return Times.stamp(Instant.parse(sentAt));
+        }
+    }
+
+    /**
+     * An own message that was pending is now acknowledged: at least one other participant confirmed storing it.
+     * People see a line only when {@code say} could already have reported it pending ({@code late}); scripts
+     * get the event for every message.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, as in {@code message}
+     * @param late acknowledged later than {@code say} waits for it (not in JSON)
+     */
+    record Delivered(String conference, String title, String id, long sequence,
+                     @JsonIgnore boolean late) implements Event {
+        static final String NAME = "delivered";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return !late ? "" : "[" + Safe.line(title) + "] your message " + sequence + " was delivered (stored by another participant)";
+        }
+    }
+
+    /**
+     * {@code history CONF}: the conference's messages in canonical order, the same at every participant once
+     * synced. A {@code result} follows.
+     *
+     * @param line the command's line, as in {@code result}
+     */
+    record History(String conference, String title, Integer line, int count, List<ChatLine> messages) implements Event {
+        public static final String NAME = "history";
+
+        public History {
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String head = "history of '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): "
+                    + (count == 1 ? "1 message" : count + " messages");
+            return head + messages.stream().map(m -> "\n  " + m.human()).collect(Collectors.joining());
+        }
+    }
+
+    /**
+     * One message of a {@link History}: the fields of {@code message} without the conference.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}
+     */
+    record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
+        public String human() {
+            String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + ": ";
+            return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
+                    + (pending ? "  (pending)" : "");
+        }
+    }
+
+    /**
+     * A peer became a participant ({@code accepted}) or a participant came back online ({@code online}), as
+     * this participant sees it.
+     */
+    record ParticipantJoined(String conference, String title, PeerRef peer, String reason) implements Event {
+        public static final String NAME = "participant-joined";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "+ " + peer.label() + " is in '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): " + Safe.line(reason);
+        }
+    }
+
+    /**
+     * A participant is no longer taking part, or not reachable: {@code offline}, {@code leave},
+     * {@code decline}, {@code left} (removed by the organiser).
+     */
+    record ParticipantLeft(String conference, String title, PeerRef peer, String reason) implements Event {
+        public static final String NAME = "participant-left";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "- " + peer.label() + " is out of '" + Safe.line(title) + "' (" + conference.substring(0, 8) + "): " + Safe.line(reason);
+        }
+    }
+
+    /** {@code convene demo} finished a step: what it did and what each peer saw. */
+    record DemoStep(int step, int of, String title, boolean passed, List<String> details) implements Event {
+        public static final String NAME = "demo-step";
+
+        public DemoStep {
+            details = List.copyOf(details);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String head = "step " + step + "/" + of + ": " + title + (passed ? "" : "  FAILED");
+            return details.isEmpty() ? head : head + details.stream().map(d -> "\n  " + d).collect(Collectors.joining());
+        }
+    }
+
+    /** {@code convene router}: a peer registered with this router. */
+    record RouterClientJoined(String group, String name, String address, String from) implements Event {
+        public static final String NAME = "router-client-joined";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "+ " + name + " (" + address + ") joined group '" + group + "' from " + from;
+        }
+    }
+
+    /** {@code convene router}: a registered peer unregistered or its connection closed. */
+    record RouterClientLeft(String group, String name, String address) implements Event {
+        public static final String NAME = "router-client-left";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "- " + name + " (" + address + ") left group '" + group + "'";
+        }
+    }
+}

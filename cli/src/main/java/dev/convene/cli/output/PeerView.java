@@ -1,0 +1,28 @@
+package dev.convene.cli.output;
+
+import dev.convene.cli.terminal.Safe;
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+
+/**
+ * A peer as the CLI shows it, in JSON and in tables: no raw keys, only what people compare.
+ *
+ * @param id the full peer id
+ * @param name the display name (not unique)
+ * @param endpoint where it listens
+ * @param fingerprint its signing-key fingerprint
+ */
+public record PeerView(String id, String name, String endpoint, String fingerprint) {
+    public static PeerView of(PeerAdvertisement ad) {
+        return new PeerView(ad.id().value(), ad.name(), ad.endpoint(), ad.fingerprint());
+    }
+
+    public static String shortId(String id) {
+        return id.length() > PeerId.SHORT_LENGTH ? id.substring(0, PeerId.SHORT_LENGTH) : id;
+    }
+
+    /** {@code name (shortid)}, the name made safe to print. */
+    public String label() {
+        return Safe.line(name) + " (" + shortId(id) + ")";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.PeerLookupException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ban PEER}, {@code unban PEER} and {@code bans}: this peer's own ban list, kept across restarts.
+ * Nothing from a banned key is accepted, shown or relayed here, in any conference; other peers decide for
+ * themselves. Bans are by key, never by name.
+ */
+final class BanCmd implements SessionCommand {
+    /**
+     * The data of the {@code ban} and {@code unban} results.
+     *
+     * @param changed false if the peer was already banned ({@code ban}) or not banned ({@code unban})
+     */
+    record Data(String id, String name, String fingerprint, boolean changed) {
+    }
+
+    /** The data of the {@code bans} result. */
+    record Bans(int count, List<ConferenceInfo.PeerRef> peers) {
+    }
+
+    private enum Kind { BAN, UNBAN, LIST }
+
+    private final Kind kind;
+
+    private BanCmd(Kind kind) {
+        this.kind = kind;
+    }
+
+    static BanCmd ban() {
+        return new BanCmd(Kind.BAN);
+    }
+
+    static BanCmd unban() {
+        return new BanCmd(Kind.UNBAN);
+    }
+
+    static BanCmd list() {
+        return new BanCmd(Kind.LIST);
+    }
+
+    @Override
+    public String name() {
+        return switch (kind) {
+            case BAN -> "ban";
+            case UNBAN -> "unban";
+            case LIST -> "bans";
+        };
+    }
+
+    @Override
+    public String synopsis() {
+        return switch (kind) {
+            case BAN -> "ban PEER";
+            case UNBAN -> "unban PEER";
+            case LIST -> "bans";
+        };
+    }
+
+    @Override
+    public String summary() {
+        return switch (kind) {
+            case BAN -> "ignore a peer's key everywhere: nothing from it is accepted, shown or relayed here";
+            case UNBAN -> "lift a ban";
+            case LIST -> "list the peers you banned";
+        };
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        return kind != Kind.LIST && typed.isEmpty() ? Completion.PEERS : Completion.NOTHING;
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        if (kind == Kind.LIST) {
+            Args.parse(words, synopsis(), Set.of(), Set.of()).expect(0, 0);
+            return session -> {
+                ConferencePeer peer = session.conferences();
+                List<ConferenceInfo.PeerRef> banned = peer.bans().stream().sorted(Comparator.naturalOrder())
+                        .map(p -> ConferenceInfo.PeerRef.of(peer, p)).toList();
+                session.result(name(), new Bans(banned.size(), banned), banned.isEmpty() ? "nobody is banned"
+                        : "banned: " + banned.stream().map(ConferenceInfo.PeerRef::label).collect(Collectors.joining(", ")));
+            };
+        }
+        String who = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(1, 1).positional(0);
+        return session -> {
+            ConferencePeer peer = session.conferences();
+            PeerId id = resolve(session, who);
+            String label = ConferenceInfo.PeerRef.of(peer, id).label();
+            String fingerprint = peer.directory().get(id).map(PeerAdvertisement::fingerprint).orElse(null);
+            if (kind == Kind.BAN) {
+                boolean changed = Lookup.await(peer.ban(id));
+                session.result(name(), new Data(id.value(), Lookup.name(peer, id), fingerprint, changed), (changed ? "banned " : "already banned: ")
+                        + label + (fingerprint == null ? "" : ", key " + fingerprint) + "; nothing from this key is accepted, shown or relayed here");
+            } else {
+                boolean changed = Lookup.await(peer.unban(id));
+                session.result(name(), new Data(id.value(), Lookup.name(peer, id), fingerprint, changed),
+                        (changed ? "unbanned " : "was not banned: ") + label);
+            }
+        };
+    }
+
+    /** A known peer by name, id or prefix; for {@code unban} also a banned peer no longer in the directory. */
+    private PeerId resolve(Session session, String who) {
+        try {
+            return Lookup.resolvePeer(session.overlay().directory(), who).id();
+        } catch (PeerLookupException e) {
+            if (!e.candidates().isEmpty()) throw CliException.failed(e.getMessage());
+            String q = who.strip().toLowerCase(Locale.ROOT);
+            List<PeerId> banned = session.conferences().bans().stream().filter(p -> p.value().startsWith(q)).toList();
+            if (!q.isEmpty() && banned.size() == 1) return banned.get(0);
+            throw CliException.failed(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Event;
+import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceState;
+import dev.convene.conference.ConferenceView;
+import dev.convene.overlay.PeerAdvertisement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The conference kinds of {@code wait}: {@code invitation TITLE}, {@code reply CONF PEER},
+ * {@code started CONF}, {@code ended CONF} and {@code message CONF TEXT}. Each condition reads the conference
+ * peer's stored state (its conferences, answers and history), never a stream of events, so what happened
+ * before the wait counts as well as what comes. A {@code CONF} or {@code PEER} that matches nothing yet is
+ * waited for; one that matches several fails at once, listing them.
+ */
+final class ConferenceWaits {
+    private ConferenceWaits() {
+    }
+
+    static List<WaitCmd.Target> all() {
+        return List.of(new InvitationTarget(), new ReplyTarget(), new StartedTarget(), new EndedTarget(), new MessageTarget());
+    }
+
+    /**
+     * The data of the conference waits' results.
+     *
+     * @param waited the kind
+     * @param conference the conference as it is when the wait was satisfied
+     * @param peer {@code reply}: who answered
+     * @param answer {@code reply}: its answer
+     * @param reason {@code reply}: its reason, if any
+     * @param message {@code message}: the first message that matched
+     */
+    record Data(String waited, ConferenceInfo conference, ConferenceInfo.PeerRef peer, String answer, String reason, Event.ChatLine message) {
+    }
+
+    /** A condition on one conference, named by {@code CONF}, that may not be known yet. */
+    private abstract static class OnConference implements WaitCmd.Condition {
+        final String conf;
+
+        OnConference(String conf) {
+            this.conf = conf;
+        }
+
+        abstract boolean holds(Session s, ConferenceView v);
+
+        /** Why it does not hold yet, for a conference that is known. */
+        abstract String missing(Session s, ConferenceView v);
+
+        @Override
+        public boolean satisfied(Session s) {
+            return Lookup.findConference(s, conf).map(v -> holds(s, v)).orElse(false);
+        }
+
+        @Override
+        public String shortfall(Session s) {
+            Optional<ConferenceView> v = Lookup.findConference(s, conf);
+            return v.isEmpty() ? "no conference matches '" + Safe.line(conf) + "' here yet; check the id or title ('conferences'), or raise --timeout"
+                    : missing(s, v.get());
+        }
+    }
+
+    /** {@code wait invitation TITLE}: this peer was invited to a conference with that title (or id). */
+    static final class InvitationTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "invitation";
+        }
+
+        @Override
+        public String arguments() {
+            return "TITLE";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until this peer is invited to a conference with that title that is not over (answered or not)";
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(1, Integer.MAX_VALUE);
+            String title = String.join(" ", args.positionals()).strip();
+            return new WaitCmd.Condition() {
+                /**
+                 * An invitation that is still current (the conference is not over): an older conference with
+                 * the same title, ended or cancelled, is not this invitation. Several current ones are an error.
+                 */
+                private Optional<ConferenceView> find(Session s) {
+                    List<ConferenceView> current = s.conferences().conferences().stream()
+                            .filter(v -> v.myRole() != ConferenceView.Role.ORGANISER)
+                            .filter(v -> v.state() == ConferenceState.SCHEDULED || v.state() == ConferenceState.LIVE)
+                            .filter(v -> v.title().equalsIgnoreCase(title) || v.id().value().equalsIgnoreCase(title))
+                            .sorted(Comparator.comparing((ConferenceView v) -> v.context().createdAt()))
+                            .toList();
+                    if (current.size() > 1) {
+                        throw CliException.failed("'" + Safe.line(title) + "' matches " + current.size() + " current invitations: "
+                                + current.stream().map(ConferenceInfo::label).collect(java.util.stream.Collectors.joining(", "))
+                                + "; wait by id");
+                    }
+                    return current.stream().findFirst();
+                }
+
+                @Override
+                public boolean satisfied(Session s) {
+                    return find(s).isPresent();
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferenceView v = find(s).orElseThrow();
+                    ConferenceInfo info = ConferenceInfo.of(s.conferences(), v);
+                    s.result("wait", new Data("invitation", info, null, null, null, null), "invited to " + ConferenceInfo.label(v)
+                            + " by " + info.organiser().label() + "; 'accept " + v.id().shortId() + "' or 'decline " + v.id().shortId() + "'");
+                }
+
+                @Override
+                public String shortfall(Session s) {
+                    return "no invitation to '" + Safe.line(title) + "' has reached this peer (" + s.overlay().self().shortId()
+                            + "); check that the organiser invited it and is online, or raise --timeout";
+                }
+            };
+        }
+    }
+
+    /** {@code wait reply CONF PEER}: that peer answered (accept, decline or leave). */
+    static final class ReplyTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "reply";
+        }
+
+        @Override
+        public String arguments() {
+            return "CONF PEER";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until PEER has answered its invitation to CONF";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return switch (typed.size()) {
+                case 0 -> Completion.CONFERENCES;
+                case 1 -> Completion.PEERS;
+                default -> Completion.NOTHING;
+            };
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(2, 2);
+            String who = args.positional(1);
+            return new OnConference(args.positional(0)) {
+                @Override
+                boolean holds(Session s, ConferenceView v) {
+                    return Lookup.findPeer(s, who).map(p -> v.answerOf(p.id()).isPresent()).orElse(false);
+                }
+
+                @Override
+                String missing(Session s, ConferenceView v) {
+                    Optional<PeerAdvertisement> p = Lookup.findPeer(s, who);
+                    if (p.isEmpty()) return "no known peer matches '" + Safe.line(who) + "'; run 'peers', or raise --timeout";
+                    if (!v.invitees().contains(p.get().id())) {
+                        return Safe.line(p.get().label()) + " is not invited to " + ConferenceInfo.label(v) + "; invite it first";
+                    }
+                    return Safe.line(p.get().label()) + " has not answered its invitation to " + ConferenceInfo.label(v)
+                            + (s.overlay().directory().isOnline(p.get().id()) ? "" : " (it is offline)") + "; raise --timeout";
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferencePeer peer = s.conferences();
+                    ConferenceView v = Lookup.conference(s, conf);
+                    PeerAdvertisement p = Lookup.peer(s, who);
+                    ConferenceView.Reply r = v.answerOf(p.id()).orElseThrow();
+                    String reason = r.reason().isEmpty() ? null : r.reason();
+                    s.result("wait", new Data("reply", ConferenceInfo.of(peer, v), ConferenceInfo.PeerRef.of(peer, p.id()), r.answer().label(),
+                            reason, null), Safe.line(p.label()) + " answered " + r.answer().label() + " to " + ConferenceInfo.label(v)
+                            + (reason == null ? "" : ": " + Safe.line(reason)));
+                }
+            };
+        }
+    }
+
+    /** {@code wait started CONF}: the conference is live (or was, and has ended since). */
+    static final class StartedTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "started";
+        }
+
+        @Override
+        public String arguments() {
+            return "CONF";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until CONF is live (satisfied too if it has been live and ended)";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(1, 1);
+            return new OnConference(args.positional(0)) {
+                @Override
+                boolean holds(Session s, ConferenceView v) {
+                    if (v.state() == ConferenceState.CANCELLED) {
+                        throw CliException.failed(ConferenceInfo.label(v) + " was cancelled; it will not start");
+                    }
+                    return v.state() == ConferenceState.LIVE || v.state() == ConferenceState.ENDED;
+                }
+
+                @Override
+                String missing(Session s, ConferenceView v) {
+                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + "; it starts "
+                            + Times.local(v.context().start(), s.zone()) + "; raise --timeout";
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferenceView v = Lookup.conference(s, conf);
+                    s.result("wait", new Data("started", ConferenceInfo.of(s.conferences(), v), null, null, null, null),
+                            ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()));
+                }
+            };
+        }
+    }
+
+    /** {@code wait ended CONF}: the conference ended or was cancelled. */
+    static final class EndedTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "ended";
+        }
+
+        @Override
+        public String arguments() {
+            return "CONF";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until CONF has ended or was cancelled";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(1, 1);
+            return new OnConference(args.positional(0)) {
+                @Override
+                boolean holds(Session s, ConferenceView v) {
+                    return v.state().isOver();
+                }
+
+                @Override
+                String missing(Session s, ConferenceView v) {
+                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + " until "
+                            + Times.local(v.context().end(), s.zone()) + " unless its organiser ends it; raise --timeout";
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferenceView v = Lookup.conference(s, conf);
+                    s.result("wait", new Data("ended", ConferenceInfo.of(s.conferences(), v), null, null, null, null),
+                            ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()));
+                }
+            };
+        }
+    }
+
+    /** {@code wait message CONF TEXT}: a message containing TEXT is in the conference's history (own ones too). */
+    static final class MessageTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "message";
+        }
+
+        @Override
+        public String arguments() {
+            return "CONF TEXT";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until a message containing TEXT (the rest of the line) is in CONF's history";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(2, Integer.MAX_VALUE);
+            String text = String.join(" ", args.positionals().subList(1, args.positionals().size()));
+            return new OnConference(args.positional(0)) {
+                private Optional<ChatEntry> find(Session s, ConferenceView v) {
+                    return s.conferences().history(v.id()).stream().filter(e -> e.text().contains(text)).findFirst();
+                }
+
+                @Override
+                boolean holds(Session s, ConferenceView v) {
+                    return find(s, v).isPresent();
+                }
+
+                @Override
+                String missing(Session s, ConferenceView v) {
+                    int n = s.conferences().history(v.id()).size();
+                    String role = ConferenceInfo.lower(v.myRole());
+                    return "none of the " + n + " messages of " + ConferenceInfo.label(v) + " here contains '" + Safe.line(text) + "'"
+                            + (v.participants().contains(s.overlay().self()) ? "" : " (this peer is " + role + ", not a participant: accept first)")
+                            + "; raise --timeout";
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferenceView v = Lookup.conference(s, conf);
+                    Event.ChatLine line = ConferenceEvents.line(find(s, v).orElseThrow());
+                    s.result("wait", new Data("message", ConferenceInfo.of(s.conferences(), v), null, null, null, line),
+                            "in " + ConferenceInfo.label(v) + ": " + line.human());
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.StartTime;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
+import dev.convene.cli.terminal.Safe;
+import dev.convene.conference.ConferenceContext;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
+import dev.convene.conference.NewConference;
+import dev.convene.overlay.PeerAdvertisement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code create TITLE [--at TIME | --in DURATION] [--duration DURATION] [--agenda TEXT] [--invite PEER,…]
+ * [--participants-may-invite] [--history shared|joined]}: organises a conference and sends the invitations (kept and delivered later
+ * to invitees that are offline). Starts now and lasts an hour unless told otherwise.
+ */
+final class CreateCmd implements SessionCommand {
+    static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+    private static final String SYNOPSIS = "create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...]"
+            + " [--participants-may-invite] [--history shared|joined]";
+
+    @Override
+    public String name() {
+        return "create";
+    }
+
+    @Override
+    public String synopsis() {
+        return SYNOPSIS;
+    }
+
+    @Override
+    public String summary() {
+        return "organise a conference (now, --at 14:30 or --in 10m; 1h unless --duration) and invite peers";
+    }
+
+    /** The title is free text; after it, the options, and peers after {@code --invite}. */
+    @Override
+    public Completion completion(List<String> typed) {
+        if (typed.isEmpty()) return Completion.NOTHING;
+        if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
+        if (typed.get(typed.size() - 1).equals("--history")) return Completion.words(List.of("shared", "joined"));
+        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history"));
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite", "--history"),
+                Set.of("--participants-may-invite")).expect(1, Integer.MAX_VALUE);
+        String title = Texts.title(String.join(" ", a.positionals()));
+        StartTime start = StartTime.parse(a.option("--at"), a.option("--in"));
+        Duration duration = a.option("--duration").map(CreateCmd::duration).orElse(DEFAULT_DURATION);
+        String agenda = a.option("--agenda").map(Texts::agenda).orElse("");
+        List<String> invite = a.option("--invite").map(CreateCmd::peerList).orElse(List.of());
+        boolean participantsMayInvite = a.flag("--participants-may-invite");
+        boolean historyJoined = a.option("--history").map(CreateCmd::historyJoined).orElse(false);
+        return session -> {
+            ConferencePeer peer = session.conferences();
+            List<PeerAdvertisement> invitees = invite.stream().map(p -> Lookup.peer(session, p)).distinct().toList();
+            Instant at = start.resolve(session.clock(), session.zone());
+            NewConference spec = NewConference.titled(title).agenda(agenda).startingAt(at).lasting(duration)
+                    .invite(invitees.stream().map(PeerAdvertisement::id).toList()).participantsMayInvite(participantsMayInvite)
+                    .historyJoined(historyJoined);
+            ConferenceView v = Lookup.await(peer.create(spec));
+            session.result(name(), ConferenceInfo.of(peer, v), human(v, invitees, session));
+        };
+    }
+
+    private static String human(ConferenceView v, List<PeerAdvertisement> invitees, Session session) {
+        ConferenceContext c = v.context();
+        Instant now = session.clock().instant();
+        String when = c.start().isAfter(now)
+                ? "starts " + Times.local(c.start(), session.zone()) + " (" + Times.relative(now, c.start()) + ")"
+                : "live now";
+        String invited = invitees.isEmpty() ? "nobody invited yet ('invite " + c.id().shortId() + " PEER')"
+                : "invited " + invitees.stream().map(p -> Safe.line(p.label())).collect(Collectors.joining(", "));
+        return "created " + ConferenceInfo.label(v) + ": " + when + ", until " + Times.local(c.end(), session.zone()) + "; " + invited;
+    }
+
+    /** {@code shared} (newcomers read the whole history) or {@code joined} (from their admission on). */
+    static boolean historyJoined(String text) {
+        return switch (text) {
+            case "shared" -> false;
+            case "joined" -> true;
+            default -> throw CliException.usage("--history: '" + text + "' (expected: shared or joined)");
+        };
+    }
+
+    static Duration duration(String text) {
+        Duration d = Durations.parse(text, "--duration");
+        if (d.isZero() || d.compareTo(ConferenceContext.MAX_DURATION) > 0) {
+            throw CliException.usage("--duration: '" + text + "' (expected: more than 0 and at most 168h, e.g. 30m or 2h)");
+        }
+        return d;
+    }
+
+    /** {@code bob,carol} → {@code [bob, carol]}. */
+    static List<String> peerList(String text) {
+        List<String> peers = Arrays.stream(text.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+        if (peers.isEmpty()) throw CliException.usage("--invite: '" + text + "' (expected: peers separated by commas, e.g. bob,carol)");
+        return peers;
+    }
+}

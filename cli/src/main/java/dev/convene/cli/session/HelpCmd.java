@@ -1,0 +1,97 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliException;
+import dev.convene.cli.terminal.Safe;
+import java.util.List;
+import java.util.Set;
+
+/** {@code help}: the session commands and what they do. */
+public final class HelpCmd implements SessionCommand {
+    /** One entry of the {@code help} result. */
+    public record Entry(String synopsis, String summary) {
+    }
+
+    @Override
+    public String name() {
+        return "help";
+    }
+
+    @Override
+    public String synopsis() {
+        return "help [COMMAND]";
+    }
+
+    @Override
+    public String summary() {
+        return "list the session commands, or how to use one";
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        return typed.isEmpty() ? Completion.COMMANDS : Completion.NOTHING;
+    }
+
+    /** The notes after the full list. */
+    public static final List<String> NOTES = List.of(
+            "durations: 500ms, 1.5s, 2s, 1m, 1h; quote titles with spaces: open \"Design review\"; the text of say and decline is the"
+                    + " rest of the line, exactly as typed",
+            "chat mode (open CONF): lines you type are messages; /back returns; /history, /invite PEER, /leave and the other"
+                    + " /COMMANDs act on the open conference; Tab completes commands, peers and conferences");
+
+    /**
+     * The help text for a terminal {@code width} columns wide: synopses in a column, summaries wrapped at
+     * word boundaries beside them, or below a synopsis too long for the column. No line is longer than the
+     * width unless one word is, and no line has trailing blanks.
+     */
+    public static String layout(List<Entry> entries, boolean notes, int width) {
+        int w = Math.max(width, 20);
+        int cap = Math.min(36, w * 2 / 5);
+        int column = entries.stream().mapToInt(e -> e.synopsis().length()).filter(n -> n <= cap).max().orElse(cap);
+        StringBuilder b = new StringBuilder("commands:");
+        for (Entry e : entries) {
+            String indent = " ".repeat(column + 4);
+            if (e.synopsis().length() <= column) {
+                String first = "  " + e.synopsis() + " ".repeat(column - e.synopsis().length() + 2);
+                b.append('\n').append(wrap(first, e.summary(), indent, w));
+            } else {
+                b.append('\n').append(wrap("  ", e.synopsis(), "    ", w));
+                b.append('\n').append(wrap(indent, e.summary(), indent, w));
+            }
+        }
+        if (notes) for (String note : NOTES) b.append('\n').append(wrap("", note, "  ", w));
+        return b.toString();
+    }
+
+    /** {@code text} after {@code first}, its words wrapped to {@code width}, continuation lines after {@code indent}. */
+    static String wrap(String first, String text, String indent, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(first);
+        int fresh = first.length();
+        for (String word : text.strip().split(" +")) {
+            if (line.length() > fresh && line.length() + 1 + word.length() > width) {
+                out.append(line.toString().stripTrailing()).append('\n');
+                line.setLength(0);
+                line.append(indent);
+                fresh = indent.length();
+            }
+            if (line.length() > fresh) line.append(' ');
+            line.append(word);
+        }
+        return out.append(line.toString().stripTrailing()).toString();
+    }
+
+    @Override
+    public Action parse(List<String> args) {
+        Args a = Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 1);
+        String only = a.positionals().isEmpty() ? null : a.positional(0);
+        return session -> {
+            List<Entry> entries = session.commands().all().stream().filter(c -> only == null || c.name().equals(only))
+                    .flatMap(c -> c.helpEntries().stream()).toList();
+            if (entries.isEmpty()) {
+                throw CliException.failed("no command '" + Safe.line(only) + "'; 'help' lists them all");
+            }
+            String text = layout(entries, only == null, session.out().width());
+            session.result(name(), entries, text);
+        };
+    }
+}

@@ -1,0 +1,124 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliErrors;
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.Durations;
+import dev.convene.conference.ConferenceException;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
+import dev.convene.overlay.Directory;
+import dev.convene.overlay.PeerAdvertisement;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.PeerLookupException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What conference commands share: finding the conference ({@code CONF}) and the peer ({@code PEER}) a user
+ * names, and waiting for the conference peer's answer. Every failure is a {@link CliException} whose one
+ * line says what to do; an ambiguous name lists the candidates.
+ */
+public final class Lookup {
+    /** Longest wait for the conference peer to carry out one operation; it never needs to wait for others. */
+    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
+
+    private Lookup() {
+    }
+
+    /** {@code CONF}: an id, a unique id prefix or an exact title (case-insensitive). */
+    static ConferenceView conference(Session session, String reference) {
+        try {
+            return session.conferences().resolve(reference);
+        } catch (ConferenceException e) {
+            throw CliException.failed(CliErrors.conference(e));
+        }
+    }
+
+    /** {@code PEER}: a name, an id or a unique id prefix, online or known from before. */
+    static PeerAdvertisement peer(Session session, String reference) {
+        try {
+            return resolvePeer(session.overlay().directory(), reference);
+        } catch (PeerLookupException e) {
+            throw CliException.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * {@link Directory#resolve}, except that a name several known peers use is always an error listing them,
+     * also when only one of them is online: an impostor has only to be online while the real peer is not.
+     *
+     * @throws PeerLookupException if nothing or more than one peer matches, listing the candidates
+     */
+    static PeerAdvertisement resolvePeer(Directory directory, String reference) {
+        String q = reference.strip();
+        List<PeerAdvertisement> known = directory.known();
+        if (known.stream().noneMatch(a -> a.id().value().equalsIgnoreCase(q))) {
+            List<PeerAdvertisement> byName = known.stream().filter(a -> a.name().equalsIgnoreCase(q)).toList();
+            if (byName.size() > 1) throw new PeerLookupException(q, byName);
+        }
+        return directory.resolve(reference);
+    }
+
+    /**
+     * {@code CONF} for a wait: empty while nothing matches (it may still arrive).
+     *
+     * @throws CliException if several conferences match, listing them
+     */
+    static Optional<ConferenceView> findConference(Session session, String reference) {
+        String q = reference.strip().toLowerCase(Locale.ROOT);
+        boolean any = !q.isEmpty() && session.conferences().conferences().stream()
+                .anyMatch(v -> v.id().value().startsWith(q) || v.title().equalsIgnoreCase(q));
+        return any ? Optional.of(conference(session, reference)) : Optional.empty();
+    }
+
+    /**
+     * {@code PEER} for a wait: empty while no known peer matches (it may still come online).
+     *
+     * @throws CliException if several peers match, listing them
+     */
+    static Optional<PeerAdvertisement> findPeer(Session session, String reference) {
+        try {
+            return Optional.of(resolvePeer(session.overlay().directory(), reference));
+        } catch (PeerLookupException e) {
+            if (e.candidates().isEmpty()) return Optional.empty();
+            throw CliException.failed(e.getMessage());
+        }
+    }
+
+    /** The display name of {@code id} as known here, or its short id. */
+    public static String name(ConferencePeer peer, PeerId id) {
+        if (id.equals(peer.self())) return peer.name();
+        return name(peer.directory(), id);
+    }
+
+    public static String name(Directory directory, PeerId id) {
+        return directory.get(id).map(PeerAdvertisement::name).orElse(id.shortId());
+    }
+
+    /**
+     * The outcome of a conference operation.
+     *
+     * @throws CliException with the conference peer's reason if it refused
+     */
+    static <T> T await(CompletableFuture<T> operation) throws InterruptedException {
+        try {
+            return operation.get(OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConferenceException c) throw CliException.failed(CliErrors.conference(c));
+            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
+                throw CliException.failed(cause.getMessage());
+            }
+            throw new IllegalStateException("the conference peer failed: " + cause + "; run again with --verbose and report it", cause);
+        } catch (TimeoutException e) {
+            throw CliException.failed("this peer did not answer within " + Durations.format(OPERATION_TIMEOUT)
+                    + "; it may be overloaded; try again, or restart it");
+        }
+    }
+}

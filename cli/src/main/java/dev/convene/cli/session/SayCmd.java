@@ -1,0 +1,109 @@
+package dev.convene.cli.session;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.ConferenceEvents;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.Texts;
+import dev.convene.cli.output.Times;
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.ConferenceView;
+import dev.convene.conference.Post;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code say CONF TEXT}: posts a chat message to a live conference. Reports the message id and whether
+ * another participant has confirmed storing it ({@code acknowledged}) within {@link #ACK_WAIT}, or not yet
+ * ({@code pending}: it is kept, and sent to participants as they come online). Never waits longer.
+ */
+public final class SayCmd implements SessionCommand {
+    /** How long {@code say} waits for an acknowledgement before it reports the message pending. */
+    static final Duration ACK_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * The data of the {@code say} result.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, as in the {@code message} event
+     * @param pending true if no other participant confirmed storing it yet
+     */
+    record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending) {
+    }
+
+    public static final String NAME = "say";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String synopsis() {
+        return "say CONF TEXT";
+    }
+
+    @Override
+    public String summary() {
+        return "post a chat message (the rest of the line, up to 16 KiB) to a live conference";
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        return Completion.conferenceFirst(typed);
+    }
+
+    @Override
+    public int freeTextAfter() {
+        return 1;
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
+        return post(NAME, words.get(0), Texts.message(words.get(1)), false);
+    }
+
+    /**
+     * Posts {@code text} to {@code conf}. In chat mode ({@code quiet}) an acknowledged message needs no
+     * words (its chat line shows it was sent); a pending one says so.
+     */
+    public static Action post(String command, String conf, String text, boolean quiet) {
+        return session -> {
+            ConferencePeer peer = session.conferences();
+            ConferenceView v = Lookup.conference(session, conf);
+            if (v.state() == dev.convene.conference.ConferenceState.SCHEDULED) {
+                // said here, in local time to the minute, rather than as the library's instant
+                Instant start = v.context().start();
+                throw CliException.failed(ConferenceInfo.label(v) + " is scheduled, not live; it starts " + Times.local(start, session.zone())
+                        + " (" + Times.relative(session.clock().instant(), start) + ")");
+            }
+            Post post = Lookup.await(peer.say(v.id(), text));
+            boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
+            ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();
+            String id = ConferenceEvents.messageId(entry);
+            String state = !entry.pending() ? "acknowledged"
+                    : someoneOnline ? "pending: not confirmed within " + Durations.format(ACK_WAIT) + "; it is delivered as participants are reachable"
+                    : "pending: no other participant is online; it is sent when one comes online";
+            String human = !quiet ? "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")"
+                    : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
+            session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+                    human);
+        };
+    }
+
+    /** The entry once acknowledged, or as posted (pending) if that takes longer than {@link #ACK_WAIT}. */
+    private static ChatEntry acknowledged(Post post) throws InterruptedException {
+        try {
+            return post.acknowledged().get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return post.entry();
+        }
+    }
+}

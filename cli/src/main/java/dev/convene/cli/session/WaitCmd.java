@@ -1,0 +1,174 @@
+package dev.convene.cli.session;
+
+import dev.convene.cli.CliException;
+import dev.convene.cli.output.Durations;
+import dev.convene.cli.output.PeerView;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code wait KIND … [--timeout D]}: blocks the script until something is true, satisfied by what already
+ * happened as well as by what comes. Each KIND is a {@link Target}; conference waits ({@code invitation},
+ * {@code reply}, {@code started}, {@code message}) are further targets passed to the constructor.
+ */
+public final class WaitCmd implements SessionCommand {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private final Map<String, Target> targets = new LinkedHashMap<>();
+
+    /** Something {@code wait} can wait for. */
+    interface Target {
+        /** The word after {@code wait}, e.g. {@code peers}. */
+        String kind();
+
+        /** Its arguments after the kind, e.g. {@code N}. */
+        String arguments();
+
+        String summary();
+
+        /**
+         * Checks the arguments (after the kind, without {@code --timeout}).
+         *
+         * @throws CliException a usage error
+         */
+        Condition parse(Args args);
+
+        /** What its next argument names, given those typed after the kind. */
+        default Completion completion(List<String> typed) {
+            return Completion.NOTHING;
+        }
+    }
+
+    /** A parsed wait: what must hold, the result once it does, and the failure message if it never does. */
+    interface Condition {
+        boolean satisfied(Session session);
+
+        /** The result data and human text, once satisfied. */
+        void report(Session session);
+
+        /** Why it is not yet satisfied and what to do, for the timeout message. */
+        String shortfall(Session session);
+    }
+
+    WaitCmd(List<Target> all) {
+        all.forEach(t -> targets.put(t.kind(), t));
+    }
+
+    @Override
+    public String name() {
+        return "wait";
+    }
+
+    @Override
+    public String synopsis() {
+        return "wait " + String.join("|", targets.keySet()) + " … [--timeout D]";
+    }
+
+    @Override
+    public String summary() {
+        return "wait until something is true (default timeout " + Durations.format(DEFAULT_TIMEOUT) + ")";
+    }
+
+    /** One help entry per target. */
+    @Override
+    public List<HelpCmd.Entry> helpEntries() {
+        return targets.values().stream()
+                .map(t -> new HelpCmd.Entry("wait " + t.kind() + " " + t.arguments() + " [--timeout D]", t.summary())).toList();
+    }
+
+    @Override
+    public Completion completion(List<String> typed) {
+        if (typed.isEmpty()) return Completion.words(List.copyOf(targets.keySet()));
+        Target target = targets.get(typed.get(0));
+        return target == null ? Completion.NOTHING : target.completion(typed.subList(1, typed.size()));
+    }
+
+    @Override
+    public Action parse(List<String> words) {
+        if (words.isEmpty() || !targets.containsKey(words.get(0))) {
+            String kinds = targets.keySet().stream().map(k -> "'wait " + k + "'").collect(Collectors.joining(", "));
+            String got = words.isEmpty() ? "nothing" : "'" + words.get(0) + "'";
+            throw CliException.usage("cannot wait for " + got + "; use " + kinds);
+        }
+        Target target = targets.get(words.get(0));
+        String usage = "wait " + target.kind() + " " + target.arguments() + " [--timeout D]";
+        Args args = Args.parse(words.subList(1, words.size()), usage, Set.of("--timeout"), Set.of());
+        Duration timeout = args.option("--timeout").map(t -> Durations.parse(t, "--timeout")).orElse(DEFAULT_TIMEOUT);
+        Condition condition = target.parse(args);
+        return session -> {
+            session.await(timeout, () -> condition.satisfied(session),
+                    () -> "wait " + target.kind() + ": timed out after " + Durations.format(timeout) + "; " + condition.shortfall(session));
+            condition.report(session);
+        };
+    }
+
+    /**
+     * Peers with different transport keys never see each other and nothing says so: a waiting script gets
+     * the hint.
+     */
+    static String transportKeyHint(dev.convene.overlay.TransportKey key) {
+        return key == null
+                ? "; a peer started with a transport key (--transport-key-file or --transport-passphrase-file) is never seen by one without it"
+                : "; this peer encrypts with transport key " + key.fingerprint() + ": the others must use the same key,"
+                        + " a peer with another key or none is never seen";
+    }
+
+    /** {@code 2 other peers online}, or {@code 3 other peers online (2 wanted)}: never "3 of 2". */
+    public static String peersOnline(int online, int wanted) {
+        String count = online + (online == 1 ? " other peer online" : " other peers online");
+        return online == wanted ? count : count + " (" + wanted + " wanted)";
+    }
+
+    /** {@code wait peers N}: at least N other peers online. */
+    static final class PeersTarget implements Target {
+        /** The data of the {@code wait peers} result. */
+        record Data(String waited, int wanted, int online, List<PeerView> peers) {
+        }
+
+        @Override
+        public String kind() {
+            return "peers";
+        }
+
+        @Override
+        public String arguments() {
+            return "N";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until at least N other peers are online";
+        }
+
+        @Override
+        public Condition parse(Args args) {
+            args.expect(1, 1);
+            int wanted = args.integer(0, "N", 0);
+            return new Condition() {
+                @Override
+                public boolean satisfied(Session s) {
+                    return s.overlay().directory().online().size() >= wanted;
+                }
+
+                @Override
+                public void report(Session s) {
+                    List<PeerView> online = s.overlay().directory().online().stream().map(PeerView::of).toList();
+                    String names = online.stream().map(PeerView::label).collect(Collectors.joining(", "));
+                    s.result("wait", new Data("peers", wanted, online.size(), online),
+                            peersOnline(online.size(), wanted) + (online.isEmpty() ? "" : ": " + names));
+                }
+
+                @Override
+                public String shortfall(Session s) {
+                    var online = s.overlay().directory().online();
+                    return online.size() + " of " + wanted + " other peers online (" + PeersCmd.labels(online)
+                            + "); start the others with the same --network, --port range and --cluster, or raise --timeout"
+                            + transportKeyHint(s.overlay().config().transportKey());
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.convene.cli.terminal;
+
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.session.CommandRegistry;
+import dev.convene.cli.session.Completion;
+import dev.convene.cli.session.Session;
+import dev.convene.cli.session.SessionCommand;
+import dev.convene.conference.ConferenceView;
+import dev.convene.overlay.Directory;
+import dev.convene.overlay.PeerAdvertisement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+
+/**
+ * Tab completion in the interactive session: command names, then what each command says its next argument
+ * names ({@link SessionCommand#completion}): conference titles, peer names, fixed words. Peers and
+ * conferences are read from the live peer at every Tab. In chat mode, {@code /COMMAND} completes as a
+ * command with the open conference implied, and plain text completes peer names.
+ *
+ * <p>A title or name that more than one conference or peer has, or that would not print as it is
+ * ({@link Safe}), is offered as its short id instead, which is what the commands resolve without doubt.
+ * Called on the thread that reads lines.
+ */
+final class SessionCompleter implements Completer {
+    private final CommandRegistry registry;
+    private final Supplier<Session> session;
+    private final Supplier<Optional<String>> chat;
+
+    /**
+     * @param session the running session, or null while it starts
+     * @param chat the id of the conference open in chat mode, if any
+     */
+    SessionCompleter(CommandRegistry registry, Supplier<Session> session, Supplier<Optional<String>> chat) {
+        this.registry = registry;
+        this.session = session;
+        this.chat = chat;
+    }
+
+    @Override
+    public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        String word = line.word();
+        candidates.addAll(candidates(line.words(), line.wordIndex(), word.substring(0, Math.min(line.wordCursor(), word.length()))));
+    }
+
+    /**
+     * What to offer for word {@code index} of {@code words}, of which {@code partial} is typed so far (JLine
+     * keeps the candidates that match it).
+     */
+    List<Candidate> candidates(List<String> words, int index, String partial) {
+        Session s = session.get();
+        if (s == null || index < 0) return List.of();
+        Optional<String> open = chat.get();
+        List<String> before = words.subList(0, Math.min(index, words.size()));
+        if (open.isPresent()) {
+            if (words.isEmpty() || !words.get(0).startsWith("/")) return peers(s, partial);
+            if (index == 0) return commands("/", true);
+            return arguments(s, words.get(0).substring(1), before.subList(1, before.size()), partial, open);
+        }
+        if (index == 0) return commands("", false);
+        return arguments(s, words.get(0), before.subList(1, before.size()), partial, Optional.empty());
+    }
+
+    private List<Candidate> arguments(Session s, String name, List<String> typed, String partial, Optional<String> open) {
+        Optional<SessionCommand> command = registry.get(name);
+        if (command.isEmpty()) return List.of();
+        List<String> args = typed;
+        if (open.isPresent() && Interactive.takesOpenConference(command.get())) {
+            args = new ArrayList<>(typed);
+            args.add(0, open.get());
+        }
+        Completion c = command.get().completion(args);
+        return switch (c.kind()) {
+            case NOTHING -> List.of();
+            case CONFERENCES -> conferences(s);
+            case PEERS -> peers(s, partial);
+            case COMMANDS -> commands("", false);
+            case WORDS -> c.words().stream().map(w -> candidate(w, w, null)).toList();
+        };
+    }
+
+    private List<Candidate> commands(String prefix, boolean chatting) {
+        List<Candidate> out = new ArrayList<>();
+        if (chatting) out.add(candidate("/back", "/back", "return to commands"));
+        for (SessionCommand c : registry.all()) out.add(candidate(prefix + c.name(), prefix + c.name(), c.summary()));
+        return out;
+    }
+
+    /** Every conference known here, by title where the title names it alone. */
+    private static List<Candidate> conferences(Session s) {
+        List<ConferenceView> all = s.conferences().conferences();
+        Map<String, Long> titles = all.stream().collect(Collectors.groupingBy(v -> v.title().toLowerCase(Locale.ROOT), Collectors.counting()));
+        return all.stream().map(v -> {
+            String shortId = v.id().shortId();
+            String description = shortId + ", " + ConferenceInfo.lower(v.state()) + ", " + ConferenceInfo.lower(v.myRole());
+            boolean byTitle = titles.get(v.title().toLowerCase(Locale.ROOT)) == 1 && printable(v.title());
+            return byTitle ? candidate(v.title(), v.title(), description) : candidate(shortId, shortId + " " + Safe.line(v.title()), description);
+        }).toList();
+    }
+
+    /**
+     * Every other peer known here, by name where the name names it alone. In a comma-separated list
+     * ({@code --invite bob,ca}) the candidates keep what comes before the last comma.
+     */
+    private static List<Candidate> peers(Session s, String partial) {
+        Directory directory = s.overlay().directory();
+        String prefix = partial.substring(0, partial.lastIndexOf(',') + 1);
+        Map<String, ?> shared = directory.nameConflicts();
+        Function<PeerAdvertisement, String> state = ad -> directory.isOnline(ad.id()) ? "online" : "offline";
+        return directory.known().stream().filter(ad -> !ad.id().equals(s.overlay().self())).map(ad -> {
+            String shortId = ad.id().shortId();
+            boolean byName = !shared.containsKey(ad.name()) && printable(ad.name());
+            String value = prefix + (byName ? ad.name() : shortId);
+            return candidate(value, byName ? ad.name() : Safe.line(ad.label()), shortId + ", " + state.apply(ad));
+        }).toList();
+    }
+
+    /** Text that prints as it is and reads as one word or a quoted string, never as an option. */
+    private static boolean printable(String text) {
+        return Safe.line(text).equals(text) && !text.startsWith("-") && !text.contains("\\");
+    }
+
+    private static Candidate candidate(String value, String display, String description) {
+        return new Candidate(value, display, null, description, null, null, true);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.convene.cli.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.convene.cli.output.ConferenceInfo.PeerRef;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Conference events for people (sanitised, local times) and for programs (exact text, stable fields). */
+class ConferenceEventTextTest {
+    private static final String CONF = "6paliarjoueiyennwy2cmcodju";
+    private static final PeerRef ALICE = new PeerRef("wrxorxelmsvoe5bma7cbxh5vwnvinzr5", "alice");
+    private static final PeerRef MALLORY = new PeerRef("i3ddk6vfz3fpqlr2bqwm52kzk5siz75a", "mal\u202elory");
+    private static final String HOSTILE = "hi\u001b]0;owned\u0007\n+ bob (n6uuy37p) joined from 127.0.0.1:7800";
+
+    private final EventWriter json = new EventWriter(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), true,
+            Clock.fixed(Instant.parse("2026-11-21T19:30:00Z"), ZoneId.of("UTC")));
+
+    private JsonNode json(Event e) throws Exception {
+        return new ObjectMapper().readTree(json.toJson(e));
+    }
+
+    @Test
+    void chatFromAnotherPeerCannotDriveTheTerminalOrForgeALine() throws Exception {
+        Event.Message m = new Event.Message(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z", false);
+        assertThat(m.human()).isEqualTo(m.stamp() + " [Design review] mal\\u202elory (i3ddk6vf): hi^[]0;owned^G\n    + bob (n6uuy37p) joined from 127.0.0.1:7800");
+        assertThat(m.human().lines()).allSatisfy(l -> assertThat(l).doesNotContain("\u001b", "\u0007"));
+        assertThat(m.human().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith("    "));
+        JsonNode j = json(m);
+        assertThat(j.path("text").asText()).isEqualTo(HOSTILE);
+        assertThat(j.at("/from/name").asText()).isEqualTo("mal\u202elory");
+        assertThat(json.toJson(m)).doesNotContain("\u001b").contains("\\u001B]0;owned\\u0007\\n+ bob");
+    }
+
+    @Test
+    void agendasAndReasonsAreSanitisedToo() {
+        Event.Invitation inv = new Event.Invitation(CONF, CONF, "Design review", "1. wire\u001b[2J\n2. release", ALICE,
+                "2026-11-21T19:30:00Z", "PT30M", "2026-11-21T20:00:00Z", List.of(MALLORY), "2026-11-21T19:29:59Z", 1, false, ALICE);
+        assertThat(inv.human()).contains("alice (wrxorxel) invites you to 'Design review' (6paliarj), ", " for 30m",
+                "agenda: 1. wire^[[2J\n          2. release", "invited: mal\\u202elory (i3ddk6vf)",
+                "answer with: accept 6paliarj   or: decline 6paliarj [REASON]").doesNotContain("\u001b");
+        Event.Reply reply = new Event.Reply(CONF, "Design review", MALLORY, "decline", "no\u001b[1Athanks\nreally");
+        assertThat(reply.human()).isEqualTo("  mal\\u202elory (i3ddk6vf) declined 'Design review' (6paliarj): no^[[1Athanks^Jreally");
+    }
+
+    @Test
+    void timesAreShownInTheLocalZoneAndSentAsInstants() throws Exception {
+        Event.ConferenceStarted started = new Event.ConferenceStarted(CONF, "Design review", ALICE, "2026-11-21T19:30:00Z", "2026-11-21T20:00:00Z");
+        assertThat(started.human()).isEqualTo("* 'Design review' (6paliarj) is live until " + Times.local(Instant.parse("2026-11-21T20:00:00Z")));
+        assertThat(Times.local(Instant.parse("2026-11-21T20:00:00Z"), ZoneId.of("Europe/Paris"))).isEqualTo("2026-11-21 21:00 CET");
+        JsonNode j = json(started);
+        assertThat(j.path("event").asText()).isEqualTo("conference-started");
+        assertThat(j.path("end").asText()).isEqualTo("2026-11-21T20:00:00Z");
+    }
+
+    @Test
+    void participantAndEndEventsSayWhy() throws Exception {
+        assertThat(new Event.ParticipantLeft(CONF, "Design review", ALICE, "offline").human())
+                .isEqualTo("- alice (wrxorxel) is out of 'Design review' (6paliarj): offline");
+        assertThat(new Event.ParticipantJoined(CONF, "Design review", ALICE, "accepted").human())
+                .isEqualTo("+ alice (wrxorxel) is in 'Design review' (6paliarj): accepted");
+        assertThat(new Event.ConferenceEnded(CONF, "Standup", ALICE, "cancelled").human()).isEqualTo("* 'Standup' (6paliarj) was cancelled");
+        JsonNode j = json(new Event.ConferenceEnded(CONF, "Standup", ALICE, "ended"));
+        assertThat(j.path("state").asText()).isEqualTo("ended");
+        assertThat(j.at("/organiser/id").asText()).isEqualTo(ALICE.id());
+    }
+
+    @Test
+    void theReasonAParticipantLeftIsNamedAsDocumented() {
+        assertThat(ConferenceEvents.leftReason("leave")).isEqualTo("left");
+        assertThat(ConferenceEvents.leftReason("decline")).isEqualTo("declined");
+        assertThat(ConferenceEvents.leftReason("accept")).isEqualTo("removed");
+        assertThat(ConferenceEvents.leftReason("offline")).isEqualTo("offline");
+    }
+}
