@@ -82,7 +82,7 @@ public final class ConferenceEvents implements ConferenceListener {
     public void delivered(ChatEntry m) {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
-        boolean late = java.time.Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(SayCmd.ACK_WAIT) >= 0;
+        boolean late = java.time.Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(dev.convene.cli.session.SayCmd.ACK_WAIT) >= 0;
         gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), late));
     }
 

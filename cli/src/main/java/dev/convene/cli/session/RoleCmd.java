@@ -1,7 +1,9 @@
-package dev.convene.cli;
+package dev.convene.cli.session;
 
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
+import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.terminal.Safe;
 import dev.convene.overlay.PeerAdvertisement;
 import java.util.List;
 import java.util.Set;
