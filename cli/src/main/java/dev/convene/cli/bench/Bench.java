@@ -56,12 +56,23 @@ public final class Bench {
         this.parts = java.util.EnumSet.copyOf(parts);
     }
 
+    private List<NetworkMode> sizeNetworks = List.of(NetworkMode.MEMORY, NetworkMode.LOCAL);
+
+    /** The networks of the size part (default: memory, then loopback TCP). */
+    public Bench sizeNetworks(List<NetworkMode> networks) {
+        this.sizeNetworks = List.copyOf(networks);
+        return this;
+    }
+
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
             // Stopped with Ctrl-C: no stopped or orphaned peer process and no temporary home is left behind.
+            // Made now, started by the hook: a JVM stopped while its heap is exhausted (hundreds of peers) may fail
+            // to allocate a thread then, and would go on collecting garbage instead of exiting.
+            Thread watchdog = haltAfter(EXIT_GRACE);
             Thread cleanup = new Thread(() -> {
-                haltAfter(EXIT_GRACE);
+                watchdog.start();
                 Child.killAll();
                 ws.close();
             }, "bench-cleanup");
@@ -83,11 +94,12 @@ public final class Bench {
      */
     static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(3);
 
-    /** From a shutdown hook: halts the JVM (status 143, as SIGTERM) if it has not exited within {@code grace}. */
-    static void haltAfter(java.time.Duration grace) {
+    /** A thread that, once started (by a shutdown hook), halts the JVM with status 143 (as SIGTERM) after {@code grace}. */
+    static Thread haltAfter(java.time.Duration grace) {
+        long millis = grace.toMillis();
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(grace.toMillis());
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 return;
             }
@@ -95,7 +107,7 @@ public final class Bench {
         }, "bench-exit-watchdog");
         watchdog.setDaemon(true);
         watchdog.setPriority(Thread.MAX_PRIORITY);
-        watchdog.start();
+        return watchdog;
     }
 
     private static void removeHook(Thread hook) {
@@ -132,7 +144,7 @@ public final class Bench {
             took("processes", started);
         }
         SizeBench size = new SizeBench(ws, progress);
-        for (NetworkMode mode : parts.contains(Part.SIZE) ? List.of(NetworkMode.MEMORY, NetworkMode.LOCAL) : List.<NetworkMode>of()) {
+        for (NetworkMode mode : parts.contains(Part.SIZE) ? sizeNetworks : List.<NetworkMode>of()) {
             for (int n : profile.sizeGroups()) {
                 long started = System.nanoTime();
                 size.run(n, mode).forEach(report::add);

@@ -45,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Group sizes of the size part instead of the profile's (e.g. 10,30,60).")
     java.util.List<Integer> sizePeers;
 
+    @Option(names = "--size-networks", paramLabel = "NET", split = ",",
+            description = "Networks of the size part: memory, local (default: both).")
+    java.util.List<String> sizeNetworks = java.util.List.of("memory", "local");
+
     @Option(names = "--process-heap", paramLabel = "SIZE", defaultValue = "64m",
             description = "-Xmx of the peer processes it starts (default: ${DEFAULT-VALUE}, the heap an idle peer should fit in).")
     String processHeap;
@@ -67,10 +71,19 @@ public final class BenchCommand implements Callable<Integer> {
         java.util.List<String> childJvm = new java.util.ArrayList<>(Bench.childJvm(processHeap));
         for (String o : processJavaOptions.trim().split("\\s+")) if (!o.isEmpty()) childJvm.add(o);
         PrintWriter err = spec.commandLine().getErr();
+        java.util.List<dev.convene.overlay.NetworkMode> networks = new java.util.ArrayList<>();
+        for (String n : sizeNetworks) {
+            switch (n.strip()) {
+                case "memory" -> networks.add(dev.convene.overlay.NetworkMode.MEMORY);
+                case "local", "tcp" -> networks.add(dev.convene.overlay.NetworkMode.LOCAL);
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--size-networks " + n + " (expected: memory or local)");
+            }
+        }
         Report report = new Bench(p, childJvm, line -> {
             err.println("bench: " + line);
             err.flush();
-        }, only).run();
+        }, only).sizeNetworks(networks).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json()) {
             Map<String, Object> line = new LinkedHashMap<>();

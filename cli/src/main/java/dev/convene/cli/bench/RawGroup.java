@@ -95,7 +95,10 @@ final class RawGroup implements AutoCloseable {
         OverlayConfig config = ConveneGroup.config(name, mode, cluster, basePort, portRange).build();
         JChannel ch = new JChannel(new ByteArrayInputStream(xml(config).getBytes(StandardCharsets.UTF_8)));
         ch.name(name);
-        if (countMessages) ch.getProtocolStack().getTransport().getMessageStats().enable(true);
+        if (countMessages) {
+            ch.getProtocolStack().getTransport().enableStats(true);
+            ch.getProtocolStack().getTransport().getMessageStats().enable(true);
+        }
         Tap tap = new Tap();
         ch.setReceiver(tap);
         int index;
