@@ -1,5 +1,6 @@
 package dev.convene.cli.bench;
 
+import dev.convene.overlay.NetworkMode;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -24,7 +25,14 @@ public final class Bench {
         /** Throughput, the late joiner's catch-up, heap and RSS under load. */
         THROUGHPUT,
         /** Start-up, kill -9 and SIGSTOP detection and idle RSS, with real processes. */
-        PROCESSES
+        PROCESSES,
+        /** Complete directories and the cost of one join at several group sizes (long: not in a default run). */
+        SIZE;
+
+        /** The parts of a run without {@code --only}. */
+        public static java.util.Set<Part> defaults() {
+            return java.util.EnumSet.of(LATENCY, THROUGHPUT, PROCESSES);
+        }
     }
 
     private final Profile profile;
@@ -37,7 +45,7 @@ public final class Bench {
      * @param progress told what is being measured, for people watching
      */
     public Bench(Profile profile, List<String> childJvm, Consumer<String> progress) {
-        this(profile, childJvm, progress, java.util.EnumSet.allOf(Part.class));
+        this(profile, childJvm, progress, Part.defaults());
     }
 
     /** A run of some parts only (to reproduce or profile one number). */
@@ -48,11 +56,23 @@ public final class Bench {
         this.parts = java.util.EnumSet.copyOf(parts);
     }
 
+    private List<NetworkMode> sizeNetworks = List.of(NetworkMode.MEMORY, NetworkMode.LOCAL);
+
+    /** The networks of the size part (default: memory, then loopback TCP). */
+    public Bench sizeNetworks(List<NetworkMode> networks) {
+        this.sizeNetworks = List.copyOf(networks);
+        return this;
+    }
+
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
             // Stopped with Ctrl-C: no stopped or orphaned peer process and no temporary home is left behind.
+            // Made now, started by the hook: a JVM stopped while its heap is exhausted (hundreds of peers) may fail
+            // to allocate a thread then, and would go on collecting garbage instead of exiting.
+            Thread watchdog = haltAfter(EXIT_GRACE);
             Thread cleanup = new Thread(() -> {
+                watchdog.start();
                 Child.killAll();
                 ws.close();
             }, "bench-cleanup");
@@ -65,6 +85,29 @@ public final class Bench {
         }
         report.finish(Instant.now(), Memory.loadAverage());
         return report;
+    }
+
+    /**
+     * How long the JVM may take to exit once stopped (SIGTERM, Ctrl-C) before it is halted: the in-JVM peers are
+     * not closed on the way out (leaving gracefully waits for acknowledgements, up to LEAVE_GRACE each), and a
+     * JVM busy with hundreds of peers must not outlive the signal by more than this.
+     */
+    static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(3);
+
+    /** A thread that, once started (by a shutdown hook), halts the JVM with status 143 (as SIGTERM) after {@code grace}. */
+    static Thread haltAfter(java.time.Duration grace) {
+        long millis = grace.toMillis();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(143);
+        }, "bench-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.setPriority(Thread.MAX_PRIORITY);
+        return watchdog;
     }
 
     private static void removeHook(Thread hook) {
@@ -99,6 +142,14 @@ public final class Bench {
             long started = System.nanoTime();
             new ProcessBench(ws, profile, jvm, progress).run().forEach(report::add);
             took("processes", started);
+        }
+        SizeBench size = new SizeBench(ws, progress);
+        for (NetworkMode mode : parts.contains(Part.SIZE) ? sizeNetworks : List.<NetworkMode>of()) {
+            for (int n : profile.sizeGroups()) {
+                long started = System.nanoTime();
+                size.run(n, mode).forEach(report::add);
+                took("size " + n + " " + mode.cliName(), started);
+            }
         }
     }
 

@@ -37,8 +37,17 @@ public final class BenchCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--only", paramLabel = "PART", split = ",", converter = PartConverter.class,
-            description = "Measure only these parts: latency, throughput, processes (default: all).")
-    java.util.Set<Bench.Part> only = java.util.EnumSet.allOf(Bench.Part.class);
+            description = {"Measure only these parts: latency, throughput, processes, size (default: the first three).",
+                "size: complete directories and the frames of one join at 10, 30 and 100 peers (full profile), memory and TCP."})
+    java.util.Set<Bench.Part> only = Bench.Part.defaults();
+
+    @Option(names = "--size-peers", paramLabel = "N", split = ",",
+            description = "Group sizes of the size part instead of the profile's (e.g. 10,30,60).")
+    java.util.List<Integer> sizePeers;
+
+    @Option(names = "--size-networks", paramLabel = "NET", split = ",",
+            description = "Networks of the size part: memory, local (default: both).")
+    java.util.List<String> sizeNetworks = java.util.List.of("memory", "local");
 
     @Option(names = "--process-heap", paramLabel = "SIZE", defaultValue = "64m",
             description = "-Xmx of the peer processes it starts (default: ${DEFAULT-VALUE}, the heap an idle peer should fit in).")
@@ -62,10 +71,19 @@ public final class BenchCommand implements Callable<Integer> {
         java.util.List<String> childJvm = new java.util.ArrayList<>(Bench.childJvm(processHeap));
         for (String o : processJavaOptions.trim().split("\\s+")) if (!o.isEmpty()) childJvm.add(o);
         PrintWriter err = spec.commandLine().getErr();
+        java.util.List<dev.convene.overlay.NetworkMode> networks = new java.util.ArrayList<>();
+        for (String n : sizeNetworks) {
+            switch (n.strip()) {
+                case "memory" -> networks.add(dev.convene.overlay.NetworkMode.MEMORY);
+                case "local", "tcp" -> networks.add(dev.convene.overlay.NetworkMode.LOCAL);
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--size-networks " + n + " (expected: memory or local)");
+            }
+        }
         Report report = new Bench(p, childJvm, line -> {
             err.println("bench: " + line);
             err.flush();
-        }, only).run();
+        }, only).sizeNetworks(networks).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json()) {
             Map<String, Object> line = new LinkedHashMap<>();
@@ -89,6 +107,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Profile profile() {
         Profile p = namedProfile();
+        try {
+            if (sizePeers != null) p = p.withSize(sizePeers);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--size-peers: " + e.getMessage());
+        }
         if (latencyPeers == null && memoryFrom == null) return p;
         try {
             return p.withLatency(latencyPeers != null ? latencyPeers : p.latencyGroups(), memoryFrom != null ? memoryFrom : p.memoryFrom());
@@ -115,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
             try {
                 return Bench.Part.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput or processes)");
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput, processes or size)");
             }
         }
     }

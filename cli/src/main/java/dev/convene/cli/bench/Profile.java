@@ -19,18 +19,22 @@ import java.util.List;
  * @param throughputMessages timed messages; the late joiner then fetches warm-up plus timed messages
  * @param processes size of the process group (at least 3: one is killed, one is stopped)
  * @param joins how many times a peer joins the full group (each leaves before the next; the median is reported)
+ * @param sizeGroups peer counts of the size part (complete directories, cost of one join), each on memory and TCP
  */
 public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, int latencyWarmup, int latencyMessages,
-                      int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes, int joins) {
+                      int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes, int joins,
+                      List<Integer> sizeGroups) {
     /**
      * The numbers of record. Thirty peers run on the memory network: thirty JGroups TCP stacks in one JVM
      * hold about 29 connections each, with their buffers, and do not fit the launcher's 256 MiB heap.
      */
-    public static final Profile FULL = new Profile("full", List.of(3, 10, 30), 30, 300, 1000, 10, 5, 1000, 9000, 10, 3);
+    public static final Profile FULL = new Profile("full", List.of(3, 10, 30), 30, 300, 1000, 10, 5, 1000, 9000, 10, 3,
+            List.of(10, 30, 100));
     /** A short look: fewer messages, 30 peers on the memory network, three processes. */
-    public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 50, 100, 10, 5, 200, 800, 3, 1);
+    public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 50, 100, 10, 5, 200, 800, 3, 1,
+            List.of(10, 30));
     /** The smallest run that still produces every figure: for the benchmark's own tests. */
-    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3, 1);
+    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3, 1, List.of(4));
 
     public Profile {
         latencyGroups = List.copyOf(latencyGroups);
@@ -42,13 +46,23 @@ public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, 
         if (throughputPeers < 2) throw new IllegalArgumentException("throughputPeers: " + throughputPeers + " (expected: >= 2)");
         if (processes < 3) throw new IllegalArgumentException("processes: " + processes + " (expected: >= 3)");
         if (joins < 1) throw new IllegalArgumentException("joins: " + joins + " (expected: >= 1)");
+        sizeGroups = List.copyOf(sizeGroups);
+        if (sizeGroups.isEmpty() || sizeGroups.stream().anyMatch(n -> n < 2 || n > 500)) {
+            throw new IllegalArgumentException("sizeGroups: " + sizeGroups + " (expected: at least one, each 2 to 500)");
+        }
     }
 
     /** This profile with other latency groups; the heap is reported for the first one unless the usual one is among them. */
     public Profile withLatency(List<Integer> groups, int memoryFrom) {
         int heap = groups.contains(heapGroup) ? heapGroup : groups.get(0);
         return new Profile(name, groups, memoryFrom, latencyWarmup, latencyMessages, heap, throughputPeers, throughputWarmup,
-                throughputMessages, processes, joins);
+                throughputMessages, processes, joins, sizeGroups);
+    }
+
+    /** This profile with other group sizes for the size part. */
+    public Profile withSize(List<Integer> groups) {
+        return new Profile(name, latencyGroups, memoryFrom, latencyWarmup, latencyMessages, heapGroup, throughputPeers, throughputWarmup,
+                throughputMessages, processes, joins, groups);
     }
 
     /** Measured messages for a group of {@code n}: fewer beyond 10 peers, where each message makes n - 1 samples. */

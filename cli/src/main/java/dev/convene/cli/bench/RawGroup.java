@@ -24,8 +24,10 @@ final class RawGroup implements AutoCloseable {
     private final String cluster;
     private final int basePort;
     private final int portRange;
-    private final List<JChannel> channels = new ArrayList<>();
-    private final List<Tap> taps = new ArrayList<>();
+    /** Whether transports count their messages (off for the latency and throughput baselines: no extra work). */
+    private volatile boolean countMessages;
+    private final List<JChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Tap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RawGroup(Workspace ws, String purpose, NetworkMode mode, int size) {
         this.mode = mode;
@@ -47,6 +49,42 @@ final class RawGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code size} channels as {@link ConveneGroup#start} starts peers: the first alone, the others
+     * three at a time; returns once every channel has a view of {@code size}.
+     */
+    static RawGroup startInParallel(Workspace ws, String purpose, int size, NetworkMode mode, java.time.Duration timeout) throws Exception {
+        RawGroup g = new RawGroup(ws, purpose, mode, size);
+        g.countMessages = true;
+        java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(3, r -> new Thread(r, "bench-start"));
+        try {
+            g.join(purpose + "0");
+            List<java.util.concurrent.Future<Integer>> started = new ArrayList<>();
+            for (int i = 1; i < size; i++) {
+                String name = purpose + i;
+                started.add(starters.submit(() -> g.join(name)));
+            }
+            for (java.util.concurrent.Future<Integer> f : started) f.get(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            Waits.until(timeout, () -> g.viewsComplete(size), () -> "a view of " + size + " raw channels");
+            return g;
+        } catch (Exception e) {
+            g.close();
+            throw e;
+        } finally {
+            starters.shutdownNow();
+        }
+    }
+
+    /** Whether every channel has a view of {@code size}. */
+    boolean viewsComplete(int size) {
+        return channels.stream().allMatch(c -> c.getView() != null && c.getView().size() == size);
+    }
+
+    /** Messages received by all transports so far (JGroups' own counters, its internal messages included). */
+    long messagesReceived() {
+        return channels.stream().mapToLong(c -> c.getProtocolStack().getTransport().getMessageStats().getNumMsgsReceived()).sum();
+    }
+
     /** The stack XML of a raw channel (and of a Convene peer) with this configuration. */
     static String xml(OverlayConfig config) {
         return Stacks.xml(config, List.of());
@@ -57,12 +95,20 @@ final class RawGroup implements AutoCloseable {
         OverlayConfig config = ConveneGroup.config(name, mode, cluster, basePort, portRange).build();
         JChannel ch = new JChannel(new ByteArrayInputStream(xml(config).getBytes(StandardCharsets.UTF_8)));
         ch.name(name);
+        if (countMessages) {
+            ch.getProtocolStack().getTransport().enableStats(true);
+            ch.getProtocolStack().getTransport().getMessageStats().enable(true);
+        }
         Tap tap = new Tap();
         ch.setReceiver(tap);
-        channels.add(ch);
-        taps.add(tap);
+        int index;
+        synchronized (this) { // channel i and tap i stay a pair when channels join in parallel
+            channels.add(ch);
+            taps.add(tap);
+            index = channels.size() - 1;
+        }
         ch.connect(cluster);
-        return channels.size() - 1;
+        return index;
     }
 
     JChannel channel(int i) {

@@ -66,6 +66,10 @@ public final class Stacks {
                 .append("\" port_range=\"").append(Math.max(c.portRange(), 1)).append('"')
                 .append(" max_length=\"").append(transportMaxLength(c)).append('"')
                 .append(" sock_conn_timeout=\"500\" peer_addr_read_timeout=\"1000\"")
+                // An 8 KiB read buffer per connection instead of 64 KiB: a peer holds one connection per member
+                // (100 TCP peers in one JVM ran a 1 GiB heap out with the defaults). The write buffer stays at the
+                // bundle size (JGroups raises it to that). Larger reads bypass the buffer; nothing is capped by it.
+                .append(" buffered_input_stream_size=\"8192\"")
                 .append(common(c)).append("/>\n");
         Set<String> hosts = new LinkedHashSet<>();
         if (c.mode() == NetworkMode.LOCAL) {
@@ -101,8 +105,13 @@ public final class Stacks {
     }
 
     private static String common(OverlayConfig c) {
+        // transfer-queue: one send queue and one 64 KiB buffer per transport. JGroups' default ("pd", per
+        // destination) keeps a 64 KiB buffer and a 16k-slot queue for every member it sends to: n peers in one
+        // JVM then hold n^2 of them (100 memory peers ran a 1 GiB heap out before the group formed), and one
+        // peer in a group of n holds n (about 20 MiB at 100).
         return " diag.enabled=\"false\" thread_naming_pattern=\"l\" thread_pool.min_threads=\"0\""
-                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\"";
+                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\""
+                + " bundler_type=\"transfer-queue\" bundler.capacity=\"4096\"";
     }
 
     private static void upper(StringBuilder x, OverlayConfig c, boolean fdSock) {

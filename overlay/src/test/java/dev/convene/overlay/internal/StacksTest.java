@@ -141,4 +141,22 @@ class StacksTest {
         assertThat(has(protocols(Stacks.xml(config(NetworkMode.MEMORY, "127.0.0.1"), List.of())), "FD_SOCK2")).isFalse();
         assertThat(has(protocols(Stacks.xml(config(NetworkMode.RELAY, "127.0.0.1"), List.of())), "FD_SOCK2")).isFalse();
     }
+
+    /**
+     * Memory that grows with the group: one send queue and buffer per transport, not one per member it sends to
+     * (JGroups' default bundler), and small per-connection TCP buffers. The channel is only created, not connected.
+     */
+    @ParameterizedTest
+    @EnumSource(value = NetworkMode.class, names = {"MEMORY", "LOCAL"})
+    void sendBuffersDoNotGrowWithTheGroup(NetworkMode mode) throws Exception {
+        OverlayConfig config = config(mode, "127.0.0.1");
+        String xml = Stacks.xml(config, List.of());
+        try (org.jgroups.JChannel ch = new org.jgroups.JChannel(Stacks.configurator(config, xml))) {
+            assertThat(ch.getProtocolStack().getTransport().getBundler()).isInstanceOf(org.jgroups.protocols.TransferQueueBundler.class);
+            if (mode == NetworkMode.LOCAL) {
+                org.jgroups.protocols.TCP tcp = (org.jgroups.protocols.TCP) ch.getProtocolStack().getTransport();
+                assertThat(tcp.getBufferedInputStreamSize()).isLessThanOrEqualTo(8192);
+            }
+        }
+    }
 }
