@@ -181,8 +181,9 @@ public final class OverlayCore implements Receiver {
             View v = ch.getView();
             events.execute(() -> onView(v, true));
             timer.scheduleWithFixedDelay(() -> submit(presence::retry), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
-            log.info("{}: joined '{}' in {} mode at {} ({} members)", label, config.cluster(), config.mode().cliName(), endpoint,
-                    v == null ? 1 : v.size());
+            // The endpoint (and in memory mode the JGroups name) carries the display name: DEBUG only.
+            log.info("{}: joined '{}' in {} mode ({} members)", label, config.cluster(), config.mode().cliName(), v == null ? 1 : v.size());
+            log.debug("{}: listening at {}", label, endpoint);
         } catch (Exception e) {
             timer.shutdownNow();
             events.shutdownNow();

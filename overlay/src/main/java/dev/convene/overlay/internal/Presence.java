@@ -186,7 +186,8 @@ final class Presence implements InboundGate.Membership {
             effects.fire(l -> l.peerNameConflict(ad, other));
         }
         if (joined) {
-            log.info("{}: {} joined from {}", label, ad.id().shortId(), ad.endpoint());
+            log.info("{}: {} joined", label, ad.id().shortId());
+            log.debug("{}: {} ({}) joined from {}", label, ad.id().shortId(), ad.name(), ad.endpoint()); // the endpoint may carry the name
             effects.fire(l -> l.peerJoined(ad));
         }
         // The other side may not know this peer's session yet (its Hello can be lost in a view race): answer a
