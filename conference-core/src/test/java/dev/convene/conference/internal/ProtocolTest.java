@@ -188,8 +188,8 @@ class ProtocolTest {
     @Test
     void aContextThatBreaksTheContextRulesIsAWireFormatErrorNotAnIllegalArgument() {
         byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
-                .writeInstant(START).writeDuration(Duration.ZERO).writeCollection(List.of(), Protocol.PEER)
-                .writeInstant(START).writeVarInt(1).writeBoolean(false));
+                .writeInstant(START).writeDuration(Duration.ofMinutes(-30)).writeCollection(List.of(), Protocol.PEER)
+                .writeInstant(START).writeVarInt(1).writeBoolean(false)); // zero is a standing room; negative is never valid
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("duration");
     }
