@@ -195,6 +195,21 @@ class ProtocolTest {
     }
 
     @Test
+    void aStandingRoomsContextRoundTripsAndADurationAboveSevenDaysIsStillRefusedAtDecode() {
+        ConferenceContext standing = Fixtures.context(ConferenceId.random(), ALICE, ConferenceContext.LATEST, ConferenceContext.STANDING,
+                "Team", "", List.of(BOB.id()), 1);
+        ConferenceContext back = WireBytes.decode(Protocol.CONTEXT, encode(Protocol.CONTEXT, standing));
+        assertThat(back).isEqualTo(standing);
+        assertThat(back.standing()).isTrue();
+        assertThat(back.end()).isEqualTo(ConferenceContext.LATEST); // starting at LATEST: no sum past it
+        byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
+                .writeInstant(START).writeDuration(ConferenceContext.MAX_DURATION.plusNanos(1)).writeCollection(List.of(), Protocol.PEER)
+                .writeInstant(START).writeVarInt(1).writeBoolean(false));
+        assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
+                .hasMessageContaining("duration");
+    }
+
+    @Test
     void aContextWithVersionZeroIsRejected() {
         byte[] bytes = encode(Protocol.CONTEXT, CONTEXT);
         // The version is the one-byte varint before the final boolean.
