@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * @param agenda up to 4,000 characters (may be empty); new lines and tabs allowed, other unsafe characters not
  * @param organiser the peer that created it and signs it
  * @param start when it goes LIVE, between {@link #EARLIEST} and {@link #LATEST}
- * @param duration how long it lasts, more than zero and at most 7 days
+ * @param duration how long it lasts, more than zero and at most 7 days; {@link #STANDING} (zero) for a standing room,
+ *                 LIVE from its start until its organiser ends it
  * @param invitees the peers invited by the organiser (not the organiser itself), at most 256
  * @param createdAt when the organiser created it
  * @param version 1 for the first issue, higher for each change
@@ -38,6 +39,12 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     public static final int MAX_AGENDA = 4000;
     /** Most invitees of one conference. */
     public static final int MAX_INVITEES = 256;
+    /**
+     * The duration of a standing room (zero): a conference with no fixed end, LIVE from its start until its
+     * organiser ends it, for a team's ongoing channel. A peer of a version before standing rooms refuses such a
+     * context as malformed.
+     */
+    public static final Duration STANDING = Duration.ZERO;
     /** Longest duration of a conference. */
     public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** How far in the past a new conference's start may lie (clock skew, typing time). */
@@ -59,7 +66,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
      * @param agenda up to 4,000 characters (may be empty)
      * @param organiser the peer that created it and signs it
      * @param start when it goes LIVE
-     * @param duration how long it lasts, more than zero and at most 7 days
+     * @param duration how long it lasts, more than zero and at most 7 days, or {@link #STANDING}
      * @param invitees the peers invited by the organiser (not the organiser itself), at most 256
      * @param createdAt when the organiser created it
      * @param version 1 for the first issue, higher for each change
@@ -83,7 +90,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         requireSane("start", start);
         requireSane("createdAt", createdAt);
         if (agenda.length() > MAX_AGENDA) throw new IllegalArgumentException("agenda: " + agenda.length() + " characters (expected: <= " + MAX_AGENDA + ")");
-        if (duration.isZero() || duration.isNegative()) throw new IllegalArgumentException("duration: " + duration + " (expected: > 0, e.g. 30m)");
+        if (duration.isNegative()) throw new IllegalArgumentException("duration: " + duration + " (expected: > 0, e.g. 30m, or zero for a standing room)");
         if (duration.compareTo(MAX_DURATION) > 0) throw new IllegalArgumentException("duration: " + duration + " (expected: <= 7 days)");
         if (version < 1) throw new IllegalArgumentException("version: " + version + " (expected: >= 1)");
         invitees = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(invitees, "invitees")));
@@ -126,12 +133,21 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
     }
 
     /**
-     * When it ends by schedule.
+     * Whether this is a standing room: no fixed end, LIVE from its start until its organiser ends it.
+     *
+     * @return true if {@link #duration()} is {@link #STANDING}
+     */
+    public boolean standing() {
+        return duration.isZero();
+    }
+
+    /**
+     * When it ends by schedule; for a standing room, which has no scheduled end, {@link #LATEST}.
      *
      * @return when it ends by schedule
      */
     public Instant end() {
-        return start.plus(duration);
+        return standing() ? LATEST : start.plus(duration);
     }
 
     /**

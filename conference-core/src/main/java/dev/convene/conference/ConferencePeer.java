@@ -721,7 +721,8 @@ public final class ConferencePeer implements AutoCloseable {
                 throw e;
             }
             Presence presence = new Presence();
-            Overlay.Builder ob = engine.register(Overlay.builder(config, identity)).knownPeers(engine.knownPeers()).listener(presence);
+            Overlay.Builder ob = engine.register(Overlay.builder(config, identity)).knownPeers(engine.knownPeers())
+                    .addressCache(engine.addressCache()).listener(presence);
             overlayListeners.forEach(l -> ob.listener(presence.marking(l)));
             Overlay overlay;
             try {

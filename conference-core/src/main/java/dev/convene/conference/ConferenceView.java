@@ -81,6 +81,15 @@ public record ConferenceView(ConferenceContext context, ConferenceState state, S
     }
 
     /**
+     * Whether it is a standing room (no fixed end; LIVE until its organiser ends it).
+     *
+     * @return the context's {@link ConferenceContext#standing()}
+     */
+    public boolean standing() {
+        return context.standing();
+    }
+
+    /**
      * The conference's title.
      *
      * @return the title from the context

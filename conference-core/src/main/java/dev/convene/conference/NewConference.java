@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param agenda the agenda (may be empty)
  * @param start an explicit start, or null to use {@code startIn}
  * @param startIn the delay from creation when {@code start} is null
- * @param duration how long it lasts
+ * @param duration how long it lasts, or {@link ConferenceContext#STANDING} for a standing room
  * @param invitees who to invite
  * @param participantsMayInvite whether participants may invite more peers
  * @param historyJoined whether newcomers read only what is said from their admission on (default: the whole history)
@@ -47,7 +47,7 @@ public record NewConference(String title, String agenda, Instant start, Duration
      * @param agenda the agenda (may be empty)
      * @param start an explicit start, or null to use {@code startIn}
      * @param startIn the delay from creation when {@code start} is null
-     * @param duration how long it lasts
+     * @param duration how long it lasts, or {@link ConferenceContext#STANDING} for a standing room
      * @param invitees who to invite
      * @param participantsMayInvite whether participants may invite more peers
      * @param historyJoined whether newcomers read only what is said from their admission on
@@ -58,6 +58,15 @@ public record NewConference(String title, String agenda, Instant start, Duration
         Objects.requireNonNull(startIn, "startIn");
         Objects.requireNonNull(duration, "duration");
         invitees = List.copyOf(invitees);
+    }
+
+    /**
+     * A standing room: no fixed end, LIVE from its start until its organiser ends it (no 7-day limit).
+     *
+     * @return a changed copy with the duration {@link ConferenceContext#STANDING}
+     */
+    public NewConference standing() {
+        return new NewConference(title, agenda, start, startIn, ConferenceContext.STANDING, invitees, participantsMayInvite, historyJoined);
     }
 
     /**
@@ -103,10 +112,12 @@ public record NewConference(String title, String agenda, Instant start, Duration
     /**
      * Lasting a duration (at most {@link ConferenceContext#MAX_DURATION}).
      *
-     * @param d the duration
+     * @param d the duration, more than zero
      * @return a changed copy
+     * @throws IllegalArgumentException if {@code d} is zero or negative (for no fixed end, use {@link #standing()})
      */
     public NewConference lasting(Duration d) {
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("duration: " + d + " (expected: > 0, e.g. 30m)");
         return new NewConference(title, agenda, start, startIn, d, invitees, participantsMayInvite, historyJoined);
     }
 

@@ -98,12 +98,22 @@ class ConferenceContextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {0, -1, -3_600_000})
-    void durationOfZeroOrLessIsRejected(long millis) {
+    @ValueSource(longs = {-1, -3_600_000})
+    void aNegativeDurationIsRejected(long millis) {
         assertThatThrownBy(() -> context("T", "", NOW, Duration.ofMillis(millis), peers(1, 1), 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("duration: ")
                 .hasMessageContaining("(expected: > 0");
+    }
+
+    @Test
+    void aZeroDurationIsAStandingRoomWithNoScheduledEnd() {
+        ConferenceContext c = context("T", "", NOW, ConferenceContext.STANDING, peers(1, 1), 1);
+        assertThat(c.standing()).isTrue();
+        assertThat(c.end()).isEqualTo(ConferenceContext.LATEST);
+        ConferenceContext fixed = context("T", "", NOW, Duration.ofHours(1), peers(1, 1), 1);
+        assertThat(fixed.standing()).isFalse();
+        assertThat(fixed.end()).isEqualTo(NOW.plus(Duration.ofHours(1)));
     }
 
     @Test

@@ -152,7 +152,7 @@ class EmbeddingLifecycleTest {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("convene.db"));
              ResultSet r = db.createStatement().executeQuery("PRAGMA user_version")) {
             assertThat(r.next()).isTrue();
-            assertThat(r.getInt(1)).isEqualTo(1);
+            assertThat(r.getInt(1)).isEqualTo(2); // schema 2: the discovery cache moved into the store
         }
     }
 

@@ -258,6 +258,7 @@ public final class Overlay implements AutoCloseable {
         private final Map<MessageType<?>, MessageHandler<?>> handlers = new LinkedHashMap<>();
         private final List<OverlayListener> listeners = new ArrayList<>();
         private final List<PeerAdvertisement> known = new ArrayList<>();
+        private AddressCache addressCache;
 
         private Builder(OverlayConfig config, Identity identity) {
             this.config = config;
@@ -293,6 +294,17 @@ public final class Overlay implements AutoCloseable {
         }
 
         /**
+         * Where to remember the addresses of peers seen, instead of the default file {@code HOME/known-peers}.
+         *
+         * @param cache the cache; see its threading rules
+         * @return this builder
+         */
+        public Builder addressCache(AddressCache cache) {
+            this.addressCache = java.util.Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /**
          * Adds a presence listener, in place before the first event.
          *
          * @param listener the listener
@@ -310,7 +322,7 @@ public final class Overlay implements AutoCloseable {
          * @throws OverlayException if the stack cannot start (address in use, bad address), saying what to do
          */
         public Overlay start() {
-            return new Overlay(OverlayCore.start(config, identity, handlers, listeners, known));
+            return new Overlay(OverlayCore.start(config, identity, handlers, listeners, known, addressCache));
         }
     }
 }

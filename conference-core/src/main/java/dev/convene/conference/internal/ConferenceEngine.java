@@ -1315,6 +1315,33 @@ public final class ConferenceEngine implements OverlayListener {
         return peers;
     }
 
+    /**
+     * The overlay's discovery cache, kept in this peer's store ({@code known_address}) instead of
+     * {@code HOME/known-peers}; a failing store is logged and counts as an empty cache.
+     */
+    public dev.convene.overlay.AddressCache addressCache() {
+        return new dev.convene.overlay.AddressCache() {
+            @Override
+            public List<dev.convene.overlay.HostPort> load() {
+                try {
+                    return store.addresses();
+                } catch (RuntimeException e) {
+                    log.warn("{}: cannot read the known addresses: {}", label(), e.toString());
+                    return List.of();
+                }
+            }
+
+            @Override
+            public void remember(List<dev.convene.overlay.HostPort> seen) {
+                try {
+                    store.rememberAddresses(seen);
+                } catch (RuntimeException e) {
+                    log.warn("{}: cannot store the known addresses: {}", label(), e.toString());
+                }
+            }
+        };
+    }
+
     /** The conference layer's counters. Any thread. */
     public dev.convene.conference.ConferenceStats stats() {
         return counters.snapshot();

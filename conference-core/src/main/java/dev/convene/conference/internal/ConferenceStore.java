@@ -43,6 +43,12 @@ interface ConferenceStore extends AutoCloseable {
     /** Every remembered advertisement. */
     List<dev.convene.overlay.PeerAdvertisement> peers();
 
+    /** The discovery cache: addresses of peers seen, most recent first, at most {@code AddressCache.MAX}. */
+    List<dev.convene.overlay.HostPort> addresses();
+
+    /** Puts {@code seen} first in the discovery cache and keeps at most {@code AddressCache.MAX}. */
+    void rememberAddresses(List<dev.convene.overlay.HostPort> seen);
+
     /** Stores a message unless already there; true if it was new. */
     boolean saveChat(ChatMessage message, String authorName);
 
@@ -95,6 +101,13 @@ interface ConferenceStore extends AutoCloseable {
 
             public List<dev.convene.overlay.PeerAdvertisement> peers() {
                 return List.of();
+            }
+
+            public List<dev.convene.overlay.HostPort> addresses() {
+                return List.of();
+            }
+
+            public void rememberAddresses(List<dev.convene.overlay.HostPort> seen) {
             }
 
             public boolean saveChat(ChatMessage m, String name) {

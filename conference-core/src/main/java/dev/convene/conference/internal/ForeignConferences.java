@@ -11,8 +11,9 @@ import java.util.Collection;
  * invites this one to thousands of conferences (each up to a full context and metadata) must not fill its
  * memory and store. Counted are conferences organised by another peer, not over, and not yet answered here;
  * an answer (or the end) frees the slot. A new conference must also start within {@link #MAX_AHEAD} of now, so
- * every unanswered one is over, and frees its slot, within that horizon plus its duration. Conferences of a
- * banned organiser do not count (a ban frees their slots).
+ * every unanswered one is over, and frees its slot, within that horizon plus its duration; a standing room has
+ * no end, so its slot is freed only by an answer, its end notice or a ban. Conferences of a banned organiser do
+ * not count (a ban frees their slots).
  */
 final class ForeignConferences {
     static final int PER_ORGANISER = 32;

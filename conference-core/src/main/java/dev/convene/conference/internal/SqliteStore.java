@@ -2,13 +2,17 @@ package dev.convene.conference.internal;
 
 import dev.convene.conference.HomeOwnerException;
 import dev.convene.conference.StoreException;
+import dev.convene.overlay.AddressCache;
+import dev.convene.overlay.HostPort;
 import dev.convene.overlay.PeerId;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.wire.WireBytes;
 import dev.convene.overlay.wire.WireFormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,9 +50,16 @@ final class SqliteStore implements ConferenceStore {
 
     /**
      * The schema this code writes, kept in SQLite's {@code user_version}: 0 is a store from before versions
-     * (the same tables, no owner); 1 adds the {@code meta} table with the owner's peer id.
+     * (the same tables, no owner); 1 adds the {@code meta} table with the owner's peer id; 2 adds
+     * {@code known_address} (the discovery cache, formerly the file {@code HOME/known-peers}, imported once and
+     * deleted by the migration).
      */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
+
+    /** The file the discovery cache lived in before schema 2, relative to the home. */
+    static final String KNOWN_PEERS_FILE = "known-peers";
+    /** The most bytes of an old {@code known-peers} file the migration reads. */
+    static final int KNOWN_PEERS_FILE_MAX_BYTES = 64 * 1024;
 
     private SqliteStore(Connection db, Path file) throws SQLException {
         this.db = db;
@@ -125,6 +136,58 @@ final class SqliteStore implements ConferenceStore {
             }
             log.debug("store {} migrated from schema {} to 1", file, version);
         }
+        if (version < 2) {
+            Path old = file.resolveSibling(KNOWN_PEERS_FILE);
+            List<HostPort> imported = readKnownPeersFile(old);
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS known_address (host TEXT NOT NULL, port INTEGER NOT NULL,"
+                        + " rank INTEGER NOT NULL, PRIMARY KEY (host, port))");
+                insertAddresses(imported);
+                s.execute("PRAGMA user_version=2");
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                log.warn("cannot delete {} (its addresses are now in the store): {}", old, e.getMessage());
+            }
+            log.debug("store {} migrated to schema 2 ({} known addresses imported)", file, imported.size());
+        }
+    }
+
+    /**
+     * The addresses in a {@code known-peers} file of schema 1 (one {@code host:port} a line, most recent first,
+     * {@code #} comments): at most {@link AddressCache#MAX} and the first {@value #KNOWN_PEERS_FILE_MAX_BYTES}
+     * bytes; bad lines are skipped, a missing or unreadable file gives none.
+     */
+    static List<HostPort> readKnownPeersFile(Path old) {
+        List<HostPort> out = new ArrayList<>();
+        if (!Files.isRegularFile(old)) return out;
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(old)) {
+            bytes = in.readNBytes(KNOWN_PEERS_FILE_MAX_BYTES);
+        } catch (IOException e) {
+            log.warn("cannot read {}: {}", old, e.getMessage());
+            return out;
+        }
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) continue;
+            try {
+                HostPort hp = HostPort.parse(t);
+                if (!out.contains(hp)) out.add(hp);
+            } catch (IllegalArgumentException e) {
+                log.debug("skipping a bad line in {}", old);
+            }
+            if (out.size() >= AddressCache.MAX) break;
+        }
+        return out;
     }
 
     /** Records {@code selfId} as the owner unless there is one already; returns the owner. */
@@ -249,6 +312,69 @@ final class SqliteStore implements ConferenceStore {
             q.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    @Override
+    public List<HostPort> addresses() {
+        List<HostPort> out = new ArrayList<>();
+        try (Statement s = db.createStatement();
+             ResultSet r = s.executeQuery("SELECT host, port FROM known_address ORDER BY rank DESC LIMIT " + AddressCache.MAX)) {
+            while (r.next()) {
+                try {
+                    out.add(new HostPort(r.getString(1), r.getInt(2)));
+                } catch (RuntimeException e) {
+                    corrupt++;
+                    log.warn("skipping a corrupt known_address row: {}", e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
+    @Override
+    public void rememberAddresses(List<HostPort> seen) {
+        if (seen.isEmpty()) return;
+        try {
+            db.setAutoCommit(false);
+            try {
+                insertAddresses(seen);
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Ranks {@code seen} above every address stored, first highest, and keeps the {@link AddressCache#MAX} best. */
+    private void insertAddresses(List<HostPort> seen) throws SQLException {
+        if (seen.isEmpty()) return;
+        long top;
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(rank), 0) FROM known_address")) {
+            top = r.next() ? r.getLong(1) : 0;
+        }
+        List<HostPort> distinct = seen.stream().distinct().limit(AddressCache.MAX).toList();
+        try (PreparedStatement q = db.prepareStatement("INSERT INTO known_address (host, port, rank) VALUES (?,?,?)"
+                + " ON CONFLICT(host, port) DO UPDATE SET rank=excluded.rank")) {
+            for (int i = 0; i < distinct.size(); i++) {
+                q.setString(1, distinct.get(i).host());
+                q.setInt(2, distinct.get(i).port());
+                q.setLong(3, top + distinct.size() - i);
+                q.addBatch();
+            }
+            q.executeBatch();
+        }
+        try (PreparedStatement q = db.prepareStatement("DELETE FROM known_address WHERE rowid NOT IN"
+                + " (SELECT rowid FROM known_address ORDER BY rank DESC LIMIT ?)")) {
+            q.setInt(1, AddressCache.MAX);
+            q.executeUpdate();
         }
     }
 

@@ -188,7 +188,22 @@ class ProtocolTest {
     @Test
     void aContextThatBreaksTheContextRulesIsAWireFormatErrorNotAnIllegalArgument() {
         byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
-                .writeInstant(START).writeDuration(Duration.ZERO).writeCollection(List.of(), Protocol.PEER)
+                .writeInstant(START).writeDuration(Duration.ofMinutes(-30)).writeCollection(List.of(), Protocol.PEER)
+                .writeInstant(START).writeVarInt(1).writeBoolean(false).writeBoolean(false)); // zero is a standing room; negative is never valid
+        assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
+                .hasMessageContaining("duration");
+    }
+
+    @Test
+    void aStandingRoomsContextRoundTripsAndADurationAboveSevenDaysIsStillRefusedAtDecode() {
+        ConferenceContext standing = Fixtures.context(ConferenceId.random(), ALICE, ConferenceContext.LATEST, ConferenceContext.STANDING,
+                "Team", "", List.of(BOB.id()), 1);
+        ConferenceContext back = WireBytes.decode(Protocol.CONTEXT, encode(Protocol.CONTEXT, standing));
+        assertThat(back).isEqualTo(standing);
+        assertThat(back.standing()).isTrue();
+        assertThat(back.end()).isEqualTo(ConferenceContext.LATEST); // starting at LATEST: no sum past it
+        byte[] bytes = raw(out -> out.write(ID, Protocol.CONFERENCE_ID).writeString("T").writeString("").writePeerId(ALICE.id())
+                .writeInstant(START).writeDuration(ConferenceContext.MAX_DURATION.plusNanos(1)).writeCollection(List.of(), Protocol.PEER)
                 .writeInstant(START).writeVarInt(1).writeBoolean(false).writeBoolean(false));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.CONTEXT, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining("duration");

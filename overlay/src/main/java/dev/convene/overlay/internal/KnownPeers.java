@@ -1,5 +1,6 @@
 package dev.convene.overlay.internal;
 
+import dev.convene.overlay.AddressCache;
 import dev.convene.overlay.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,11 +17,10 @@ import org.slf4j.LoggerFactory;
  * The persistent discovery cache: transport addresses of peers seen before, most recent first, in
  * {@code HOME/known-peers}. A restarted peer adds them to discovery so it finds its group again even when
  * the group's ports lie outside its own range or seeds. Bad lines are skipped; a failed write is logged,
- * never fatal.
+ * never fatal. The default {@link AddressCache} of an overlay with a home.
  */
-public final class KnownPeers {
+public final class KnownPeers implements AddressCache {
     private static final Logger log = LoggerFactory.getLogger(KnownPeers.class);
-    static final int MAX = 64;
     private final Path file;
 
     public KnownPeers(Path home) {
@@ -29,6 +28,7 @@ public final class KnownPeers {
     }
 
     /** The cached addresses; empty without a home or file. */
+    @Override
     public List<HostPort> load() {
         List<HostPort> out = new ArrayList<>();
         if (file == null || !Files.exists(file)) return out;
@@ -49,8 +49,9 @@ public final class KnownPeers {
         return out;
     }
 
-    /** Puts {@code seen} first, keeps at most {@value #MAX}, and writes atomically. */
-    public void remember(Collection<HostPort> seen) {
+    /** Puts {@code seen} first, keeps at most {@value AddressCache#MAX}, and writes atomically. */
+    @Override
+    public void remember(List<HostPort> seen) {
         if (file == null || seen.isEmpty()) return;
         LinkedHashSet<HostPort> merged = new LinkedHashSet<>(seen);
         merged.addAll(load());

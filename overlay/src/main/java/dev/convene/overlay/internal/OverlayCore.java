@@ -1,5 +1,6 @@
 package dev.convene.overlay.internal;
 
+import dev.convene.overlay.AddressCache;
 import dev.convene.overlay.DropReason;
 import dev.convene.overlay.HostPort;
 import dev.convene.overlay.Identity;
@@ -57,7 +58,7 @@ public final class OverlayCore implements Receiver {
     private final ExecutorService events;
     /** Hands the periodic {@link Presence#retry} to the event thread; does no work of its own. */
     private final java.util.concurrent.ScheduledExecutorService timer;
-    private final KnownPeers knownPeers;
+    private final AddressCache knownPeers;
     private final Counters counters = new Counters();
     private final Presence presence;
     private final InboundBudget budget;
@@ -72,7 +73,7 @@ public final class OverlayCore implements Receiver {
 
     @SuppressWarnings("unchecked")
     private OverlayCore(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> userHandlers,
-                        List<OverlayListener> initialListeners) {
+                        List<OverlayListener> initialListeners, AddressCache cache) {
         this.config = config;
         this.identity = identity;
         this.label = identity.id().shortId(); // no names above DEBUG: an embedding host's logs end up in bug reports
@@ -99,8 +100,8 @@ public final class OverlayCore implements Receiver {
             t.setDaemon(true);
             return t;
         });
-        this.knownPeers = new KnownPeers(config.home());
-        List<HostPort> cached = config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS ? knownPeers.load() : List.of();
+        this.knownPeers = cache == null ? new KnownPeers(config.home()) : cache;
+        List<HostPort> cached = config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS ? loadCache() : List.of();
         this.stackXml = Stacks.xml(config, cached);
         this.presence = new Presence(label, identity, directory, new Presence.Effects() {
             @Override
@@ -155,7 +156,13 @@ public final class OverlayCore implements Receiver {
     /** As above, with advertisements remembered from earlier runs, known (offline) until their peers return. */
     public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
                                     List<OverlayListener> listeners, Collection<PeerAdvertisement> known) {
-        OverlayCore core = new OverlayCore(config, identity, handlers, listeners);
+        return start(config, identity, handlers, listeners, known, null);
+    }
+
+    /** As above, keeping seen addresses in {@code cache} instead of {@code HOME/known-peers} (null: the file). */
+    public static OverlayCore start(OverlayConfig config, Identity identity, Map<MessageType<?>, MessageHandler<?>> handlers,
+                                    List<OverlayListener> listeners, Collection<PeerAdvertisement> known, AddressCache cache) {
+        OverlayCore core = new OverlayCore(config, identity, handlers, listeners, cache);
         known.stream().filter(a -> !a.id().equals(identity.id())).forEach(a -> {
             core.directory.addKnown(a);
             core.presence.registerName(a);
@@ -334,7 +341,22 @@ public final class OverlayCore implements Receiver {
                 seen.add(new HostPort(ip.getIpAddress().getHostAddress(), ip.getPort()));
             }
         }
-        knownPeers.remember(seen);
+        try {
+            knownPeers.remember(List.copyOf(seen));
+        } catch (RuntimeException e) {
+            log.warn("{}: the address cache failed: {}", label, e.toString());
+        }
+    }
+
+    /** The cached addresses, at most {@link AddressCache#MAX}; a failing cache counts as empty. */
+    private List<HostPort> loadCache() {
+        try {
+            List<HostPort> all = knownPeers.load();
+            return all.size() > AddressCache.MAX ? List.copyOf(all.subList(0, AddressCache.MAX)) : List.copyOf(all);
+        } catch (RuntimeException e) {
+            log.warn("{}: the address cache failed: {}", label, e.toString());
+            return List.of();
+        }
     }
 
     private void sendHello(Address to, byte[] nonce) {

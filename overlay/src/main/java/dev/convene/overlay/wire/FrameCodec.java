@@ -92,19 +92,32 @@ public final class FrameCodec {
         };
     }
 
-    /** The largest frame, in bytes. */
+    /**
+     * The largest frame, in bytes.
+     *
+     * @return the cap
+     */
     public int maxFrame() {
         return maxFrame;
     }
 
-    /** The registered type of {@code message}'s class, if any. */
+    /**
+     * The registered type of {@code message}'s class, if any.
+     *
+     * @param message a message
+     * @return its type, or null if its class is not registered
+     */
     public MessageType<?> typeOf(Object message) {
         return byClass.get(message.getClass());
     }
 
     /**
-     * Encodes and signs {@code message}.
+     * Encodes and signs {@code message} into a version-1 frame.
      *
+     * @param message a message of a registered type
+     * @param signer whose key signs the frame
+     * @param senderTag the sender's transport tag, bound into the signature
+     * @return the frame
      * @throws IllegalArgumentException if the type is not registered or the frame would exceed the cap
      */
     public byte[] encode(Object message, Identity signer, byte[] senderTag) {
@@ -150,6 +163,11 @@ public final class FrameCodec {
     /**
      * Checks and decodes a frame: sizes, magic, version, length, type, signature, then the body.
      *
+     * @param buf the bytes received
+     * @param offset where the frame starts in {@code buf}
+     * @param length the frame's length
+     * @param senderTag the transport tag of the address it came from, which the signature must cover
+     * @return the verified frame
      * @throws FrameException with the reason to count, for anything wrong
      */
     public Frame decode(byte[] buf, int offset, int length, byte[] senderTag) throws FrameException {
@@ -185,9 +203,19 @@ public final class FrameCodec {
         return new Frame(type, body, PeerId.fromSigningKey(signerKey), signerKey);
     }
 
-    /** The checked header of a frame of either version. */
+    /**
+     * The checked header of a frame of either version.
+     *
+     * @param version the frame version, 1 (signed) or 2 (MAC)
+     * @param type the registered message type
+     * @param bodyLength the body's length, checked against the bytes that came
+     */
     public record Header(int version, MessageType<?> type, int bodyLength) {
-        /** True for a frame authenticated by a pair key (version 2). */
+        /**
+         * True for a frame authenticated by a pair key (version 2).
+         *
+         * @return whether the frame carries a MAC rather than a signature
+         */
         public boolean authenticatedByPairKey() {
             return version == MAC_VERSION;
         }
@@ -197,6 +225,10 @@ public final class FrameCodec {
      * Checks what every frame has: size, magic, version, declared body length against the bytes that came,
      * and the type. Nothing is allocated and no key is used.
      *
+     * @param buf the bytes received
+     * @param offset where the frame starts in {@code buf}
+     * @param length the frame's length
+     * @return the checked header
      * @throws FrameException with the reason to count, for anything wrong
      */
     public Header header(byte[] buf, int offset, int length) throws FrameException {
@@ -229,6 +261,8 @@ public final class FrameCodec {
      * Encodes {@code message} into a version-2 frame whose sequence number and MAC are still zero: encode once,
      * then {@link #seal} a copy for each receiver.
      *
+     * @param message a message of a registered type
+     * @return the unsealed frame
      * @throws IllegalArgumentException if the type is not registered or the frame would exceed the cap
      */
     public byte[] encodeUnsealed(Object message) {
@@ -263,7 +297,15 @@ public final class FrameCodec {
         }
     }
 
-    /** A sealed copy of a frame from {@link #encodeUnsealed}: its sequence number and MAC under {@code key}. */
+    /**
+     * A sealed copy of a frame from {@link #encodeUnsealed}: its sequence number and MAC under {@code key}.
+     *
+     * @param unsealed the frame from {@link #encodeUnsealed}, left unchanged
+     * @param sequence the sender's next sequence number to this receiver, {@code > 0}
+     * @param key the sender-to-receiver pair key
+     * @return the sealed frame
+     * @throws IllegalArgumentException if {@code sequence} is not positive
+     */
     public static byte[] seal(byte[] unsealed, long sequence, byte[] key) {
         if (sequence < 1) throw new IllegalArgumentException("sequence: " + sequence + " (expected: > 0)");
         byte[] frame = unsealed.clone();
@@ -273,7 +315,15 @@ public final class FrameCodec {
         return frame;
     }
 
-    /** A version-2 frame around any body bytes, sealed under {@code key}: for tests that build hostile frames. */
+    /**
+     * A version-2 frame around any body bytes, sealed under {@code key}: for tests that build hostile frames.
+     *
+     * @param typeId the type id to declare
+     * @param body the body bytes, unchecked
+     * @param sequence the sequence number, {@code > 0}
+     * @param key the pair key
+     * @return the sealed frame
+     */
     public static byte[] sealBody(int typeId, byte[] body, long sequence, byte[] key) {
         byte[] unsealed = new byte[HEADER + body.length + MAC_TRAILER];
         ByteBuffer.wrap(unsealed).put(MAGIC).put((byte) MAC_VERSION).putShort((short) typeId).putInt(body.length).put(body);
@@ -283,6 +333,12 @@ public final class FrameCodec {
     /**
      * Checks the MAC of a version-2 frame under the sender-to-receiver key and returns its sequence number.
      *
+     * @param header the frame's checked header
+     * @param buf the bytes received
+     * @param offset where the frame starts in {@code buf}
+     * @param key the sender-to-receiver pair key
+     * @return the frame's sequence number, for the caller's replay check
+     * @throws IllegalArgumentException if the header is not of a version-2 frame
      * @throws FrameException {@link DropReason#BAD_MAC} if it does not verify
      */
     public static long verifyMac(Header header, byte[] buf, int offset, byte[] key) throws FrameException {
@@ -294,7 +350,15 @@ public final class FrameCodec {
         return ByteBuffer.wrap(buf).getLong(seqAt);
     }
 
-    /** Decodes the body of a frame whose header was checked and whose authenticator verified. */
+    /**
+     * Decodes the body of a frame whose header was checked and whose authenticator verified.
+     *
+     * @param header the frame's checked header
+     * @param buf the bytes received
+     * @param offset where the frame starts in {@code buf}
+     * @return the message
+     * @throws FrameException {@link DropReason#MALFORMED_BODY} if the body does not decode
+     */
     public Object body(Header header, byte[] buf, int offset) throws FrameException {
         return decodeBody(header.type(), buf, offset + HEADER, header.bodyLength());
     }

@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param <T> the message type
  */
 public record MessageType<T>(int id, Class<T> type, WireCodec<T> codec) {
+    /**
+     * Checks the components.
+     *
+     * @param id the type id, 1 to 65535
+     * @param type the record class
+     * @param codec how it is written and read
+     * @throws IllegalArgumentException if the id is out of range
+     */
     public MessageType {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(codec, "codec");

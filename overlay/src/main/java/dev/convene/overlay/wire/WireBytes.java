@@ -12,7 +12,16 @@ public final class WireBytes {
     private WireBytes() {
     }
 
-    /** Encodes {@code value} with {@code codec}; fails if it exceeds {@code maxBytes}. */
+    /**
+     * Encodes {@code value} with {@code codec}.
+     *
+     * @param <T> the value type
+     * @param codec writes the value
+     * @param value the value
+     * @param maxBytes the most bytes the encoding may take
+     * @return the canonical bytes
+     * @throws IllegalArgumentException if the encoding exceeds {@code maxBytes}
+     */
     public static <T> byte[] encode(WireCodec<T> codec, T value, int maxBytes) {
         Output out = new Output(128, maxBytes);
         try {
@@ -26,6 +35,10 @@ public final class WireBytes {
     /**
      * Decodes bytes made by {@link #encode}; every byte must be used.
      *
+     * @param <T> the value type
+     * @param codec reads the value
+     * @param bytes the bytes
+     * @return the value
      * @throws WireFormatException if malformed
      */
     public static <T> T decode(WireCodec<T> codec, byte[] bytes) {

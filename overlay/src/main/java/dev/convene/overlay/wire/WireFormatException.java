@@ -4,6 +4,11 @@ package dev.convene.overlay.wire;
 public final class WireFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A violation of the wire format.
+     *
+     * @param message what was found and what was expected
+     */
     public WireFormatException(String message) {
         super(message, null, false, false);
     }

@@ -38,6 +38,12 @@ public final class WireReader {
         }
     }
 
+    /**
+     * A boolean: one byte, 0 or 1.
+     *
+     * @return the value
+     * @throws WireFormatException if no byte is left or it is neither 0 nor 1
+     */
     public boolean readBoolean() {
         need(1, "boolean");
         int b = in.readByte();
@@ -45,17 +51,36 @@ public final class WireReader {
         return b == 1;
     }
 
+    /**
+     * One signed byte.
+     *
+     * @return the value, -128 to 127
+     * @throws WireFormatException if the bytes left do not hold one
+     */
     public int readByte() {
         need(1, "byte");
         return in.readByte();
     }
 
+    /**
+     * A fixed-length int (four bytes).
+     *
+     * @return the value
+     * @throws WireFormatException if the bytes left do not hold one
+     */
     public int readInt() {
         need(4, "int");
         return in.readInt();
     }
 
-    /** A variable-length int in {@code [min, max]}. */
+    /**
+     * A variable-length int in {@code [min, max]}.
+     *
+     * @param min the smallest value accepted
+     * @param max the largest value accepted
+     * @return the value
+     * @throws WireFormatException if truncated or out of range
+     */
     public int readVarInt(int min, int max) {
         int v;
         try {
@@ -67,12 +92,25 @@ public final class WireReader {
         return v;
     }
 
+    /**
+     * A fixed-length long (eight bytes).
+     *
+     * @return the value
+     * @throws WireFormatException if the bytes left do not hold one
+     */
     public long readLong() {
         need(8, "long");
         return in.readLong();
     }
 
-    /** A variable-length long in {@code [min, max]}. */
+    /**
+     * A variable-length long in {@code [min, max]}.
+     *
+     * @param min the smallest value accepted
+     * @param max the largest value accepted
+     * @return the value
+     * @throws WireFormatException if truncated or out of range
+     */
     public long readVarLong(long min, long max) {
         long v;
         try {
@@ -84,21 +122,39 @@ public final class WireReader {
         return v;
     }
 
-    /** A byte array of at most {@code maxLength} bytes. */
+    /**
+     * A byte array of at most {@code maxLength} bytes, its length checked before it is allocated.
+     *
+     * @param maxLength the longest array accepted
+     * @return the bytes
+     * @throws WireFormatException if longer, or longer than the bytes left
+     */
     public byte[] readBytes(int maxLength) {
         int n = readVarInt(0, maxLength);
         need(n, "byte array");
         return in.readBytes(n);
     }
 
-    /** A byte array of exactly {@code length} bytes. */
+    /**
+     * A byte array of exactly {@code length} bytes.
+     *
+     * @param length the length required
+     * @return the bytes
+     * @throws WireFormatException if of another length or truncated
+     */
     public byte[] readBytesExactly(int length) {
         byte[] b = readBytes(length);
         if (b.length != length) throw new WireFormatException("byte array: " + b.length + " bytes (expected: " + length + ")");
         return b;
     }
 
-    /** Valid UTF-8 of at most {@code maxBytes} encoded bytes. */
+    /**
+     * Valid UTF-8 of at most {@code maxBytes} encoded bytes.
+     *
+     * @param maxBytes the most encoded bytes accepted
+     * @return the string
+     * @throws WireFormatException if longer, truncated or not valid UTF-8
+     */
     public String readString(int maxBytes) {
         byte[] b = readBytes(maxBytes);
         try {
@@ -111,10 +167,23 @@ public final class WireReader {
         }
     }
 
+    /**
+     * A string or null, as written by {@link WireWriter#writeNullableString}.
+     *
+     * @param maxBytes the most encoded bytes accepted
+     * @return the string, or null
+     * @throws WireFormatException as {@link #readString}
+     */
     public String readNullableString(int maxBytes) {
         return readBoolean() ? readString(maxBytes) : null;
     }
 
+    /**
+     * An instant: epoch seconds and nanoseconds.
+     *
+     * @return the instant
+     * @throws WireFormatException if truncated, or outside {@link Instant}'s range
+     */
     public Instant readInstant() {
         long seconds = readLong();
         int nanos = readVarInt(0, 999_999_999);
@@ -125,12 +194,24 @@ public final class WireReader {
         }
     }
 
+    /**
+     * A duration: seconds and nanoseconds. Callers check its range.
+     *
+     * @return the duration
+     * @throws WireFormatException if truncated
+     */
     public Duration readDuration() {
         long seconds = readLong();
         int nanos = readVarInt(0, 999_999_999);
         return Duration.ofSeconds(seconds, nanos);
     }
 
+    /**
+     * A peer id.
+     *
+     * @return the id
+     * @throws WireFormatException if truncated or not a well-formed peer id
+     */
     public PeerId readPeerId() {
         String s = readString(PeerId.LENGTH);
         try {
@@ -140,7 +221,15 @@ public final class WireReader {
         }
     }
 
-    /** A list of at most {@code maxCount} elements, each read by {@code codec}. */
+    /**
+     * A list of at most {@code maxCount} elements, each read by {@code codec}; counts towards the depth limit.
+     *
+     * @param <E> the element type
+     * @param maxCount the most elements accepted
+     * @param codec reads one element
+     * @return the elements, in order
+     * @throws WireFormatException if the count is too large or a lie, an element is malformed, or nesting is too deep
+     */
     public <E> List<E> readList(int maxCount, WireCodec<E> codec) {
         int n = readVarInt(0, maxCount);
         // Every element takes at least one byte: a count larger than what is left is a lie.
@@ -157,7 +246,14 @@ public final class WireReader {
         return list;
     }
 
-    /** A nested value read by {@code codec}, counting towards the depth limit. */
+    /**
+     * A nested value read by {@code codec}, counting towards the depth limit.
+     *
+     * @param <E> the value type
+     * @param codec reads the value
+     * @return the value
+     * @throws WireFormatException if the value is malformed or nesting is too deep
+     */
     public <E> E read(WireCodec<E> codec) {
         enter();
         try {
