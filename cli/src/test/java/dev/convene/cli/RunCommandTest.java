@@ -63,6 +63,13 @@ class RunCommandTest {
             assertThat(drops.has(reason.name())).as(reason.name()).isTrue();
         }
         assertThat(r.results("stats").get(0).at("/data/members").asInt()).isEqualTo(1);
+        // The conference layer's budgets are counted in stats too (issue 11).
+        JsonNode conference = r.results("stats").get(0).at("/data/conference");
+        for (var component : dev.convene.conference.ConferenceStats.class.getRecordComponents()) {
+            String key = component.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            assertThat(conference.has(key)).as(key).isTrue();
+        }
+        assertThat(r.results("stats").get(0).at("/data/mac-checks").isNumber()).isTrue();
     }
 
     @Test
