@@ -152,7 +152,8 @@ class StacksTest {
         OverlayConfig config = config(mode, "127.0.0.1");
         String xml = Stacks.xml(config, List.of());
         try (org.jgroups.JChannel ch = new org.jgroups.JChannel(Stacks.configurator(config, xml))) {
-            assertThat(ch.getProtocolStack().getTransport().getBundler()).isInstanceOf(org.jgroups.protocols.TransferQueueBundler.class);
+            // The transfer-queue bundler (one queue per transport instead of one per destination) let 100 memory peers
+            // form in one JVM, but frames were lost under it in HostileMemberClusterTest: JGroups' default bundler stays.
             if (mode == NetworkMode.LOCAL) {
                 org.jgroups.protocols.TCP tcp = (org.jgroups.protocols.TCP) ch.getProtocolStack().getTransport();
                 assertThat(tcp.getBufferedInputStreamSize()).isLessThanOrEqualTo(8192);
