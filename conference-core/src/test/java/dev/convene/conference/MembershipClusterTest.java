@@ -149,7 +149,9 @@ class MembershipClusterTest {
             awaitParticipants(id, Set.of(alice, bob, carol), alice, bob, carol);
             alice.say(id, "hello carol").join().acknowledged().get(30, TimeUnit.SECONDS);
             bob.say(id, "hi carol").join().acknowledged().get(30, TimeUnit.SECONDS);
-            await(() -> texts(carol, id).size() == 2 && texts(bob, id).size() == 4, () -> "carol " + texts(carol, id) + " bob " + texts(bob, id));
+            // An acknowledgement means one other participant stored it: wait until all three hold everything.
+            await(() -> texts(carol, id).size() == 2 && texts(bob, id).size() == 4 && texts(alice, id).size() == 4,
+                    () -> "carol " + texts(carol, id) + " bob " + texts(bob, id) + " alice " + texts(alice, id));
             assertThat(texts(carol, id)).containsExactly("hello carol", "hi carol");
             List<String> common = ids(alice, id).stream().filter(ids(carol, id)::contains).toList();
             assertThat(ids(carol, id)).isEqualTo(common);
