@@ -79,6 +79,19 @@ class ChatFeaturesTest {
     }
 
     @Test
+    void aStandingRoomHasNoFixedEndAndCannotAlsoHaveADuration() {
+        ScriptedPeer alice = start("alice");
+        JsonNode room = alice.call("create Team --standing");
+        assertThat(room.path("duration").asText()).isEqualTo("PT0S");
+        assertThat(room.path("state").asText()).isEqualTo("live");
+        alice.call("say Team still here");
+        assertThat(alice.fail("create Other --standing --duration 1h"))
+                .isEqualTo("create: --standing and --duration exclude each other: a standing room has no fixed end; drop one");
+        String id = room.path("id").asText();
+        assertThat(alice.call("end " + id).path("state").asText()).isEqualTo("ended");
+    }
+
+    @Test
     void historyLastAndSinceAndSearchReadTheLocalStore() {
         ScriptedPeer alice = start("alice");
         String conf = alice.call("create Notes").path("id").asText();

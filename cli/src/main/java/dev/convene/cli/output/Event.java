@@ -164,7 +164,8 @@ public sealed interface Event {
         public String human() {
             String shortId = id.substring(0, 8);
             String head = "! " + inviter.label() + " invites you to '" + Safe.line(title) + "' (" + shortId + "), "
-                    + Times.local(Instant.parse(start)) + " for " + Times.duration(Duration.parse(duration))
+                    + Times.local(Instant.parse(start)) + " for " + (Duration.parse(duration).isZero() ? "no fixed end (a standing room)"
+                            : Times.duration(Duration.parse(duration)))
                     + (inviter.id().equals(organiser.id()) ? "" : ", organised by " + organiser.label());
             String others = invitees.stream().map(PeerRef::label).collect(Collectors.joining(", "));
             return head + (agenda.isEmpty() ? "" : "\n  agenda: " + Safe.text(agenda, "          "))
@@ -206,7 +207,9 @@ public sealed interface Event {
 
         @Override
         public String human() {
-            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") is live until " + Times.local(Instant.parse(end));
+            boolean standing = Instant.parse(end).equals(dev.convene.conference.ConferenceContext.LATEST);
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") is live until "
+                    + (standing ? "it is ended (a standing room)" : Times.local(Instant.parse(end)));
         }
     }
 

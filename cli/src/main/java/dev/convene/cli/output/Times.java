@@ -61,6 +61,27 @@ public final class Times {
         return d.isNegative() ? Durations.format(d.negated()) + " ago" : "in " + Durations.format(d);
     }
 
+    /**
+     * How long a conference lasts, for people: its duration, or "no fixed end" for a standing room.
+     *
+     * @param c the conference's context
+     * @return the words
+     */
+    public static String lasting(dev.convene.conference.ConferenceContext c) {
+        return c.standing() ? "no fixed end (a standing room)" : duration(c.duration());
+    }
+
+    /**
+     * Until when a conference is live, for people: a local time, or "until it is ended" for a standing room.
+     *
+     * @param c the conference's context
+     * @param zone the zone to show times in
+     * @return the words, starting with "until"
+     */
+    public static String until(dev.convene.conference.ConferenceContext c, ZoneId zone) {
+        return c.standing() ? "until it is ended" : "until " + local(c.end(), zone);
+    }
+
     /** A duration as typed: {@code 1h}, {@code 30m}, {@code 1h30m}. */
     public static String duration(Duration d) {
         return Durations.format(d);

@@ -49,7 +49,7 @@ final class AnswerCmd implements SessionCommand {
     static AnswerCmd accept() {
         return new AnswerCmd("accept", "accept CONF", "accept an invitation: take part, get the history so far", false,
                 (p, id, r) -> p.accept(id), (v, r) -> "accepted " + ConferenceInfo.label(v) + ": you take part; "
-                        + (v.state() == ConferenceState.LIVE ? "it is live until " + Times.local(v.context().end()) + "; chat with 'open "
+                        + (v.state() == ConferenceState.LIVE ? "it is live " + Times.until(v.context(), java.time.ZoneId.systemDefault()) + "; chat with 'open "
                         + v.id().shortId() + "' (or 'say " + v.id().shortId() + " TEXT')" : "it starts " + Times.local(v.context().start())));
     }
 

@@ -277,8 +277,8 @@ final class ConferenceWaits {
 
                 @Override
                 String missing(Session s, ConferenceView v) {
-                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + " until "
-                            + Times.local(v.context().end(), s.zone()) + " unless its organiser ends it; raise --timeout";
+                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + " "
+                            + Times.until(v.context(), s.zone()) + (v.context().standing() ? "" : " unless its organiser ends it") + "; raise --timeout";
                 }
 
                 @Override

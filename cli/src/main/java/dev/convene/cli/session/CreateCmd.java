@@ -21,13 +21,13 @@ import java.util.stream.Collectors;
 
 /**
  * {@code create TITLE [--at TIME | --in DURATION] [--duration DURATION] [--agenda TEXT] [--invite PEER,…]
- * [--participants-may-invite] [--history shared|joined]}: organises a conference and sends the invitations (kept and delivered later
+ * [--participants-may-invite] [--history shared|joined] [--standing]}: organises a conference and sends the invitations (kept and delivered later
  * to invitees that are offline). Starts now and lasts an hour unless told otherwise.
  */
 final class CreateCmd implements SessionCommand {
     static final Duration DEFAULT_DURATION = Duration.ofHours(1);
     private static final String SYNOPSIS = "create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...]"
-            + " [--participants-may-invite] [--history shared|joined]";
+            + " [--participants-may-invite] [--history shared|joined] [--standing]";
 
     @Override
     public String name() {
@@ -50,13 +50,18 @@ final class CreateCmd implements SessionCommand {
         if (typed.isEmpty()) return Completion.NOTHING;
         if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
         if (typed.get(typed.size() - 1).equals("--history")) return Completion.words(List.of("shared", "joined"));
-        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history"));
+        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history",
+                "--standing"));
     }
 
     @Override
     public Action parse(List<String> words) {
         Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite", "--history"),
-                Set.of("--participants-may-invite")).expect(1, Integer.MAX_VALUE);
+                Set.of("--participants-may-invite", "--standing")).expect(1, Integer.MAX_VALUE);
+        boolean standing = a.flag("--standing");
+        if (standing && a.option("--duration").isPresent()) {
+            throw CliException.usage("--standing and --duration exclude each other: a standing room has no fixed end; drop one");
+        }
         String title = Texts.title(String.join(" ", a.positionals()));
         StartTime start = StartTime.parse(a.option("--at"), a.option("--in"));
         Duration duration = a.option("--duration").map(CreateCmd::duration).orElse(DEFAULT_DURATION);
@@ -68,7 +73,8 @@ final class CreateCmd implements SessionCommand {
             ConferencePeer peer = session.conferences();
             List<PeerAdvertisement> invitees = invite.stream().map(p -> Lookup.peer(session, p)).distinct().toList();
             Instant at = start.resolve(session.clock(), session.zone());
-            NewConference spec = NewConference.titled(title).agenda(agenda).startingAt(at).lasting(duration)
+            NewConference timed = NewConference.titled(title).agenda(agenda).startingAt(at);
+            NewConference spec = (standing ? timed.standing() : timed.lasting(duration))
                     .invite(invitees.stream().map(PeerAdvertisement::id).toList()).participantsMayInvite(participantsMayInvite)
                     .historyJoined(historyJoined);
             ConferenceView v = Lookup.await(peer.create(spec));
@@ -84,7 +90,7 @@ final class CreateCmd implements SessionCommand {
                 : "live now";
         String invited = invitees.isEmpty() ? "nobody invited yet ('invite " + c.id().shortId() + " PEER')"
                 : "invited " + invitees.stream().map(p -> Safe.line(p.label())).collect(Collectors.joining(", "));
-        return "created " + ConferenceInfo.label(v) + ": " + when + ", until " + Times.local(c.end(), session.zone()) + "; " + invited;
+        return "created " + ConferenceInfo.label(v) + ": " + when + ", " + Times.until(c, session.zone()) + "; " + invited;
     }
 
     /** {@code shared} (newcomers read the whole history) or {@code joined} (from their admission on). */

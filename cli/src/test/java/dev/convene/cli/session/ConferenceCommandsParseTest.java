@@ -50,7 +50,7 @@ class ConferenceCommandsParseTest {
     @Test
     void createChecksItsOptionsBeforeThePeerStarts() {
         String usage = "usage: create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...] [--participants-may-invite]"
-                + " [--history shared|joined]";
+                + " [--history shared|joined] [--standing]";
         rejects("create", "create: missing arguments; " + usage);
         rejects("create X --history everyone", "create: --history: 'everyone' (expected: shared or joined)");
         rejects("create '  '", "create: the title is empty (expected: 1-200 characters)");
