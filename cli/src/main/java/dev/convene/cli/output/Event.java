@@ -164,8 +164,8 @@ public sealed interface Event {
         public String human() {
             String shortId = id.substring(0, 8);
             String head = "! " + inviter.label() + " invites you to '" + Safe.line(title) + "' (" + shortId + "), "
-                    + Times.local(Instant.parse(start)) + " for " + (Duration.parse(duration).isZero() ? "no fixed end (a standing room)"
-                            : Times.duration(Duration.parse(duration)))
+                    + Times.local(Instant.parse(start)) + (Duration.parse(duration).isZero() ? " onwards, a standing room with no fixed end"
+                            : " for " + Times.duration(Duration.parse(duration)))
                     + (inviter.id().equals(organiser.id()) ? "" : ", organised by " + organiser.label());
             String others = invitees.stream().map(PeerRef::label).collect(Collectors.joining(", "));
             return head + (agenda.isEmpty() ? "" : "\n  agenda: " + Safe.text(agenda, "          "))

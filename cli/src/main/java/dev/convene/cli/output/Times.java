@@ -62,13 +62,14 @@ public final class Times {
     }
 
     /**
-     * How long a conference lasts, for people: its duration, or "no fixed end" for a standing room.
+     * How long a conference lasts, for people, to follow its start: "for 1h", or "onwards, a standing room with no
+     * fixed end".
      *
      * @param c the conference's context
      * @return the words
      */
     public static String lasting(dev.convene.conference.ConferenceContext c) {
-        return c.standing() ? "no fixed end (a standing room)" : duration(c.duration());
+        return c.standing() ? "onwards, a standing room with no fixed end" : "for " + duration(c.duration());
     }
 
     /**

@@ -81,7 +81,7 @@ final class ConferencesCmd implements SessionCommand {
             ConferenceInfo c = infos.get(i);
             ConferenceView v = views.get(i);
             b.append(String.format("%n  %-8s  %-9s  %-11s  '%s'", v.id().shortId(), c.state(), c.role(), Safe.line(c.title())));
-            b.append(String.format("%n            %s for %s, organised by %s", Times.local(v.context().start()),
+            b.append(String.format("%n            %s %s, organised by %s", Times.local(v.context().start()),
                     Times.lasting(v.context()), c.organiser().label()));
             if (!c.agenda().isEmpty()) b.append(String.format("%n            agenda: %s", Safe.line(c.agenda())));
             b.append(String.format("%n            taking part: %s", c.participants().isEmpty() ? "nobody"

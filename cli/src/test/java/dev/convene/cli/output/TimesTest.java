@@ -33,4 +33,20 @@ class TimesTest {
         assertThat(new Event.ChatLine("x:1", 1, bob, "hi", sentAt, false).human()).startsWith(expected + " bob");
         assertThat(expected).matches("\\d\\d:\\d\\d");
     }
+
+    @Test
+    void aStandingRoomIsShownWithoutAnEnd() {
+        dev.convene.overlay.PeerId organiser = dev.convene.overlay.Identity.generate().id();
+        Instant start = Instant.parse("2026-11-20T08:00:00Z");
+        dev.convene.conference.ConferenceContext timed = new dev.convene.conference.ConferenceContext(
+                dev.convene.conference.ConferenceId.random(), "T", "", organiser, start, java.time.Duration.ofMinutes(90),
+                new java.util.TreeSet<>(), start, 1, false);
+        dev.convene.conference.ConferenceContext standing = new dev.convene.conference.ConferenceContext(
+                dev.convene.conference.ConferenceId.random(), "T", "", organiser, start, dev.convene.conference.ConferenceContext.STANDING,
+                new java.util.TreeSet<>(), start, 1, false);
+        assertThat(Times.lasting(timed)).isEqualTo("for 1h30m");
+        assertThat(Times.lasting(standing)).isEqualTo("onwards, a standing room with no fixed end");
+        assertThat(Times.until(standing, ZoneId.of("UTC"))).isEqualTo("until it is ended");
+        assertThat(Times.until(timed, ZoneId.of("UTC"))).startsWith("until ").doesNotContain("9999");
+    }
 }
