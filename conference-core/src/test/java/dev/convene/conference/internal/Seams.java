@@ -7,11 +7,13 @@ import static dev.convene.conference.internal.Fixtures.START;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceListener;
+import dev.convene.conference.ConferenceView;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MutableClock;
 import dev.convene.conference.internal.Protocol.Invitation;
 import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.Identity;
+import dev.convene.overlay.PeerId;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * drive one part directly. Listeners run inline.
  */
 final class Seams {
-    final MutableClock clock = new MutableClock(START.plus(Duration.ofMinutes(5)));
+    final MutableClock clock;
     final EngineState s;
     final List<String> heard = new CopyOnWriteArrayList<>();
     final Dispatch dispatch;
@@ -35,6 +37,11 @@ final class Seams {
     }
 
     Seams(Identity self, ConferenceStore store) {
+        this(self, store, START.plus(Duration.ofMinutes(5)));
+    }
+
+    Seams(Identity self, ConferenceStore store, java.time.Instant now) {
+        clock = new MutableClock(now);
         s = new EngineState(self, store, clock);
         s.events = scheduled::add; // what the engine thread would run next, kept for the test to look at
         dispatch = new Dispatch(s, Runnable::run, List.of(new ConferenceListener() {
@@ -49,8 +56,28 @@ final class Seams {
             }
 
             @Override
-            public void invitation(dev.convene.conference.ConferenceView v, dev.convene.overlay.PeerId inviter) {
+            public void invitation(ConferenceView v, PeerId inviter) {
                 heard.add("invitation from " + inviter.shortId());
+            }
+
+            @Override
+            public void started(ConferenceView v) {
+                heard.add("started " + v.state());
+            }
+
+            @Override
+            public void ended(ConferenceView v) {
+                heard.add("ended " + v.state());
+            }
+
+            @Override
+            public void participantJoined(ConferenceView v, PeerId peer, String reason) {
+                heard.add("joined " + peer.shortId() + " " + reason);
+            }
+
+            @Override
+            public void participantLeft(ConferenceView v, PeerId peer, String reason) {
+                heard.add("left " + peer.shortId() + " " + reason);
             }
         }));
         keys = new Keys(s, dispatch);
