@@ -3,7 +3,6 @@ package dev.convene.conference.internal;
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatAck;
 import dev.convene.overlay.PeerId;
 import java.util.List;
 import java.util.Set;

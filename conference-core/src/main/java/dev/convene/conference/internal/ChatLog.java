@@ -5,7 +5,6 @@ import static dev.convene.conference.internal.ConferenceEngine.MAX_AHEAD;
 
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import static dev.convene.conference.internal.ConferenceEngine.META_CHUNK_BYTES;
 
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceView;
-import dev.convene.conference.internal.Protocol.Meta;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.Overlay;
 import dev.convene.overlay.PeerAdvertisement;

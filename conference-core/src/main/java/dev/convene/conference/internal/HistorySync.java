@@ -5,9 +5,6 @@ import static dev.convene.conference.internal.EngineState.RANDOM;
 
 import dev.convene.conference.Answer;
 import dev.convene.conference.ConferenceId;
-import dev.convene.conference.internal.Protocol.ChatBatch;
-import dev.convene.conference.internal.Protocol.ChatDigest;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.ArrayList;

@@ -3,8 +3,6 @@ package dev.convene.conference.internal;
 import static dev.convene.conference.internal.EngineState.RANDOM;
 
 import dev.convene.conference.ConferenceId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Invitation;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +72,8 @@ final class Keys {
         for (var r : recipients.entrySet()) {
             PeerId member = r.getKey();
             byte[] sealed = ContentCrypto.seal(key, r.getValue(), sealContext(c.id, member));
-            Protocol.KeyGrant g = new Protocol.KeyGrant(c.id, member, epoch, sealed, signer, new byte[0]);
-            c.grants.put(g.slot(), new Protocol.KeyGrant(c.id, member, epoch, sealed, signer,
+            KeyGrant g = new KeyGrant(c.id, member, epoch, sealed, signer, new byte[0]);
+            c.grants.put(g.slot(), new KeyGrant(c.id, member, epoch, sealed, signer,
                     s.identity.sign(Protocol.bytes(Protocol.GRANT_BODY, g))));
         }
     }
@@ -95,8 +93,8 @@ final class Keys {
             if (mine) {
                 key = c.ownRotations.get(e);
             } else {
-                String slot = Protocol.KeyGrant.slot(s.self, e, rotator);
-                Protocol.KeyGrant g = c.grants.get(slot);
+                String slot = KeyGrant.slot(s.self, e, rotator);
+                KeyGrant g = c.grants.get(slot);
                 key = c.openedGrants.get(slot);
                 if (key == null && g != null) {
                     try {

@@ -2,11 +2,6 @@ package dev.convene.conference.internal;
 
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
-import dev.convene.conference.internal.Protocol.EndNotice;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.List;
@@ -65,7 +60,7 @@ final class MetaMerge {
         if (sc.context().version() > c.ctx().version()) c.context = sc;
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
-        Map<PeerId, Protocol.Removal> removalsBefore = new java.util.LinkedHashMap<>(c.removals);
+        Map<PeerId, Removal> removalsBefore = new java.util.LinkedHashMap<>(c.removals);
         for (int round = 0; round < 4; round++) {
             int known = c.invitations.size() + c.replies.size() + c.removalRecords.size() + c.grants.size() + revisions(c)
                     + c.roleChanges().size();
@@ -124,11 +119,11 @@ final class MetaMerge {
     }
 
     /** The organiser's role changes: per member, every revision; two different ones with one revision keep the smaller signature. */
-    void mergeRoles(Conference c, List<Protocol.RoleChange> roles, PeerId from) {
-        for (Protocol.RoleChange r : roles) {
+    void mergeRoles(Conference c, List<RoleChange> roles, PeerId from) {
+        for (RoleChange r : roles) {
             if (!r.conference().equals(c.id) || r.peer().equals(c.organiser()) || r.revision() > Protocol.MAX_REVISIONS) continue;
-            TreeMap<Integer, Protocol.RoleChange> log = c.roleLog.get(r.peer());
-            Protocol.RoleChange known = log == null ? null : log.get(r.revision());
+            TreeMap<Integer, RoleChange> log = c.roleLog.get(r.peer());
+            RoleChange known = log == null ? null : log.get(r.revision());
             if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
             if (known == null && c.roleChanges().size() >= Protocol.MAX_ROLE_CHANGES) continue;
             if (!r.verifies(c.context.organiserKey(), s.gate, from)) continue;
@@ -186,8 +181,8 @@ final class MetaMerge {
      * a co-organiser's); which removals take effect is decided by {@link Conference#resolveRemovals}. Cheap checks
      * come first; signatures go through the budgeted gate.
      */
-    void mergeRemovalsAndGrants(Conference c, List<Protocol.Removal> removals, List<Protocol.KeyGrant> grants, PeerId from) {
-        for (Protocol.Removal r : removals) {
+    void mergeRemovalsAndGrants(Conference c, List<Removal> removals, List<KeyGrant> grants, PeerId from) {
+        for (Removal r : removals) {
             if (!r.conference().equals(c.id) || r.peer().equals(c.organiser()) || c.removalRecords.size() >= Protocol.MAX_REMOVAL_RECORDS) continue;
             if (!c.isMember(r.peer())) continue; // a removal is plausible only of a member
             if (c.removalRecords.stream().anyMatch(k -> java.util.Arrays.equals(k.signature(), r.signature()))) continue;
@@ -197,7 +192,7 @@ final class MetaMerge {
             if (r.peer().equals(s.self)) log.info("{}: removed from {}", s.label(), c.id.shortId());
         }
         c.resolveRemovals();
-        for (Protocol.KeyGrant g : grants) {
+        for (KeyGrant g : grants) {
             if (!g.conference().equals(c.id) || c.grants.containsKey(g.slot()) || c.removals.containsKey(g.recipient())) continue;
             if (c.grants.size() >= Protocol.MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2) continue;
             byte[] key = g.signer() == null ? c.context.organiserKey() : c.keyOf(g.signer());

@@ -15,10 +15,6 @@ import dev.convene.conference.NewConference;
 import dev.convene.conference.NotAllowedException;
 import dev.convene.conference.Post;
 import dev.convene.conference.UnsafeCharacterException;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.EndNotice;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.nio.charset.StandardCharsets;
@@ -189,8 +185,8 @@ final class Operations {
         // What the removed peer said up to here stays; anything later of its is invalid everywhere.
         long upTo = c.contiguous.getOrDefault(peer, 0L);
         PeerId signer = organiser ? null : s.self;
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, epoch, now, upTo, signer, new byte[0]);
-        c.removalRecords.add(new Protocol.Removal(id, peer, epoch, now, upTo, signer,
+        Removal unsigned = new Removal(id, peer, epoch, now, upTo, signer, new byte[0]);
+        c.removalRecords.add(new Removal(id, peer, epoch, now, upTo, signer,
                 s.identity.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned))));
         c.resolveRemovals();
         keys.rotate(c, epoch);
@@ -235,8 +231,8 @@ final class Operations {
             throw new InvalidInputException(InvalidInputException.ROLE_CHANGES, revision + " changes", "<= " + Protocol.MAX_REVISIONS
                     + " per member and " + Protocol.MAX_ROLE_CHANGES + " in all");
         }
-        Protocol.RoleChange unsigned = new Protocol.RoleChange(id, peer, organiser, revision, s.clock.instant(), new byte[0]);
-        Protocol.RoleChange change = new Protocol.RoleChange(id, peer, organiser, revision, unsigned.at(),
+        RoleChange unsigned = new RoleChange(id, peer, organiser, revision, s.clock.instant(), new byte[0]);
+        RoleChange change = new RoleChange(id, peer, organiser, revision, unsigned.at(),
                 s.identity.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
         c.roleLog.computeIfAbsent(peer, p -> new TreeMap<>()).put(revision, change);
         changes.afterChange(c);

@@ -2,10 +2,6 @@ package dev.convene.conference.internal;
 
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.Reply;
 import dev.convene.overlay.PeerId;
 import java.util.ArrayList;
 import java.util.List;

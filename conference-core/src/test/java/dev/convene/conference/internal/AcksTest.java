@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatAck;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 

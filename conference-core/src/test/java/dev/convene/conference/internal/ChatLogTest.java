@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.conference.ChatEntry;
 import dev.convene.conference.MessageRefusedException;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

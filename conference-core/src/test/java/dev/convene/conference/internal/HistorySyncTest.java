@@ -6,8 +6,6 @@ import static dev.convene.conference.internal.Fixtures.MALLORY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.convene.conference.internal.Protocol.ChatBatch;
-import dev.convene.conference.internal.Protocol.ChatDigest;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.List;
 import java.util.Map;

@@ -5,9 +5,6 @@ import static dev.convene.conference.internal.Fixtures.BOB;
 import static dev.convene.conference.internal.Fixtures.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import org.junit.jupiter.api.Test;
 
 /** Content keys driven directly: sealed in invitations, rotated and granted, opened, read under. */

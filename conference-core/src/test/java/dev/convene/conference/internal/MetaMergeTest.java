@@ -9,9 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.conference.Answer;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.ArrayList;
 import java.util.List;

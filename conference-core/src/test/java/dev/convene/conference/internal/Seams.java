@@ -10,8 +10,6 @@ import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferenceView;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MutableClock;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.PeerId;
 import java.time.Duration;
@@ -92,7 +90,7 @@ final class Seams {
         Invitation inv = Fixtures.invitation(ctx, ALICE, BOB, key);
         c.invitations.put(BOB.id(), inv);
         c.nonces.add(inv.nonceHex());
-        Protocol.Reply accept = Fixtures.reply(BOB, c.id, Answer.ACCEPT, "", 1, START);
+        Reply accept = Fixtures.reply(BOB, c.id, Answer.ACCEPT, "", 1, START);
         c.replyLog.computeIfAbsent(BOB.id(), a -> new java.util.TreeMap<>()).put(1, accept);
         c.replies.put(BOB.id(), accept);
         c.keys.put(0, key);

@@ -54,7 +54,7 @@ class StateChangesTest {
         assertThat(bob.s.views.get(c.id).participants()).contains(BOB.id());
 
         bob.heard.clear();
-        Protocol.Reply decline = Fixtures.reply(BOB, c.id, Answer.DECLINE, "", 2, START);
+        Reply decline = Fixtures.reply(BOB, c.id, Answer.DECLINE, "", 2, START);
         c.replyLog.get(BOB.id()).put(2, decline);
         c.replies.put(BOB.id(), decline);
         changes.afterChange(c);
