@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * Every conference at one peer. All state changes run on the overlay's event thread (handlers, presence,
  * ticks and API operations alike), so no locks are needed; listeners are called on a separate callback
  * thread in the same order. Readers get immutable views and the concurrent history set.
+ *
+ * <p>This class registers the handlers, runs operations on the engine thread ({@link #call}), answers queries,
+ * ticks, and wires the parts that do the work, all package-private and sharing one {@link EngineState}:
+ * {@link MetaMerge} (metadata received), {@link Keys}, {@link ChatLog} (acceptance, order, delivery),
+ * {@link Acks}, {@link HistorySync}, {@link Persistence}, {@link StateChanges}, {@link Operations} (what the user
+ * does) and {@link Dispatch} (listeners). They all log under this class's logger name.
  */
 public final class ConferenceEngine implements OverlayListener {
     private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);

@@ -1,11 +1,8 @@
 package dev.convene.conference.internal;
 
-import dev.convene.conference.Answer;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.HlcTimestamp;
-import dev.convene.conference.MessageId;
-import dev.convene.overlay.Identity;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.wire.MessageType;
 import dev.convene.overlay.wire.WireBytes;
@@ -17,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -26,6 +21,10 @@ import java.util.function.Function;
  * The conference protocol: signed records that travel (and are relayed) between peers, their codecs and
  * their message type ids (100-199). Everything a peer relays carries its author's own signature over
  * canonical bytes, so it stays verifiable whoever forwards it.
+ *
+ * <p>Each message is a record in a file of its own, with its codecs ({@link Meta}, {@link ChatMessage},
+ * {@link Reply}, ...); this class holds what they share: limits, the codecs of common parts, the message
+ * types and their registration, and a name for every message codec.
  */
 final class Protocol {
     private Protocol() {
@@ -37,8 +36,6 @@ final class Protocol {
     static final int MAX_SIGNED = 64 * 1024;
     /** A whole conference's metadata as stored: 256 invitations with a full context each fit. */
     static final int MAX_STORED_META = 16 << 20;
-
-    // ---- records -----------------------------------------------------------------------------------------
 
     /** Most removals (and so key rotations) one conference may have. */
     static final int MAX_REMOVALS = 64;
