@@ -67,6 +67,20 @@ public interface ConferenceListener {
     }
 
     /**
+     * A message already shown (through {@link #message}) is taken out of the history again: a record heard later
+     * makes it invalid (its author had been removed before it was posted, by a removal this peer had not heard of
+     * yet, or it was sent under an epoch's key that lost a conflict). Every participant ends with the same history;
+     * this one now no longer holds it. An own message taken out also fails its {@code Post}'s future. Fires at
+     * most once per message, after {@link #message} for it; a message put back later (its removal lost a conflict)
+     * is told through {@link #message} again.
+     *
+     * @param message the message as it was shown
+     * @param reason why, in words for logs: {@code invalid by membership} or {@code unreadable}
+     */
+    default void retracted(ChatEntry message, String reason) {
+    }
+
+    /**
      * A peer became a participant (accepted) or a participant came online.
      *
      * @param conference the conference as now known

@@ -11,6 +11,8 @@ public final class RecordingListener implements ConferenceListener {
     public final List<String> threads = new CopyOnWriteArrayList<>();
     /** Own messages reported delivered (acknowledged), in order. */
     public final List<ChatEntry> delivered = new CopyOnWriteArrayList<>();
+    /** Messages taken out of a history after they were shown, in order. */
+    public final List<ChatEntry> retracted = new CopyOnWriteArrayList<>();
 
     private void add(String e) {
         threads.add(Thread.currentThread().getName());
@@ -47,6 +49,12 @@ public final class RecordingListener implements ConferenceListener {
     public void delivered(ChatEntry message) {
         threads.add(Thread.currentThread().getName());
         delivered.add(message);
+    }
+
+    @Override
+    public void retracted(ChatEntry message, String reason) {
+        threads.add(Thread.currentThread().getName());
+        retracted.add(message);
     }
 
     @Override

@@ -183,21 +183,22 @@ final class ChatLog {
      * now invalid (messages of a removed peer beyond what its remover held, messages under an old key dated after a
      * removal) or no longer readable (under a key that lost a conflict) is taken out, and an own such post fails;
      * what is valid again (its removal lost a conflict) is put back. So every peer ends with the same history
-     * whatever it had shown before it heard of a change. Listeners are told of what is put back, not of what is
-     * taken out.
+     * whatever it had shown before it heard of a change. Listeners are told of both: what is taken out through
+     * {@code retracted}, what is put back through {@code message}.
      */
     void rebuild(Conference c, Set<Integer> rekeyed) {
         for (ChatEntry e : List.copyOf(c.history.values())) {
             TreeMap<Long, ChatMessage> byAuthor = c.chat.get(e.author());
             ChatMessage m = byAuthor == null ? null : byAuthor.get(e.id().sequence());
             if (m == null) continue;
-            boolean valid = Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.VALID;
-            if (valid && rekeyed.contains(m.keyEpoch()) && Keys.read(c, m) == null) valid = false;
-            if (valid) continue;
+            String reason = Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID ? "invalid by membership"
+                    : rekeyed.contains(m.keyEpoch()) && Keys.read(c, m) == null ? "unreadable" : null;
+            if (reason == null) continue;
             c.history.remove(e);
             c.entries.remove(e.id());
             if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
-            log.debug("{}: chat {} taken out of the history", s.label(), m.id());
+            log.debug("{}: chat {} taken out of the history: {}", s.label(), m.id(), reason);
+            if (!c.restoring) dispatch.retracted(e, reason);
         }
         for (var byAuthor : c.chat.entrySet()) {
             if (s.banned.contains(byAuthor.getKey())) continue;

@@ -31,6 +31,11 @@ final class Dispatch {
         callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.message(entry))));
     }
 
+    /** Tells listeners that a message shown before is taken out of the history. */
+    void retracted(ChatEntry entry, String reason) {
+        callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.retracted(entry, reason))));
+    }
+
     /** Drops the events queued for a conference that is not kept. */
     void discard(ConferenceId id) {
         pendingEvents.remove(id);

@@ -90,4 +90,31 @@ class ChatLogTest {
         hold(fromAlice(1));
         assertThat(bob.chat.accept(c, ALICE.id(), fromAlice(1))).isFalse();
     }
+
+    @Test
+    void aShownMessageTakenOutByARebuildIsToldToListenersOnce() {
+        hold(fromAlice(1));
+        hold(fromAlice(2));
+        deliverReady();
+        assertThat(shown()).containsExactly("text 1", "text 2");
+
+        // Epoch 0's key lost a conflict: what was read under the old key can no longer be read.
+        c.keys.put(0, ContentCrypto.newKey());
+        bob.chat.rebuild(c, java.util.Set.of(0));
+        bob.chat.rebuild(c, java.util.Set.of(0));
+        assertThat(shown()).isEmpty();
+        assertThat(bob.heard).containsExactly("retracted text 1: unreadable", "retracted text 2: unreadable");
+    }
+
+    @Test
+    void aRebuildDuringARestoreTellsListenersNothing() {
+        hold(fromAlice(1));
+        deliverReady();
+        c.keys.put(0, ContentCrypto.newKey());
+        c.restoring = true;
+        bob.chat.rebuild(c, java.util.Set.of(0));
+        c.restoring = false;
+        assertThat(shown()).isEmpty();
+        assertThat(bob.heard).isEmpty(); // listeners were never told of the message either
+    }
 }

@@ -5,6 +5,7 @@ import static dev.convene.conference.internal.Scenarios.awaitText;
 import static dev.convene.conference.internal.Scenarios.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * Issue 11 item 6: a removed participant cannot keep posting or reading through a member that was cut off during
  * the removal. While dave does not know of mallory's removal he shows what she sends him and posts under the old
  * key; once he hears of it, both are taken out of his history, his post fails, the others never show either,
- * and everyone ends with one history.
+ * dave's listener hears each retracted, and everyone ends with one history.
  */
 @Timeout(120)
 class RemovalRaceClusterTest {
@@ -90,6 +91,9 @@ class RemovalRaceClusterTest {
                         () -> "dave: " + dave.conference(id));
                 await(() -> !texts(dave, id).contains("through dave") && !texts(dave, id).contains("while cut off"),
                         () -> "dave still shows: " + texts(dave, id));
+                // Dave's listener is told of both: each was shown, then taken out.
+                await(() -> cl.events(dave).retracted.stream().map(ChatEntry::text).toList().containsAll(List.of("through dave", "while cut off")),
+                        () -> "dave's listener heard retracted " + cl.events(dave).retracted);
                 Assertions.assertThatThrownBy(() -> stale.acknowledged().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                         .hasMessageContaining("refused");
 

@@ -54,6 +54,11 @@ final class Seams {
             }
 
             @Override
+            public void retracted(ChatEntry m, String reason) {
+                heard.add("retracted " + m.text() + ": " + reason);
+            }
+
+            @Override
             public void invitation(ConferenceView v, PeerId inviter) {
                 heard.add("invitation from " + inviter.shortId());
             }
