@@ -12,7 +12,7 @@ import java.util.Comparator;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
- * {@code conference-started}, {@code conference-ended}, {@code message}, {@code delivered}, {@code participant-joined},
+ * {@code conference-started}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code participant-joined},
  * {@code participant-left}) through the session's {@link EventGate}, which holds them until {@code ready}
  * and wakes waiting commands after each.
  *
@@ -84,6 +84,14 @@ public final class ConferenceEvents implements ConferenceListener {
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
         boolean late = java.time.Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(dev.convene.cli.session.SayCmd.ACK_WAIT) >= 0;
         gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), late));
+    }
+
+    @Override
+    public void retracted(ChatEntry m, String reason) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.Retracted(m.conference().value(), title, messageId(m), m.id().sequence(),
+                new PeerRef(m.author().value(), m.authorName()), reason));
     }
 
     @Override

@@ -282,6 +282,30 @@ public sealed interface Event {
     }
 
     /**
+     * A message shown before (a {@code message} event) is taken out of this peer's history: a record heard later
+     * makes it invalid (its author had been removed before posting it) or unreadable (sent under a key that lost a
+     * conflict). Every participant ends with the same history; an own message taken out is not delivered.
+     *
+     * @param id {@code AUTHOR-ID:SEQUENCE}, as in {@code message}
+     * @param from its author, as in {@code message}
+     * @param reason {@code invalid by membership} or {@code unreadable}
+     */
+    record Retracted(String conference, String title, String id, long sequence, PeerRef from, String reason) implements Event {
+        static final String NAME = "retracted";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "[" + Safe.line(title) + "] message " + sequence + " from " + from.label() + " was taken out of the history ("
+                    + Safe.line(reason) + ")";
+        }
+    }
+
+    /**
      * {@code history CONF}: the conference's messages in canonical order, the same at every participant once
      * synced. A {@code result} follows.
      *

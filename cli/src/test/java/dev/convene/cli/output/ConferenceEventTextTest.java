@@ -73,6 +73,18 @@ class ConferenceEventTextTest {
     }
 
     @Test
+    void aRetractedMessageNamesItsAuthorAndWhyAndItsAuthorCannotForgeALine() throws Exception {
+        Event.Retracted r = new Event.Retracted(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, "invalid by membership");
+        assertThat(r.human()).isEqualTo("[Design review] message 3 from mal\\u202elory (i3ddk6vf) was taken out of the history (invalid by membership)");
+        JsonNode j = json(r);
+        assertThat(j.path("event").asText()).isEqualTo("retracted");
+        assertThat(j.path("id").asText()).isEqualTo(MALLORY.id() + ":3");
+        assertThat(j.path("sequence").asLong()).isEqualTo(3);
+        assertThat(j.at("/from/id").asText()).isEqualTo(MALLORY.id());
+        assertThat(j.path("reason").asText()).isEqualTo("invalid by membership");
+    }
+
+    @Test
     void theReasonAParticipantLeftIsNamedAsDocumented() {
         assertThat(ConferenceEvents.leftReason("leave")).isEqualTo("left");
         assertThat(ConferenceEvents.leftReason("decline")).isEqualTo("declined");
