@@ -27,14 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A randomized, seeded, bounded model test of membership: in-JVM peers on the memory network apply random
- * invites, accepts, declines, leaves, removals, restarts, partitions and heals, with chat throughout. At the end,
+ * invites, accepts, declines, leaves, removals, organiser grants and revocations, restarts, partitions, heals and an
+ * occasional end (after which every post must be refused), with chat throughout. At the end,
  * with everyone back and healed, every participant's history is checked against the rule: every message that
  * was posted (its {@code say} succeeded, so its author was a participant) is held by every participant, in one
  * order, nothing else is; a peer that left holds nothing it could not have had; a removed peer holds nothing
  * posted after its removal; a peer that never accepted holds nothing.
  *
- * <p>{@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
- * {@code -Dconvene.model.steps=S} make it a soak. A failure prints the seed and the steps taken.
+ * <p>It prints its seed first. {@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
+ * {@code -Dconvene.model.steps=S} make it a soak. A failure reports the seed, the steps taken and the shortest failing
+ * sequence of those steps it found by re-running parts of the run ({@link Shrink}, bounded), with the properties
+ * that replay it ({@code -Dconvene.model.seed=N -Dconvene.model.plan=SAY:…,REMOVE:…}).
  */
 @Timeout(600)
 class MembershipModelTest {
@@ -42,33 +45,102 @@ class MembershipModelTest {
 
     private enum Status { OUTSIDE, INVITED, PARTICIPANT, DECLINED, LEFT, REMOVED }
 
+    /** One step of a run: what to do, and the seed of the choices it makes (who, whom), so a step replays alone. */
+    record Step(Op op, long choices) {
+        @Override
+        public String toString() {
+            return op + ":" + choices;
+        }
+
+        static Step parse(String s) {
+            String[] w = s.trim().split(":");
+            return new Step(Op.valueOf(w[0]), Long.parseLong(w[1]));
+        }
+    }
+
+    enum Op { SAY, INVITE, GRANT, REVOKE, ACCEPT, DECLINE, LEAVE, REMOVE, RESTART, PARTITION, HEAL, END }
+
+    /** The steps of a run, drawn from its seed. */
+    static List<Step> plan(long seed, int steps) {
+        Random r = new Random(seed);
+        List<Step> plan = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            int k = r.nextInt(100);
+            Op op = k < 40 ? Op.SAY : k < 45 ? Op.INVITE : k < 48 ? Op.GRANT : k < 50 ? Op.REVOKE : k < 63 ? Op.ACCEPT
+                    : k < 67 ? Op.DECLINE : k < 73 ? Op.LEAVE : k < 78 ? Op.REMOVE : k < 85 ? Op.RESTART : k < 92 ? Op.PARTITION
+                    : k < 99 ? Op.HEAL : Op.END;
+            plan.add(new Step(op, r.nextLong()));
+        }
+        return plan;
+    }
+
     @Test
     void randomMembershipHistoriesObeyTheValidityRule(@TempDir Path dir) throws Exception {
         int runs = Integer.getInteger("convene.model.runs", 4);
         int steps = Integer.getInteger("convene.model.steps", 60);
         Long fixed = Long.getLong("convene.model.seed");
+        String fixedPlan = System.getProperty("convene.model.plan");
         long base = fixed != null ? fixed : new Random().nextLong();
+        // The one line this test prints: with it, a run that hangs or kills the JVM can still be replayed.
+        System.out.println("MembershipModelTest: seed " + base + (fixed != null ? "" : " (+0.." + (runs - 1) + ")"));
         for (int run = 0; run < (fixed != null ? 1 : runs); run++) {
             long seed = base + run;
-            Model m = new Model(seed, dir.resolve("run" + run));
-            try {
-                long t0 = System.nanoTime();
-                m.run(steps);
-                // Figures for docs/RELIABILITY.md; tests print nothing.
+            List<Step> plan = fixedPlan != null ? java.util.Arrays.stream(fixedPlan.split(",")).map(Step::parse).toList() : plan(seed, steps);
+            long t0 = System.nanoTime();
+            Attempt a = attempt(seed, plan, dir.resolve("run" + run));
+            if (a.failure() == null) {
+                // Figures for docs/RELIABILITY.md.
                 java.nio.file.Files.writeString(Path.of("target", "membership-model-figures.txt"),
-                        "seed=" + seed + " steps=" + steps + " " + m.summary() + " ms=" + (System.nanoTime() - t0) / 1_000_000 + "\n",
+                        "seed=" + seed + " steps=" + plan.size() + " " + a.summary() + " ms=" + (System.nanoTime() - t0) / 1_000_000 + "\n",
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            } catch (Throwable t) {
-                throw new AssertionError("model run failed; replay with -Dconvene.model.seed=" + seed + "\nsteps:\n  "
-                        + String.join("\n  ", m.log) + "\n" + t.getMessage(), t);
-            } finally {
-                m.close();
+                continue;
             }
+            throw shrunk(seed, plan, a, dir.resolve("shrink" + run));
         }
     }
 
+    /** One run's outcome: its failure (null if it passed), its log and summary. */
+    record Attempt(Throwable failure, List<String> log, String summary) {
+    }
+
+    static Attempt attempt(long seed, List<Step> plan, Path dir) {
+        Model m = new Model(seed, dir);
+        try {
+            m.run(plan);
+            return new Attempt(null, m.log, m.summary());
+        } catch (Throwable t) {
+            return new Attempt(t, m.log, "");
+        } finally {
+            m.close();
+        }
+    }
+
+    /**
+     * The failure to report: the seed, the steps of the failing run, and the shortest failing sequence of those steps
+     * found by re-running parts of it ({@link Shrink}; bounded by {@code convene.model.shrink.tries}, default 24, and
+     * {@code convene.model.shrink.seconds}, default 240), with a property that replays it.
+     */
+    static AssertionError shrunk(long seed, List<Step> plan, Attempt failed, Path dir) {
+        int tries = Integer.getInteger("convene.model.shrink.tries", 24);
+        long seconds = Long.getLong("convene.model.shrink.seconds", 240);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        Shrink.Result<Step> r = Shrink.ddmin(plan, p -> attempt(seed, p, dir.resolve("try" + n.incrementAndGet())).failure() != null,
+                tries, java.time.Duration.ofSeconds(seconds), java.time.Clock.systemUTC());
+        Attempt shortest = r.shortest().size() < plan.size() ? attempt(seed, r.shortest(), dir.resolve("shortest")) : failed;
+        String replay = "-Dconvene.model.seed=" + seed + " -Dconvene.model.plan=" + r.shortest().stream().map(Step::toString).collect(Collectors.joining(","));
+        AssertionError e = new AssertionError("model run failed; seed " + seed + "; replay the whole run with -Dconvene.model.seed=" + seed
+                + "\nshortest failing sequence found: " + r.shortest().size() + " of " + plan.size() + " steps (" + r.tries() + " re-runs"
+                + (r.exhausted() ? ", stopped by its bounds" : "") + "), replay with " + replay
+                + "\nits steps:\n  " + String.join("\n  ", shortest.log()) + "\n"
+                + (shortest.failure() == null ? "(it passed when run again: timing-dependent) " : "its failure: " + shortest.failure().getMessage())
+                + "\nthe whole run's steps:\n  " + String.join("\n  ", failed.log()) + "\n" + failed.failure().getMessage(), failed.failure());
+        if (shortest.failure() != null && shortest != failed) e.addSuppressed(shortest.failure());
+        return e;
+    }
+
     private static final class Model implements AutoCloseable {
-        final Random random;
+        final long seed;
+        Random random;
         final Path dir;
         final ConferenceCluster cl = ConferenceCluster.memory();
         final List<String> names = new ArrayList<>();
@@ -84,8 +156,10 @@ class MembershipModelTest {
         final Set<String> coOrganisers = new HashSet<>();
         ConferenceId id;
         int said;
+        boolean ended;
 
         Model(long seed, Path dir) {
+            this.seed = seed;
             this.random = new Random(seed);
             this.dir = dir;
         }
@@ -97,7 +171,7 @@ class MembershipModelTest {
             return p;
         }
 
-        void run(int steps) throws Exception {
+        void run(List<Step> plan) throws Exception {
             for (int i = 0; i < PEERS; i++) {
                 String n = "p" + i;
                 names.add(n);
@@ -111,7 +185,12 @@ class MembershipModelTest {
             status.put("p0", Status.PARTICIPANT);
             first.forEach(n -> status.put(n, Status.INVITED));
             log.add("create, invite " + first);
-            for (int s = 0; s < steps; s++) step();
+            for (Step step : plan) {
+                random = new Random(step.choices());
+                int before = log.size();
+                step(step.op());
+                if (log.size() == before) log.add("(" + step + " did nothing)");
+            }
             finish();
         }
 
@@ -129,24 +208,37 @@ class MembershipModelTest {
             return from.isEmpty() ? null : from.get(random.nextInt(from.size()));
         }
 
-        void step() throws Exception {
-            int r = random.nextInt(100);
-            if (r < 42) say();
-            else if (r < 47) invite();
-            else if (r < 50) grant();
-            else if (r < 64) accept();
-            else if (r < 68) decline();
-            else if (r < 74) leave();
-            else if (r < 78) remove();
-            else if (r < 86) restart();
-            else if (r < 93) partition();
-            else heal();
+        void step(Op op) throws Exception {
+            switch (op) {
+                case SAY -> say();
+                case INVITE -> invite();
+                case GRANT -> grant();
+                case REVOKE -> revoke();
+                case ACCEPT -> accept();
+                case DECLINE -> decline();
+                case LEAVE -> leave();
+                case REMOVE -> remove();
+                case RESTART -> restart();
+                case PARTITION -> partition();
+                case HEAL -> heal();
+                case END -> end();
+            }
         }
 
         void say() {
             String n = any(with(Status.PARTICIPANT));
             if (n == null) return;
             String text = n + " says " + (++said);
+            if (ended) {
+                // Every peer holding the conference heard of the end before this step: a post is refused.
+                try {
+                    Post post = peers.get(n).say(id, text).join();
+                    throw new AssertionError(n + " posted " + post.entry().id() + " after the end");
+                } catch (CompletionException e) {
+                    log.add(n + " say refused after the end");
+                    return;
+                }
+            }
             try {
                 Post post = peers.get(n).say(id, text).join();
                 posted.put(post.entry().id(), text);
@@ -160,6 +252,7 @@ class MembershipModelTest {
 
         /** The organiser, or a co-organiser that is still a participant, invites someone new. */
         void invite() {
+            if (ended) return; // membership is closed with the conference
             List<String> outside = with(Status.OUTSIDE);
             String n = any(outside);
             if (n == null || !partitioned.isEmpty()) return;
@@ -173,6 +266,7 @@ class MembershipModelTest {
 
         /** The organiser makes a participant a co-organiser (once it knows of the participant's acceptance). */
         void grant() {
+            if (ended) return; // membership is closed with the conference
             String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0") && !coOrganisers.contains(x)).toList());
             if (n == null || !partitioned.isEmpty()) return;
             ConferencePeer p = peers.get(n);
@@ -182,8 +276,40 @@ class MembershipModelTest {
             await(() -> p.conference(id).map(v -> v.coOrganisers().contains(p.self())).orElse(false), () -> n + " never heard of its role");
         }
 
+        /** The organiser revokes a co-organiser's role; what it did with the role stays valid. */
+        void revoke() {
+            if (ended) return;
+            String n = any(coOrganisers.stream().sorted().toList());
+            if (n == null || !partitioned.isEmpty()) return;
+            ConferencePeer p = peers.get(n);
+            peers.get("p0").revokeOrganiser(id, p.self()).join();
+            coOrganisers.remove(n);
+            log.add("p0 revoke " + n);
+            if (status.get(n) == Status.PARTICIPANT) {
+                await(() -> p.conference(id).map(v -> !v.coOrganisers().contains(p.self())).orElse(false), () -> n + " never heard its role was revoked");
+            }
+        }
+
+        /** The organiser or a participating co-organiser ends the conference; then every participant and invitee holding it hears of it. */
+        void end() {
+            if (ended || !partitioned.isEmpty()) return;
+            List<String> enders = new ArrayList<>(List.of("p0"));
+            coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).sorted().forEach(enders::add);
+            String by = any(enders);
+            peers.get(by).end(id).join();
+            ended = true;
+            log.add(by + " end");
+            for (String x : names) {
+                ConferencePeer p = peers.get(x);
+                // Participants and invitees hear of it; a peer removed, or that left or declined, need not.
+                if (!Set.of(Status.PARTICIPANT, Status.INVITED).contains(status.get(x)) || p.conference(id).isEmpty()) continue;
+                await(() -> p.conference(id).map(v -> v.state() == ConferenceState.ENDED).orElse(true), () -> x + " never heard of the end");
+            }
+        }
+
         /** An invitee, a decliner or a leaver accepts (once its invitation arrived). */
         void accept() {
+            if (ended) return; // membership is closed with the conference
             List<String> can = names.stream().filter(n -> Set.of(Status.INVITED, Status.DECLINED, Status.LEFT).contains(status.get(n))
                     && peers.get(n).conference(id).isPresent()).toList();
             String n = any(can);
@@ -194,6 +320,7 @@ class MembershipModelTest {
         }
 
         void decline() {
+            if (ended) return; // membership is closed with the conference
             String n = any(with(Status.INVITED).stream().filter(x -> peers.get(x).conference(id).isPresent()).toList());
             if (n == null) return;
             peers.get(n).decline(id, "busy").join();
@@ -202,6 +329,7 @@ class MembershipModelTest {
         }
 
         void leave() {
+            if (ended) return; // membership is closed with the conference
             String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0")).toList());
             if (n == null) return;
             peers.get(n).leave(id).join();
@@ -214,6 +342,7 @@ class MembershipModelTest {
          * everything the member posted (what it holds is what stays valid); then waits until every member knows.
          */
         void remove() {
+            if (ended) return; // membership is closed with the conference
             if (!partitioned.isEmpty()) return;
             List<String> removers = new ArrayList<>(List.of("p0"));
             coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(removers::add);
@@ -281,7 +410,7 @@ class MembershipModelTest {
             heal();
             // Everyone still welcome comes (back) in: late joiners and returning leavers must get the whole history.
             for (String n : names) {
-                if (!Set.of(Status.INVITED, Status.DECLINED, Status.LEFT).contains(status.get(n))) continue;
+                if (ended || !Set.of(Status.INVITED, Status.DECLINED, Status.LEFT).contains(status.get(n))) continue;
                 await(() -> peers.get(n).conference(id).isPresent(), () -> n + " never got its invitation");
                 peers.get(n).accept(id).join();
                 status.put(n, Status.PARTICIPANT);
@@ -321,6 +450,7 @@ class MembershipModelTest {
         String summary() {
             Map<String, Long> ops = new java.util.TreeMap<>();
             for (String l : log) {
+                if (l.startsWith("(")) continue; // a step that did nothing
                 String[] w = l.split(" ");
                 String op = w.length > 1 && w[0].matches("p\\d+") ? w[1] : w[0];
                 ops.merge(op.replace(",", "").replace(":", ""), 1L, Long::sum);
