@@ -67,6 +67,16 @@ public interface ConferenceListener {
     }
 
     /**
+     * An own message is now stored by every other current participant (each confirmed storing it), as
+     * {@link Post#storedByAll()} says. Fires once per message, after {@link #delivered} for it, only for messages
+     * posted since this peer started.
+     *
+     * @param message the message
+     */
+    default void deliveredToAll(ChatEntry message) {
+    }
+
+    /**
      * A message already shown (through {@link #message}) is taken out of the history again: a record heard later
      * makes it invalid (its author had been removed before it was posted, by a removal this peer had not heard of
      * yet, or it was sent under an epoch's key that lost a conflict). Every participant ends with the same history;

@@ -364,7 +364,8 @@ public final class ConferencePeer implements AutoCloseable {
 
     /**
      * Posts a chat message to a live conference. The future completes once it is stored locally and sent;
-     * {@link Post#acknowledged()} completes when another participant confirmed storing it.
+     * {@link Post#acknowledged()} completes when another participant confirmed storing it,
+     * {@link Post#storedByAll()} when every other current participant did.
      *
      * @param conference a live conference this peer takes part in
      * @param text the message, 1 to 16384 bytes in UTF-8, not blank
@@ -373,7 +374,7 @@ public final class ConferencePeer implements AutoCloseable {
     public CompletableFuture<Post> say(ConferenceId conference, String text) {
         return run(() -> {
             Post p = engine.say(conference, text);
-            return new Post(p.entry(), guard(p.acknowledged()));
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
         });
     }
 

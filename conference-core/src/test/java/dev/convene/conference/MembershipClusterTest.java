@@ -128,6 +128,37 @@ class MembershipClusterTest {
     }
 
     @Test
+    void storedByAllCompletesOnlyOnceEveryOtherParticipantHasTheMessage(@TempDir Path carolHome) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = alice.create(NewConference.titled("A").invite(bob.self(), carol.self())).join().id();
+            awaitInvited(bob, id);
+            awaitInvited(carol, id);
+            bob.accept(id).join();
+            carol.accept(id).join();
+            awaitParticipants(id, Set.of(alice, bob, carol), alice, bob, carol);
+            Post both = alice.say(id, "all here").join();
+            assertThat(both.storedByAll().get(30, TimeUnit.SECONDS).text()).isEqualTo("all here");
+
+            carol.close();
+            await(() -> !alice.directory().isOnline(carol.self()), () -> "carol still online at alice");
+            Post post = alice.say(id, "while carol is away").join();
+            post.acknowledged().get(30, TimeUnit.SECONDS); // bob has it
+            await(() -> cl.events(alice).delivered.stream().anyMatch(e -> e.text().equals("while carol is away")), () -> "not delivered");
+            assertThat(post.storedByAll()).isNotDone();
+
+            ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+            assertThat(post.storedByAll().get(30, TimeUnit.SECONDS).text()).isEqualTo("while carol is away");
+            assertThat(texts(carol2, id)).contains("while carol is away");
+            await(() -> cl.events(alice).deliveredToAll.size() == 2, () -> "stored by all: " + cl.events(alice).deliveredToAll);
+            assertThat(cl.events(alice).deliveredToAll).extracting(ChatEntry::text).containsExactly("all here", "while carol is away");
+        }
+    }
+
+    @Test
     void withHistoryJoinedANewcomerReadsFromItsAdmissionAndTheCommonPartHasOneOrder() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = cl.start("alice");

@@ -11,6 +11,8 @@ public final class RecordingListener implements ConferenceListener {
     public final List<String> threads = new CopyOnWriteArrayList<>();
     /** Own messages reported delivered (acknowledged), in order. */
     public final List<ChatEntry> delivered = new CopyOnWriteArrayList<>();
+    /** Own messages reported stored by every other participant, in order. */
+    public final List<ChatEntry> deliveredToAll = new CopyOnWriteArrayList<>();
     /** Messages taken out of a history after they were shown, in order. */
     public final List<ChatEntry> retracted = new CopyOnWriteArrayList<>();
 
@@ -49,6 +51,12 @@ public final class RecordingListener implements ConferenceListener {
     public void delivered(ChatEntry message) {
         threads.add(Thread.currentThread().getName());
         delivered.add(message);
+    }
+
+    @Override
+    public void deliveredToAll(ChatEntry message) {
+        threads.add(Thread.currentThread().getName());
+        deliveredToAll.add(message);
     }
 
     @Override

@@ -55,8 +55,13 @@ final class Acks {
     void onAck(PeerId from, ChatAck a) {
         Conference c = s.conferences.get(a.conference());
         if (c == null || !a.author().equals(s.self) || !c.participants().contains(from)) return;
+        // Never beyond what this peer posted: an acknowledgement of a sequence not yet posted proves nothing.
+        c.ackedUpTo.merge(from, Math.min(a.sequence(), c.ownSequence), Math::max);
         var done = c.awaitingAck.headMap(a.sequence(), true);
-        if (done.isEmpty()) return;
+        if (done.isEmpty()) {
+            storedByAll(c);
+            return;
+        }
         s.store.markAcknowledged(c.id, a.sequence());
         for (var e : List.copyOf(done.entrySet())) {
             ChatEntry old = c.entries.get(new MessageId(s.self, e.getKey()));
@@ -69,6 +74,32 @@ final class Acks {
                 e.getValue().complete(acked);
                 dispatch.fire(l -> l.delivered(acked));
             }
+        }
+        done.clear();
+        storedByAll(c); // after delivered, so listeners hear one before the other
+    }
+
+    /**
+     * Completes the own posts that every other current participant has confirmed storing, and tells listeners
+     * ({@code deliveredToAll}).
+     */
+    void storedByAll(Conference c) {
+        if (c.awaitingAll.isEmpty()) return;
+        long upTo = Long.MAX_VALUE;
+        boolean anyone = false;
+        for (PeerId p : c.participants()) {
+            if (p.equals(s.self)) continue;
+            anyone = true;
+            upTo = Math.min(upTo, c.ackedUpTo.getOrDefault(p, 0L));
+        }
+        if (!anyone || upTo == 0) return;
+        var done = c.awaitingAll.headMap(upTo, true);
+        for (var e : List.copyOf(done.entrySet())) {
+            ChatEntry entry = c.entries.get(new MessageId(s.self, e.getKey()));
+            if (entry == null) continue; // taken out meanwhile: its future failed with the refusal
+            ChatEntry now = new ChatEntry(entry.conference(), entry.id(), entry.timestamp(), entry.authorName(), entry.text(), false);
+            e.getValue().complete(now);
+            dispatch.fire(l -> l.deliveredToAll(now));
         }
         done.clear();
     }

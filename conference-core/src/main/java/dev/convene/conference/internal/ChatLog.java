@@ -174,8 +174,11 @@ final class ChatLog {
     }
 
     void failOwn(Conference c, long sequence, String why) {
+        var refused = new dev.convene.conference.MessageRefusedException(c.id, new MessageId(s.self, sequence), why);
         CompletableFuture<ChatEntry> f = c.awaitingAck.remove(sequence);
-        if (f != null) f.completeExceptionally(new dev.convene.conference.MessageRefusedException(c.id, new MessageId(s.self, sequence), why));
+        if (f != null) f.completeExceptionally(refused);
+        CompletableFuture<ChatEntry> all = c.awaitingAll.remove(sequence);
+        if (all != null) all.completeExceptionally(refused);
     }
 
     /**

@@ -66,6 +66,10 @@ final class Conference {
     long ownSequence;
     /** Own messages waiting for a participant to confirm storing them, by sequence. */
     final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAck = new TreeMap<>();
+    /** Own messages waiting for every other participant to confirm storing them, by sequence (this run only). */
+    final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAll = new TreeMap<>();
+    /** How far each other member confirmed storing own messages (acknowledgements are cumulative; this run only). */
+    final Map<PeerId, Long> ackedUpTo = new HashMap<>();
     boolean invitationAnnounced;
     /** What was last written to the store, to skip writes that change nothing. */
     byte[] savedMeta;

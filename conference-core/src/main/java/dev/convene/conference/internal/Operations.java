@@ -267,9 +267,11 @@ final class Operations {
         // The own sequence needs no separate write: on restore it is the highest own message in the store.
         s.store.saveChat(m, s.overlay.config().name());
         c.awaitingAck.put(m.sequence(), acked);
+        CompletableFuture<ChatEntry> all = new CompletableFuture<>();
+        c.awaitingAll.put(m.sequence(), all);
         ChatEntry entry = chat.deliver(c, m, text, true);
         s.overlay.multicast(s.onlineOthers(c.participants()), m);
-        return new Post(entry, acked);
+        return new Post(entry, acked, all);
     }
 
     static ConferenceStateException notOver(Conference c) {

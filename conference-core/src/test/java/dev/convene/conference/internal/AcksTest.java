@@ -52,6 +52,7 @@ class AcksTest {
         assertThat(c.entries.get(new MessageId(ALICE.id(), 2)).pending()).isFalse();
         assertThat(c.history.values()).filteredOn(ChatEntry::pending).hasSize(1);
         assertThat(alice.heard).containsExactly("delivered 1", "delivered 2");
+        assertThat(c.awaitingAll).isEmpty(); // (this fixture posted none awaiting everyone)
     }
 
     @Test
@@ -63,5 +64,84 @@ class AcksTest {
         alice.acks.onAck(BOB.id(), new ChatAck(c.id, BOB.id(), 1));
         assertThat(one).isNotDone();
         assertThat(alice.heard).isEmpty();
+    }
+
+    /** Alice's conference with Bob and Carol invited, both accepted, as Alice holds it after posting {@code posted}. */
+    private static Conference withBobAndCarol(long posted) {
+        byte[] key = ContentCrypto.newKey();
+        SignedContext ctx = Fixtures.signed(Fixtures.context(BOB, Fixtures.CAROL));
+        Conference c = new Conference(ctx);
+        for (var who : java.util.List.of(BOB, Fixtures.CAROL)) {
+            Invitation inv = Fixtures.invitation(ctx, ALICE, who, key);
+            c.invitations.put(who.id(), inv);
+            c.nonces.add(inv.nonceHex());
+            Reply accept = Fixtures.reply(who, c.id, dev.convene.conference.Answer.ACCEPT, "", 1, Fixtures.START);
+            c.replyLog.computeIfAbsent(who.id(), a -> new java.util.TreeMap<>()).put(1, accept);
+            c.replies.put(who.id(), accept);
+        }
+        c.keys.put(0, key);
+        c.ownSequence = posted;
+        return c;
+    }
+
+    private CompletableFuture<ChatEntry> pendingForAll(Conference c, long sequence) {
+        pending(c, sequence);
+        CompletableFuture<ChatEntry> f = new CompletableFuture<>();
+        c.awaitingAll.put(sequence, f);
+        return f;
+    }
+
+    @Test
+    void storedByAllCompletesOnlyWhenEveryOtherParticipantConfirmedAndAfterDelivered() {
+        Conference c = withBobAndCarol(3);
+        Seams alice = new Seams(ALICE);
+        alice.s.conferences.put(c.id, c);
+        CompletableFuture<ChatEntry> one = pendingForAll(c, 1);
+        CompletableFuture<ChatEntry> two = pendingForAll(c, 2);
+        CompletableFuture<ChatEntry> three = pendingForAll(c, 3);
+
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 3));
+        assertThat(c.awaitingAck).isEmpty(); // acknowledged: one other participant has them all
+        assertThat(one).isNotDone();
+
+        alice.acks.onAck(Fixtures.CAROL.id(), new ChatAck(c.id, ALICE.id(), 2));
+        assertThat(one.join().pending()).isFalse();
+        assertThat(two).isDone();
+        assertThat(three).isNotDone();
+        assertThat(c.awaitingAll).containsOnlyKeys(3L);
+        assertThat(alice.heard).containsExactly("delivered 1", "delivered 2", "delivered 3", "stored by all 1", "stored by all 2");
+
+        // A peer that is no longer a participant is no longer waited for.
+        Reply leave = Fixtures.reply(Fixtures.CAROL, c.id, dev.convene.conference.Answer.LEAVE, "", 2, Fixtures.START.plusSeconds(60));
+        c.replyLog.get(Fixtures.CAROL.id()).put(2, leave);
+        c.replies.put(Fixtures.CAROL.id(), leave);
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 3));
+        assertThat(three).isDone();
+    }
+
+    @Test
+    void anAckBeyondWhatWasPostedCountsOnlyUpToIt() {
+        Conference c = withBobAndCarol(1);
+        Seams alice = new Seams(ALICE);
+        alice.s.conferences.put(c.id, c);
+        pendingForAll(c, 1);
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 50));
+        alice.acks.onAck(Fixtures.CAROL.id(), new ChatAck(c.id, ALICE.id(), 50));
+        c.ownSequence = 2;
+        CompletableFuture<ChatEntry> two = pendingForAll(c, 2);
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 2));
+        assertThat(two).isNotDone(); // carol's earlier "50" was before message 2 existed
+        alice.acks.onAck(Fixtures.CAROL.id(), new ChatAck(c.id, ALICE.id(), 2));
+        assertThat(two).isDone();
+    }
+
+    @Test
+    void aRefusedPostFailsItsStoredByAllFutureToo() {
+        Conference c = withBobAndCarol(1);
+        Seams alice = new Seams(ALICE);
+        CompletableFuture<ChatEntry> one = pendingForAll(c, 1);
+        alice.chat.failOwn(c, 1, "undecryptable");
+        assertThat(one).isCompletedExceptionally();
+        assertThat(c.awaitingAll).isEmpty();
     }
 }

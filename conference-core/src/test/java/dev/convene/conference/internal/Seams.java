@@ -54,6 +54,11 @@ final class Seams {
             }
 
             @Override
+            public void deliveredToAll(ChatEntry m) {
+                heard.add("stored by all " + m.id().sequence());
+            }
+
+            @Override
             public void retracted(ChatEntry m, String reason) {
                 heard.add("retracted " + m.text() + ": " + reason);
             }
