@@ -83,7 +83,14 @@ public final class ConferenceEvents implements ConferenceListener {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
         boolean late = java.time.Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(dev.convene.cli.session.SayCmd.ACK_WAIT) >= 0;
-        gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), late));
+        gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), Event.Delivered.ONE, late));
+    }
+
+    @Override
+    public void deliveredToAll(ChatEntry m) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), Event.Delivered.ALL, false));
     }
 
     @Override

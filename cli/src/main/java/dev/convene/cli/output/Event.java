@@ -259,15 +259,22 @@ public sealed interface Event {
     }
 
     /**
-     * An own message that was pending is now acknowledged: at least one other participant confirmed storing it.
-     * People see a line only when {@code say} could already have reported it pending ({@code late}); scripts
-     * get the event for every message.
+     * An own message that was pending is now acknowledged ({@code to} is {@code one}: at least one other participant
+     * confirmed storing it), or is now stored by every other current participant ({@code to} is {@code all}; a
+     * second event for the same message, after the first). People see a line only when {@code say} could already
+     * have reported it pending ({@code late}, {@code one} only); scripts get both events for every message.
      *
      * @param id {@code AUTHOR-ID:SEQUENCE}, as in {@code message}
+     * @param to {@code one} or {@code all}
      * @param late acknowledged later than {@code say} waits for it (not in JSON)
      */
-    record Delivered(String conference, String title, String id, long sequence,
+    record Delivered(String conference, String title, String id, long sequence, String to,
                      @JsonIgnore boolean late) implements Event {
+        /** {@code to} of a message stored by at least one other participant. */
+        public static final String ONE = "one";
+        /** {@code to} of a message stored by every other current participant. */
+        public static final String ALL = "all";
+
         static final String NAME = "delivered";
 
         @Override
@@ -277,7 +284,7 @@ public sealed interface Event {
 
         @Override
         public String human() {
-            return !late ? "" : "[" + Safe.line(title) + "] your message " + sequence + " was delivered (stored by another participant)";
+            return !late || !ONE.equals(to) ? "" : "[" + Safe.line(title) + "] your message " + sequence + " was delivered (stored by another participant)";
         }
     }
 

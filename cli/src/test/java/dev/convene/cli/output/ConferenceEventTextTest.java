@@ -73,6 +73,20 @@ class ConferenceEventTextTest {
     }
 
     @Test
+    void deliveredSaysToOneOrToAllAndOnlyALateAcknowledgementPrintsALine() throws Exception {
+        Event.Delivered one = new Event.Delivered(CONF, "Design review", ALICE.id() + ":2", 2, Event.Delivered.ONE, true);
+        assertThat(one.human()).isEqualTo("[Design review] your message 2 was delivered (stored by another participant)");
+        assertThat(new Event.Delivered(CONF, "Design review", ALICE.id() + ":2", 2, Event.Delivered.ONE, false).human()).isEmpty();
+        Event.Delivered all = new Event.Delivered(CONF, "Design review", ALICE.id() + ":2", 2, Event.Delivered.ALL, true);
+        assertThat(all.human()).isEmpty();
+        assertThat(json(one).path("to").asText()).isEqualTo("one");
+        JsonNode j = json(all);
+        assertThat(j.path("event").asText()).isEqualTo("delivered");
+        assertThat(j.path("to").asText()).isEqualTo("all");
+        assertThat(j.has("late")).isFalse();
+    }
+
+    @Test
     void aRetractedMessageNamesItsAuthorAndWhyAndItsAuthorCannotForgeALine() throws Exception {
         Event.Retracted r = new Event.Retracted(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, "invalid by membership");
         assertThat(r.human()).isEqualTo("[Design review] message 3 from mal\\u202elory (i3ddk6vf) was taken out of the history (invalid by membership)");
