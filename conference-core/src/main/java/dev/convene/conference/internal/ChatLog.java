@@ -48,7 +48,9 @@ final class ChatLog {
         if (!c.participants().contains(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
         if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
-        if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
+        ChatMessage had = held.get(m.sequence());
+        if (had != null || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
+            if (had != null && !c.equivocations.containsKey(m.id()) && !sameMessage(had, m)) equivocation(c, from, had, m);
             return false; // duplicate, or a sequence already settled
         }
         byte[] authorKey = c.keyOf(m.author());
@@ -86,11 +88,58 @@ final class ChatLog {
         return true;
     }
 
+    /** Most equivocations kept per conference (each costs one stored message); beyond, more are not acted on. */
+    static final int MAX_EQUIVOCATIONS = 1024;
+
+    private static boolean sameMessage(ChatMessage a, ChatMessage b) {
+        return java.util.Arrays.equals(Protocol.bytes(Protocol.CHAT_BODY, a), Protocol.bytes(Protocol.CHAT_BODY, b));
+    }
+
+    /**
+     * Two different messages signed by one author with one sequence: the pair proves the author equivocated (sent
+     * different peers different histories). Deterministic outcome at every peer, whichever it saw first: neither is
+     * shown (one already shown is taken out, listeners told {@code retracted}), the sequence is settled so the
+     * author's later messages flow, the second is stored with the conference, and both are passed on to the online
+     * participants (and with history answers), so each of them holds the proof and decides the same way.
+     */
+    void equivocation(Conference c, PeerId from, ChatMessage had, ChatMessage m) {
+        byte[] authorKey = c.keyOf(m.author());
+        if (authorKey == null || !m.conference().equals(c.id)) return;
+        if (!s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+            throw new RejectedMessageException("chat signature does not verify");
+        }
+        if (c.equivocations.size() >= MAX_EQUIVOCATIONS) {
+            log.warn("{}: more than {} equivocations in {}; not acting on more", s.label(), MAX_EQUIVOCATIONS, c.id.shortId());
+            return;
+        }
+        c.equivocations.put(m.id(), m);
+        s.store.saveConference(c.id, null, java.util.Map.of(MetaRecords.equivocationRow(m),
+                dev.convene.overlay.wire.WireBytes.encode(Protocol.CHAT, m, Protocol.MAX_SIGNED + ConferenceEngine.BATCH_BYTES)));
+        log.warn("{}: {} sent two different messages as {}; neither is shown", s.label(), m.author().shortId(), m.id());
+        ChatEntry shown = c.entries.remove(m.id());
+        if (shown != null) {
+            c.history.remove(shown);
+            if (!c.restoring) dispatch.retracted(shown, "equivocation");
+        }
+        if (m.author().equals(s.self)) failOwn(c, m.sequence(), "equivocation");
+        if (!c.restoring && s.overlay != null) {
+            List<PeerId> others = new ArrayList<>(s.onlineOthers(c.participants()));
+            others.remove(m.author());
+            // As one batch: a peer that holds neither takes both in before delivering, so it never shows either.
+            if (!others.isEmpty()) s.overlay.multicast(others, new ChatBatch(c.id, List.of(had, m), false));
+        }
+    }
+
     /** Access to one author's held messages. */
     private record TreeMapHolder(Conference c, PeerId author) {
         boolean has(long seq) {
             var t = c.chat.get(author);
             return t != null && t.containsKey(seq);
+        }
+
+        ChatMessage get(long seq) {
+            var t = c.chat.get(author);
+            return t == null ? null : t.get(seq);
         }
 
         void put(ChatMessage m) {
@@ -121,6 +170,11 @@ final class ChatLog {
                     Long held = e.getValue().ceilingKey(next);
                     next = Math.min(through, held == null ? through : held - 1) + 1;
                     c.contiguous.put(author, next - 1);
+                    continue;
+                }
+                if (c.equivocations.containsKey(m.id())) {
+                    settle(c, m, "equivocation");
+                    next++;
                     continue;
                 }
                 Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
@@ -207,7 +261,8 @@ final class ChatLog {
             if (s.banned.contains(byAuthor.getKey())) continue;
             long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
-                if (c.entries.containsKey(m.id()) || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
+                if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id())
+                        || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
                 String text = Keys.read(c, m);
                 if (text == null) continue;
                 ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);

@@ -66,6 +66,11 @@ final class Conference {
     long ownSequence;
     /** Own messages waiting for a participant to confirm storing them, by sequence. */
     final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAck = new TreeMap<>();
+    /**
+     * Equivocations: for an author+sequence of which two different signed messages were seen, the second (the first
+     * is in {@link #chat}). The pair is the proof; neither is shown. Stored as {@code q/} rows ({@link MetaRecords}).
+     */
+    final Map<dev.convene.conference.MessageId, ChatMessage> equivocations = new HashMap<>();
     /** Own messages waiting for every other participant to confirm storing them, by sequence (this run only). */
     final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAll = new TreeMap<>();
     /** How far each other member confirmed storing own messages (acknowledgements are cumulative; this run only). */

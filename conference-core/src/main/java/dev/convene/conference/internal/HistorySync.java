@@ -64,12 +64,17 @@ final class HistorySync {
             if (have > claimed && claimed < delivered) suppressed = true;
             if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
             for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
-                if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
+                ChatMessage second = c.equivocations.get(m.id());
+                if (batch.size() + (second == null ? 1 : 2) > Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
                     more = true;
                     break outer;
                 }
                 batch.add(m);
                 bytes += m.body().length + 200;
+                if (second != null) { // the proof travels whole, so the asker settles it as this peer did
+                    batch.add(second);
+                    bytes += second.body().length + 200;
+                }
             }
         }
         if (!fresh || (batch.isEmpty() && suppressed)) {

@@ -75,10 +75,25 @@ final class MetaRecords {
                 case "x/" -> rem.add(decode(Protocol.REMOVAL, bytes));
                 case "g/" -> grants.add(decode(Protocol.GRANT, bytes));
                 case "o/" -> roles.add(decode(Protocol.ROLE, bytes));
+                case "q/" -> { } // an equivocation's second message: read by equivocations()
                 default -> throw new IllegalStateException("unknown metadata row " + k);
             }
         });
         return new Meta(head.context(), inv, rep, head.end(), rem, grants, roles);
+    }
+
+    /** The row key of an equivocation's second message. */
+    static String equivocationRow(ChatMessage second) {
+        return "q/" + second.author().value() + "/" + second.sequence();
+    }
+
+    /** The equivocations' second messages among the stored rows. */
+    static List<ChatMessage> equivocations(Map<String, byte[]> rows) {
+        List<ChatMessage> out = new ArrayList<>();
+        rows.forEach((k, bytes) -> {
+            if (k.startsWith("q/")) out.add(decode(Protocol.CHAT, bytes));
+        });
+        return out;
     }
 
     private static <T> T decode(WireCodec<T> codec, byte[] bytes) {

@@ -71,7 +71,8 @@ final class Persistence {
         // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
         boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty()
                 && head.roles().isEmpty();
-        Meta meta = MetaRecords.assemble(head, s.store.records(saved.id()));
+        Map<String, byte[]> rows = s.store.records(saved.id());
+        Meta meta = MetaRecords.assemble(head, rows);
         if (!meta.context().context().id().equals(saved.id())) throw new IllegalStateException("row key does not match its context");
         if (!meta.context().verifies(s.gate, null)) throw new IllegalStateException("context signature does not verify");
         Conference c = new Conference(meta.context());
@@ -118,6 +119,9 @@ final class Persistence {
             c.restoredNames.put(m.id(), sc.authorName());
             if (m.author().equals(s.self) && !sc.acknowledged()) c.unacknowledged.add(m.sequence());
             seen.add(m.timestamp());
+        }
+        for (ChatMessage second : MetaRecords.equivocations(rows)) {
+            if (second.conference().equals(c.id)) c.equivocations.put(second.id(), second);
         }
         c.restoring = true;
         try {

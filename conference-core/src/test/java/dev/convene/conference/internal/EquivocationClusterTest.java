@@ -1,0 +1,62 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.awaitText;
+import static dev.convene.conference.internal.Scenarios.texts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceCluster;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.overlay.Identity;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12 item 5: an author that signs two different messages with one sequence (shows bob and carol one history
+ * and then bob another) is caught by the first peer that holds both: the pair is the proof, passed on to the other
+ * participants, and neither message is shown anywhere; a peer that had shown the first takes it out (listeners hear
+ * {@code retracted}); the author's later messages flow; the proof survives a restart.
+ */
+@Timeout(120)
+class EquivocationClusterTest {
+
+    @Test
+    void twoMessagesWithOneSequenceAreBothSettledUnshownAtEveryParticipant(@TempDir Path bobHome) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock);
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Equivocation", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                mallory.send(List.of(bob, carol), mallory.post(id, 1, mallory.now(), 0, key, "version A"));
+                awaitText(bob, id, "version A");
+                awaitText(carol, id, "version A");
+
+                // The same sequence, another text, to bob only.
+                mallory.send(bob, mallory.post(id, 1, mallory.now(), 0, key, "version B"));
+                for (ConferencePeer p : List.of(bob, carol)) {
+                    await(() -> cl.events(p).retracted.stream().map(ChatEntry::text).toList().contains("version A"),
+                            () -> p.name() + " heard retracted " + cl.events(p).retracted + ", shows " + texts(p, id));
+                }
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 2, mallory.now(), 0, key, "after"));
+                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "after");
+                for (ConferencePeer p : List.of(alice, bob, carol)) {
+                    assertThat(texts(p, id)).as(p.name()).containsExactly("after");
+                }
+                assertThat(cl.events(alice).messages).extracting(ChatEntry::text).doesNotContain("version A", "version B");
+
+                // The proof is stored: bob, restarted from its home, shows neither version.
+                bob.close();
+                ConferencePeer bob2 = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock);
+                assertThat(texts(bob2, id)).containsExactly("after");
+            }
+        }
+    }
+}
