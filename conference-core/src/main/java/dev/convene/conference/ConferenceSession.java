@@ -227,6 +227,21 @@ public final class ConferenceSession {
         }
 
         @Override
+        public void delivered(ChatEntry message) {
+            if (message.conference().equals(id)) target.delivered(message);
+        }
+
+        @Override
+        public void deliveredToAll(ChatEntry message) {
+            if (message.conference().equals(id)) target.deliveredToAll(message);
+        }
+
+        @Override
+        public void retracted(ChatEntry message, String reason) {
+            if (message.conference().equals(id)) target.retracted(message, reason);
+        }
+
+        @Override
         public void participantJoined(ConferenceView conference, PeerId peer, String reason) {
             if (conference.id().equals(id)) target.participantJoined(conference, peer, reason);
         }

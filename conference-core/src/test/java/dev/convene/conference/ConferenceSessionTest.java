@@ -42,11 +42,22 @@ class ConferenceSessionTest {
             ConferenceSession other = alice.session(alice.create(NewConference.titled("Other").invite(bob.self())).join().id());
             ConferenceSession atBob = bob.session(invited.get(WAIT.toSeconds(), TimeUnit.SECONDS).id());
             List<String> heard = new CopyOnWriteArrayList<>();
+            List<String> stored = new CopyOnWriteArrayList<>();
             CompletableFuture<PeerId> joined = new CompletableFuture<>();
             review.addListener(new ConferenceListener() {
                 @Override
                 public void message(ChatEntry message) {
                     heard.add(message.text());
+                }
+
+                @Override
+                public void delivered(ChatEntry message) {
+                    stored.add("one " + message.text());
+                }
+
+                @Override
+                public void deliveredToAll(ChatEntry message) {
+                    stored.add("all " + message.text());
                 }
 
                 @Override
@@ -63,6 +74,10 @@ class ConferenceSessionTest {
             other.say("elsewhere").get(WAIT.toSeconds(), TimeUnit.SECONDS);
             ConferenceCluster.await(() -> heard.size() >= 7, heard::toString);
             assertThat(heard).containsExactly("m1", "m2", "m3", "m4", "m5", "m6", "m7"); // only this conference, in order
+            ConferenceCluster.await(() -> stored.size() >= 14, stored::toString);
+            assertThat(stored).filteredOn(e -> e.startsWith("all ")).containsExactly("all m1", "all m2", "all m3", "all m4", "all m5", "all m6", "all m7");
+            assertThat(stored).doesNotContain("one elsewhere", "all elsewhere");
+            assertThat(stored.indexOf("one m1")).isLessThan(stored.indexOf("all m1"));
 
             // pages going back from the newest, then forward from the oldest
             List<ChatEntry> newest = review.historyBefore(null, 3);
