@@ -89,6 +89,7 @@ public final class ConferenceEngine implements OverlayListener {
     /** Peers this peer refuses to hear from (kept across restarts). Written on the engine thread, read anywhere. */
     private final Set<PeerId> banned = ConcurrentHashMap.newKeySet();
     private final Counters counters = new Counters();
+    private final Frontiers frontiers = new Frontiers(counters);
     private final SignatureGate gate = new SignatureGate(counters, System::nanoTime);
     private final HistoryBudget history = new HistoryBudget(System::nanoTime);
 
@@ -459,11 +460,15 @@ public final class ConferenceEngine implements OverlayListener {
         // Never post under an older key once a newer epoch is known: a removed peer could read it.
         if (c.latestEpoch() > c.currentEpoch) throw new NotAllowedException(id, NotAllowedException.Rule.KEY_ROTATION_PENDING);
         long seq = c.ownSequence = next;
+        // Dated after everything this peer delivered and after its own previous message (Frontiers).
+        Protocol.Frontier frontier = Frontiers.next(c, self, seq);
+        HlcTimestamp floor = Frontiers.floor(c, self, seq, frontier);
+        if (floor != null) hlc.observe(floor);
         HlcTimestamp ts = hlc.now();
         ChatMessage draft = new ChatMessage(id, self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
         byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
-        ChatMessage unsigned = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, new byte[0]);
-        ChatMessage m = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
+        ChatMessage unsigned = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, new byte[0], frontier);
+        ChatMessage m = new ChatMessage(id, self, seq, ts, c.currentEpoch, body, identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)), frontier);
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
         // The own sequence needs no separate write: on restore it is the highest own message in the store.
         store.saveChat(m, overlay.config().name());
@@ -712,6 +717,7 @@ public final class ConferenceEngine implements OverlayListener {
         Conference c = conferences.get(m.conference());
         if (c == null) throw new RejectedMessageException("chat for unknown conference");
         if (!accept(c, from, m)) ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
+        else if (from.equals(m.author()) && frontiers.direct(c, self, m)) log.debug("{}: chat {} under-reports its frontier", label(), m.id());
         deliverReady(c);
     }
 
@@ -807,6 +813,15 @@ public final class ConferenceEngine implements OverlayListener {
                     next++;
                     continue;
                 }
+                Frontiers.Verdict dated = frontiers.check(c, m, banned, MAX_FUTURE);
+                if (dated == Frontiers.Verdict.WAIT) break; // the message its frontier names has not arrived yet
+                if (dated == Frontiers.Verdict.BACKDATED) {
+                    counters.backdated.increment();
+                    if (overlay != null && !c.restoring) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    settle(c, m, "dated before what its author had seen");
+                    next++;
+                    continue;
+                }
                 byte[] key = c.keys.get(m.keyEpoch());
                 if (key == null) {
                     if (m.keyEpoch() >= firstReadable) break; // a key grant may still come
@@ -880,6 +895,7 @@ public final class ConferenceEngine implements OverlayListener {
             long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
                 if (c.entries.containsKey(m.id()) || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
+                if (frontiers.check(c, m, banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
                 String text = read(c, m);
                 if (text == null) continue;
                 ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), nameOf(m.author()), text, false);
@@ -952,6 +968,7 @@ public final class ConferenceEngine implements OverlayListener {
     void onAck(PeerId from, ChatAck a) {
         Conference c = conferences.get(a.conference());
         if (c == null || !a.author().equals(self) || !c.participants().contains(from)) return;
+        frontiers.acknowledged(c, from, a.sequence());
         var done = c.awaitingAck.headMap(a.sequence(), true);
         if (done.isEmpty()) return;
         store.markAcknowledged(c.id, a.sequence());

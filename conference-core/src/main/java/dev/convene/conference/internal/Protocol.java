@@ -161,9 +161,37 @@ final class Protocol {
         }
     }
 
-    /** A chat message: encrypted body under the content key of {@code keyEpoch}, signed by its author. */
+    /**
+     * What the author of a chat message had seen when it posted: the id and timestamp of the latest message (in
+     * canonical order) it had delivered in that conference. Signed with the message; checked by {@link Frontiers}.
+     */
+    record Frontier(MessageId id, HlcTimestamp timestamp) {
+        Frontier {
+            java.util.Objects.requireNonNull(id, "id");
+            java.util.Objects.requireNonNull(timestamp, "timestamp");
+        }
+
+        /** Canonical order of the message it names: timestamp, author, sequence. */
+        int compareTo(Frontier o) {
+            int t = timestamp.compareTo(o.timestamp);
+            if (t != 0) return t;
+            int a = id.author().value().compareTo(o.id.author().value());
+            return a != 0 ? a : Long.compare(id.sequence(), o.id.sequence());
+        }
+    }
+
+    /**
+     * A chat message: encrypted body under the content key of {@code keyEpoch}, signed by its author, with the
+     * author's {@link Frontier} (null: it had delivered nothing, or a message from before frontiers).
+     */
     record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
-                       byte[] body, byte[] signature) {
+                       byte[] body, byte[] signature, Frontier frontier) {
+        /** A message without a frontier. */
+        ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
+                    byte[] body, byte[] signature) {
+            this(conference, author, sequence, timestamp, keyEpoch, body, signature, null);
+        }
+
         MessageId id() {
             return new MessageId(author, sequence);
         }
@@ -505,6 +533,8 @@ final class Protocol {
         public void write(WireWriter out, ChatMessage m) {
             out.write(m.conference(), CONFERENCE_ID).writePeerId(m.author()).writeVarLong(m.sequence())
                     .write(m.timestamp(), HLC).writeVarInt(m.keyEpoch()).writeBytes(m.body());
+            // Only when present, so a message from before frontiers signs (and is stored as) the same bytes as then.
+            if (m.frontier() != null) FRONTIER.write(out, m.frontier());
         }
 
         public ChatMessage read(WireReader in) {
@@ -514,8 +544,13 @@ final class Protocol {
 
     static final WireCodec<ChatMessage> CHAT = new WireCodec<>() {
         public void write(WireWriter out, ChatMessage m) {
-            CHAT_BODY.write(out, m);
+            out.write(m.conference(), CONFERENCE_ID).writePeerId(m.author()).writeVarLong(m.sequence())
+                    .write(m.timestamp(), HLC).writeVarInt(m.keyEpoch()).writeBytes(m.body());
             out.writeBytes(m.signature());
+            // After the signature, marked 0 (none) or 1: a stored row from before frontiers (nothing after the
+            // signature) still decodes, as a message without one.
+            if (m.frontier() == null) out.writeByte(0);
+            else FRONTIER.write(out, m.frontier());
         }
 
         public ChatMessage read(WireReader in) {
@@ -526,7 +561,44 @@ final class Protocol {
             int epoch = in.readVarInt(0, MAX_REMOVALS);
             byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
             byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
-            return new ChatMessage(id, author, seq, ts, epoch, body, sig);
+            return new ChatMessage(id, author, seq, ts, epoch, body, sig, in.read(FRONTIER));
+        }
+    };
+
+    /**
+     * {@link #CHAT} as stored: a row written before frontiers ends at the signature and reads as a message without
+     * one. On the wire the marker is required, so a truncated frame is never taken for an older one.
+     */
+    static final WireCodec<ChatMessage> STORED_CHAT = new WireCodec<>() {
+        public void write(WireWriter out, ChatMessage m) {
+            CHAT.write(out, m);
+        }
+
+        public ChatMessage read(WireReader in) {
+            ConferenceId id = in.read(CONFERENCE_ID);
+            PeerId author = in.readPeerId();
+            long seq = in.readVarLong(1, Long.MAX_VALUE);
+            HlcTimestamp ts = in.read(HLC);
+            int epoch = in.readVarInt(0, MAX_REMOVALS);
+            byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
+            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+            return new ChatMessage(id, author, seq, ts, epoch, body, sig, in.atEnd() ? null : in.read(FRONTIER));
+        }
+    };
+
+    /** A frontier: a marker byte (1; 0 reads as none), the message id and its timestamp. */
+    static final WireCodec<Frontier> FRONTIER = new WireCodec<>() {
+        public void write(WireWriter out, Frontier f) {
+            out.writeByte(1).writePeerId(f.id().author()).writeVarLong(f.id().sequence()).write(f.timestamp(), HLC);
+        }
+
+        public Frontier read(WireReader in) {
+            int marker = in.readByte();
+            if (marker == 0) return null;
+            if (marker != 1) throw new WireFormatException("frontier marker " + marker + " (expected: 0 or 1)");
+            PeerId author = in.readPeerId();
+            long seq = in.readVarLong(1, Long.MAX_VALUE);
+            return new Frontier(new MessageId(author, seq), in.read(HLC));
         }
     };
 
