@@ -785,9 +785,13 @@ public final class ConferenceEngine implements OverlayListener {
      * once per author, everything stored from that author so far.
      */
     private void deliverReady(Conference c) {
-        List<PeerId> advanced = new ArrayList<>();
+        Set<PeerId> advanced = new java.util.LinkedHashSet<>();
         Set<PeerId> refused = new TreeSet<>();
         int firstReadable = c.firstReadableEpoch(self);
+        // Another pass while an author waits for a message its frontier names and some author moved on meanwhile.
+        for (boolean again = true; again; ) {
+        boolean waiting = false;
+        boolean moved = false;
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
             long first = c.contiguous.getOrDefault(author, 0L) + 1;
@@ -814,7 +818,10 @@ public final class ConferenceEngine implements OverlayListener {
                     continue;
                 }
                 Frontiers.Verdict dated = frontiers.check(c, m, banned, MAX_FUTURE);
-                if (dated == Frontiers.Verdict.WAIT) break; // the message its frontier names has not arrived yet
+                if (dated == Frontiers.Verdict.WAIT) { // the message its frontier names has not arrived yet
+                    waiting = true;
+                    break;
+                }
                 if (dated == Frontiers.Verdict.BACKDATED) {
                     counters.backdated.increment();
                     if (overlay != null && !c.restoring) overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
@@ -842,7 +849,12 @@ public final class ConferenceEngine implements OverlayListener {
                 deliver(c, m, text, false);
                 next++;
             }
-            if (next > first) advanced.add(author);
+            if (next > first) {
+                advanced.add(author);
+                moved = true;
+            }
+        }
+        again = waiting && moved; // each pass that repeats delivered or settled at least one message
         }
         if (!c.restoring && overlay != null) {
             // An author whose post was refused gets the records that refuse it before the acknowledgement that
