@@ -171,6 +171,53 @@ class BackdatingClusterTest {
     }
 
     /**
+     * Clock dragging: a participant dating its posts up to a minute ahead moves honest timestamps at most to the
+     * receivers' wall clock plus a minute, never further however often it repeats; an honest post so dragged is
+     * refused by a peer whose clock is behind, and arrives there once that clock has caught up (nothing lost).
+     */
+    @Test
+    void draggingClocksForwardIsBoundedByTheReceiversWallClocks() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            // Carol's wall clock is five seconds behind the others'.
+            ConferencePeer carol = cl.start("carol", null, Identity.generate(), java.time.Clock.offset(cl.clock, Duration.ofSeconds(-5)));
+            List<ConferencePeer> honest = List.of(alice, bob, carol);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Drag", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                long wall = cl.clock.millis();
+                ChatMessage ahead = Fixtures.chat(mallory.identity(), id, 1, new HlcTimestamp(wall + 58_000, 0), key, "from 58 s ahead", null);
+                mallory.send(List.of(alice, bob), ahead);
+                for (ConferencePeer p : List.of(alice, bob)) awaitText(p, id, "from 58 s ahead");
+                long carolRejected = HostilePeer.rejected(carol);
+                ChatEntry dragged = bob.say(id, "dragged").join().entry();
+                assertThat(dragged.timestamp().wallMillis()).as("bob's post follows what he saw").isGreaterThanOrEqualTo(wall + 58_000);
+                // Beyond carol's wall clock + 1 min (she is 5 s behind): refused there for now.
+                Scenarios.awaitRejected(carol, carolRejected + 1);
+                assertThat(Scenarios.texts(carol, id)).doesNotContain("dragged");
+                // Pushing again from there: 50 s beyond bob's dragged time is beyond every receiver's wall clock + 1 min.
+                long rejectedBefore = HostilePeer.rejected(alice);
+                ChatMessage further = Fixtures.chat(mallory.identity(), id, 2, new HlcTimestamp(dragged.timestamp().wallMillis() + 50_000, 0), key,
+                        "pushed further", new Frontier(dragged.id(), dragged.timestamp()));
+                mallory.send(alice, further);
+                mallory.probe(alice);
+                Scenarios.awaitRejected(alice, rejectedBefore + 2);
+                ChatEntry next = alice.say(id, "after the push").join().entry();
+                assertThat(next.timestamp().wallMillis()).as("no drag beyond the wall clock + 1 min").isLessThanOrEqualTo(cl.clock.millis() + 60_000);
+                assertThat(Scenarios.texts(alice, id)).doesNotContain("pushed further");
+                // Once carol's clock has moved on, bob's post reaches her through anti-entropy: delayed, never lost.
+                cl.clock.advance(Duration.ofSeconds(10));
+                for (ConferencePeer p : honest) awaitText(p, id, "dragged");
+                for (ConferencePeer p : honest) awaitText(p, id, "after the push");
+                await(() -> honest.stream().map(p -> Scenarios.lines(p, id)).distinct().count() == 1,
+                        () -> "histories differ: " + honest.stream().map(p -> Scenarios.lines(p, id)).toList());
+            }
+        }
+    }
+
+    /**
      * Seeded: honest peers chat while a hostile author posts with random timestamps and random (true, misstated or
      * missing) frontiers. Afterwards every honest peer shows the same history with every honest message, every
      * shown hostile message satisfies the rules, and every refused one is counted once at each peer.
