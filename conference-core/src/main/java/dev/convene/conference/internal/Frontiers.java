@@ -3,8 +3,6 @@ package dev.convene.conference.internal;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Frontier;
 import dev.convene.overlay.PeerId;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package dev.convene.conference.internal;
 
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
