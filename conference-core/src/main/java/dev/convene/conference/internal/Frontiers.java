@@ -136,10 +136,4 @@ final class Frontiers {
         counters.frontierUnderReports.increment();
         return true;
     }
-
-    /** Forgets a conference's marks (it was deleted). */
-    void forget(ConferenceId id) {
-        Map<PeerId, Long> gone = acked.remove(id);
-        if (gone != null) marks -= gone.size();
-    }
 }
