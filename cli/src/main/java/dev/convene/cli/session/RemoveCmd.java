@@ -30,11 +30,7 @@ final class RemoveCmd implements SessionCommand {
 
     @Override
     public Completion completion(List<String> typed) {
-        return switch (typed.size()) {
-            case 0 -> Completion.CONFERENCES;
-            case 1 -> Completion.PEERS;
-            default -> Completion.NOTHING;
-        };
+        return Completion.conferenceThenPeer(typed);
     }
 
     @Override

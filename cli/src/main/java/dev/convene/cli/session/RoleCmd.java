@@ -45,11 +45,7 @@ final class RoleCmd implements SessionCommand {
 
     @Override
     public Completion completion(List<String> typed) {
-        return switch (typed.size()) {
-            case 0 -> Completion.CONFERENCES;
-            case 1 -> Completion.PEERS;
-            default -> Completion.NOTHING;
-        };
+        return Completion.conferenceThenPeer(typed);
     }
 
     @Override
