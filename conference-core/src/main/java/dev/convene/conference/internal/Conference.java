@@ -6,12 +6,6 @@ import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.ConferenceView;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.EndNotice;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.PeerId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,19 +34,19 @@ final class Conference {
     final Map<PeerId, TreeMap<Integer, Reply>> replyLog = new HashMap<>();
     EndNotice end;
     /** Peers removed, with the removals in effect (derived from {@link #removalRecords} by {@link #resolveRemovals}). */
-    final Map<PeerId, Protocol.Removal> removals = new LinkedHashMap<>();
+    final Map<PeerId, Removal> removals = new LinkedHashMap<>();
     /** Every verified removal record, also those that lost a conflict or are not (yet) authorised. */
-    final List<Protocol.Removal> removalRecords = new ArrayList<>();
+    final List<Removal> removalRecords = new ArrayList<>();
     /** The effective removal of each new epoch. */
-    final Map<Integer, Protocol.Removal> rotations = new HashMap<>();
+    final Map<Integer, Removal> rotations = new HashMap<>();
     /** Keys of the rotations this peer made itself, by epoch (granted to others, not to itself). */
     final Map<Integer, byte[]> ownRotations = new HashMap<>();
     /** Keys opened from grants to this peer, by grant slot (an X25519 agreement each: done once). */
     final Map<String, byte[]> openedGrants = new HashMap<>();
     /** The organiser's role changes for each member, by revision. */
-    final Map<PeerId, TreeMap<Integer, Protocol.RoleChange>> roleLog = new HashMap<>();
+    final Map<PeerId, TreeMap<Integer, RoleChange>> roleLog = new HashMap<>();
     /** Key grants issued after rotations: kept to forward them to their recipients. */
-    final Map<String, Protocol.KeyGrant> grants = new LinkedHashMap<>();
+    final Map<String, KeyGrant> grants = new LinkedHashMap<>();
     ConferenceState state = ConferenceState.SCHEDULED;
     /** Content keys by epoch, once known (the organiser's own, or opened from this peer's invitation). */
     final Map<Integer, byte[]> keys = new HashMap<>();
@@ -136,12 +130,12 @@ final class Conference {
      */
     boolean isOrganiserAt(PeerId p, Instant at) {
         if (p.equals(organiser())) return true;
-        Protocol.Removal removed = removals.get(p);
+        Removal removed = removals.get(p);
         if (removed != null && !removed.at().isAfter(at) || !invitations.containsKey(p)) return false;
-        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        TreeMap<Integer, RoleChange> log = roleLog.get(p);
         if (log == null) return false;
-        Protocol.RoleChange newest = null;
-        for (Protocol.RoleChange r : log.values()) {
+        RoleChange newest = null;
+        for (RoleChange r : log.values()) {
             if (!r.at().isAfter(at) && (newest == null || r.revision() > newest.revision())) newest = r;
         }
         return newest != null && newest.organiser();
@@ -154,14 +148,14 @@ final class Conference {
      * effect anywhere: their peer stays unless removed again, their key is never used. True if anything changed.
      */
     boolean resolveRemovals() {
-        Map<PeerId, Protocol.Removal> before = new LinkedHashMap<>(removals);
+        Map<PeerId, Removal> before = new LinkedHashMap<>(removals);
         removals.clear();
         rotations.clear();
-        TreeMap<Integer, List<Protocol.Removal>> byEpoch = new TreeMap<>();
-        for (Protocol.Removal r : removalRecords) byEpoch.computeIfAbsent(r.newEpoch(), e -> new ArrayList<>()).add(r);
+        TreeMap<Integer, List<Removal>> byEpoch = new TreeMap<>();
+        for (Removal r : removalRecords) byEpoch.computeIfAbsent(r.newEpoch(), e -> new ArrayList<>()).add(r);
         for (var e : byEpoch.entrySet()) {
-            Protocol.Removal winner = null;
-            for (Protocol.Removal r : e.getValue()) {
+            Removal winner = null;
+            for (Removal r : e.getValue()) {
                 if (removals.containsKey(r.peer()) || r.peer().equals(organiser())) continue;
                 if (r.signer() != null && !isOrganiserAt(r.signer(), r.at())) continue;
                 if (winner == null || r.at().isBefore(winner.at())
@@ -179,7 +173,7 @@ final class Conference {
 
     /** Who rotated the key of {@code epoch}: the signer of its effective removal, or null for the organiser. */
     PeerId rotator(int epoch) {
-        Protocol.Removal r = rotations.get(epoch);
+        Removal r = rotations.get(epoch);
         return r == null ? null : r.signer();
     }
 
@@ -193,12 +187,12 @@ final class Conference {
     }
 
     int roleRevisionOf(PeerId p) {
-        TreeMap<Integer, Protocol.RoleChange> log = roleLog.get(p);
+        TreeMap<Integer, RoleChange> log = roleLog.get(p);
         return log == null ? 0 : log.lastKey();
     }
 
-    List<Protocol.RoleChange> roleChanges() {
-        List<Protocol.RoleChange> out = new ArrayList<>();
+    List<RoleChange> roleChanges() {
+        List<RoleChange> out = new ArrayList<>();
         new TreeMap<>(roleLog).values().forEach(log -> out.addAll(log.values()));
         return out;
     }
@@ -239,8 +233,8 @@ final class Conference {
     /** The newest epoch this peer knows exists (from removals, key grants and invitations), whether or not it holds its key. */
     int latestEpoch() {
         int e = currentEpoch;
-        for (Protocol.Removal r : removals.values()) e = Math.max(e, r.newEpoch());
-        for (Protocol.KeyGrant g : grants.values()) e = Math.max(e, g.epoch());
+        for (Removal r : removals.values()) e = Math.max(e, r.newEpoch());
+        for (KeyGrant g : grants.values()) e = Math.max(e, g.epoch());
         for (Invitation i : invitations.values()) e = Math.max(e, i.keyEpoch());
         return e;
     }
@@ -269,7 +263,7 @@ final class Conference {
             List<Invitation> part = ordered.subList(Math.min(from, ordered.size()), Math.min(from + per, ordered.size()));
             List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
             for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
-            List<Protocol.KeyGrant> gs = new ArrayList<>();
+            List<KeyGrant> gs = new ArrayList<>();
             grants.values().stream().filter(g -> g.recipient().equals(organiser())).forEach(gs::add); // from co-organisers' rotations
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);

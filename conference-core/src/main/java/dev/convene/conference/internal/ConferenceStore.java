@@ -1,7 +1,6 @@
 package dev.convene.conference.internal;
 
 import dev.convene.conference.ConferenceId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import java.util.List;
 import java.util.Map;
 

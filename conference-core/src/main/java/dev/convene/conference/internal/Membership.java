@@ -1,9 +1,6 @@
 package dev.convene.conference.internal;
 
 import dev.convene.conference.Answer;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Removal;
-import dev.convene.conference.internal.Protocol.Reply;
 import dev.convene.overlay.PeerId;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,5 @@
 package dev.convene.conference.internal;
 
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.KeyGrant;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.Removal;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.RoleChange;
 import dev.convene.overlay.wire.WireBytes;
 import dev.convene.overlay.wire.WireCodec;
 import java.util.ArrayList;

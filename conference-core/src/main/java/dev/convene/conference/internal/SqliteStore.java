@@ -6,7 +6,6 @@ import dev.convene.overlay.AddressCache;
 import dev.convene.overlay.HostPort;
 import dev.convene.overlay.PeerId;
 import dev.convene.conference.ConferenceId;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.overlay.wire.WireBytes;
 import dev.convene.overlay.wire.WireFormatException;
 import java.io.IOException;

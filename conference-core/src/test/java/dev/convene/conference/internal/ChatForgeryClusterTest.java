@@ -12,8 +12,6 @@ import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.MessageId;
-import dev.convene.conference.internal.Protocol.ChatBatch;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.conference.internal.Scenarios.Shown;
 import java.time.Duration;
 import java.util.List;

@@ -9,8 +9,6 @@ import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
-import dev.convene.conference.internal.Protocol.ChatBatch;
-import dev.convene.conference.internal.Protocol.ChatMessage;
 import dev.convene.conference.internal.Scenarios.Shown;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -21,7 +21,7 @@ class ContentCryptoTest {
     private final byte[] key = ContentCrypto.newKey();
 
     private static byte[] aad(Identity author, long sequence) {
-        return new Protocol.ChatMessage(ID, author.id(), sequence, new dev.convene.conference.HlcTimestamp(0, 0), 0, new byte[0],
+        return new ChatMessage(ID, author.id(), sequence, new dev.convene.conference.HlcTimestamp(0, 0), 0, new byte[0],
                 new byte[0]).aad();
     }
 
@@ -120,7 +120,7 @@ class ContentCryptoTest {
     @Test
     void aBodyMovedToAnotherConferenceFailsToDecrypt() {
         byte[] box = ContentCrypto.encrypt(key, "mine".getBytes(StandardCharsets.UTF_8), aad(BOB, 1));
-        byte[] otherConference = new Protocol.ChatMessage(ConferenceId.random(), BOB.id(), 1, new dev.convene.conference.HlcTimestamp(0, 0),
+        byte[] otherConference = new ChatMessage(ConferenceId.random(), BOB.id(), 1, new dev.convene.conference.HlcTimestamp(0, 0),
                 0, new byte[0], new byte[0]).aad();
         assertThatThrownBy(() -> ContentCrypto.decrypt(key, box, otherConference)).isInstanceOf(GeneralSecurityException.class);
     }

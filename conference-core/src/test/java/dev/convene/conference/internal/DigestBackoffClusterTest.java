@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
-import dev.convene.conference.internal.Protocol.ChatBatch;
-import dev.convene.conference.internal.Protocol.ChatDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

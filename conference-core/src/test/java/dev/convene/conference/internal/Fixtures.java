@@ -4,11 +4,6 @@ import dev.convene.conference.Answer;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.HlcTimestamp;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.EndNotice;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.Reply;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.wire.WireBytes;
@@ -114,22 +109,22 @@ final class Fixtures {
     }
 
     /** The organiser's signed removal of {@code peer}, moving the key to {@code newEpoch}. */
-    static Protocol.Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at) {
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, newEpoch, at, new byte[0]);
-        return new Protocol.Removal(id, peer, newEpoch, at, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
+    static Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at) {
+        Removal unsigned = new Removal(id, peer, newEpoch, at, new byte[0]);
+        return new Removal(id, peer, newEpoch, at, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
     }
 
     /** The organiser's signed removal of {@code peer}, keeping its messages up to {@code upTo}. */
-    static Protocol.Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at, long upTo) {
-        Protocol.Removal unsigned = new Protocol.Removal(id, peer, newEpoch, at, upTo, new byte[0]);
-        return new Protocol.Removal(id, peer, newEpoch, at, upTo, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
+    static Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at, long upTo) {
+        Removal unsigned = new Removal(id, peer, newEpoch, at, upTo, new byte[0]);
+        return new Removal(id, peer, newEpoch, at, upTo, organiser.sign(Protocol.bytes(Protocol.REMOVAL_BODY, unsigned)));
     }
 
     /** The organiser's signed grant of the key of {@code epoch} to {@code recipient}, sealed as the engine seals it. */
-    static Protocol.KeyGrant grant(Identity organiser, ConferenceId id, Identity recipient, int epoch, byte[] key) {
+    static KeyGrant grant(Identity organiser, ConferenceId id, Identity recipient, int epoch, byte[] key) {
         byte[] sealed = ContentCrypto.seal(key, recipient.agreementKey(), sealContext(id, recipient.id()));
-        Protocol.KeyGrant unsigned = new Protocol.KeyGrant(id, recipient.id(), epoch, sealed, new byte[0]);
-        return new Protocol.KeyGrant(id, recipient.id(), epoch, sealed, organiser.sign(Protocol.bytes(Protocol.GRANT_BODY, unsigned)));
+        KeyGrant unsigned = new KeyGrant(id, recipient.id(), epoch, sealed, new byte[0]);
+        return new KeyGrant(id, recipient.id(), epoch, sealed, organiser.sign(Protocol.bytes(Protocol.GRANT_BODY, unsigned)));
     }
 
     /** Writes whatever the consumer writes: for hand-made, possibly malformed, bodies. */

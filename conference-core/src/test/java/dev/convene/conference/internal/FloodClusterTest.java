@@ -8,7 +8,6 @@ import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.RecordingListener;
-import dev.convene.conference.internal.Protocol.ChatDigest;
 import dev.convene.conference.internal.Scenarios.Shown;
 import dev.convene.overlay.DropReason;
 import dev.convene.overlay.Identity;

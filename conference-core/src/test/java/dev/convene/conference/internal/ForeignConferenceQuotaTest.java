@@ -13,8 +13,6 @@ import dev.convene.conference.Answer;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.MutableClock;
 import dev.convene.conference.RecordingListener;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.RejectedMessageException;
 import java.time.Duration;

@@ -81,13 +81,13 @@ class HostileDecodeTest {
 
     @Test
     void aReplyReasonWithAnUnsafeCharacterOrATimeOutOfRangeIsRefused() {
-        Protocol.Reply ok = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy", 1, NOW);
+        Reply ok = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy", 1, NOW);
         byte[] good = WireBytes.encode(Protocol.REPLY, ok, 4096);
         assertThat(WireBytes.decode(Protocol.REPLY, good).reason()).isEqualTo("busy");
-        Protocol.Reply hidden = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy\u2029really", 1, NOW);
+        Reply hidden = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy\u2029really", 1, NOW);
         assertThatThrownBy(() -> WireBytes.decode(Protocol.REPLY, WireBytes.encode(Protocol.REPLY, hidden, 4096)))
                 .isInstanceOf(WireFormatException.class);
-        Protocol.Reply late = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy", 1, Instant.MAX);
+        Reply late = Fixtures.reply(BOB, ConferenceId.random(), Answer.DECLINE, "busy", 1, Instant.MAX);
         assertThatThrownBy(() -> WireBytes.decode(Protocol.REPLY, WireBytes.encode(Protocol.REPLY, late, 4096)))
                 .isInstanceOf(WireFormatException.class);
     }

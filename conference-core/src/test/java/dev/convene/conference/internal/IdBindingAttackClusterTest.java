@@ -11,8 +11,6 @@ import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.conference.NewConference;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import dev.convene.overlay.Identity;
 import java.time.Duration;
 import java.util.List;

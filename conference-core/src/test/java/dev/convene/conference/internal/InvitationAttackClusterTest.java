@@ -13,8 +13,6 @@ import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.ConferenceView;
 import dev.convene.conference.NewConference;
-import dev.convene.conference.internal.Protocol.Invitation;
-import dev.convene.conference.internal.Protocol.Meta;
 import dev.convene.conference.internal.Scenarios.Shown;
 import dev.convene.overlay.Identity;
 import java.time.Duration;

@@ -10,8 +10,6 @@ import dev.convene.conference.Answer;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.internal.Membership.Standing;
 import dev.convene.conference.internal.Membership.Verdict;
-import dev.convene.conference.internal.Protocol.ChatMessage;
-import dev.convene.conference.internal.Protocol.Reply;
 import dev.convene.overlay.Identity;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,15 +119,15 @@ class MembershipTest {
                 Standing.IN, Standing.IN, Standing.IN, Standing.IN, Standing.IN);
     }
 
-    private Protocol.RoleChange role(Identity who, boolean organiser, int revision, Duration after) {
-        Protocol.RoleChange unsigned = new Protocol.RoleChange(c.id, who.id(), organiser, revision, START.plus(after), new byte[0]);
-        return new Protocol.RoleChange(c.id, who.id(), organiser, revision, unsigned.at(), ALICE.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
+    private RoleChange role(Identity who, boolean organiser, int revision, Duration after) {
+        RoleChange unsigned = new RoleChange(c.id, who.id(), organiser, revision, START.plus(after), new byte[0]);
+        return new RoleChange(c.id, who.id(), organiser, revision, unsigned.at(), ALICE.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
     }
 
     @Test
     void aCoOrganisersActIsJudgedByTheRoleItHeldWhenItActed() {
         c.invitations.put(BOB.id(), Fixtures.invitation(c.context, ALICE, BOB, key));
-        for (Protocol.RoleChange r : List.of(role(BOB, false, 3, Duration.ofMinutes(30)), role(BOB, true, 1, Duration.ofMinutes(10)))) {
+        for (RoleChange r : List.of(role(BOB, false, 3, Duration.ofMinutes(30)), role(BOB, true, 1, Duration.ofMinutes(10)))) {
             c.roleLog.computeIfAbsent(r.peer(), p -> new TreeMap<>()).put(r.revision(), r);
         }
         // Revision 2 (a revoke at 20 min, say) has not arrived: what is known is judged by what is known.
@@ -142,28 +140,28 @@ class MembershipTest {
         assertThat(c.isOrganiserAt(CAROL.id(), START.plus(Duration.ofMinutes(15)))).as("no invitation, no role").isFalse();
     }
 
-    private Protocol.EndNotice end(Identity by, Duration after, boolean coOrganiser) {
-        Protocol.EndNotice unsigned = new Protocol.EndNotice(c.id, START.plus(after), coOrganiser ? by.id() : null, new byte[0]);
-        return new Protocol.EndNotice(c.id, unsigned.at(), unsigned.signer(), by.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
+    private EndNotice end(Identity by, Duration after, boolean coOrganiser) {
+        EndNotice unsigned = new EndNotice(c.id, START.plus(after), coOrganiser ? by.id() : null, new byte[0]);
+        return new EndNotice(c.id, unsigned.at(), unsigned.signer(), by.sign(Protocol.bytes(Protocol.END_BODY, unsigned)));
     }
 
     @Test
     void theEarliestAuthorisedEndWinsWhateverTheOrder() {
         c.invitations.put(BOB.id(), Fixtures.invitation(c.context, ALICE, BOB, key));
         c.invitations.put(CAROL.id(), Fixtures.invitation(c.context, ALICE, CAROL, key));
-        Protocol.RoleChange grant = role(BOB, true, 1, Duration.ofMinutes(10));
+        RoleChange grant = role(BOB, true, 1, Duration.ofMinutes(10));
         c.roleLog.computeIfAbsent(BOB.id(), p -> new TreeMap<>()).put(1, grant);
-        Protocol.EndNotice byAlice = end(ALICE, Duration.ofMinutes(30), false);
-        Protocol.EndNotice byBob = end(BOB, Duration.ofMinutes(20), true);
-        Protocol.EndNotice byBobTooEarly = end(BOB, Duration.ofMinutes(5), true); // before his role
-        Protocol.EndNotice byCarol = end(CAROL, Duration.ofMinutes(1), true); // never had the role
-        List<Protocol.EndNotice> all = List.of(byAlice, byBob, byBobTooEarly, byCarol);
+        EndNotice byAlice = end(ALICE, Duration.ofMinutes(30), false);
+        EndNotice byBob = end(BOB, Duration.ofMinutes(20), true);
+        EndNotice byBobTooEarly = end(BOB, Duration.ofMinutes(5), true); // before his role
+        EndNotice byCarol = end(CAROL, Duration.ofMinutes(1), true); // never had the role
+        List<EndNotice> all = List.of(byAlice, byBob, byBobTooEarly, byCarol);
         Random random = new Random(7);
         for (int trial = 0; trial < 20; trial++) {
             Conference fresh = new Conference(c.context);
             fresh.invitations.putAll(c.invitations);
             fresh.roleLog.put(BOB.id(), new TreeMap<>(c.roleLog.get(BOB.id())));
-            List<Protocol.EndNotice> order = new ArrayList<>(all);
+            List<EndNotice> order = new ArrayList<>(all);
             Collections.shuffle(order, random);
             order.forEach(e -> ConferenceEngine.mergeEnd(fresh, e));
             assertThat(fresh.end).isSameAs(byBob);

@@ -81,7 +81,7 @@ class RemovalRaceClusterTest {
                 mallory.send(dave, mallory.post(id, 2, mallory.now(), 0, epoch0, "through dave"));
                 awaitText(dave, id, "through dave");
                 Post stale = dave.say(id, "while cut off").join();
-                mallory.await(Protocol.ChatMessage.class, m -> m.author().equals(dave.self()) && m.keyEpoch() == 0, "dave's post");
+                mallory.await(ChatMessage.class, m -> m.author().equals(dave.self()) && m.keyEpoch() == 0, "dave's post");
 
                 for (ConferencePeer p : List.of(alice, bob, dave)) discard(p).resetIgnoredMembers();
                 discard(mc).resetIgnoredMembers();

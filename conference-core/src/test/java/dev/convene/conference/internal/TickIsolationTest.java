@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.MutableClock;
 import dev.convene.conference.RecordingListener;
-import dev.convene.conference.internal.Protocol.Meta;
-import dev.convene.conference.internal.Protocol.SignedContext;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

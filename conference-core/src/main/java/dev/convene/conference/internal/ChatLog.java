@@ -1,0 +1,229 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.ConferenceEngine.MAX_FUTURE;
+import static dev.convene.conference.internal.ConferenceEngine.MAX_AHEAD;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.MessageId;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.RejectedMessageException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat log of each conference: messages accepted, held per author until their turn, delivered in order or settled unshown. Engine thread. */
+final class ChatLog {
+    private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
+    private final EngineState s;
+    private final Dispatch dispatch;
+    private final Acks acks;
+
+    ChatLog(EngineState s, Dispatch dispatch, Acks acks) {
+        this.s = s;
+        this.dispatch = dispatch;
+        this.acks = acks;
+    }
+
+    void onChat(PeerId from, ChatMessage m) {
+        Conference c = s.conferences.get(m.conference());
+        if (c == null) throw new RejectedMessageException("chat for unknown conference");
+        if (!accept(c, from, m)) acks.ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
+        deliverReady(c);
+    }
+
+    /**
+     * Stores a message whose author's signature verifies and that can still be valid: validity itself is decided
+     * at delivery ({@link #deliverReady}) by {@link Membership}, with the records held then, so a message whose
+     * author's answer has not arrived yet waits here instead of being refused and resent.
+     */
+    boolean accept(Conference c, PeerId from, ChatMessage m) {
+        if (!c.participants().contains(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
+        if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
+        TreeMapHolder held = new TreeMapHolder(c, m.author());
+        if (held.has(m.sequence()) || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
+            return false; // duplicate, or a sequence already settled
+        }
+        byte[] authorKey = c.keyOf(m.author());
+        if (authorKey == null) throw new RejectedMessageException("chat from non-member " + m.author().shortId());
+        if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) {
+            throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
+        }
+        if (!s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+            throw new RejectedMessageException("chat signature does not verify");
+        }
+        if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
+        }
+        if (m.timestamp().instant().isBefore(c.ctx().start().minus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp before the conference start");
+        }
+        Instant end = c.end != null && c.end.at().isBefore(c.ctx().end()) ? c.end.at() : c.ctx().end();
+        if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
+            throw new RejectedMessageException("chat timestamp after the conference ended");
+        }
+        if (Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.INVALID && !m.author().equals(s.self)) {
+            // Invalid for ever: kept (it fills its author's sequence, so later messages flow) but never shown.
+            log.debug("{}: chat {} invalid by membership; held unshown", s.label(), m.id());
+            s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
+        if (m.sequence() > c.contiguous.getOrDefault(m.author(), 0L) + MAX_AHEAD) {
+            // Bounded memory: a sender cannot make us hold unlimited messages waiting for a gap to fill;
+            // anything refused here comes again through anti-entropy once the gap is closed.
+            throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
+        }
+        if (m.keyEpoch() > Protocol.MAX_REMOVALS) throw new RejectedMessageException("chat under epoch " + m.keyEpoch());
+        s.hlc.observe(m.timestamp());
+        s.store.saveChat(m, s.nameOf(m.author()));
+        held.put(m);
+        return true;
+    }
+
+    /** Access to one author's held messages. */
+    private record TreeMapHolder(Conference c, PeerId author) {
+        boolean has(long seq) {
+            var t = c.chat.get(author);
+            return t != null && t.containsKey(seq);
+        }
+
+        void put(ChatMessage m) {
+            c.chat.computeIfAbsent(author, a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+        }
+    }
+
+    /**
+     * Delivers every held message that continues an author's sequence without a gap, then acknowledges,
+     * once per author, everything stored from that author so far.
+     */
+    void deliverReady(Conference c) {
+        List<PeerId> advanced = new ArrayList<>();
+        Set<PeerId> refused = new TreeSet<>();
+        int firstReadable = c.firstReadableEpoch(s.self);
+        for (var e : c.chat.entrySet()) {
+            PeerId author = e.getKey();
+            long first = c.contiguous.getOrDefault(author, 0L) + 1;
+            long next = first;
+            while (true) {
+                ChatMessage m = e.getValue().get(next);
+                if (m == null) {
+                    // A sequence its author could not validly use (a closed range of its membership) is settled
+                    // without the message, so what follows flows; a removal's open end is never skipped into.
+                    if (Membership.standing(c, author, next) != Membership.Standing.OUT) break;
+                    long through = Membership.settledThrough(c, author, next);
+                    if (through == Long.MAX_VALUE || through < next) break;
+                    Long held = e.getValue().ceilingKey(next);
+                    next = Math.min(through, held == null ? through : held - 1) + 1;
+                    c.contiguous.put(author, next - 1);
+                    continue;
+                }
+                Membership.Verdict verdict = Membership.verdict(c, m, MAX_FUTURE);
+                if (verdict == Membership.Verdict.UNDECIDED) break; // its author's answer has not arrived yet
+                if (verdict == Membership.Verdict.INVALID) {
+                    if (!author.equals(s.self)) refused.add(author);
+                    settle(c, m, "invalid by membership");
+                    next++;
+                    continue;
+                }
+                byte[] key = c.keys.get(m.keyEpoch());
+                if (key == null) {
+                    if (m.keyEpoch() >= firstReadable) break; // a key grant may still come
+                    settle(c, m, "under a key from before this peer's admission");
+                    next++;
+                    continue;
+                }
+                String text;
+                try {
+                    text = new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+                } catch (GeneralSecurityException ex) {
+                    // Signed by its author but not readable with the epoch's key: it can never be read here.
+                    if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    settle(c, m, "undecryptable");
+                    next++;
+                    continue;
+                }
+                deliver(c, m, text, false);
+                next++;
+            }
+            if (next > first) advanced.add(author);
+        }
+        if (!c.restoring && s.overlay != null) {
+            // An author whose post was refused gets the records that refuse it before the acknowledgement that
+            // covers it (frames to one peer arrive in order), so it learns its post failed, not that it arrived.
+            List<PeerId> tell = s.onlineOthers(refused);
+            if (!tell.isEmpty()) s.sendMeta(c, tell);
+        }
+        if (!c.restoring) advanced.forEach(author -> acks.ack(c, author));
+    }
+
+    /**
+     * Moves an author's sequence past a message that will never be shown here, so later messages flow; it stays
+     * held (and is relayed), so a peer asking for history settles it the same way. An own post that ends up
+     * invalid (sent under an old key after a removal it had not heard of) is reported to its future.
+     */
+    void settle(Conference c, ChatMessage m, String why) {
+        c.contiguous.put(m.author(), m.sequence());
+        log.debug("{}: chat {} settled unshown: {}", s.label(), m.id(), why);
+        if (m.author().equals(s.self)) failOwn(c, m.sequence(), why);
+    }
+
+    void failOwn(Conference c, long sequence, String why) {
+        CompletableFuture<ChatEntry> f = c.awaitingAck.remove(sequence);
+        if (f != null) f.completeExceptionally(new dev.convene.conference.MessageRefusedException(c.id, new MessageId(s.self, sequence), why));
+    }
+
+    /**
+     * After the removals in effect or an epoch's key changed: the history becomes again what the records say. What is
+     * now invalid (messages of a removed peer beyond what its remover held, messages under an old key dated after a
+     * removal) or no longer readable (under a key that lost a conflict) is taken out, and an own such post fails;
+     * what is valid again (its removal lost a conflict) is put back. So every peer ends with the same history
+     * whatever it had shown before it heard of a change. Listeners are told of what is put back, not of what is
+     * taken out.
+     */
+    void rebuild(Conference c, Set<Integer> rekeyed) {
+        for (ChatEntry e : List.copyOf(c.history.values())) {
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(e.author());
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(e.id().sequence());
+            if (m == null) continue;
+            boolean valid = Membership.verdict(c, m, MAX_FUTURE) == Membership.Verdict.VALID;
+            if (valid && rekeyed.contains(m.keyEpoch()) && Keys.read(c, m) == null) valid = false;
+            if (valid) continue;
+            c.history.remove(e);
+            c.entries.remove(e.id());
+            if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
+            log.debug("{}: chat {} taken out of the history", s.label(), m.id());
+        }
+        for (var byAuthor : c.chat.entrySet()) {
+            if (s.banned.contains(byAuthor.getKey())) continue;
+            long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
+            for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
+                if (c.entries.containsKey(m.id()) || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
+                String text = Keys.read(c, m);
+                if (text == null) continue;
+                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);
+                c.history.put(entry, entry);
+                c.entries.put(entry.id(), entry);
+                dispatch.message(entry);
+            }
+        }
+    }
+
+    /** Records a delivered message, publishes it and tells listeners. */
+    ChatEntry deliver(Conference c, ChatMessage m, String text, boolean own) {
+        c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+        c.contiguous.put(m.author(), m.sequence());
+        String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : s.nameOf(m.author());
+        boolean pending = own || (c.restoring && m.author().equals(s.self) && c.unacknowledged.contains(m.sequence()));
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending);
+        c.history.put(entry, entry);
+        c.entries.put(entry.id(), entry);
+        if (!c.restoring) dispatch.message(entry);
+        return entry;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.ConferenceEngine.BATCH_BYTES;
+import static dev.convene.conference.internal.EngineState.RANDOM;
+
+import dev.convene.conference.Answer;
+import dev.convene.conference.ConferenceId;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.RejectedMessageException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** History sync: digests answered with bounded batches (budgeted, with back-off), batches taken in, anti-entropy. Engine thread. */
+final class HistorySync {
+    private final EngineState s;
+    private final ChatLog chat;
+    private final Acks acks;
+    private final int syncEveryTicks;
+    private long ticks;
+
+    HistorySync(EngineState s, ChatLog chat, Acks acks, int syncEveryTicks) {
+        this.s = s;
+        this.chat = chat;
+        this.acks = acks;
+        this.syncEveryTicks = syncEveryTicks;
+    }
+
+    /** Counts one tick; true when anti-entropy is due. */
+    boolean tick() {
+        ticks++;
+        return ticks % syncEveryTicks == 0;
+    }
+
+    void onDigest(PeerId from, ChatDigest d) {
+        Conference c = s.conferences.get(d.conference());
+        if (c == null || !c.participants().contains(s.self) || !c.participants().contains(from)) {
+            throw new RejectedMessageException("history request from a non-participant");
+        }
+        // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
+        // for the rest. Only delivered messages are offered (never beyond a gap here). Budgeted (HistoryBudget):
+        // nothing is sent to the same asker twice within a few seconds, and bytes per asker and in total are capped.
+        // The same digest asked again means the last answer did not help (the asker cannot use it yet): answered
+        // again only after a back-off that doubles each time, so nothing is resent in a loop.
+        Asked asked = new Asked(c.id, from);
+        Backoff previous = answered.get(asked);
+        boolean repeat = previous != null && previous.digest().equals(d.contiguous());
+        boolean hold = repeat && ticks < previous.notBefore();
+        if (hold) heldBack++;
+        boolean fresh = !hold && s.history.fresh(from, c.id, d.contiguous());
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        boolean more = false;
+        boolean suppressed = false;
+        outer:
+        for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
+            if (s.banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
+            long claimed = d.contiguous().getOrDefault(e.getKey(), 0L);
+            long have = Math.max(claimed, s.history.alreadySent(from, c.id, e.getKey()));
+            long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
+            if (have > claimed && claimed < delivered) suppressed = true;
+            if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
+            for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
+                if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
+                    more = true;
+                    break outer;
+                }
+                batch.add(m);
+                bytes += m.body().length + 200;
+            }
+        }
+        if (!fresh || (batch.isEmpty() && suppressed)) {
+            s.counters.historyAnswersRefused.increment(); // held back (repeated digest) or budgeted
+        } else if (!batch.isEmpty()) {
+            if (s.history.spend(from, c.id, d.contiguous(), bytes)) {
+                s.counters.historyBytesSent.add(bytes);
+                for (ChatMessage m : batch) s.history.sent(from, c.id, m.author(), m.sequence());
+                s.overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+                int repeats = repeat ? previous.repeats() + 1 : 0;
+                if (answered.size() >= MAX_ANSWERED && !answered.containsKey(asked)) answered.clear();
+                answered.put(asked, new Backoff(d.contiguous(), ticks + (long) syncEveryTicks * (1L << Math.min(repeats, 6)), repeats));
+            } else {
+                s.counters.historyAnswersRefused.increment();
+            }
+        }
+        if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) acks.ack(c, from);
+        boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
+        if (behind) s.overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
+    }
+
+    /** A history request, by conference and asker. */
+    private record Asked(ConferenceId conference, PeerId asker) {
+    }
+
+    /** The digest last answered for an asker, the tick before which the same digest is not answered again, and how often it repeated. */
+    private record Backoff(Map<PeerId, Long> digest, long notBefore, int repeats) {
+    }
+
+    /** Most askers remembered for back-off (bounded memory; forgetting only means answering once more). */
+    private static final int MAX_ANSWERED = 4096;
+    private final Map<Asked, Backoff> answered = new HashMap<>();
+
+    /** Times a digest was not answered because the same one was answered recently (for tests and stats). */
+    long heldBackAnswers() {
+        return heldBack;
+    }
+
+    private long heldBack;
+
+    void onBatch(PeerId from, ChatBatch b) {
+        Conference c = s.conferences.get(b.conference());
+        if (c == null || !c.participants().contains(s.self)) throw new RejectedMessageException("history for a non-participant");
+        int rejected = 0;
+        for (ChatMessage m : b.messages()) {
+            if (!m.conference().equals(c.id)) {
+                rejected++;
+                continue;
+            }
+            try {
+                chat.accept(c, from, m);
+            } catch (RejectedMessageException e) {
+                rejected++;
+            }
+        }
+        chat.deliverReady(c);
+        if (rejected > 0) {
+            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
+        if (b.more()) s.overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest())); // pull the next batch
+    }
+
+    void antiEntropy() {
+        for (Conference c : List.copyOf(s.conferences.values())) {
+            s.isolated(c, "anti-entropy", () -> {
+                List<PeerId> online = s.onlineOthers(c.members());
+                if (online.isEmpty()) return;
+                PeerId peer = online.get(RANDOM.nextInt(online.size()));
+                s.sendMeta(c, List.of(peer));
+                if (c.participants().contains(s.self) && c.participants().contains(peer)) {
+                    s.overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
+                }
+            });
+        }
+    }
+
+    /** Pulls the history from one online participant; periodic anti-entropy covers what it lacks. */
+    void requestHistory(Conference c) {
+        List<PeerId> online = s.onlineOthers(c.participants());
+        if (!online.isEmpty()) {
+            s.overlay.multicast(List.of(online.get(RANDOM.nextInt(online.size()))), new ChatDigest(c.id, c.digest()));
+        }
+    }
+}

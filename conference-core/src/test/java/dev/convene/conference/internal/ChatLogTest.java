@@ -1,0 +1,93 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.Fixtures.ALICE;
+import static dev.convene.conference.internal.Fixtures.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.MessageRefusedException;
+import dev.convene.overlay.RejectedMessageException;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat log driven directly. Delivery runs as at a restore (names from the store, no acknowledgements, no
+ * listeners), which needs no overlay; what is shown and in which order is the same as live.
+ */
+class ChatLogTest {
+    private final byte[] key = ContentCrypto.newKey();
+    private final Conference c = Seams.aliceWithBob(key);
+    private final Seams bob = new Seams(BOB);
+
+    private ChatMessage fromAlice(long sequence) {
+        return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence);
+    }
+
+    private void hold(ChatMessage m) {
+        c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+    }
+
+    private void deliverReady() {
+        c.restoring = true;
+        bob.chat.deliverReady(c);
+        c.restoring = false;
+    }
+
+    private java.util.List<String> shown() {
+        return c.history.values().stream().map(ChatEntry::text).toList();
+    }
+
+    @Test
+    void heldMessagesAreShownInTheirAuthorsOrderAndAGapHoldsTheRest() {
+        hold(fromAlice(2));
+        hold(fromAlice(1));
+        hold(fromAlice(4));
+        deliverReady();
+        assertThat(shown()).containsExactly("text 1", "text 2");
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 2L);
+
+        hold(fromAlice(3));
+        deliverReady();
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3", "text 4");
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 4L);
+        assertThat(bob.scheduled).isEmpty(); // a restore acknowledges nothing
+    }
+
+    @Test
+    void anUnreadableMessageIsSettledUnshownAndWhatFollowsFlows() {
+        hold(fromAlice(1));
+        hold(Fixtures.chat(ALICE, c.id, 2, Seams.at(2), ContentCrypto.newKey(), "under another key"));
+        hold(fromAlice(3));
+        deliverReady();
+        assertThat(shown()).containsExactly("text 1", "text 3");
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 3L);
+    }
+
+    @Test
+    void anOwnMessageSettledUnshownFailsItsFuture() {
+        Seams alice = new Seams(ALICE);
+        CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
+        c.awaitingAck.put(7L, acked);
+        alice.chat.settle(c, fromAlice(7), "undecryptable");
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 7L);
+        assertThat(c.awaitingAck).isEmpty();
+        assertThat(acked).isCompletedExceptionally();
+        assertThatThrownBy(acked::join).hasCauseInstanceOf(MessageRefusedException.class);
+    }
+
+    @Test
+    void acceptRefusesABannedAuthorAndAMessageTooFarBeyondTheGapAndTellsADuplicate() {
+        bob.s.banned.add(ALICE.id());
+        assertThatThrownBy(() -> bob.chat.accept(c, ALICE.id(), fromAlice(1))).isInstanceOf(RejectedMessageException.class)
+                .hasMessageContaining("banned");
+        bob.s.banned.clear();
+
+        assertThatThrownBy(() -> bob.chat.accept(c, ALICE.id(), fromAlice(ConferenceEngine.MAX_AHEAD + 1)))
+                .isInstanceOf(RejectedMessageException.class).hasMessageContaining("too far beyond");
+        assertThat(c.chat).isEmpty();
+
+        hold(fromAlice(1));
+        assertThat(bob.chat.accept(c, ALICE.id(), fromAlice(1))).isFalse();
+    }
+}
