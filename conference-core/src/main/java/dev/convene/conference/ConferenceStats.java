@@ -22,9 +22,14 @@ package dev.convene.conference;
  * @param corruptRows stored rows (chat, peers, bans, conferences) that failed their checksum or did not decode
  *                    at start, skipped and never shown
  * @param tickFailures times the timer could not hand a tick to the event thread (the next one was tried on time)
+ * @param backdated chat messages settled unshown because they were dated before what their author had seen (its
+ *                  own previous message, or the frontier it signed)
+ * @param frontierUnderReports chat messages whose author, posting directly to this peer, named an older frontier
+ *                             than an own message of this peer's it had already acknowledged (counted, not refused)
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
-                              long corruptRows, long tickFailures) {
+                              long corruptRows, long tickFailures, long backdated,
+                              long frontierUnderReports) {
 }

@@ -8,6 +8,7 @@ import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerId;
+import java.time.Duration;
 import java.util.Comparator;
 
 /**
@@ -22,6 +23,12 @@ import java.util.Comparator;
 public final class ConferenceEvents implements ConferenceListener {
     /** People find peers by name; the id breaks ties between equal names. */
     static final Comparator<PeerRef> BY_NAME = Comparator.comparing(PeerRef::name, String.CASE_INSENSITIVE_ORDER).thenComparing(PeerRef::id);
+
+    /**
+     * How long a sender waits for another participant to confirm storing a message before it counts as
+     * pending: {@code say} waits that long, and a {@code delivered} event that comes later is {@code late}.
+     */
+    public static final Duration ACK_WAIT = Duration.ofSeconds(2);
 
     private final EventGate gate;
     private final CatchUpOrder order;
@@ -82,7 +89,7 @@ public final class ConferenceEvents implements ConferenceListener {
     public void delivered(ChatEntry m) {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
-        boolean late = java.time.Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(dev.convene.cli.session.SayCmd.ACK_WAIT) >= 0;
+        boolean late = Duration.between(m.sentAt(), java.time.Instant.now()).compareTo(ACK_WAIT) >= 0;
         gate.publish(new Event.Delivered(m.conference().value(), title, messageId(m), m.id().sequence(), Event.Delivered.ONE, late));
     }
 

@@ -1,7 +1,6 @@
 package dev.convene.cli.output;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.convene.cli.session.Lookup;
 import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferencePeer;
@@ -48,7 +47,7 @@ public record ConferenceInfo(String id, String title, String agenda, PeerRef org
      */
     public record PeerRef(String id, String name) {
         public static PeerRef of(ConferencePeer peer, PeerId id) {
-            return new PeerRef(id.value(), Lookup.name(peer, id));
+            return new PeerRef(id.value(), PeerView.name(peer, id));
         }
 
         /** {@code name (shortid)}, made safe to print. */
@@ -70,7 +69,7 @@ public record ConferenceInfo(String id, String title, String agenda, PeerRef org
         ConferenceContext c = v.context();
         List<Invitee> invitees = v.invitees().stream().map(p -> {
             var reply = v.answerOf(p);
-            return new Invitee(p.value(), Lookup.name(peer, p), reply.map(r -> r.answer().label()).orElse(null),
+            return new Invitee(p.value(), PeerView.name(peer, p), reply.map(r -> r.answer().label()).orElse(null),
                     reply.map(ConferenceView.Reply::reason).filter(r -> !r.isEmpty()).orElse(null));
         }).sorted(Comparator.comparing(Invitee::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Invitee::id)).toList();
         List<PeerRef> participants = v.participants().stream().map(p -> PeerRef.of(peer, p)).sorted(ConferenceEvents.BY_NAME).toList();

@@ -163,6 +163,12 @@ public final class EventWriter {
         prompt = null;
     }
 
+    /** The names {@code --json} gives the properties of {@code type}, in the order it writes them. */
+    static java.util.List<String> jsonNames(Class<?> type) {
+        return JSON.getSerializationConfig().introspect(JSON.constructType(type)).findProperties().stream()
+                .map(com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition::getName).toList();
+    }
+
     /** The JSON form of an event, as written with {@code --json}. */
     String toJson(Event event) {
         ObjectNode node = JSON.createObjectNode();

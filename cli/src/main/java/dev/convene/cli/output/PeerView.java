@@ -25,4 +25,10 @@ public record PeerView(String id, String name, String endpoint, String fingerpri
     public String label() {
         return Safe.line(name) + " (" + shortId(id) + ")";
     }
+
+    /** The display name of {@code id} as known to {@code peer}, or its short id. */
+    public static String name(dev.convene.conference.ConferencePeer peer, PeerId id) {
+        if (id.equals(peer.self())) return peer.name();
+        return peer.directory().get(id).map(PeerAdvertisement::name).orElse(id.shortId());
+    }
 }

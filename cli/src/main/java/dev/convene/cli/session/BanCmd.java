@@ -1,6 +1,7 @@
 package dev.convene.cli.session;
 
 import dev.convene.cli.CliException;
+import dev.convene.cli.output.PeerView;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.overlay.PeerAdvertisement;
@@ -102,11 +103,11 @@ final class BanCmd implements SessionCommand {
             String fingerprint = peer.directory().get(id).map(PeerAdvertisement::fingerprint).orElse(null);
             if (kind == Kind.BAN) {
                 boolean changed = Lookup.await(peer.ban(id));
-                session.result(name(), new Data(id.value(), Lookup.name(peer, id), fingerprint, changed), (changed ? "banned " : "already banned: ")
+                session.result(name(), new Data(id.value(), PeerView.name(peer, id), fingerprint, changed), (changed ? "banned " : "already banned: ")
                         + label + (fingerprint == null ? "" : ", key " + fingerprint) + "; nothing from this key is accepted, shown or relayed here");
             } else {
                 boolean changed = Lookup.await(peer.unban(id));
-                session.result(name(), new Data(id.value(), Lookup.name(peer, id), fingerprint, changed),
+                session.result(name(), new Data(id.value(), PeerView.name(peer, id), fingerprint, changed),
                         (changed ? "unbanned " : "was not banned: ") + label);
             }
         };

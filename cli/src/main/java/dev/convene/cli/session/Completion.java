@@ -42,4 +42,13 @@ public record Completion(Kind kind, List<String> words) {
     static Completion conferenceFirst(List<String> typed) {
         return typed.isEmpty() ? CONFERENCES : NOTHING;
     }
+
+    /** A conference, then a peer, nothing after: {@code remove CONF PEER}, {@code grant CONF PEER}, {@code wait reply CONF PEER}. */
+    static Completion conferenceThenPeer(List<String> typed) {
+        return switch (typed.size()) {
+            case 0 -> CONFERENCES;
+            case 1 -> PEERS;
+            default -> NOTHING;
+        };
+    }
 }

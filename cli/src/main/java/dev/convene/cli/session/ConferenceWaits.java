@@ -27,7 +27,7 @@ final class ConferenceWaits {
     }
 
     static List<WaitCmd.Target> all() {
-        return List.of(new InvitationTarget(), new ReplyTarget(), new StartedTarget(), new EndedTarget(), new MessageTarget());
+        return List.of(new InvitationTarget(), new ReplyTarget(), started(), ended(), new MessageTarget());
     }
 
     /**
@@ -151,11 +151,7 @@ final class ConferenceWaits {
 
         @Override
         public Completion completion(List<String> typed) {
-            return switch (typed.size()) {
-                case 0 -> Completion.CONFERENCES;
-                case 1 -> Completion.PEERS;
-                default -> Completion.NOTHING;
-            };
+            return Completion.conferenceThenPeer(typed);
         }
 
         @Override
@@ -195,70 +191,33 @@ final class ConferenceWaits {
     }
 
     /** {@code wait started CONF}: the conference is live (or was, and has ended since). */
-    static final class StartedTarget implements WaitCmd.Target {
-        @Override
-        public String kind() {
-            return "started";
-        }
-
-        @Override
-        public String arguments() {
-            return "CONF";
-        }
-
-        @Override
-        public String summary() {
-            return "wait until CONF is live (satisfied too if it has been live and ended)";
-        }
-
-        @Override
-        public Completion completion(List<String> typed) {
-            return Completion.conferenceFirst(typed);
-        }
-
-        @Override
-        public WaitCmd.Condition parse(Args args) {
-            args.expect(1, 1);
-            return new OnConference(args.positional(0)) {
-                @Override
-                boolean holds(Session s, ConferenceView v) {
-                    if (v.state() == ConferenceState.CANCELLED) {
-                        throw CliException.failed(ConferenceInfo.label(v) + " was cancelled; it will not start");
-                    }
-                    return v.state() == ConferenceState.LIVE || v.state() == ConferenceState.ENDED;
-                }
-
-                @Override
-                String missing(Session s, ConferenceView v) {
-                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + "; it starts "
-                            + Times.local(v.context().start(), s.zone()) + "; raise --timeout";
-                }
-
-                @Override
-                public void report(Session s) {
-                    ConferenceView v = Lookup.conference(s, conf);
-                    s.result("wait", new Data("started", ConferenceInfo.of(s.conferences(), v), null, null, null, null),
-                            ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()));
-                }
-            };
-        }
+    static WaitCmd.Target started() {
+        return new StateTarget("started", "wait until CONF is live (satisfied too if it has been live and ended)", v -> {
+            if (v.state() == ConferenceState.CANCELLED) {
+                throw CliException.failed(ConferenceInfo.label(v) + " was cancelled; it will not start");
+            }
+            return v.state() == ConferenceState.LIVE || v.state() == ConferenceState.ENDED;
+        }, (s, v) -> "; it starts " + Times.local(v.context().start(), s.zone()));
     }
 
     /** {@code wait ended CONF}: the conference ended or was cancelled. */
-    static final class EndedTarget implements WaitCmd.Target {
-        @Override
-        public String kind() {
-            return "ended";
-        }
+    static WaitCmd.Target ended() {
+        return new StateTarget("ended", "wait until CONF has ended or was cancelled", v -> v.state().isOver(),
+                (s, v) -> " " + Times.until(v.context(), s.zone()) + (v.context().standing() ? "" : " unless its organiser ends it"));
+    }
 
+    /**
+     * {@code wait KIND CONF}: the state of a conference. Its result says the state it is in; its timeout says
+     * the state, {@code until} (when it changes) and "raise --timeout".
+     *
+     * @param holds whether the conference is where the wait wants it (may fail if it never will be)
+     * @param until when it will be, after the state, e.g. {@code ; it starts 14:30}
+     */
+    private record StateTarget(String kind, String summary, java.util.function.Predicate<ConferenceView> holds,
+            java.util.function.BiFunction<Session, ConferenceView, String> until) implements WaitCmd.Target {
         @Override
         public String arguments() {
             return "CONF";
-        }
-
-        @Override
-        public String summary() {
-            return "wait until CONF has ended or was cancelled";
         }
 
         @Override
@@ -272,19 +231,18 @@ final class ConferenceWaits {
             return new OnConference(args.positional(0)) {
                 @Override
                 boolean holds(Session s, ConferenceView v) {
-                    return v.state().isOver();
+                    return holds.test(v);
                 }
 
                 @Override
                 String missing(Session s, ConferenceView v) {
-                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + " "
-                            + Times.until(v.context(), s.zone()) + (v.context().standing() ? "" : " unless its organiser ends it") + "; raise --timeout";
+                    return ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()) + until.apply(s, v) + "; raise --timeout";
                 }
 
                 @Override
                 public void report(Session s) {
                     ConferenceView v = Lookup.conference(s, conf);
-                    s.result("wait", new Data("ended", ConferenceInfo.of(s.conferences(), v), null, null, null, null),
+                    s.result("wait", new Data(kind, ConferenceInfo.of(s.conferences(), v), null, null, null, null),
                             ConferenceInfo.label(v) + " is " + ConferenceInfo.lower(v.state()));
                 }
             };

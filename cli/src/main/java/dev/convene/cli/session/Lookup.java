@@ -4,11 +4,9 @@ import dev.convene.cli.CliErrors;
 import dev.convene.cli.CliException;
 import dev.convene.cli.output.Durations;
 import dev.convene.conference.ConferenceException;
-import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;
-import dev.convene.overlay.PeerId;
 import dev.convene.overlay.PeerLookupException;
 import java.time.Duration;
 import java.util.List;
@@ -89,16 +87,6 @@ public final class Lookup {
             if (e.candidates().isEmpty()) return Optional.empty();
             throw CliException.failed(e.getMessage());
         }
-    }
-
-    /** The display name of {@code id} as known here, or its short id. */
-    public static String name(ConferencePeer peer, PeerId id) {
-        if (id.equals(peer.self())) return peer.name();
-        return name(peer.directory(), id);
-    }
-
-    public static String name(Directory directory, PeerId id) {
-        return directory.get(id).map(PeerAdvertisement::name).orElse(id.shortId());
     }
 
     /**

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SayCmd implements SessionCommand {
     /** How long {@code say} waits for an acknowledgement before it reports the message pending. */
-    public static final Duration ACK_WAIT = Duration.ofSeconds(2);
+    private static final Duration ACK_WAIT = ConferenceEvents.ACK_WAIT;
 
     /**
      * The data of the {@code say} result.

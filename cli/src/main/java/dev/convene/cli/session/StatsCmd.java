@@ -65,6 +65,7 @@ final class StatsCmd implements SessionCommand {
                 + "; conferences: signature checks " + c.signatureChecks() + " (cached " + c.signatureCacheHits()
                 + ", over budget " + c.signatureBudgetExceeded() + "), history sent " + c.historyBytesSent() + " bytes (refused "
                 + c.historyAnswersRefused() + "), refused conferences " + c.conferencesRefused() + ", quarantined " + c.quarantined()
-                + ", failures " + c.conferenceFailures();
+                + ", failures " + c.conferenceFailures() + ", backdated " + c.backdated()
+                + " (under-reported frontiers " + c.frontierUnderReports() + ")";
     }
 }

@@ -1,6 +1,7 @@
 package dev.convene.cli.session;
 
 import dev.convene.cli.output.ConferenceInfo;
+import dev.convene.cli.output.PeerView;
 import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.Answer;
 import dev.convene.conference.ConferencePeer;
@@ -75,7 +76,7 @@ final class WhoCmd implements SessionCommand {
                 Answer answer = v.answerOf(id).map(ConferenceView.Reply::answer).orElse(null);
                 state = answer == Answer.DECLINE ? "declined" : answer == Answer.LEAVE || id.equals(v.context().organiser()) ? "left" : "invited";
             }
-            people.add(new Person(id.value(), Lookup.name(peer, id), state, id.equals(v.context().organiser())));
+            people.add(new Person(id.value(), PeerView.name(peer, id), state, id.equals(v.context().organiser())));
         }
         people.sort(Comparator.comparingInt((Person p) -> ORDER.indexOf(p.state()))
                 .thenComparing(Person::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Person::id));

@@ -84,7 +84,12 @@ final class TerminalInput implements LineInput, Screen {
             throws IOException {
         // JLine's warnings would land in the middle of the screen it draws; --verbose shows them.
         JLINE_LOG.setLevel(verbose ? Level.INFO : Level.OFF);
-        Terminal terminal = TerminalBuilder.builder().system(true).name("convene").build();
+        return open(TerminalBuilder.builder().system(true).name("convene").build(), history, parser, completer, prompt, noColor);
+    }
+
+    /** {@link #open(Path, Parser, Completer, Supplier, String, boolean)} on {@code terminal}, which it then owns. */
+    static TerminalInput open(Terminal terminal, Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor)
+            throws IOException {
         try {
             boolean colour = Styles.enabled(noColor, terminal.getType(), terminal.getNumericCapability(InfoCmp.Capability.max_colors));
             createPrivately(history);

@@ -77,6 +77,45 @@ class EventsDocumentedTest {
         assertThat(json).contains("\"short-id\":\"short\"").doesNotContain("shortId");
     }
 
+    /**
+     * Not only the documented examples: every record of the client (its events, the data of every command's
+     * result, and every record they hold, conference-core's counters included) gets kebab-case names from the
+     * writer, so an event or result added later cannot bring another casing in (a {@code @JsonProperty} in
+     * camelCase would). The benchmark writes no events and is left out.
+     */
+    @Test
+    void everyRecordTheWriterCanWriteHasKebabCaseNames() throws Exception {
+        Path classes = Path.of(EventWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.Deque<Class<?>> todo = new java.util.ArrayDeque<>();
+        try (var files = Files.walk(classes.resolve("dev/convene/cli"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.toString().contains("/bench/")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, EventWriter.class.getClassLoader());
+                if (c.isRecord()) todo.add(c);
+            }
+        }
+        Set<Class<?>> seen = new java.util.HashSet<>();
+        int names = 0;
+        while (!todo.isEmpty()) {
+            Class<?> c = todo.poll();
+            if (!seen.add(c)) continue;
+            for (String n : EventWriter.jsonNames(c)) {
+                assertThat(n).as(c.getName()).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+                names++;
+            }
+            for (var component : c.getRecordComponents()) {
+                if (component.getType().isRecord()) todo.add(component.getType());
+                if (component.getGenericType() instanceof java.lang.reflect.ParameterizedType p) {
+                    for (var arg : p.getActualTypeArguments()) {
+                        if (arg instanceof Class<?> a && a.isRecord()) todo.add(a);
+                    }
+                }
+            }
+        }
+        assertThat(seen).contains(Event.Ready.class, dev.convene.conference.ConferenceStats.class);
+        assertThat(names).isGreaterThan(200);
+    }
+
     @Test
     void everyEventTypeIsARecordWithAName() {
         assertThat(Event.class.getPermittedSubclasses()).allSatisfy(c -> assertThat(c.isRecord()).as(c.getName()).isTrue());

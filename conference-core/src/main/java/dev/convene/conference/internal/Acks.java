@@ -57,6 +57,7 @@ final class Acks {
         if (c == null || !a.author().equals(s.self) || !c.participants().contains(from)) return;
         // Never beyond what this peer posted: an acknowledgement of a sequence not yet posted proves nothing.
         c.ackedUpTo.merge(from, Math.min(a.sequence(), c.ownSequence), Math::max);
+        s.frontiers.acknowledged(c, from, a.sequence());
         var done = c.awaitingAck.headMap(a.sequence(), true);
         if (done.isEmpty()) {
             storedByAll(c);

@@ -36,6 +36,7 @@ final class ChatLog {
         Conference c = s.conferences.get(m.conference());
         if (c == null) throw new RejectedMessageException("chat for unknown conference");
         if (!accept(c, from, m)) acks.ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
+        else if (from.equals(m.author()) && s.frontiers.direct(c, s.self, m)) log.debug("{}: chat {} under-reports its frontier", s.label(), m.id());
         deliverReady(c);
     }
 
@@ -152,9 +153,13 @@ final class ChatLog {
      * once per author, everything stored from that author so far.
      */
     void deliverReady(Conference c) {
-        List<PeerId> advanced = new ArrayList<>();
+        Set<PeerId> advanced = new java.util.LinkedHashSet<>();
         Set<PeerId> refused = new TreeSet<>();
         int firstReadable = c.firstReadableEpoch(s.self);
+        // Another pass while an author waits for a message its frontier names and some author moved on meanwhile.
+        for (boolean again = true; again; ) {
+        boolean waiting = false;
+        boolean moved = false;
         for (var e : c.chat.entrySet()) {
             PeerId author = e.getKey();
             long first = c.contiguous.getOrDefault(author, 0L) + 1;
@@ -185,6 +190,18 @@ final class ChatLog {
                     next++;
                     continue;
                 }
+                Frontiers.Verdict dated = s.frontiers.check(c, m, s.banned, MAX_FUTURE);
+                if (dated == Frontiers.Verdict.WAIT) { // the message its frontier names has not arrived yet
+                    waiting = true;
+                    break;
+                }
+                if (dated == Frontiers.Verdict.BACKDATED) {
+                    s.counters.backdated.increment();
+                    if (s.overlay != null && !c.restoring) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    settle(c, m, "dated before what its author had seen");
+                    next++;
+                    continue;
+                }
                 byte[] key = c.keys.get(m.keyEpoch());
                 if (key == null) {
                     if (m.keyEpoch() >= firstReadable) break; // a key grant may still come
@@ -205,7 +222,12 @@ final class ChatLog {
                 deliver(c, m, text, false);
                 next++;
             }
-            if (next > first) advanced.add(author);
+            if (next > first) {
+                advanced.add(author);
+                moved = true;
+            }
+        }
+        again = waiting && moved; // each pass that repeats delivered or settled at least one message
         }
         if (!c.restoring && s.overlay != null) {
             // An author whose post was refused gets the records that refuse it before the acknowledgement that
@@ -263,6 +285,7 @@ final class ChatLog {
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
                 if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id())
                         || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
+                if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
                 String text = Keys.read(c, m);
                 if (text == null) continue;
                 ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);

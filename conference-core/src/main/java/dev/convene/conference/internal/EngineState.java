@@ -44,6 +44,8 @@ final class EngineState {
     final Counters counters = new Counters();
     final SignatureGate gate = new SignatureGate(counters, System::nanoTime);
     final HistoryBudget history = new HistoryBudget(System::nanoTime);
+    /** Anti-backdating: the frontier rules and the acknowledgement marks that detect under-reporting. */
+    final Frontiers frontiers = new Frontiers(counters);
 
     EngineState(Identity identity, ConferenceStore store, Clock clock) {
         this.identity = identity;

@@ -55,7 +55,7 @@ final class HistorySync {
         int bytes = 0;
         boolean more = false;
         boolean suppressed = false;
-        outer:
+        List<java.util.Iterator<ChatMessage>> ranges = new ArrayList<>();
         for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
             if (s.banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
             long claimed = d.contiguous().getOrDefault(e.getKey(), 0L);
@@ -63,18 +63,26 @@ final class HistorySync {
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);
             if (have > claimed && claimed < delivered) suppressed = true;
             if (have >= delivered) continue; // the asker is level or ahead for this author (after a partition, say)
-            for (ChatMessage m : e.getValue().subMap(have, false, delivered, true).values()) {
-                ChatMessage second = c.equivocations.get(m.id());
-                if (batch.size() + (second == null ? 1 : 2) > Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
-                    more = true;
-                    break outer;
-                }
-                batch.add(m);
-                bytes += m.body().length + 200;
-                if (second != null) { // the proof travels whole, so the asker settles it as this peer did
-                    batch.add(second);
-                    bytes += second.body().length + 200;
-                }
+            ranges.add(e.getValue().subMap(have, false, delivered, true).values().iterator());
+        }
+        // Oldest first across authors (each author's in sequence order): the message a frontier names comes
+        // before or with the message naming it, so catch-up never waits on a message it has not been sent.
+        for (var it = HistoryOrder.merge(ranges); it.hasNext(); ) {
+            if (batch.size() >= Protocol.MAX_BATCH || bytes >= BATCH_BYTES) {
+                more = true;
+                break;
+            }
+            ChatMessage m = it.next();
+            ChatMessage second = c.equivocations.get(m.id());
+            if (second != null && batch.size() + 2 > Protocol.MAX_BATCH) { // an equivocation's pair goes whole: next batch
+                more = true;
+                break;
+            }
+            batch.add(m);
+            bytes += m.body().length + 200;
+            if (second != null) { // the proof travels whole, so the asker settles it as this peer did
+                batch.add(second);
+                bytes += second.body().length + 200;
             }
         }
         if (!fresh || (batch.isEmpty() && suppressed)) {

@@ -258,11 +258,15 @@ final class Operations {
         // Never post under an older key once a newer epoch is known: a removed peer could read it.
         if (c.latestEpoch() > c.currentEpoch) throw new NotAllowedException(id, NotAllowedException.Rule.KEY_ROTATION_PENDING);
         long seq = c.ownSequence = next;
+        // Dated after everything this peer delivered and after its own previous message (Frontiers).
+        Frontier frontier = Frontiers.next(c, s.self, seq);
+        HlcTimestamp floor = Frontiers.floor(c, s.self, seq, frontier);
+        if (floor != null) s.hlc.observe(floor);
         HlcTimestamp ts = s.hlc.now();
         ChatMessage draft = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
         byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
-        ChatMessage unsigned = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, new byte[0]);
-        ChatMessage m = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, s.identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
+        ChatMessage unsigned = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, new byte[0], frontier);
+        ChatMessage m = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, s.identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)), frontier);
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
         // The own sequence needs no separate write: on restore it is the highest own message in the store.
         s.store.saveChat(m, s.overlay.config().name());

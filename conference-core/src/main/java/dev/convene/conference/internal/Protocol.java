@@ -140,6 +140,7 @@ final class Protocol {
     static final WireCodec<RoleChange> ROLE = RoleChange.ROLE;
     static final WireCodec<ChatMessage> CHAT_BODY = ChatMessage.CHAT_BODY;
     static final WireCodec<ChatMessage> CHAT = ChatMessage.CHAT;
+    static final WireCodec<ChatMessage> STORED_CHAT = ChatMessage.STORED_CHAT;
     static final WireCodec<Removal> REMOVAL_BODY = Removal.REMOVAL_BODY;
     static final WireCodec<Removal> REMOVAL = Removal.REMOVAL;
     static final WireCodec<KeyGrant> GRANT_BODY = KeyGrant.GRANT_BODY;

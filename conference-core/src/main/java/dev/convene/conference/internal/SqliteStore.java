@@ -499,7 +499,7 @@ final class SqliteStore implements ConferenceStore {
                         continue;
                     }
                     try {
-                        ChatMessage m = WireBytes.decode(Protocol.CHAT, body);
+                        ChatMessage m = WireBytes.decode(Protocol.STORED_CHAT, body);
                         if (!m.conference().equals(conference) || !m.author().value().equals(r.getString(5)) || m.sequence() != r.getLong(6)) {
                             throw new WireFormatException("row key does not match its message");
                         }

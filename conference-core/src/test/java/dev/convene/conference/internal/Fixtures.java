@@ -108,6 +108,15 @@ final class Fixtures {
         return new ChatMessage(id, author, sequence, ts, epoch, body, signer.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)));
     }
 
+    /** A chat message of {@code author} under epoch 0 with the given signed frontier (null: none). */
+    static ChatMessage chat(Identity author, ConferenceId id, long sequence, HlcTimestamp ts, byte[] key, String text,
+                            Frontier frontier) {
+        ChatMessage draft = new ChatMessage(id, author.id(), sequence, ts, 0, new byte[0], new byte[0]);
+        byte[] body = ContentCrypto.encrypt(key, text.getBytes(StandardCharsets.UTF_8), draft.aad());
+        ChatMessage unsigned = new ChatMessage(id, author.id(), sequence, ts, 0, body, new byte[0], frontier);
+        return new ChatMessage(id, author.id(), sequence, ts, 0, body, author.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)), frontier);
+    }
+
     /** The organiser's signed removal of {@code peer}, moving the key to {@code newEpoch}. */
     static Removal removal(Identity organiser, ConferenceId id, PeerId peer, int newEpoch, Instant at) {
         Removal unsigned = new Removal(id, peer, newEpoch, at, new byte[0]);

@@ -31,7 +31,10 @@ final class InboundGate {
     /** Signed frames a member may send: a burst for a view change, then a few a second. */
     static final int SIGNED_BURST = 16;
     static final double SIGNED_PER_SECOND = 2;
-    /** Frames held while their sender's membership or key is not known yet: per address and in total. */
+    /**
+     * Frames held while their sender's membership or key is not known yet: per address, and in total in each of
+     * the two pens (claimed view members; addresses outside the view), each also at most two frames' worth of bytes.
+     */
     static final int PEN_PER_ADDRESS = 32;
     static final int PEN_FRAMES = 256;
 
@@ -57,10 +60,6 @@ final class InboundGate {
         PeerSession sessionAt(Address a);
     }
 
-    /** A held frame and when it arrived (nanos). */
-    private record Held(Address src, byte[] frame, long since) {
-    }
-
     /**
      * How long a frame from a non-member is held before it is dropped: a joiner's first frames can reach a
      * member several views behind it.
@@ -77,10 +76,12 @@ final class InboundGate {
     private final Map<PeerId, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> signedLimiters = new ConcurrentHashMap<>();
     private final ReentrantLock penLock = new ReentrantLock();
-    private final java.util.LinkedList<Held> pen = new java.util.LinkedList<>();
-    private final Map<Address, Integer> penByAddress = new java.util.HashMap<>();
-    private long penBytes;
-    private final long penMaxBytes;
+    /**
+     * Two pens, so that frames from made-up addresses outside the view (which anyone can send without limit)
+     * never crowd out frames claiming a view member's address, of which there are only as many as members.
+     */
+    private final HeldFrames members;
+    private final HeldFrames strangers;
 
     InboundGate(String label, FrameCodec codec, Counters counters, Membership membership, InboundBudget budget, int framesPerSecond,
                 LongSupplier nanos) {
@@ -91,7 +92,8 @@ final class InboundGate {
         this.budget = budget;
         this.framesPerSecond = framesPerSecond;
         this.nanos = nanos;
-        this.penMaxBytes = 2L * codec.maxFrame();
+        this.members = new HeldFrames(PEN_PER_ADDRESS, PEN_FRAMES, 2L * codec.maxFrame());
+        this.strangers = new HeldFrames(PEN_PER_ADDRESS, PEN_FRAMES, 2L * codec.maxFrame());
     }
 
     /** What happened to a frame. */
@@ -112,7 +114,7 @@ final class InboundGate {
             return null;
         }
         if (!membership.isMember(src)) {
-            outcome[0] = hold(src, buf, offset, length, DropReason.NOT_MEMBER) ? Outcome.HELD_NOT_MEMBER : Outcome.DROPPED;
+            outcome[0] = hold(strangers, src, buf, offset, length, DropReason.NOT_MEMBER) ? Outcome.HELD_NOT_MEMBER : Outcome.DROPPED;
             return null;
         }
         return h.authenticatedByPairKey() ? admitAuthenticated(src, h, buf, offset, length, outcome) : admitSigned(src, h, buf, offset, length);
@@ -149,7 +151,7 @@ final class InboundGate {
     private Admitted admitAuthenticated(Address src, FrameCodec.Header h, byte[] buf, int offset, int length, Outcome[] outcome) {
         PeerSession session = membership.sessionAt(src);
         if (session == null) {
-            outcome[0] = hold(src, buf, offset, length, DropReason.UNAUTHENTICATED) ? Outcome.HELD_NO_KEY : Outcome.DROPPED;
+            outcome[0] = hold(members, src, buf, offset, length, DropReason.UNAUTHENTICATED) ? Outcome.HELD_NO_KEY : Outcome.DROPPED;
             return null;
         }
         long sequence;
@@ -197,18 +199,17 @@ final class InboundGate {
         budget.release(a.charge(), a.size());
     }
 
-    private boolean hold(Address src, byte[] buf, int offset, int length, DropReason ifFull) {
+    /**
+     * Holds a frame in a pen; a frame refused, or evicted to make room for a newcomer from an address holding
+     * fewer, is counted as {@code ifFull}.
+     */
+    private boolean hold(HeldFrames pen, Address src, byte[] buf, int offset, int length, DropReason ifFull) {
         penLock.lock();
         try {
-            int here = penByAddress.getOrDefault(src, 0);
-            if (here >= PEN_PER_ADDRESS || pen.size() >= PEN_FRAMES || penBytes + length > penMaxBytes) {
-                counters.drop(ifFull);
-                return false;
-            }
-            pen.add(new Held(src, java.util.Arrays.copyOfRange(buf, offset, offset + length), nanos.getAsLong()));
-            penByAddress.put(src, here + 1);
-            penBytes += length;
-            return true;
+            boolean held = pen.add(src, java.util.Arrays.copyOfRange(buf, offset, offset + length), nanos.getAsLong(),
+                    () -> counters.drop(ifFull));
+            if (!held) counters.drop(ifFull);
+            return held;
         } finally {
             penLock.unlock();
         }
@@ -216,20 +217,14 @@ final class InboundGate {
 
     /** Takes the held frames of {@code src}, in arrival order, to be admitted again. */
     List<byte[]> release(Address src) {
-        List<byte[]> out = new ArrayList<>();
         penLock.lock();
         try {
-            var it = pen.iterator();
-            while (it.hasNext()) {
-                Held held = it.next();
-                if (!held.src().equals(src)) continue;
-                forget(it, held);
-                out.add(held.frame());
-            }
+            List<byte[]> out = new ArrayList<>(strangers.release(src));
+            out.addAll(members.release(src));
+            return out;
         } finally {
             penLock.unlock();
         }
-        return out;
     }
 
     /**
@@ -241,31 +236,21 @@ final class InboundGate {
         long now = nanos.getAsLong();
         penLock.lock();
         try {
-            if (pen.isEmpty() || now - pen.peekFirst().since() < HELD_NANOS) return;
-            var it = pen.iterator();
-            while (it.hasNext()) {
-                Held held = it.next();
-                if (now - held.since() < HELD_NANOS) break; // the pen is in arrival order
-                if (membership.isMember(held.src())) continue;
-                forget(it, held);
-                counters.drop(DropReason.NOT_MEMBER);
-            }
+            int dropped = strangers.expire(now, HELD_NANOS, a -> !membership.isMember(a))
+                    + members.expire(now, HELD_NANOS, a -> !membership.isMember(a));
+            for (int i = 0; i < dropped; i++) counters.drop(DropReason.NOT_MEMBER);
         } finally {
             penLock.unlock();
         }
-    }
-
-    private void forget(java.util.Iterator<Held> it, Held held) {
-        it.remove();
-        penBytes -= held.frame().length;
-        penByAddress.computeIfPresent(held.src(), (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Addresses with frames held. */
     Set<Address> heldFrom() {
         penLock.lock();
         try {
-            return Set.copyOf(penByAddress.keySet());
+            Set<Address> all = new java.util.HashSet<>(strangers.addresses());
+            all.addAll(members.addresses());
+            return Set.copyOf(all);
         } finally {
             penLock.unlock();
         }
@@ -275,6 +260,16 @@ final class InboundGate {
     void evict(Set<Address> members, Set<PeerId> peers) {
         signedLimiters.keySet().retainAll(members);
         limiters.keySet().retainAll(peers);
+    }
+
+    /** Frames held: {frames, bytes}, both pens together. */
+    long[] held() {
+        penLock.lock();
+        try {
+            return new long[] {strangers.size() + members.size(), strangers.bytes() + members.bytes()};
+        } finally {
+            penLock.unlock();
+        }
     }
 
     int limiterCount() {

@@ -270,8 +270,12 @@ public final class WireReader {
         }
     }
 
-    /** True when every byte of the body was read. */
-    boolean atEnd() {
+    /**
+     * Whether every byte of the body was read: a codec may end with an optional part that older writers left out.
+     *
+     * @return true when no byte is left
+     */
+    public boolean atEnd() {
         return remaining() == 0;
     }
 }
