@@ -44,6 +44,8 @@ final class EngineState {
     final Counters counters = new Counters();
     final SignatureGate gate = new SignatureGate(counters, System::nanoTime);
     final HistoryBudget history = new HistoryBudget(System::nanoTime);
+    /** Told after every change of a conference (streams break when an end stops being a participant). */
+    java.util.function.Consumer<Conference> changed = c -> { };
 
     EngineState(Identity identity, ConferenceStore store, Clock clock) {
         this.identity = identity;
