@@ -200,6 +200,11 @@ final class StreamImpl implements ConferenceStream {
     }
 
     private byte[] crypt(int mode, byte[] key, int kind, long seq, byte[] data) throws GeneralSecurityException {
+        return crypt(mode, key, conference, id, kind, seq, data);
+    }
+
+    /** AES-GCM with nonce 0(4) | seq(8) and associated data conference | stream id | kind | seq. */
+    static byte[] crypt(int mode, byte[] key, ConferenceId conference, long id, int kind, long seq, byte[] data) throws GeneralSecurityException {
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         byte[] nonce = ByteBuffer.allocate(12).putInt(0).putLong(seq).array();
         c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));

@@ -279,12 +279,16 @@ final class Streams {
 
     // ---- keys -----------------------------------------------------------------------------------------------
 
-    /** Both directions' keys: [opener to acceptor, acceptor to opener]. */
     private byte[][] keys(PeerAdvertisement other, ConferenceId id, PeerId opener, PeerId acceptor, long sid) {
+        return keys(s.identity, other.agreementKey(), id, opener, acceptor, sid);
+    }
+
+    /** Both directions' keys: [opener to acceptor, acceptor to opener]. */
+    static byte[][] keys(dev.convene.overlay.Identity self, byte[] otherAgreementKey, ConferenceId id, PeerId opener, PeerId acceptor, long sid) {
         try {
             KeyAgreement ka = KeyAgreement.getInstance("X25519");
-            ka.init(s.identity.agreementPrivateKey());
-            ka.doPhase(dev.convene.overlay.Identity.agreementPublicKey(other.agreementKey()), true);
+            ka.init(self.agreementPrivateKey());
+            ka.doPhase(dev.convene.overlay.Identity.agreementPublicKey(otherAgreementKey), true);
             byte[] shared = ka.generateSecret();
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(ByteBuffer.allocate(8).putLong(sid).array(), "HmacSHA256"));
