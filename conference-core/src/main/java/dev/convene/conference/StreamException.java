@@ -26,7 +26,9 @@ public class StreamException extends ConferenceException {
         CLOSED
     }
 
+    /** The other end. */
     private final transient PeerId peer;
+    /** Why. */
     private final Reason reason;
 
     /**

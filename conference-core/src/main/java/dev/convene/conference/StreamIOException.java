@@ -5,6 +5,7 @@ package dev.convene.conference;
  */
 public class StreamIOException extends java.io.IOException {
     private static final long serialVersionUID = 1L;
+    /** Why the stream broke. */
     private final StreamException.Reason reason;
 
     /**
