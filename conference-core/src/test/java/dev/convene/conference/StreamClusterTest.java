@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import dev.convene.overlay.PeerId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -198,6 +199,40 @@ class StreamClusterTest {
             s.close(); // wakes the blocked writer well before its 30 s credit timeout
             assertThatThrownBy(() -> writer.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamIOException.class)
                     .satisfies(e -> assertThat(((StreamIOException) e.getCause()).reason()).isEqualTo(StreamException.Reason.CLOSED));
+        }
+    }
+
+    @Test
+    void theEndOfTheConferenceAndAPeerGoingOfflineBreakOpenStreams() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = live(alice, List.of(bob, carol));
+            java.util.Map<PeerId, CompletableFuture<Throwable>> reads = new java.util.concurrent.ConcurrentHashMap<>();
+            bob.onStream("x", s -> {
+                CompletableFuture<Throwable> f = reads.computeIfAbsent(s.peer(), p -> new CompletableFuture<>());
+                try {
+                    readAll(s.input());
+                    f.complete(null);
+                } catch (IOException e) {
+                    f.complete(e);
+                }
+            });
+            carol.openStream(id, bob.self(), "x").get(30, TimeUnit.SECONDS);
+            ConferenceStream fromAlice = alice.openStream(id, bob.self(), "x").get(30, TimeUnit.SECONDS);
+            await(() -> reads.size() == 2, () -> "bob has not both streams");
+            carol.crash();
+            Throwable offline = reads.get(carol.self()).get(30, TimeUnit.SECONDS);
+            assertThat(offline).isInstanceOf(StreamIOException.class);
+            assertThat(((StreamIOException) offline).reason()).isEqualTo(StreamException.Reason.PEER_OFFLINE);
+            alice.end(id).join();
+            Throwable ended = reads.get(alice.self()).get(30, TimeUnit.SECONDS);
+            assertThat(ended).isInstanceOf(StreamIOException.class);
+            assertThat(((StreamIOException) ended).reason()).isEqualTo(StreamException.Reason.NOT_A_PARTICIPANT);
+            assertThatThrownBy(() -> fromAlice.output().write(new byte[10])).isInstanceOf(StreamIOException.class);
+            await(() -> bob.streamStats().open() == 0 && alice.streamStats().open() == 0, () -> "streams left open");
         }
     }
 }
