@@ -379,6 +379,43 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * Opens an encrypted byte stream to another participant of a conference (see {@link ConferenceStream}).
+     *
+     * @param conference the conference both take part in
+     * @param peer the other participant, online
+     * @param protocol the protocol the other side registered with {@link #onStream}: 1-64 of a-z 0-9 . _ / -
+     * @return the stream once the other side accepted it; failed with a {@link StreamException} (not a
+     *     participant at either side, peer offline, no handler, too many streams, no answer in 10 s) or a
+     *     {@link ConferenceNotFoundException}
+     */
+    public CompletableFuture<ConferenceStream> openStream(ConferenceId conference, PeerId peer, String protocol) {
+        return run(() -> engine.openStream(conference, peer, protocol)).thenCompose(this::guard);
+    }
+
+    /**
+     * Registers the handler of incoming streams of a protocol, replacing any earlier one; null removes it. A
+     * stream is accepted only if the opener and this peer are participants; the handler runs on a thread of
+     * its own per stream and may block on reads and writes.
+     *
+     * @param protocol the protocol name: 1-64 of a-z 0-9 . _ / -
+     * @param handler the handler, or null
+     * @throws IllegalArgumentException if the protocol name is not valid
+     */
+    public void onStream(String protocol, java.util.function.Consumer<ConferenceStream> handler) {
+        requireOpen();
+        engine.onStream(protocol, handler);
+    }
+
+    /**
+     * Stream counters since start (opens refused, frames rejected, streams open). Any thread.
+     *
+     * @return the counters
+     */
+    public StreamStats streamStats() {
+        return engine.streamStats();
+    }
+
+    /**
      * What the conference layer refused, set aside or rationed since start (docs/SECURITY.md). Any thread.
      *
      * @return the counters, a snapshot
@@ -570,6 +607,7 @@ public final class ConferencePeer implements AutoCloseable {
             // the event thread is gone or stuck: leave anyway
         }
         timer.shutdownNow();
+        engine.closeStreams();
         overlay.close();
         engine.closeStore();
         callbacks.shutdown();

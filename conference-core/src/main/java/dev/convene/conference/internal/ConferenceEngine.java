@@ -58,6 +58,7 @@ public final class ConferenceEngine implements OverlayListener {
     private final MetaMerge meta;
     private final StateChanges changes;
     private final Operations ops;
+    private final Streams streams;
 
     /**
      * @param home the home directory holding the durable store, or null to keep nothing
@@ -76,6 +77,8 @@ public final class ConferenceEngine implements OverlayListener {
         this.changes = new StateChanges(s, dispatch, persistence);
         this.meta = new MetaMerge(s, keys, chat, dispatch, changes::afterChange);
         this.ops = new Operations(s, dispatch, keys, chat, sync, persistence, meta, changes);
+        this.streams = new Streams(s);
+        s.changed = streams::review;
     }
 
     /** The message types to register with the overlay, each bound to its handler. */
@@ -105,6 +108,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     sync.onBatch(from, m);
                 })
+                .handle(StreamFrame.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    streams.onFrame(from, m);
+                })
                 .listener(this);
     }
 
@@ -113,6 +121,7 @@ public final class ConferenceEngine implements OverlayListener {
     public void attach(Overlay o) {
         s.overlay = o;
         s.events = o.eventExecutor();
+        s.events.execute(() -> streams.eventThread = Thread.currentThread());
         attached.countDown();
     }
 
@@ -239,6 +248,7 @@ public final class ConferenceEngine implements OverlayListener {
     @Override
     public void peerLeft(PeerAdvertisement peer) {
         awaitAttached();
+        streams.peerLeft(peer.id());
         for (Conference c : List.copyOf(s.conferences.values())) {
             s.isolated(c, "leave", () -> {
                 if (!c.state.isOver() && c.participants().contains(peer.id()) && c.participants().contains(s.self)) {
@@ -270,9 +280,13 @@ public final class ConferenceEngine implements OverlayListener {
             s.isolated(c, "tick", () -> {
                 ConferenceState before = c.state;
                 changes.refreshState(c);
-                if (before != c.state) s.publish(c);
+                if (before != c.state) {
+                    s.publish(c);
+                    streams.review(c);
+                }
             });
         }
+        streams.tick();
         if (sync.tick()) sync.antiEntropy();
     }
 
@@ -316,6 +330,28 @@ public final class ConferenceEngine implements OverlayListener {
         s.counters.corruptRows.reset(); // the store's count now includes the peer rows
         s.counters.corruptRows.add(s.store.corruptRows());
         return peers;
+    }
+
+    // ---- streams (see Streams) ------------------------------------------------------------------------------
+
+    /** Opens a stream to a participant (engine thread); the future completes when the other side accepts. */
+    public CompletableFuture<dev.convene.conference.ConferenceStream> openStream(ConferenceId id, PeerId peer, String protocol) {
+        return streams.open(id, peer, protocol);
+    }
+
+    /** Registers (or, with null, removes) the handler of incoming streams of a protocol. Any thread. */
+    public void onStream(String protocol, java.util.function.Consumer<dev.convene.conference.ConferenceStream> handler) {
+        streams.onStream(protocol, handler);
+    }
+
+    /** Breaks every stream (the peer is closing). */
+    public void closeStreams() {
+        streams.closeAll();
+    }
+
+    /** Stream counters. Any thread. */
+    public dev.convene.conference.StreamStats streamStats() {
+        return streams.stats();
     }
 
     /** The conference layer's counters. Any thread. */

@@ -46,6 +46,8 @@ final class EngineState {
     final HistoryBudget history = new HistoryBudget(System::nanoTime);
     /** Anti-backdating: the frontier rules and the acknowledgement marks that detect under-reporting. */
     final Frontiers frontiers = new Frontiers(counters);
+    /** Told after every change of a conference (streams break when an end stops being a participant). */
+    java.util.function.Consumer<Conference> changed = c -> { };
 
     EngineState(Identity identity, ConferenceStore store, Clock clock) {
         this.identity = identity;

@@ -58,5 +58,6 @@ final class StateChanges {
                 dispatch.fire(l -> l.participantLeft(v, p, why));
             }
         }
+        s.changed.accept(c);
     }
 }

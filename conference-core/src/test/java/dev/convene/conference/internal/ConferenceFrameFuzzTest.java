@@ -88,7 +88,8 @@ class ConferenceFrameFuzzTest {
                 List.of(Fixtures.grant(ALICE, id, BOB, 1, rotated), Fixtures.grant(ALICE, id, CAROL, 1, rotated)));
         return List.of(sample(meta), sample(hello), sample(new ChatAck(id, BOB.id(), 300)),
                         sample(new ChatDigest(id, Map.of(BOB.id(), 7L, CAROL.id(), 0L, ALICE.id(), 1L << 40))),
-                        sample(new ChatBatch(id, List.of(hello, later), true)))
+                        sample(new ChatBatch(id, List.of(hello, later), true)),
+                        sample(new StreamFrame(id, -3L, true, StreamFrame.DATA, 1L << 33, new byte[StreamFrame.CHUNK + 16])))
                 .stream().collect(Collectors.toMap(Sample::typeId, Function.identity()));
     }
 

@@ -243,10 +243,10 @@ class ProtocolTest {
     }
 
     @Test
-    void theFiveMessageTypesHaveIdsFrom100To104() {
-        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104);
+    void theMessageTypesHaveIdsFrom100To104AndStreams110() {
+        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104, 110);
         assertThat(Protocol.types()).extracting(t -> (Object) t.type())
-                .containsExactly(Meta.class, ChatMessage.class, ChatAck.class, ChatDigest.class, ChatBatch.class);
+                .containsExactly(Meta.class, ChatMessage.class, ChatAck.class, ChatDigest.class, ChatBatch.class, StreamFrame.class);
         assertThatCode(() -> new FrameCodec(Protocol.types(), OverlayConfig.DEFAULT_MAX_FRAME)).doesNotThrowAnyException();
     }
 
