@@ -12,7 +12,7 @@ package dev.convene.conference;
  * @param signatureCacheHits verifications answered from the cache of recent results instead
  * @param signatureBudgetExceeded records (and chat messages) dropped unchecked because their sender had spent its
  *                                signature budget
- * @param entriesOverCap metadata entries ignored because a frame carried more than a frame may
+ * @param entriesOverCap metadata entries ignored unchecked: beyond what one frame may cost, or after too many bad signatures in their frame
  * @param historyBytesSent bytes of chat history sent in answer to digests
  * @param historyAnswersRefused digests not answered because a budget (per asker, in total, one batch in
  *                              flight) was spent

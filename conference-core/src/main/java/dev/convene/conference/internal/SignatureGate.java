@@ -17,7 +17,11 @@ import java.util.function.LongSupplier;
  * <li>each sending peer has a budget of verifications ({@link #BURST}, refilled at {@link #PER_SECOND}); a record
  *     beyond it is treated as unverified without being checked (and not cached), and merges again when it comes
  *     back through anti-entropy;</li>
- * <li>the budgets themselves are a bounded LRU of senders.</li>
+ * <li>the budgets themselves are a bounded LRU of senders;</li>
+ * <li>a frame whose records failed {@link #FRAME_FAILURES} times (checked or from the cache) has the rest of its
+ *     records treated as unverified without being checked: an honest peer relays only records it verified, so a
+ *     frame with bad signatures is hostile, and a frame full of them costs a handful of checks instead of
+ *     {@link #PER_FRAME} on the event thread that also delivers chat.</li>
  * </ul>
  * Engine thread only. Counts into {@link Counters}.
  */
@@ -36,6 +40,9 @@ final class SignatureGate {
     /** Verifications one frame may cost; an honest metadata chunk costs at most about 2 per invitation. */
     static final int PER_FRAME = 2 * 512 + 80;
     private int frameChecks;
+    /** Failed verifications one frame from a remote sender may cause before the rest of it is refused unchecked. */
+    static final int FRAME_FAILURES = 4;
+    private int frameFailures;
 
     SignatureGate(Counters counters, LongSupplier nanos) {
         this.counters = counters;
@@ -50,9 +57,14 @@ final class SignatureGate {
      */
     boolean verify(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
         ByteBuffer k = digest(key, signed, signature);
+        if (sender != null && frameFailures >= FRAME_FAILURES) {
+            counters.entriesOverCap.increment();
+            return false;
+        }
         Boolean known = results.get(k);
         if (known != null) {
             counters.signatureCacheHits.increment();
+            if (!known && sender != null) frameFailures++;
             return known;
         }
         if (sender != null && frameChecks >= PER_FRAME) {
@@ -67,6 +79,7 @@ final class SignatureGate {
         counters.signatureChecks.increment();
         boolean ok = Identity.verify(key, signed, signature);
         results.put(k, ok);
+        if (!ok && sender != null) frameFailures++;
         return ok;
     }
 
@@ -100,6 +113,7 @@ final class SignatureGate {
     /** Starts counting a new frame's verifications against {@link #PER_FRAME}. */
     void beginFrame() {
         frameChecks = 0;
+        frameFailures = 0;
     }
 
     private static ByteBuffer digest(byte[] key, byte[] signed, byte[] signature) {

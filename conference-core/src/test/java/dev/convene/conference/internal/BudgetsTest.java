@@ -54,6 +54,7 @@ class BudgetsTest {
         assertThat(gate.verify(MALLORY.id(), ALICE.signingKey(), d, good)).isTrue();
         assertThat(gate.verify(MALLORY.id(), ALICE.signingKey(), d, bad)).isFalse();
         for (int i = 0; i < 5000; i++) {
+            gate.beginFrame(); // each replay its own frame (a frame's bad signatures would cut the rest of it)
             assertThat(gate.verify(MALLORY.id(), ALICE.signingKey(), d, i % 2 == 0 ? good : bad)).isEqualTo(i % 2 == 0);
         }
         assertThat(counters.signatureChecks.sum()).isEqualTo(2);
@@ -69,8 +70,35 @@ class BudgetsTest {
         for (int i = 0; i < SignatureGate.PER_FRAME + 50; i++) gate.verify(null, ALICE.signingKey(), data(i), new byte[64]);
         assertThat(counters.signatureChecks.sum()).isEqualTo(SignatureGate.PER_FRAME + 50); // own work (restore): no cap
         gate.beginFrame();
-        for (int i = 0; i < SignatureGate.PER_FRAME + 50; i++) gate.verify(BOB.id(), BOB.signingKey(), data(i), new byte[64]);
+        for (int i = 0; i < SignatureGate.PER_FRAME + 50; i++) {
+            byte[] d = data(1_000_000 + i);
+            gate.verify(BOB.id(), BOB.signingKey(), d, BOB.sign(d));
+        }
         assertThat(counters.entriesOverCap.sum()).isEqualTo(50);
+    }
+
+    @Test
+    void aFrameWithBadSignaturesCostsAHandfulOfChecksThenIsRefusedUnchecked() {
+        SignatureGate gate = new SignatureGate(counters, nanos::get);
+        gate.beginFrame();
+        int refused = 0;
+        for (int i = 0; i < 500; i++) if (!gate.verify(MALLORY.id(), ALICE.signingKey(), data(i), new byte[64])) refused++;
+        assertThat(refused).isEqualTo(500);
+        assertThat(counters.signatureChecks.sum()).isEqualTo(SignatureGate.FRAME_FAILURES);
+        assertThat(counters.entriesOverCap.sum()).isEqualTo(500 - SignatureGate.FRAME_FAILURES);
+
+        // The same frame replayed: its first failures come from the cache, the rest is refused unchecked.
+        gate.beginFrame();
+        for (int i = 0; i < 500; i++) gate.verify(MALLORY.id(), ALICE.signingKey(), data(i), new byte[64]);
+        assertThat(counters.signatureChecks.sum()).isEqualTo(SignatureGate.FRAME_FAILURES);
+        assertThat(counters.signatureCacheHits.sum()).isEqualTo(SignatureGate.FRAME_FAILURES);
+
+        // A later honest frame from the same sender is checked as usual, and own work (sender null) is never cut.
+        gate.beginFrame();
+        byte[] d = data(-7);
+        assertThat(gate.verify(MALLORY.id(), ALICE.signingKey(), d, ALICE.sign(d))).isTrue();
+        for (int i = 0; i < 10; i++) gate.verify(null, ALICE.signingKey(), data(5000 + i), new byte[64]);
+        assertThat(counters.signatureChecks.sum()).isEqualTo(SignatureGate.FRAME_FAILURES + 1 + 10);
     }
 
     @Test
