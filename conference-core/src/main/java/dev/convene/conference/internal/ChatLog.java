@@ -80,8 +80,9 @@ final class ChatLog {
             throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
         }
         if (m.keyEpoch() > Protocol.MAX_REMOVALS) throw new RejectedMessageException("chat under epoch " + m.keyEpoch());
+        // Written by the persistence thread in a batch; refused (it comes again) while too much waits to be written.
+        if (!s.writer.offer(m, s.nameOf(m.author()))) throw new RejectedMessageException("chat " + m.id() + ": store backlog full");
         s.hlc.observe(m.timestamp());
-        s.store.saveChat(m, s.nameOf(m.author()));
         held.put(m);
         return true;
     }
@@ -99,8 +100,8 @@ final class ChatLog {
     }
 
     /**
-     * Delivers every held message that continues an author's sequence without a gap, then acknowledges,
-     * once per author, everything stored from that author so far.
+     * Delivers every held message that continues an author's sequence without a gap, then acknowledges, once per
+     * author, everything delivered from that author so far, once the rows holding it have committed.
      */
     void deliverReady(Conference c) {
         List<PeerId> advanced = new ArrayList<>();
@@ -159,7 +160,7 @@ final class ChatLog {
             List<PeerId> tell = s.onlineOthers(refused);
             if (!tell.isEmpty()) s.sendMeta(c, tell);
         }
-        if (!c.restoring) advanced.forEach(author -> acks.ack(c, author));
+        if (!c.restoring) acks.afterStored(c, advanced);
     }
 
     /**

@@ -44,13 +44,22 @@ final class EngineState {
     final Counters counters = new Counters();
     final SignatureGate gate = new SignatureGate(counters, System::nanoTime);
     final HistoryBudget history = new HistoryBudget(System::nanoTime);
+    /** Received chat rows and own acknowledgement marks, written in batches; acknowledgements wait for its commits. */
+    final ChatWriter writer;
 
+    /** State whose chat rows are written at once on the engine thread (no store, or tests). */
     EngineState(Identity identity, ConferenceStore store, Clock clock) {
+        this(identity, store, null, clock);
+    }
+
+    /** State whose chat rows are written by a persistence thread to {@code chatStore} (null: at once to {@code store}). */
+    EngineState(Identity identity, ConferenceStore store, ConferenceStore chatStore, Clock clock) {
         this.identity = identity;
         this.self = identity.id();
         this.clock = clock;
         this.hlc = new HybridClock(clock);
         this.store = store;
+        this.writer = chatStore == null ? ChatWriter.inline(this, store) : ChatWriter.threaded(this, chatStore);
     }
 
     String label() {
