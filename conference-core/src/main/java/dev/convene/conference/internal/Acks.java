@@ -57,6 +57,7 @@ final class Acks {
 
     void flushAcks() {
         ackFlushScheduled = false;
+        if (s.overlay == null) return; // not attached: nobody to tell
         List<AckKey> due = List.copyOf(dueAcks);
         dueAcks.clear();
         for (AckKey k : due) {

@@ -73,7 +73,7 @@ public final class ConferenceEngine implements OverlayListener {
         } finally {
             if (home != null && chatStore == null) store.close();
         }
-        this.s = new EngineState(identity, store, chatStore, clock);
+        this.s = new EngineState(identity, store, chatStore, true, clock);
         this.chatStore = chatStore;
         int syncEveryTicks = (int) Math.max(1, syncInterval.toMillis() / Math.max(1, tick.toMillis()));
         this.dispatch = new Dispatch(s, callbacks, listeners);
@@ -354,6 +354,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Writes the chat rows still queued, then closes the store. */
     public void closeStore() {
+        s.verifier.close();
         s.writer.close();
         if (chatStore != null) chatStore.close();
         s.store.close();
@@ -361,6 +362,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Closes the store as a killed process would: chat rows not yet committed are lost (none was acknowledged). */
     public void crashStore() {
+        s.verifier.close();
         s.writer.crash();
         if (chatStore != null) chatStore.close();
         s.store.close();

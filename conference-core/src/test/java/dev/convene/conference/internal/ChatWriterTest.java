@@ -27,7 +27,7 @@ class ChatWriterTest {
 
     private ChatWriter writer() {
         store = SqliteStore.open(home, BOB.id().value());
-        s = new EngineState(BOB, ConferenceStore.none(), store, new MutableClock(Fixtures.START));
+        s = new EngineState(BOB, ConferenceStore.none(), store, false, new MutableClock(Fixtures.START));
         s.events = Runnable::run; // work after a commit runs on the persistence thread here
         return s.writer;
     }
