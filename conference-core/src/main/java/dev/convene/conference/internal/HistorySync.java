@@ -113,39 +113,12 @@ final class HistorySync {
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = s.conferences.get(b.conference());
         if (c == null || !c.participants().contains(s.self)) throw new RejectedMessageException("history for a non-participant");
-        // Streaming: the next batch is pulled as this one arrives, while at most WINDOW batches from this peer are
-        // still being checked (ChatLog.takeIn, on the worker pool) and stored; else once this one is in. The digest
-        // asking for it counts what the batches under way hold, so the answer is what follows them.
-        Asked stream = new Asked(c.id, from);
-        Streaming st = streams.computeIfAbsent(stream, k -> new Streaming(new HashMap<>(), new int[1]));
-        for (ChatMessage m : b.messages()) {
-            if (m.conference().equals(c.id)) st.ahead().merge(m.author(), m.sequence(), Math::max);
-        }
-        st.batches()[0]++;
-        boolean pulled = b.more() && st.batches()[0] <= WINDOW;
-        if (pulled) pull(c, from, st);
+        // Signatures checked on the worker pool (ChatLog.takeIn); the next batch is pulled once this one is in.
         chat.takeIn(c, from, b.messages(), false, rejected -> {
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
-            if (--st.batches()[0] <= 0 && streams.get(stream) == st) streams.remove(stream);
             Conference now = s.conferences.get(b.conference());
-            if (b.more() && !pulled && now != null) pull(now, from, st);
+            if (b.more() && now != null) s.overlay.multicast(List.of(from), new ChatDigest(now.id, now.digest())); // pull the next batch
         });
-    }
-
-    /** How many history batches from one peer may be under a check and a write while the next is asked for. */
-    static final int WINDOW = 4;
-
-    /** Batches from one peer under way, and per author the highest sequence they hold. */
-    private record Streaming(Map<PeerId, Long> ahead, int[] batches) {
-    }
-
-    private final Map<Asked, Streaming> streams = new HashMap<>();
-
-    /** Asks {@code from} for the batch after what this peer holds and what the batches under way hold. */
-    private void pull(Conference c, PeerId from, Streaming st) {
-        Map<PeerId, Long> digest = new HashMap<>(c.digest());
-        if (st.batches()[0] > 0) st.ahead().forEach((author, seq) -> digest.merge(author, seq, Math::max));
-        s.overlay.multicast(List.of(from), new ChatDigest(c.id, digest));
     }
 
     void antiEntropy() {

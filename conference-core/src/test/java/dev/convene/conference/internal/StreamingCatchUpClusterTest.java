@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A late joiner pulls a history of several batches with more than one under way, and ends with all of it, once each. */
+/** A late joiner pulls a history of several batches and ends with all of it, once each, in order. */
 @Timeout(120)
 class StreamingCatchUpClusterTest {
     @Test
