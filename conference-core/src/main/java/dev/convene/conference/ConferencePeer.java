@@ -571,7 +571,7 @@ public final class ConferencePeer implements AutoCloseable {
         timer.shutdownNow();
         overlay.crash();
         callbacks.shutdownNow();
-        engine.closeStore();
+        engine.crashStore();
         releaseHome();
         failPending();
     }
@@ -750,11 +750,12 @@ public final class ConferencePeer implements AutoCloseable {
             String name = config.name();
             HomeLock lock = config.home() == null ? null : HomeLock.acquire(config.home(), identity.id());
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
-            ConferenceEngine engine;
+            ConferenceEngine engine = null;
             try {
                 engine = new ConferenceEngine(identity, config.home(), clock, callbacks, listeners, tick, syncInterval);
                 engine.restore();
             } catch (RuntimeException e) {
+                if (engine != null) engine.closeStore(); // and its persistence thread
                 callbacks.shutdownNow();
                 if (lock != null) lock.close();
                 throw e;

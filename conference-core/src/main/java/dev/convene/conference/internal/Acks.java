@@ -18,7 +18,24 @@ final class Acks {
     }
 
     /**
-     * Tells an online author that every message of its up to our contiguous sequence is stored here. Acks are
+     * Once every row queued so far has committed ({@link ChatWriter#afterCommit}), moves each author's stored
+     * sequence up to where its delivered sequence is now and acknowledges it.
+     */
+    void afterStored(Conference c, List<PeerId> authors) {
+        java.util.Map<PeerId, Long> upTo = new java.util.HashMap<>();
+        for (PeerId a : authors) {
+            if (!a.equals(s.self)) upTo.put(a, c.contiguous.getOrDefault(a, 0L));
+        }
+        if (upTo.isEmpty()) return;
+        s.writer.afterCommit(() -> upTo.forEach((author, seq) -> {
+            c.stored.merge(author, seq, Math::max);
+            ack(c, author);
+        }));
+    }
+
+    /**
+     * Tells an online author that every message of its up to our stored sequence ({@link Conference#stored}: committed,
+     * not only delivered) is stored here. Acks are
      * coalesced: the first one due schedules a flush behind the frames already queued on this thread, so a
      * burst of messages from one author costs one signed ack, not one per message (the largest single cost
      * in a throughput profile before this).
@@ -40,12 +57,13 @@ final class Acks {
 
     void flushAcks() {
         ackFlushScheduled = false;
+        if (s.overlay == null) return; // not attached: nobody to tell
         List<AckKey> due = List.copyOf(dueAcks);
         dueAcks.clear();
         for (AckKey k : due) {
             Conference c = s.conferences.get(k.conference());
             if (c == null) continue;
-            long upTo = c.contiguous.getOrDefault(k.author(), 0L);
+            long upTo = c.stored.getOrDefault(k.author(), 0L);
             if (upTo > 0 && s.overlay.directory().isOnline(k.author())) {
                 s.overlay.multicast(List.of(k.author()), new ChatAck(c.id, k.author(), upTo));
             }
@@ -63,7 +81,7 @@ final class Acks {
             storedByAll(c);
             return;
         }
-        s.store.markAcknowledged(c.id, a.sequence());
+        s.writer.markAcknowledged(c.id, a.sequence());
         for (var e : List.copyOf(done.entrySet())) {
             ChatEntry old = c.entries.get(new MessageId(s.self, e.getKey()));
             if (old != null) {

@@ -35,9 +35,189 @@ final class ChatLog {
     void onChat(PeerId from, ChatMessage m) {
         Conference c = s.conferences.get(m.conference());
         if (c == null) throw new RejectedMessageException("chat for unknown conference");
-        if (!accept(c, from, m)) acks.ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
-        else if (from.equals(m.author()) && s.frontiers.direct(c, s.self, m)) log.debug("{}: chat {} under-reports its frontier", s.label(), m.id());
-        deliverReady(c);
+        if (s.verifier.isInline() || s.events == null) {
+            if (!accept(c, from, m)) acks.ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
+            else underReported(c, from, m);
+            deliverReady(c);
+            return;
+        }
+        takeIn(c, from, List.of(m), true, rejected -> {
+            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        });
+    }
+
+    /** Author signatures under a check on the worker pool, per sending peer (bounded by its failure budget). */
+    private final java.util.Map<PeerId, Integer> checking = new java.util.HashMap<>();
+
+    /**
+     * Takes in messages that {@code from} sent (live, or a history batch): the checks that need no signature here,
+     * the author signatures on the worker pool ({@link ChatVerifier}) in chunks no larger than what {@code from}'s
+     * failure budget allows under a check at once, then on this thread each message as {@link #accept} would, and
+     * one delivery. {@code after} gets the number of messages refused, once all are decided. A message that no
+     * chunk has room for is checked here, as before the pool. Engine thread.
+     */
+    void takeIn(Conference c, PeerId from, List<ChatMessage> ms, boolean live, java.util.function.IntConsumer after) {
+        takeIn(c.id, from, ms, 0, live, 0, after);
+    }
+
+    private void takeIn(dev.convene.conference.ConferenceId id, PeerId from, List<ChatMessage> ms, int start, boolean live, int rejected,
+                        java.util.function.IntConsumer after) {
+        Conference c = s.conferences.get(id);
+        if (c == null) {
+            after.accept(rejected + ms.size() - start);
+            return;
+        }
+        List<ChatMessage> chunk = new ArrayList<>();
+        List<ChatVerifier.Check> checks = new ArrayList<>();
+        long room = s.gate.chatChecksAllowed(from) - checking.getOrDefault(from, 0);
+        if (room <= 0 && checking.getOrDefault(from, 0) > 0) {
+            // Every check this sender's budget allows is under way: the rest waits for their results (bounded).
+            waitForRoom(c, from, ms, start, live, rejected, after);
+            return;
+        }
+        int i = start;
+        for (; i < ms.size() && checks.size() < Math.max(room, 0); i++) {
+            ChatMessage m = ms.get(i);
+            try {
+                if (!m.conference().equals(c.id)) throw new RejectedMessageException("chat of another conference in a batch");
+                byte[] authorKey = precheck(c, from, m);
+                if (authorKey == null) {
+                    if (live) acks.ack(c, m.author()); // a duplicate: the author may be waiting to hear it arrived
+                    continue;
+                }
+                if (!s.gate.mayCheckChat(from)) throw new RejectedMessageException("chat signature budget spent");
+                chunk.add(m);
+                checks.add(new ChatVerifier.Check(authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature()));
+            } catch (RejectedMessageException e) {
+                rejected++;
+                log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
+            }
+        }
+        if (checks.isEmpty() && i < ms.size()) {
+            // No room on the pool for this sender: this one is checked here, budgeted as before the pool.
+            ChatMessage m = ms.get(i++);
+            try {
+                if (!m.conference().equals(c.id)) throw new RejectedMessageException("chat of another conference in a batch");
+                if (!accept(c, from, m) && live) acks.ack(c, m.author());
+            } catch (RejectedMessageException e) {
+                rejected++;
+                log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
+            }
+        }
+        int next = i;
+        int refused = rejected;
+        if (checks.isEmpty()) {
+            if (next < ms.size()) {
+                takeIn(id, from, ms, next, live, refused, after);
+            } else {
+                deliverReady(c);
+                after.accept(refused);
+            }
+            return;
+        }
+        checking.merge(from, checks.size(), Integer::sum);
+        s.verifier.submit(checks, ok -> {
+            checking.computeIfPresent(from, (p, n) -> n - checks.size() <= 0 ? null : n - checks.size());
+            int more = refused + checked(id, from, chunk, ok, live);
+            resume(from);
+            if (next < ms.size()) {
+                takeIn(id, from, ms, next, live, more, after);
+            } else {
+                Conference now = s.conferences.get(id);
+                if (now != null) deliverReady(now);
+                after.accept(more);
+            }
+        });
+    }
+
+    /** Most bytes of chat one sender may have waiting for room on the pool; beyond, its messages are refused. */
+    static final long MAX_WAITING_BYTES = 4L * 1024 * 1024;
+
+    /** What waits for room on the pool, per sender, and its bytes. */
+    private record Waiting(java.util.ArrayDeque<Runnable> next, long[] bytes) {
+    }
+
+    private final java.util.Map<PeerId, Waiting> waiting = new java.util.HashMap<>();
+
+    private void waitForRoom(Conference c, PeerId from, List<ChatMessage> ms, int start, boolean live, int rejected,
+                      java.util.function.IntConsumer after) {
+        long bytes = 0;
+        for (int i = start; i < ms.size(); i++) bytes += ms.get(i).body().length + 200L;
+        Waiting w = waiting.computeIfAbsent(from, p -> new Waiting(new java.util.ArrayDeque<>(), new long[1]));
+        if (w.bytes()[0] + bytes > MAX_WAITING_BYTES) {
+            int refused = ms.size() - start;
+            for (int i = 0; i < refused; i++) s.counters.signatureBudgetExceeded.increment();
+            if (w.next().isEmpty()) waiting.remove(from);
+            deliverReady(c);
+            after.accept(rejected + refused);
+            return;
+        }
+        w.bytes()[0] += bytes;
+        long held = bytes;
+        w.next().add(() -> {
+            w.bytes()[0] -= held;
+            takeIn(c.id, from, ms, start, live, rejected, after);
+        });
+    }
+
+    /** Runs what waited for room on the pool for {@code from}, while there is room. */
+    private void resume(PeerId from) {
+        Waiting w = waiting.get(from);
+        // With nothing under way and no room, what waits is refused unchecked (the budget is spent): run it too.
+        while (w != null && !w.next().isEmpty()
+                && (s.gate.chatChecksAllowed(from) - checking.getOrDefault(from, 0) > 0 || checking.getOrDefault(from, 0) == 0)) {
+            w.next().poll().run();
+        }
+        if (w != null && w.next().isEmpty() && waiting.get(from) == w) waiting.remove(from);
+    }
+
+    /** Takes in messages whose signatures were checked elsewhere; returns how many were refused. Engine thread. */
+    private int checked(dev.convene.conference.ConferenceId id, PeerId from, List<ChatMessage> ms, boolean[] ok, boolean live) {
+        Conference c = s.conferences.get(id);
+        int rejected = 0;
+        for (int i = 0; i < ms.size(); i++) {
+            s.gate.chatChecked(from, ok[i]);
+            ChatMessage m = ms.get(i);
+            try {
+                if (!ok[i]) throw new RejectedMessageException("chat signature does not verify");
+                if (c == null) throw new RejectedMessageException("chat for unknown conference");
+                if (!accept(c, from, m, true)) {
+                    if (live) acks.ack(c, m.author());
+                } else if (live) {
+                    underReported(c, from, m);
+                }
+            } catch (RejectedMessageException e) {
+                rejected++;
+                log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
+            }
+        }
+        return rejected;
+    }
+
+    /**
+     * What can be decided about a message before its signature is checked: refused (thrown), already held (null), or
+     * the author's key to check it with.
+     */
+    private byte[] precheck(Conference c, PeerId from, ChatMessage m) {
+        if (!c.participants().contains(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
+        if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
+        TreeMapHolder held = new TreeMapHolder(c, m.author());
+        ChatMessage had = held.get(m.sequence());
+        if (had != null || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
+            if (had != null && !c.equivocations.containsKey(m.id()) && !sameMessage(had, m)) equivocation(c, from, had, m);
+            return null; // duplicate, or a sequence already settled
+        }
+        byte[] authorKey = c.keyOf(m.author());
+        if (authorKey == null) throw new RejectedMessageException("chat from non-member " + m.author().shortId());
+        if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) {
+            throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
+        }
+        return authorKey;
+    }
+
+    /** A live message straight from its author that names an older frontier than this peer knows it had seen: counted. */
+    private void underReported(Conference c, PeerId from, ChatMessage m) {
+        if (from.equals(m.author()) && s.frontiers.direct(c, s.self, m)) log.debug("{}: chat {} under-reports its frontier", s.label(), m.id());
     }
 
     /**
@@ -46,20 +226,15 @@ final class ChatLog {
      * author's answer has not arrived yet waits here instead of being refused and resent.
      */
     boolean accept(Conference c, PeerId from, ChatMessage m) {
-        if (!c.participants().contains(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
-        if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
+        return accept(c, from, m, false);
+    }
+
+    /** As {@link #accept(Conference, PeerId, ChatMessage)}; {@code signatureChecked}: its signature verified already. */
+    boolean accept(Conference c, PeerId from, ChatMessage m, boolean signatureChecked) {
+        byte[] authorKey = precheck(c, from, m);
+        if (authorKey == null) return false;
         TreeMapHolder held = new TreeMapHolder(c, m.author());
-        ChatMessage had = held.get(m.sequence());
-        if (had != null || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L)) {
-            if (had != null && !c.equivocations.containsKey(m.id()) && !sameMessage(had, m)) equivocation(c, from, had, m);
-            return false; // duplicate, or a sequence already settled
-        }
-        byte[] authorKey = c.keyOf(m.author());
-        if (authorKey == null) throw new RejectedMessageException("chat from non-member " + m.author().shortId());
-        if (Membership.standing(c, m.author(), m.sequence()) == Membership.Standing.OUT) {
-            throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
-        }
-        if (!s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (!signatureChecked && !s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
@@ -83,8 +258,9 @@ final class ChatLog {
             throw new RejectedMessageException("chat " + m.id() + " too far beyond the author's gap");
         }
         if (m.keyEpoch() > Protocol.MAX_REMOVALS) throw new RejectedMessageException("chat under epoch " + m.keyEpoch());
+        // Written by the persistence thread in a batch; refused (it comes again) while too much waits to be written.
+        if (!s.writer.offer(m, s.nameOf(m.author()))) throw new RejectedMessageException("chat " + m.id() + ": store backlog full");
         s.hlc.observe(m.timestamp());
-        s.store.saveChat(m, s.nameOf(m.author()));
         held.put(m);
         return true;
     }
@@ -149,8 +325,8 @@ final class ChatLog {
     }
 
     /**
-     * Delivers every held message that continues an author's sequence without a gap, then acknowledges,
-     * once per author, everything stored from that author so far.
+     * Delivers every held message that continues an author's sequence without a gap, then acknowledges, once per
+     * author, everything delivered from that author so far, once the rows holding it have committed.
      */
     void deliverReady(Conference c) {
         Set<PeerId> advanced = new java.util.LinkedHashSet<>();
@@ -235,7 +411,7 @@ final class ChatLog {
             List<PeerId> tell = s.onlineOthers(refused);
             if (!tell.isEmpty()) s.sendMeta(c, tell);
         }
-        if (!c.restoring) advanced.forEach(author -> acks.ack(c, author));
+        if (!c.restoring) acks.afterStored(c, List.copyOf(advanced));
     }
 
     /**

@@ -56,6 +56,11 @@ final class Conference {
     /** Per author, the highest sequence delivered (no gaps below it). */
     final Map<PeerId, Long> contiguous = new HashMap<>();
     /**
+     * Per author, the highest sequence up to which everything held is committed to the store: what an
+     * acknowledgement claims. At most {@link #contiguous}; it follows once the rows' batch commits ({@link ChatWriter}).
+     */
+    final Map<PeerId, Long> stored = new HashMap<>();
+    /**
      * Delivered messages in canonical order, for readers on any thread. A map from an entry to itself so
      * that an acknowledgement can replace the value (pending → not) atomically under the same key.
      */

@@ -49,6 +49,7 @@ public final class ConferenceEngine implements OverlayListener {
     static final int META_CHUNK_BYTES = 384 * 1024;
 
     private final EngineState s;
+    private final ConferenceStore chatStore;
     private final Dispatch dispatch;
     private final Keys keys;
     private final Acks acks;
@@ -66,7 +67,15 @@ public final class ConferenceEngine implements OverlayListener {
     public ConferenceEngine(Identity identity, java.nio.file.Path home, Clock clock, Executor callbacks,
                             List<ConferenceListener> listeners, Duration tick, Duration syncInterval) {
         ConferenceStore store = home == null ? ConferenceStore.none() : SqliteStore.open(home, identity.id().value());
-        this.s = new EngineState(identity, store, clock);
+        // Received chat rows go through a connection of their own, written by the persistence thread (ChatWriter).
+        ConferenceStore chatStore = null;
+        try {
+            chatStore = home == null ? null : SqliteStore.open(home, identity.id().value());
+        } finally {
+            if (home != null && chatStore == null) store.close();
+        }
+        this.s = new EngineState(identity, store, chatStore, true, clock);
+        this.chatStore = chatStore;
         int syncEveryTicks = (int) Math.max(1, syncInterval.toMillis() / Math.max(1, tick.toMillis()));
         this.dispatch = new Dispatch(s, callbacks, listeners);
         this.keys = new Keys(s, dispatch);
@@ -379,7 +388,24 @@ public final class ConferenceEngine implements OverlayListener {
         return s.store.corruptRows();
     }
 
+    /** Writes the chat rows still queued, then closes the store. */
     public void closeStore() {
+        s.verifier.close();
+        s.writer.close();
+        if (chatStore != null) chatStore.close();
         s.store.close();
+    }
+
+    /** Closes the store as a killed process would: chat rows not yet committed are lost (none was acknowledged). */
+    public void crashStore() {
+        s.verifier.close();
+        s.writer.crash();
+        if (chatStore != null) chatStore.close();
+        s.store.close();
+    }
+
+    /** The chat row writer, for tests in this package. */
+    ChatWriter writerForTest() {
+        return s.writer;
     }
 }

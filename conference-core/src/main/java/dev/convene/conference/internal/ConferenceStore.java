@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Where a peer keeps what it must not lose: each conference's metadata (signed context, invitations,
  * replies, end) with its content keys and this peer's own sequence, and every chat message it stored.
- * Used only from the engine thread. A write returns once it is durable against a crash of the process.
+ * Each instance is used from one thread: the engine thread's, and a second one opened on the same file by the
+ * persistence thread ({@link ChatWriter}). A write returns once it is durable against a crash of the process.
  */
 interface ConferenceStore extends AutoCloseable {
     /** A conference as saved. */
@@ -53,6 +54,12 @@ interface ConferenceStore extends AutoCloseable {
 
     /** Marks this peer's own messages up to {@code sequence} as acknowledged. */
     void markAcknowledged(ConferenceId conference, long sequence);
+
+    /**
+     * Stores messages (each unless already there) and marks own messages acknowledged up to a sequence per
+     * conference, all in one transaction: after it returns, all of it is durable; after it throws, none of it.
+     */
+    void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged);
 
     List<SavedConference> conferences();
 
@@ -114,6 +121,9 @@ interface ConferenceStore extends AutoCloseable {
             }
 
             public void markAcknowledged(ConferenceId c, long s) {
+            }
+
+            public void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> acked) {
             }
 
             public List<SavedConference> conferences() {

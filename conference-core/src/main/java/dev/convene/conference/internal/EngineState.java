@@ -48,13 +48,28 @@ final class EngineState {
     final Frontiers frontiers = new Frontiers(counters);
     /** Told after every change of a conference (streams break when an end stops being a participant). */
     java.util.function.Consumer<Conference> changed = c -> { };
+    /** Received chat rows and own acknowledgement marks, written in batches; acknowledgements wait for its commits. */
+    final ChatWriter writer;
+    /** Author signatures of incoming chat, checked on a worker pool (or at once, without one). */
+    final ChatVerifier verifier;
 
+    /** State whose chat rows are written at once on the engine thread (no store, or tests). */
     EngineState(Identity identity, ConferenceStore store, Clock clock) {
+        this(identity, store, null, false, clock);
+    }
+
+    /**
+     * State whose chat rows are written by a persistence thread to {@code chatStore} (null: at once to {@code store})
+     * and whose chat signatures are checked on a worker pool if {@code verifierWorkers} (else at once).
+     */
+    EngineState(Identity identity, ConferenceStore store, ConferenceStore chatStore, boolean verifierWorkers, Clock clock) {
         this.identity = identity;
         this.self = identity.id();
         this.clock = clock;
         this.hlc = new HybridClock(clock);
         this.store = store;
+        this.writer = chatStore == null ? ChatWriter.inline(this, store) : ChatWriter.threaded(this, chatStore);
+        this.verifier = verifierWorkers ? ChatVerifier.pooled(this) : ChatVerifier.inline(this);
     }
 
     String label() {
@@ -89,6 +104,7 @@ final class EngineState {
     }
 
     String nameOf(PeerId p) {
+        if (overlay == null) return p.shortId(); // not attached yet (or driven directly in tests)
         return overlay.directory().get(p).map(PeerAdvertisement::name).orElse(p.shortId());
     }
 }

@@ -126,23 +126,12 @@ final class HistorySync {
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = s.conferences.get(b.conference());
         if (c == null || !c.participants().contains(s.self)) throw new RejectedMessageException("history for a non-participant");
-        int rejected = 0;
-        for (ChatMessage m : b.messages()) {
-            if (!m.conference().equals(c.id)) {
-                rejected++;
-                continue;
-            }
-            try {
-                chat.accept(c, from, m);
-            } catch (RejectedMessageException e) {
-                rejected++;
-            }
-        }
-        chat.deliverReady(c);
-        if (rejected > 0) {
+        // Signatures checked on the worker pool (ChatLog.takeIn); the next batch is pulled once this one is in.
+        chat.takeIn(c, from, b.messages(), false, rejected -> {
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
-        }
-        if (b.more()) s.overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest())); // pull the next batch
+            Conference now = s.conferences.get(b.conference());
+            if (b.more() && now != null) s.overlay.multicast(List.of(from), new ChatDigest(now.id, now.digest())); // pull the next batch
+        });
     }
 
     void antiEntropy() {

@@ -129,6 +129,7 @@ final class Persistence {
         } finally {
             c.restoring = false;
         }
+        c.stored.putAll(c.contiguous); // all of it came from the store
         // Only a conference that loaded in full moves this peer's clock.
         seen.forEach(s.hlc::observe);
         // Never reuse a sequence number: take the highest own message stored, even beyond a damaged row.

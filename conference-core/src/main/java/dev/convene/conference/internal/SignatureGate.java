@@ -97,17 +97,36 @@ final class SignatureGate {
      * more). Not cached: a valid message is stored, and a later copy is a duplicate caught before any check.
      */
     boolean verifyChat(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
-        TokenBucket failures = chatFailures.computeIfAbsent(sender, s -> new TokenBucket(CHAT_FAILURES_BURST, CHAT_FAILURES_PER_SECOND, nanos));
-        if (!failures.hasToken()) {
-            counters.signatureBudgetExceeded.increment();
-            return false;
-        }
+        if (!mayCheckChat(sender)) return false;
         boolean ok = Identity.verify(key, signed, signature);
-        if (!ok) {
-            failures.tryTake(1);
-            counters.chatSignatureFailures.increment();
-        }
+        chatChecked(sender, ok);
         return ok;
+    }
+
+    private TokenBucket chatFailures(PeerId sender) {
+        return chatFailures.computeIfAbsent(sender, s -> new TokenBucket(CHAT_FAILURES_BURST, CHAT_FAILURES_PER_SECOND, nanos));
+    }
+
+    /** Whether a chat signature from {@code sender} may be checked now; counts a refusal if not. */
+    boolean mayCheckChat(PeerId sender) {
+        if (chatFailures(sender).hasToken()) return true;
+        counters.signatureBudgetExceeded.increment();
+        return false;
+    }
+
+    /**
+     * How many chat signatures from {@code sender} may be under a check at once (elsewhere, {@link ChatVerifier}):
+     * as many as its failure budget holds, so that what they cost if all fail stays within it.
+     */
+    long chatChecksAllowed(PeerId sender) {
+        return chatFailures(sender).available();
+    }
+
+    /** Accounts for a chat signature from {@code sender} checked elsewhere: a failure spends its budget. */
+    void chatChecked(PeerId sender, boolean ok) {
+        if (ok) return;
+        chatFailures(sender).tryTake(1);
+        counters.chatSignatureFailures.increment();
     }
 
     /** Starts counting a new frame's verifications against {@link #PER_FRAME}. */

@@ -66,6 +66,9 @@ final class SqliteStore implements ConferenceStore {
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
+            // Two connections write (the engine thread's and the persistence thread's, see ChatWriter): one waits
+            // for the other's transaction instead of failing with SQLITE_BUSY.
+            s.execute("PRAGMA busy_timeout=10000");
             s.execute("PRAGMA foreign_keys=ON");
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
@@ -397,15 +400,46 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public boolean saveChat(ChatMessage m, String authorName) {
-        byte[] bytes = Protocol.bytes(Protocol.CHAT, m);
         try {
-            insertChat.setString(1, m.conference().value());
-            insertChat.setString(2, m.author().value());
-            insertChat.setLong(3, m.sequence());
-            insertChat.setBytes(4, bytes);
-            insertChat.setLong(5, crc(bytes));
-            insertChat.setString(6, authorName);
+            bindChat(m, authorName);
             return insertChat.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void bindChat(ChatMessage m, String authorName) throws SQLException {
+        byte[] bytes = Protocol.bytes(Protocol.CHAT, m);
+        insertChat.setString(1, m.conference().value());
+        insertChat.setString(2, m.author().value());
+        insertChat.setLong(3, m.sequence());
+        insertChat.setBytes(4, bytes);
+        insertChat.setLong(5, crc(bytes));
+        insertChat.setString(6, authorName);
+    }
+
+    @Override
+    public void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                for (SavedChat r : rows) {
+                    bindChat(r.message(), r.authorName());
+                    insertChat.executeUpdate();
+                }
+                for (var e : ownAcknowledged.entrySet()) {
+                    ack.setString(1, e.getKey().value());
+                    ack.setString(2, selfId);
+                    ack.setLong(3, e.getValue());
+                    ack.executeUpdate();
+                }
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -35,6 +35,12 @@ final class TokenBucket {
         last = now;
     }
 
+    /** Whole tokens there now. */
+    long available() {
+        refill();
+        return (long) tokens;
+    }
+
     /** Takes {@code n} tokens if there are that many; otherwise takes none. */
     boolean tryTake(long n) {
         refill();

@@ -39,8 +39,13 @@ final class Seams {
     }
 
     Seams(Identity self, ConferenceStore store, java.time.Instant now) {
+        this(self, store, now, false);
+    }
+
+    /** With {@code pooled}, chat signatures are checked on a worker pool whose results land in {@link #scheduled}. */
+    Seams(Identity self, ConferenceStore store, java.time.Instant now, boolean pooled) {
         clock = new MutableClock(now);
-        s = new EngineState(self, store, clock);
+        s = new EngineState(self, store, null, pooled, clock);
         s.events = scheduled::add; // what the engine thread would run next, kept for the test to look at
         dispatch = new Dispatch(s, Runnable::run, List.of(new ConferenceListener() {
             @Override

@@ -1,0 +1,237 @@
+package dev.convene.conference.internal;
+
+import dev.convene.conference.ConferenceId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Received chat rows written off the engine thread, in batches. One persistence thread takes whatever accumulated
+ * while the previous batch was being written and writes it in one transaction (group commit); what must wait for a
+ * commit ({@link #afterCommit}: an acknowledgement says "stored here") is handed back to the engine thread once the
+ * batch holding everything offered before it has committed. So a crash loses only rows nobody was told about.
+ *
+ * <p>Bounded: at most {@link #MAX_QUEUED_BYTES} of rows wait; an offer beyond is refused (the message is not
+ * accepted and comes again through anti-entropy). A batch that fails to write stops every later {@code afterCommit}
+ * for good (logged): no acknowledgement ever claims a row that is not there.
+ *
+ * <p>Offers come from the engine thread only. {@link #close()} writes what is queued and stops the thread;
+ * {@link #crash()} drops it, as a killed process would. Without a persistence thread ({@link #inline}) every write
+ * happens at once on the caller's thread and {@code afterCommit} runs at once: for peers without a store and for
+ * tests that drive the engine's parts directly.
+ */
+final class ChatWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
+    /** The most bytes of rows waiting to be written. */
+    static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
+    /** The most items taken into one transaction. */
+    static final int MAX_BATCH = 4096;
+    /** What a queued row costs beyond its body (ids, timestamp, signature, bookkeeping). */
+    static final int ROW_OVERHEAD = 256;
+
+    private sealed interface Item {
+    }
+
+    private record Row(ChatMessage message, String authorName, int bytes) implements Item {
+    }
+
+    private record Acked(ConferenceId conference, long sequence) implements Item {
+    }
+
+    private record AfterCommit(Runnable onEngine) implements Item {
+    }
+
+    private record Stop() implements Item {
+    }
+
+    private final EngineState s;
+    private final ConferenceStore store;
+    private final boolean inline;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean crashed;
+    private volatile boolean failed;
+    private volatile boolean closed;
+    /** While set, the persistence thread waits before writing its next batch (tests only: a crash before a commit). */
+    private volatile CountDownLatch held;
+
+    private ChatWriter(EngineState s, ConferenceStore store, boolean inline, String name) {
+        this.s = s;
+        this.store = store;
+        this.inline = inline;
+        if (inline) {
+            thread = null;
+        } else {
+            thread = new Thread(this::run, "convene-" + name + "-store");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** A writer with its own persistence thread, writing to {@code store} (a connection of its own). */
+    static ChatWriter threaded(EngineState s, ConferenceStore store) {
+        return new ChatWriter(s, store, false, s.label());
+    }
+
+    /** A writer that writes at once on the caller's thread. */
+    static ChatWriter inline(EngineState s, ConferenceStore store) {
+        return new ChatWriter(s, store, true, s.label());
+    }
+
+    /** Queues a received message's row; false (nothing queued) if the bytes waiting are at their bound or it is closed. */
+    boolean offer(ChatMessage m, String authorName) {
+        if (inline) {
+            store.saveChat(m, authorName);
+            return true;
+        }
+        if (closed) return false;
+        int bytes = m.body().length + ROW_OVERHEAD;
+        if (queuedBytes.get() + bytes > MAX_QUEUED_BYTES) return false; // only the engine thread adds: no race
+        queuedBytes.addAndGet(bytes);
+        queue.add(new Row(m, authorName, bytes));
+        return true;
+    }
+
+    /** Marks this peer's own messages up to {@code sequence} acknowledged, after every row queued before. */
+    void markAcknowledged(ConferenceId conference, long sequence) {
+        if (inline) {
+            store.markAcknowledged(conference, sequence);
+        } else if (!closed) {
+            queue.add(new Acked(conference, sequence));
+        }
+    }
+
+    /** Runs {@code onEngine} on the engine thread once every row queued before it has committed. */
+    void afterCommit(Runnable onEngine) {
+        if (inline) {
+            onEngine.run();
+        } else if (!closed) {
+            queue.add(new AfterCommit(onEngine));
+        }
+    }
+
+    private void run() {
+        List<Item> batch = new ArrayList<>();
+        try {
+            while (true) {
+                batch.add(queue.take());
+                CountDownLatch h = held;
+                if (h != null) h.await();
+                if (crashed) return;
+                queue.drainTo(batch, MAX_BATCH - 1); // what accumulated while the last batch was written
+                boolean stop = write(batch);
+                batch.clear();
+                if (stop) return;
+            }
+        } catch (InterruptedException e) {
+            // crash(): what was not written is lost, as in a killed process
+        }
+    }
+
+    /** Writes one batch in one transaction and hands its after-commit work to the engine thread; true at Stop. */
+    private boolean write(List<Item> batch) {
+        List<ConferenceStore.SavedChat> out = new ArrayList<>();
+        Map<ConferenceId, Long> acked = new LinkedHashMap<>();
+        List<Runnable> after = new ArrayList<>();
+        long bytes = 0;
+        boolean stop = false;
+        for (Item item : batch) {
+            if (item instanceof Row r) {
+                out.add(new ConferenceStore.SavedChat(r.message(), r.authorName(), false));
+                bytes += r.bytes();
+            } else if (item instanceof Acked a) {
+                acked.merge(a.conference(), a.sequence(), Math::max);
+            } else if (item instanceof AfterCommit a) {
+                after.add(a.onEngine());
+            } else {
+                stop = true;
+            }
+        }
+        if (!out.isEmpty() || !acked.isEmpty()) {
+            try {
+                store.saveChats(out, acked);
+                batches.incrementAndGet();
+                rows.addAndGet(out.size());
+            } catch (RuntimeException e) {
+                if (!failed) log.warn("{}: writing {} chat rows failed; no acknowledgements from now on: {}", s.label(), out.size(), e.toString());
+                failed = true;
+            }
+        }
+        queuedBytes.addAndGet(-bytes);
+        if (failed || crashed || after.isEmpty() || stop) return stop;
+        try {
+            s.events.execute(() -> after.forEach(r -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    log.warn("{}: work after a commit failed: {}", s.label(), e.toString());
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            // the engine thread is gone (closing): acknowledgements no longer matter
+        }
+        return false;
+    }
+
+    /** Writes everything queued, then stops the persistence thread (waits up to 10 s for it). */
+    @Override
+    public void close() {
+        if (inline || closed) return;
+        closed = true;
+        queue.add(new Stop());
+        join(10_000);
+    }
+
+    /** Stops at once, as a killed process: rows not yet committed are lost (and were never acknowledged). */
+    void crash() {
+        if (inline) return;
+        crashed = true;
+        closed = true;
+        queue.clear();
+        thread.interrupt();
+        join(10_000); // a transaction under way ends (SQLite calls are not interruptible); nothing runs after it
+    }
+
+    private void join(long millis) {
+        try {
+            thread.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Holds the persistence thread before its next write until {@code release} opens (tests only). */
+    void holdForTest(CountDownLatch release) {
+        held = release;
+    }
+
+    /** Transactions that wrote rows or acknowledgements. */
+    long batches() {
+        return batches.get();
+    }
+
+    /** Rows written. */
+    long rows() {
+        return rows.get();
+    }
+
+    /** Bytes of rows waiting. */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Whether a batch failed to write (and acknowledgements stopped). */
+    boolean failed() {
+        return failed;
+    }
+}

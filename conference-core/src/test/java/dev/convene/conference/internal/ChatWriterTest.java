@@ -1,0 +1,136 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.Fixtures.ALICE;
+import static dev.convene.conference.internal.Fixtures.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convene.conference.MutableClock;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The persistence thread driven directly with a real store: group commit, work after the commit, bounds, close and crash. */
+@Timeout(60)
+class ChatWriterTest {
+    @TempDir
+    Path home;
+    private final byte[] key = ContentCrypto.newKey();
+    private final Conference c = Seams.aliceWithBob(key);
+    private ConferenceStore store;
+    private EngineState s;
+
+    private ChatWriter writer() {
+        store = SqliteStore.open(home, BOB.id().value());
+        s = new EngineState(BOB, ConferenceStore.none(), store, false, new MutableClock(Fixtures.START));
+        s.events = Runnable::run; // work after a commit runs on the persistence thread here
+        return s.writer;
+    }
+
+    @AfterEach
+    void closeAll() {
+        if (s != null) s.writer.crash();
+        if (store != null) store.close();
+    }
+
+    private ChatMessage message(long seq, String text) {
+        return Fixtures.chat(ALICE, c.id, seq, Seams.at(seq), key, text);
+    }
+
+    private List<ConferenceStore.SavedChat> storedRows() {
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            return reader.chat(c.id);
+        }
+    }
+
+    @Test
+    void rowsQueuedWhileTheThreadIsBusyCommitInOneTransactionBeforeTheWorkThatWaitsForThem() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release);
+        for (long seq = 1; seq <= 100; seq++) assertThat(w.offer(message(seq, "m" + seq), "alice")).isTrue();
+        CompletableFuture<long[]> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(new long[] {w.batches(), w.rows()}));
+        assertThat(after).isNotDone(); // held: nothing is committed, so nothing waiting for a commit runs
+        assertThat(w.queuedBytes()).isPositive();
+
+        release.countDown();
+
+        assertThat(after.get(30, TimeUnit.SECONDS)).containsExactly(1, 100);
+        assertThat(w.queuedBytes()).isZero();
+        assertThat(storedRows()).hasSize(100);
+    }
+
+    @Test
+    void beyondItsByteBoundAnOfferIsRefusedAndACrashLosesOnlyWhatNobodyWasToldAbout() throws Exception {
+        ChatWriter w = writer();
+        w.holdForTest(new CountDownLatch(1)); // never released: the thread is stuck before its first write
+        ChatMessage big = message(1, "x".repeat(Protocol.MAX_TEXT_BYTES));
+        int accepted = 0;
+        while (w.offer(big, "alice")) accepted++;
+        assertThat(accepted).isPositive();
+        assertThat(w.queuedBytes()).isLessThanOrEqualTo(ChatWriter.MAX_QUEUED_BYTES);
+        assertThat((long) accepted * (big.body().length + ChatWriter.ROW_OVERHEAD)).isEqualTo(w.queuedBytes());
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+
+        w.crash();
+
+        assertThat(after).isNotDone();
+        assertThat(w.offer(message(2, "after the crash"), "alice")).isFalse();
+        assertThat(storedRows()).isEmpty();
+    }
+
+    @Test
+    void closeWritesEverythingQueuedAndOwnAcknowledgementsWithIt() {
+        ChatWriter w = writer();
+        ChatMessage own = Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "mine");
+        assertThat(w.offer(own, "bob")).isTrue();
+        for (long seq = 1; seq <= 50; seq++) assertThat(w.offer(message(seq, "m" + seq), "alice")).isTrue();
+        w.markAcknowledged(c.id, 1);
+
+        w.close();
+
+        assertThat(w.failed()).isFalse();
+        List<ConferenceStore.SavedChat> rows = storedRows();
+        assertThat(rows).hasSize(51);
+        assertThat(rows).filteredOn(r -> r.message().author().equals(BOB.id())).singleElement()
+                .matches(ConferenceStore.SavedChat::acknowledged);
+        assertThat(w.offer(message(51, "after close"), "alice")).isFalse();
+    }
+
+    @Test
+    void aFailedWriteStopsEveryLaterAcknowledgement() throws Exception {
+        ChatWriter w = writer();
+        store.close(); // every write now fails
+        assertThat(w.offer(message(1, "lost"), "alice")).isTrue();
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        w.afterCommit(() -> later.complete(null));
+        w.close();
+        assertThat(w.failed()).isTrue();
+        assertThat(after).isNotDone();
+        assertThat(later).isNotDone();
+    }
+
+    @Test
+    void withoutAThreadEverythingHappensAtOnce() {
+        ConferenceStore direct = SqliteStore.open(home, BOB.id().value());
+        try {
+            EngineState inline = new EngineState(BOB, direct, new MutableClock(Fixtures.START));
+            assertThat(inline.writer.offer(message(1, "now"), "alice")).isTrue();
+            boolean[] ran = {false};
+            inline.writer.afterCommit(() -> ran[0] = true);
+            assertThat(ran[0]).isTrue();
+            assertThat(direct.chat(c.id)).hasSize(1);
+        } finally {
+            direct.close();
+        }
+    }
+}
