@@ -96,6 +96,25 @@ class RunCommandTest {
     }
 
     @Test
+    void optionErrorsFoundByPicocliRefuseTheWholeScriptFromAFileAndFromStandardInput() throws IOException {
+        String usage = "usage: wait peers N [--timeout D]";
+        Path s = script("peers", "wait peers 0 --timeout=1s", "wait peers 0 --tiemout 1s", "wait peers 0 --timeout", "stats");
+        CliRun r = run("run", s.toString(), "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).containsExactly(
+                s + ":3: wait: unknown option '--tiemout'; " + usage,
+                s + ":4: wait: --timeout needs a value; " + usage);
+        assertThat(r.events("ready")).as("no peer started").isEmpty();
+        assertThat(r.results("peers")).isEmpty();
+
+        CliRun in = CliRun.withInput("peers\nwait peers 0 -- --timeout\n", args("run", "-", "--json").toArray(String[]::new));
+        assertThat(in.exitCode()).as(in.toString()).isEqualTo(2);
+        assertThat(in.events("ready")).as("no peer started").isEmpty();
+        assertThat(in.err().lines().toList()).containsExactly(
+                "-:2: wait: unexpected '--timeout'; " + usage + " (quote text that has spaces)");
+    }
+
+    @Test
     void aWaitForPeersWithATransportKeyNamesItsFingerprint() throws IOException {
         dev.convene.overlay.TransportKey key = dev.convene.overlay.TransportKey.generate();
         Path keyFile = Files.write(dir.resolve("group.key"), key.toBytes());

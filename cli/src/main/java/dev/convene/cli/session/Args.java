@@ -7,6 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The arguments of one session command after its name: positional words and {@code --option VALUE} (or
@@ -25,43 +32,52 @@ final class Args {
     }
 
     /**
-     * Splits {@code words} into positionals and options.
+     * Splits {@code words} into positionals and options with picocli: a command spec is built from the
+     * options the command takes, picocli parses the words, and its exceptions become the usage errors below.
      *
      * @param synopsis shown in every error, e.g. {@code wait peers N [--timeout D]}
      * @param valueOptions the options this command takes, each with one value
      * @param flags the options this command takes without a value
      */
     static Args parse(List<String> words, String synopsis, Set<String> valueOptions, Set<String> flags) {
-        List<String> pos = new ArrayList<>();
-        Map<String, String> opts = new HashMap<>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i);
-            if (optionsEnded || !w.startsWith("--")) {
-                pos.add(w);
-                continue;
-            }
-            if (w.equals("--")) {
-                optionsEnded = true;
-                continue;
-            }
+        CommandSpec spec = CommandSpec.create();
+        for (String o : valueOptions) spec.addOption(OptionSpec.builder(o).arity("1").type(String.class).build());
+        for (String f : flags) spec.addOption(OptionSpec.builder(f).arity("0").type(boolean.class).build());
+        spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
+                .auxiliaryTypes(String.class).build());
+        // words such as -5 or -x are positionals, as before; only --name is an option
+        spec.parser().unmatchedOptionsArePositionalParams(true).allowOptionsAsOptionParameters(true)
+                .overwrittenOptionsAllowed(true).posixClusteredShortOptionsAllowed(false);
+        List<String> dashed = new ArrayList<>();
+        for (String w : words) {
+            if (w.equals("--")) break;
+            if (w.startsWith("--")) dashed.add(w);
+        }
+        for (String w : dashed) {
             int eq = w.indexOf('=');
             String name = eq < 0 ? w : w.substring(0, eq);
-            if (flags.contains(name) && eq < 0) {
-                opts.put(name, "true");
-            } else if (valueOptions.contains(name)) {
-                if (eq >= 0) {
-                    opts.put(name, w.substring(eq + 1));
-                } else if (i + 1 < words.size()) {
-                    opts.put(name, words.get(++i));
-                } else {
-                    throw CliException.usage(name + " needs a value; usage: " + synopsis);
-                }
-            } else {
+            if (!(valueOptions.contains(name) || (flags.contains(name) && eq < 0))) {
+                // picocli would take an unknown --word as a positional here; it is an error
                 throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
             }
         }
-        return new Args(synopsis, List.copyOf(pos), Map.copyOf(opts));
+        ParseResult result;
+        try {
+            result = new CommandLine(spec).parseArgs(words.toArray(String[]::new));
+        } catch (MissingParameterException e) {
+            String name = e.getMissing().isEmpty() || !e.getMissing().get(0).isOption() ? "an option"
+                    : ((OptionSpec) e.getMissing().get(0)).longestName();
+            throw CliException.usage(name + " needs a value; usage: " + synopsis);
+        } catch (ParameterException e) {
+            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + synopsis);
+        }
+        List<String> pos = result.matchedPositionals().isEmpty() ? List.of()
+                : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
+        Map<String, String> opts = new HashMap<>();
+        for (OptionSpec o : result.matchedOptions()) {
+            opts.put(o.longestName(), o.arity().max() == 0 ? "true" : String.valueOf((Object) o.getValue()));
+        }
+        return new Args(synopsis, pos, Map.copyOf(opts));
     }
 
     /** Fails unless there are {@code min} to {@code max} positional words. */
