@@ -76,6 +76,15 @@ final class ChatLog {
             return;
         }
         int i = start;
+        if (room <= 0 && !s.gate.mayCheckChat(from)) {
+            // The sender's bad signatures spent its budget: the rest of what it sent is refused at once, unchecked,
+            // without deciding message by message (a flood of forged batches costs a count, not a loop of refusals).
+            int refused = ms.size() - start;
+            for (int k = 1; k < refused; k++) s.counters.signatureBudgetExceeded.increment();
+            deliverReady(c);
+            after.accept(rejected + refused);
+            return;
+        }
         for (; i < ms.size() && checks.size() < Math.max(room, 0); i++) {
             ChatMessage m = ms.get(i);
             try {

@@ -56,6 +56,8 @@ public final class OverlayCore implements Receiver {
     private final Dispatcher dispatcher;
     private final DirectoryImpl directory;
     private final ExecutorService events;
+    /** Admitted frames, one queue per proven sender, taken in turn by the event thread. */
+    private final FairInbox inbox;
     /** Hands the periodic {@link Presence#retry} to the event thread; does no work of its own. */
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final AddressCache knownPeers;
@@ -94,6 +96,7 @@ public final class OverlayCore implements Receiver {
             t.setDaemon(true);
             return t;
         });
+        this.inbox = new FairInbox(events);
         String timerName = "convene-" + config.name() + "-overlay-timer";
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, timerName);
@@ -231,7 +234,7 @@ public final class OverlayCore implements Receiver {
         }
         if (onEvents) {
             handle(a);
-        } else if (!submit(() -> handle(a))) {
+        } else if (closed || !inbox.put(a instanceof InboundGate.Authenticated au ? au.from() : SIGNED, () -> runHandle(a))) {
             gate.done(a);
         }
     }
@@ -272,7 +275,19 @@ public final class OverlayCore implements Receiver {
         }
     }
 
+    /** The queue key of frames authenticated by a signature (not yet by a session MAC). */
+    private static final Object SIGNED = new Object();
+
     // ---- the event thread --------------------------------------------------------------------------------
+
+    /** {@link #handle} as a task of the event thread: a failure is logged, never stops the thread. */
+    private void runHandle(InboundGate.Admitted a) {
+        try {
+            handle(a);
+        } catch (RuntimeException | Error e) {
+            log.error("{}: event task failed; going on", label, e);
+        }
+    }
 
     private void handle(InboundGate.Admitted admitted) {
         try {
