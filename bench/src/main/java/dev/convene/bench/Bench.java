@@ -64,6 +64,14 @@ public final class Bench {
         return this;
     }
 
+    private java.nio.file.Path jfr;
+
+    /** Records the Convene side of the throughput part with JFR and writes its CPU summary to {@code summary} (see {@link CpuProfile}). */
+    public Bench jfr(java.nio.file.Path summary) {
+        this.jfr = summary;
+        return this;
+    }
+
     public Report run() throws InterruptedException {
         Report report = new Report(profile, Instant.now(), Memory.loadAverage());
         try (Workspace ws = new Workspace()) {
@@ -135,7 +143,7 @@ public final class Bench {
         }
         if (parts.contains(Part.THROUGHPUT)) {
             long started = System.nanoTime();
-            new ThroughputBench(ws, profile, jvm, progress).run().forEach(report::add);
+            new ThroughputBench(ws, profile, jvm, progress, jfr).run().forEach(report::add);
             took("throughput and catch-up", started);
         }
         if (parts.contains(Part.PROCESSES)) {

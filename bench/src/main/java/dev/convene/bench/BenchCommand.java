@@ -65,6 +65,11 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
             description = "More JVM options for the peer processes, space-separated (to try e.g. -XX:TieredStopAtLevel=1).")
     String processJavaOptions = "";
 
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = {"Records the Convene side of the throughput part with JFR (this JVM: the author and the in-JVM receivers)",
+                "and writes its CPU summary (top frames, self and inclusive) to FILE, the recording to FILE.jfr."})
+    java.nio.file.Path jfr;
+
     @Override
     public Integer call() throws InterruptedException {
         Profile p = profile();
@@ -83,7 +88,7 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
         Report report = new Bench(p, childJvm, line -> {
             err.println("bench: " + line);
             err.flush();
-        }, only).sizeNetworks(networks).run();
+        }, only).sizeNetworks(networks).jfr(jfr == null ? null : jfr.toAbsolutePath()).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json()) {
             Map<String, Object> line = new LinkedHashMap<>();

@@ -31,9 +31,11 @@ import org.jgroups.View;
  *   <li>{@code cli ARGS…}: then runs {@code convene ARGS…} ({@link dev.convene.cli.Main#main}) unchanged;
  *   <li>{@code raw NAME CLUSTER PORT RANGE [EXPECT]}: a raw JGroups channel with the stack of a Convene peer of
  *       that configuration; prints {@code ready}, every {@code view} (member names) and {@code count} of received
- *       messages;
+ *       messages, and once it has them all {@code cpu}: the CPU time of its Java threads per message received
+ *       after the first;
  *   <li>{@code convene NAME CLUSTER PORT RANGE HOME EXPECT}: a {@link ConferencePeer} that accepts every
- *       invitation and prints {@code ready} (its id) and the {@code count} of chat messages by others.
+ *       invitation and prints {@code ready} (its id), the {@code count} of chat messages by others and {@code cpu}
+ *       as a raw child does.
  * </ul>
  */
 public final class BenchPeerMain {
@@ -41,6 +43,8 @@ public final class BenchPeerMain {
     /** How often a child reports its count if it changed (and at once when it reaches the expected total). */
     static final long COUNT_EVERY_MILLIS = 5;
     private static final AtomicInteger COUNT = new AtomicInteger();
+    /** {@link #javaThreadsCpuNanos()} when the first counted message arrived. */
+    private static final java.util.concurrent.atomic.AtomicLong CPU_AT_FIRST = new java.util.concurrent.atomic.AtomicLong();
 
     private BenchPeerMain() {
     }
@@ -108,7 +112,32 @@ public final class BenchPeerMain {
     }
 
     private static void counted(int expect) {
-        if (COUNT.incrementAndGet() == expect) print(event("count").put("n", expect));
+        int n = COUNT.incrementAndGet();
+        if (n == 1) CPU_AT_FIRST.set(javaThreadsCpuNanos());
+        if (n == expect) {
+            print(event("count").put("n", expect));
+            if (expect > 1) {
+                long cpu = javaThreadsCpuNanos() - CPU_AT_FIRST.get();
+                print(event("cpu").put("nanosPerMessage", cpu / (double) (expect - 1)).put("messages", expect - 1));
+            }
+        }
+    }
+
+    /**
+     * CPU time of every live Java thread of this process (ThreadMXBean): the receiver's own work (network,
+     * decoding, verification, storage, listeners) and the JIT's; not the GC's (not Java threads), nor that of
+     * threads that ended meanwhile. -1 where the JVM does not measure thread CPU time.
+     */
+    static long javaThreadsCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported()) return -1;
+        if (!threads.isThreadCpuTimeEnabled()) threads.setThreadCpuTimeEnabled(true);
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long t = threads.getThreadCpuTime(id);
+            if (t > 0) sum += t;
+        }
+        return sum;
     }
 
     /** Prints the count every few milliseconds while it changes: a line per message would cost more than the message. */

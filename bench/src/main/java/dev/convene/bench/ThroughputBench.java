@@ -31,6 +31,8 @@ final class ThroughputBench {
         double catchUpMillis = Double.NaN;
         double heapPerPeer = Double.NaN;
         double childRssPeak = Double.NaN;
+        /** CPU microseconds of the receiver in its own process per message it received. */
+        volatile double cpuMicrosPerMessage = Double.NaN;
         long drops;
         String failure = "";
     }
@@ -44,22 +46,26 @@ final class ThroughputBench {
     private final Profile profile;
     private final List<String> childJvm;
     private final Consumer<String> progress;
+    private final java.nio.file.Path jfr;
 
-    ThroughputBench(Workspace ws, Profile profile, List<String> childJvm, Consumer<String> progress) {
+    /** @param jfr where to write a CPU profile summary of the Convene side ({@link CpuProfile}), or null for none */
+    ThroughputBench(Workspace ws, Profile profile, List<String> childJvm, Consumer<String> progress, java.nio.file.Path jfr) {
         this.ws = ws;
         this.profile = profile;
         this.childJvm = childJvm;
         this.progress = progress;
+        this.jfr = jfr;
     }
 
     List<Figure> run() throws InterruptedException {
         progress.accept("throughput: " + profile.throughputPeers() + "-peer conference, " + profile.historySize() + " messages");
         Side ours = new Side();
-        try {
+        try (CpuProfile recording = jfr == null ? null : CpuProfile.start(jfr)) {
             convene(ours);
         } catch (RuntimeException e) {
             ours.failure = e instanceof BenchException ? e.getMessage() : e.toString();
         }
+        if (jfr != null) progress.accept("throughput: CPU profile of the Convene side in " + jfr);
         progress.accept("throughput: " + profile.throughputPeers() + " raw JGroups members");
         Side raw = new Side();
         try {
@@ -92,6 +98,7 @@ final class ThroughputBench {
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
             child.tap(l -> {
                 if (l.event().equals("count")) arrivals.progress(local - 1, l.json().path("n").asInt(), l.nanos());
+                if (l.event().equals("cpu")) side.cpuMicrosPerMessage = l.json().path("nanosPerMessage").asDouble(Double.NaN) / 1e3;
             });
             try (RssSampler rss = new RssSampler(child)) {
                 long t0 = pump(arrivals, m -> author.say(id, ChatText.of(m)));
@@ -133,6 +140,7 @@ final class ThroughputBench {
             for (int i = 1; i < local; i++) g.recordArrivals(i, i - 1, arrivals);
             child.tap(l -> {
                 if (l.event().equals("count")) arrivals.progress(local - 1, l.json().path("n").asInt(), l.nanos());
+                if (l.event().equals("cpu")) side.cpuMicrosPerMessage = l.json().path("nanosPerMessage").asDouble(Double.NaN) / 1e3;
             });
             try (RssSampler rss = new RssSampler(child)) {
                 long t0 = pump(arrivals, m -> g.send(0, null, m, ChatText.FRAME_BYTES));
@@ -196,6 +204,10 @@ final class ThroughputBench {
         out.add(new Figure("throughput", "throughput into a " + peers + "-peer conference (tcp)", "msg/s", ours.rate, raw.rate,
                 Target.atLeast(5000), why.isEmpty() ? rateNote : why));
         int total = profile.historySize();
+        out.add(new Figure("cpu.message", "CPU per message per receiver (" + peers + "-peer conference, tcp)", "us",
+                ours.cpuMicrosPerMessage, raw.cpuMicrosPerMessage, null,
+                why.isEmpty() ? "thread CPU time (ThreadMXBean) of every Java thread of the receiver in its own process, from its first"
+                        + " message to its last, divided by the messages; GC threads not included" : why));
         out.add(new Figure("catchup", "late joiner fetches " + total + " messages (tcp)", "ms", ours.catchUpMillis, raw.catchUpMillis,
                 total == 10_000 ? Target.atMost(2000) : null,
                 why.isEmpty() ? "from accept to the last message delivered; raw: " + total + " unicasts to a new member"
