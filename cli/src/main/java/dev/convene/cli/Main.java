@@ -29,7 +29,7 @@ import picocli.CommandLine;
         description = {"Serverless conferences between peers, on JGroups.",
             "With no command, starts an interactive session (type 'help' in it)."},
         subcommands = {IdentityCommand.class, RunCommand.class, InteractiveCommand.class, DemoCommand.class,
-            RouterCommand.class, dev.convene.cli.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+            RouterCommand.class})
 public final class Main implements Callable<Integer> {
     /** Placeholder in command descriptions for the list of session commands. */
     static final String SESSION_COMMANDS = "@SESSION_COMMANDS@";
@@ -64,6 +64,9 @@ public final class Main implements Callable<Integer> {
     /** The command line with our error handling; tests replace its out and err. */
     static CommandLine commandLine(InputStream stdin) {
         CommandLine cmd = new CommandLine(new Main(stdin));
+        // Commands of other modules (convene bench), then help, last in the list as before.
+        for (CommandExtension extension : java.util.ServiceLoader.load(CommandExtension.class)) cmd.addSubcommand(extension);
+        cmd.addSubcommand(new CommandLine.HelpCommand());
         // Help texts list the session commands the registry really has.
         cmd.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().description(
                 withSessionCommands(sub.getCommandSpec().usageMessage().description())));

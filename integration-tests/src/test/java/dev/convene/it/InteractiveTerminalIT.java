@@ -269,8 +269,8 @@ class InteractiveTerminalIT {
 
     private String convene(String name) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path jar = Path.of(System.getProperty("convene.jar", "../cli/target/convene.jar")).toAbsolutePath();
-        assertThat(jar).as("the shaded CLI; build it with mvn -pl cli package").exists();
+        Path jar = Path.of(System.getProperty("convene.jar", "../bench/target/convene.jar")).toAbsolutePath();
+        assertThat(jar).as("the shaded CLI; build it with mvn -pl bench -am package").exists();
         return String.join(" ", quote(Path.of(java)), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true", "-jar", quote(jar), "--home", quote(dir.resolve(name)), "--name", name,
                 "--port", Integer.toString(port), "--cluster", cluster);

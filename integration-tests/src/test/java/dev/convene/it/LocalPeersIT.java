@@ -48,8 +48,8 @@ class LocalPeersIT {
     @Test
     void threeProcessesSeeEachOtherAndStayOnLoopback() throws Exception {
         assumeTrue(ProcSockets.supported(), "needs Linux /proc to inspect sockets");
-        Path jar = Path.of(System.getProperty("convene.jar", "../cli/target/convene.jar"));
-        assertThat(jar).as("the shaded CLI; build it with mvn -pl cli package").exists();
+        Path jar = Path.of(System.getProperty("convene.jar", "../bench/target/convene.jar"));
+        assertThat(jar).as("the shaded CLI; build it with mvn -pl bench -am package").exists();
         // A port range of our own, below the ephemeral range, so a developer's peers on 7800 never join in.
         int port = 20000 + ThreadLocalRandom.current().nextInt(750) * 16;
         String cluster = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());

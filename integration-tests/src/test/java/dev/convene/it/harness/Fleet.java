@@ -254,8 +254,8 @@ public final class Fleet implements AutoCloseable {
 
     /** The shaded CLI jar ({@code -Dconvene.jar}, set by the pom). */
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("convene.jar", "../cli/target/convene.jar"));
-        if (!Files.isRegularFile(jar)) throw new AssertionError("no CLI jar at " + jar + "; build it with mvn -pl cli -am package");
+        Path jar = Path.of(System.getProperty("convene.jar", "../bench/target/convene.jar"));
+        if (!Files.isRegularFile(jar)) throw new AssertionError("no CLI jar at " + jar + "; build it with mvn -pl bench -am package");
         return jar;
     }
 

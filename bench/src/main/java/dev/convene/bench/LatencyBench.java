@@ -1,0 +1,125 @@
+package dev.convene.bench;
+
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.overlay.NetworkMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Chat delivery latency in a group of {@code n} in-JVM peers: the author posts one message, waits until every
+ * other participant has it, then posts the next; each (message, receiver) pair is one sample from the call
+ * to {@code say} to the receiver's {@code message} callback. The baseline multicasts a {@code BytesMessage}
+ * of the chat frame's size to the same number of raw channels on the same stack, timed from {@code send} to
+ * {@code receive}. Also measures the heap per idle peer of both.
+ */
+final class LatencyBench {
+    /** How long one message may take to reach everyone before the run is given up. */
+    static final Duration PER_MESSAGE = Duration.ofSeconds(10);
+
+    private final Workspace ws;
+    private final Profile profile;
+    private final Consumer<String> progress;
+
+    LatencyBench(Workspace ws, Profile profile, Consumer<String> progress) {
+        this.ws = ws;
+        this.profile = profile;
+        this.progress = progress;
+    }
+
+    /** The latency figures for {@code n} peers, and the idle heap figure if {@code n} is the profile's heap group. */
+    List<Figure> run(int n) throws InterruptedException {
+        NetworkMode mode = n >= profile.memoryFrom() ? NetworkMode.MEMORY : NetworkMode.LOCAL;
+        String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
+        int warmup = profile.latencyWarmup(n);
+        int total = warmup + profile.latencyMessages(n);
+        String[] gc = new String[2];
+        double sayMillis;
+        long[] heap = new long[2];
+        Samples ours;
+        int frame = ChatText.FRAME_BYTES;
+        progress.accept("latency: " + n + " Convene peers (" + where + ")");
+        long heapBefore = Memory.heapAfterGc();
+        try (ConveneGroup g = ConveneGroup.start(ws, "lat" + n + "c", n, mode, true)) {
+            ConferencePeer author = g.peers().get(0);
+            List<ConferencePeer> others = g.peers().subList(1, n);
+            ConferenceId id = ConveneGroup.openConference(author, others, others.stream().map(ConferencePeer::self).toList());
+            heap[0] = Math.max(0, Memory.heapAfterGc() - heapBefore); // a delta below the collector's noise can come out negative
+            Arrivals arrivals = new Arrivals(n - 1, total);
+            for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
+            long[] sentAt = new long[total];
+            long[] stored = new long[total];
+            long[] gcBefore = Memory.gcSoFar();
+            for (int m = 0; m < total; m++) {
+                int i = m;
+                sentAt[m] = System.nanoTime();
+                author.say(id, ChatText.of(m)).thenRun(() -> stored[i] = System.nanoTime() - sentAt[i]);
+                if (!arrivals.awaitMessage(m, Waits.deadline(PER_MESSAGE))) {
+                    throw new BenchException("chat message " + m + " did not reach all " + (n - 1) + " receivers within " + PER_MESSAGE.toSeconds() + " s");
+                }
+            }
+            gc[0] = Memory.gcSince(gcBefore);
+            ours = arrivals.delays(sentAt, warmup);
+            Samples local = new Samples();
+            for (int m = warmup; m < total; m++) if (stored[m] > 0) local.add(stored[m]);
+            sayMillis = local.percentileMillis(50);
+        }
+        progress.accept("latency: " + n + " raw JGroups channels (" + where + ")");
+        Samples raw;
+        long heapBeforeRaw = Memory.heapAfterGc();
+        try (RawGroup g = RawGroup.start(ws, "lat" + n + "r", n, mode)) {
+            heap[1] = Math.max(0, Memory.heapAfterGc() - heapBeforeRaw);
+            Arrivals arrivals = new Arrivals(n - 1, total);
+            for (int i = 1; i < n; i++) g.recordArrivals(i, i - 1, arrivals);
+            long[] sentAt = new long[total];
+            long[] gcBefore = Memory.gcSoFar();
+            for (int m = 0; m < total; m++) {
+                sentAt[m] = System.nanoTime();
+                g.send(0, null, m, frame);
+                if (!arrivals.awaitMessage(m, Waits.deadline(PER_MESSAGE))) {
+                    throw new BenchException("raw message " + m + " did not reach all " + (n - 1) + " receivers within " + PER_MESSAGE.toSeconds() + " s");
+                }
+            }
+            gc[1] = Memory.gcSince(gcBefore);
+            raw = arrivals.delays(sentAt, warmup);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BenchException("raw JGroups channels failed: " + e.getMessage(), e);
+        }
+        return figures(n, where, ours, raw, frame, heap, String.format(java.util.Locale.ROOT,
+                "; say() completed (signed, encrypted, stored, sent) after %.2f ms at p50; GC in this JVM while sending: convene %s, raw %s",
+                sayMillis, gc[0], gc[1]));
+    }
+
+    /** The figures of a group size that could not be measured, with why. */
+    List<Figure> missing(int n, String why) {
+        List<Figure> out = new ArrayList<>();
+        String where = n >= profile.memoryFrom() ? "memory" : "tcp";
+        for (Figure f : figures(n, where, new Samples(), new Samples(), ChatText.FRAME_BYTES, new long[2], "")) {
+            out.add(Figure.missing(f.key(), f.label(), f.unit(), f.target(), why));
+        }
+        return out;
+    }
+
+    private List<Figure> figures(int n, String where, Samples ours, Samples raw, int frame, long[] heap, String gc) {
+        boolean small = n <= 10;
+        String note = ours.size() + " samples each (" + profile.latencyMessages(n) + " messages x " + (n - 1) + " receivers after "
+                + profile.latencyWarmup(n) + " warm-up); raw: " + frame + "-byte BytesMessage multicast" + gc;
+        List<Figure> out = new ArrayList<>();
+        String label = "chat latency %s, " + n + " peers (" + where + ")";
+        out.add(new Figure("latency.p50." + n, String.format(label, "p50"), "ms", ours.percentileMillis(50), raw.percentileMillis(50),
+                small ? Target.atMost(1) : null, note));
+        out.add(new Figure("latency.p99." + n, String.format(label, "p99"), "ms", ours.percentileMillis(99), raw.percentileMillis(99),
+                Target.atMost(small ? 5 : 20), ""));
+        out.add(new Figure("latency.max." + n, String.format(label, "max"), "ms", ours.maxMillis(), raw.maxMillis(), null, ""));
+        if (n == profile.heapGroup()) {
+            out.add(new Figure("heap.idle", "heap per idle peer (" + n + " in one JVM)", "MiB", heap[0] / Memory.MIB / n,
+                    heap[1] / Memory.MIB / n, Target.atMost(64),
+                    "used heap after GC with the peers up (in a conference) minus before, divided by " + n));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.convene.bench;
+
+import dev.convene.conference.ConferencePeer;
+import dev.convene.overlay.DropReason;
+import dev.convene.overlay.NetworkMode;
+import dev.convene.overlay.OverlayStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Group size: how long {@code n} peers take to reach complete directories (every peer sees every other one
+ * online), beside raw JGroups channels on the same stack reaching a view of {@code n}; then what one more
+ * peer joining costs the group, from the overlay's own counters (frames received and signature checks,
+ * summed over the group) beside the raw transport's message count for the same join. Idle traffic
+ * (heartbeats) is measured just before the join and its share subtracted, so a count is the join's own
+ * within the noise of a few heartbeats. Both sides start the
+ * same way: the first peer alone, the others three at a time. A join cost that grows linearly in {@code n}
+ * is a constant per existing peer.
+ */
+final class SizeBench {
+    /** How long a group may take to form before the figure is given up. */
+    static final Duration FORM = Duration.ofSeconds(60);
+    /** Idle traffic (heartbeats) is measured this long before a join, and subtracted from the join's counts. */
+    static final Duration IDLE = Duration.ofSeconds(4);
+    /** After a join completes, counts are read this much later (answers still in flight). */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+
+    private final Workspace ws;
+    private final Consumer<String> progress;
+
+    SizeBench(Workspace ws, Consumer<String> progress) {
+        this.ws = ws;
+        this.progress = progress;
+    }
+
+    /** The formation and join figures of {@code n} peers on {@code mode}; a side that fails leaves them missing. */
+    List<Figure> run(int n, NetworkMode mode) throws InterruptedException {
+        String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
+        double[] form = {Double.NaN, Double.NaN};
+        double[] join = {Double.NaN, Double.NaN};
+        String joinNote = "";
+        double[] rawWindow = {Double.NaN, Double.NaN};
+        List<String> failed = new ArrayList<>();
+        progress.accept("size: " + n + " Convene peers (" + where + ")");
+        long started = System.nanoTime();
+        try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false)) {
+            form[0] = (System.nanoTime() - started) / 1e6;
+            List<ConferencePeer> all = new ArrayList<>(g.peers());
+            long[] idle = idleRates(() -> counters(all));
+            long t0 = System.nanoTime();
+            long[] before = counters(all);
+            ConferencePeer joiner = g.join("size" + n + where + "j");
+            all.add(joiner);
+            g.awaitDirectories(all);
+            Thread.sleep(SETTLE.toMillis());
+            long[] after = counters(all);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long frames = Math.max(0, after[0] - before[0] - Math.round(idle[0] * seconds / 1000.0));
+            long checks = Math.max(0, after[1] - before[1] - Math.round(idle[1] * seconds / 1000.0));
+            long sent = Math.max(0, after[2] - before[2] - Math.round(idle[2] * seconds / 1000.0));
+            join[0] = frames;
+            joinNote = String.format(Locale.ROOT, "one join into %d: %d frames received in all (%.1f per peer), %d signature checks"
+                    + " (%.1f per peer), %d frames sent in all",
+                    n, frames, frames / (double) (n + 1), checks, checks / (double) (n + 1), sent);
+        } catch (RuntimeException e) {
+            failed.add("convene: " + (e instanceof BenchException ? e.getMessage() : e.toString()));
+        }
+        progress.accept("size: " + n + " raw JGroups channels (" + where + ")");
+        started = System.nanoTime();
+        try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, FORM)) {
+            form[1] = (System.nanoTime() - started) / 1e6;
+            long idle = idleRates(() -> new long[] {g.messagesReceived()})[0];
+            long t0 = System.nanoTime();
+            long before = g.messagesReceived();
+            g.join("size" + n + where + "rj");
+            Waits.until(FORM, () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
+            Thread.sleep(SETTLE.toMillis());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // Not corrected for idle traffic: at 100 members JGroups' own heartbeats and merge probes outweigh a
+            // join's messages, and the difference drowns in their noise. An upper bound, heartbeats included.
+            join[1] = g.messagesReceived() - before;
+            rawWindow[0] = seconds;
+            rawWindow[1] = idle * seconds / 1000.0;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            failed.add("raw: " + (e instanceof BenchException ? e.getMessage() : e.toString()));
+        }
+        String why = String.join("; ", failed);
+        joinNote += String.format(Locale.ROOT, "; raw: every JGroups message received by all transports from the join to 1 s after"
+                + " the view of %d (%.1f s, of which idle traffic alone would be about %.0f)", n + 1, rawWindow[0], rawWindow[1]);
+        String label = n + " peers (" + where + ")";
+        List<Figure> out = new ArrayList<>();
+        out.add(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", form, Target.atMost(5000),
+                "from the first start to every peer seeing every other online; raw: to a view of " + n, why));
+        out.add(figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", join, null, joinNote, why));
+        return out;
+    }
+
+    private static Figure figure(String key, String label, String unit, double[] v, Target target, String note, String why) {
+        if (!why.isEmpty()) return new Figure(key, label, unit, v[0], v[1], target, (note.isEmpty() ? "" : note + "; ") + "not measured: " + why);
+        return new Figure(key, label, unit, v[0], v[1], target, note);
+    }
+
+    /** Frames received, signature checks (verified frames plus frames whose signature failed), frames sent: summed. */
+    private static long[] counters(List<ConferencePeer> peers) {
+        long[] c = new long[3];
+        for (ConferencePeer p : peers) {
+            OverlayStats s = p.overlay().stats();
+            c[0] += s.framesReceived();
+            c[1] += s.receivedByType().values().stream().mapToLong(Long::longValue).sum() + s.drops(DropReason.BAD_SIGNATURE);
+            c[2] += s.framesSent();
+        }
+        return c;
+    }
+
+    /**
+     * What the idle group receives per 1000 s, per counter, over {@link #IDLE} (heartbeats, stability
+     * gossip): subtracted from the join's counts, which are taken over a few seconds as well.
+     */
+    private static long[] idleRates(java.util.function.Supplier<long[]> counters) throws InterruptedException {
+        long[] a = counters.get();
+        long t = System.nanoTime();
+        Thread.sleep(IDLE.toMillis());
+        long[] b = counters.get();
+        double seconds = (System.nanoTime() - t) / 1e9;
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = Math.round((b[i] - a[i]) * 1000.0 / seconds);
+        return r;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.convene.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * A whole run of the tiny profile through the command: every figure is there, finite, and its ratio is the
+ * quotient of the two numbers printed beside it. Speed is never asserted.
+ */
+@Timeout(300)
+class BenchCommandTest {
+    /** Every kind of figure the issue asks for; the tiny profile has one latency group, of 3 peers. */
+    static final List<String> KEYS = List.of("latency.p50.3", "latency.p99.3", "latency.max.3", "heap.idle", "throughput", "catchup",
+            "heap.loaded", "rss.loaded", "cpu.message", "startup.main", "startup.ready", "startup.directory", "rss.idle", "detect.kill", "detect.stop");
+
+    /** Stands in for {@code convene}: a parent with the inherited {@code --json}, as Main has. */
+    @Command(name = "convene", subcommands = BenchCommand.class)
+    static final class Parent implements Runnable {
+        @Option(names = "--json", scope = ScopeType.INHERIT)
+        boolean json;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    @Test
+    void aTinyRunPrintsEveryFigureFiniteWithItsRatioFromTheSameRun() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Parent()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("bench", "--profile", "tiny", "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString().lines()).as("one JSON line on stdout").hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(out.toString());
+        assertThat(line.path("event").asText()).isEqualTo("result");
+        assertThat(line.path("command").asText()).isEqualTo("bench");
+        JsonNode data = line.path("data");
+        assertThat(data.path("profile").asText()).isEqualTo("tiny");
+        assertThat(data.path("failures")).isEmpty();
+        assertThat(data.path("environment").path("cores").asInt()).isPositive();
+        List<String> keys = new ArrayList<>();
+        data.path("figures").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsAll(KEYS);
+        for (String key : keys) {
+            JsonNode f = data.path("figures").path(key);
+            assertThat(f.path("convene").isNumber()).as(key + " convene: " + f).isTrue();
+            assertThat(f.path("raw").isNumber()).as(key + " raw: " + f).isTrue();
+            double convene = f.path("convene").asDouble();
+            double raw = f.path("raw").asDouble();
+            assertThat(convene).as(key).isFinite().isGreaterThanOrEqualTo(0);
+            assertThat(raw).as(key).isFinite().isPositive();
+            assertThat(f.path("ratio").asDouble()).as(key + " ratio").isCloseTo(convene / raw, within(1e-9 * Math.max(1, convene / raw)));
+            assertThat(f.path("unit").asText()).as(key).isIn("ms", "msg/s", "MiB", "us");
+            if (f.has("target")) assertThat(f.path("met").isBoolean()).as(key).isTrue();
+        }
+        assertThat(err.toString()).contains("bench: latency: 3 Convene peers").doesNotContain("not measured");
+    }
+
+    @Test
+    void anUnknownProfileIsAUsageError() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Parent()).setErr(new PrintWriter(err)).execute("bench", "--profile", "huge");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--profile huge (expected: full, quick or tiny)");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.convene.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The size part at the tiny profile's 4 peers, and the bench stopping on SIGTERM in the middle of forming a
+ * group. Speed is never asserted; the exit bound is an outcome (it stopped at all), far above the exit grace.
+ */
+@Timeout(300)
+class SizeBenchTest {
+    @Test
+    void theSizePartMeasuresFormationAndTheCostOfOneJoinOnBothNetworks() throws Exception {
+        List<String> progress = new CopyOnWriteArrayList<>();
+        Report report = new Bench(Profile.TINY, Bench.childJvm("64m"), progress::add, EnumSet.of(Bench.Part.SIZE)).run();
+
+        assertThat(report.failures()).isEmpty();
+        for (String where : List.of("memory", "tcp")) {
+            Figure form = report.figure("size.directory." + where + ".4");
+            assertThat(form.complete()).as(form.toString()).isTrue();
+            assertThat(form.convene()).isPositive();
+            Figure join = report.figure("size.join." + where + ".4");
+            assertThat(join.complete()).as(join.toString()).isTrue();
+            // A join is at least the advertisements: the joiner's to each member and each member's to it.
+            assertThat(join.convene()).as(join.note()).isGreaterThanOrEqualTo(2 * 4);
+            assertThat(join.note()).contains("signature checks");
+        }
+        assertThat(report.figures()).extracting(Figure::key).doesNotContain("throughput", "latency.p50.3");
+    }
+
+    @Test
+    void aBenchStoppedWithSigtermExits(@TempDir Path dir) throws Exception {
+        Path err = dir.resolve("stderr");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+                "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), "dev.convene.cli.Main",
+                "bench", "--only", "size", "--size-peers", "30"));
+        Process bench = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout").toFile()).start();
+        try {
+            // Stopped while the group forms: peers are running in it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!stderr(err).contains("bench: size: 30 Convene peers") && bench.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(stderr(err)).contains("bench: size: 30 Convene peers");
+            Thread.sleep(1000);
+            bench.destroy(); // SIGTERM
+            assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM; stderr:%n%s", stderr(err)).isTrue();
+            assertThat(bench.exitValue()).isNotZero();
+            assertThat(leftovers(bench)).as("no peer process left behind").isEmpty();
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
+
+    private static List<ProcessHandle> leftovers(Process p) {
+        return p.descendants().filter(ProcessHandle::isAlive).toList();
+    }
+
+    private static String stderr(Path err) throws java.io.IOException {
+        return Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
+    }
+
+}
