@@ -118,6 +118,14 @@ class ConferenceClusterTest {
         alice.call("wait message " + conf + " hi all");
         dave.call("wait message " + conf + " hi alice");
         bob.call("wait message " + conf + " hi all");
+        // Scripts can wait until their posts are stored by one other participant, or by every one (--to all).
+        JsonNode deliveredToAll = alice.call("wait delivered " + conf + " --to all --timeout 30s");
+        assertThat(deliveredToAll.path("waited").asText()).isEqualTo("delivered");
+        assertThat(deliveredToAll.path("to").asText()).isEqualTo("all");
+        assertThat(deliveredToAll.path("messages").asInt()).as("alice said one message in this session").isEqualTo(1);
+        JsonNode deliveredToOne = bob.call("wait delivered 'Design review'");
+        assertThat(deliveredToOne.path("to").asText()).isEqualTo("one");
+        assertThat(deliveredToOne.path("messages").asInt()).isEqualTo(1);
 
         JsonNode aliceHistory = history(alice, conf);
         assertThat(texts(aliceHistory)).containsExactlyInAnyOrder("hello bob and dave", "hi alice", "hi all");

@@ -13,6 +13,7 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerAdvertisement;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,7 @@ final class ConferenceWaits {
     }
 
     static List<WaitCmd.Target> all() {
-        return List.of(new InvitationTarget(), new ReplyTarget(), started(), ended(), new MessageTarget());
+        return List.of(new InvitationTarget(), new ReplyTarget(), started(), ended(), new MessageTarget(), new DeliveredTarget());
     }
 
     /**
@@ -39,8 +40,15 @@ final class ConferenceWaits {
      * @param answer {@code reply}: its answer
      * @param reason {@code reply}: its reason, if any
      * @param message {@code message}: the first message that matched
+     * @param to {@code delivered}: {@code one} (stored by at least one other participant) or {@code all} (by every
+     *           other current participant)
+     * @param messages {@code delivered}: how many of this peer's messages it covered
      */
-    record Data(String waited, ConferenceInfo conference, ConferenceInfo.PeerRef peer, String answer, String reason, Event.ChatLine message) {
+    record Data(String waited, ConferenceInfo conference, ConferenceInfo.PeerRef peer, String answer, String reason, Event.ChatLine message,
+                String to, Integer messages) {
+        Data(String waited, ConferenceInfo conference, ConferenceInfo.PeerRef peer, String answer, String reason, Event.ChatLine message) {
+            this(waited, conference, peer, answer, reason, message, null, null);
+        }
     }
 
     /** A condition on one conference, named by {@code CONF}, that may not be known yet. */
@@ -300,6 +308,84 @@ final class ConferenceWaits {
                     Event.ChatLine line = ConferenceEvents.line(find(s, v).orElseThrow());
                     s.result("wait", new Data("message", ConferenceInfo.of(s.conferences(), v), null, null, null, line),
                             "in " + ConferenceInfo.label(v) + ": " + line.human());
+                }
+            };
+        }
+    }
+
+    /**
+     * {@code wait delivered CONF [--to one|all]}: this peer's messages in CONF are delivered. {@code one} (the
+     * default): none of its messages in the history is pending (each was stored by at least one other
+     * participant). {@code all}: besides, every message posted by {@code say} in this session was stored by every
+     * other current participant (that confirmation is kept in memory only, so it covers this session's posts).
+     */
+    static final class DeliveredTarget implements WaitCmd.Target {
+        @Override
+        public String kind() {
+            return "delivered";
+        }
+
+        @Override
+        public Set<String> options() {
+            return Set.of("--to");
+        }
+
+        @Override
+        public String arguments() {
+            return "CONF [--to one|all]";
+        }
+
+        @Override
+        public String summary() {
+            return "wait until this peer's messages in CONF were stored by another participant (--to all: by every one)";
+        }
+
+        @Override
+        public Completion completion(List<String> typed) {
+            return Completion.conferenceFirst(typed);
+        }
+
+        @Override
+        public WaitCmd.Condition parse(Args args) {
+            args.expect(1, 1);
+            String to = args.option("--to").orElse("one");
+            if (!to.equals("one") && !to.equals("all")) {
+                throw CliException.usage("--to: '" + Safe.line(to) + "' (expected: one or all); usage: wait delivered CONF [--to one|all] [--timeout D]");
+            }
+            boolean all = to.equals("all");
+            return new OnConference(args.positional(0)) {
+                private long pending(Session s, ConferenceView v) {
+                    dev.convene.overlay.PeerId self = s.overlay().self();
+                    return s.conferences().history(v.id()).stream().filter(e -> e.author().equals(self) && e.pending()).count();
+                }
+
+                private long notByAll(Session s, ConferenceView v) {
+                    return s.posts(v.id()).stream().filter(p -> !p.storedByAll().isDone() || p.storedByAll().isCompletedExceptionally()).count();
+                }
+
+                @Override
+                boolean holds(Session s, ConferenceView v) {
+                    return pending(s, v) == 0 && (!all || notByAll(s, v) == 0);
+                }
+
+                @Override
+                String missing(Session s, ConferenceView v) {
+                    long pending = pending(s, v);
+                    long refused = s.posts(v.id()).stream().filter(p -> p.storedByAll().isCompletedExceptionally()).count();
+                    if (refused > 0) return refused + " of this session's messages to " + ConferenceInfo.label(v) + " were refused; see 'history " + Safe.line(conf) + "'";
+                    if (pending > 0) return pending + " of this peer's messages in " + ConferenceInfo.label(v) + " are still pending (no other participant confirmed them); raise --timeout or wait until one is online";
+                    return notByAll(s, v) + " of this session's messages to " + ConferenceInfo.label(v) + " are not yet stored by every participant (one may be offline: 'who " + Safe.line(conf) + "'); raise --timeout";
+                }
+
+                @Override
+                public void report(Session s) {
+                    ConferenceView v = Lookup.conference(s, conf);
+                    dev.convene.overlay.PeerId self = s.overlay().self();
+                    int n = all ? s.posts(v.id()).size()
+                            : (int) s.conferences().history(v.id()).stream().filter(e -> e.author().equals(self)).count();
+                    s.result("wait", new Data("delivered", ConferenceInfo.of(s.conferences(), v), null, null, null, null, to, n),
+                            n + (n == 1 ? " message" : " messages") + " in " + ConferenceInfo.label(v) + " stored by "
+                                    + (all ? "every other participant" : "another participant"));
                 }
             };
         }

@@ -85,6 +85,7 @@ public final class SayCmd implements SessionCommand {
                         + " (" + Times.relative(session.clock().instant(), start) + ")");
             }
             Post post = Lookup.await(peer.say(v.id(), text));
+            session.posted(v.id(), post);
             boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
             ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();
             String id = ConferenceEvents.messageId(entry);

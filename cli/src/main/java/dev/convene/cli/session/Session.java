@@ -46,6 +46,9 @@ public final class Session implements AutoCloseable {
     private Integer line;
     private boolean quit;
     private Consumer<ConferenceView> chat;
+    /** Posts made by {@code say} in this session, per conference (for {@code wait delivered … --to all}). */
+    private final java.util.Map<dev.convene.conference.ConferenceId, java.util.List<dev.convene.conference.Post>> posts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Session(PeerRuntime peer, EventWriter out, CommandRegistry commands, Object changes, ConferenceEvents conferenceEvents) {
         this.peer = peer;
@@ -93,6 +96,16 @@ public final class Session implements AutoCloseable {
     }
 
     /** The conference facade of this session's peer. */
+    /** Remembers a post made in this session. */
+    void posted(dev.convene.conference.ConferenceId conference, dev.convene.conference.Post post) {
+        posts.computeIfAbsent(conference, c -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(post);
+    }
+
+    /** The posts made in this session to {@code conference}, oldest first. */
+    java.util.List<dev.convene.conference.Post> posts(dev.convene.conference.ConferenceId conference) {
+        return posts.getOrDefault(conference, java.util.List.of());
+    }
+
     public ConferencePeer conferences() {
         return peer.conferences();
     }

@@ -36,6 +36,11 @@ public final class WaitCmd implements SessionCommand {
          */
         Condition parse(Args args);
 
+        /** Value options it takes besides {@code --timeout}. */
+        default Set<String> options() {
+            return Set.of();
+        }
+
         /** What its next argument names, given those typed after the kind. */
         default Completion completion(List<String> typed) {
             return Completion.NOTHING;
@@ -95,7 +100,9 @@ public final class WaitCmd implements SessionCommand {
         }
         Target target = targets.get(words.get(0));
         String usage = "wait " + target.kind() + " " + target.arguments() + " [--timeout D]";
-        Args args = Args.parse(words.subList(1, words.size()), usage, Set.of("--timeout"), Set.of());
+        Set<String> options = new java.util.HashSet<>(target.options());
+        options.add("--timeout");
+        Args args = Args.parse(words.subList(1, words.size()), usage, options, Set.of());
         Duration timeout = args.option("--timeout").map(t -> Durations.parse(t, "--timeout")).orElse(DEFAULT_TIMEOUT);
         Condition condition = target.parse(args);
         return session -> {
