@@ -140,7 +140,8 @@ final class Conference {
 
     /**
      * Whether {@code p} acted as an organiser at {@code at}: the organiser always; a member (not removed) if the
-     * organiser's newest role change for it dated at or before {@code at} granted the role.
+     * organiser's newest role change for it dated before {@code at} granted the role (at {@code at} itself a grant
+     * counts and a revocation does not yet).
      */
     boolean isOrganiserAt(PeerId p, Instant at) {
         if (p.equals(organiser())) return true;
@@ -150,7 +151,10 @@ final class Conference {
         if (log == null) return false;
         RoleChange newest = null;
         for (RoleChange r : log.values()) {
-            if (!r.at().isAfter(at) && (newest == null || r.revision() > newest.revision())) newest = r;
+            // Ties: a grant counts from its instant, a revocation only after it (an act dated the instant the role
+            // was revoked stands: with equal clocks nothing says it came later).
+            boolean counts = r.at().isBefore(at) || r.at().equals(at) && r.organiser();
+            if (counts && (newest == null || r.revision() > newest.revision())) newest = r;
         }
         return newest != null && newest.organiser();
     }

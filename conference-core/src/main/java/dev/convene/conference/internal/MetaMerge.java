@@ -72,8 +72,9 @@ final class MetaMerge {
                     + c.roleChanges().size() == known) break;
         }
         c.resolveRemovals(); // role changes may have arrived after the removals they authorise
+        boolean invitationsDropped = revalidateInvitations(c);
         Set<Integer> rekeyed = keys.refreshKeys(c);
-        if (!isNew && (!removalsBefore.equals(c.removals) || !rekeyed.isEmpty())) chat.rebuild(c, rekeyed);
+        if (!isNew && (invitationsDropped || !removalsBefore.equals(c.removals) || !rekeyed.isEmpty())) chat.rebuild(c, rekeyed);
         if (isNew) {
             // Only a verified, authorised invitation (or the organiser's own context) makes this peer a member:
             // a forged invitation naming it must not make a conference appear.
@@ -153,6 +154,37 @@ final class MetaMerge {
             if (r.revision() >= c.revisionOf(r.author())) applyReply(c, r);
             else c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         }
+    }
+
+    /**
+     * Judges again every invitation held by an inviter other than the organiser, against the role and membership
+     * records held now: an invitation kept because its inviter's revocation had not arrived yet is dropped once it
+     * has, so the verdict on an invitation depends on the set of records, never on the order they arrived in (a
+     * peer that learns them in one frame refuses it on arrival; one that learns the revocation later drops it
+     * then). Repeated until nothing changes (an inviter may owe its own standing to a dropped invitation). The
+     * history is rebuilt by the caller: messages of a peer whose invitation fell are taken out (listeners told).
+     *
+     * @return whether an invitation was dropped
+     */
+    boolean revalidateInvitations(Conference c) {
+        boolean dropped = false;
+        for (boolean again = true; again; ) {
+            again = false;
+            for (var it = c.invitations.entrySet().iterator(); it.hasNext(); ) {
+                Invitation inv = it.next().getValue();
+                if (inv.inviter().equals(c.organiser())) continue;
+                boolean authorised = c.isOrganiserAt(inv.inviter(), inv.issuedAt())
+                        || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
+                if (authorised) continue;
+                it.remove();
+                c.nonces.remove(inv.nonceHex());
+                log.debug("{}: invitation of {} by {} no longer authorised by the records held; dropped", s.label(),
+                        inv.invitee().shortId(), inv.inviter().shortId());
+                dropped = true;
+                again = true;
+            }
+        }
+        return dropped;
     }
 
     void mergeInvitations(Conference c, List<Invitation> incoming, PeerId from) {

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.conference.Answer;
+import dev.convene.conference.ConferenceId;
+import dev.convene.overlay.Identity;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,5 +64,54 @@ class MetaMergeTest {
 
         merge.mergeReplies(c, List.of(Fixtures.reply(MALLORY, c.id, Answer.ACCEPT, "", 1, START)), MALLORY.id());
         assertThat(c.replies).doesNotContainKey(MALLORY.id());
+    }
+
+    private RoleChange role(ConferenceId id, Identity who, boolean organiser, int revision, java.time.Duration after) {
+        RoleChange unsigned = new RoleChange(id, who.id(), organiser, revision, START.plus(after), new byte[0]);
+        return new RoleChange(id, who.id(), organiser, revision, unsigned.at(), ALICE.sign(Protocol.bytes(Protocol.ROLE_BODY, unsigned)));
+    }
+
+    /** An invitation by {@code inviter} issued at {@code issuedAt}, signed by it. */
+    private Invitation invitationAt(Identity inviter, Identity invitee, java.time.Instant issuedAt) {
+        Invitation b = Fixtures.invitation(ctx, inviter, invitee, key);
+        Invitation unsigned = new Invitation(b.context(), b.invitee(), b.inviteeKey(), b.inviteeAgreementKey(), b.inviter(), b.inviterKey(),
+                b.expiry(), b.nonce(), 0, 0, b.sealedKey(), issuedAt, new byte[0]);
+        return new Invitation(b.context(), b.invitee(), b.inviteeKey(), b.inviteeAgreementKey(), b.inviter(), b.inviterKey(),
+                b.expiry(), b.nonce(), 0, 0, b.sealedKey(), issuedAt, inviter.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
+    }
+
+    /**
+     * A co-organiser's invitation issued after its role was revoked is refused at every peer, whether the revocation
+     * arrives with it or after it was kept (the verdict depends on the records, not on their order).
+     */
+    @Test
+    void anInvitationByARevokedCoOrganiserFallsWhicheverOrderTheRecordsArriveIn() {
+        ConferenceId id = ctx.context().id();
+        Invitation bobsOwn = Fixtures.invitation(ctx, ALICE, BOB, key);
+        Invitation carols = Fixtures.invitation(ctx, ALICE, CAROL, key);
+        Invitation byBob = invitationAt(BOB, MALLORY, START.plus(java.time.Duration.ofMinutes(30)));
+        RoleChange grant = role(id, BOB, true, 1, java.time.Duration.ofMinutes(10));
+        RoleChange revoke = role(id, BOB, false, 2, java.time.Duration.ofMinutes(20));
+
+        // Carol learns the grant and bob's invitation first, the revocation later.
+        Seams carolLate = new Seams(CAROL);
+        MetaMerge lateMerge = new MetaMerge(carolLate.s, carolLate.keys, carolLate.chat, carolLate.dispatch, c -> { });
+        lateMerge.onMeta(ALICE.id(), new Meta(ctx, List.of(bobsOwn, carols, byBob), List.of(), null, List.of(), List.of(), List.of(grant)));
+        Conference late = carolLate.s.conferences.get(id);
+        assertThat(late.invitations).as("authorised by the records held then").containsKey(MALLORY.id());
+        lateMerge.onMeta(ALICE.id(), new Meta(ctx, List.of(), List.of(), null, List.of(), List.of(), List.of(grant, revoke)));
+        assertThat(late.invitations).as("dropped once the revocation is known").doesNotContainKey(MALLORY.id());
+
+        // Another peer learns everything in one frame: the same verdict.
+        Seams carolAtOnce = new Seams(CAROL);
+        MetaMerge onceMerge = new MetaMerge(carolAtOnce.s, carolAtOnce.keys, carolAtOnce.chat, carolAtOnce.dispatch, c -> { });
+        onceMerge.onMeta(ALICE.id(), new Meta(ctx, List.of(bobsOwn, carols, byBob), List.of(), null, List.of(), List.of(), List.of(grant, revoke)));
+        Conference once = carolAtOnce.s.conferences.get(id);
+        assertThat(once.invitations.keySet()).isEqualTo(late.invitations.keySet());
+
+        // An invitation bob issued while he held the role stands in both orders.
+        Invitation inTime = invitationAt(BOB, Fixtures.MALLORY, START.plus(java.time.Duration.ofMinutes(15)));
+        lateMerge.onMeta(ALICE.id(), new Meta(ctx, List.of(inTime), List.of(), null, List.of(), List.of(), List.of(grant, revoke)));
+        assertThat(late.invitations).containsKey(MALLORY.id());
     }
 }
