@@ -30,7 +30,8 @@ final class FairInbox {
     /**
      * Queues {@code task} behind {@code key}'s earlier ones.
      *
-     * @return false if the event executor refused (closed); the task was not queued
+     * @return false if the event executor refused (closed) and the task was taken back unrun; true if it ran or
+     *         will run (a token of another frame may have run it meanwhile)
      */
     boolean put(Object key, Runnable task) {
         lock.lock();
@@ -52,12 +53,10 @@ final class FairInbox {
             lock.lock();
             try {
                 ArrayDeque<Runnable> q = queues.get(key);
-                if (q != null) {
-                    q.removeLastOccurrence(task);
-                    if (q.isEmpty()) {
-                        queues.remove(key);
-                        turns.remove(key);
-                    }
+                if (q == null || !q.removeLastOccurrence(task)) return true; // another token took it: it ran
+                if (q.isEmpty()) {
+                    queues.remove(key);
+                    turns.remove(key);
                 }
             } finally {
                 lock.unlock();
