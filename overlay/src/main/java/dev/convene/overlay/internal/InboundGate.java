@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * JGroups thread that received it. Frames from addresses outside the current view, or from members whose
  * key is not known yet, are held in a small bounded pen until the view or the advertisement arrives
  * ({@link #release}), never delivered. Signed frames (advertisements and requests for them) are charged to
- * a small per-member budget before their Ed25519 signature is checked; every other frame must carry the
+ * a small budget of the claimed address before their Ed25519 signature is checked (a {@code Hello} echoing
+ * the nonce this peer sent to that address, to a second budget of the address that forgers cannot spend); every other frame must carry the
  * MAC of the sender's pair key, a fresh sequence number, and fit its verified sender's rate and queue
  * budget before its body is decoded. Each refusal is counted. Thread-safe.
  */
@@ -31,6 +32,12 @@ final class InboundGate {
     /** Signed frames a member may send: a burst for a view change, then a few a second. */
     static final int SIGNED_BURST = 16;
     static final double SIGNED_PER_SECOND = 2;
+    /**
+     * Hellos echoing the nonce this peer sent to the claimed address (so sent by the process at that address) have
+     * a budget of their own per address, which frames forged in that member's name cannot spend.
+     */
+    static final int ECHOED_BURST = 8;
+    static final double ECHOED_PER_SECOND = 2;
     /**
      * Frames held while their sender's membership or key is not known yet: per address, and in total in each of
      * the two pens (claimed view members; addresses outside the view), each also at most two frames' worth of bytes.
@@ -47,7 +54,8 @@ final class InboundGate {
         int size();
     }
 
-    record Signed(Address src, Frame frame, Object charge, int size) implements Admitted {
+    /** A verified signed frame; {@code echoed}: a Hello echoing this peer's nonce to {@code src} (so sent from there). */
+    record Signed(Address src, Frame frame, Object charge, int size, boolean echoed) implements Admitted {
     }
 
     record Authenticated(Address src, PeerId from, MessageType<?> type, Object body, Object charge, int size) implements Admitted {
@@ -58,6 +66,9 @@ final class InboundGate {
         boolean isMember(Address a);
 
         PeerSession sessionAt(Address a);
+
+        /** The nonce this peer sent to member {@code a}, or null if it sent none. */
+        byte[] nonceSentTo(Address a);
     }
 
     /**
@@ -75,6 +86,7 @@ final class InboundGate {
     private final LongSupplier nanos;
     private final Map<PeerId, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> signedLimiters = new ConcurrentHashMap<>();
+    private final Map<Address, RateLimiter> echoedLimiters = new ConcurrentHashMap<>();
     private final ReentrantLock penLock = new ReentrantLock();
     /**
      * Two pens, so that frames from made-up addresses outside the view (which anyone can send without limit)
@@ -126,7 +138,12 @@ final class InboundGate {
             counters.drop(DropReason.UNAUTHENTICATED); // only the key exchange itself may come signed
             return null;
         }
-        RateLimiter limiter = signedLimiters.computeIfAbsent(src, a -> new RateLimiter(SIGNED_PER_SECOND, SIGNED_BURST, nanos.getAsLong()));
+        // Before the signature nothing shows who sent the frame: the budget is the claimed address's, and anyone can
+        // spend it. A Hello echoing the nonce sent to that address came from there: it has a budget of its own.
+        boolean echoed = type == OverlayMessages.HELLO.id() && echoes(src, h, buf, offset);
+        RateLimiter limiter = echoed
+                ? echoedLimiters.computeIfAbsent(src, a -> new RateLimiter(ECHOED_PER_SECOND, ECHOED_BURST, nanos.getAsLong()))
+                : signedLimiters.computeIfAbsent(src, a -> new RateLimiter(SIGNED_PER_SECOND, SIGNED_BURST, nanos.getAsLong()));
         if (!limiter.tryAcquire(nanos.getAsLong())) {
             counters.drop(DropReason.AD_BUDGET);
             return null;
@@ -139,13 +156,18 @@ final class InboundGate {
             counters.signatureChecks.increment();
             Frame frame = codec.decode(buf, offset, length, OverlayCore.tag(src));
             counters.receivedType(type);
-            return new Signed(src, frame, src, length);
+            return new Signed(src, frame, src, length, echoed);
         } catch (FrameException e) {
             budget.release(src, length);
             counters.drop(e.reason());
             log.debug("{}: dropped signed frame from {}: {}", label, src, e.getMessage());
             return null;
         }
+    }
+
+    private boolean echoes(Address src, FrameCodec.Header h, byte[] buf, int offset) {
+        byte[] nonce = membership.nonceSentTo(src);
+        return nonce != null && h.bodyEndsWith(buf, offset, nonce);
     }
 
     private Admitted admitAuthenticated(Address src, FrameCodec.Header h, byte[] buf, int offset, int length, Outcome[] outcome) {
@@ -259,6 +281,7 @@ final class InboundGate {
     /** Forgets the limiters of senders that left: the maps hold current members and peers only. */
     void evict(Set<Address> members, Set<PeerId> peers) {
         signedLimiters.keySet().retainAll(members);
+        echoedLimiters.keySet().retainAll(members);
         limiters.keySet().retainAll(peers);
     }
 
@@ -273,6 +296,6 @@ final class InboundGate {
     }
 
     int limiterCount() {
-        return limiters.size() + signedLimiters.size();
+        return limiters.size() + signedLimiters.size() + echoedLimiters.size();
     }
 }

@@ -108,8 +108,8 @@ public final class OverlayCore implements Receiver {
         this.stackXml = Stacks.xml(config, cached);
         this.presence = new Presence(label, identity, directory, new Presence.Effects() {
             @Override
-            public void sendHello(Address to, byte[] nonce) {
-                OverlayCore.this.sendHello(to, nonce);
+            public void sendHello(Address to, byte[] nonce, byte[] echo) {
+                OverlayCore.this.sendHello(to, nonce, echo);
             }
 
             @Override
@@ -315,7 +315,7 @@ public final class OverlayCore implements Receiver {
             return;
         }
         if (s.frame().body() instanceof OverlayMessages.Hello hello) {
-            boolean fresh = presence.onHello(src, s.frame(), hello);
+            boolean fresh = presence.onHello(src, s.frame(), hello, s.echoed());
             if (fresh) {
                 counters.delivered.increment();
                 for (byte[] held : gate.release(src)) admit(src, held, 0, held.length, true);
@@ -374,11 +374,11 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    private void sendHello(Address to, byte[] nonce) {
+    private void sendHello(Address to, byte[] nonce, byte[] echo) {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
         PeerAdvertisement ad = selfAd;
-        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce));
+        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce, echo));
     }
 
     // ---- sending (any thread; never waits for the network) ------------------------------------------------

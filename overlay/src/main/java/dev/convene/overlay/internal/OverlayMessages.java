@@ -23,20 +23,41 @@ public final class OverlayMessages {
      * A peer's advertisement with a random nonce it uses toward the receiving member alone (fresh for every
      * member and every run of its process), signed as a whole by the peer's Ed25519 key over its transport
      * address: what binds an identity to a view member and seeds the pair keys every other frame is
-     * authenticated with.
+     * authenticated with. {@code echo} is the nonce the receiver sent to this peer's address, taken from the
+     * receiver's verified {@code Hello} (zeros while none has verified): only the process at that address
+     * received it, so a {@code Hello} echoing it comes from that address, and the receiver charges it to a
+     * budget nobody else can spend. It is the last {@link #ECHO_LENGTH} bytes of the body, so the receiver
+     * reads it before checking the signature.
      */
-    public record Hello(PeerAdvertisement ad, byte[] session) {
+    public record Hello(PeerAdvertisement ad, byte[] session, byte[] echo) {
+        /** Length of {@link #echo}, the last bytes of the body. */
+        public static final int ECHO_LENGTH = PeerSession.NONCE_LENGTH;
+
         public Hello {
             java.util.Objects.requireNonNull(ad, "ad");
             if (session == null || session.length != PeerSession.NONCE_LENGTH) {
                 throw new IllegalArgumentException("session: expected " + PeerSession.NONCE_LENGTH + " bytes");
             }
+            if (echo == null || echo.length != ECHO_LENGTH) {
+                throw new IllegalArgumentException("echo: expected " + ECHO_LENGTH + " bytes");
+            }
             session = session.clone();
+            echo = echo.clone();
+        }
+
+        /** A {@code Hello} echoing nothing (zeros): a first greeting. */
+        public Hello(PeerAdvertisement ad, byte[] session) {
+            this(ad, session, new byte[ECHO_LENGTH]);
         }
 
         @Override
         public byte[] session() {
             return session.clone();
+        }
+
+        @Override
+        public byte[] echo() {
+            return echo.clone();
         }
     }
 
@@ -121,12 +142,14 @@ public final class OverlayMessages {
         public void write(WireWriter out, Hello value) {
             AD_CODEC.write(out, value.ad());
             out.writeBytes(value.session());
+            out.writeBytes(value.echo()); // last: the receiver's gate reads it at the end of the body
         }
 
         @Override
         public Hello read(WireReader in) {
             PeerAdvertisement ad = AD_CODEC.read(in);
-            return new Hello(ad, in.readBytesExactly(PeerSession.NONCE_LENGTH));
+            byte[] session = in.readBytesExactly(PeerSession.NONCE_LENGTH);
+            return new Hello(ad, session, in.readBytesExactly(Hello.ECHO_LENGTH));
         }
     });
 

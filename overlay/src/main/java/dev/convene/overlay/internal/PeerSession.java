@@ -92,6 +92,11 @@ final class PeerSession {
         return address;
     }
 
+    /** The nonce the peer sent this one (a copy): echoed in this peer's {@code Hello}s to it. */
+    byte[] theirNonce() {
+        return theirNonce.clone();
+    }
+
     boolean sameSession(byte[] nonce) {
         return java.security.MessageDigest.isEqual(theirNonce, nonce);
     }

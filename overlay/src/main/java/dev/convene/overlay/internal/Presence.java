@@ -48,8 +48,11 @@ final class Presence implements InboundGate.Membership {
         /** Sends a MAC'd {@code Confirm} under a new session, after this peer's {@code Hello}. */
         void confirm(PeerSession session);
 
-        /** Sends this peer's {@code Hello} with the nonce meant for {@code to} alone. */
-        void sendHello(Address to, byte[] nonce);
+        /**
+         * Sends this peer's {@code Hello} with the nonce meant for {@code to} alone, echoing {@code echo} (the
+         * nonce {@code to} sent this peer, or zeros).
+         */
+        void sendHello(Address to, byte[] nonce, byte[] echo);
 
         void requestHello(Address to);
 
@@ -68,6 +71,11 @@ final class Presence implements InboundGate.Membership {
     private final Effects effects;
     private final LongSupplier nanos;
     private final Map<Address, PeerSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * Members whose binding was made by a {@code Hello} echoing this peer's nonce to them, so sent from their
+     * address: a {@code Hello} without that echo (a claim by another member) does not replace it.
+     */
+    private final Set<Address> echoedBindings = ConcurrentHashMap.newKeySet();
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
     /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
     private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
@@ -103,6 +111,17 @@ final class Presence implements InboundGate.Membership {
         return sessions.get(a);
     }
 
+    @Override
+    public byte[] nonceSentTo(Address a) {
+        return nonces.get(a);
+    }
+
+    /** What a {@code Hello} to {@code a} echoes: the nonce of the session at {@code a}, or zeros. */
+    private byte[] echoFor(Address a) {
+        PeerSession s = sessions.get(a);
+        return s == null ? new byte[OverlayMessages.Hello.ECHO_LENGTH] : s.theirNonce();
+    }
+
     /** The session with an online peer, or null. */
     PeerSession sessionWith(PeerId id) {
         Address a = directory.addressOf(id);
@@ -133,11 +152,12 @@ final class Presence implements InboundGate.Membership {
     }
 
     /**
-     * A verified {@code Hello} from member {@code src}.
+     * A verified {@code Hello} from member {@code src}; {@code echoed} if it echoed the nonce this peer sent
+     * to {@code src} (so it came from there).
      *
      * @return true if it opened a new session (frames held for {@code src} may now be admitted)
      */
-    boolean onHello(Address src, Frame frame, OverlayMessages.Hello hello) {
+    boolean onHello(Address src, Frame frame, OverlayMessages.Hello hello, boolean echoed) {
         PeerAdvertisement ad = hello.ad();
         if (!ad.id().equals(frame.signer())) {
             effects.drop(DropReason.SIGNER_MISMATCH);
@@ -156,7 +176,8 @@ final class Presence implements InboundGate.Membership {
         PeerId bound = directory.peerAt(src);
         PeerSession current = sessions.get(src);
         if (bound != null && !bound.equals(ad.id())) {
-            if (current != null && current.confirmed()) {
+            if (current != null && current.confirmed() || !echoed && echoedBindings.contains(src)) {
+                // Proven by a frame, or made by a Hello that came from the address: a claim does not replace it.
                 effects.drop(DropReason.SIGNER_MISMATCH);
                 log.debug("{}: {} is bound to {}, not {}", label, src, bound, ad.id());
                 return false;
@@ -165,6 +186,7 @@ final class Presence implements InboundGate.Membership {
             // a later Hello from the address replaces the claim.
             log.debug("{}: unproven binding of {} to {} replaced by {}", label, src, bound, ad.id());
             sessions.remove(src);
+            echoedBindings.remove(src);
             current = null;
             directory.remove(src).ifPresent(old -> effects.fire(l -> l.peerLeft(old)));
         }
@@ -178,6 +200,7 @@ final class Presence implements InboundGate.Membership {
                 return false;
             }
         }
+        if (echoed) echoedBindings.add(src);
         boolean joined = directory.put(ad, src);
         List<PeerAdvertisement> conflicts = names.add(ad, directory);
         for (PeerAdvertisement other : conflicts) {
@@ -222,7 +245,8 @@ final class Presence implements InboundGate.Membership {
     }
 
     /**
-     * The timer's turn: asks again every member of the view still without a session whose answer is due,
+     * The timer's turn: asks again every member of the view still without a session, or with one no frame has
+     * proven yet, whose answer is due,
      * waiting twice as long each time (up to {@link #RETRY_MAX_NANOS}), until a {@code Hello} from it arrives
      * or it leaves the view. A lost {@code Hello} (or request) is thus recovered while no other frame flows.
      */
@@ -232,14 +256,17 @@ final class Presence implements InboundGate.Membership {
         for (Address a : members) {
             if (a.equals(me)) continue;
             PeerSession s = sessions.get(a);
-            if (s != null) {
-                if (s.confirmed()) retries.remove(a); // proven: nothing more to ask (entries of unproven ones pace askFor)
+            if (s != null && s.confirmed()) {
+                retries.remove(a); // proven: nothing more to ask
                 continue;
             }
             Retry r = retries.get(a);
             if (r == null) {
-                retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
+                // An unproven binding without an entry was never asked for: its member answered our greeting.
+                if (s == null) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
             } else if (now - r.due() >= 0) {
+                // No session, or one that no frame has proven yet (a claim by another member may sit at the address,
+                // and the real member's frames fail its MAC): ask again, so the real member's Hello replaces it.
                 ask(a, r.backoff(), now);
             }
         }
@@ -253,14 +280,14 @@ final class Presence implements InboundGate.Membership {
      */
     private void ask(Address a, long backoff, long now) {
         log.debug("{}: asking {} for its Hello (next in {} ms)", label, a, backoff / 1_000_000);
-        effects.sendHello(a, nonceFor(a));
+        effects.sendHello(a, nonceFor(a), echoFor(a));
         effects.requestHello(a);
         retries.put(a, new Retry(now + backoff, Math.min(RETRY_MAX_NANOS, backoff * 2)));
     }
 
     private void answer(Address src) {
         if (spend(src)) {
-            effects.sendHello(src, nonceFor(src));
+            effects.sendHello(src, nonceFor(src), echoFor(src));
         } else {
             effects.drop(DropReason.AD_BUDGET);
         }
@@ -306,6 +333,7 @@ final class Presence implements InboundGate.Membership {
                 if (v.containsMember(a)) continue;
                 left.add(a);
                 sessions.remove(a);
+                echoedBindings.remove(a);
                 directory.remove(a).ifPresent(ad -> {
                     log.info("{}: {} left", label, ad.id().shortId());
                     effects.fire(l -> l.peerLeft(ad));
@@ -314,13 +342,14 @@ final class Presence implements InboundGate.Membership {
         }
         answers.keySet().retainAll(members);
         sessions.keySet().retainAll(members);
+        echoedBindings.retainAll(members);
         nonces.keySet().retainAll(members);
         retries.keySet().retainAll(members);
         // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the
         // answer budget (a remote Hello or request is). If the greeting is lost, retry() asks again.
         long now = nanos.getAsLong();
         for (Address a : joiners) {
-            effects.sendHello(a, nonceFor(a));
+            effects.sendHello(a, nonceFor(a), echoFor(a));
             if (!sessions.containsKey(a)) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
         }
         return left;

@@ -219,6 +219,23 @@ public final class FrameCodec {
         public boolean authenticatedByPairKey() {
             return version == MAC_VERSION;
         }
+
+        /**
+         * Whether the body ends with {@code tail}, compared in constant time without decoding the body or using
+         * a key: for a field a receiver must see before it spends a signature check.
+         *
+         * @param buf the bytes received
+         * @param offset where the frame starts in {@code buf}
+         * @param tail the expected last bytes of the body
+         * @return true if the body is at least as long as {@code tail} and ends with it
+         */
+        public boolean bodyEndsWith(byte[] buf, int offset, byte[] tail) {
+            if (bodyLength < tail.length) return false;
+            int from = offset + HEADER + bodyLength - tail.length;
+            int diff = 0;
+            for (int i = 0; i < tail.length; i++) diff |= buf[from + i] ^ tail[i];
+            return diff == 0;
+        }
     }
 
     /**

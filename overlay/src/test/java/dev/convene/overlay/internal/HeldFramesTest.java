@@ -30,6 +30,10 @@ class HeldFramesTest {
         public PeerSession sessionAt(Address a) {
             return null; // nobody's Hello has arrived yet
         }
+
+        public byte[] nonceSentTo(Address a) {
+            return null;
+        }
     }, new InboundBudget(1 << 20, 4 << 20, 1000), 1000, nanos::get);
 
     private static byte[] frame(int n) {

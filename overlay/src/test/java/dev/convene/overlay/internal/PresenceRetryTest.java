@@ -52,7 +52,7 @@ class PresenceRetryTest {
             }
 
             @Override
-            public void sendHello(Address to, byte[] nonce) {
+            public void sendHello(Address to, byte[] nonce, byte[] echo) {
                 send(new Sent(Side.this, other, nonce.clone()));
             }
 
@@ -90,7 +90,7 @@ class PresenceRetryTest {
             } else {
                 OverlayMessages.Hello hello = new OverlayMessages.Hello(s.from().ad, s.helloNonce());
                 Frame frame = new Frame(OverlayMessages.HELLO, hello, s.from().identity.id(), s.from().identity.signingKey());
-                s.to().presence.onHello(s.from().address, frame, hello);
+                s.to().presence.onHello(s.from().address, frame, hello, false);
             }
         }
     }
