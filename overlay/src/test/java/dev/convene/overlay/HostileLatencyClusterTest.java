@@ -36,6 +36,7 @@ class HostileLatencyClusterTest {
     private static final int NOTES = Integer.getInteger("convene.latency.notes", 200);
     private static final int ATTACK_FRAMES = 4_000;
     private static final long ATTACK_PAUSE_NANOS = 500_000;
+    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** Arrival times of notes at the victim. */
     private static final class Arrivals implements MessageHandler<Note> {
@@ -44,6 +45,11 @@ class HostileLatencyClusterTest {
 
         @Override
         public void onMessage(PeerId from, Note note) {
+            if (note.text().startsWith("y")) {
+                // A flooder's large note costs the victim's event thread 2 ms: a busy victim, whose inbound queue fills.
+                java.util.concurrent.locks.LockSupport.parkNanos(BUSY_NANOS);
+                return;
+            }
             at.putIfAbsent(note.text(), System.nanoTime());
             CountDownLatch l = waiting.remove(note.text());
             if (l != null) l.countDown();
@@ -101,12 +107,13 @@ class HostileLatencyClusterTest {
             Arrivals arrivals = new Arrivals();
             Overlay victim = cluster.start(cluster.config("victim", null).build(), Identity.generate(), b -> b.handle(TestMessages.NOTE, arrivals));
             Overlay bystander = cluster.start("bystander", null, Identity.generate(), b -> b.handle(TestMessages.NOTE, (f, n) -> { }));
-            TestCluster.awaitFullDirectory(WAIT, List.of(victim, bystander));
+            Overlay flooder = cluster.start("flooder", null, Identity.generate(), b -> b.handle(TestMessages.NOTE, (f, n) -> { }));
+            TestCluster.awaitFullDirectory(WAIT, List.of(victim, bystander, flooder));
             HostileMember mallory = HostileMember.besides(victim, "mallory");
             try {
                 Address victimAddress = HostileMember.addressOf(victim);
                 Address bystanderAddress = HostileMember.addressOf(bystander);
-                TestCluster.awaitCondition(WAIT, () -> victim.stats().members() == 3 && mallory.sees(victimAddress),
+                TestCluster.awaitCondition(WAIT, () -> victim.stats().members() == 4 && mallory.sees(victimAddress),
                         () -> "mallory not in the view: " + victim.stats().members());
                 byte[] key = new byte[32];
                 new Random(11).nextBytes(key);
@@ -120,6 +127,13 @@ class HostileLatencyClusterTest {
                     Address fake = HostileMember.madeUpAddress();
                     mallory.send(victimAddress, mallory.helloAs(fake), fake, true);
                 });
+
+                // A frame the bystander sealed for the victim, sent again and again from the bystander's address.
+                byte[] captured = OverlayTestHooks.core(bystander).sealFor(victim.self(), new Note(0, "replayed"));
+                attacks.put("a captured frame replayed from its sender's address", i -> mallory.send(victimAddress, captured, bystanderAddress, true));
+                // A member (with a session: its frames pass the MAC) sends 60 KiB notes that each cost the victim 2 ms.
+                String flood = "y".repeat(60 << 10);
+                attacks.put("60 KiB notes from a member, 2 ms each (busy victim)", i -> flooder.send(victim.self(), new Note(i, flood)));
 
                 // Last: mallory advertises itself, then stops reading; the victim's event thread keeps sending it 60 KiB notes.
                 String big = "x".repeat(60 << 10);

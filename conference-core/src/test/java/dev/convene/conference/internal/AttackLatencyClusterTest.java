@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.Answer;
 import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceListener;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * One honest author sends {@link #MESSAGES} messages one after another to two honest receivers (each waited
  * for at both before the next: latency, not throughput) while a hostile participant sends one attack's frames
  * to both receivers from its own thread, paced and bounded in count. Printed and written to
- * {@code target/attack-latency.txt}, never asserted (docs/SECURITY.md 2.9b). Asserted: nothing honest is lost
- * during any attack, and each attack reached the receivers (counted).
+ * {@code target/attack-latency.txt}, never asserted (docs/SECURITY.md 2.9b); {@code -Dconvene.latency.only=WORD} runs
+ * only the attacks whose name contains WORD (to profile one). Asserted: nothing honest is lost during any attack,
+ * nothing hostile is shown or stored, and each attack reached the receivers (counted).
  */
 @Timeout(600)
 class AttackLatencyClusterTest {
@@ -91,12 +93,17 @@ class AttackLatencyClusterTest {
         final Thread thread;
 
         Attack(HostilePeer mallory, List<ConferencePeer> victims, IntFunction<Object> frame) {
+            this(mallory, victims, frame, 0);
+        }
+
+        /** As above, at most {@code perSecond} rounds a second to each victim if positive. */
+        Attack(HostilePeer mallory, List<ConferencePeer> victims, IntFunction<Object> frame, int perSecond) {
             thread = new Thread(() -> {
                 for (int i = 0; i < ATTACK_FRAMES && !stop.get(); i++) {
                     Object f = frame.apply(i);
                     for (ConferencePeer v : victims) mallory.send(v, f);
                     sent.addAndGet(victims.size());
-                    java.util.concurrent.locks.LockSupport.parkNanos(ATTACK_PAUSE_MICROS * 1000);
+                    java.util.concurrent.locks.LockSupport.parkNanos(perSecond > 0 ? 1_000_000_000L / perSecond : ATTACK_PAUSE_MICROS * 1000);
                 }
             }, "attack");
             thread.setDaemon(true);
@@ -110,10 +117,20 @@ class AttackLatencyClusterTest {
         }
     }
 
-    /** What a peer counted of hostile frames: refusals, budgets spent, history answered or refused. */
+    /**
+     * What a peer counted of hostile frames: refusals (bodies that do not decode included), budgets spent, history
+     * answered or refused, and chat frames received (a replayed message is a valid frame, stored once).
+     */
     private static long handled(ConferencePeer p) {
         var s = p.stats();
-        return HostilePeer.rejected(p) + s.signatureBudgetExceeded() + s.signatureCacheHits() + s.historyAnswersRefused() + s.historyBytesSent();
+        var o = p.overlay().stats();
+        return HostilePeer.rejected(p) + o.drops(dev.convene.overlay.DropReason.MALFORMED_BODY) + s.signatureBudgetExceeded()
+                + s.signatureCacheHits() + s.historyAnswersRefused() + s.historyBytesSent();
+    }
+
+    /** Chat frames a peer received (honest and replayed). */
+    private static long chatFrames(ConferencePeer p) {
+        return p.overlay().stats().received(Protocol.CHAT_TYPE.id());
     }
 
     @Test
@@ -122,8 +139,11 @@ class AttackLatencyClusterTest {
             ConferencePeer alice = cl.start("alice");
             ConferencePeer bob = cl.start("bob");
             ConferencePeer carol = cl.start("carol");
-            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+            Identity doomKey = Identity.generate();
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory");
+                 HostilePeer doomer = HostilePeer.besides(alice, "doomer", doomKey, List.of(HostileBytes.RAW_META))) {
                 cl.awaitDirectories(alice, bob, carol);
+                doomer.awaitSeenBy(List.of(alice, carol));
                 ConferenceId id = Scenarios.live("Latency", alice, List.of(bob, carol), List.of(mallory));
                 byte[] key = mallory.contentKey(id);
                 List<ConferencePeer> receivers = List.of(alice, carol);
@@ -154,6 +174,25 @@ class AttackLatencyClusterTest {
                     }
                     bogusMeta.add(new Meta(real.context(), List.of(), replies, null));
                 }
+                // Contexts whose end overflows (start near Instant.MAX), by an uninvited peer, inviting the receivers.
+                List<HostileBytes.RawMeta> dooms = new ArrayList<>();
+                for (int d = 0; d < 20; d++) {
+                    dooms.add(HostileBytes.RawMeta.signedBy(doomKey, HostileBytes.startNearInstantMax(doomKey,
+                            List.of(alice.self(), carol.self()), cl.clock.instant().minusSeconds(d))));
+                }
+                // Mallory's own contexts planted under the real id (the id is bound to alice's key), inviting the receivers.
+                ConferenceContext realContext = real.context().context();
+                List<Meta> planted = new ArrayList<>();
+                for (int p = 0; p < 20; p++) {
+                    ConferenceContext fake = new ConferenceContext(id, "Latency", "", mallory.id(), realContext.start(), realContext.duration(),
+                            new java.util.TreeSet<>(List.of(alice.self(), carol.self())), realContext.createdAt().minusMillis(p), 1, false);
+                    planted.add(new Meta(SignedContext.sign(fake, mallory.identity()), List.of(), List.of(), null));
+                }
+                // Bob's own signed messages, as mallory (a participant) received them, sent again.
+                List<ChatMessage> captured = mallory.received(ChatMessage.class).stream()
+                        .filter(m -> m.author().equals(bob.self())).toList();
+                assertThat(captured).as("mallory captured bob's warm-up").isNotEmpty();
+
                 Map<String, IntFunction<Object>> attacks = new LinkedHashMap<>();
                 attacks.put("forged chat batches (256 each)", i -> forgedBatch);
                 attacks.put("metadata, 500 bad-signature replies", i -> bogusMeta.get(i % bogusMeta.size()));
@@ -162,13 +201,22 @@ class AttackLatencyClusterTest {
                 AtomicInteger backdatedSeq = new AtomicInteger(1);
                 attacks.put("backdated posts", i -> mallory.post(id, backdatedSeq.incrementAndGet(),
                         new HlcTimestamp(first.wallMillis() - 1 - i, 0), 0, key, "mallory backdated " + i));
+                attacks.put("bricking contexts (end overflows)", i -> dooms.get(i % dooms.size()));
+                attacks.put("contexts planted under the real id", i -> planted.get(i % planted.size()));
+                attacks.put("bob's messages replayed", i -> captured.get(i % captured.size()));
+                Map<String, HostilePeer> senders = Map.of("bricking contexts (end overflows)", doomer);
 
+                // -Dconvene.latency.only=WORD: only the attacks whose name contains WORD (to profile one of them).
+                String only = System.getProperty("convene.latency.only", "");
+                attacks.keySet().removeIf(name -> !name.contains(only));
                 List<Figures> figures = new ArrayList<>();
                 figures.add(measure("quiet", bob, receivers, arrivals, id, 0));
                 for (var a : attacks.entrySet()) {
                     long rejectedBefore = handled(alice);
+                    long chatBefore = chatFrames(alice);
+                    boolean replay = a.getKey().equals("bob's messages replayed");
                     Figures f;
-                    try (Attack attack = new Attack(mallory, receivers, a.getValue())) {
+                    try (Attack attack = new Attack(senders.getOrDefault(a.getKey(), mallory), receivers, a.getValue())) {
                         // Measured once the attack is under way (a fifth of its frames sent, or 5 s at most).
                         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                         while (attack.sent.get() < ATTACK_FRAMES / 5 && System.nanoTime() < until) Thread.sleep(10);
@@ -177,7 +225,11 @@ class AttackLatencyClusterTest {
                         f = new Figures(f.attack(), f.messages(), f.p50(), f.p99(), f.max(), attack.sent.get());
                     }
                     figures.add(f);
-                    assertThat(handled(alice)).as(a.getKey() + " reached alice and was refused, rationed or answered").isGreaterThan(rejectedBefore);
+                    if (replay) {
+                        assertThat(chatFrames(alice) - chatBefore).as("the replays reached alice").isGreaterThanOrEqualTo(f.attackFrames() / 2);
+                    } else {
+                        assertThat(handled(alice)).as(a.getKey() + " reached alice and was refused, rationed or answered").isGreaterThan(rejectedBefore);
+                    }
                     figures.add(measure("quiet after " + a.getKey(), bob, receivers, arrivals, id, 0));
                 }
                 // Nothing honest lost, nothing hostile shown.
@@ -185,6 +237,9 @@ class AttackLatencyClusterTest {
                     List<String> texts = Scenarios.texts(p, id);
                     for (Figures f : figures) for (int i = 0; i < MESSAGES; i++) assertThat(texts).contains(f.attack() + " #" + i);
                     assertThat(texts).noneMatch(t -> t.startsWith("carol never said") || t.startsWith("mallory backdated ") || t.startsWith("x"));
+                    assertThat(texts).as("each replayed message stored once").doesNotHaveDuplicates();
+                    assertThat(p.conferences()).as("no planted or bricking context").extracting(v -> v.id()).containsExactly(id);
+                    assertThat(p.conference(id).orElseThrow().context().organiser()).isEqualTo(alice.self());
                 }
                 StringBuilder out = new StringBuilder("# honest chat latency (bob -> alice, carol; memory network, one JVM) "
                         + Instant.now() + "\n");

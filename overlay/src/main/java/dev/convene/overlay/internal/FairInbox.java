@@ -9,8 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Admitted frames wait here for the event thread, one queue per sender, taken in turn: a sender that floods
- * (thousands of large frames that each cost work) delays another sender's frame by at most one of its frames,
- * not by its whole backlog. Order per sender is kept (FIFO); across senders frames alternate. Each frame put
+ * (thousands of large frames that each cost work) delays another sender's frame by at most the one of its frames
+ * in progress, not by its whole backlog: a sender with nothing waiting is put first in turn, senders with a backlog
+ * alternate. Order per sender is kept (FIFO). Each frame put
  * here puts one token on the event executor, and each token runs the next frame in turn, so the executor's own
  * tasks (view changes, timers) keep their place among tokens.
  *
@@ -40,7 +41,9 @@ final class FairInbox {
             if (q == null) {
                 q = new ArrayDeque<>();
                 queues.put(key, q);
-                turns.add(key);
+                // A sender with nothing waiting goes next: it waits only for the frame in progress, not also for the
+                // next one of a sender with a backlog (which keeps its turn after it).
+                turns.addFirst(key);
             }
             q.add(task);
         } finally {
