@@ -27,7 +27,7 @@ record EndNotice(ConferenceId conference, Instant at, PeerId signer, byte[] sign
     }
 
     boolean verifies(byte[] signerKey, SignatureGate gate, PeerId from) {
-        return gate.verify(from, signerKey, bytes(END_BODY, this), signature);
+        return gate.verify(from, signerKey, () -> bytes(END_BODY, this), signature);
     }
 
     static final WireCodec<EndNotice> END_BODY = new WireCodec<>() {

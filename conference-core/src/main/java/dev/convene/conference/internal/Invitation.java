@@ -47,7 +47,7 @@ record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte
     }
 
     boolean verifies(SignatureGate gate, PeerId from) {
-        return context.verifies(gate, from) && gate.verify(from, inviterKey, bytes(INVITATION_BODY, this), signature);
+        return context.verifies(gate, from) && gate.verify(from, inviterKey, () -> bytes(INVITATION_BODY, this), signature);
     }
 
     String nonceHex() {

@@ -35,7 +35,7 @@ record KeyGrant(ConferenceId conference, PeerId recipient, int epoch, byte[] sea
     }
 
     boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
-        return gate.verify(from, organiserKey, bytes(GRANT_BODY, this), signature);
+        return gate.verify(from, organiserKey, () -> bytes(GRANT_BODY, this), signature);
     }
 
     static final WireCodec<KeyGrant> GRANT_BODY = new WireCodec<>() {

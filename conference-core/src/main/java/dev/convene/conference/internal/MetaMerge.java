@@ -139,11 +139,12 @@ final class MetaMerge {
     }
 
     void mergeReplies(Conference c, List<Reply> replies, PeerId from) {
+        int unverified = 0;
         for (Reply r : replies) {
             if (!r.conference().equals(c.id) || r.revision() <= c.revisionOf(r.author())) continue;
             byte[] key = c.keyOf(r.author());
             if (key == null || !r.verifies(key, s.gate, from)) {
-                log.debug("{}: reply from {} not verifiable yet", s.label(), r.author().shortId());
+                unverified++; // logged once per frame: a frame of hundreds of bad replies is one line, not hundreds
                 continue;
             }
             if (r.revision() > Protocol.MAX_REVISIONS) continue;
@@ -154,6 +155,7 @@ final class MetaMerge {
             if (r.revision() >= c.revisionOf(r.author())) applyReply(c, r);
             else c.replyLog.computeIfAbsent(r.author(), a -> new java.util.TreeMap<>()).put(r.revision(), r);
         }
+        if (unverified > 0) log.debug("{}: {} replies from {} not verifiable (yet)", s.label(), unverified, from == null ? "this peer" : from.shortId());
     }
 
     /**

@@ -38,7 +38,7 @@ record Removal(ConferenceId conference, PeerId peer, int newEpoch, Instant at, l
     }
 
     boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
-        return gate.verify(from, organiserKey, bytes(REMOVAL_BODY, this), signature);
+        return gate.verify(from, organiserKey, () -> bytes(REMOVAL_BODY, this), signature);
     }
 
     static final WireCodec<Removal> REMOVAL_BODY = new WireCodec<>() {

@@ -39,7 +39,7 @@ record Reply(ConferenceId conference, PeerId author, Answer answer, String reaso
     }
 
     boolean verifies(byte[] authorKey, SignatureGate gate, PeerId from) {
-        return gate.verify(from, authorKey, bytes(REPLY_BODY, this), signature);
+        return gate.verify(from, authorKey, () -> bytes(REPLY_BODY, this), signature);
     }
 
     static final WireCodec<Reply> REPLY_BODY = new WireCodec<>() {

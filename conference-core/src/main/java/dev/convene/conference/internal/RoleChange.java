@@ -24,7 +24,7 @@ record RoleChange(ConferenceId conference, PeerId peer, boolean organiser, int r
     }
 
     boolean verifies(byte[] organiserKey, SignatureGate gate, PeerId from) {
-        return gate.verify(from, organiserKey, bytes(ROLE_BODY, this), signature);
+        return gate.verify(from, organiserKey, () -> bytes(ROLE_BODY, this), signature);
     }
 
     static final WireCodec<RoleChange> ROLE_BODY = new WireCodec<>() {

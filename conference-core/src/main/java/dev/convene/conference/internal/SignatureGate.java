@@ -56,11 +56,21 @@ final class SignatureGate {
      * @param sender who sent the frame, or null for this peer's own work (restore): never budgeted
      */
     boolean verify(PeerId sender, byte[] key, byte[] signed, byte[] signature) {
-        ByteBuffer k = digest(key, signed, signature);
+        return verify(sender, key, () -> signed, signature);
+    }
+
+    /**
+     * As {@link #verify(PeerId, byte[], byte[], byte[])}, with the signed bytes made only if they are needed: a
+     * record of a frame already refused costs neither its encoding nor a hash (a frame of hundreds of bad records
+     * would otherwise cost hundreds of encodings and SHA-256 digests on the event thread).
+     */
+    boolean verify(PeerId sender, byte[] key, java.util.function.Supplier<byte[]> signedBytes, byte[] signature) {
         if (sender != null && frameFailures >= FRAME_FAILURES) {
             counters.entriesOverCap.increment();
             return false;
         }
+        byte[] signed = signedBytes.get();
+        ByteBuffer k = digest(key, signed, signature);
         Boolean known = results.get(k);
         if (known != null) {
             counters.signatureCacheHits.increment();

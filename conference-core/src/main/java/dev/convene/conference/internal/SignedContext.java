@@ -28,7 +28,7 @@ record SignedContext(ConferenceContext context, byte[] organiserKey, byte[] sign
     }
 
     boolean verifies(SignatureGate gate, PeerId from) {
-        return gate.verify(from, organiserKey, bytes(CONTEXT, context), signature);
+        return gate.verify(from, organiserKey, () -> bytes(CONTEXT, context), signature);
     }
 
     static final WireCodec<SignedContext> SIGNED_CONTEXT = new WireCodec<>() {
