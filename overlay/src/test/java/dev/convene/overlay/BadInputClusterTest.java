@@ -170,7 +170,7 @@ class BadInputClusterTest {
                         t.hostile().encodeAs(t.attacker.identity(), new Unwanted(5)))),
                 attack("bad magic", DropReason.BAD_MAGIC, t -> List.of(TestFrames.withByte(t.validNote(), 0, 'X'),
                         TestFrames.withByte(t.validNote(), 3, '2'))),
-                attack("bad versions", DropReason.BAD_VERSION, t -> List.of(TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 3),
+                attack("bad versions", DropReason.BAD_VERSION, t -> List.of(TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 4),
                         TestFrames.withByte(t.validNote(), TestFrames.VERSION_OFFSET, 0))),
                 attack("flipped bits in body, sequence number and MAC", DropReason.BAD_MAC, t -> {
                     byte[] f = t.validNote();

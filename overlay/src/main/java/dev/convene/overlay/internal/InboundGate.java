@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * key is not known yet, are held in a small bounded pen until the view or the advertisement arrives
  * ({@link #release}), never delivered. Signed frames (advertisements and requests for them) are charged to
  * a small budget of the claimed address before their Ed25519 signature is checked (a {@code Hello} echoing
- * the nonce this peer sent to that address, to a second budget of the address that forgers cannot spend); every other frame must carry the
+ * the nonce this peer sent to that address, to a second budget of the address that forgers cannot spend; a
+ * {@code Hello} refused for the budget is answered with an unauthenticated echo of its nonce, and an
+ * unauthenticated frame is admitted only as such an echo of this peer's own nonce); every other frame must carry the
  * MAC of the sender's pair key, a fresh sequence number, and fit its verified sender's rate and queue
  * budget before its body is decoded. Each refusal is counted. Thread-safe.
  */
@@ -46,7 +48,7 @@ final class InboundGate {
     static final int PEN_FRAMES = 256;
 
     /** A frame that passed: signed (with its verified frame) or authenticated by a pair key. */
-    sealed interface Admitted permits Signed, Authenticated {
+    sealed interface Admitted permits Signed, Authenticated, Echoed {
         Address src();
 
         Object charge();
@@ -61,6 +63,10 @@ final class InboundGate {
     record Authenticated(Address src, PeerId from, MessageType<?> type, Object body, Object charge, int size) implements Admitted {
     }
 
+    /** An {@link OverlayMessages.Echo} whose echoed nonce is the one this peer sent to {@code src}: {@code nonce} is src's. */
+    record Echoed(Address src, byte[] nonce, Object charge, int size) implements Admitted {
+    }
+
     /** What the gate needs to know about the view and the sessions (kept by the coordinator). */
     interface Membership {
         boolean isMember(Address a);
@@ -69,7 +75,19 @@ final class InboundGate {
 
         /** The nonce this peer sent to member {@code a}, or null if it sent none. */
         byte[] nonceSentTo(Address a);
+
+        /**
+         * A {@code Hello} from member {@code src} of {@code length} bytes, carrying the nonce {@code theirNonce},
+         * was refused unchecked (the address's signed-frame budget spent): answer it with an echo.
+         */
+        default void refusedHello(Address src, byte[] theirNonce, int length) {
+        }
     }
+
+    /** Longest body of an {@link OverlayMessages.Echo} this peer decodes (a peer id and two nonces). */
+    static final int MAX_ECHO_BODY = 160;
+    /** The end of a {@code Hello}'s body: the session nonce and the echo, each with its one-byte length. */
+    private static final int HELLO_TAIL = 2 * (1 + PeerSession.NONCE_LENGTH);
 
     /**
      * How long a frame from a non-member is held before it is dropped: a joiner's first frames can reach a
@@ -129,7 +147,42 @@ final class InboundGate {
             outcome[0] = hold(strangers, src, buf, offset, length, DropReason.NOT_MEMBER) ? Outcome.HELD_NOT_MEMBER : Outcome.DROPPED;
             return null;
         }
+        if (h.unauthenticated()) return admitEcho(src, h, buf, offset, length);
         return h.authenticatedByPairKey() ? admitAuthenticated(src, h, buf, offset, length, outcome) : admitSigned(src, h, buf, offset, length);
+    }
+
+    /**
+     * An unauthenticated frame: only an {@link OverlayMessages.Echo} of the nonce this peer sent to {@code src} is
+     * admitted (only the process at that address received it), charged to the echo budget of the address.
+     */
+    private Admitted admitEcho(Address src, FrameCodec.Header h, byte[] buf, int offset, int length) {
+        byte[] sent = membership.nonceSentTo(src);
+        if (h.type().id() != OverlayMessages.ECHO.id() || h.bodyLength() > MAX_ECHO_BODY || sent == null) {
+            counters.drop(DropReason.UNAUTHENTICATED);
+            return null;
+        }
+        OverlayMessages.Echo echo;
+        try {
+            echo = (OverlayMessages.Echo) codec.body(h, buf, offset);
+        } catch (FrameException e) {
+            counters.drop(e.reason());
+            return null;
+        }
+        if (!java.security.MessageDigest.isEqual(echo.echoed(), sent)) {
+            counters.drop(DropReason.UNAUTHENTICATED);
+            return null;
+        }
+        if (!echoedLimiters.computeIfAbsent(src, a -> new RateLimiter(ECHOED_PER_SECOND, ECHOED_BURST, nanos.getAsLong()))
+                .tryAcquire(nanos.getAsLong())) {
+            counters.drop(DropReason.AD_BUDGET);
+            return null;
+        }
+        if (!budget.tryCharge(src, length)) {
+            counters.drop(DropReason.OVERLOADED);
+            return null;
+        }
+        counters.receivedType(OverlayMessages.ECHO.id());
+        return new Echoed(src, echo.nonce(), src, length);
     }
 
     private Admitted admitSigned(Address src, FrameCodec.Header h, byte[] buf, int offset, int length) {
@@ -146,6 +199,15 @@ final class InboundGate {
                 : signedLimiters.computeIfAbsent(src, a -> new RateLimiter(SIGNED_PER_SECOND, SIGNED_BURST, nanos.getAsLong()));
         if (!limiter.tryAcquire(nanos.getAsLong())) {
             counters.drop(DropReason.AD_BUDGET);
+            if (type == OverlayMessages.HELLO.id() && !echoed) {
+                // Maybe the real member's first Hello, maybe a forgery: answer with an echo of its nonce, which
+                // only the real member can use (and only toward a member whose binding is not proven).
+                PeerSession s = membership.sessionAt(src);
+                byte[] tail = h.bodyTail(buf, offset, HELLO_TAIL, 1 + PeerSession.NONCE_LENGTH);
+                if ((s == null || !s.confirmed()) && tail != null && tail[0] == PeerSession.NONCE_LENGTH) {
+                    membership.refusedHello(src, java.util.Arrays.copyOfRange(tail, 1, tail.length), length);
+                }
+            }
             return null;
         }
         if (!budget.tryCharge(src, length)) {

@@ -108,6 +108,24 @@ final class Outbox {
         }
     }
 
+    /**
+     * Sends an unauthenticated frame (an echo), unless it is longer than {@code atMost} bytes: an answer to a
+     * frame nobody authenticated is never larger than that frame.
+     */
+    void sendUnauthenticated(Address to, Object message, int atMost) {
+        try {
+            requireType(message);
+            byte[] frame = codec.encodeUnauthenticated(message);
+            if (frame.length > atMost) {
+                log.debug("{}: echo of {} bytes not sent for a frame of {}", label, frame.length, atMost);
+                return;
+            }
+            enqueue(to, frame.length, () -> frame);
+        } catch (OverlayException | IllegalArgumentException e) {
+            log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
+        }
+    }
+
     private boolean enqueue(Address to, int size, Supplier<byte[]> frame) {
         if (closed.getAsBoolean()) throw new OverlayException("this peer has stopped; start it again to send");
         if (outbound.offer(to, size, ignored -> frame.get())) {

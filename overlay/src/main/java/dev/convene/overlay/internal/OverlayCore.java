@@ -80,7 +80,7 @@ public final class OverlayCore implements Receiver {
         this.identity = identity;
         this.label = identity.id().shortId(); // no names above DEBUG: an embedding host's logs end up in bug reports
         List<MessageType<?>> types = new ArrayList<>(List.of(OverlayMessages.ADVERTISEMENT, OverlayMessages.AD_REQUEST, OverlayMessages.HELLO,
-                OverlayMessages.CONFIRM));
+                OverlayMessages.CONFIRM, OverlayMessages.ECHO));
         types.addAll(userHandlers.keySet());
         Map<Integer, MessageHandler<Object>> handlers = new HashMap<>();
         userHandlers.forEach((t, h) -> {
@@ -120,6 +120,11 @@ public final class OverlayCore implements Receiver {
             @Override
             public void requestHello(Address to) {
                 outbox.sendSigned(to, new OverlayMessages.AdvertisementRequest(identity.id()));
+            }
+
+            @Override
+            public void echo(Address to, byte[] echoed, byte[] nonce, int answering) {
+                outbox.sendUnauthenticated(to, new OverlayMessages.Echo(identity.id(), echoed, nonce), answering);
             }
 
             @Override
@@ -293,6 +298,9 @@ public final class OverlayCore implements Receiver {
         try {
             if (admitted instanceof InboundGate.Signed s) {
                 onSigned(s);
+            } else if (admitted instanceof InboundGate.Echoed e) {
+                counters.delivered.increment();
+                presence.onEcho(e.src(), e.nonce());
             } else if (admitted instanceof InboundGate.Authenticated a) {
                 if (a.body() instanceof OverlayMessages.Confirm) {
                     counters.delivered.increment(); // the gate confirmed the session when its MAC verified

@@ -176,6 +176,52 @@ public final class OverlayMessages {
         }
     });
 
+    /**
+     * The answer to a {@code Hello} this peer refused unchecked (its sender's signed-frame budget spent, perhaps by
+     * frames forged in that member's name): it echoes the nonce that {@code Hello} carried and gives this peer's
+     * nonce to the receiver, unauthenticated (version 3). The receiver believes it only if {@code echoed} is the
+     * nonce it sent to this peer's address (which nobody else received), and then echoes {@code nonce} in its
+     * next {@code Hello}s, which this peer charges to the budget forgers cannot spend. Smaller than the
+     * {@code Hello} it answers, and sent only to view members: a forger can make a peer send no more than it sends.
+     */
+    public record Echo(PeerId from, byte[] echoed, byte[] nonce) {
+        public Echo {
+            java.util.Objects.requireNonNull(from, "from");
+            if (echoed == null || echoed.length != PeerSession.NONCE_LENGTH) {
+                throw new IllegalArgumentException("echoed: expected " + PeerSession.NONCE_LENGTH + " bytes");
+            }
+            if (nonce == null || nonce.length != PeerSession.NONCE_LENGTH) {
+                throw new IllegalArgumentException("nonce: expected " + PeerSession.NONCE_LENGTH + " bytes");
+            }
+            echoed = echoed.clone();
+            nonce = nonce.clone();
+        }
+
+        @Override
+        public byte[] echoed() {
+            return echoed.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+    }
+
+    public static final MessageType<Echo> ECHO = new MessageType<>(5, Echo.class, new WireCodec<>() {
+        @Override
+        public void write(WireWriter out, Echo value) {
+            out.writePeerId(value.from()).writeBytes(value.echoed()).writeBytes(value.nonce());
+        }
+
+        @Override
+        public Echo read(WireReader in) {
+            PeerId from = in.readPeerId();
+            byte[] echoed = in.readBytesExactly(PeerSession.NONCE_LENGTH);
+            return new Echo(from, echoed, in.readBytesExactly(PeerSession.NONCE_LENGTH));
+        }
+    });
+
     public static final MessageType<AdvertisementRequest> AD_REQUEST = new MessageType<>(2, AdvertisementRequest.class,
             new WireCodec<>() {
                 @Override

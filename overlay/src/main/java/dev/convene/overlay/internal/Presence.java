@@ -56,6 +56,12 @@ final class Presence implements InboundGate.Membership {
 
         void requestHello(Address to);
 
+        /**
+         * Sends {@code to}, unauthenticated, an echo of {@code echoed} (the nonce in its refused {@code Hello}) and
+         * this peer's {@code nonce} to it, unless that is more than the {@code answering} bytes it answers.
+         */
+        void echo(Address to, byte[] echoed, byte[] nonce, int answering);
+
         void fire(Consumer<OverlayListener> call);
 
         void drop(DropReason reason);
@@ -76,6 +82,11 @@ final class Presence implements InboundGate.Membership {
      * address: a {@code Hello} without that echo (a claim by another member) does not replace it.
      */
     private final Set<Address> echoedBindings = ConcurrentHashMap.newKeySet();
+    /**
+     * The nonce a member sent this peer, learned from an echo of this peer's nonce to it (so from its address)
+     * before its {@code Hello} verified here: echoed in this peer's {@code Hello}s to it until then.
+     */
+    private final Map<Address, byte[]> heard = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
     /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
     private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
@@ -116,10 +127,37 @@ final class Presence implements InboundGate.Membership {
         return nonces.get(a);
     }
 
-    /** What a {@code Hello} to {@code a} echoes: the nonce of the session at {@code a}, or zeros. */
+    /**
+     * What a {@code Hello} to {@code a} echoes: the nonce learned from its echo (it came from the address), else
+     * the nonce of the session at {@code a} (which may be a claim by another member), else zeros.
+     */
     private byte[] echoFor(Address a) {
+        byte[] h = heard.get(a);
+        if (h != null) return h.clone();
         PeerSession s = sessions.get(a);
         return s == null ? new byte[OverlayMessages.Hello.ECHO_LENGTH] : s.theirNonce();
+    }
+
+    /** Any thread (the gate's): answers a {@code Hello} refused unchecked with an echo of its nonce. */
+    @Override
+    public void refusedHello(Address src, byte[] theirNonce, int length) {
+        if (!isMember(src) || src.equals(self.get())) return;
+        effects.echo(src, theirNonce, nonceFor(src), length);
+    }
+
+    /**
+     * An echo of this peer's nonce from member {@code src} (checked by the gate): {@code nonce} is the one src sent
+     * this peer. Remembered and echoed at once in this peer's {@code Hello} (with a request for src's), so src
+     * charges it to the budget that frames forged in this peer's name cannot spend; once per nonce.
+     */
+    void onEcho(Address src, byte[] nonce) {
+        if (!isMember(src)) return;
+        PeerSession s = sessions.get(src);
+        if (s != null && s.confirmed()) return;
+        byte[] known = heard.get(src);
+        if (known != null && java.util.Arrays.equals(known, nonce)) return;
+        heard.put(src, nonce.clone());
+        ask(src, RETRY_FIRST_NANOS, nanos.getAsLong());
     }
 
     /** The session with an online peer, or null. */
@@ -334,6 +372,7 @@ final class Presence implements InboundGate.Membership {
                 left.add(a);
                 sessions.remove(a);
                 echoedBindings.remove(a);
+                heard.remove(a);
                 directory.remove(a).ifPresent(ad -> {
                     log.info("{}: {} left", label, ad.id().shortId());
                     effects.fire(l -> l.peerLeft(ad));
@@ -343,6 +382,7 @@ final class Presence implements InboundGate.Membership {
         answers.keySet().retainAll(members);
         sessions.keySet().retainAll(members);
         echoedBindings.retainAll(members);
+        heard.keySet().retainAll(members);
         nonces.keySet().retainAll(members);
         retries.keySet().retainAll(members);
         // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the

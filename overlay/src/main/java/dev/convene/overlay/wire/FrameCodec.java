@@ -35,6 +35,8 @@ import java.util.Map;
  *   version 2 (every other frame, between peers that exchanged advertisements)
  *   11+n    8     sequence number of this frame from its sender to its receiver (big-endian, from 1)
  *   19+n    32    HMAC-SHA256 under the sender-to-receiver key over bytes [0, 19+n)
+ *
+ *   version 3 (unauthenticated: no trailer; the receiver admits one type only, an echo it can check itself)
  * </pre>
  *
  * The sender tag is the sender's transport address; binding it into the signature means a frame
@@ -46,6 +48,8 @@ public final class FrameCodec {
     static final int VERSION = 1;
     /** The version of frames authenticated by a pair key. */
     static final int MAC_VERSION = 2;
+    /** The version of unauthenticated frames (no trailer). */
+    static final int OPEN_VERSION = 3;
     static final int HEADER = 11;
     static final int TRAILER = Identity.KEY_LENGTH + Identity.SIGNATURE_LENGTH;
     static final int MAC_TRAILER = 8 + FrameMac.LENGTH;
@@ -221,6 +225,31 @@ public final class FrameCodec {
         }
 
         /**
+         * True for an unauthenticated frame (version 3), which carries no trailer.
+         *
+         * @return whether nothing authenticates the frame
+         */
+        public boolean unauthenticated() {
+            return version == OPEN_VERSION;
+        }
+
+        /**
+         * A copy of {@code length} bytes of the body, starting {@code fromEnd} bytes before its end, without
+         * decoding the body or using a key.
+         *
+         * @param buf the bytes received
+         * @param offset where the frame starts in {@code buf}
+         * @param fromEnd how many bytes before the end of the body the copy starts
+         * @param length how many bytes to copy, at most {@code fromEnd}
+         * @return the bytes, or null if the body is shorter than {@code fromEnd}
+         */
+        public byte[] bodyTail(byte[] buf, int offset, int fromEnd, int length) {
+            if (fromEnd > bodyLength || length > fromEnd || length < 0) return null;
+            int from = offset + HEADER + bodyLength - fromEnd;
+            return Arrays.copyOfRange(buf, from, from + length);
+        }
+
+        /**
          * Whether the body ends with {@code tail}, compared in constant time without decoding the body or using
          * a key: for a field a receiver must see before it spends a signature check.
          *
@@ -253,10 +282,11 @@ public final class FrameCodec {
         if (length < MAC_OVERHEAD) throw new FrameException(DropReason.TRUNCATED, length + " bytes < minimum " + MAC_OVERHEAD);
         if (!Arrays.equals(buf, offset, offset + 4, MAGIC, 0, 4)) throw new FrameException(DropReason.BAD_MAGIC, "no CNV1 magic");
         int version = buf[offset + 4] & 0xFF;
-        if (version != VERSION && version != MAC_VERSION) {
-            throw new FrameException(DropReason.BAD_VERSION, "version " + version + " (expected: " + VERSION + " or " + MAC_VERSION + ")");
+        if (version != VERSION && version != MAC_VERSION && version != OPEN_VERSION) {
+            throw new FrameException(DropReason.BAD_VERSION, "version " + version + " (expected: " + VERSION + ", " + MAC_VERSION
+                    + " or " + OPEN_VERSION + ")");
         }
-        int trailer = version == VERSION ? TRAILER : MAC_TRAILER;
+        int trailer = version == VERSION ? TRAILER : version == MAC_VERSION ? MAC_TRAILER : 0;
         if (length < HEADER + trailer) throw new FrameException(DropReason.TRUNCATED, length + " bytes < minimum " + (HEADER + trailer));
         ByteBuffer bb = ByteBuffer.wrap(buf, offset, length);
         int typeId = bb.getShort(offset + 5) & 0xFFFF;
@@ -272,6 +302,21 @@ public final class FrameCodec {
         MessageType<?> type = byId.get(typeId);
         if (type == null) throw new FrameException(DropReason.UNKNOWN_TYPE, "type id " + typeId);
         return new Header(version, type, bodyLength);
+    }
+
+    /**
+     * Encodes {@code message} into an unauthenticated version-3 frame (no trailer): only for a message whose
+     * receiver checks it by itself (an echo of a nonce the receiver chose).
+     *
+     * @param message a message of a registered type
+     * @return the frame
+     * @throws IllegalArgumentException if the type is not registered or the frame would exceed the cap
+     */
+    public byte[] encodeUnauthenticated(Object message) {
+        byte[] unsealed = encodeUnsealed(message);
+        byte[] frame = Arrays.copyOf(unsealed, unsealed.length - MAC_TRAILER);
+        frame[4] = (byte) OPEN_VERSION;
+        return frame;
     }
 
     /**

@@ -37,6 +37,8 @@ class HandshakeUnderForgeryClusterTest {
     /** About 200 forged frames a second, at most 8,000 (40 s). */
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_FORGED = 8_000;
+    /** Both sides: about 400 a second, at most 16,000 (40 s: longer than the test waits). */
+    private static final int MAX_FORGED_BOTH = 16_000;
 
     @Test
     void aMemberWhoseAddressIsFloodedWithForgedSignedFramesStillCompletesItsHandshake() throws Exception {
@@ -108,6 +110,93 @@ class HandshakeUnderForgeryClusterTest {
         } finally {
             HoldOverlayFrames.SWITCHES.remove(hold);
             HoldOverlayFrames.DROPPED.remove(hold);
+        }
+    }
+
+    /**
+     * Both sides of a handshake flooded, each in the other's name, before either has verified the other's
+     * {@code Hello}: neither can echo the other's nonce from a verified {@code Hello}. Each answers a {@code Hello}
+     * it refused unchecked with an unauthenticated echo of its nonce; only the real member's echo matches, and the
+     * nonce it carries is what the other side then echoes. Before the echo answer, neither got in (this test timed
+     * out).
+     */
+    @Test
+    void bothSidesFloodedInEachOthersNameStillCompleteTheirHandshake() throws Exception {
+        String holdA = "handshake-a-" + java.util.UUID.randomUUID();
+        String holdB = "handshake-b-" + java.util.UUID.randomUUID();
+        AtomicBoolean holdingA = new AtomicBoolean(true);
+        AtomicBoolean holdingB = new AtomicBoolean(true);
+        HoldOverlayFrames.SWITCHES.put(holdA, holdingA);
+        HoldOverlayFrames.SWITCHES.put(holdB, holdingB);
+        try (TestCluster cluster = TestCluster.memory()) {
+            Inbox inboxA = new Inbox();
+            Inbox inboxB = new Inbox();
+            Overlay a = cluster.start(cluster.config("a", null)
+                            .stack(st -> st.insertAbove("FRAG4", HoldOverlayFrames.class.getName(), Map.of("id", holdA))).build(),
+                    Identity.generate(), b -> b.handle(TestMessages.NOTE, inboxA));
+            try (HostileMember mallory = HostileMember.besides(a, "mallory")) {
+                Overlay b = cluster.start(cluster.config("b", null)
+                                .stack(st -> st.insertAbove("FRAG4", HoldOverlayFrames.class.getName(), Map.of("id", holdB))).build(),
+                        Identity.generate(), x -> x.handle(TestMessages.NOTE, inboxB));
+                Address addressA = HostileMember.addressOf(a);
+                Address addressB = HostileMember.addressOf(b);
+                TestCluster.awaitCondition(WAIT, () -> a.stats().members() == 3 && b.stats().members() == 3 && mallory.sees(addressB),
+                        () -> "view " + a.stats().members() + "/" + b.stats().members());
+                assertThat(a.directory().isOnline(b.self()) || b.directory().isOnline(a.self())).as("both held back").isFalse();
+
+                long budgetA = a.stats().drops(DropReason.AD_BUDGET);
+                long budgetB = b.stats().drops(DropReason.AD_BUDGET);
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong forged = new AtomicLong();
+                Thread flood = new Thread(() -> {
+                    byte[] claimB = mallory.helloAs(addressB); // sent to a, claiming b's address
+                    byte[] claimA = mallory.helloAs(addressA); // sent to b, claiming a's address
+                    byte[] brokenB = claimB.clone();
+                    brokenB[brokenB.length - 1] ^= 1;
+                    byte[] brokenA = claimA.clone();
+                    brokenA[brokenA.length - 1] ^= 1;
+                    for (int i = 0; i < MAX_FORGED_BOTH && !stop.get(); i++) {
+                        boolean valid = i % 4 < 2;
+                        if (i % 2 == 0) mallory.send(addressA, valid ? claimB : brokenB, addressB, true);
+                        else mallory.send(addressB, valid ? claimA : brokenA, addressA, true);
+                        forged.incrementAndGet();
+                        LockSupport.parkNanos(PAUSE_NANOS / 2);
+                    }
+                }, "mallory-flood-both");
+                flood.setDaemon(true);
+                flood.start();
+                try {
+                    TestCluster.awaitCondition(WAIT, () -> a.stats().drops(DropReason.AD_BUDGET) - budgetA >= 40
+                                    && b.stats().drops(DropReason.AD_BUDGET) - budgetB >= 40,
+                            () -> "the flood never spent both budgets: " + a.stats().drops() + " / " + b.stats().drops());
+                    holdingA.set(false);
+                    holdingB.set(false);
+                    long released = System.nanoTime();
+                    TestCluster.awaitCondition(WAIT, () -> a.directory().isOnline(b.self()) && b.directory().isOnline(a.self()),
+                            () -> "no handshake: a sees b " + a.directory().isOnline(b.self()) + ", b sees a " + b.directory().isOnline(a.self())
+                                    + "; drops at a " + a.stats().drops() + ", at b " + b.stats().drops() + ", forged " + forged.get());
+                    long inAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
+                    a.send(b.self(), new TestMessages.Note(1, "a to b"));
+                    b.send(a.self(), new TestMessages.Note(2, "b to a"));
+                    TestCluster.awaitCondition(WAIT, () -> inboxB.all().stream().anyMatch(r -> r.note().text().equals("a to b"))
+                                    && inboxA.all().stream().anyMatch(r -> r.note().text().equals("b to a")),
+                            () -> "notes: at a " + inboxA.all() + ", at b " + inboxB.all());
+                    assertThat(a.directory().isOnline(mallory.identity().id())).as("no claim holds at a").isFalse();
+                    assertThat(b.directory().isOnline(mallory.identity().id())).as("no claim holds at b").isFalse();
+                    System.out.printf("both sides under forgery: in after %d ms; %d forged frames, AD_BUDGET %d at a and %d at b, "
+                                    + "%d and %d echoes refused (UNAUTHENTICATED)%n", inAfterMs, forged.get(),
+                            a.stats().drops(DropReason.AD_BUDGET) - budgetA, b.stats().drops(DropReason.AD_BUDGET) - budgetB,
+                            a.stats().drops(DropReason.UNAUTHENTICATED), b.stats().drops(DropReason.UNAUTHENTICATED));
+                } finally {
+                    stop.set(true);
+                    flood.join(10_000);
+                }
+            }
+        } finally {
+            HoldOverlayFrames.SWITCHES.remove(holdA);
+            HoldOverlayFrames.SWITCHES.remove(holdB);
+            HoldOverlayFrames.DROPPED.remove(holdA);
+            HoldOverlayFrames.DROPPED.remove(holdB);
         }
     }
 }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * anything else is charged to the spent budget.
  */
 class InboundGateEchoTest {
-    private static final FrameCodec CODEC = new FrameCodec(List.of(OverlayMessages.AD_REQUEST, OverlayMessages.HELLO), 1 << 20);
+    private static final FrameCodec CODEC = new FrameCodec(List.of(OverlayMessages.AD_REQUEST, OverlayMessages.HELLO, OverlayMessages.ECHO),
+            1 << 20);
+    private final List<byte[]> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final Counters counters = new Counters();
     private final Address member = UUID.randomUUID();
@@ -37,11 +39,19 @@ class InboundGateEchoTest {
         public byte[] nonceSentTo(Address a) {
             return a.equals(member) ? nonceToMember : null;
         }
+
+        public void refusedHello(Address src, byte[] theirNonce, int length) {
+            answered.add(theirNonce);
+        }
     }, new InboundBudget(1 << 20, 4 << 20, 1000), 1000, nanos::get);
 
     private static byte[] hello(Identity who, Address as, byte[] echo) {
+        return hello(who, as, new byte[16], echo);
+    }
+
+    private static byte[] hello(Identity who, Address as, byte[] session, byte[] echo) {
         PeerAdvertisement ad = new PeerAdvertisement(who.id(), "m", who.signingKey(), who.agreementKey(), "memory:m", Set.of(), Instant.EPOCH);
-        return CODEC.encode(new OverlayMessages.Hello(ad, new byte[16], echo), who, OverlayCore.tag(as));
+        return CODEC.encode(new OverlayMessages.Hello(ad, session, echo), who, OverlayCore.tag(as));
     }
 
     private InboundGate.Admitted admit(byte[] frame) {
@@ -82,5 +92,32 @@ class InboundGateEchoTest {
             }
         }
         assertThat(admitted).isEqualTo(InboundGate.ECHOED_BURST);
+    }
+
+    @Test
+    void aRefusedHelloIsAnsweredWithItsNonceAndOnlyAnEchoOfOwnNonceIsAdmittedUnauthenticated() {
+        Identity real = Identity.generate();
+        byte[] forged = hello(Identity.generate(), member, new byte[16]);
+        forged[forged.length - 1] ^= 1;
+        for (int i = 0; i < InboundGate.SIGNED_BURST; i++) admit(forged);
+        byte[] realNonce = new byte[16];
+        java.util.Arrays.fill(realNonce, (byte) 7);
+        assertThat(admit(hello(real, member, realNonce, new byte[16]))).as("over the budget").isNull();
+        assertThat(answered).hasSize(1);
+        assertThat(answered.get(0)).as("the nonce the refused Hello carried").isEqualTo(realNonce);
+
+        // An echo of anything but this peer's nonce to the address is refused; an echo of it is admitted with the sender's nonce.
+        byte[] wrong = nonceToMember.clone();
+        wrong[15] ^= 1;
+        long unauthenticated = counters.snapshot(0, 0, 0).drops(DropReason.UNAUTHENTICATED);
+        assertThat(admit(CODEC.encodeUnauthenticated(new OverlayMessages.Echo(real.id(), wrong, realNonce)))).isNull();
+        PeerAdvertisement ad = new PeerAdvertisement(real.id(), "m", real.signingKey(), real.agreementKey(), "memory:m", Set.of(), Instant.EPOCH);
+        assertThat(admit(CODEC.encodeUnauthenticated(new OverlayMessages.Hello(ad, realNonce, nonceToMember)))).as("only an echo").isNull();
+        assertThat(counters.snapshot(0, 0, 0).drops(DropReason.UNAUTHENTICATED)).as("%s", counters.snapshot(0, 0, 0).drops())
+                .isEqualTo(unauthenticated + 2);
+        InboundGate.Admitted in = admit(CODEC.encodeUnauthenticated(new OverlayMessages.Echo(real.id(), nonceToMember, realNonce)));
+        assertThat(in).isInstanceOfSatisfying(InboundGate.Echoed.class, e -> assertThat(e.nonce()).isEqualTo(realNonce));
+        gate.done(in);
+        assertThat(counters.signatureChecks.sum()).as("no signature checked for an echo").isEqualTo(InboundGate.SIGNED_BURST);
     }
 }

@@ -57,6 +57,10 @@ class PresenceRetryTest {
             }
 
             @Override
+            public void echo(Address to, byte[] echoed, byte[] nonce, int answering) {
+            }
+
+            @Override
             public void requestHello(Address to) {
                 send(new Sent(Side.this, other, null));
             }

@@ -76,7 +76,7 @@ class FrameCodecMacTest {
         byte[] frame = FrameCodec.seal(CODEC.encodeUnsealed(new Note(1, "x".repeat(200))), 1, KEY);
         assertThatThrownBy(() -> CODEC.decode(frame, 0, frame.length, new byte[16]))
                 .isInstanceOfSatisfying(FrameException.class, e -> assertThat(e.reason()).isEqualTo(DropReason.BAD_VERSION));
-        assertThatThrownBy(() -> CODEC.header(TestFrames.withByte(frame, TestFrames.VERSION_OFFSET, 3), 0, frame.length))
+        assertThatThrownBy(() -> CODEC.header(TestFrames.withByte(frame, TestFrames.VERSION_OFFSET, 4), 0, frame.length))
                 .isInstanceOfSatisfying(FrameException.class, e -> assertThat(e.reason()).isEqualTo(DropReason.BAD_VERSION));
     }
 
