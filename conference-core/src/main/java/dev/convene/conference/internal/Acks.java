@@ -54,6 +54,8 @@ final class Acks {
 
     private final java.util.Set<AckKey> dueAcks = new java.util.LinkedHashSet<>();
     private boolean ackFlushScheduled;
+    /** Set by {@link ChatLog}: signs receipts when acknowledgements are flushed. */
+    Receipts receipts;
 
     void flushAcks() {
         ackFlushScheduled = false;
@@ -63,6 +65,7 @@ final class Acks {
         for (AckKey k : due) {
             Conference c = s.conferences.get(k.conference());
             if (c == null) continue;
+            if (receipts != null) receipts.issue(c); // at most once per interval, with the acknowledgements
             long upTo = c.stored.getOrDefault(k.author(), 0L);
             if (upTo > 0 && s.overlay.directory().isOnline(k.author())) {
                 s.overlay.multicast(List.of(k.author()), new ChatAck(c.id, k.author(), upTo));

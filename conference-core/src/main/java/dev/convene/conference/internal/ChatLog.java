@@ -30,7 +30,11 @@ final class ChatLog {
         this.s = s;
         this.dispatch = dispatch;
         this.acks = acks;
+        this.receipts = new Receipts(s, dispatch, this);
+        acks.receipts = receipts;
     }
+
+    final Receipts receipts;
 
     void onChat(PeerId from, ChatMessage m) {
         Conference c = s.conferences.get(m.conference());
@@ -271,6 +275,7 @@ final class ChatLog {
         if (!s.writer.offer(m, s.nameOf(m.author()))) throw new RejectedMessageException("chat " + m.id() + ": store backlog full");
         s.hlc.observe(m.timestamp());
         held.put(m);
+        receipts.onMessage(c, from, m);
         return true;
     }
 
@@ -364,6 +369,11 @@ final class ChatLog {
                 }
                 if (c.equivocations.containsKey(m.id())) {
                     settle(c, m, "equivocation");
+                    next++;
+                    continue;
+                }
+                if (receipts.refuted(c, m)) {
+                    settle(c, m, "contradicts its author's receipt (under-reported frontier)");
                     next++;
                     continue;
                 }
@@ -468,7 +478,7 @@ final class ChatLog {
             if (s.banned.contains(byAuthor.getKey())) continue;
             long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
-                if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id())
+                if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id()) || receipts.refuted(c, m)
                         || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
                 if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
                 String text = Keys.read(c, m);

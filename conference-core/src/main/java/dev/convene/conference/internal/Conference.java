@@ -76,6 +76,12 @@ final class Conference {
      * is in {@link #chat}). The pair is the proof; neither is shown. Stored as {@code q/} rows ({@link MetaRecords}).
      */
     final Map<dev.convene.conference.MessageId, ChatMessage> equivocations = new HashMap<>();
+    /** Each author's current signed receipt, this peer's own included ({@link Receipts}; {@code w/} rows). */
+    final Map<PeerId, Receipt> receipts = new HashMap<>();
+    /** Messages proven to under-report their frontier, with the receipt they contradict ({@code u/} rows). */
+    final Map<dev.convene.conference.MessageId, Receipt> underReports = new HashMap<>();
+    /** When this peer last signed a receipt here (this run only). */
+    java.time.Instant lastReceiptAt;
     /** Own messages waiting for every other participant to confirm storing them, by sequence (this run only). */
     final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAll = new TreeMap<>();
     /** How far each other member confirmed storing own messages (acknowledgements are cumulative; this run only). */

@@ -117,6 +117,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     sync.onBatch(from, m);
                 })
+                .handle(ReceiptFrame.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    chat.receipts.onFrame(from, m);
+                })
                 .handle(StreamFrame.TYPE, (from, m) -> {
                     awaitAttached();
                     refuseBanned(from);

@@ -19,6 +19,12 @@ final class Counters {
     final LongAdder tickFailures = new LongAdder();
     final LongAdder backdated = new LongAdder();
     final LongAdder frontierUnderReports = new LongAdder();
+    /** Receipts this peer signed ({@link Receipts}). */
+    final LongAdder receiptsSigned = new LongAdder();
+    /** Receipts or proofs refused: bad signature, not by another participant, not a contradiction. */
+    final LongAdder receiptsRefused = new LongAdder();
+    /** Messages found (or learnt) to contradict their author's receipt. */
+    final LongAdder underReportProofs = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),

@@ -64,6 +64,9 @@ final class Frontiers {
             Frontier own = new Frontier(prev.id(), prev.timestamp());
             if (f == null || f.compareTo(own) < 0) f = own;
         }
+        // Never older than what this peer signed it had delivered (its latest receipt, restored with the conference).
+        Receipt mine = c.receipts.get(self);
+        if (mine != null && (f == null || f.compareTo(mine.frontier()) < 0)) f = mine.frontier();
         return f;
     }
 

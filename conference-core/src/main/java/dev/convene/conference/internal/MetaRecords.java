@@ -76,6 +76,7 @@ final class MetaRecords {
                 case "g/" -> grants.add(decode(Protocol.GRANT, bytes));
                 case "o/" -> roles.add(decode(Protocol.ROLE, bytes));
                 case "q/" -> { } // an equivocation's second message: read by equivocations()
+                case "w/", "u/" -> { } // a receipt, a proof: read by Receipts.restore
                 default -> throw new IllegalStateException("unknown metadata row " + k);
             }
         });

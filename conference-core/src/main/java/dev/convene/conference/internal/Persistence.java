@@ -123,6 +123,7 @@ final class Persistence {
         for (ChatMessage second : MetaRecords.equivocations(rows)) {
             if (second.conference().equals(c.id)) c.equivocations.put(second.id(), second);
         }
+        Receipts.restore(c, rows);
         c.restoring = true;
         try {
             chat.deliverReady(c);

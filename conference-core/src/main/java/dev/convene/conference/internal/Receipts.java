@@ -1,0 +1,220 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.ConferenceEngine.MAX_FUTURE;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.overlay.PeerId;
+import dev.convene.overlay.RejectedMessageException;
+import dev.convene.overlay.wire.WireBytes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signed receipts against under-reported frontiers (docs/SECURITY.md 2.7, docs/PROTOCOL.md "Receipts").
+ *
+ * <p>Each participant, at most once per {@link #INTERVAL} per conference and only when its frontier moved, signs
+ * "after my own sequence k, I had delivered X" (X: the frontier its next message would carry) and sends it with its
+ * acknowledgements to X's author. {@link Frontiers#next} never reports a frontier older than this peer's latest
+ * receipt (kept as a {@code w/} row, so across restarts too): an honest peer never contradicts itself.
+ *
+ * <p>A message of the receipt's author with a sequence above k whose frontier is older than X (or absent)
+ * contradicts the receipt: the pair, both signed by one key, is a proof any peer checks from the two records alone.
+ * The peer that finds it stores it ({@code u/} row) and passes it to the online participants; every peer holding a
+ * proof settles the message unshown (taking it out of the history where shown, listeners told {@code retracted}),
+ * unless X is exempt: invalid by membership, equivocated, or by a banned author (a message taken out may honestly be
+ * "un-seen"). One current receipt per author per conference is kept (the one naming the latest X); proofs are
+ * bounded by {@link #MAX_PROOFS}, a scan of held messages by {@link #MAX_SCAN}. Engine thread only.
+ */
+final class Receipts {
+    private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
+
+    /** At most one receipt per conference per this interval. */
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** Most proofs kept per conference; beyond it more are not acted on (as equivocations). */
+    static final int MAX_PROOFS = 1024;
+    /** Most held messages after a new receipt's sequence compared with it. */
+    static final int MAX_SCAN = 1024;
+
+    private final EngineState s;
+    private final Dispatch dispatch;
+    private final ChatLog chat;
+
+    Receipts(EngineState s, Dispatch dispatch, ChatLog chat) {
+        this.s = s;
+        this.dispatch = dispatch;
+        this.chat = chat;
+    }
+
+    /** Whether {@code m} contradicts {@code r}: same conference and author, a later sequence, an older or no frontier. */
+    static boolean contradicts(Receipt r, ChatMessage m) {
+        return r.conference().equals(m.conference()) && r.author().equals(m.author()) && m.sequence() > r.sequence()
+                && (m.frontier() == null || m.frontier().compareTo(r.frontier()) < 0);
+    }
+
+    /** Whether the message a receipt names may honestly be un-seen: invalid by membership, equivocated, or by a banned author. */
+    static boolean exempt(Conference c, Set<PeerId> banned, Receipt r) {
+        var x = r.frontier().id();
+        if (banned.contains(x.author()) || c.equivocations.containsKey(x)) return true;
+        TreeMap<Long, ChatMessage> byAuthor = c.chat.get(x.author());
+        ChatMessage held = byAuthor == null ? null : byAuthor.get(x.sequence());
+        return held != null && Membership.verdict(c, held, MAX_FUTURE) == Membership.Verdict.INVALID;
+    }
+
+    /** Whether a held message is settled unshown by a proof held here. */
+    boolean refuted(Conference c, ChatMessage m) {
+        Receipt r = c.underReports.get(m.id());
+        return r != null && !exempt(c, s.banned, r);
+    }
+
+    static String receiptRow(PeerId author) {
+        return "w/" + author.value();
+    }
+
+    static String proofRow(ChatMessage m) {
+        return "u/" + m.author().value() + "/" + m.sequence();
+    }
+
+    private static byte[] encode(ReceiptFrame f) {
+        return WireBytes.encode(ReceiptFrame.CODEC, f, Protocol.MAX_SIGNED + ConferenceEngine.BATCH_BYTES);
+    }
+
+    /**
+     * Signs and sends a receipt if one is due: called when acknowledgements are flushed for {@code c}. Stored before
+     * it is sent, so a restart never forgets a receipt that others may hold.
+     */
+    void issue(Conference c) {
+        if (s.overlay == null || c.restoring || !c.participants().contains(s.self)) return;
+        Instant now = s.clock.instant();
+        if (c.lastReceiptAt != null && now.isBefore(c.lastReceiptAt.plus(INTERVAL))) return;
+        long k = Math.max(c.ownSequence, c.contiguous.getOrDefault(s.self, 0L));
+        Frontier x = Frontiers.next(c, s.self, k + 1);
+        if (x == null || x.id().author().equals(s.self)) return; // an own message as frontier is enforced without one
+        Receipt mine = c.receipts.get(s.self);
+        if (mine != null && x.compareTo(mine.frontier()) <= 0) return;
+        Receipt r = Receipt.sign(s.identity, c.id, k, x);
+        c.receipts.put(s.self, r);
+        c.lastReceiptAt = now;
+        s.store.saveConference(c.id, null, Map.of(receiptRow(s.self), encode(new ReceiptFrame(r, null))));
+        s.counters.receiptsSigned.increment();
+        PeerId to = x.id().author();
+        if (s.overlay.directory().isOnline(to)) s.overlay.multicast(List.of(to), new ReceiptFrame(r, null));
+    }
+
+    /** A receipt, or a proof, from {@code from}: validated (author a participant, signatures) before anything is kept. */
+    void onFrame(PeerId from, ReceiptFrame f) {
+        Receipt r = f.receipt();
+        Conference c = s.conferences.get(r.conference());
+        if (c == null) throw new RejectedMessageException("receipt for unknown conference");
+        if (!c.participants().contains(s.self)) throw new RejectedMessageException("receipt sent to a non-participant");
+        byte[] key = r.author().equals(s.self) || s.banned.contains(r.author()) ? null : c.keyOf(r.author());
+        if (key == null) {
+            s.counters.receiptsRefused.increment();
+            throw new RejectedMessageException("receipt by " + r.author().shortId() + ": not another participant");
+        }
+        Receipt current = c.receipts.get(r.author());
+        boolean known = current != null && current.sequence() == r.sequence() && current.frontier().equals(r.frontier())
+                && java.util.Arrays.equals(current.signature(), r.signature());
+        if (!known && !s.gate.verify(from, key, () -> Protocol.bytes(Receipt.BODY, r), r.signature())) {
+            s.counters.receiptsRefused.increment();
+            throw new RejectedMessageException("receipt signature does not verify");
+        }
+        ChatMessage m = f.contradicted();
+        if (m != null) {
+            if (!contradicts(r, m)) {
+                s.counters.receiptsRefused.increment();
+                throw new RejectedMessageException("proof " + m.id() + " does not contradict its receipt");
+            }
+            if (!c.underReports.containsKey(m.id())) {
+                chat.accept(c, from, m); // as any relayed message: refused (thrown) if it cannot be valid
+                TreeMap<Long, ChatMessage> own = c.chat.get(m.author());
+                ChatMessage held = own == null ? null : own.get(m.sequence());
+                boolean same = held != null && java.util.Arrays.equals(Protocol.bytes(Protocol.CHAT_BODY, held), Protocol.bytes(Protocol.CHAT_BODY, m));
+                if (!same && !s.gate.verifyChat(from, key, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+                    throw new RejectedMessageException("chat signature does not verify");
+                }
+                proof(c, from, r, m);
+            }
+        }
+        if (!known) keep(c, from, r);
+        chat.deliverReady(c);
+    }
+
+    /** Keeps {@code r} as its author's current receipt if it names a later frontier, and compares held messages with it. */
+    private void keep(Conference c, PeerId from, Receipt r) {
+        Receipt current = c.receipts.get(r.author());
+        if (current != null) {
+            int cmp = r.frontier().compareTo(current.frontier());
+            if (cmp < 0 || (cmp == 0 && r.sequence() >= current.sequence())) return;
+        }
+        c.receipts.put(r.author(), r);
+        s.store.saveConference(c.id, null, Map.of(receiptRow(r.author()), encode(new ReceiptFrame(r, null))));
+        TreeMap<Long, ChatMessage> own = c.chat.get(r.author());
+        if (own == null) return;
+        int scanned = 0;
+        for (ChatMessage m : List.copyOf(own.tailMap(r.sequence(), false).values())) {
+            if (++scanned > MAX_SCAN) break;
+            if (contradicts(r, m)) proof(c, from, r, m);
+        }
+    }
+
+    /** A message just stored: compared with its author's current receipt. */
+    void onMessage(Conference c, PeerId from, ChatMessage m) {
+        Receipt r = c.receipts.get(m.author());
+        if (r != null && contradicts(r, m)) proof(c, from, r, m);
+    }
+
+    /**
+     * A verified pair: stored, spread to the online participants (but the author and the sender), and acted on — the
+     * message is settled unshown when its turn comes, or taken out of the history now.
+     */
+    void proof(Conference c, PeerId from, Receipt r, ChatMessage m) {
+        if (c.underReports.containsKey(m.id())) return;
+        if (c.underReports.size() >= MAX_PROOFS) {
+            log.warn("{}: more than {} under-report proofs in {}; not acting on more", s.label(), MAX_PROOFS, c.id.shortId());
+            return;
+        }
+        c.underReports.put(m.id(), r);
+        ReceiptFrame pair = new ReceiptFrame(r, m);
+        s.store.saveConference(c.id, null, Map.of(proofRow(m), encode(pair)));
+        s.counters.underReportProofs.increment();
+        log.warn("{}: {} signed a receipt its message {} contradicts (frontier under-reported)", s.label(), m.author().shortId(), m.id());
+        if (!exempt(c, s.banned, r)) retract(c, m);
+        if (!c.restoring && s.overlay != null) {
+            List<PeerId> others = new ArrayList<>(s.onlineOthers(c.participants()));
+            others.remove(m.author());
+            others.remove(from);
+            if (!others.isEmpty()) s.overlay.multicast(others, pair);
+        }
+    }
+
+    private void retract(Conference c, ChatMessage m) {
+        ChatEntry shown = c.entries.remove(m.id());
+        if (shown != null) {
+            c.history.remove(shown);
+            if (!c.restoring) dispatch.retracted(shown, "under-reported frontier");
+        }
+        if (m.author().equals(s.self)) chat.failOwn(c, m.sequence(), "under-reported frontier");
+    }
+
+    /** Restores the receipts ({@code w/}) and proofs ({@code u/}) among a conference's stored rows. */
+    static void restore(Conference c, Map<String, byte[]> rows) {
+        Map<String, byte[]> sorted = new TreeMap<>(rows);
+        sorted.forEach((k, bytes) -> {
+            if (!k.startsWith("w/") && !k.startsWith("u/")) return;
+            ReceiptFrame f = WireBytes.decode(ReceiptFrame.CODEC, bytes);
+            if (!f.receipt().conference().equals(c.id)) return;
+            if (k.startsWith("w/")) c.receipts.put(f.receipt().author(), f.receipt());
+            else if (f.contradicted() != null && contradicts(f.receipt(), f.contradicted())) {
+                c.underReports.put(f.contradicted().id(), f.receipt());
+            }
+        });
+    }
+}
