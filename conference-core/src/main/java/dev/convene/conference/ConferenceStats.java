@@ -26,10 +26,17 @@ package dev.convene.conference;
  *                  own previous message, or the frontier it signed)
  * @param frontierUnderReports chat messages whose author, posting directly to this peer, named an older frontier
  *                             than an own message of this peer's it had already acknowledged (counted, not refused)
+ * @param receiptsSigned signed receipts this peer issued ("after my own sequence k I had delivered X", sent with
+ *                       its acknowledgements)
+ * @param receiptsRefused receipts or proofs from others refused: a signature that does not verify, an author that is
+ *                        not another participant, a message that does not contradict the receipt it comes with
+ * @param underReportProofs messages found (here or by a peer that passed the proof on) to contradict a receipt of
+ *                          their own author: settled unshown
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
                               long corruptRows, long tickFailures, long backdated,
-                              long frontierUnderReports) {
+                              long frontierUnderReports, long receiptsSigned, long receiptsRefused,
+                              long underReportProofs) {
 }

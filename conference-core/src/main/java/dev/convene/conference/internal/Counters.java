@@ -30,6 +30,7 @@ final class Counters {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
-                corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum());
+                corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum(),
+                receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum());
     }
 }

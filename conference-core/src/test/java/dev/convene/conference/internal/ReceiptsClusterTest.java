@@ -1,0 +1,155 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.awaitText;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.ConferenceCluster;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.HlcTimestamp;
+import dev.convene.overlay.Identity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Signed receipts (issue 11, under-reported frontiers): an author that signed "after my sequence k I had delivered X"
+ * and then posts with an older frontier is settled unshown by every honest peer, whichever of them saw the pair; an
+ * honest run, restarts included, never contradicts its own receipts.
+ */
+@Timeout(180)
+class ReceiptsClusterTest {
+
+    private static HlcTimestamp plus(HlcTimestamp t, long seconds) {
+        return new HlcTimestamp(t.wallMillis() + seconds * 1000, 0);
+    }
+
+    private static ChatEntry entry(ConferencePeer p, ConferenceId id, String text) {
+        awaitText(p, id, text);
+        return p.history(id).stream().filter(e -> e.text().equals(text)).findFirst().orElseThrow();
+    }
+
+    private static Frontier frontierOf(ChatEntry e) {
+        return new Frontier(e.id(), e.timestamp());
+    }
+
+    @Test
+    void anAuthorThatUnderReportsAfterItsReceiptIsRefusedByEveryPeer(@TempDir Path dir) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            Path home = dir.resolve("bob");
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob", home, Identity.loadOrCreate(home), cl.clock);
+            ConferencePeer carol = cl.start("carol");
+            List<ConferencePeer> honest = List.of(alice, bob, carol);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Receipts", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                bob.say(id, "b1").join().acknowledged().get(30, TimeUnit.SECONDS);
+                ChatEntry b1 = entry(alice, id, "b1");
+                cl.clock.advance(Duration.ofSeconds(30));
+                alice.say(id, "a1").join().acknowledged().get(30, TimeUnit.SECONDS);
+                ChatEntry a1 = entry(alice, id, "a1");
+                for (ConferencePeer p : honest) awaitText(p, id, "a1");
+                mallory.await(ChatMessage.class, m -> m.author().equals(alice.self()), "a1");
+
+                // Forged receipts are refused and counted: signed by mallory in bob's name; by a non-participant.
+                long rejected = HostilePeer.rejected(alice);
+                Receipt honestShape = Receipt.sign(mallory.identity(), id, 0, frontierOf(a1));
+                mallory.send(alice, new ReceiptFrame(new Receipt(id, bob.self(), 0, frontierOf(a1), honestShape.signature()), null));
+                mallory.send(alice, new ReceiptFrame(Receipt.sign(Identity.generate(), id, 0, frontierOf(a1)), null));
+                mallory.probe(alice);
+                Scenarios.awaitRejected(alice, rejected + 3);
+                assertThat(alice.stats().receiptsRefused()).isEqualTo(2);
+
+                // Mallory acknowledges a1 with a signed receipt to its author, then posts naming only b1, dated before
+                // a1, to everyone: only alice holds the receipt; the others learn of the lie from her.
+                mallory.send(alice, new ChatAck(id, alice.self(), 1));
+                mallory.send(alice, new ReceiptFrame(honestShape, null));
+                ChatMessage under = Fixtures.chat(mallory.identity(), id, 1, plus(b1.timestamp(), 5), key, "under-reported", frontierOf(b1));
+                mallory.send(List.of(bob, carol), under);
+                mallory.send(alice, under);
+                // Its next message states its frontier truly: it contradicts nothing and is shown.
+                cl.clock.advance(Duration.ofSeconds(5));
+                ChatMessage after = Fixtures.chat(mallory.identity(), id, 2, plus(a1.timestamp(), 2), key, "after", frontierOf(a1));
+                mallory.send(honest, after);
+                for (ConferencePeer p : honest) {
+                    awaitText(p, id, "after");
+                    await(() -> !Scenarios.texts(p, id).contains("under-reported"), () -> p.name() + " still shows it: " + Scenarios.texts(p, id));
+                    await(() -> p.stats().underReportProofs() == 1, () -> p.name() + " proofs " + p.stats().underReportProofs());
+                }
+                List<String> reference = Scenarios.lines(alice, id);
+                for (ConferencePeer p : honest) {
+                    assertThat(Scenarios.lines(p, id)).as(p.name() + "'s history").isEqualTo(reference);
+                    // Shown at most before the proof arrived, and then taken out.
+                    long shown = cl.events(p).messages.stream().filter(e -> e.text().equals("under-reported")).count();
+                    long retracted = cl.events(p).retracted.stream().filter(e -> e.text().equals("under-reported")).count();
+                    assertThat(retracted).as(p.name()).isEqualTo(shown);
+                }
+                assertThat(cl.events(alice).messages).extracting(ChatEntry::text).doesNotContain("under-reported");
+                Scenarios.stillChats(bob, id, carol);
+
+                // A restart settles it the same way from the store (the proof is kept).
+                bob.close();
+                ConferencePeer again = cl.start("bob", home, Identity.loadOrCreate(home), cl.clock);
+                List<String> now = Scenarios.lines(carol, id);
+                await(() -> Scenarios.lines(again, id).equals(now), () -> "after a restart: " + Scenarios.lines(again, id) + " (carol: " + now + ")");
+                assertThat(Scenarios.texts(again, id)).contains("after").doesNotContain("under-reported");
+            }
+        }
+    }
+
+    @Test
+    void honestPeersSignReceiptsAndNeverContradictThemAcrossRestarts(@TempDir Path dir) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            Path aliceHome = dir.resolve("alice");
+            Path bobHome = dir.resolve("bob");
+            ConferencePeer alice = cl.start("alice", aliceHome, Identity.loadOrCreate(aliceHome), cl.clock);
+            ConferencePeer bob = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock);
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = Scenarios.live("Honest", alice, List.of(bob, carol), List.of());
+            List<String> said = new ArrayList<>();
+            List<ConferencePeer> peers = new ArrayList<>(List.of(alice, bob, carol));
+            long signedBeforeRestart = 0;
+            for (int round = 0; round < 12; round++) {
+                ConferencePeer p = peers.get(round % 3);
+                String text = p.name() + " " + round;
+                p.say(id, text).join().acknowledged().get(30, TimeUnit.SECONDS);
+                said.add(text);
+                for (ConferencePeer q : peers) awaitText(q, id, text);
+                cl.clock.advance(Duration.ofMillis(1500)); // a receipt is due again at every peer
+                if (round == 5 || round == 9) {
+                    // Restart bob (round 5), then alice (round 9): their receipts come back from the store.
+                    int i = round == 5 ? 1 : 0;
+                    Path home = round == 5 ? bobHome : aliceHome;
+                    ConferencePeer old = peers.get(i);
+                    signedBeforeRestart += old.stats().receiptsSigned();
+                    assertThat(old.stats().receiptsSigned()).as(old.name() + " signed receipts").isPositive();
+                    old.close();
+                    ConferencePeer back = cl.start(old.name(), home, Identity.loadOrCreate(home), cl.clock);
+                    peers.set(i, back);
+                    cl.awaitDirectories(peers.toArray(ConferencePeer[]::new));
+                    for (String t : said) awaitText(back, id, t);
+                }
+            }
+            for (ConferencePeer p : peers) for (String t : said) awaitText(p, id, t);
+            List<String> reference = Scenarios.lines(peers.get(0), id);
+            for (ConferencePeer p : peers) {
+                assertThat(Scenarios.lines(p, id)).as(p.name()).isEqualTo(reference);
+                assertThat(p.stats().underReportProofs()).as(p.name() + " proofs").isZero();
+                assertThat(p.stats().receiptsRefused()).as(p.name() + " refused").isZero();
+                assertThat(p.stats().backdated()).as(p.name() + " backdated").isZero();
+                assertThat(cl.events(p).retracted).as(p.name() + " retracted").isEmpty();
+            }
+            assertThat(signedBeforeRestart + carol.stats().receiptsSigned()).isGreaterThan(3);
+        }
+    }
+}
