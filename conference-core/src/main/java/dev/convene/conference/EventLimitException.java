@@ -16,9 +16,13 @@ public final class EventLimitException extends ConferenceException {
         UNREGISTERED
     }
 
+    /** The type's key, {@code name/version}. */
     private final String type;
+    /** The limit broken. */
     private final Limit limit;
+    /** The limit's value. */
     private final long allowed;
+    /** The offending value. */
     private final long actual;
 
     /**
