@@ -164,11 +164,12 @@ class EventsClusterTest {
             bob.onEvent(strict, e -> got.add(e.value()));
             alice.publish(id, lenient, "far too long for bob").join().storedByAll().get(30, TimeUnit.SECONDS);
             alice.publish(id, lenient, "!bad").join().storedByAll().get(30, TimeUnit.SECONDS);
-            alice.publish(id, lenient, "ok").join().storedByAll().get(30, TimeUnit.SECONDS);
+            alice.session(id).publish(lenient, "ok").join().storedByAll().get(30, TimeUnit.SECONDS);
             alice.say(id, "still chatting").join().storedByAll().get(30, TimeUnit.SECONDS);
             await(() -> got.contains("ok"), () -> "bob got " + got);
             assertThat(got).containsExactly("ok");
             assertThat(bob.events(id, strict)).extracting(ConferenceEvent::value).containsExactly("ok");
+            assertThat(bob.session(id).events(strict)).isEqualTo(bob.events(id, strict));
             assertThat(bob.eventStats().oversized()).isEqualTo(1);
             assertThat(bob.eventStats().malformed()).isEqualTo(1);
             assertThat(bob.history(id)).extracting(ChatEntry::text).containsExactly("still chatting");
