@@ -34,7 +34,11 @@ public final class EventLimitException extends ConferenceException {
      * @param actual the offending value (bytes of the value; events in the second; 0 for UNREGISTERED)
      */
     public EventLimitException(String type, Limit limit, long allowed, long actual) {
-        super("event " + type + ": " + limit + " limit " + allowed + ", was " + actual);
+        super("event " + type + ": " + switch (limit) {
+            case SIZE -> "value of " + actual + " bytes, limit " + allowed;
+            case RATE -> "more than " + allowed + " a second";
+            case UNREGISTERED -> "type not registered";
+        });
         this.type = type;
         this.limit = limit;
         this.allowed = allowed;
