@@ -81,6 +81,29 @@ public final class ConferenceSession {
     }
 
     /**
+     * Publishes a typed event here (see {@link ConferencePeer#publish}).
+     *
+     * @param type a type registered on the peer's builder
+     * @param value the value
+     * @param <T> the value type
+     * @return a future of the published event
+     */
+    public <T> CompletableFuture<PublishedEvent<T>> publish(EventType<T> type, T value) {
+        return peer.publish(id, type, value);
+    }
+
+    /**
+     * The durable events of one type delivered here, in canonical order (see {@link ConferencePeer#events}).
+     *
+     * @param type a registered durable type
+     * @param <T> the value type
+     * @return the events
+     */
+    public <T> List<ConferenceEvent<T>> events(EventType<T> type) {
+        return peer.events(id, type);
+    }
+
+    /**
      * The whole delivered history in canonical order; see {@link ConferencePeer#history(ConferenceId)}.
      *
      * @return the entries

@@ -26,10 +26,14 @@ final class ChatLog {
     private final Dispatch dispatch;
     private final Acks acks;
 
+    /** Typed events: their messages go through this log like chat; this decides what their plaintext means. */
+    final TypedEvents typed;
+
     ChatLog(EngineState s, Dispatch dispatch, Acks acks) {
         this.s = s;
         this.dispatch = dispatch;
         this.acks = acks;
+        this.typed = new TypedEvents(s, dispatch);
     }
 
     void onChat(PeerId from, ChatMessage m) {
@@ -394,9 +398,9 @@ final class ChatLog {
                     next++;
                     continue;
                 }
-                String text;
+                byte[] plain;
                 try {
-                    text = new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+                    plain = ContentCrypto.decrypt(key, m.body(), m.aad());
                 } catch (GeneralSecurityException ex) {
                     // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
@@ -404,7 +408,13 @@ final class ChatLog {
                     next++;
                     continue;
                 }
-                deliver(c, m, text, false);
+                if (TypedEvents.isTyped(plain)) {
+                    // A typed event: delivered to its type's listeners if registered here, else only kept (and relayed).
+                    c.contiguous.put(author, m.sequence());
+                    typed.received(c, m, plain);
+                } else {
+                    deliver(c, m, new String(plain, StandardCharsets.UTF_8), false);
+                }
                 next++;
             }
             if (next > first) {
@@ -464,15 +474,33 @@ final class ChatLog {
             log.debug("{}: chat {} taken out of the history: {}", s.label(), m.id(), reason);
             if (!c.restoring) dispatch.retracted(e, reason);
         }
+        for (var id : List.copyOf(c.eventIds)) {
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(id.author());
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(id.sequence());
+            if (m == null) continue;
+            if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID
+                    || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
+                typed.retract(c, id);
+                if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
+                log.debug("{}: event {} taken out", s.label(), id);
+            }
+        }
         for (var byAuthor : c.chat.entrySet()) {
             if (s.banned.contains(byAuthor.getKey())) continue;
             long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
-                if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id())
+                if (c.entries.containsKey(m.id()) || c.eventIds.contains(m.id()) || c.equivocations.containsKey(m.id())
                         || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
                 if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
-                String text = Keys.read(c, m);
-                if (text == null) continue;
+                byte[] plain = Keys.readBytes(c, m);
+                if (plain == null) continue;
+                if (TypedEvents.isTyped(plain)) {
+                    // Valid again: delivered again if its type is registered (an unknown type was counted once already).
+                    TypedEvents.Parsed p = TypedEvents.parse(plain);
+                    if (p != null && typed.type(p.key()) != null) typed.received(c, m, plain);
+                    continue;
+                }
+                String text = new String(plain, StandardCharsets.UTF_8);
                 ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);
                 c.history.put(entry, entry);
                 c.entries.put(entry.id(), entry);

@@ -66,6 +66,14 @@ final class Conference {
      */
     final java.util.concurrent.ConcurrentSkipListMap<ChatEntry, ChatEntry> history =
             new java.util.concurrent.ConcurrentSkipListMap<>(ChatEntry.CANONICAL_ORDER);
+    /**
+     * Delivered durable events of the types registered here, per type key and in canonical order, for readers on
+     * any thread ({@link TypedEvents}); their messages are held in {@link #chat} like chat.
+     */
+    final Map<String, java.util.concurrent.ConcurrentSkipListMap<dev.convene.conference.ConferenceEvent<?>, dev.convene.conference.ConferenceEvent<?>>> events =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** The ids of the events in {@link #events}. */
+    final Set<dev.convene.conference.MessageId> eventIds = new HashSet<>();
     /** The same entries by id, to find one without a scan. */
     final Map<dev.convene.conference.MessageId, ChatEntry> entries = new HashMap<>();
     long ownSequence;

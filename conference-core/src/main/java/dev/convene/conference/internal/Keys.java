@@ -135,10 +135,16 @@ final class Keys {
 
     /** The text of a held message under this peer's key for its epoch, or null if it cannot be read. */
     static String read(Conference c, ChatMessage m) {
+        byte[] plain = readBytes(c, m);
+        return plain == null ? null : new String(plain, StandardCharsets.UTF_8);
+    }
+
+    /** The plaintext of a message (chat text or a typed event, {@link TypedEvents}), or null if unreadable here. */
+    static byte[] readBytes(Conference c, ChatMessage m) {
         byte[] key = c.keys.get(m.keyEpoch());
         if (key == null) return null;
         try {
-            return new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+            return ContentCrypto.decrypt(key, m.body(), m.aad());
         } catch (GeneralSecurityException e) {
             return null;
         }

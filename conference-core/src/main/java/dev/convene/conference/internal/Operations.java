@@ -11,6 +11,7 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.InvalidInputException;
 import dev.convene.conference.MemberException;
+import dev.convene.conference.MessageId;
 import dev.convene.conference.NewConference;
 import dev.convene.conference.NotAllowedException;
 import dev.convene.conference.Post;
@@ -247,6 +248,54 @@ final class Operations {
         if (plain.length > Protocol.MAX_TEXT_BYTES) {
             throw new InvalidInputException(InvalidInputException.TEXT, plain.length + " bytes", "<= " + Protocol.MAX_TEXT_BYTES + " bytes");
         }
+        Sent sent = post(c, plain);
+        ChatEntry entry = chat.deliver(c, sent.m(), text, true);
+        s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+        return new Post(entry, sent.acked(), sent.all());
+    }
+
+    /** A message this peer signed and stored, with the futures of its acknowledgements. */
+    private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
+    }
+
+    /**
+     * Publishes a typed event: a durable one as a chat message whose plaintext is the typed event (the chat path:
+     * signed, stored, in the author's sequence, acknowledged), an ephemeral one as an {@link EphemeralFrame} to the
+     * participants online now. Own listeners hear it too.
+     */
+    <T> dev.convene.conference.PublishedEvent<T> publish(ConferenceId id, dev.convene.conference.EventType<T> type, T value) {
+        Conference c = require(id);
+        byte[] plain = TypedEvents.plaintext(type, chat.typed.encodeOwn(type, value));
+        if (type.delivery() == dev.convene.conference.Delivery.DURABLE) {
+            Sent sent = post(c, plain);
+            var event = new dev.convene.conference.ConferenceEvent<>(c.id, sent.m().id(), sent.m().timestamp(), type, value);
+            c.chat.computeIfAbsent(s.self, a -> new TreeMap<>()).put(sent.m().sequence(), sent.m());
+            c.contiguous.put(s.self, sent.m().sequence());
+            chat.typed.record(c, event);
+            s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+            return new dev.convene.conference.PublishedEvent<>(event, sent.acked().thenApply(x -> event), sent.all().thenApply(x -> event));
+        }
+        changes.refreshState(c);
+        if (c.state != ConferenceState.LIVE) throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
+        if (!c.participants().contains(s.self) || c.removals.containsKey(s.self)) {
+            throw new NotAllowedException(id, NotAllowedException.Rule.NOT_PARTICIPANT);
+        }
+        byte[] key = c.keys.get(c.currentEpoch);
+        if (key == null) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
+        if (c.latestEpoch() > c.currentEpoch) throw new NotAllowedException(id, NotAllowedException.Rule.KEY_ROTATION_PENDING);
+        long seq = chat.typed.nextEphemeralSequence();
+        HlcTimestamp ts = s.hlc.now();
+        EphemeralFrame draft = new EphemeralFrame(id, seq, ts, c.currentEpoch, new byte[0]);
+        EphemeralFrame f = new EphemeralFrame(id, seq, ts, c.currentEpoch, ContentCrypto.encrypt(key, plain, draft.aad(s.self)));
+        s.overlay.multicast(s.onlineOthers(c.participants()), f);
+        var event = new dev.convene.conference.ConferenceEvent<>(c.id, new MessageId(s.self, seq), ts, type, value);
+        chat.typed.fire(event);
+        return new dev.convene.conference.PublishedEvent<>(event, CompletableFuture.completedFuture(event), CompletableFuture.completedFuture(event));
+    }
+
+    /** Signs, stores and registers for acknowledgement a message with {@code plain} as its plaintext (chat path). */
+    private Sent post(Conference c, byte[] plain) {
+        ConferenceId id = c.id;
         changes.refreshState(c);
         if (c.state != ConferenceState.LIVE) {
             throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
@@ -273,9 +322,7 @@ final class Operations {
         c.awaitingAck.put(m.sequence(), acked);
         CompletableFuture<ChatEntry> all = new CompletableFuture<>();
         c.awaitingAll.put(m.sequence(), all);
-        ChatEntry entry = chat.deliver(c, m, text, true);
-        s.overlay.multicast(s.onlineOthers(c.participants()), m);
-        return new Post(entry, acked, all);
+        return new Sent(m, acked, all);
     }
 
     static ConferenceStateException notOver(Conference c) {

@@ -157,7 +157,7 @@ final class Protocol {
     static final MessageType<ChatBatch> BATCH_TYPE = new MessageType<>(104, ChatBatch.class, BATCH);
 
     static List<MessageType<?>> types() {
-        return new ArrayList<>(List.of(META_TYPE, CHAT_TYPE, ACK_TYPE, DIGEST_TYPE, BATCH_TYPE, StreamFrame.TYPE));
+        return new ArrayList<>(List.of(META_TYPE, CHAT_TYPE, ACK_TYPE, DIGEST_TYPE, BATCH_TYPE, StreamFrame.TYPE, EphemeralFrame.TYPE));
     }
 
     static boolean sameBytes(byte[] a, byte[] b) {

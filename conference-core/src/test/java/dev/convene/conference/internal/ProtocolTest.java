@@ -68,7 +68,8 @@ class ProtocolTest {
                 sample("DIGEST", Protocol.DIGEST, new ChatDigest(ID, Map.of(BOB.id(), 0L, CAROL.id(), 5L, ALICE.id(), 1L << 40))),
                 sample("DIGEST empty", Protocol.DIGEST, new ChatDigest(ID, Map.of())),
                 sample("BATCH with more to come", Protocol.BATCH, new ChatBatch(ID, List.of(CHAT, CHAT2), true)),
-                sample("BATCH empty", Protocol.BATCH, new ChatBatch(ID, List.of(), false)));
+                sample("BATCH empty", Protocol.BATCH, new ChatBatch(ID, List.of(), false)),
+                sample("EPHEMERAL", EphemeralFrame.CODEC, new EphemeralFrame(ID, 7, new dev.convene.conference.HlcTimestamp(1_000_000, 3), 2, new byte[]{1, 2, 3})));
     }
 
     private static <T> Arguments sample(String name, WireCodec<T> codec, T value) {
@@ -243,10 +244,11 @@ class ProtocolTest {
     }
 
     @Test
-    void theMessageTypesHaveIdsFrom100To104AndStreams110() {
-        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104, 110);
+    void theMessageTypesHaveIdsFrom100To104StreamsAt110AndEphemeralEventsAt111() {
+        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104, 110, 111);
         assertThat(Protocol.types()).extracting(t -> (Object) t.type())
-                .containsExactly(Meta.class, ChatMessage.class, ChatAck.class, ChatDigest.class, ChatBatch.class, StreamFrame.class);
+                .containsExactly(Meta.class, ChatMessage.class, ChatAck.class, ChatDigest.class, ChatBatch.class, StreamFrame.class,
+                        EphemeralFrame.class);
         assertThatCode(() -> new FrameCodec(Protocol.types(), OverlayConfig.DEFAULT_MAX_FRAME)).doesNotThrowAnyException();
     }
 
