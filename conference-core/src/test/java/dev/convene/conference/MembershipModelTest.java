@@ -289,16 +289,22 @@ class MembershipModelTest {
             log.add("mallory say " + m.sequence());
         }
 
-        /** Two versions of one sequence: one to every peer, the other to one of them (which then holds the proof). */
+        /**
+         * Two versions of one sequence: one to every peer, both to one participant (the witness, which then holds the
+         * proof and passes it on); the step ends when the witness settled the sequence. The witness is one that can
+         * settle it now: on the organiser's side of a partition (it can catch up on the author's earlier posts from
+         * the organiser) and not behind a removal (it holds the newest key).
+         */
         void equivocate() {
-            if (!malloryMayPost()) return;
-            List<ConferencePeer> all = everyone();
-            // The other version to one participant (an invitee may drop chat until it accepts: then nobody holds both).
-            List<ConferencePeer> one = List.of(peers.get(any(with(Status.PARTICIPANT))));
-            MessageId m = mallory.equivocate(id, "mallory version A " + (++said), all, "mallory version B " + said, one);
+            if (ended || malloryStatus != Status.PARTICIPANT) return;
+            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x)).toList());
+            if (w == null || !malloryMayPost()) return;
+            ConferencePeer witness = peers.get(w);
+            MessageId m = mallory.equivocate(id, "mallory version A " + (++said), everyone(), "mallory version B " + said, witness);
             forbidden.put(m, "equivocation");
             equivocatedAt.put(m, order.size());
-            log.add("mallory equivocate " + m.sequence() + " (B to " + one.get(0).name() + ")");
+            log.add("mallory equivocate " + m.sequence() + " (both to " + w + ")");
+            mallory.awaitAck(id, witness, m.sequence());
         }
 
         void backdate() {

@@ -79,15 +79,27 @@ public final class ModelAuthor implements AutoCloseable {
     }
 
     /**
-     * Two different signed messages with one sequence: {@code a} to {@code toA}, then {@code b} to {@code toB}. Returns
-     * the sequence's id (neither version may be shown anywhere once a peer holds both).
+     * Two different signed messages with one sequence: {@code a} to {@code toA} (but the witness), and both, as one
+     * batch, to {@code witness}, which so holds the proof whatever it had held before. Returns the sequence's id
+     * (neither version may be shown anywhere once a peer holds both).
      */
-    public MessageId equivocate(ConferenceId id, String a, Collection<ConferencePeer> toA, String b, Collection<ConferencePeer> toB) {
+    public MessageId equivocate(ConferenceId id, String a, Collection<ConferencePeer> toA, String b, ConferencePeer witness) {
         int epoch = newest();
         long seq = ++sequence;
         HlcTimestamp at = next();
-        send(id, toA, peer.post(id, seq, at, epoch, keys.get(epoch), a));
-        return send(id, toB, peer.post(id, seq, at, epoch, keys.get(epoch), b));
+        ChatMessage first = peer.post(id, seq, at, epoch, keys.get(epoch), a);
+        ChatMessage second = peer.post(id, seq, at, epoch, keys.get(epoch), b);
+        previous = at;
+        peer.send(toA.stream().filter(p -> !p.equals(witness)).toList(), first);
+        peer.send(witness, new ChatBatch(id, List.of(first, second), false));
+        return first.id();
+    }
+
+    /** Waits until {@code from} acknowledged its messages up to {@code sequence} (it settled them, shown or not). */
+    public void awaitAck(ConferenceId id, ConferencePeer from, long sequence) {
+        ConferenceCluster.await(() -> peer.received(ChatAck.class, from).stream()
+                .anyMatch(a -> a.conference().equals(id) && a.sequence() >= sequence), () -> from.name() + " never acknowledged "
+                + peer.id().shortId() + " up to " + sequence + " (acks: " + peer.received(ChatAck.class, from) + ")");
     }
 
     /**
