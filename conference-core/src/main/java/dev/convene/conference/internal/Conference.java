@@ -315,4 +315,15 @@ final class Conference {
     Map<PeerId, Long> digest() {
         return Map.copyOf(contiguous);
     }
+
+    /** The digest to send: per author the highest contiguous sequence held and the tip of the message held there. */
+    ChatDigest chatDigest() {
+        Map<PeerId, ChatDigest.Tip> tips = new HashMap<>();
+        contiguous.forEach((author, seq) -> {
+            var byAuthor = chat.get(author);
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(seq);
+            if (m != null) tips.put(author, ChatDigest.Tip.of(m));
+        });
+        return new ChatDigest(id, contiguous, tips);
+    }
 }
