@@ -297,14 +297,21 @@ class MembershipModelTest {
          */
         void equivocate() {
             if (ended || malloryStatus != Status.PARTICIPANT) return;
-            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x)).toList());
-            if (w == null || !malloryMayPost()) return;
+            boolean split = random.nextBoolean();
+            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x) && !(split && x.equals("p0"))).toList());
+            if (w == null || behindRemovals("p0") || !malloryMayPost()) return;
             ConferencePeer witness = peers.get(w);
-            MessageId m = mallory.equivocate(id, "mallory version A " + (++said), everyone(), "mallory version B " + said, witness);
+            String a = "mallory version A " + (++said);
+            String b = "mallory version B " + said;
+            MessageId m = split ? mallory.split(id, a, everyone(), b, witness) : mallory.equivocate(id, a, everyone(), b, witness);
             forbidden.put(m, "equivocation");
             equivocatedAt.put(m, order.size());
-            log.add("mallory equivocate " + m.sequence() + " (both to " + w + ")");
+            log.add("mallory equivocate " + m.sequence() + (split ? " (B to " + w + " alone, A to the others)" : " (both to " + w + ")"));
             mallory.awaitAck(id, witness, m.sequence());
+            if (split) {
+                // The witness shows B until a digest exchange with a holder of A (the organiser at least) shows the difference.
+                await(() -> ids(w).stream().noneMatch(x -> x.equals(m.toString())), () -> w + " still shows " + m + " (B): the versions were never compared");
+            }
         }
 
         void backdate() {
@@ -657,6 +664,7 @@ class MembershipModelTest {
                 if (l.contains("(across the partition)")) ops.merge("remove-across", 1L, Long::sum);
                 if (l.contains("(during a partition)")) ops.merge("remove-during", 1L, Long::sum);
                 if (l.contains("(behind a removal")) ops.merge("say-behind-removal", 1L, Long::sum);
+                if (l.contains(" alone, A to the others)")) ops.merge("equivocate-split", 1L, Long::sum);
             }
             return "history=" + (joined ? "joined" : "shared") + " ops=" + ops + " messages=" + posted.size() + " forbidden=" + forbidden.size()
                     + " participants=" + with(Status.PARTICIPANT).size();

@@ -95,6 +95,21 @@ public final class ModelAuthor implements AutoCloseable {
         return first.id();
     }
 
+    /**
+     * Two different signed messages with one sequence, no peer receiving both: {@code a} to {@code toA} (but the
+     * witness), {@code b} to {@code witness} alone. The holders notice during anti-entropy (digest tips).
+     */
+    public MessageId split(ConferenceId id, String a, Collection<ConferencePeer> toA, String b, ConferencePeer witness) {
+        int epoch = newest();
+        long seq = ++sequence;
+        HlcTimestamp at = next();
+        ChatMessage first = peer.post(id, seq, at, epoch, keys.get(epoch), a);
+        previous = at;
+        peer.send(toA.stream().filter(p -> !p.equals(witness)).toList(), first);
+        peer.send(witness, peer.post(id, seq, at, epoch, keys.get(epoch), b));
+        return first.id();
+    }
+
     /** Waits until {@code from} acknowledged its messages up to {@code sequence} (it settled them, shown or not). */
     public void awaitAck(ConferenceId id, ConferencePeer from, long sequence) {
         ConferenceCluster.await(() -> peer.received(ChatAck.class, from).stream()
