@@ -28,17 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A randomized, seeded, bounded model test of membership: in-JVM peers on the memory network apply random
- * invites, accepts, declines, leaves, removals, organiser grants and revocations, restarts, partitions, heals and an
- * occasional end (after which every post must be refused), with chat throughout. At the end,
- * with everyone back and healed, every participant's history is checked against the rule: every message that
- * was posted (its {@code say} succeeded, so its author was a participant) is held by every participant, in one
- * order, nothing else is; a peer that left holds nothing it could not have had; a removed peer holds nothing
- * posted after its removal; a peer that never accepted holds nothing.
+ * invites, accepts, declines, leaves, removals (also across an open partition), organiser grants and revocations,
+ * restarts, partitions, heals and an occasional end (after which every post must be refused), with chat throughout;
+ * a hostile participant ({@link ModelAuthor}) posts honestly, equivocates, backdates and posts after its removal
+ * under an old key; every other seed is a {@code --history joined} conference. At the end, with everyone back and
+ * healed, every participant's history is checked against the rule: every message that was validly posted is held
+ * by every participant whose part it is (everyone; with {@code joined}, those invited before it was posted), in one
+ * order, nothing else is; no peer holds a forbidden message (the hostile author's, posts behind a removal made on
+ * the other side of a partition, a removed peer's posts its remover did not hold); a peer that left holds nothing
+ * it could not have had; a removed peer holds nothing posted after its removal; a peer that never accepted holds
+ * nothing.
  *
  * <p>It prints its seed first. {@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
  * {@code -Dconvene.model.steps=S} make it a soak. A failure reports the seed, the steps taken and the shortest failing
  * sequence of those steps it found by re-running parts of the run ({@link Shrink}, bounded), with the properties
- * that replay it ({@code -Dconvene.model.seed=N -Dconvene.model.plan=SAY:…,REMOVE:…}).
+ * that replay it ({@code -Dconvene.model.seed=N -Dconvene.model.plan=SAY:…,REMOVE:…}). {@code
+ * -Dconvene.model.history=shared|joined} fixes the history visibility of every run.
  */
 @Timeout(600)
 class MembershipModelTest {
