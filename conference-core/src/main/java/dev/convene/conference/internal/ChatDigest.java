@@ -15,16 +15,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per author, the highest sequence held without gaps, and the {@link Tip} of the message held at that sequence
- * (absent where the sequence was settled without a message). An answerer that holds a different message at the
- * sequence a tip names sends its own version, so two peers that each hold one version of an equivocation notice it
- * (docs/PROTOCOL.md "Equivocation").
+ * Per author, the highest sequence held without gaps, and the {@link Tip} of one message held up to it (the last
+ * one, or half the time one drawn at random, so that over successive digests every sequence is compared). An
+ * answerer that holds a different message at the sequence a tip names sends its own version, so two peers that each
+ * hold one version of an equivocation notice it (docs/PROTOCOL.md "Equivocation").
  */
 record ChatDigest(ConferenceId conference, Map<PeerId, Long> contiguous, Map<PeerId, Tip> tips) {
     ChatDigest {
         contiguous = Map.copyOf(contiguous);
         tips = Map.copyOf(tips);
-        if (!contiguous.keySet().containsAll(tips.keySet())) throw new IllegalArgumentException("a tip for an author without a sequence");
+        for (var t : tips.entrySet()) {
+            Long upTo = contiguous.get(t.getKey());
+            if (upTo == null || t.getValue().sequence() > upTo) throw new IllegalArgumentException("a tip beyond its author's sequence");
+        }
     }
 
     /** Without tips (nothing compared). */
@@ -32,12 +35,16 @@ record ChatDigest(ConferenceId conference, Map<PeerId, Long> contiguous, Map<Pee
         this(conference, contiguous, Map.of());
     }
 
-    /** 128 bits of the SHA-256 of a message's signed body: two versions of one sequence differ in it. */
-    record Tip(long high, long low) {
+    /** A message's sequence and 128 bits of the SHA-256 of its signed body: two versions of one sequence differ in it. */
+    record Tip(long sequence, long high, long low) {
+        Tip {
+            if (sequence < 1) throw new IllegalArgumentException("tip of sequence " + sequence);
+        }
+
         static Tip of(ChatMessage m) {
             try {
                 ByteBuffer b = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(Protocol.bytes(Protocol.CHAT_BODY, m)));
-                return new Tip(b.getLong(), b.getLong());
+                return new Tip(m.sequence(), b.getLong(), b.getLong());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is missing", e);
             }
@@ -51,7 +58,7 @@ record ChatDigest(ConferenceId conference, Map<PeerId, Long> contiguous, Map<Pee
                 out.writePeerId(p).writeVarLong(s);
                 Tip t = d.tips().get(p);
                 out.writeBoolean(t != null);
-                if (t != null) out.writeLong(t.high()).writeLong(t.low());
+                if (t != null) out.writeVarLong(t.sequence()).writeLong(t.high()).writeLong(t.low());
             });
         }
 
@@ -62,8 +69,9 @@ record ChatDigest(ConferenceId conference, Map<PeerId, Long> contiguous, Map<Pee
             Map<PeerId, Tip> tips = new TreeMap<>();
             for (int i = 0; i < n; i++) {
                 PeerId p = in.readPeerId();
-                m.put(p, in.readVarLong(0, Long.MAX_VALUE));
-                if (in.readBoolean()) tips.put(p, new Tip(in.readLong(), in.readLong()));
+                long upTo = in.readVarLong(0, Long.MAX_VALUE);
+                m.put(p, upTo);
+                if (in.readBoolean()) tips.put(p, new Tip(in.readVarLong(1, Math.max(1, upTo)), in.readLong(), in.readLong()));
             }
             return new ChatDigest(id, m, tips);
         }

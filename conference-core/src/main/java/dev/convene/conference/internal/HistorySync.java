@@ -60,7 +60,7 @@ final class HistorySync {
         // passes on. Bounded: at most one message per author, only in an answer the budget allows.
         for (var t : fresh ? d.tips().entrySet() : java.util.Set.<Map.Entry<PeerId, ChatDigest.Tip>>of()) {
             PeerId author = t.getKey();
-            long seq = d.contiguous().getOrDefault(author, 0L);
+            long seq = t.getValue().sequence();
             if (s.banned.contains(author) || seq < 1 || seq > c.contiguous.getOrDefault(author, 0L)) continue;
             if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
             java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);

@@ -62,6 +62,32 @@ class EquivocationClusterTest {
     }
 
     /**
+     * As below, but mallory posts twice more to everyone before any digest is exchanged, so the last sequences agree:
+     * tips also name a sequence drawn at random (half the time), so the older difference is compared too.
+     */
+    @Test
+    void anOlderDifferenceIsNoticedAfterTheAuthorPostedAgainToEveryone() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Split early", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(bob, mallory.post(id, 1, at, 0, key, "version A"));
+                mallory.send(carol, mallory.post(id, 1, at, 0, key, "version B"));
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 2, mallory.now(), 0, key, "second"));
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 3, mallory.now(), 0, key, "third"));
+                for (ConferencePeer p : List.of(alice, bob, carol)) {
+                    await(() -> texts(p, id).equals(List.of("second", "third")), () -> p.name() + " shows " + texts(p, id));
+                }
+            }
+        }
+    }
+
+    /**
      * Item 4: bob holds one version, carol the other, and no peer ever receives both from the author. Digests carry
      * a tip (a hash of the message at each author's last sequence held), so anti-entropy between them notices the
      * difference: the answerer sends its version, the asker holds both, and the proof path takes over. Without tips
