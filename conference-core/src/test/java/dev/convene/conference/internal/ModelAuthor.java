@@ -36,6 +36,24 @@ public final class ModelAuthor implements AutoCloseable {
         return new ModelAuthor(HostilePeer.besides(member, name).awaitSeenBy(seenBy));
     }
 
+    /** Waits until it and each of {@code peers} see one another online (after a heal, say). */
+    public void awaitSeen(Collection<ConferencePeer> peers) {
+        peer.awaitSeenBy(peers);
+    }
+
+    /** Its JGroups channel (to cut it off in a partition). */
+    public org.jgroups.JChannel channel() {
+        return dev.convene.overlay.OverlayTestHooks.core(peer.overlay()).channel();
+    }
+
+    private boolean online(ConferencePeer p) {
+        return peer.overlay().directory().isOnline(p.self());
+    }
+
+    private void awaitOnline(ConferencePeer p) {
+        ConferenceCluster.await(() -> online(p), () -> p.name() + " is not online for the hostile author");
+    }
+
     public PeerId id() {
         return peer.id();
     }
@@ -66,9 +84,10 @@ public final class ModelAuthor implements AutoCloseable {
         return last;
     }
 
+    /** Sends to those of {@code to} online for it (the others get it later from peers that relay it). */
     private MessageId send(ConferenceId id, Collection<ConferencePeer> to, ChatMessage m) {
         previous = m.timestamp();
-        peer.send(to, m);
+        peer.send(to.stream().filter(this::online).toList(), m);
         return m.id();
     }
 
@@ -90,7 +109,8 @@ public final class ModelAuthor implements AutoCloseable {
         ChatMessage first = peer.post(id, seq, at, epoch, keys.get(epoch), a);
         ChatMessage second = peer.post(id, seq, at, epoch, keys.get(epoch), b);
         previous = at;
-        peer.send(toA.stream().filter(p -> !p.equals(witness)).toList(), first);
+        awaitOnline(witness);
+        peer.send(toA.stream().filter(p -> !p.equals(witness) && online(p)).toList(), first);
         peer.send(witness, new ChatBatch(id, List.of(first, second), false));
         return first.id();
     }
@@ -105,7 +125,8 @@ public final class ModelAuthor implements AutoCloseable {
         HlcTimestamp at = next();
         ChatMessage first = peer.post(id, seq, at, epoch, keys.get(epoch), a);
         previous = at;
-        peer.send(toA.stream().filter(p -> !p.equals(witness)).toList(), first);
+        awaitOnline(witness);
+        peer.send(toA.stream().filter(p -> !p.equals(witness) && online(p)).toList(), first);
         peer.send(witness, peer.post(id, seq, at, epoch, keys.get(epoch), b));
         return first.id();
     }
