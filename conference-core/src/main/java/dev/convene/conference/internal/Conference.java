@@ -323,4 +323,22 @@ final class Conference {
     Map<PeerId, Long> digest() {
         return Map.copyOf(contiguous);
     }
+
+    /**
+     * The digest to send: per author the highest contiguous sequence held and the tip of one message held up to it —
+     * the last, or half the time one at a sequence drawn at random (the last if none is held there), so that two
+     * peers holding different versions of any sequence compare it sooner or later.
+     */
+    ChatDigest chatDigest() {
+        Map<PeerId, ChatDigest.Tip> tips = new HashMap<>();
+        contiguous.forEach((author, upTo) -> {
+            var byAuthor = chat.get(author);
+            if (byAuthor == null || upTo < 1) return;
+            ChatMessage m = null;
+            if (upTo > 1 && EngineState.RANDOM.nextBoolean()) m = byAuthor.get(1 + (long) (EngineState.RANDOM.nextDouble() * upTo));
+            if (m == null || m.sequence() > upTo) m = byAuthor.get(upTo);
+            if (m != null) tips.put(author, ChatDigest.Tip.of(m));
+        });
+        return new ChatDigest(id, contiguous, tips);
+    }
 }

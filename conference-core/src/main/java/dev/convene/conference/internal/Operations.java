@@ -157,11 +157,41 @@ final class Operations {
         Reply unsigned = new Reply(id, s.self, answer, why, c.revisionOf(s.self) + 1, s.clock.instant(), sequence, new byte[0]);
         Reply reply = new Reply(id, s.self, answer, why, unsigned.revision(), unsigned.at(), sequence,
                 s.identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
+        if (answer != Answer.ACCEPT && c.participants().contains(s.self)) pushUnacknowledged(c);
         meta.applyReply(c, reply);
         changes.afterChange(c);
         s.spread(c);
         if (answer == Answer.ACCEPT) sync.requestHistory(c);
         return s.views.get(id);
+    }
+
+    /**
+     * Before this participant leaves: its own messages not yet known to be stored by every current participant
+     * (acknowledged by nobody, or not by all; this session's posts) go to the online participants (in batches, ahead
+     * of the reply, so they arrive while it is a participant), since a peer that left answers no history request and
+     * what only it held would never reach anyone (the others' FIFO for it would wait for ever).
+     */
+    private void pushUnacknowledged(Conference c) {
+        java.util.SortedSet<Long> pending = new java.util.TreeSet<>(c.awaitingAck.keySet());
+        pending.addAll(c.awaitingAll.keySet());
+        if (s.overlay == null || pending.isEmpty()) return;
+        java.util.TreeMap<Long, ChatMessage> own = c.chat.get(s.self);
+        List<PeerId> online = s.onlineOthers(c.participants());
+        if (own == null || online.isEmpty()) return;
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        for (long seq : pending) {
+            ChatMessage m = own.get(seq);
+            if (m == null) continue;
+            if (batch.size() >= Protocol.MAX_BATCH || bytes + m.body().length + 200 > ConferenceEngine.BATCH_BYTES) {
+                s.overlay.multicast(online, new ChatBatch(c.id, List.copyOf(batch), false));
+                batch.clear();
+                bytes = 0;
+            }
+            batch.add(m);
+            bytes += m.body().length + 200;
+        }
+        if (!batch.isEmpty()) s.overlay.multicast(online, new ChatBatch(c.id, batch, false));
     }
 
     /**
