@@ -8,7 +8,9 @@ import static dev.convene.conference.internal.Protocol.MAX_REMOVAL_RECORDS;
 import static dev.convene.conference.internal.Protocol.MAX_REVISIONS;
 import static dev.convene.conference.internal.Protocol.MAX_ROLE_CHANGES;
 import static dev.convene.conference.internal.Protocol.REMOVAL;
+import static dev.convene.conference.internal.Protocol.MAX_RESCHEDULES;
 import static dev.convene.conference.internal.Protocol.REPLY;
+import static dev.convene.conference.internal.Protocol.RESCHEDULE;
 import static dev.convene.conference.internal.Protocol.ROLE;
 import static dev.convene.conference.internal.Protocol.SIGNED_CONTEXT;
 
@@ -20,13 +22,19 @@ import java.util.List;
 
 /** Everything about a conference but its chat: sent to members when it changes, and in full on (re)join. */
 record Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
-            List<Removal> removals, List<KeyGrant> grants, List<RoleChange> roles) {
+            List<Removal> removals, List<KeyGrant> grants, List<RoleChange> roles, List<Reschedule> schedules) {
     Meta {
+        schedules = List.copyOf(schedules);
         invitations = List.copyOf(invitations);
         replies = List.copyOf(replies);
         removals = List.copyOf(removals);
         grants = List.copyOf(grants);
         roles = List.copyOf(roles);
+    }
+
+    Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
+         List<Removal> removals, List<KeyGrant> grants, List<RoleChange> roles) {
+        this(context, invitations, replies, end, removals, grants, roles, List.of());
     }
 
     Meta(SignedContext context, List<Invitation> invitations, List<Reply> replies, EndNotice end,
@@ -43,7 +51,8 @@ record Meta(SignedContext context, List<Invitation> invitations, List<Reply> rep
             out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
                     .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
             if (m.end() != null) out.write(m.end(), END);
-            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE);
+            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE)
+                    .writeCollection(m.schedules(), RESCHEDULE);
         }
 
         public Meta read(WireReader in) {
@@ -54,7 +63,9 @@ record Meta(SignedContext context, List<Invitation> invitations, List<Reply> rep
             List<Removal> rem = in.readList(MAX_REMOVAL_RECORDS, REMOVAL);
             List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2, GRANT);
             List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
-            return new Meta(ctx, inv, rep, end, rem, grants, roles);
+            // Schedule changes came last, after this format was first stored: a head saved before has none.
+            List<Reschedule> schedules = in.atEnd() ? List.of() : in.readList(MAX_RESCHEDULES * 2, RESCHEDULE);
+            return new Meta(ctx, inv, rep, end, rem, grants, roles, schedules);
         }
     };
 }
