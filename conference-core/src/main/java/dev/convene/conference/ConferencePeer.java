@@ -330,7 +330,7 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove and end the conference,
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove, reschedule and end the conference,
      * also while the organiser is away for good. Signed, spread like every membership record.
      *
      * @param conference the conference
