@@ -47,6 +47,13 @@ class RescheduleClusterTest {
             await(() -> bob.conference(id).orElseThrow().coOrganisers().contains(bob.self())
                     && carol.conference(id).orElseThrow().coOrganisers().contains(bob.self()), () -> "the grant did not spread");
             alice.close(); // gone for good
+            List<String> sessionHeard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            carol.session(id).addListener(new ConferenceListener() {
+                @Override
+                public void rescheduled(ConferenceView before, ConferenceView after) {
+                    sessionHeard.add(before.context().start() + " -> " + after.context().start());
+                }
+            });
 
             cl.clock.advance(Duration.ofSeconds(1));
             Instant newStart = created.plus(Duration.ofMinutes(10));
@@ -57,6 +64,7 @@ class RescheduleClusterTest {
             await(() -> shows(carol, id, newStart, newDuration), () -> "carol: " + carol.conference(id));
             String heard = "rescheduled Moved " + newStart + " " + newDuration;
             await(() -> cl.events(carol).has(heard) && cl.events(bob).has(heard), () -> "carol's events: " + cl.events(carol).events);
+            await(() -> sessionHeard.equals(List.of(created.plus(Duration.ofHours(1)) + " -> " + newStart)), () -> "carol's session: " + sessionHeard);
 
             // A newcomer invited by the co-organiser learns the schedule in effect with its invitation.
             bob.invite(id, List.of(dave.self())).join();

@@ -46,26 +46,36 @@ record Meta(SignedContext context, List<Invitation> invitations, List<Reply> rep
         this(context, invitations, replies, end, List.of(), List.of());
     }
 
-    static final WireCodec<Meta> META = new WireCodec<>() {
-        public void write(WireWriter out, Meta m) {
-            out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
-                    .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
-            if (m.end() != null) out.write(m.end(), END);
-            out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE)
-                    .writeCollection(m.schedules(), RESCHEDULE);
-        }
+    static final WireCodec<Meta> META = codec(false);
 
-        public Meta read(WireReader in) {
-            SignedContext ctx = in.read(SIGNED_CONTEXT);
-            List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
-            List<Reply> rep = in.readList((ConferenceContext.MAX_INVITEES * 2 + 2) * MAX_REVISIONS, REPLY);
-            EndNotice end = in.readBoolean() ? in.read(END) : null;
-            List<Removal> rem = in.readList(MAX_REMOVAL_RECORDS, REMOVAL);
-            List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2, GRANT);
-            List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
-            // Schedule changes came last, after this format was first stored: a head saved before has none.
-            List<Reschedule> schedules = in.atEnd() ? List.of() : in.readList(MAX_RESCHEDULES * 2, RESCHEDULE);
-            return new Meta(ctx, inv, rep, end, rem, grants, roles, schedules);
-        }
-    };
+    /**
+     * As {@link #META}, but a body that ends after the role changes reads as having no schedule changes: how a head
+     * stored before schedule changes existed is read. Never for frames, where the full format is required.
+     */
+    static final WireCodec<Meta> STORED_META = codec(true);
+
+    private static WireCodec<Meta> codec(boolean schedulesOptional) {
+        return new WireCodec<>() {
+            public void write(WireWriter out, Meta m) {
+                out.write(m.context(), SIGNED_CONTEXT).writeCollection(m.invitations(), INVITATION)
+                        .writeCollection(m.replies(), REPLY).writeBoolean(m.end() != null);
+                if (m.end() != null) out.write(m.end(), END);
+                out.writeCollection(m.removals(), REMOVAL).writeCollection(m.grants(), GRANT).writeCollection(m.roles(), ROLE)
+                        .writeCollection(m.schedules(), RESCHEDULE);
+            }
+
+            public Meta read(WireReader in) {
+                SignedContext ctx = in.read(SIGNED_CONTEXT);
+                List<Invitation> inv = in.readList(ConferenceContext.MAX_INVITEES * 2, INVITATION);
+                List<Reply> rep = in.readList((ConferenceContext.MAX_INVITEES * 2 + 2) * MAX_REVISIONS, REPLY);
+                EndNotice end = in.readBoolean() ? in.read(END) : null;
+                List<Removal> rem = in.readList(MAX_REMOVAL_RECORDS, REMOVAL);
+                List<KeyGrant> grants = in.readList(MAX_REMOVALS * (ConferenceContext.MAX_INVITEES + 1) * 2, GRANT);
+                List<RoleChange> roles = in.readList(MAX_ROLE_CHANGES, ROLE);
+                // Schedule changes came last, after this format was first stored: a head saved before has none.
+                List<Reschedule> schedules = schedulesOptional && in.atEnd() ? List.of() : in.readList(MAX_RESCHEDULES * 2, RESCHEDULE);
+                return new Meta(ctx, inv, rep, end, rem, grants, roles, schedules);
+            }
+        };
+    }
 }

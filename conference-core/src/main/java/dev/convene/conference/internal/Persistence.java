@@ -67,7 +67,7 @@ final class Persistence {
     }
 
     Conference restoreOne(ConferenceStore.SavedConference saved) {
-        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.STORED_META, saved.meta());
         // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
         boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty()
                 && head.roles().isEmpty() && head.schedules().isEmpty();

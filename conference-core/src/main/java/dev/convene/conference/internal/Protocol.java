@@ -153,6 +153,7 @@ final class Protocol {
     static final WireCodec<KeyGrant> GRANT_BODY = KeyGrant.GRANT_BODY;
     static final WireCodec<KeyGrant> GRANT = KeyGrant.GRANT;
     static final WireCodec<Meta> META = Meta.META;
+    static final WireCodec<Meta> STORED_META = Meta.STORED_META;
     static final WireCodec<ChatAck> ACK = ChatAck.ACK;
     static final WireCodec<ChatDigest> DIGEST = ChatDigest.DIGEST;
     static final WireCodec<ChatBatch> BATCH = ChatBatch.BATCH;

@@ -221,7 +221,8 @@ class RescheduleTest {
         byte[] old = Fixtures.raw(w -> w.write(ctx, Protocol.SIGNED_CONTEXT).writeCollection(List.<Invitation>of(), Protocol.INVITATION)
                 .writeCollection(List.<Reply>of(), Protocol.REPLY).writeBoolean(false).writeCollection(List.<Removal>of(), Protocol.REMOVAL)
                 .writeCollection(List.<KeyGrant>of(), Protocol.GRANT).writeCollection(List.<RoleChange>of(), Protocol.ROLE));
-        assertThat(WireBytes.decode(Protocol.META, old).schedules()).isEmpty();
+        assertThat(WireBytes.decode(Protocol.STORED_META, old).schedules()).isEmpty();
+        assertThatThrownBy(() -> WireBytes.decode(Protocol.META, old)).as("a frame must be whole").isInstanceOf(WireFormatException.class);
     }
 
     private static Operations operations(Seams p) {
