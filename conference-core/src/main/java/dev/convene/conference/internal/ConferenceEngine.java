@@ -258,6 +258,11 @@ public final class ConferenceEngine implements OverlayListener {
         return ops.remove(id, peer);
     }
 
+    /** Changes the schedule (organiser or co-organiser); see {@link Operations#reschedule}. */
+    public ConferenceView reschedule(ConferenceId id, java.time.Instant start, java.time.Duration duration) {
+        return ops.reschedule(id, start, duration);
+    }
+
     public ConferenceView end(ConferenceId id) {
         return ops.end(id);
     }

@@ -229,6 +229,49 @@ final class Operations {
         return s.views.get(id);
     }
 
+    /**
+     * Signs a schedule change (organiser or co-organiser) with the next revision and spreads it; null keeps the start
+     * or duration in effect. The signer checks what only it can (a scheduled conference's start not in the past, a
+     * live one's not later than now); every peer checks the bounds, the signer's role and the end notice.
+     */
+    ConferenceView reschedule(ConferenceId id, Instant start, java.time.Duration duration) {
+        Conference c = require(id);
+        Instant now = s.clock.instant();
+        if (!c.isOrganiserAt(s.self, now)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISERS_ONLY);
+        changes.refreshState(c);
+        if (c.state.isOver()) throw notOver(c);
+        if (start == null && duration == null) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "no change", "a new start, a new duration or both");
+        }
+        ConferenceContext shown = c.shownContext();
+        Instant newStart = start != null ? start : shown.start();
+        java.time.Duration newDuration = duration != null ? duration : shown.duration();
+        try {
+            ConferenceContext next = shown.withSchedule(newStart, newDuration); // the bounds, exactly as a context's
+            if (start != null && c.state == ConferenceState.SCHEDULED) next.validateNew(now);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, e.getMessage(), "", e);
+        }
+        if (start != null && c.state == ConferenceState.LIVE && newStart.isAfter(now)) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "start: " + newStart + " for a live conference",
+                    "now or earlier (a live conference does not become scheduled again)");
+        }
+        int revision = c.scheduleRevision() + 1;
+        if (revision > Protocol.MAX_RESCHEDULES || c.scheduleRecords.size() >= Protocol.MAX_RESCHEDULES * 2) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, revision + " changes", "<= " + Protocol.MAX_RESCHEDULES);
+        }
+        Reschedule unsigned = new Reschedule(id, s.self, revision, now, newStart, newDuration, new byte[0]);
+        Reschedule change = new Reschedule(id, s.self, revision, now, newStart, newDuration,
+                s.identity.sign(Protocol.bytes(Protocol.RESCHEDULE_BODY, unsigned)));
+        ConferenceView before = s.views.get(id);
+        c.scheduleRecords.put(Conference.scheduleKey(change), change);
+        if (c.resolveSchedule() && before != null) dispatch.fireLater(c, after -> l -> l.rescheduled(before, after));
+        log.info("{}: rescheduled {} (revision {})", s.label(), c.id.shortId(), revision);
+        changes.afterChange(c);
+        s.spread(c);
+        return s.views.get(id);
+    }
+
     ConferenceView end(ConferenceId id) {
         Conference c = require(id);
         Instant now = s.clock.instant();
