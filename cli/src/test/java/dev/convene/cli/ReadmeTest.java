@@ -18,6 +18,7 @@ class ReadmeTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Path EXAMPLE = Path.of("..", "conference-core", "src", "test", "java", "dev", "convene", "conference",
             "example", "ReadmeExampleTest.java");
+    private static final Path POLL_EXAMPLE = EXAMPLE.resolveSibling("ReadmePollExampleTest.java");
     /** A command typed at the interactive prompt, e.g. {@code alice@local (2 peers)> accept "Design review"}. */
     private static final Pattern PROMPTED = Pattern.compile("^\\w+@\\w+ \\(\\d+ peers?\\)> (.+)$", Pattern.MULTILINE);
 
@@ -30,13 +31,25 @@ class ReadmeTest {
 
     @Test
     void theJavaExampleIsTheOneTheBuildRuns() throws IOException {
-        String test = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
-        int start = test.indexOf("// README-EXAMPLE-START\n") + "// README-EXAMPLE-START\n".length();
-        int end = test.lastIndexOf('\n', test.indexOf("// README-EXAMPLE-END")) + 1;
-        String between = test.substring(start, end);
+        assertThat(readme()).contains(javaBlock(EXAMPLE, "README-EXAMPLE", 8));
+    }
+
+    @Test
+    void thePollExampleIsTheOneTheBuildRuns() throws IOException {
+        assertThat(readme()).contains(javaBlock(POLL_EXAMPLE, "README-POLL", 4));
+    }
+
+    /** The code between a test's markers, dedented by {@code indent}, as a fenced Java block. */
+    private static String javaBlock(Path test, String marker, int indent) throws IOException {
+        String text = Files.readString(test, StandardCharsets.UTF_8);
+        int start = text.indexOf("// " + marker + "-START\n");
+        assertThat(start).as(marker + " in " + test).isNotNegative();
+        start += ("// " + marker + "-START\n").length();
+        int end = text.lastIndexOf('\n', text.indexOf("// " + marker + "-END")) + 1;
+        String prefix = " ".repeat(indent);
         List<String> dedented = new ArrayList<>();
-        for (String line : between.split("\n", -1)) dedented.add(line.startsWith("        ") ? line.substring(8) : line);
-        assertThat(readme()).contains("```java\n" + String.join("\n", dedented) + "```");
+        for (String line : text.substring(start, end).split("\n", -1)) dedented.add(line.startsWith(prefix) ? line.substring(indent) : line);
+        return "```java\n" + String.join("\n", dedented) + "```";
     }
 
     @Test

@@ -330,7 +330,7 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove and end the conference,
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove, reschedule and end the conference,
      * also while the organiser is away for good. Signed, spread like every membership record.
      *
      * @param conference the conference
@@ -350,6 +350,28 @@ public final class ConferencePeer implements AutoCloseable {
      */
     public CompletableFuture<ConferenceView> revokeOrganiser(ConferenceId conference, PeerId peer) {
         return run(() -> engine.setRole(conference, peer, false));
+    }
+
+    /**
+     * Changes a conference's schedule (organiser or co-organiser, also while the original organiser is away for good):
+     * a signed schedule change spread like every membership record. The invitation's signed context is not rewritten:
+     * every view shows the context with the schedule in effect, and the conference starts and ends by it. Concurrent
+     * changes resolve the same way at every peer: the highest (revision, instant, signer's key) among the valid ones
+     * wins (docs/PROTOCOL.md). Listeners hear {@link ConferenceListener#rescheduled}.
+     *
+     * @param conference the conference
+     * @param start the new start, or null to keep the one in effect; bounded as in {@link ConferenceContext}, and for a
+     *     scheduled conference not in the past (as at creation); a live conference cannot start later than now
+     * @param duration the new duration, or null to keep the one in effect; at most {@link ConferenceContext#MAX_DURATION},
+     *     {@link ConferenceContext#STANDING} for a standing room
+     * @return a future of the conference afterwards; it fails with {@link NotAllowedException}
+     *     ({@link NotAllowedException.Rule#ORGANISERS_ONLY}) if this peer is not an organiser,
+     *     {@link ConferenceStateException} if the conference is over, {@link InvalidInputException}
+     *     ({@link InvalidInputException#SCHEDULE}) if both are null, a value is out of bounds or the conference had
+     *     too many changes, {@link ConferenceNotFoundException} if this peer does not know it
+     */
+    public CompletableFuture<ConferenceView> reschedule(ConferenceId conference, java.time.Instant start, Duration duration) {
+        return run(() -> engine.reschedule(conference, start, duration));
     }
 
     /**
@@ -376,6 +398,66 @@ public final class ConferencePeer implements AutoCloseable {
             Post p = engine.say(conference, text);
             return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
         });
+    }
+
+    /**
+     * Publishes a typed event (docs/EVENTS.md). A {@link Delivery#DURABLE} event travels as a chat message does
+     * (signed, stored, in the canonical order, caught up by late joiners) but is not chat: it never shows in
+     * {@link #history}, and reaches the listeners of its type ({@link #onEvent}) and {@link #events}. An
+     * {@link Delivery#EPHEMERAL} event goes to the participants online now only. Listeners of this peer hear
+     * its own events too.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param type a type registered on the builder ({@link Builder#eventType})
+     * @param value the value, encoded by the type's codec
+     * @param <T> the value type
+     * @return a future of the published event, completed once it is stored locally (durable) and sent; failed
+     *     with an {@link EventLimitException} (type not registered, value too large, rate exceeded), or as
+     *     {@link #say} fails (conference not live, not a participant, no key)
+     */
+    public <T> CompletableFuture<PublishedEvent<T>> publish(ConferenceId conference, EventType<T> type, T value) {
+        return run(() -> {
+            PublishedEvent<T> p = engine.publish(conference, type, value);
+            return new PublishedEvent<>(p.event(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Adds a listener of one event type: it hears each event of that type delivered here (durable ones once, in
+     * each author's order; those restored from the store at start are not told again), on the callback thread
+     * that runs the {@link ConferenceListener}s.
+     *
+     * @param type a type registered on the builder
+     * @param listener the listener
+     * @param <T> the value type
+     * @throws IllegalArgumentException if the type is not registered
+     */
+    public <T> void onEvent(EventType<T> type, java.util.function.Consumer<ConferenceEvent<T>> listener) {
+        requireOpen();
+        engine.onEvent(type, java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * The durable events of one type delivered in a conference, in canonical order (that of chat). Any thread.
+     *
+     * @param conference the conference
+     * @param type a registered durable type
+     * @param <T> the value type
+     * @return the events, without those of banned peers
+     * @throws ConferenceNotFoundException if this peer cannot read the conference
+     */
+    public <T> List<ConferenceEvent<T>> events(ConferenceId conference, EventType<T> type) {
+        requireOpen();
+        return engine.events(conference, type);
+    }
+
+    /**
+     * Typed-event counters since start: delivered and refused. Any thread.
+     *
+     * @return the counters, a snapshot
+     */
+    public EventStats eventStats() {
+        return engine.eventStats();
     }
 
     /**
@@ -685,6 +767,7 @@ public final class ConferencePeer implements AutoCloseable {
         private Clock clock;
         private Duration tick = Duration.ofMillis(100);
         private Duration syncInterval = Duration.ofSeconds(3);
+        private final List<EventType<?>> eventTypes = new ArrayList<>();
 
         private Builder(OverlayConfig config, Identity identity) {
             this.config = config;
@@ -738,6 +821,23 @@ public final class ConferencePeer implements AutoCloseable {
         }
 
         /**
+         * Registers an application event type (docs/EVENTS.md): this peer publishes and delivers events of it.
+         * Durable events of types not registered are stored and relayed, but not delivered.
+         *
+         * @param type the type; its key ({@link EventType#key()}) registered once
+         * @return this builder
+         * @throws IllegalArgumentException if another type with the same name and version was registered
+         */
+        public Builder eventType(EventType<?> type) {
+            java.util.Objects.requireNonNull(type, "type");
+            for (EventType<?> t : eventTypes) {
+                if (t.key().equals(type.key())) throw new IllegalArgumentException("event type " + type.key() + " registered twice");
+            }
+            eventTypes.add(type);
+            return this;
+        }
+
+        /**
          * Locks the home, opens the store, joins the overlay and starts the clock.
          *
          * @return the running peer
@@ -753,6 +853,7 @@ public final class ConferencePeer implements AutoCloseable {
             ConferenceEngine engine = null;
             try {
                 engine = new ConferenceEngine(identity, config.home(), clock, callbacks, listeners, tick, syncInterval);
+                eventTypes.forEach(engine::registerEventType); // before restore: stored events of these types are delivered
                 engine.restore();
             } catch (RuntimeException e) {
                 if (engine != null) engine.closeStore(); // and its persistence thread

@@ -81,6 +81,29 @@ public final class ConferenceSession {
     }
 
     /**
+     * Publishes a typed event here (see {@link ConferencePeer#publish}).
+     *
+     * @param type a type registered on the peer's builder
+     * @param value the value
+     * @param <T> the value type
+     * @return a future of the published event
+     */
+    public <T> CompletableFuture<PublishedEvent<T>> publish(EventType<T> type, T value) {
+        return peer.publish(id, type, value);
+    }
+
+    /**
+     * The durable events of one type delivered here, in canonical order (see {@link ConferencePeer#events}).
+     *
+     * @param type a registered durable type
+     * @param <T> the value type
+     * @return the events
+     */
+    public <T> List<ConferenceEvent<T>> events(EventType<T> type) {
+        return peer.events(id, type);
+    }
+
+    /**
      * The whole delivered history in canonical order; see {@link ConferencePeer#history(ConferenceId)}.
      *
      * @return the entries
@@ -160,6 +183,17 @@ public final class ConferenceSession {
     }
 
     /**
+     * Changes the schedule (organiser or co-organiser); see {@link ConferencePeer#reschedule}.
+     *
+     * @param start the new start, or null to keep the one in effect
+     * @param duration the new duration, or null to keep the one in effect
+     * @return a future of the new view
+     */
+    public CompletableFuture<ConferenceView> reschedule(java.time.Instant start, java.time.Duration duration) {
+        return peer.reschedule(id, start, duration);
+    }
+
+    /**
      * Ends the conference (organiser only); see {@link ConferencePeer#end}.
      *
      * @return a future of the new view
@@ -214,6 +248,11 @@ public final class ConferenceSession {
         @Override
         public void started(ConferenceView conference) {
             if (conference.id().equals(id)) target.started(conference);
+        }
+
+        @Override
+        public void rescheduled(ConferenceView before, ConferenceView after) {
+            if (after.id().equals(id)) target.rescheduled(before, after);
         }
 
         @Override

@@ -26,6 +26,9 @@ package dev.convene.conference;
  *                  own previous message, or the frontier it signed)
  * @param frontierUnderReports chat messages whose author, posting directly to this peer, named an older frontier
  *                             than an own message of this peer's it had already acknowledged (counted, not refused)
+ * @param reschedulesRefused schedule changes refused: signed by a peer that was not an organiser at the change's
+ *                           instant, dated at or after the conference's end notice, beyond the bound, or whose signature
+ *                           does not verify
  * @param receiptsSigned signed receipts this peer issued ("after my own sequence k I had delivered X", sent with
  *                       its acknowledgements)
  * @param receiptsRefused receipts or proofs from others refused: a signature that does not verify, an author that is
@@ -37,6 +40,6 @@ public record ConferenceStats(long quarantined, long conferenceFailures, long si
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
                               long corruptRows, long tickFailures, long backdated,
-                              long frontierUnderReports, long receiptsSigned, long receiptsRefused,
-                              long underReportProofs) {
+                              long frontierUnderReports, long reschedulesRefused, long receiptsSigned,
+                              long receiptsRefused, long underReportProofs) {
 }

@@ -45,11 +45,21 @@ public final class ConferenceCluster implements AutoCloseable {
     }
 
     public ConferencePeer start(String name, Path home, Identity identity, Clock peerClock) {
+        return start(name, home, identity, peerClock, b -> b);
+    }
+
+    /** A peer whose builder {@code customize} adds to (event types, say) before it starts. */
+    public ConferencePeer start(String name, java.util.function.UnaryOperator<ConferencePeer.Builder> customize) {
+        return start(name, null, Identity.generate(), clock, customize);
+    }
+
+    public ConferencePeer start(String name, Path home, Identity identity, Clock peerClock,
+                                java.util.function.UnaryOperator<ConferencePeer.Builder> customize) {
         // Fast failure detection keeps crash tests short; SHARED_LOOPBACK has no socket to notice a crash by.
         OverlayConfig config = overlays.config(name, home).clock(peerClock).timings(FAST).build();
         RecordingListener rec = new RecordingListener();
-        ConferencePeer p = ConferencePeer.builder(config, identity).clock(peerClock).listener(rec)
-                .syncInterval(Duration.ofSeconds(1)).start();
+        ConferencePeer p = customize.apply(ConferencePeer.builder(config, identity).clock(peerClock).listener(rec)
+                .syncInterval(Duration.ofSeconds(1))).start();
         peers.add(p);
         recorders.put(p, rec);
         return p;

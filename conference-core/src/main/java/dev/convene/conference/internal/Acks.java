@@ -95,6 +95,8 @@ final class Acks {
                 }
                 e.getValue().complete(acked);
                 dispatch.fire(l -> l.delivered(acked));
+            } else if (c.eventIds.contains(new MessageId(s.self, e.getKey()))) {
+                e.getValue().complete(null); // an own durable event: its public future maps this to the event
             }
         }
         done.clear();
@@ -118,7 +120,12 @@ final class Acks {
         var done = c.awaitingAll.headMap(upTo, true);
         for (var e : List.copyOf(done.entrySet())) {
             ChatEntry entry = c.entries.get(new MessageId(s.self, e.getKey()));
-            if (entry == null) continue; // taken out meanwhile: its future failed with the refusal
+            if (entry == null) {
+                // An own durable event completes (its public future maps this to the event); an entry taken out
+                // meanwhile has had its future failed with the refusal.
+                if (c.eventIds.contains(new MessageId(s.self, e.getKey()))) e.getValue().complete(null);
+                continue;
+            }
             ChatEntry now = new ChatEntry(entry.conference(), entry.id(), entry.timestamp(), entry.authorName(), entry.text(), false);
             e.getValue().complete(now);
             dispatch.fire(l -> l.deliveredToAll(now));

@@ -26,12 +26,16 @@ final class ChatLog {
     private final Dispatch dispatch;
     private final Acks acks;
 
+    /** Typed events: their messages go through this log like chat; this decides what their plaintext means. */
+    final TypedEvents typed;
+
     ChatLog(EngineState s, Dispatch dispatch, Acks acks) {
         this.s = s;
         this.dispatch = dispatch;
         this.acks = acks;
         this.receipts = new Receipts(s, dispatch, this);
         acks.receipts = receipts;
+        this.typed = new TypedEvents(s, dispatch);
     }
 
     final Receipts receipts;
@@ -253,10 +257,10 @@ final class ChatLog {
         if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
         }
-        if (m.timestamp().instant().isBefore(c.ctx().start().minus(MAX_FUTURE))) {
+        if (m.timestamp().instant().isBefore(c.earliestMessage().minus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp before the conference start");
         }
-        Instant end = c.end != null && c.end.at().isBefore(c.ctx().end()) ? c.end.at() : c.ctx().end();
+        Instant end = c.over();
         if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp after the conference ended");
         }
@@ -404,9 +408,9 @@ final class ChatLog {
                     next++;
                     continue;
                 }
-                String text;
+                byte[] plain;
                 try {
-                    text = new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+                    plain = ContentCrypto.decrypt(key, m.body(), m.aad());
                 } catch (GeneralSecurityException ex) {
                     // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
@@ -414,7 +418,13 @@ final class ChatLog {
                     next++;
                     continue;
                 }
-                deliver(c, m, text, false);
+                if (TypedEvents.isTyped(plain)) {
+                    // A typed event: delivered to its type's listeners if registered here, else only kept (and relayed).
+                    c.contiguous.put(author, m.sequence());
+                    typed.received(c, m, plain);
+                } else {
+                    deliver(c, m, new String(plain, StandardCharsets.UTF_8), false);
+                }
                 next++;
             }
             if (next > first) {
@@ -474,15 +484,34 @@ final class ChatLog {
             log.debug("{}: chat {} taken out of the history: {}", s.label(), m.id(), reason);
             if (!c.restoring) dispatch.retracted(e, reason);
         }
+        for (var id : List.copyOf(c.eventIds)) {
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(id.author());
+            ChatMessage m = byAuthor == null ? null : byAuthor.get(id.sequence());
+            if (m == null) continue;
+            if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID
+                    || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
+                typed.retract(c, id);
+                if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
+                log.debug("{}: event {} taken out", s.label(), id);
+            }
+        }
         for (var byAuthor : c.chat.entrySet()) {
             if (s.banned.contains(byAuthor.getKey())) continue;
             long upTo = c.contiguous.getOrDefault(byAuthor.getKey(), 0L);
             for (ChatMessage m : byAuthor.getValue().headMap(upTo, true).values()) {
-                if (c.entries.containsKey(m.id()) || c.equivocations.containsKey(m.id()) || receipts.refuted(c, m)
+                if (c.entries.containsKey(m.id()) || c.eventIds.contains(m.id()) || c.equivocations.containsKey(m.id())
+                        || receipts.refuted(c, m)
                         || Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) continue;
                 if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
-                String text = Keys.read(c, m);
-                if (text == null) continue;
+                byte[] plain = Keys.readBytes(c, m);
+                if (plain == null) continue;
+                if (TypedEvents.isTyped(plain)) {
+                    // Valid again: delivered again if its type is registered (an unknown type was counted once already).
+                    TypedEvents.Parsed p = TypedEvents.parse(plain);
+                    if (p != null && typed.type(p.key()) != null) typed.received(c, m, plain);
+                    continue;
+                }
+                String text = new String(plain, StandardCharsets.UTF_8);
                 ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);
                 c.history.put(entry, entry);
                 c.entries.put(entry.id(), entry);

@@ -122,6 +122,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     chat.receipts.onFrame(from, m);
                 })
+                .handle(EphemeralFrame.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    chat.typed.onEphemeral(from, m);
+                })
                 .handle(StreamFrame.TYPE, (from, m) -> {
                     awaitAttached();
                     refuseBanned(from);
@@ -195,6 +200,40 @@ public final class ConferenceEngine implements OverlayListener {
         return v;
     }
 
+    /** Registers an application event type (before {@link #restore()}, so stored events of it are delivered). */
+    public void registerEventType(dev.convene.conference.EventType<?> type) {
+        chat.typed.register(type);
+    }
+
+    /** Adds a listener of one registered event type. Any thread. */
+    public <T> void onEvent(dev.convene.conference.EventType<T> type, java.util.function.Consumer<dev.convene.conference.ConferenceEvent<T>> listener) {
+        chat.typed.onEvent(type, listener);
+    }
+
+    /** Event counters. Any thread. */
+    public dev.convene.conference.EventStats eventStats() {
+        return chat.typed.stats();
+    }
+
+    /** Publishes a typed event. Engine thread. */
+    public <T> dev.convene.conference.PublishedEvent<T> publish(ConferenceId id, dev.convene.conference.EventType<T> type, T value) {
+        return ops.publish(id, type, value);
+    }
+
+    /** The delivered durable events of one type, in canonical order. Any thread. */
+    @SuppressWarnings("unchecked")
+    public <T> List<dev.convene.conference.ConferenceEvent<T>> events(ConferenceId id, dev.convene.conference.EventType<T> type) {
+        Conference c = s.readable.get(id);
+        if (c == null) throw new ConferenceNotFoundException(id);
+        var perType = c.events.get(type.key());
+        if (perType == null) return List.of();
+        List<dev.convene.conference.ConferenceEvent<T>> out = new java.util.ArrayList<>();
+        for (var e : perType.values()) {
+            if (e.type() == type && !s.banned.contains(e.author())) out.add((dev.convene.conference.ConferenceEvent<T>) e);
+        }
+        return out;
+    }
+
     public List<ChatEntry> history(ConferenceId id) {
         Conference c = s.readable.get(id);
         if (c == null) throw new ConferenceNotFoundException(id);
@@ -222,6 +261,11 @@ public final class ConferenceEngine implements OverlayListener {
      */
     public ConferenceView remove(ConferenceId id, PeerId peer) {
         return ops.remove(id, peer);
+    }
+
+    /** Changes the schedule (organiser or co-organiser); see {@link Operations#reschedule}. */
+    public ConferenceView reschedule(ConferenceId id, java.time.Instant start, java.time.Duration duration) {
+        return ops.reschedule(id, start, duration);
     }
 
     public ConferenceView end(ConferenceId id) {
@@ -252,7 +296,7 @@ public final class ConferenceEngine implements OverlayListener {
                 if (!c.isMember(peer.id())) return;
                 s.sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
                 if (c.participants().contains(peer.id()) && c.participants().contains(s.self)) {
-                    s.overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
+                    s.overlay.multicast(List.of(peer.id()), c.chatDigest());
                     if (!c.state.isOver()) dispatch.fire(l -> l.participantJoined(c.view(s.self), peer.id(), "online"));
                 }
             });

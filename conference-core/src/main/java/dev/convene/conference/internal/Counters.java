@@ -25,12 +25,13 @@ final class Counters {
     final LongAdder receiptsRefused = new LongAdder();
     /** Messages found (or learnt) to contradict their author's receipt. */
     final LongAdder underReportProofs = new LongAdder();
+    final LongAdder reschedulesRefused = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
                 corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum(),
-                receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum());
+                reschedulesRefused.sum(), receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum());
     }
 }

@@ -53,6 +53,11 @@ final class Dispatch {
         if (list != null) list.forEach(e -> fire(e.apply(v)));
     }
 
+    /** Runs {@code r} on the callback thread, after the events queued before it. */
+    void callback(Runnable r) {
+        callbacks.execute(() -> safely(r));
+    }
+
     void fire(Consumer<ConferenceListener> event) {
         callbacks.execute(() -> listeners.forEach(l -> safely(() -> event.accept(l))));
     }

@@ -2,6 +2,7 @@ package dev.convene.conference.internal;
 
 import static dev.convene.conference.internal.EngineState.RANDOM;
 
+import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
@@ -39,7 +40,7 @@ final class Keys {
         byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
         Instant now = s.clock.instant();
         Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), s.self,
-                s.identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
+                s.identity.signingKey(), min(c.scheduledEnd(), ConferenceContext.LATEST), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
         Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
                 unsigned.inviteeAgreementKey(), s.self, unsigned.inviterKey(), unsigned.expiry(), nonce, first, c.currentEpoch,
                 sealed, now, s.identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
@@ -135,12 +136,22 @@ final class Keys {
 
     /** The text of a held message under this peer's key for its epoch, or null if it cannot be read. */
     static String read(Conference c, ChatMessage m) {
+        byte[] plain = readBytes(c, m);
+        return plain == null ? null : new String(plain, StandardCharsets.UTF_8);
+    }
+
+    /** The plaintext of a message (chat text or a typed event, {@link TypedEvents}), or null if unreadable here. */
+    static byte[] readBytes(Conference c, ChatMessage m) {
         byte[] key = c.keys.get(m.keyEpoch());
         if (key == null) return null;
         try {
-            return new String(ContentCrypto.decrypt(key, m.body(), m.aad()), StandardCharsets.UTF_8);
+            return ContentCrypto.decrypt(key, m.body(), m.aad());
         } catch (GeneralSecurityException e) {
             return null;
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

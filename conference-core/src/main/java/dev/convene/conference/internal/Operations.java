@@ -11,6 +11,7 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.conference.HlcTimestamp;
 import dev.convene.conference.InvalidInputException;
 import dev.convene.conference.MemberException;
+import dev.convene.conference.MessageId;
 import dev.convene.conference.NewConference;
 import dev.convene.conference.NotAllowedException;
 import dev.convene.conference.Post;
@@ -156,11 +157,41 @@ final class Operations {
         Reply unsigned = new Reply(id, s.self, answer, why, c.revisionOf(s.self) + 1, s.clock.instant(), sequence, new byte[0]);
         Reply reply = new Reply(id, s.self, answer, why, unsigned.revision(), unsigned.at(), sequence,
                 s.identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
+        if (answer != Answer.ACCEPT && c.participants().contains(s.self)) pushUnacknowledged(c);
         meta.applyReply(c, reply);
         changes.afterChange(c);
         s.spread(c);
         if (answer == Answer.ACCEPT) sync.requestHistory(c);
         return s.views.get(id);
+    }
+
+    /**
+     * Before this participant leaves: its own messages not yet known to be stored by every current participant
+     * (acknowledged by nobody, or not by all; this session's posts) go to the online participants (in batches, ahead
+     * of the reply, so they arrive while it is a participant), since a peer that left answers no history request and
+     * what only it held would never reach anyone (the others' FIFO for it would wait for ever).
+     */
+    private void pushUnacknowledged(Conference c) {
+        java.util.SortedSet<Long> pending = new java.util.TreeSet<>(c.awaitingAck.keySet());
+        pending.addAll(c.awaitingAll.keySet());
+        if (s.overlay == null || pending.isEmpty()) return;
+        java.util.TreeMap<Long, ChatMessage> own = c.chat.get(s.self);
+        List<PeerId> online = s.onlineOthers(c.participants());
+        if (own == null || online.isEmpty()) return;
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        for (long seq : pending) {
+            ChatMessage m = own.get(seq);
+            if (m == null) continue;
+            if (batch.size() >= Protocol.MAX_BATCH || bytes + m.body().length + 200 > ConferenceEngine.BATCH_BYTES) {
+                s.overlay.multicast(online, new ChatBatch(c.id, List.copyOf(batch), false));
+                batch.clear();
+                bytes = 0;
+            }
+            batch.add(m);
+            bytes += m.body().length + 200;
+        }
+        if (!batch.isEmpty()) s.overlay.multicast(online, new ChatBatch(c.id, batch, false));
     }
 
     /**
@@ -195,6 +226,49 @@ final class Operations {
         changes.afterChange(c);
         s.spread(c);
         if (s.overlay.directory().isOnline(peer)) s.sendMeta(c, List.of(peer)); // so it knows; it gets no key
+        return s.views.get(id);
+    }
+
+    /**
+     * Signs a schedule change (organiser or co-organiser) with the next revision and spreads it; null keeps the start
+     * or duration in effect. The signer checks what only it can (a scheduled conference's start not in the past, a
+     * live one's not later than now); every peer checks the bounds, the signer's role and the end notice.
+     */
+    ConferenceView reschedule(ConferenceId id, Instant start, java.time.Duration duration) {
+        Conference c = require(id);
+        Instant now = s.clock.instant();
+        if (!c.isOrganiserAt(s.self, now)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISERS_ONLY);
+        changes.refreshState(c);
+        if (c.state.isOver()) throw notOver(c);
+        if (start == null && duration == null) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "no change", "a new start, a new duration or both");
+        }
+        ConferenceContext shown = c.shownContext();
+        Instant newStart = start != null ? start : shown.start();
+        java.time.Duration newDuration = duration != null ? duration : shown.duration();
+        try {
+            ConferenceContext next = shown.withSchedule(newStart, newDuration); // the bounds, exactly as a context's
+            if (start != null && c.state == ConferenceState.SCHEDULED) next.validateNew(now);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, e.getMessage(), "", e);
+        }
+        if (start != null && c.state == ConferenceState.LIVE && newStart.isAfter(now)) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "start: " + newStart + " for a live conference",
+                    "now or earlier (a live conference does not become scheduled again)");
+        }
+        int revision = c.scheduleRevision() + 1;
+        if (revision > Protocol.MAX_RESCHEDULES || c.scheduleRecords.size() >= Protocol.MAX_RESCHEDULES * 2) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, revision + " changes", "<= " + Protocol.MAX_RESCHEDULES);
+        }
+        Reschedule unsigned = new Reschedule(id, s.self, revision, now, newStart, newDuration, new byte[0]);
+        Reschedule change = new Reschedule(id, s.self, revision, now, newStart, newDuration,
+                s.identity.sign(Protocol.bytes(Protocol.RESCHEDULE_BODY, unsigned)));
+        ConferenceView before = s.views.get(id);
+        c.scheduleRecords.put(Conference.scheduleKey(change), change);
+        if (c.resolveSchedule() && before != null) dispatch.fireLater(c, after -> l -> l.rescheduled(before, after));
+        log.info("{}: rescheduled {} (revision {})", s.label(), c.id.shortId(), revision);
+        changes.afterChange(c);
+        s.spread(c);
         return s.views.get(id);
     }
 
@@ -247,6 +321,54 @@ final class Operations {
         if (plain.length > Protocol.MAX_TEXT_BYTES) {
             throw new InvalidInputException(InvalidInputException.TEXT, plain.length + " bytes", "<= " + Protocol.MAX_TEXT_BYTES + " bytes");
         }
+        Sent sent = post(c, plain);
+        ChatEntry entry = chat.deliver(c, sent.m(), text, true);
+        s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+        return new Post(entry, sent.acked(), sent.all());
+    }
+
+    /** A message this peer signed and stored, with the futures of its acknowledgements. */
+    private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
+    }
+
+    /**
+     * Publishes a typed event: a durable one as a chat message whose plaintext is the typed event (the chat path:
+     * signed, stored, in the author's sequence, acknowledged), an ephemeral one as an {@link EphemeralFrame} to the
+     * participants online now. Own listeners hear it too.
+     */
+    <T> dev.convene.conference.PublishedEvent<T> publish(ConferenceId id, dev.convene.conference.EventType<T> type, T value) {
+        Conference c = require(id);
+        byte[] plain = TypedEvents.plaintext(type, chat.typed.encodeOwn(type, value));
+        if (type.delivery() == dev.convene.conference.Delivery.DURABLE) {
+            Sent sent = post(c, plain);
+            var event = new dev.convene.conference.ConferenceEvent<>(c.id, sent.m().id(), sent.m().timestamp(), type, value);
+            c.chat.computeIfAbsent(s.self, a -> new TreeMap<>()).put(sent.m().sequence(), sent.m());
+            c.contiguous.put(s.self, sent.m().sequence());
+            chat.typed.record(c, event);
+            s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+            return new dev.convene.conference.PublishedEvent<>(event, sent.acked().thenApply(x -> event), sent.all().thenApply(x -> event));
+        }
+        changes.refreshState(c);
+        if (c.state != ConferenceState.LIVE) throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
+        if (!c.participants().contains(s.self) || c.removals.containsKey(s.self)) {
+            throw new NotAllowedException(id, NotAllowedException.Rule.NOT_PARTICIPANT);
+        }
+        byte[] key = c.keys.get(c.currentEpoch);
+        if (key == null) throw new NotAllowedException(id, NotAllowedException.Rule.NO_KEY);
+        if (c.latestEpoch() > c.currentEpoch) throw new NotAllowedException(id, NotAllowedException.Rule.KEY_ROTATION_PENDING);
+        long seq = chat.typed.nextEphemeralSequence();
+        HlcTimestamp ts = s.hlc.now();
+        EphemeralFrame draft = new EphemeralFrame(id, seq, ts, c.currentEpoch, new byte[0]);
+        EphemeralFrame f = new EphemeralFrame(id, seq, ts, c.currentEpoch, ContentCrypto.encrypt(key, plain, draft.aad(s.self)));
+        s.overlay.multicast(s.onlineOthers(c.participants()), f);
+        var event = new dev.convene.conference.ConferenceEvent<>(c.id, new MessageId(s.self, seq), ts, type, value);
+        chat.typed.fire(event);
+        return new dev.convene.conference.PublishedEvent<>(event, CompletableFuture.completedFuture(event), CompletableFuture.completedFuture(event));
+    }
+
+    /** Signs, stores and registers for acknowledgement a message with {@code plain} as its plaintext (chat path). */
+    private Sent post(Conference c, byte[] plain) {
+        ConferenceId id = c.id;
         changes.refreshState(c);
         if (c.state != ConferenceState.LIVE) {
             throw new ConferenceStateException(id, c.state, Set.of(ConferenceState.LIVE));
@@ -273,9 +395,7 @@ final class Operations {
         c.awaitingAck.put(m.sequence(), acked);
         CompletableFuture<ChatEntry> all = new CompletableFuture<>();
         c.awaitingAll.put(m.sequence(), all);
-        ChatEntry entry = chat.deliver(c, m, text, true);
-        s.overlay.multicast(s.onlineOthers(c.participants()), m);
-        return new Post(entry, acked, all);
+        return new Sent(m, acked, all);
     }
 
     static ConferenceStateException notOver(Conference c) {

@@ -89,7 +89,8 @@ class ConferenceFrameFuzzTest {
         return List.of(sample(meta), sample(hello), sample(new ChatAck(id, BOB.id(), 300)),
                         sample(new ChatDigest(id, Map.of(BOB.id(), 7L, CAROL.id(), 0L, ALICE.id(), 1L << 40))),
                         sample(new ChatBatch(id, List.of(hello, later), true)),
-                        sample(new StreamFrame(id, -3L, true, StreamFrame.DATA, 1L << 33, new byte[StreamFrame.CHUNK + 16])))
+                        sample(new StreamFrame(id, -3L, true, StreamFrame.DATA, 1L << 33, new byte[StreamFrame.CHUNK + 16])),
+                        sample(new EphemeralFrame(id, 1L << 40, ts, 1, new byte[300])))
                 .stream().collect(Collectors.toMap(Sample::typeId, Function.identity()));
     }
 
