@@ -107,6 +107,11 @@ final class HistorySync {
                 s.counters.historyBytesSent.add(bytes);
                 for (ChatMessage m : batch) s.history.sent(from, c.id, m.author(), m.sequence());
                 s.overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
+                // A proof that a message sent contradicts its author's receipt follows it (at most one per message).
+                for (ChatMessage m : batch) {
+                    Receipt r = c.underReports.get(m.id());
+                    if (r != null) s.overlay.multicast(List.of(from), new ReceiptFrame(r, m));
+                }
                 int repeats = repeat ? previous.repeats() + 1 : 0;
                 if (answered.size() >= MAX_ANSWERED && !answered.containsKey(asked)) answered.clear();
                 answered.put(asked, new Backoff(d.contiguous(), ticks + (long) syncEveryTicks * (1L << Math.min(repeats, 6)), repeats));

@@ -46,7 +46,8 @@ class ReceiptsClusterTest {
             Path home = dir.resolve("bob");
             ConferencePeer alice = cl.start("alice");
             ConferencePeer bob = cl.start("bob", home, Identity.loadOrCreate(home), cl.clock);
-            ConferencePeer carol = cl.start("carol");
+            Path carolHome = dir.resolve("carol");
+            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
             List<ConferencePeer> honest = List.of(alice, bob, carol);
             try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
                 cl.awaitDirectories(alice, bob, carol);
@@ -69,24 +70,31 @@ class ReceiptsClusterTest {
                 Scenarios.awaitRejected(alice, rejected + 3);
                 assertThat(alice.stats().receiptsRefused()).isEqualTo(2);
 
+                // Carol is away meanwhile: she will learn of it with the history she catches up on.
+                carol.close();
+                List<ConferencePeer> online = List.of(alice, bob);
                 // Mallory acknowledges a1 with a signed receipt to its author, then posts naming only b1, dated before
-                // a1, to everyone: only alice holds the receipt; the others learn of the lie from her.
+                // a1: only alice holds the receipt; bob learns of the lie from her.
                 mallory.send(alice, new ChatAck(id, alice.self(), 1));
                 mallory.send(alice, new ReceiptFrame(honestShape, null));
                 ChatMessage under = Fixtures.chat(mallory.identity(), id, 1, plus(b1.timestamp(), 5), key, "under-reported", frontierOf(b1));
-                mallory.send(List.of(bob, carol), under);
+                mallory.send(bob, under);
                 mallory.send(alice, under);
                 // Its next message states its frontier truly: it contradicts nothing and is shown.
                 cl.clock.advance(Duration.ofSeconds(5));
                 ChatMessage after = Fixtures.chat(mallory.identity(), id, 2, plus(a1.timestamp(), 2), key, "after", frontierOf(a1));
-                mallory.send(honest, after);
-                for (ConferencePeer p : honest) {
+                mallory.send(online, after);
+                for (ConferencePeer p : online) {
                     awaitText(p, id, "after");
                     await(() -> !Scenarios.texts(p, id).contains("under-reported"), () -> p.name() + " still shows it: " + Scenarios.texts(p, id));
                     await(() -> p.stats().underReportProofs() == 1, () -> p.name() + " proofs " + p.stats().underReportProofs());
                 }
+                // Carol comes back: the proof follows mallory's message in the history she is sent.
+                ConferencePeer carolAgain = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+                awaitText(carolAgain, id, "after");
+                await(() -> carolAgain.stats().underReportProofs() == 1, () -> "carol proofs " + carolAgain.stats().underReportProofs());
                 List<String> reference = Scenarios.lines(alice, id);
-                for (ConferencePeer p : honest) {
+                for (ConferencePeer p : List.of(alice, bob, carolAgain)) {
                     assertThat(Scenarios.lines(p, id)).as(p.name() + "'s history").isEqualTo(reference);
                     // Shown at most before the proof arrived, and then taken out.
                     long shown = cl.events(p).messages.stream().filter(e -> e.text().equals("under-reported")).count();
@@ -94,12 +102,13 @@ class ReceiptsClusterTest {
                     assertThat(retracted).as(p.name()).isEqualTo(shown);
                 }
                 assertThat(cl.events(alice).messages).extracting(ChatEntry::text).doesNotContain("under-reported");
-                Scenarios.stillChats(bob, id, carol);
+                assertThat(Scenarios.texts(carolAgain, id)).doesNotContain("under-reported");
+                Scenarios.stillChats(bob, id, carolAgain);
 
                 // A restart settles it the same way from the store (the proof is kept).
                 bob.close();
                 ConferencePeer again = cl.start("bob", home, Identity.loadOrCreate(home), cl.clock);
-                List<String> now = Scenarios.lines(carol, id);
+                List<String> now = Scenarios.lines(carolAgain, id);
                 await(() -> Scenarios.lines(again, id).equals(now), () -> "after a restart: " + Scenarios.lines(again, id) + " (carol: " + now + ")");
                 assertThat(Scenarios.texts(again, id)).contains("after").doesNotContain("under-reported");
             }
