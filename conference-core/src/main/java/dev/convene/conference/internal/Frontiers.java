@@ -29,9 +29,11 @@ import java.util.TreeMap;
  * the claim). A named message not held yet makes the verdict wait (the author's later messages wait behind it,
  * bounded by the gap limit) until catch-up brings it.
  *
- * <p>Under-reporting (naming an older message than the latest seen, or none) cannot be refused from signed data
- * alone; what this peer can see of it — its own message acknowledged by an author, who then posts directly to it
- * with an older frontier — is counted ({@code frontierUnderReports}), not refused. Engine thread only.
+ * <p>Under-reporting (naming an older message than the latest seen, or none) cannot be refused from a message's own
+ * signed data; it is refused when it contradicts a signed receipt of its author ({@link Receipts}), and
+ * {@link #next} never reports a frontier older than this peer's own latest receipt. Without a receipt, what this
+ * peer can see of it — its own message acknowledged by an author, who then posts directly to it with an older
+ * frontier — is counted ({@code frontierUnderReports}), not refused. Engine thread only.
  */
 final class Frontiers {
     enum Verdict {
@@ -53,7 +55,8 @@ final class Frontiers {
     /**
      * The frontier for this peer's next own message: the latest delivered message in canonical order, never older
      * than the frontier of its own previous message (entries can be taken out of the history; a frontier never goes
-     * back). Null when it has delivered nothing.
+     * back), nor than the frontier of this peer's own latest receipt ({@link Receipts}). Null when it has delivered
+     * nothing.
      */
     static Frontier next(Conference c, PeerId self, long sequence) {
         Frontier f = null;
