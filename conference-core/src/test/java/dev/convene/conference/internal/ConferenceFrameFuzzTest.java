@@ -90,7 +90,8 @@ class ConferenceFrameFuzzTest {
                         sample(new ChatDigest(id, Map.of(BOB.id(), 7L, CAROL.id(), 0L, ALICE.id(), 1L << 40))),
                         sample(new ChatBatch(id, List.of(hello, later), true)),
                         sample(new StreamFrame(id, -3L, true, StreamFrame.DATA, 1L << 33, new byte[StreamFrame.CHUNK + 16])),
-                        sample(new EphemeralFrame(id, 1L << 40, ts, 1, new byte[300])))
+                        sample(new EphemeralFrame(id, 1L << 40, ts, 1, new byte[300])),
+                        sample(new ReceiptFrame(Receipt.sign(CAROL, id, 6, new Frontier(later.id(), later.timestamp())), hello)))
                 .stream().collect(Collectors.toMap(Sample::typeId, Function.identity()));
     }
 
@@ -134,9 +135,9 @@ class ConferenceFrameFuzzTest {
         assertThat(report.bodyFailures().keySet()).as("%s", report).containsOnly(WireFormatException.class.getSimpleName());
     }
 
-    /** Meta 100, ChatMessage 101, ChatAck 102, ChatDigest 103, ChatBatch 104. */
+    /** Meta 100, ChatMessage 101, ChatAck 102, ChatDigest 103, ChatBatch 104, ReceiptFrame 107. */
     @ParameterizedTest(name = "type {0}")
-    @ValueSource(ints = {100, 101, 102, 103, 104})
+    @ValueSource(ints = {100, 101, 102, 103, 104, 107})
     void everyPrefixOfAValidFrameIsRefusedAsTruncated(int typeId) {
         FrameFuzzer fuzzer = fuzzer();
         byte[] frame = TestFrames.signed(typeId, CONFERENCE_SAMPLES.get(typeId).body(), SIGNER, TAG);
@@ -144,7 +145,7 @@ class ConferenceFrameFuzzTest {
     }
 
     @ParameterizedTest(name = "type {0}")
-    @ValueSource(ints = {100, 101, 102, 103, 104})
+    @ValueSource(ints = {100, 101, 102, 103, 104, 107})
     void everyPrefixOfAValidBodySignedAgainIsRefusedAsMalformed(int typeId) {
         Sample sample = CONFERENCE_SAMPLES.get(typeId);
         assertThat(fuzzer().truncateBodyEverywhere(sample)).isEqualTo(sample.body().length);
