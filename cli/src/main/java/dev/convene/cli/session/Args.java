@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The arguments of one session command after its name: positional words and {@code --option VALUE} (or
@@ -45,32 +46,7 @@ final class Args {
         for (String f : flags) spec.addOption(OptionSpec.builder(f).arity("0").type(boolean.class).build());
         spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
                 .auxiliaryTypes(String.class).build());
-        // words such as -5 or -x are positionals, as before; only --name is an option
-        spec.parser().unmatchedOptionsArePositionalParams(true).allowOptionsAsOptionParameters(true)
-                .overwrittenOptionsAllowed(true).posixClusteredShortOptionsAllowed(false);
-        List<String> dashed = new ArrayList<>();
-        for (String w : words) {
-            if (w.equals("--")) break;
-            if (w.startsWith("--")) dashed.add(w);
-        }
-        for (String w : dashed) {
-            int eq = w.indexOf('=');
-            String name = eq < 0 ? w : w.substring(0, eq);
-            if (!(valueOptions.contains(name) || (flags.contains(name) && eq < 0))) {
-                // picocli would take an unknown --word as a positional here; it is an error
-                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
-            }
-        }
-        ParseResult result;
-        try {
-            result = new CommandLine(spec).parseArgs(words.toArray(String[]::new));
-        } catch (MissingParameterException e) {
-            String name = e.getMissing().isEmpty() || !e.getMissing().get(0).isOption() ? "an option"
-                    : ((OptionSpec) e.getMissing().get(0)).longestName();
-            throw CliException.usage(name + " needs a value; usage: " + synopsis);
-        } catch (ParameterException e) {
-            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + synopsis);
-        }
+        ParseResult result = run(spec, words, synopsis);
         List<String> pos = result.matchedPositionals().isEmpty() ? List.of()
                 : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
         Map<String, String> opts = new HashMap<>();
@@ -78,6 +54,62 @@ final class Args {
             opts.put(o.longestName(), o.arity().max() == 0 ? "true" : String.valueOf((Object) o.getValue()));
         }
         return new Args(synopsis, pos, Map.copyOf(opts));
+    }
+
+    /**
+     * Fills the {@code @Parameters} and {@code @Option} fields of {@code command} (a picocli {@code @Command})
+     * from {@code words}, with the arity its annotations give; errors are the usage errors below.
+     */
+    static void bind(Object command, List<String> words, String synopsis) {
+        run(CommandSpec.forAnnotatedObject(command), words, synopsis);
+    }
+
+    /**
+     * Parses {@code words} (a command's name, then its words) with the root {@code session} and maps picocli's
+     * errors to the usage errors below; {@code command} is the subcommand the first word names, whose
+     * options a {@code --word} must be (null: the subcommand checks its words itself).
+     */
+    static ParseResult dispatch(CommandLine session, CommandSpec command, List<String> words, String synopsis) {
+        return run(session, command, words.subList(1, words.size()), words.toArray(String[]::new), synopsis);
+    }
+
+    /** The session's parser settings, the same for every command; see {@link #run}. */
+    static CommandSpec configure(CommandSpec spec) {
+        // words such as -5 or -x are positionals, as before; only --name is an option
+        spec.parser().unmatchedOptionsArePositionalParams(true).allowOptionsAsOptionParameters(true)
+                .overwrittenOptionsAllowed(true).posixClusteredShortOptionsAllowed(false).expandAtFiles(false);
+        return spec;
+    }
+
+    private static ParseResult run(CommandSpec spec, List<String> words, String synopsis) {
+        return run(new CommandLine(configure(spec)), spec, words, words.toArray(String[]::new), synopsis);
+    }
+
+    private static ParseResult run(CommandLine line, CommandSpec spec, List<String> words, String[] args, String synopsis) {
+        for (String w : spec == null ? List.<String>of() : words) {
+            if (w.equals("--")) break;
+            if (!w.startsWith("--")) continue;
+            int eq = w.indexOf('=');
+            String name = eq < 0 ? w : w.substring(0, eq);
+            OptionSpec o = spec.findOption(name);
+            if (o == null || (eq >= 0 && o.arity().max() == 0)) {
+                // picocli would take an unknown --word as a positional here; it is an error
+                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
+            }
+        }
+        try {
+            return line.parseArgs(args);
+        } catch (MissingParameterException e) {
+            if (e.getMissing().isEmpty() || !e.getMissing().get(0).isOption()) {
+                throw CliException.usage("missing arguments; usage: " + synopsis);
+            }
+            throw CliException.usage(((OptionSpec) e.getMissing().get(0)).longestName() + " needs a value; usage: " + synopsis);
+        } catch (UnmatchedArgumentException e) {
+            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
+            throw CliException.usage("unexpected '" + first + "'; usage: " + synopsis + " (quote text that has spaces)");
+        } catch (ParameterException e) {
+            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + synopsis);
+        }
     }
 
     /** Fails unless there are {@code min} to {@code max} positional words. */

@@ -9,6 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The session commands by name. {@link #standard()} is the set {@code convene} ships: presence, the
@@ -107,26 +111,58 @@ public final class CommandRegistry {
     }
 
     /**
-     * Parses one line's words: looks up the command and lets it check its arguments.
+     * The session language as one picocli command: a {@code session} root with one subcommand per session
+     * command, each filled from a {@link PicocliCommand#fresh} instance (so one parse never sees another's
+     * words). A command not declared with picocli takes its words as they are and checks them itself.
+     */
+    CommandLine model() {
+        CommandLine root = new CommandLine(Args.configure(CommandSpec.wrapWithoutInspection(new Root()).name("session")));
+        root.setExpandAtFiles(false);
+        for (SessionCommand c : commands.values()) {
+            CommandSpec spec;
+            if (c instanceof PicocliCommand p) {
+                spec = CommandSpec.forAnnotatedObject(p.fresh());
+            } else {
+                spec = CommandSpec.wrapWithoutInspection(c);
+                spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
+                        .auxiliaryTypes(String.class).build());
+                spec.parser().endOfOptionsDelimiter("\0"); // its own parse sees "--" too
+            }
+            root.addSubcommand(c.name(), new CommandLine(Args.configure(spec)));
+        }
+        return root;
+    }
+
+    /** The root of {@link #model()}: it does nothing itself. */
+    private static final class Root {
+    }
+
+    /**
+     * Parses one line's words with picocli: the first names the subcommand, the rest fill its fields.
      *
      * @throws CliException a usage error for an unknown command or bad arguments
      */
     SessionCommand.Action parse(List<String> words) {
         String name = words.get(0);
-        SessionCommand command = commands.get(name);
-        if (command == null) {
-            String hint = closest(name).map(c -> "did you mean '" + c + "'? ").orElse("");
+        CommandLine model = model();
+        CommandLine sub = model.getSubcommands().get(name);
+        if (sub == null) {
+            String hint = closest(model.getSubcommands().keySet(), name).map(c -> "did you mean '" + c + "'? ").orElse("");
             throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
         }
+        SessionCommand command = commands.get(name);
         try {
+            ParseResult parsed = Args.dispatch(model, command instanceof PicocliCommand ? sub.getCommandSpec() : null, words, command.synopsis());
+            Object chosen = parsed.subcommand().commandSpec().userObject();
+            if (chosen instanceof PicocliCommand p) return p.action();
             return command.parse(words.subList(1, words.size()));
         } catch (CliException e) {
             throw e.isUsage() && !e.getMessage().startsWith(name) ? CliException.usage(name + ": " + e.getMessage()) : e;
         }
     }
 
-    private Optional<String> closest(String name) {
-        return commands.keySet().stream()
+    private static Optional<String> closest(java.util.Set<String> names, String name) {
+        return names.stream()
                 .filter(c -> c.startsWith(name) || name.startsWith(c) || editDistance(c, name) <= 2)
                 .min(Comparator.comparingInt(c -> editDistance(c, name)));
     }
