@@ -151,10 +151,22 @@ public final class CommandRegistry {
             throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
         }
         SessionCommand command = commands.get(name);
+        String text = null;
+        List<String> worded = words;
+        int before = command.freeTextAfter();
+        if (command instanceof PicocliCommand && before >= 0 && words.size() > before + 1) {
+            // the free text is handed over as typed: picocli parses only the words before it
+            text = words.get(before + 1);
+            worded = words.subList(0, before + 1);
+        }
         try {
-            ParseResult parsed = Args.dispatch(model, command instanceof PicocliCommand ? sub.getCommandSpec() : null, words, command.synopsis());
+            ParseResult parsed = Args.dispatch(model, command instanceof PicocliCommand ? sub.getCommandSpec() : null,
+                    worded, command.synopsis());
             Object chosen = parsed.subcommand().commandSpec().userObject();
-            if (chosen instanceof PicocliCommand p) return p.action();
+            if (chosen instanceof PicocliCommand p) {
+                p.text = text;
+                return p.action();
+            }
             return command.parse(words.subList(1, words.size()));
         } catch (CliException e) {
             throw e.isUsage() && !e.getMessage().startsWith(name) ? CliException.usage(name + ": " + e.getMessage()) : e;

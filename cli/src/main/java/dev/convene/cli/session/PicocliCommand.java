@@ -36,12 +36,29 @@ abstract class PicocliCommand implements SessionCommand {
     /** A new instance of the same command, its fields at their initial values. */
     abstract PicocliCommand fresh();
 
+    /**
+     * The free text after the words ({@link #freeTextAfter()} of them), exactly as typed: picocli never sees
+     * it. Null if the line ends before it or the command takes no free text.
+     */
+    String text;
+
+    /** {@link #text}, or a usage error if the line ended before it. */
+    final String requireText() {
+        if (text == null) throw dev.convene.cli.CliException.usage("missing arguments; usage: " + synopsis());
+        return text;
+    }
+
     /** What to run, from the fields picocli filled; called once, right after the parse. */
     abstract Action action();
 
     @Override
     public final Action parse(List<String> args) {
         PicocliCommand c = fresh();
+        int before = freeTextAfter();
+        if (before >= 0 && args.size() > before) {
+            c.text = args.get(before);
+            args = args.subList(0, before);
+        }
         Args.bind(c, args, synopsis());
         return c.action();
     }
