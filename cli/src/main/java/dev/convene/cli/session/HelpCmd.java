@@ -3,27 +3,22 @@ package dev.convene.cli.session;
 import dev.convene.cli.CliException;
 import dev.convene.cli.terminal.Safe;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code help}: the session commands and what they do. */
-public final class HelpCmd implements SessionCommand {
+@Command(name = "help", customSynopsis = "help [COMMAND]", description = "list the session commands, or how to use one")
+public final class HelpCmd extends PicocliCommand {
+    @Override
+    HelpCmd fresh() {
+        return new HelpCmd();
+    }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "the command to explain")
+    private String only;
+
     /** One entry of the {@code help} result. */
     public record Entry(String synopsis, String summary) {
-    }
-
-    @Override
-    public String name() {
-        return "help";
-    }
-
-    @Override
-    public String synopsis() {
-        return "help [COMMAND]";
-    }
-
-    @Override
-    public String summary() {
-        return "list the session commands, or how to use one";
     }
 
     @Override
@@ -81,9 +76,8 @@ public final class HelpCmd implements SessionCommand {
     }
 
     @Override
-    public Action parse(List<String> args) {
-        Args a = Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 1);
-        String only = a.positionals().isEmpty() ? null : a.positional(0);
+    Action action() {
+        String only = this.only;
         return session -> {
             List<Entry> entries = session.commands().all().stream().filter(c -> only == null || c.name().equals(only))
                     .flatMap(c -> c.helpEntries().stream()).toList();
