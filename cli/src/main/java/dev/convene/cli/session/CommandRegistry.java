@@ -115,7 +115,7 @@ public final class CommandRegistry {
      * command, each filled from a {@link PicocliCommand#fresh} instance (so one parse never sees another's
      * words). A command not declared with picocli takes its words as they are and checks them itself.
      */
-    CommandLine model() {
+    public CommandLine model() {
         CommandLine root = new CommandLine(Args.configure(CommandSpec.wrapWithoutInspection(new Root()).name("session")));
         root.setExpandAtFiles(false);
         for (SessionCommand c : commands.values()) {

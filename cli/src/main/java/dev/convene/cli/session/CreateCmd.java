@@ -45,8 +45,7 @@ final class CreateCmd extends PicocliCommand {
         if (typed.isEmpty()) return Completion.NOTHING;
         if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
         if (typed.get(typed.size() - 1).equals("--history")) return Completion.words(List.of("shared", "joined"));
-        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history",
-                "--standing"));
+        return Completion.NOTHING; // its options come from the picocli model
     }
 
     @Parameters(arity = "1..*", paramLabel = "TITLE", description = "the title (its words joined by one space)")
