@@ -3,6 +3,7 @@ package dev.convene.cli.session;
 import dev.convene.cli.CliException;
 import dev.convene.cli.terminal.Safe;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -84,8 +85,34 @@ public final class HelpCmd extends PicocliCommand {
             if (entries.isEmpty()) {
                 throw CliException.failed("no command '" + Safe.line(only) + "'; 'help' lists them all");
             }
-            String text = layout(entries, only == null, session.out().width());
+            int width = session.out().width();
+            String text = only == null ? layout(entries, true, width)
+                    : usage(session.commands(), only, width).orElseGet(() -> layout(entries, false, width));
             session.result(name(), entries, text);
         };
+    }
+
+    /** picocli's usage help needs at least this many columns; a narrower terminal gets {@link #layout}. */
+    static final int USAGE_MIN_WIDTH = 55;
+
+    /**
+     * {@code help CMD} of a command declared with picocli: its usage help from the picocli model, fitted to
+     * {@code width} (the synopsis wrapped at word boundaries, no trailing blanks). Empty for a command that
+     * is not, or a terminal narrower than {@link #USAGE_MIN_WIDTH}.
+     */
+    public static java.util.Optional<String> usage(CommandRegistry registry, String name, int width) {
+        java.util.Optional<SessionCommand> command = registry.get(name);
+        if (width < USAGE_MIN_WIDTH || command.isEmpty() || !(command.get() instanceof PicocliCommand)) {
+            return java.util.Optional.empty();
+        }
+        CommandLine sub = registry.model().getSubcommands().get(name);
+        sub.setUsageHelpWidth(width);
+        sub.getCommandSpec().usageMessage().description(command.get().summary());
+        sub.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING, help -> "");
+        sub.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+                help -> wrap("usage: ", command.get().synopsis(), "    ", width) + "\n");
+        String text = sub.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return java.util.Optional.of(text.lines().map(String::stripTrailing)
+                .collect(java.util.stream.Collectors.joining("\n")).stripTrailing());
     }
 }
