@@ -116,9 +116,14 @@ public final class CommandRegistry {
      * words). A command not declared with picocli takes its words as they are and checks them itself.
      */
     public CommandLine model() {
+        return model(commands.values());
+    }
+
+    /** The {@code session} root with the subcommands {@code some}. */
+    private static CommandLine model(Collection<SessionCommand> some) {
         CommandLine root = new CommandLine(Args.configure(CommandSpec.wrapWithoutInspection(new Root()).name("session")));
         root.setExpandAtFiles(false);
-        for (SessionCommand c : commands.values()) {
+        for (SessionCommand c : some) {
             CommandSpec spec;
             if (c instanceof PicocliCommand p) {
                 spec = CommandSpec.forAnnotatedObject(p.fresh());
@@ -144,13 +149,14 @@ public final class CommandRegistry {
      */
     SessionCommand.Action parse(List<String> words) {
         String name = words.get(0);
-        CommandLine model = model();
-        CommandLine sub = model.getSubcommands().get(name);
-        if (sub == null) {
-            String hint = closest(model.getSubcommands().keySet(), name).map(c -> "did you mean '" + c + "'? ").orElse("");
+        SessionCommand command = commands.get(name);
+        if (command == null) {
+            String hint = closest(model().getSubcommands().keySet(), name).map(c -> "did you mean '" + c + "'? ").orElse("");
             throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
         }
-        SessionCommand command = commands.get(name);
+        // the root with only this subcommand: building all of them for every line costs milliseconds
+        CommandLine model = model(List.of(command));
+        CommandLine sub = model.getSubcommands().get(name);
         String text = null;
         List<String> worded = words;
         int before = command.freeTextAfter();
