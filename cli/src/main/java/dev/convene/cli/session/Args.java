@@ -47,21 +47,33 @@ final class Args {
         spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
                 .auxiliaryTypes(String.class).build());
         ParseResult result = run(spec, words, synopsis);
-        List<String> pos = result.matchedPositionals().isEmpty() ? List.of()
-                : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
-        Map<String, String> opts = new HashMap<>();
-        for (OptionSpec o : result.matchedOptions()) {
-            opts.put(o.longestName(), o.arity().max() == 0 ? "true" : String.valueOf((Object) o.getValue()));
-        }
-        return new Args(synopsis, pos, Map.copyOf(opts));
+        return of(synopsis, result);
     }
 
     /**
      * Fills the {@code @Parameters} and {@code @Option} fields of {@code command} (a picocli {@code @Command})
      * from {@code words}, with the arity its annotations give; errors are the usage errors below.
      */
-    static void bind(Object command, List<String> words, String synopsis) {
-        run(CommandSpec.forAnnotatedObject(command), words, synopsis);
+    static ParseResult bind(CommandSpec command, List<String> words, String synopsis) {
+        return run(command, words, synopsis);
+    }
+
+    /** The positionals and options of one picocli parse result, e.g. of a {@code wait} kind. */
+    static Args of(String synopsis, ParseResult result) {
+        return new Args(synopsis, positionals(result), options(result));
+    }
+
+    private static List<String> positionals(ParseResult result) {
+        return result.matchedPositionals().isEmpty() ? List.of()
+                : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
+    }
+
+    private static Map<String, String> options(ParseResult result) {
+        Map<String, String> opts = new HashMap<>();
+        for (OptionSpec o : result.matchedOptions()) {
+            opts.put(o.longestName(), o.arity().max() == 0 ? "true" : String.valueOf((Object) o.getValue()));
+        }
+        return Map.copyOf(opts);
     }
 
     /**
@@ -86,7 +98,36 @@ final class Args {
     }
 
     private static ParseResult run(CommandLine line, CommandSpec spec, List<String> words, String[] args, String synopsis) {
-        for (String w : spec == null ? List.<String>of() : words) {
+        check(spec, words, synopsis);
+        try {
+            return line.parseArgs(args);
+        } catch (MissingParameterException e) {
+            String usage = usage(e, synopsis);
+            if (e.getMissing().isEmpty() || !e.getMissing().get(0).isOption()) {
+                throw CliException.usage("missing arguments; usage: " + usage);
+            }
+            throw CliException.usage(((OptionSpec) e.getMissing().get(0)).longestName() + " needs a value; usage: " + usage);
+        } catch (UnmatchedArgumentException e) {
+            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
+            throw CliException.usage("unexpected '" + first + "'; usage: " + usage(e, synopsis) + " (quote text that has spaces)");
+        } catch (ParameterException e) {
+            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + usage(e, synopsis));
+        }
+    }
+
+    /**
+     * Fails on a {@code --word} that is none of the options of {@code spec} (null: not checked), or of its
+     * subcommand that the first word names (with that subcommand's synopsis).
+     */
+    private static void check(CommandSpec spec, List<String> words, String synopsis) {
+        if (spec == null) return;
+        if (!words.isEmpty() && spec.subcommands().containsKey(words.get(0))) {
+            CommandSpec sub = spec.subcommands().get(words.get(0)).getCommandSpec();
+            String[] custom = sub.usageMessage().customSynopsis();
+            check(sub, words.subList(1, words.size()), custom.length > 0 ? custom[0] : synopsis);
+            return;
+        }
+        for (String w : words) {
             if (w.equals("--")) break;
             if (!w.startsWith("--")) continue;
             int eq = w.indexOf('=');
@@ -97,19 +138,12 @@ final class Args {
                 throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
             }
         }
-        try {
-            return line.parseArgs(args);
-        } catch (MissingParameterException e) {
-            if (e.getMissing().isEmpty() || !e.getMissing().get(0).isOption()) {
-                throw CliException.usage("missing arguments; usage: " + synopsis);
-            }
-            throw CliException.usage(((OptionSpec) e.getMissing().get(0)).longestName() + " needs a value; usage: " + synopsis);
-        } catch (UnmatchedArgumentException e) {
-            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
-            throw CliException.usage("unexpected '" + first + "'; usage: " + synopsis + " (quote text that has spaces)");
-        } catch (ParameterException e) {
-            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + synopsis);
-        }
+    }
+
+    /** The synopsis of the (sub)command where picocli failed, if it has its own; else {@code synopsis}. */
+    private static String usage(ParameterException e, String synopsis) {
+        String[] custom = e.getCommandLine() == null ? new String[0] : e.getCommandLine().getCommandSpec().usageMessage().customSynopsis();
+        return custom.length > 0 ? custom[0] : synopsis;
     }
 
     /** Fails unless there are {@code min} to {@code max} positional words. */

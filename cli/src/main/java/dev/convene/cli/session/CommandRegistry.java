@@ -126,7 +126,7 @@ public final class CommandRegistry {
         for (SessionCommand c : some) {
             CommandSpec spec;
             if (c instanceof PicocliCommand p) {
-                spec = CommandSpec.forAnnotatedObject(p.fresh());
+                spec = p.fresh().spec();
             } else {
                 spec = CommandSpec.wrapWithoutInspection(c);
                 spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
@@ -171,7 +171,7 @@ public final class CommandRegistry {
             Object chosen = parsed.subcommand().commandSpec().userObject();
             if (chosen instanceof PicocliCommand p) {
                 p.text = text;
-                return p.action();
+                return p.action(parsed.subcommand());
             }
             return command.parse(words.subList(1, words.size()));
         } catch (CliException e) {

@@ -98,11 +98,12 @@ public final class HelpCmd extends PicocliCommand {
     /**
      * {@code help CMD} of a command declared with picocli: its usage help from the picocli model, fitted to
      * {@code width} (the synopsis wrapped at word boundaries, no trailing blanks). Empty for a command that
-     * is not, or a terminal narrower than {@link #USAGE_MIN_WIDTH}.
+     * is not, for {@code wait} (whose forms the layout lists), or a terminal narrower than {@link #USAGE_MIN_WIDTH}.
      */
     public static java.util.Optional<String> usage(CommandRegistry registry, String name, int width) {
         java.util.Optional<SessionCommand> command = registry.get(name);
-        if (width < USAGE_MIN_WIDTH || command.isEmpty() || !(command.get() instanceof PicocliCommand)) {
+        if (width < USAGE_MIN_WIDTH || command.isEmpty() || !(command.get() instanceof PicocliCommand)
+                || command.get() instanceof WaitCmd) { // wait: the layout lists each of its forms
             return java.util.Optional.empty();
         }
         CommandLine sub = registry.model().getSubcommands().get(name);

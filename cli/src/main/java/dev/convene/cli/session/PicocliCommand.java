@@ -2,6 +2,8 @@ package dev.convene.cli.session;
 
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * A session command declared with picocli: its name, synopsis and summary come from its {@link Command}
@@ -51,6 +53,16 @@ abstract class PicocliCommand implements SessionCommand {
     /** What to run, from the fields picocli filled; called once, right after the parse. */
     abstract Action action();
 
+    /** {@link #action()}, for a command that needs picocli's result (which of its own subcommands matched). */
+    Action action(ParseResult parsed) {
+        return action();
+    }
+
+    /** This command's picocli model, from its annotations; a command may add to it. */
+    CommandSpec spec() {
+        return CommandSpec.forAnnotatedObject(this);
+    }
+
     @Override
     public final Action parse(List<String> args) {
         PicocliCommand c = fresh();
@@ -59,7 +71,6 @@ abstract class PicocliCommand implements SessionCommand {
             c.text = args.get(before);
             args = args.subList(0, before);
         }
-        Args.bind(c, args, synopsis());
-        return c.action();
+        return c.action(Args.bind(c.spec(), args, synopsis()));
     }
 }
