@@ -1,25 +1,23 @@
 package dev.convene.cli.session;
 
 import dev.convene.cli.CliException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The arguments of one session command after its name: positional words and {@code --option VALUE} (or
- * {@code --option=VALUE}) pairs. {@code --} ends the options, so a word may start with dashes. Errors
- * are usage errors that show the command's synopsis.
+ * How the session commands' words are parsed with picocli: the same parser settings for every command
+ * ({@code --option VALUE} or {@code --option=VALUE}; {@code --} ends the options, so a word may start with
+ * dashes; {@code -5} is a word), and picocli's errors as one-line usage errors that show the command's
+ * synopsis. An instance holds the positional words and options of one parse result (a {@code wait} kind).
  */
 final class Args {
     private final String synopsis;
@@ -33,26 +31,9 @@ final class Args {
     }
 
     /**
-     * Splits {@code words} into positionals and options with picocli: a command spec is built from the
-     * options the command takes, picocli parses the words, and its exceptions become the usage errors below.
-     *
-     * @param synopsis shown in every error, e.g. {@code wait peers N [--timeout D]}
-     * @param valueOptions the options this command takes, each with one value
-     * @param flags the options this command takes without a value
-     */
-    static Args parse(List<String> words, String synopsis, Set<String> valueOptions, Set<String> flags) {
-        CommandSpec spec = CommandSpec.create();
-        for (String o : valueOptions) spec.addOption(OptionSpec.builder(o).arity("1").type(String.class).build());
-        for (String f : flags) spec.addOption(OptionSpec.builder(f).arity("0").type(boolean.class).build());
-        spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
-                .auxiliaryTypes(String.class).build());
-        ParseResult result = run(spec, words, synopsis);
-        return of(synopsis, result);
-    }
-
-    /**
-     * Fills the {@code @Parameters} and {@code @Option} fields of {@code command} (a picocli {@code @Command})
-     * from {@code words}, with the arity its annotations give; errors are the usage errors below.
+     * Parses {@code words} (after the command's name) with {@code command}'s picocli model, which fills its
+     * {@code @Parameters} and {@code @Option} fields with the arity their annotations give; errors are the
+     * usage errors below.
      */
     static ParseResult bind(CommandSpec command, List<String> words, String synopsis) {
         return run(command, words, synopsis);
@@ -63,9 +44,16 @@ final class Args {
         return new Args(synopsis, positionals(result), options(result));
     }
 
+    /** The words of every matched positional, in the order of their index. */
     private static List<String> positionals(ParseResult result) {
-        return result.matchedPositionals().isEmpty() ? List.of()
-                : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
+        List<String> words = new java.util.ArrayList<>();
+        result.matchedPositionals().stream().distinct()
+                .sorted(java.util.Comparator.comparingInt(p -> p.index().min())).forEach(p -> {
+                    Object v = p.getValue();
+                    if (v instanceof List<?> l) l.forEach(w -> words.add((String) w));
+                    else if (v != null) words.add((String) v);
+                });
+        return List.copyOf(words);
     }
 
     private static Map<String, String> options(ParseResult result) {
@@ -144,16 +132,6 @@ final class Args {
     private static String usage(ParameterException e, String synopsis) {
         String[] custom = e.getCommandLine() == null ? new String[0] : e.getCommandLine().getCommandSpec().usageMessage().customSynopsis();
         return custom.length > 0 ? custom[0] : synopsis;
-    }
-
-    /** Fails unless there are {@code min} to {@code max} positional words. */
-    Args expect(int min, int max) {
-        if (positionals.size() < min) throw CliException.usage("missing arguments; usage: " + synopsis);
-        if (positionals.size() > max) {
-            throw CliException.usage("unexpected '" + positionals.get(max) + "'; usage: " + synopsis
-                    + " (quote text that has spaces)");
-        }
-        return this;
     }
 
     String positional(int index) {

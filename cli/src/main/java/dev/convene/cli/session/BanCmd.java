@@ -49,7 +49,7 @@ final class BanCmd extends PicocliCommand {
         return new BanCmd(Kind.UNBAN);
     }
 
-    static SessionCommand list() {
+    static PicocliCommand list() {
         return new Bans();
     }
 

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -19,7 +18,7 @@ import picocli.CommandLine.ParseResult;
  * conference commands, waits, and the session's own ({@code sleep}, {@code help}, {@code quit}).
  */
 public final class CommandRegistry {
-    private final Map<String, SessionCommand> commands = new LinkedHashMap<>();
+    private final Map<String, PicocliCommand> commands = new LinkedHashMap<>();
 
     /** Every built-in session command. */
     public static CommandRegistry standard() {
@@ -54,7 +53,7 @@ public final class CommandRegistry {
                 .add(new QuitCmd());
     }
 
-    CommandRegistry add(SessionCommand command) {
+    CommandRegistry add(PicocliCommand command) {
         if (commands.putIfAbsent(command.name(), command) != null) {
             throw new IllegalArgumentException("session command '" + command.name() + "' registered twice");
         }
@@ -113,28 +112,17 @@ public final class CommandRegistry {
     /**
      * The session language as one picocli command: a {@code session} root with one subcommand per session
      * command, each filled from a {@link PicocliCommand#fresh} instance (so one parse never sees another's
-     * words). A command not declared with picocli takes its words as they are and checks them itself.
+     * words).
      */
     public CommandLine model() {
         return model(commands.values());
     }
 
     /** The {@code session} root with the subcommands {@code some}. */
-    private static CommandLine model(Collection<SessionCommand> some) {
+    private static CommandLine model(Collection<PicocliCommand> some) {
         CommandLine root = new CommandLine(Args.configure(CommandSpec.wrapWithoutInspection(new Root()).name("session")));
         root.setExpandAtFiles(false);
-        for (SessionCommand c : some) {
-            CommandSpec spec;
-            if (c instanceof PicocliCommand p) {
-                spec = p.fresh().spec();
-            } else {
-                spec = CommandSpec.wrapWithoutInspection(c);
-                spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
-                        .auxiliaryTypes(String.class).build());
-                spec.parser().endOfOptionsDelimiter("\0"); // its own parse sees "--" too
-            }
-            root.addSubcommand(c.name(), new CommandLine(Args.configure(spec)));
-        }
+        for (PicocliCommand c : some) root.addSubcommand(c.name(), new CommandLine(Args.configure(c.fresh().spec())));
         return root;
     }
 
@@ -149,7 +137,7 @@ public final class CommandRegistry {
      */
     SessionCommand.Action parse(List<String> words) {
         String name = words.get(0);
-        SessionCommand command = commands.get(name);
+        PicocliCommand command = commands.get(name);
         if (command == null) {
             String hint = closest(model().getSubcommands().keySet(), name).map(c -> "did you mean '" + c + "'? ").orElse("");
             throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
@@ -160,20 +148,17 @@ public final class CommandRegistry {
         String text = null;
         List<String> worded = words;
         int before = command.freeTextAfter();
-        if (command instanceof PicocliCommand && before >= 0 && words.size() > before + 1) {
+        if (before >= 0 && words.size() > before + 1) {
             // the free text is handed over as typed: picocli parses only the words before it
             text = words.get(before + 1);
             worded = words.subList(0, before + 1);
         }
         try {
-            ParseResult parsed = Args.dispatch(model, command instanceof PicocliCommand ? sub.getCommandSpec() : null,
+            ParseResult parsed = Args.dispatch(model, sub.getCommandSpec(),
                     worded, command.synopsis());
-            Object chosen = parsed.subcommand().commandSpec().userObject();
-            if (chosen instanceof PicocliCommand p) {
-                p.text = text;
-                return p.action(parsed.subcommand());
-            }
-            return command.parse(words.subList(1, words.size()));
+            PicocliCommand chosen = (PicocliCommand) parsed.subcommand().commandSpec().userObject();
+            chosen.text = text;
+            return chosen.action(parsed.subcommand());
         } catch (CliException e) {
             throw e.isUsage() && !e.getMessage().startsWith(name) ? CliException.usage(name + ": " + e.getMessage()) : e;
         }

@@ -120,15 +120,29 @@ public final class WaitCmd extends PicocliCommand {
         for (Target t : targets.values()) {
             CommandSpec kind = CommandSpec.create().name(t.kind());
             kind.usageMessage().customSynopsis(usage(t)).description(t.summary());
-            kind.addPositional(PositionalParamSpec.builder().index("0").arity(t.arity()).required(true)
-                    .paramLabel(t.arguments().split(" ")[0])
-                    .type(List.class).auxiliaryTypes(String.class).build());
+            addPositionals(kind, t);
             java.util.Set<String> options = new java.util.TreeSet<>(t.options());
             options.add("--timeout");
             for (String o : options) kind.addOption(OptionSpec.builder(o).arity("1").type(String.class).build());
             wait.addSubcommand(t.kind(), Args.configure(kind));
         }
         return wait;
+    }
+
+    /**
+     * The target's arguments as picocli positionals, one per word of its arity ({@code 2..*}: one, then one
+     * that takes the rest), so that options may come between them and an extra word is an error.
+     */
+    private static void addPositionals(CommandSpec kind, Target t) {
+        boolean rest = t.arity().endsWith("..*");
+        int count = Integer.parseInt(rest ? t.arity().substring(0, t.arity().length() - 3) : t.arity());
+        String[] labels = t.arguments().split(" ");
+        for (int i = 0; i < count; i++) {
+            boolean last = rest && i == count - 1;
+            PositionalParamSpec.Builder p = PositionalParamSpec.builder().index(last ? i + "..*" : String.valueOf(i))
+                    .arity(last ? "1..*" : "1").required(true).paramLabel(i < labels.length ? labels[i] : "ARG");
+            kind.addPositional((last ? p.type(List.class).auxiliaryTypes(String.class) : p.type(String.class)).build());
+        }
     }
 
     private static String usage(Target t) {
