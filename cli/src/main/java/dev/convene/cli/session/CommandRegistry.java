@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
 
@@ -120,13 +121,14 @@ public final class CommandRegistry {
 
     /** The {@code session} root with the subcommands {@code some}. */
     private static CommandLine model(Collection<PicocliCommand> some) {
-        CommandLine root = new CommandLine(Args.configure(CommandSpec.wrapWithoutInspection(new Root()).name("session")));
+        CommandLine root = new CommandLine(Args.configure(CommandSpec.forAnnotatedObject(new Root())));
         root.setExpandAtFiles(false);
         for (PicocliCommand c : some) root.addSubcommand(c.name(), new CommandLine(Args.configure(c.fresh().spec())));
         return root;
     }
 
     /** The root of {@link #model()}: it does nothing itself. */
+    @Command(name = "session", description = "the commands of an interactive session and of scripts")
     private static final class Root {
     }
 
