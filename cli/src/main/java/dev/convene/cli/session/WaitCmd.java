@@ -96,7 +96,7 @@ public final class WaitCmd extends PicocliCommand {
 
     @Override
     public Completion completion(List<String> typed) {
-        if (typed.isEmpty()) return Completion.words(List.copyOf(targets.keySet()));
+        if (typed.isEmpty()) return Completion.NOTHING; // the kinds come from the picocli model
         Target target = targets.get(typed.get(0));
         return target == null ? Completion.NOTHING : target.completion(typed.subList(1, typed.size()));
     }

@@ -79,6 +79,10 @@ final class SessionCompleter implements Completer {
             args = new ArrayList<>(typed);
             args.add(0, open.get());
         }
+        if (typed.isEmpty() && !registry.model().getSubcommands().get(name).getSubcommands().isEmpty()) {
+            // a command with subcommands of its own ('wait peers', 'wait message', …): their names, from the model
+            return model(List.of(name, partial)).stream().filter(w -> !w.startsWith("-")).map(w -> candidate(w, w, null)).toList();
+        }
         Completion c = command.get().completion(args);
         if (partial.startsWith("-") || (c.kind() == Completion.Kind.NOTHING && command.get().freeTextAfter() < 0)) {
             List<String> words = new ArrayList<>(typed);

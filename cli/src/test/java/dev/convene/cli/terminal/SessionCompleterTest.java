@@ -86,6 +86,8 @@ class SessionCompleterTest {
         assertThat(values("history Standup", "--")).as("options from the picocli model").containsExactlyInAnyOrder("--last", "--since");
         assertThat(values("create Sync", "--st")).containsExactly("--standing");
         assertThat(values("wait", "st")).containsExactly("started");
+        assertThat(values("wait", "")).as("the kinds, from the picocli model")
+                .containsExactlyInAnyOrder("peers", "invitation", "reply", "started", "ended", "message", "delivered");
         assertThat(values("wait reply Standup", "")).containsExactly("bob");
         assertThat(values("say Standup", "")).as("free text").isEmpty();
         assertThat(values("nosuchcommand", "")).isEmpty();
