@@ -526,8 +526,8 @@ public final class ConferencePeer implements AutoCloseable {
      * each key stroke. Never stored.
      *
      * @param conference a live conference this peer takes part in
-     * @return a future of true if a signal was sent, false if one was sent less than the repeat interval ago;
-     *     failed as {@link #publish} fails
+     * @return a future of true if a signal was sent, false if one was sent less than the repeat interval ago (or
+     *     less than a second ago by the system's time, the type's rate); failed as {@link #publish} fails otherwise
      */
     public CompletableFuture<Boolean> typing(ConferenceId conference) {
         java.util.Objects.requireNonNull(conference, "conference");
@@ -536,6 +536,8 @@ public final class ConferencePeer implements AutoCloseable {
         return p.handle((v, e) -> {
             if (e == null) return true;
             typing.unsent(conference);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof EventLimitException l && l.limit() == EventLimitException.Limit.RATE) return false;
             throw e instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(e);
         });
     }
