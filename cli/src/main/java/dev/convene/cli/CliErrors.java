@@ -123,6 +123,9 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 default -> "";
             };
             if (x.field().equals(InvalidInputException.CONFERENCE)) return "cannot create the conference: " + oneLine(x.value());
+            if (x.field().equals(InvalidInputException.SCHEDULE)) {
+                return "cannot reschedule: " + oneLine(x.value()) + (x.expected().isEmpty() ? "" : " (expected: " + oneLine(x.expected()) + ")");
+            }
             return oneLine(x.getMessage()) + hint;
         }
         if (e instanceof dev.convene.conference.MessageRefusedException x) {

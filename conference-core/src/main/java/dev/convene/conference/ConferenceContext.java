@@ -90,8 +90,7 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         requireSane("start", start);
         requireSane("createdAt", createdAt);
         if (agenda.length() > MAX_AGENDA) throw new IllegalArgumentException("agenda: " + agenda.length() + " characters (expected: <= " + MAX_AGENDA + ")");
-        if (duration.isNegative()) throw new IllegalArgumentException("duration: " + duration + " (expected: > 0, e.g. 30m, or zero for a standing room)");
-        if (duration.compareTo(MAX_DURATION) > 0) throw new IllegalArgumentException("duration: " + duration + " (expected: <= 7 days)");
+        requireDuration(duration);
         if (version < 1) throw new IllegalArgumentException("version: " + version + " (expected: >= 1)");
         invitees = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(Objects.requireNonNull(invitees, "invitees")));
         if (invitees.size() > MAX_INVITEES) throw new IllegalArgumentException("invitees: " + invitees.size() + " (expected: <= " + MAX_INVITEES + ")");
@@ -111,6 +110,20 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
             throw new IllegalArgumentException(what + ": " + t + " (expected: between " + EARLIEST + " and " + LATEST + ")");
         }
         return t;
+    }
+
+    /**
+     * Refuses a duration a conference may not have: negative, or longer than {@link #MAX_DURATION}
+     * (zero is {@link #STANDING}).
+     *
+     * @param duration the duration
+     * @return {@code duration}
+     * @throws IllegalArgumentException naming the duration and the bound
+     */
+    public static Duration requireDuration(Duration duration) {
+        if (duration.isNegative()) throw new IllegalArgumentException("duration: " + duration + " (expected: > 0, e.g. 30m, or zero for a standing room)");
+        if (duration.compareTo(MAX_DURATION) > 0) throw new IllegalArgumentException("duration: " + duration + " (expected: <= 7 days)");
+        return duration;
     }
 
     /**
@@ -160,6 +173,20 @@ public record ConferenceContext(ConferenceId id, String title, String agenda, Pe
         if (start.isBefore(now.minus(START_GRACE))) {
             throw new IllegalArgumentException("start: " + start + " is in the past (expected: now or later)");
         }
+    }
+
+    /**
+     * A copy with another schedule and the same version: how a peer shows a conference whose schedule an organiser
+     * changed after signing this context (the signed context itself is never rewritten).
+     *
+     * @param newStart the start in effect
+     * @param newDuration the duration in effect
+     * @return a copy with {@code newStart} and {@code newDuration}
+     * @throws IllegalArgumentException if they are out of bounds, as in the constructor
+     */
+    public ConferenceContext withSchedule(Instant newStart, Duration newDuration) {
+        return new ConferenceContext(id, title, agenda, organiser, newStart, newDuration, invitees, createdAt, version, participantsMayInvite,
+                historyJoined);
     }
 
     /**

@@ -41,6 +41,18 @@ public interface ConferenceListener {
     }
 
     /**
+     * The schedule in effect changed: an organiser (this peer, the original organiser or a co-organiser) changed the
+     * start or the duration, or concurrent changes were resolved differently now that more records are known. The
+     * context inside each view carries the schedule in effect; a state change it causes ({@link #started},
+     * {@link #ended}) is heard after this.
+     *
+     * @param before the conference as known before the change
+     * @param after the conference with the schedule now in effect
+     */
+    default void rescheduled(ConferenceView before, ConferenceView after) {
+    }
+
+    /**
      * The conference ended (by schedule or by the organiser) or was cancelled.
      *
      * @param conference the conference as now known

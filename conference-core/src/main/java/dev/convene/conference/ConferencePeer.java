@@ -332,7 +332,7 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove and end the conference,
+     * Grants a member the organiser role (the organiser only): a co-organiser may invite, remove, reschedule and end the conference,
      * also while the organiser is away for good. Signed, spread like every membership record.
      *
      * @param conference the conference
@@ -352,6 +352,28 @@ public final class ConferencePeer implements AutoCloseable {
      */
     public CompletableFuture<ConferenceView> revokeOrganiser(ConferenceId conference, PeerId peer) {
         return run(() -> engine.setRole(conference, peer, false));
+    }
+
+    /**
+     * Changes a conference's schedule (organiser or co-organiser, also while the original organiser is away for good):
+     * a signed schedule change spread like every membership record. The invitation's signed context is not rewritten:
+     * every view shows the context with the schedule in effect, and the conference starts and ends by it. Concurrent
+     * changes resolve the same way at every peer: the highest (revision, instant, signer's key) among the valid ones
+     * wins (docs/PROTOCOL.md). Listeners hear {@link ConferenceListener#rescheduled}.
+     *
+     * @param conference the conference
+     * @param start the new start, or null to keep the one in effect; bounded as in {@link ConferenceContext}, and for a
+     *     scheduled conference not in the past (as at creation); a live conference cannot start later than now
+     * @param duration the new duration, or null to keep the one in effect; at most {@link ConferenceContext#MAX_DURATION},
+     *     {@link ConferenceContext#STANDING} for a standing room
+     * @return a future of the conference afterwards; it fails with {@link NotAllowedException}
+     *     ({@link NotAllowedException.Rule#ORGANISERS_ONLY}) if this peer is not an organiser,
+     *     {@link ConferenceStateException} if the conference is over, {@link InvalidInputException}
+     *     ({@link InvalidInputException#SCHEDULE}) if both are null, a value is out of bounds or the conference had
+     *     too many changes, {@link ConferenceNotFoundException} if this peer does not know it
+     */
+    public CompletableFuture<ConferenceView> reschedule(ConferenceId conference, java.time.Instant start, Duration duration) {
+        return run(() -> engine.reschedule(conference, start, duration));
     }
 
     /**

@@ -183,6 +183,17 @@ public final class ConferenceSession {
     }
 
     /**
+     * Changes the schedule (organiser or co-organiser); see {@link ConferencePeer#reschedule}.
+     *
+     * @param start the new start, or null to keep the one in effect
+     * @param duration the new duration, or null to keep the one in effect
+     * @return a future of the new view
+     */
+    public CompletableFuture<ConferenceView> reschedule(java.time.Instant start, java.time.Duration duration) {
+        return peer.reschedule(id, start, duration);
+    }
+
+    /**
      * Ends the conference (organiser only); see {@link ConferencePeer#end}.
      *
      * @return a future of the new view
@@ -237,6 +248,11 @@ public final class ConferenceSession {
         @Override
         public void started(ConferenceView conference) {
             if (conference.id().equals(id)) target.started(conference);
+        }
+
+        @Override
+        public void rescheduled(ConferenceView before, ConferenceView after) {
+            if (after.id().equals(id)) target.rescheduled(before, after);
         }
 
         @Override

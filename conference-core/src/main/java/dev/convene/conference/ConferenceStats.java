@@ -26,10 +26,13 @@ package dev.convene.conference;
  *                  own previous message, or the frontier it signed)
  * @param frontierUnderReports chat messages whose author, posting directly to this peer, named an older frontier
  *                             than an own message of this peer's it had already acknowledged (counted, not refused)
+ * @param reschedulesRefused schedule changes refused: signed by a peer that was not an organiser at the change's
+ *                           instant, dated at or after the conference's end notice, beyond the bound, or whose signature
+ *                           does not verify
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
                               long corruptRows, long tickFailures, long backdated,
-                              long frontierUnderReports) {
+                              long frontierUnderReports, long reschedulesRefused) {
 }

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * A snapshot of one conference as this peer knows it. Immutable.
  *
- * @param context the newest verified context
+ * @param context the newest verified context, with the schedule in effect: its start and duration replaced by the winning
+ *     schedule change if an organiser changed them ({@link ConferencePeer#reschedule}); the version is the signed one
  * @param state the lifecycle state by this peer's clock
  * @param invitees everyone invited (by the organiser or, where allowed, by participants)
  * @param answers each peer's latest answer, with its reason

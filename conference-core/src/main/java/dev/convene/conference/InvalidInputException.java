@@ -23,6 +23,8 @@ public final class InvalidInputException extends ConferenceException {
     public static final String ANSWERS = "answers";
     /** The field of a member's role changes (grants and revokes of the organiser role; their number is bounded). */
     public static final String ROLE_CHANGES = "role changes";
+    /** The field of a conference's schedule (a new start or duration, or the number of schedule changes). */
+    public static final String SCHEDULE = "schedule";
     /** The field of a conference's title (an unsafe character; the cause is an {@link UnsafeCharacterException}). */
     public static final String TITLE = "title";
     /** The field of a conference's agenda (an unsafe character; the cause is an {@link UnsafeCharacterException}). */

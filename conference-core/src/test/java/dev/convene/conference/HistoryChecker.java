@@ -12,12 +12,16 @@ import java.util.Set;
 /**
  * Compares the histories of participants against what was sent: reports lost messages (sent and
  * acknowledged, missing at a participant), duplicates (an id twice in one history), phantoms (an id
- * nobody sent), and histories whose order differs from the first participant's; plus convergence time.
+ * nobody sent), and histories whose order differs from the first participant's; plus convergence time. A peer
+ * given its own expected messages ({@link #history(String, List, java.util.Collection)}, e.g. with history visibility
+ * {@code joined}, where each history starts at its peer's admission) is checked against them instead, and its order
+ * against the part it has in common with the first participant's.
  * {@link #assertClean()} fails on any non-zero figure, naming the peer and the message.
  */
 public final class HistoryChecker {
     private final Map<String, String> sent = new LinkedHashMap<>();
     private final Map<String, List<String>> histories = new LinkedHashMap<>();
+    private final Map<String, Set<String>> expected = new HashMap<>();
     private Duration convergence = Duration.ZERO;
 
     /** Records a message that was sent and must reach everyone. */
@@ -29,6 +33,13 @@ public final class HistoryChecker {
     /** Records a peer's history as it is now. */
     public HistoryChecker history(String peer, List<ChatEntry> entries) {
         histories.put(peer, entries.stream().map(e -> e.id().toString()).toList());
+        return this;
+    }
+
+    /** Records a peer's history as it is now, and the sent messages it alone must hold (its own part of the history). */
+    public HistoryChecker history(String peer, List<ChatEntry> entries, java.util.Collection<MessageId> expectedHere) {
+        history(peer, entries);
+        expected.put(peer, expectedHere.stream().map(MessageId::toString).collect(java.util.stream.Collectors.toSet()));
         return this;
     }
 
@@ -46,17 +57,27 @@ public final class HistoryChecker {
         List<String> reference = null;
         for (var e : histories.entrySet()) {
             Set<String> seen = new HashSet<>();
+            Set<String> own = expected.get(e.getKey());
             for (String id : e.getValue()) {
                 if (!seen.add(id)) duplicated.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(id);
-                if (!sent.containsKey(id)) unexpected.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(id);
+                if (!sent.containsKey(id) || own != null && !own.contains(id)) unexpected.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(id);
             }
-            for (String id : sent.keySet()) {
+            for (String id : own != null ? own : sent.keySet()) {
                 if (!seen.contains(id)) lost.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(id);
             }
-            if (reference == null) reference = e.getValue();
-            else if (!reference.equals(e.getValue())) divergent.add(e.getKey());
+            if (reference == null) {
+                reference = e.getValue();
+            } else if (expected.isEmpty() ? !reference.equals(e.getValue()) : !common(reference, e.getValue()).equals(common(e.getValue(), reference))) {
+                divergent.add(e.getKey());
+            }
         }
         return new Report(sent.size(), histories.size(), lost, duplicated, unexpected, divergent, convergence);
+    }
+
+    /** The ids of {@code a} that {@code b} holds too, in {@code a}'s order. */
+    private static List<String> common(List<String> a, List<String> b) {
+        Set<String> in = new HashSet<>(b);
+        return a.stream().filter(in::contains).toList();
     }
 
     /** Fails with the report if anything was lost, duplicated, unexpected or out of order. */

@@ -2,6 +2,7 @@ package dev.convene.conference;
 
 import static dev.convene.conference.ConferenceCluster.await;
 
+import dev.convene.conference.internal.ModelAuthor;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.OverlayTestHooks;
 import dev.convene.overlay.PeerId;
@@ -27,17 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A randomized, seeded, bounded model test of membership: in-JVM peers on the memory network apply random
- * invites, accepts, declines, leaves, removals, organiser grants and revocations, restarts, partitions, heals and an
- * occasional end (after which every post must be refused), with chat throughout. At the end,
- * with everyone back and healed, every participant's history is checked against the rule: every message that
- * was posted (its {@code say} succeeded, so its author was a participant) is held by every participant, in one
- * order, nothing else is; a peer that left holds nothing it could not have had; a removed peer holds nothing
- * posted after its removal; a peer that never accepted holds nothing.
+ * invites, accepts, declines, leaves, removals (also across an open partition), organiser grants and revocations,
+ * restarts, partitions, heals and an occasional end (after which every post must be refused), with chat throughout;
+ * a hostile participant ({@link ModelAuthor}) posts honestly, equivocates, backdates and posts after its removal
+ * under an old key; every other seed is a {@code --history joined} conference. At the end, with everyone back and
+ * healed, every participant's history is checked against the rule: every message that was validly posted is held
+ * by every participant whose part it is (everyone; with {@code joined}, those invited before it was posted), in one
+ * order, nothing else is; no peer holds a forbidden message (the hostile author's, posts behind a removal made on
+ * the other side of a partition, a removed peer's posts its remover did not hold); a peer that left holds nothing
+ * it could not have had; a removed peer holds nothing posted after its removal; a peer that never accepted holds
+ * nothing.
  *
  * <p>It prints its seed first. {@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
  * {@code -Dconvene.model.steps=S} make it a soak. A failure reports the seed, the steps taken and the shortest failing
  * sequence of those steps it found by re-running parts of the run ({@link Shrink}, bounded), with the properties
- * that replay it ({@code -Dconvene.model.seed=N -Dconvene.model.plan=SAY:…,REMOVE:…}).
+ * that replay it ({@code -Dconvene.model.seed=N -Dconvene.model.plan=SAY:…,REMOVE:…}). {@code
+ * -Dconvene.model.history=shared|joined} fixes the history visibility of every run.
  */
 @Timeout(600)
 class MembershipModelTest {
@@ -58,7 +64,7 @@ class MembershipModelTest {
         }
     }
 
-    enum Op { SAY, INVITE, GRANT, REVOKE, ACCEPT, DECLINE, LEAVE, REMOVE, RESTART, PARTITION, HEAL, END }
+    enum Op { SAY, INVITE, GRANT, REVOKE, ACCEPT, DECLINE, LEAVE, REMOVE, RESTART, PARTITION, HEAL, END, HOSTILE_SAY, EQUIVOCATE, BACKDATE, STALE }
 
     /** The steps of a run, drawn from its seed. */
     static List<Step> plan(long seed, int steps) {
@@ -66,6 +72,11 @@ class MembershipModelTest {
         List<Step> plan = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             int k = r.nextInt(100);
+            if (k < 8) { // the hostile author: mostly honest posts, and now and then one it may not make
+                int h = r.nextInt(8);
+                plan.add(new Step(h < 4 ? Op.HOSTILE_SAY : h < 6 ? Op.EQUIVOCATE : h < 7 ? Op.BACKDATE : Op.STALE, r.nextLong()));
+                continue;
+            }
             Op op = k < 40 ? Op.SAY : k < 45 ? Op.INVITE : k < 48 ? Op.GRANT : k < 50 ? Op.REVOKE : k < 63 ? Op.ACCEPT
                     : k < 67 ? Op.DECLINE : k < 73 ? Op.LEAVE : k < 78 ? Op.REMOVE : k < 85 ? Op.RESTART : k < 92 ? Op.PARTITION
                     : k < 99 ? Op.HEAL : Op.END;
@@ -154,6 +165,28 @@ class MembershipModelTest {
         final List<MessageId> order = new ArrayList<>();
         Set<String> partitioned = Set.of();
         final Set<String> coOrganisers = new HashSet<>();
+        /** Messages no peer may show: the hostile author's forbidden posts, posts under a key a removed peer still held. */
+        final Map<MessageId, String> forbidden = new LinkedHashMap<>();
+        /** Each equivocation, with where in {@link #order} it happened. */
+        final Map<MessageId, Integer> equivocatedAt = new LinkedHashMap<>();
+        /** Posts made invalid by a later removal (their author's, made across a partition): by which removal (1, 2, …). */
+        final Map<MessageId, Integer> invalidatedBy = new LinkedHashMap<>();
+        /** Each removed peer's removal number. */
+        final Map<String, Integer> removalNumber = new LinkedHashMap<>();
+        /** With history joined: where in {@link #order} each participant's history starts (absent: at the start). */
+        final Map<String, Integer> admittedAt = new LinkedHashMap<>();
+        /** Removed during the current partition on the other side from their remover: they do not know yet. */
+        final Set<String> unaware = new HashSet<>();
+        /** Removed during the current partition: every member must know of them once healed. */
+        final List<String> removedWhileCut = new ArrayList<>();
+        /** The side of the current partition removals happen on (true: the partitioned-off side), null before one. */
+        Boolean removalSide;
+        /** The hostile author (a participant from the start) and where it stands. */
+        ModelAuthor mallory;
+        Status malloryStatus = Status.INVITED;
+        /** The newest key epoch (each removal, and with history joined each invitation, moves it on). */
+        int epoch;
+        final boolean joined;
         ConferenceId id;
         int said;
         boolean ended;
@@ -162,6 +195,8 @@ class MembershipModelTest {
             this.seed = seed;
             this.random = new Random(seed);
             this.dir = dir;
+            String history = System.getProperty("convene.model.history", "alternate");
+            this.joined = history.equals("alternate") ? Math.floorMod(seed, 2) == 1 : history.equals("joined");
         }
 
         ConferencePeer start(String name) {
@@ -180,11 +215,17 @@ class MembershipModelTest {
             }
             cl.awaitDirectories(peers.values().toArray(ConferencePeer[]::new));
             ConferencePeer organiser = peers.get("p0");
+            mallory = ModelAuthor.join(organiser, "mallory", peers.values());
             List<String> first = pick(names.subList(1, PEERS), 2);
-            id = organiser.create(NewConference.titled("Model").invite(first.stream().map(n -> peers.get(n).self()).toList())).join().id();
+            List<PeerId> invited = new ArrayList<>(first.stream().map(n -> peers.get(n).self()).toList());
+            invited.add(mallory.id());
+            id = organiser.create(NewConference.titled("Model").historyJoined(joined).invite(invited)).join().id();
             status.put("p0", Status.PARTICIPANT);
             first.forEach(n -> status.put(n, Status.INVITED));
-            log.add("create, invite " + first);
+            mallory.accept(id, List.of(organiser));
+            await(() -> organiser.conference(id).map(v -> v.participants().contains(mallory.id())).orElse(false), () -> "p0 never heard mallory accept");
+            malloryStatus = Status.PARTICIPANT;
+            log.add("create" + (joined ? " (history joined)" : "") + ", invite " + first + " and mallory, who accepts");
             for (Step step : plan) {
                 // Time moves on between steps, so records of different steps never share an instant: with one frozen
                 // instant a revocation ties with the invitation it follows, and peers that merged the invitation
@@ -226,11 +267,95 @@ class MembershipModelTest {
                 case PARTITION -> partition();
                 case HEAL -> heal();
                 case END -> end();
+                case HOSTILE_SAY -> hostileSay();
+                case EQUIVOCATE -> equivocate();
+                case BACKDATE -> backdate();
+                case STALE -> stale();
             }
         }
 
+        /** Where the hostile author sends: every peer that holds the conference (the others refuse it). */
+        List<ConferencePeer> everyone() {
+            return names.stream().filter(n -> status.get(n) != Status.OUTSIDE).map(peers::get).toList();
+        }
+
+        boolean malloryMayPost() {
+            // Behind a removal (made on the other side of a partition) it lacks the newest key, as an honest peer there.
+            if (ended || malloryStatus != Status.PARTICIPANT || behindRemovals("mallory")) return false;
+            mallory.awaitKey(id, epoch); // as an honest author would: it posts under the newest key
+            return true;
+        }
+
+        void hostileSay() {
+            if (!malloryMayPost()) return;
+            String text = "mallory says " + (++said);
+            MessageId m = mallory.say(id, text, everyone());
+            posted.put(m, text);
+            order.add(m);
+            log.add("mallory say " + m.sequence());
+        }
+
+        /**
+         * Two versions of one sequence: one to every peer, both to one participant (the witness, which then holds the
+         * proof and passes it on); the step ends when the witness settled the sequence. The witness is one that can
+         * settle it now: on the organiser's side of a partition (it can catch up on the author's earlier posts from
+         * the organiser) and not behind a removal (it holds the newest key).
+         */
+        void equivocate() {
+            if (ended || malloryStatus != Status.PARTICIPANT) return;
+            boolean split = random.nextBoolean();
+            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x) && !(split && x.equals("p0"))).toList());
+            if (w == null || behindRemovals("p0") || !malloryMayPost()) return;
+            ConferencePeer witness = peers.get(w);
+            String a = "mallory version A " + (++said);
+            String b = "mallory version B " + said;
+            MessageId m = split ? mallory.split(id, a, everyone(), b, witness) : mallory.equivocate(id, a, everyone(), b, witness);
+            forbidden.put(m, "equivocation");
+            equivocatedAt.put(m, order.size());
+            log.add("mallory equivocate " + m.sequence() + (split ? " (B to " + w + " alone, A to the others)" : " (both to " + w + ")"));
+            mallory.awaitAck(id, witness, m.sequence());
+            if (split) {
+                // The witness shows B until a digest exchange with a holder of A (the organiser at least) shows the difference.
+                await(() -> ids(w).stream().noneMatch(x -> x.equals(m.toString())), () -> w + " still shows " + m + " (B): the versions were never compared");
+            }
+        }
+
+        void backdate() {
+            if (!malloryMayPost()) return;
+            MessageId m = mallory.backdate(id, "mallory backdated " + (++said), everyone());
+            if (m == null) return;
+            forbidden.put(m, "backdated");
+            log.add("mallory backdate " + m.sequence());
+        }
+
+        /** After its removal, the hostile author posts under the first epoch's key, which it still holds. */
+        void stale() {
+            if (malloryStatus != Status.REMOVED || ended) return;
+            MessageId m = mallory.stale(id, "mallory after removal " + (++said), everyone());
+            forbidden.put(m, "after its removal");
+            log.add("mallory stale " + m.sequence());
+        }
+
+        /** Whether {@code n} is cut off from {@code m} by the current partition. */
+        boolean cut(String n, String m) {
+            return cutOff(n) != cutOff(m);
+        }
+
+        /** Whether {@code n} is on the partitioned-off side (the hostile author is always on the organiser's side). */
+        boolean cutOff(String n) {
+            return partitioned.contains(n.equals("mallory") ? "p0" : n);
+        }
+
+        /** Whether {@code n} is on the other side from this partition's removals (so it has not heard of them). */
+        boolean behindRemovals(String n) {
+            return removalSide != null && cutOff(n) != removalSide;
+        }
+
         void say() {
-            String n = any(with(Status.PARTICIPANT));
+            // A peer removed on the other side of the partition has not heard of it and still posts.
+            List<String> can = new ArrayList<>(with(Status.PARTICIPANT));
+            unaware.stream().sorted().forEach(can::add);
+            String n = any(can);
             if (n == null) return;
             String text = n + " says " + (++said);
             if (ended) {
@@ -245,6 +370,12 @@ class MembershipModelTest {
             }
             try {
                 Post post = peers.get(n).say(id, text).join();
+                if (behindRemovals(n)) {
+                    // Under the key the removed peer holds, dated after its removal: valid nowhere, shown by nobody.
+                    forbidden.put(post.entry().id(), "posted behind a removal");
+                    log.add(n + " say " + post.entry().id().sequence() + " (behind a removal: forbidden)");
+                    return;
+                }
                 posted.put(post.entry().id(), text);
                 order.add(post.entry().id());
                 log.add(n + " say " + post.entry().id().sequence());
@@ -261,11 +392,22 @@ class MembershipModelTest {
             String n = any(outside);
             if (n == null || !partitioned.isEmpty()) return;
             List<String> inviters = new ArrayList<>(List.of("p0"));
-            coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(inviters::add);
+            // With history joined the organiser alone invites (it rotates the key for each newcomer).
+            if (!joined) coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(inviters::add);
             String by = any(inviters);
-            peers.get(by).invite(id, List.of(peers.get(n).self())).join();
+            PeerId newcomer = peers.get(n).self();
+            peers.get(by).invite(id, List.of(newcomer)).join();
             status.put(n, Status.INVITED);
             log.add(by + " invite " + n);
+            if (joined) {
+                // Its history starts here: every participant holds the new key before anyone posts again.
+                epoch++;
+                admittedAt.put(n, order.size());
+                for (String x : with(Status.PARTICIPANT)) {
+                    ConferencePeer p = peers.get(x);
+                    await(() -> p.conference(id).map(v -> v.invitees().contains(newcomer)).orElse(false), () -> x + " never heard " + n + " was invited");
+                }
+            }
         }
 
         /** The organiser makes a participant a co-organiser (once it knows of the participant's acceptance). */
@@ -332,44 +474,88 @@ class MembershipModelTest {
             log.add(n + " decline");
         }
 
+        /**
+         * A participant leaves (not while cut off from the organiser). A peer that left answers no history request, so
+         * what only it held would never reach anyone: it hands its own posts not yet stored by all to the online
+         * participants as it leaves (found by this model; {@code LeaveWithPendingPostsClusterTest}). Leaving while
+         * cut off from everyone else who could take them is not modelled (nobody could).
+         */
         void leave() {
             if (ended) return; // membership is closed with the conference
             String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0")).toList());
-            if (n == null) return;
+            if (n == null || cut(n, "p0")) return;
             peers.get(n).leave(id).join();
             status.put(n, Status.LEFT);
             log.add(n + " leave");
         }
 
         /**
-         * The organiser or a co-organiser removes a member, only while nobody is partitioned off, and once it holds
-         * everything the member posted (what it holds is what stays valid); then waits until every member knows.
+         * The organiser or a co-organiser removes a member (or the hostile author). Without a partition, once it holds
+         * everything the member posted, then waits until every member knows. During a partition (removals on one side
+         * of it only), the member's posts the remover does not hold become invalid, every peer on the other side keeps
+         * posting under the old key (those posts are forbidden), the member if it is there keeps posting unaware, and
+         * the members learn of it after the heal.
          */
         void remove() {
             if (ended) return; // membership is closed with the conference
-            if (!partitioned.isEmpty()) return;
             List<String> removers = new ArrayList<>(List.of("p0"));
-            coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).forEach(removers::add);
+            // With history joined the organiser alone removes (it alone rotates the key).
+            if (!joined) coOrganisers.stream().filter(x -> status.get(x) == Status.PARTICIPANT).sorted().forEach(removers::add);
+            if (removalSide != null) removers.removeIf(x -> partitioned.contains(x) != removalSide);
             String by = any(removers);
-            String n = any(names.stream().filter(x -> !x.equals("p0") && !x.equals(by) && status.get(x) != Status.OUTSIDE
+            if (by == null) return;
+            List<String> victims = new ArrayList<>(names.stream().filter(x -> !x.equals("p0") && !x.equals(by) && status.get(x) != Status.OUTSIDE
                     && status.get(x) != Status.REMOVED).toList());
+            if (malloryStatus == Status.PARTICIPANT) victims.add("mallory");
+            // A member the remover knows of (an invitation by another organiser may not have reached it yet).
+            ConferencePeer remover = peers.get(by);
+            victims.removeIf(x -> !remover.conference(id).map(v -> v.invitees().contains(x.equals("mallory") ? mallory.id() : peers.get(x).self()))
+                    .orElse(false));
+            String n = any(victims);
             if (n == null) return;
+            boolean hostile = n.equals("mallory");
             ConferencePeer organiser = peers.get(by);
-            PeerId victim = peers.get(n).self();
+            PeerId victim = hostile ? mallory.id() : peers.get(n).self();
             Set<MessageId> theirs = posted.keySet().stream().filter(m -> m.author().equals(victim)).collect(Collectors.toSet());
-            await(() -> organiser.history(id).stream().map(ChatEntry::id).collect(Collectors.toSet()).containsAll(theirs),
-                    () -> by + " lacks messages of " + n);
+            if (!cut(by, n)) {
+                await(() -> organiser.history(id).stream().map(ChatEntry::id).collect(Collectors.toSet()).containsAll(theirs),
+                        () -> by + " lacks messages of " + n);
+            }
             organiser.remove(id, victim).join();
-            status.put(n, Status.REMOVED);
+            epoch++;
+            // What stays valid of the member's posts is what its remover held (and shows) when it removed it.
+            Set<MessageId> kept = organiser.history(id).stream().map(ChatEntry::id).filter(theirs::contains).collect(Collectors.toSet());
+            for (MessageId m : theirs) {
+                if (kept.contains(m)) continue;
+                forbidden.put(m, "beyond what its remover held");
+                invalidatedBy.put(m, removalNumber.size() + 1);
+                posted.remove(m); // it stays in order (positions in it must not move), no longer expected
+            }
+            boolean wasParticipant = hostile || status.get(n) == Status.PARTICIPANT;
+            removalNumber.put(n, removalNumber.size() + 1);
+            if (hostile) malloryStatus = Status.REMOVED;
+            else status.put(n, Status.REMOVED);
             coOrganisers.remove(n);
             postedBeforeRemoval.put(n, order.size());
-            log.add(by + " remove " + n);
-            for (String x : names) {
-                if (status.get(x) == Status.OUTSIDE || status.get(x) == Status.REMOVED && !x.equals(n)) continue; // removed earlier: told nothing more
-                ConferencePeer p = peers.get(x);
-                await(() -> p.conference(id).map(v -> !v.participants().contains(victim) && !v.invitees().contains(victim)
-                        || x.equals(n) && v.myRole() == ConferenceView.Role.REMOVED).orElse(false), () -> x + " never heard " + n + " was removed");
+            if (!partitioned.isEmpty()) {
+                removalSide = partitioned.contains(by);
+                removedWhileCut.add(n);
+                if (!hostile && wasParticipant && cut(by, n)) unaware.add(n);
             }
+            log.add(by + " remove " + n + (partitioned.isEmpty() ? "" : cut(by, n) ? " (across the partition)" : " (during a partition)")
+                    + (theirs.size() == kept.size() ? "" : ", " + (theirs.size() - kept.size()) + " of its posts not held"));
+            for (String x : names) {
+                if (cut(by, x)) continue; // hears of it after the heal
+                awaitKnown(n, victim, x);
+            }
+        }
+
+        /** Waits until {@code x} knows {@code n} was removed (a peer removed earlier is told nothing more). */
+        void awaitKnown(String n, PeerId victim, String x) {
+            if (status.get(x) == Status.OUTSIDE || status.get(x) == Status.REMOVED && !x.equals(n)) return;
+            ConferencePeer p = peers.get(x);
+            await(() -> p.conference(id).map(v -> !v.participants().contains(victim) && !v.invitees().contains(victim)
+                    || x.equals(n) && v.myRole() == ConferenceView.Role.REMOVED).orElse(false), () -> x + " never heard " + n + " was removed");
         }
 
         void restart() {
@@ -397,6 +583,12 @@ class MembershipModelTest {
                     discard(peers.get(b)).addIgnoreMember(address(peers.get(a)));
                 }
             }
+            // The hostile author stays with the organiser (so its side, and what it can hold, is known).
+            for (String x : names) {
+                if (side.contains(x) == side.contains("p0")) continue;
+                discard(mallory.channel()).addIgnoreMember(address(peers.get(x)));
+                discard(peers.get(x)).addIgnoreMember(mallory.channel().getAddress());
+            }
             partitioned = new HashSet<>(side);
             log.add("partition " + side);
             // Not waiting for failure detection: a cut not yet noticed only delays traffic, which is the point.
@@ -405,9 +597,19 @@ class MembershipModelTest {
         void heal() throws Exception {
             if (partitioned.isEmpty()) return;
             for (ConferencePeer p : peers.values()) discard(p).resetIgnoredMembers();
+            discard(mallory.channel()).resetIgnoredMembers();
             partitioned = Set.of();
             cl.awaitDirectories(peers.values().toArray(ConferencePeer[]::new));
+            mallory.awaitSeen(peers.values());
             log.add("heal");
+            // Everyone learns of the removals made on the other side before anything more happens.
+            for (String n : removedWhileCut) {
+                PeerId victim = n.equals("mallory") ? mallory.id() : peers.get(n).self();
+                for (String x : names) awaitKnown(n, victim, x);
+            }
+            removedWhileCut.clear();
+            unaware.clear();
+            removalSide = null;
         }
 
         void finish() throws Exception {
@@ -422,22 +624,51 @@ class MembershipModelTest {
             }
             List<String> participants = with(Status.PARTICIPANT);
             Set<String> expected = posted.keySet().stream().map(MessageId::toString).collect(Collectors.toCollection(TreeSet::new));
-            await(() -> participants.stream().allMatch(n -> ids(n).equals(expected)),
-                    () -> "not converged: expected " + expected.size() + " " + participants.stream().map(n -> n + "=" + ids(n).size()).toList()
-                            + "; missing " + participants.stream().map(n -> n + " lacks " + missing(expected, ids(n))).toList());
+            // Each participant's part: everything, or with history joined what was posted from its admission on.
+            Map<String, List<MessageId>> part = new LinkedHashMap<>();
+            for (String n : participants) {
+                int from = joined ? admittedAt.getOrDefault(n, 0) : 0;
+                part.put(n, order.subList(from, order.size()).stream().filter(posted::containsKey).toList());
+            }
+            Map<String, Set<String>> want = new LinkedHashMap<>();
+            part.forEach((n, ms) -> want.put(n, ms.stream().map(MessageId::toString).collect(Collectors.toCollection(TreeSet::new))));
+            await(() -> participants.stream().allMatch(n -> ids(n).equals(want.get(n))),
+                    () -> "not converged: expected " + participants.stream().map(n -> n + "=" + want.get(n).size()).toList() + " held "
+                            + participants.stream().map(n -> n + "=" + ids(n).size()).toList()
+                            + "; missing " + participants.stream().map(n -> n + " lacks " + missing(want.get(n), ids(n))).toList()
+                            + "; extra " + participants.stream().map(n -> n + " has " + missing(ids(n), want.get(n))).toList());
             HistoryChecker checker = new HistoryChecker();
             posted.forEach(checker::sent);
-            for (String n : participants) checker.history(n, peers.get(n).history(id));
+            for (String n : participants) checker.history(n, peers.get(n).history(id), part.get(n));
             checker.assertClean();
             for (String n : participants) {
                 List<String> texts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + e.text()).toList();
-                List<String> want = peers.get(n).history(id).stream().map(e -> e.id() + "=" + posted.get(e.id())).toList();
-                if (!texts.equals(want)) throw new AssertionError(n + " shows other texts: " + texts);
+                List<String> wantTexts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + posted.get(e.id())).toList();
+                if (!texts.equals(wantTexts)) throw new AssertionError(n + " shows other texts: " + texts);
             }
             for (String n : names) {
-                Set<String> held = ids(n);
-                if (!expected.containsAll(held)) throw new AssertionError(n + " holds messages nobody posted: " + held);
+                Set<String> held = new TreeSet<>(ids(n));
                 Status s = status.get(n);
+                if (s == Status.REMOVED) {
+                    // A removed peer is told nothing more: a version of an equivocation it received before its removal
+                    // may stay shown there when the proof was made after it (the participants all agree without it).
+                    equivocatedAt.forEach((m, at) -> {
+                        if (at <= postedBeforeRemoval.get(n)) held.remove(m.toString());
+                    });
+                    // Likewise a post it legitimately read that a later removal (of its author) made invalid.
+                    invalidatedBy.forEach((m, by) -> {
+                        if (by > removalNumber.get(n)) held.remove(m.toString());
+                    });
+                }
+                if (!expected.containsAll(held)) {
+                    Set<String> bad = new TreeSet<>(held);
+                    bad.removeAll(expected);
+                    Map<String, String> why = new java.util.TreeMap<>();
+                    forbidden.forEach((m, r) -> {
+                        if (bad.contains(m.toString())) why.put(m.toString(), r);
+                    });
+                    throw new AssertionError(n + " holds messages no peer may show: " + missing(bad, Set.of()) + " " + why.values());
+                }
                 if ((s == Status.OUTSIDE || s == Status.INVITED) && !held.isEmpty() && !everParticipated(n)) {
                     throw new AssertionError(n + " never took part but holds " + held);
                 }
@@ -448,7 +679,7 @@ class MembershipModelTest {
                     if (!after.isEmpty()) throw new AssertionError(n + " was removed but holds what was posted after: " + after);
                 }
             }
-            log.add("checked: " + posted.size() + " messages at " + participants.size() + " participants");
+            log.add("checked: " + posted.size() + " messages, " + forbidden.size() + " forbidden, at " + participants.size() + " participants");
         }
 
         /** How many of each operation took effect, and what was checked. */
@@ -457,16 +688,22 @@ class MembershipModelTest {
             for (String l : log) {
                 if (l.startsWith("(")) continue; // a step that did nothing
                 String[] w = l.split(" ");
-                String op = w.length > 1 && w[0].matches("p\\d+") ? w[1] : w[0];
+                String op = w.length > 1 && w[0].matches("p\\d+|mallory") ? w[1] : w[0];
                 ops.merge(op.replace(",", "").replace(":", ""), 1L, Long::sum);
+                if (l.contains("(across the partition)")) ops.merge("remove-across", 1L, Long::sum);
+                if (l.contains("(during a partition)")) ops.merge("remove-during", 1L, Long::sum);
+                if (l.contains("(behind a removal")) ops.merge("say-behind-removal", 1L, Long::sum);
+                if (l.contains(" alone, A to the others)")) ops.merge("equivocate-split", 1L, Long::sum);
             }
-            return "ops=" + ops + " messages=" + posted.size() + " participants=" + with(Status.PARTICIPANT).size();
+            return "history=" + (joined ? "joined" : "shared") + " ops=" + ops + " messages=" + posted.size() + " forbidden=" + forbidden.size()
+                    + " participants=" + with(Status.PARTICIPANT).size();
         }
 
         /** The ids expected and not held, with the author's name instead of its id. */
         List<String> missing(Set<String> expected, Set<String> held) {
             Map<String, String> byId = new java.util.HashMap<>();
             peers.forEach((name, p) -> byId.put(p.self().shortId(), name));
+            if (mallory != null) byId.put(mallory.id().shortId(), "mallory");
             return expected.stream().filter(e -> !held.contains(e)).map(e -> {
                 int colon = e.lastIndexOf(':');
                 return colon < 0 ? e : byId.getOrDefault(e.substring(0, colon), "?") + e.substring(colon);
@@ -487,6 +724,7 @@ class MembershipModelTest {
 
         @Override
         public void close() {
+            if (mallory != null) mallory.close();
             cl.close();
         }
     }
@@ -500,7 +738,11 @@ class MembershipModelTest {
     }
 
     private static DISCARD discard(ConferencePeer p) throws Exception {
-        ProtocolStack stack = channel(p).getProtocolStack();
+        return discard(channel(p));
+    }
+
+    private static DISCARD discard(JChannel channel) throws Exception {
+        ProtocolStack stack = channel.getProtocolStack();
         DISCARD d = stack.findProtocol(DISCARD.class);
         if (d == null) {
             d = new DISCARD();

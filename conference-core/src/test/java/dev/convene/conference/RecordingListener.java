@@ -75,6 +75,11 @@ public final class RecordingListener implements ConferenceListener {
         add("left " + conference.title() + " " + peer.shortId() + " " + reason);
     }
 
+    @Override
+    public void rescheduled(ConferenceView before, ConferenceView after) {
+        add("rescheduled " + after.title() + " " + after.context().start() + " " + after.context().duration());
+    }
+
     public boolean has(String event) {
         return events.contains(event);
     }

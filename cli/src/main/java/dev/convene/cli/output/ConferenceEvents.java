@@ -13,7 +13,7 @@ import java.util.Comparator;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
- * {@code conference-started}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code participant-joined},
+ * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code participant-joined},
  * {@code participant-left}) through the session's {@link EventGate}, which holds them until {@code ready}
  * and wakes waiting commands after each.
  *
@@ -66,6 +66,13 @@ public final class ConferenceEvents implements ConferenceListener {
     public void started(ConferenceView v) {
         gate.publish(new Event.ConferenceStarted(v.id().value(), v.title(), ref(v.context().organiser()),
                 v.context().start().toString(), v.context().end().toString()));
+    }
+
+    @Override
+    public void rescheduled(ConferenceView before, ConferenceView after) {
+        ConferenceContext c = after.context();
+        gate.publish(new Event.ConferenceRescheduled(c.id().value(), c.title(), c.start().toString(), c.duration().toString(),
+                c.end().toString(), before.context().start().toString(), before.context().end().toString()));
     }
 
     @Override

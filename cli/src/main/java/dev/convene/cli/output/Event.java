@@ -214,6 +214,38 @@ public sealed interface Event {
     }
 
     /**
+     * An organiser (the organiser or a co-organiser) changed a conference's schedule, or concurrent changes resolved
+     * differently once more were known: the schedule now in effect, and the one before. {@code end} is
+     * {@code 9999-12-31T23:59:59Z} for a standing room.
+     *
+     * @param duration ISO-8601, {@code PT0S} for a standing room
+     * @param previousStart the start before the change
+     * @param previousEnd the end before the change
+     */
+    record ConferenceRescheduled(String conference, String title, String start, String duration, String end,
+                                 @JsonProperty("previous-start") String previousStart,
+                                 @JsonProperty("previous-end") String previousEnd) implements Event {
+        public static final String NAME = "conference-rescheduled";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            boolean standing = Instant.parse(end).equals(dev.convene.conference.ConferenceContext.LATEST);
+            boolean wasStanding = Instant.parse(previousEnd).equals(dev.convene.conference.ConferenceContext.LATEST);
+            return "* '" + Safe.line(title) + "' (" + conference.substring(0, 8) + ") was rescheduled: " + span(start, end, standing)
+                    + " (was " + span(previousStart, previousEnd, wasStanding) + ")";
+        }
+
+        private static String span(String start, String end, boolean standing) {
+            return Times.local(Instant.parse(start)) + (standing ? " onwards, a standing room" : " until " + Times.local(Instant.parse(end)));
+        }
+    }
+
+    /**
      * A conference is over: it ended by schedule or by its organiser ({@code ended}), or was cancelled before
      * it started ({@code cancelled}).
      */

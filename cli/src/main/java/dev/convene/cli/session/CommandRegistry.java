@@ -37,6 +37,7 @@ public final class CommandRegistry {
                 .add(new OpenCmd())
                 .add(AnswerCmd.leave())
                 .add(AnswerCmd.end())
+                .add(new RescheduleCmd())
                 .add(MemberCmd.remove())
                 .add(MemberCmd.grant())
                 .add(MemberCmd.revoke())

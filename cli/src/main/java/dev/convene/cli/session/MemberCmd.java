@@ -52,7 +52,7 @@ final class MemberCmd implements SessionCommand {
     }
 
     static MemberCmd grant() {
-        return new MemberCmd("grant", "make a member a co-organiser of a conference you organise (it may invite, remove and end)",
+        return new MemberCmd("grant", "make a member a co-organiser of a conference you organise (it may invite, remove, reschedule and end)",
                 ConferencePeer::grantOrganiser, (member, conf) -> "made " + member + " a co-organiser of " + conf);
     }
 

@@ -51,7 +51,7 @@ public final class Styles {
             case Event.PeerJoined.NAME, Event.ParticipantJoined.NAME -> new AttributedString(text, JOINED);
             case Event.PeerLeft.NAME, Event.ParticipantLeft.NAME -> new AttributedString(text, FAINT);
             case Event.Reply.NAME -> new AttributedString(text, REPLY);
-            case Event.ConferenceStarted.NAME, Event.ConferenceEnded.NAME -> new AttributedString(text, CONFERENCE);
+            case Event.ConferenceStarted.NAME, Event.ConferenceRescheduled.NAME, Event.ConferenceEnded.NAME -> new AttributedString(text, CONFERENCE);
             case Event.ErrorReport.NAME -> new AttributedString(text, ERROR);
             case Event.Ready.NAME -> new AttributedString(text, BOLD);
             default -> new AttributedString(text);

@@ -253,10 +253,10 @@ final class ChatLog {
         if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp " + m.timestamp() + " is in the future");
         }
-        if (m.timestamp().instant().isBefore(c.ctx().start().minus(MAX_FUTURE))) {
+        if (m.timestamp().instant().isBefore(c.earliestMessage().minus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp before the conference start");
         }
-        Instant end = c.end != null && c.end.at().isBefore(c.ctx().end()) ? c.end.at() : c.ctx().end();
+        Instant end = c.over();
         if (m.timestamp().instant().isAfter(end.plus(MAX_FUTURE))) {
             throw new RejectedMessageException("chat timestamp after the conference ended");
         }

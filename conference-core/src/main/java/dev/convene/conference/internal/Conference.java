@@ -45,6 +45,10 @@ final class Conference {
     final Map<String, byte[]> openedGrants = new HashMap<>();
     /** The organiser's role changes for each member, by revision. */
     final Map<PeerId, TreeMap<Integer, RoleChange>> roleLog = new HashMap<>();
+    /** Every verified schedule change held, by {@code <signer>/<revision>} (one kept per signer and revision). */
+    final Map<String, Reschedule> scheduleRecords = new TreeMap<>();
+    /** The schedule change in effect (derived from {@link #scheduleRecords} by {@link #resolveSchedule}), or null: the context's. */
+    Reschedule schedule;
     /** Key grants issued after rotations: kept to forward them to their recipients. */
     final Map<String, KeyGrant> grants = new LinkedHashMap<>();
     ConferenceState state = ConferenceState.SCHEDULED;
@@ -197,6 +201,76 @@ final class Conference {
         return !before.equals(removals);
     }
 
+    /** The row key of a schedule change: one kept per signer and revision. */
+    static String scheduleKey(Reschedule r) {
+        return r.signer().value() + "/" + r.revision();
+    }
+
+    /**
+     * Recomputes the schedule in effect from the changes held, the same at every peer whatever order they arrived
+     * in: the changes whose signer was an organiser at the change's instant ({@link #isOrganiserAt}, so a change by a
+     * co-organiser revoked later stays valid, one made after its revocation does not) and that are dated before the
+     * end notice, if any, are taken in ascending order of (revision, instant, signer's key bytes); each replaces the
+     * schedule in effect unless it is dated at or after that schedule's end (a conference over by schedule is not
+     * reopened). The last one that applied wins: the highest (revision, instant, signer key) among those valid.
+     *
+     * @return whether the schedule in effect changed
+     */
+    boolean resolveSchedule() {
+        Reschedule before = schedule;
+        List<Reschedule> valid = new ArrayList<>();
+        for (Reschedule r : scheduleRecords.values()) {
+            if (!r.conference().equals(id) || keyOf(r.signer()) == null || !isOrganiserAt(r.signer(), r.at())) continue;
+            if (end != null && !r.at().isBefore(end.at())) continue;
+            valid.add(r);
+        }
+        valid.sort(Comparator.comparingInt(Reschedule::revision).thenComparing(Reschedule::at)
+                .thenComparing((a, b) -> java.util.Arrays.compareUnsigned(keyOf(a.signer()), keyOf(b.signer()))));
+        Reschedule winner = null;
+        for (Reschedule r : valid) {
+            Instant endInEffect = winner == null ? ctx().end() : winner.end();
+            if (r.at().isBefore(endInEffect)) winner = r;
+        }
+        schedule = winner;
+        return before != winner;
+    }
+
+    /** @return the start in effect: the winning schedule change's, else the context's */
+    Instant start() {
+        return schedule == null ? ctx().start() : schedule.start();
+    }
+
+    /** @return the end by the schedule in effect ({@link ConferenceContext#LATEST} for a standing room) */
+    Instant scheduledEnd() {
+        return schedule == null ? ctx().end() : schedule.end();
+    }
+
+    /** @return the revision of the schedule in effect: 0 for the context's */
+    int scheduleRevision() {
+        return schedule == null ? 0 : schedule.revision();
+    }
+
+    /** @return the earliest instant a message may be dated (before skew): the context's start or the one in effect, whichever is earlier */
+    Instant earliestMessage() {
+        Instant s = start();
+        return s.isBefore(ctx().start()) ? s : ctx().start();
+    }
+
+    /** @return when the conference is over: its end notice if earlier than the end by the schedule in effect, else that end */
+    Instant over() {
+        Instant e = scheduledEnd();
+        return end != null && end.at().isBefore(e) ? end.at() : e;
+    }
+
+    /** @return the context with the schedule in effect: what views show (same version; the signed context is unchanged) */
+    ConferenceContext shownContext() {
+        return schedule == null ? ctx() : ctx().withSchedule(schedule.start(), schedule.duration());
+    }
+
+    List<Reschedule> scheduleChanges() {
+        return new ArrayList<>(scheduleRecords.values());
+    }
+
     /** Who rotated the key of {@code epoch}: the signer of its effective removal, or null for the organiser. */
     PeerId rotator(int epoch) {
         Removal r = rotations.get(epoch);
@@ -235,11 +309,11 @@ final class Conference {
         return r == null ? 0 : r.revision();
     }
 
-    /** The state this conference should be in at {@code now}. */
+    /** The state this conference should be in at {@code now}, by the end notice and the schedule in effect. */
     ConferenceState stateAt(Instant now) {
-        if (end != null) return end.at().isBefore(ctx().start()) ? ConferenceState.CANCELLED : ConferenceState.ENDED;
-        if (!now.isBefore(ctx().end())) return ConferenceState.ENDED;
-        if (!now.isBefore(ctx().start())) return ConferenceState.LIVE;
+        if (end != null) return end.at().isBefore(start()) ? ConferenceState.CANCELLED : ConferenceState.ENDED;
+        if (!now.isBefore(scheduledEnd())) return ConferenceState.ENDED;
+        if (!now.isBefore(start())) return ConferenceState.LIVE;
         return ConferenceState.SCHEDULED;
     }
 
@@ -269,7 +343,8 @@ final class Conference {
         List<Invitation> inv = new ArrayList<>(invitations.values());
         List<Reply> rep = new ArrayList<>();
         new TreeMap<>(replyLog).values().forEach(log -> rep.addAll(log.values()));
-        return new Meta(context, inv, rep, end, new ArrayList<>(removalRecords), new ArrayList<>(grants.values()), roleChanges());
+        return new Meta(context, inv, rep, end, new ArrayList<>(removalRecords), new ArrayList<>(grants.values()), roleChanges(),
+                scheduleChanges());
     }
 
     /**
@@ -294,7 +369,7 @@ final class Conference {
             for (Invitation i : part) {
                 grants.values().stream().filter(g -> g.recipient().equals(i.invitee())).forEach(gs::add);
             }
-            out.add(new Meta(context, part, rs, end, new ArrayList<>(removalRecords), gs, roleChanges()));
+            out.add(new Meta(context, part, rs, end, new ArrayList<>(removalRecords), gs, roleChanges(), scheduleChanges()));
         }
         return out;
     }
@@ -316,11 +391,29 @@ final class Conference {
                 case LEAVE -> ConferenceView.Role.LEFT;
             };
         }
-        return new ConferenceView(ctx(), state, invitees(), answers, participants, role, coOrganisers());
+        return new ConferenceView(shownContext(), state, invitees(), answers, participants, role, coOrganisers());
     }
 
     /** Per author, the highest contiguous sequence held. */
     Map<PeerId, Long> digest() {
         return Map.copyOf(contiguous);
+    }
+
+    /**
+     * The digest to send: per author the highest contiguous sequence held and the tip of one message held up to it —
+     * the last, or half the time one at a sequence drawn at random (the last if none is held there), so that two
+     * peers holding different versions of any sequence compare it sooner or later.
+     */
+    ChatDigest chatDigest() {
+        Map<PeerId, ChatDigest.Tip> tips = new HashMap<>();
+        contiguous.forEach((author, upTo) -> {
+            var byAuthor = chat.get(author);
+            if (byAuthor == null || upTo < 1) return;
+            ChatMessage m = null;
+            if (upTo > 1 && EngineState.RANDOM.nextBoolean()) m = byAuthor.get(1 + (long) (EngineState.RANDOM.nextDouble() * upTo));
+            if (m == null || m.sequence() > upTo) m = byAuthor.get(upTo);
+            if (m != null) tips.put(author, ChatDigest.Tip.of(m));
+        });
+        return new ChatDigest(id, contiguous, tips);
     }
 }

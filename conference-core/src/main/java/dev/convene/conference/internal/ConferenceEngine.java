@@ -258,6 +258,11 @@ public final class ConferenceEngine implements OverlayListener {
         return ops.remove(id, peer);
     }
 
+    /** Changes the schedule (organiser or co-organiser); see {@link Operations#reschedule}. */
+    public ConferenceView reschedule(ConferenceId id, java.time.Instant start, java.time.Duration duration) {
+        return ops.reschedule(id, start, duration);
+    }
+
     public ConferenceView end(ConferenceId id) {
         return ops.end(id);
     }
@@ -291,7 +296,7 @@ public final class ConferenceEngine implements OverlayListener {
                 if (!c.isMember(peer.id())) return;
                 s.sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
                 if (c.participants().contains(peer.id()) && c.participants().contains(s.self)) {
-                    s.overlay.multicast(List.of(peer.id()), new ChatDigest(c.id, c.digest()));
+                    s.overlay.multicast(List.of(peer.id()), c.chatDigest());
                     if (!c.state.isOver()) dispatch.fire(l -> l.participantJoined(c.view(s.self), peer.id(), "online"));
                 }
             });

@@ -19,11 +19,13 @@ final class Counters {
     final LongAdder tickFailures = new LongAdder();
     final LongAdder backdated = new LongAdder();
     final LongAdder frontierUnderReports = new LongAdder();
+    final LongAdder reschedulesRefused = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
-                corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum());
+                corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum(),
+                reschedulesRefused.sum());
     }
 }

@@ -23,8 +23,9 @@ import java.util.TreeMap;
  *       its own author.</li>
  * </ol>
  * Every input is signed data every participant eventually holds, so the verdict is the same everywhere. A
- * previous message or a named message that is invalid by membership, or that this peer can never hold (its
- * sequence was settled without it, or its author is banned here), is not compared (rules 1, 2 and 4 then trust
+ * previous message or a named message that is invalid by membership (held, or refused on arrival as outside its
+ * author's membership), or that this peer can never hold (its sequence was settled without it, or its author is
+ * banned here), is not compared (rules 1, 2 and 4 then trust
  * the claim). A named message not held yet makes the verdict wait (the author's later messages wait behind it,
  * bounded by the gap limit) until catch-up brings it.
  *
@@ -99,7 +100,9 @@ final class Frontiers {
         TreeMap<Long, ChatMessage> byAuthor = c.chat.get(named.author());
         ChatMessage held = byAuthor == null ? null : byAuthor.get(named.sequence());
         if (held == null) {
-            // Settled here without the message: it can never be held here, nor compared anywhere it is not held.
+            // Settled here without the message: it can never be held here, nor compared anywhere it is not held. Outside
+            // its author's membership (e.g. beyond its removal) it is refused on arrival and invalid: never compared.
+            if (Membership.standing(c, named.author(), named.sequence()) == Membership.Standing.OUT) return Verdict.VALID;
             return named.sequence() <= c.contiguous.getOrDefault(named.author(), 0L) ? Verdict.VALID : Verdict.WAIT;
         }
         if (Membership.verdict(c, held, skew) == Membership.Verdict.INVALID) return Verdict.VALID;

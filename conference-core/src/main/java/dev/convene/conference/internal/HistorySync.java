@@ -55,6 +55,21 @@ final class HistorySync {
         int bytes = 0;
         boolean more = false;
         boolean suppressed = false;
+        // A tip naming a sequence this peer holds another version of (the author equivocated, each peer holding one
+        // version): this peer's version goes first, so the asker holds both and settles them as a proof, which it then
+        // passes on. Bounded: at most one message per author, only in an answer the budget allows.
+        for (var t : fresh ? d.tips().entrySet() : java.util.Set.<Map.Entry<PeerId, ChatDigest.Tip>>of()) {
+            PeerId author = t.getKey();
+            long seq = t.getValue().sequence();
+            if (s.banned.contains(author) || seq < 1 || seq > c.contiguous.getOrDefault(author, 0L)) continue;
+            if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
+            java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);
+            ChatMessage mine = byAuthor == null ? null : byAuthor.get(seq);
+            if (mine == null || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
+            if (batch.size() >= Protocol.MAX_BATCH) break;
+            batch.add(mine);
+            bytes += mine.body().length + 200;
+        }
         List<java.util.Iterator<ChatMessage>> ranges = new ArrayList<>();
         for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
             if (s.banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
@@ -101,7 +116,7 @@ final class HistorySync {
         }
         if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) acks.ack(c, from);
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
-        if (behind) s.overlay.multicast(List.of(from), new ChatDigest(c.id, c.digest()));
+        if (behind) s.overlay.multicast(List.of(from), c.chatDigest());
     }
 
     /** A history request, by conference and asker. */
@@ -130,7 +145,7 @@ final class HistorySync {
         chat.takeIn(c, from, b.messages(), false, rejected -> {
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
             Conference now = s.conferences.get(b.conference());
-            if (b.more() && now != null) s.overlay.multicast(List.of(from), new ChatDigest(now.id, now.digest())); // pull the next batch
+            if (b.more() && now != null) s.overlay.multicast(List.of(from), now.chatDigest()); // pull the next batch
         });
     }
 
@@ -142,7 +157,7 @@ final class HistorySync {
                 PeerId peer = online.get(RANDOM.nextInt(online.size()));
                 s.sendMeta(c, List.of(peer));
                 if (c.participants().contains(s.self) && c.participants().contains(peer)) {
-                    s.overlay.multicast(List.of(peer), new ChatDigest(c.id, c.digest()));
+                    s.overlay.multicast(List.of(peer), c.chatDigest());
                 }
             });
         }
@@ -152,7 +167,7 @@ final class HistorySync {
     void requestHistory(Conference c) {
         List<PeerId> online = s.onlineOthers(c.participants());
         if (!online.isEmpty()) {
-            s.overlay.multicast(List.of(online.get(RANDOM.nextInt(online.size()))), new ChatDigest(c.id, c.digest()));
+            s.overlay.multicast(List.of(online.get(RANDOM.nextInt(online.size()))), c.chatDigest());
         }
     }
 }

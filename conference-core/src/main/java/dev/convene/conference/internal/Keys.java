@@ -2,6 +2,7 @@ package dev.convene.conference.internal;
 
 import static dev.convene.conference.internal.EngineState.RANDOM;
 
+import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
@@ -39,7 +40,7 @@ final class Keys {
         byte[] sealed = ContentCrypto.seal(keys.toByteArray(), invitee.agreementKey(), sealContext(c.id, invitee.id()));
         Instant now = s.clock.instant();
         Invitation unsigned = new Invitation(c.context, invitee.id(), invitee.signingKey(), invitee.agreementKey(), s.self,
-                s.identity.signingKey(), c.ctx().end(), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
+                s.identity.signingKey(), min(c.scheduledEnd(), ConferenceContext.LATEST), nonce, first, c.currentEpoch, sealed, now, new byte[0]);
         Invitation signed = new Invitation(unsigned.context(), unsigned.invitee(), unsigned.inviteeKey(),
                 unsigned.inviteeAgreementKey(), s.self, unsigned.inviterKey(), unsigned.expiry(), nonce, first, c.currentEpoch,
                 sealed, now, s.identity.sign(Protocol.bytes(Protocol.INVITATION_BODY, unsigned)));
@@ -148,5 +149,9 @@ final class Keys {
         } catch (GeneralSecurityException e) {
             return null;
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 }

@@ -89,8 +89,8 @@ final class Membership {
 
     static Verdict verdict(Conference c, ChatMessage m, Duration skew) {
         Instant at = m.timestamp().instant();
-        if (at.isBefore(c.ctx().start().minus(skew))) return Verdict.INVALID;
-        Instant end = c.end != null && c.end.at().isBefore(c.ctx().end()) ? c.end.at() : c.ctx().end();
+        if (at.isBefore(c.earliestMessage().minus(skew))) return Verdict.INVALID;
+        Instant end = c.over();
         if (at.isAfter(end.plus(skew))) return Verdict.INVALID;
         if (readableByRemoved(c, m)) return Verdict.INVALID;
         return switch (standing(c, m.author(), m.sequence())) {

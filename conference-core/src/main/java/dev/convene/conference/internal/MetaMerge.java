@@ -2,6 +2,7 @@ package dev.convene.conference.internal;
 
 import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceId;
+import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import java.util.List;
@@ -61,6 +62,7 @@ final class MetaMerge {
         // Invitations by participants are authorised by their inviter's acceptance, and replies verify with
         // keys from invitations: merge in rounds until nothing new is learned.
         Map<PeerId, Removal> removalsBefore = new java.util.LinkedHashMap<>(c.removals);
+        ConferenceView viewBefore = isNew ? null : s.views.get(id);
         for (int round = 0; round < 4; round++) {
             int known = c.invitations.size() + c.replies.size() + c.removalRecords.size() + c.grants.size() + revisions(c)
                     + c.roleChanges().size();
@@ -95,6 +97,12 @@ final class MetaMerge {
             s.readable.put(id, c);
         }
         if (m.end() != null) mergeEnd(c, m.end(), (key, n) -> n.verifies(key, s.gate, sender));
+        Reschedule scheduleBefore = c.schedule;
+        mergeSchedules(c, m.schedules(), sender);
+        c.resolveSchedule(); // also after roles, removals and end notices: they decide which changes are valid
+        if (!isNew && c.schedule != scheduleBefore && viewBefore != null) {
+            dispatch.fireLater(c, after -> l -> l.rescheduled(viewBefore, after));
+        }
         // What a peer learns with its first metadata is the starting point, not a series of joins.
         if (isNew) c.lastParticipants = c.participants();
         afterChange.accept(c);
@@ -117,6 +125,33 @@ final class MetaMerge {
         byte[] key = e.signer() == null ? c.context.organiserKey() : c.keyOf(e.signer());
         if (key == null || e.signer() != null && !c.isOrganiserAt(e.signer(), e.at())) return;
         if (verifies.test(key, e)) c.end = e;
+    }
+
+    /**
+     * Keeps each schedule change whose signer is an organiser at the change's instant (by the role and removal records
+     * held: they travel in the same metadata, merged first), dated before the end notice held, and whose signature
+     * verifies; one per signer and revision (two different ones: the smaller signature), at most
+     * {@code 2 * MAX_RESCHEDULES} in all. A change refused for its signer, its date or its signature is counted
+     * ({@code reschedulesRefused}). Which change is in effect is decided by {@link Conference#resolveSchedule}.
+     */
+    void mergeSchedules(Conference c, List<Reschedule> changes, PeerId from) {
+        for (Reschedule r : changes) {
+            if (!r.conference().equals(c.id)) continue;
+            String key = Conference.scheduleKey(r);
+            Reschedule known = c.scheduleRecords.get(key);
+            if (known != null && java.util.Arrays.compareUnsigned(known.signature(), r.signature()) <= 0) continue;
+            byte[] signerKey = c.keyOf(r.signer());
+            boolean refused = signerKey == null || !c.isOrganiserAt(r.signer(), r.at())
+                    || c.end != null && !r.at().isBefore(c.end.at())
+                    || known == null && c.scheduleRecords.size() >= Protocol.MAX_RESCHEDULES * 2
+                    || !r.verifies(signerKey, s.gate, from);
+            if (refused) {
+                s.counters.reschedulesRefused.increment();
+                log.debug("{}: schedule change {} by {} refused", s.label(), r.revision(), r.signer().shortId());
+                continue;
+            }
+            c.scheduleRecords.put(key, r);
+        }
     }
 
     /** The organiser's role changes: per member, every revision; two different ones with one revision keep the smaller signature. */

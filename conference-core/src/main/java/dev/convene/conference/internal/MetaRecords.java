@@ -11,7 +11,7 @@ import java.util.Map;
  * A conference's metadata as the store keeps it: a head (the signed context and the end notice) and one row per
  * invitation, reply revision, removal, key grant and role change, keyed by what identifies it ({@code i/<invitee>},
  * {@code r/<author>/<revision>} (every revision: membership is a history), {@code x/<peer>/<epoch>/<signer>},
- * {@code g/<recipient>/<epoch>}, {@code o/<peer>/<revision>}). A change writes the head if it changed and the rows that
+ * {@code g/<recipient>/<epoch>}, {@code o/<peer>/<revision>}, {@code s/<signer>/<revision>} for schedule changes). A change writes the head if it changed and the rows that
  * changed, never the whole metadata (a reply in a 256-invitee conference writes one reply, not 256 invitations).
  * Records are immutable, so a row changed exactly when its map holds another object than the one saved.
  */
@@ -34,6 +34,7 @@ final class MetaRecords {
         c.removalRecords.forEach(r -> out.put("x/" + r.peer().value() + "/" + r.newEpoch() + "/" + (r.signer() == null ? "-" : r.signer().value()), r));
         c.grants.forEach((k, g) -> out.put("g/" + k, g));
         c.roleLog.forEach((p, log) -> log.forEach((rev, r) -> out.put("o/" + p.value() + "/" + rev, r)));
+        c.scheduleRecords.forEach((k, r) -> out.put("s/" + k, r));
         return out;
     }
 
@@ -58,6 +59,7 @@ final class MetaRecords {
         if (record instanceof Removal r) return WireBytes.encode(Protocol.REMOVAL, r, Protocol.MAX_SIGNED);
         if (record instanceof KeyGrant g) return WireBytes.encode(Protocol.GRANT, g, Protocol.MAX_SIGNED);
         if (record instanceof RoleChange r) return WireBytes.encode(Protocol.ROLE, r, Protocol.MAX_SIGNED);
+        if (record instanceof Reschedule r) return WireBytes.encode(Protocol.RESCHEDULE, r, Protocol.MAX_SIGNED);
         throw new IllegalArgumentException("not a metadata record: " + record.getClass());
     }
 
@@ -68,6 +70,7 @@ final class MetaRecords {
         List<Removal> rem = new ArrayList<>(head.removals());
         List<KeyGrant> grants = new ArrayList<>(head.grants());
         List<RoleChange> roles = new ArrayList<>(head.roles());
+        List<Reschedule> schedules = new ArrayList<>(head.schedules());
         rows.forEach((k, bytes) -> {
             switch (k.substring(0, Math.min(2, k.length()))) {
                 case "i/" -> inv.add(decode(Protocol.INVITATION, bytes));
@@ -75,11 +78,12 @@ final class MetaRecords {
                 case "x/" -> rem.add(decode(Protocol.REMOVAL, bytes));
                 case "g/" -> grants.add(decode(Protocol.GRANT, bytes));
                 case "o/" -> roles.add(decode(Protocol.ROLE, bytes));
+                case "s/" -> schedules.add(decode(Protocol.RESCHEDULE, bytes));
                 case "q/" -> { } // an equivocation's second message: read by equivocations()
                 default -> throw new IllegalStateException("unknown metadata row " + k);
             }
         });
-        return new Meta(head.context(), inv, rep, head.end(), rem, grants, roles);
+        return new Meta(head.context(), inv, rep, head.end(), rem, grants, roles, schedules);
     }
 
     /** The row key of an equivocation's second message. */

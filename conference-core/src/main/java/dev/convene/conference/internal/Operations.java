@@ -157,11 +157,41 @@ final class Operations {
         Reply unsigned = new Reply(id, s.self, answer, why, c.revisionOf(s.self) + 1, s.clock.instant(), sequence, new byte[0]);
         Reply reply = new Reply(id, s.self, answer, why, unsigned.revision(), unsigned.at(), sequence,
                 s.identity.sign(Protocol.bytes(Protocol.REPLY_BODY, unsigned)));
+        if (answer != Answer.ACCEPT && c.participants().contains(s.self)) pushUnacknowledged(c);
         meta.applyReply(c, reply);
         changes.afterChange(c);
         s.spread(c);
         if (answer == Answer.ACCEPT) sync.requestHistory(c);
         return s.views.get(id);
+    }
+
+    /**
+     * Before this participant leaves: its own messages not yet known to be stored by every current participant
+     * (acknowledged by nobody, or not by all; this session's posts) go to the online participants (in batches, ahead
+     * of the reply, so they arrive while it is a participant), since a peer that left answers no history request and
+     * what only it held would never reach anyone (the others' FIFO for it would wait for ever).
+     */
+    private void pushUnacknowledged(Conference c) {
+        java.util.SortedSet<Long> pending = new java.util.TreeSet<>(c.awaitingAck.keySet());
+        pending.addAll(c.awaitingAll.keySet());
+        if (s.overlay == null || pending.isEmpty()) return;
+        java.util.TreeMap<Long, ChatMessage> own = c.chat.get(s.self);
+        List<PeerId> online = s.onlineOthers(c.participants());
+        if (own == null || online.isEmpty()) return;
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        for (long seq : pending) {
+            ChatMessage m = own.get(seq);
+            if (m == null) continue;
+            if (batch.size() >= Protocol.MAX_BATCH || bytes + m.body().length + 200 > ConferenceEngine.BATCH_BYTES) {
+                s.overlay.multicast(online, new ChatBatch(c.id, List.copyOf(batch), false));
+                batch.clear();
+                bytes = 0;
+            }
+            batch.add(m);
+            bytes += m.body().length + 200;
+        }
+        if (!batch.isEmpty()) s.overlay.multicast(online, new ChatBatch(c.id, batch, false));
     }
 
     /**
@@ -196,6 +226,49 @@ final class Operations {
         changes.afterChange(c);
         s.spread(c);
         if (s.overlay.directory().isOnline(peer)) s.sendMeta(c, List.of(peer)); // so it knows; it gets no key
+        return s.views.get(id);
+    }
+
+    /**
+     * Signs a schedule change (organiser or co-organiser) with the next revision and spreads it; null keeps the start
+     * or duration in effect. The signer checks what only it can (a scheduled conference's start not in the past, a
+     * live one's not later than now); every peer checks the bounds, the signer's role and the end notice.
+     */
+    ConferenceView reschedule(ConferenceId id, Instant start, java.time.Duration duration) {
+        Conference c = require(id);
+        Instant now = s.clock.instant();
+        if (!c.isOrganiserAt(s.self, now)) throw new NotAllowedException(id, NotAllowedException.Rule.ORGANISERS_ONLY);
+        changes.refreshState(c);
+        if (c.state.isOver()) throw notOver(c);
+        if (start == null && duration == null) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "no change", "a new start, a new duration or both");
+        }
+        ConferenceContext shown = c.shownContext();
+        Instant newStart = start != null ? start : shown.start();
+        java.time.Duration newDuration = duration != null ? duration : shown.duration();
+        try {
+            ConferenceContext next = shown.withSchedule(newStart, newDuration); // the bounds, exactly as a context's
+            if (start != null && c.state == ConferenceState.SCHEDULED) next.validateNew(now);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, e.getMessage(), "", e);
+        }
+        if (start != null && c.state == ConferenceState.LIVE && newStart.isAfter(now)) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, "start: " + newStart + " for a live conference",
+                    "now or earlier (a live conference does not become scheduled again)");
+        }
+        int revision = c.scheduleRevision() + 1;
+        if (revision > Protocol.MAX_RESCHEDULES || c.scheduleRecords.size() >= Protocol.MAX_RESCHEDULES * 2) {
+            throw new InvalidInputException(InvalidInputException.SCHEDULE, revision + " changes", "<= " + Protocol.MAX_RESCHEDULES);
+        }
+        Reschedule unsigned = new Reschedule(id, s.self, revision, now, newStart, newDuration, new byte[0]);
+        Reschedule change = new Reschedule(id, s.self, revision, now, newStart, newDuration,
+                s.identity.sign(Protocol.bytes(Protocol.RESCHEDULE_BODY, unsigned)));
+        ConferenceView before = s.views.get(id);
+        c.scheduleRecords.put(Conference.scheduleKey(change), change);
+        if (c.resolveSchedule() && before != null) dispatch.fireLater(c, after -> l -> l.rescheduled(before, after));
+        log.info("{}: rescheduled {} (revision {})", s.label(), c.id.shortId(), revision);
+        changes.afterChange(c);
+        s.spread(c);
         return s.views.get(id);
     }
 

@@ -67,10 +67,10 @@ final class Persistence {
     }
 
     Conference restoreOne(ConferenceStore.SavedConference saved) {
-        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.META, saved.meta());
+        Meta head = dev.convene.overlay.wire.WireBytes.decode(Protocol.STORED_META, saved.meta());
         // A head written before rows existed holds every record itself; it is rewritten as rows on the next change.
         boolean rowsOnly = head.invitations().isEmpty() && head.replies().isEmpty() && head.removals().isEmpty() && head.grants().isEmpty()
-                && head.roles().isEmpty();
+                && head.roles().isEmpty() && head.schedules().isEmpty();
         Map<String, byte[]> rows = s.store.records(saved.id());
         Meta meta = MetaRecords.assemble(head, rows);
         if (!meta.context().context().id().equals(saved.id())) throw new IllegalStateException("row key does not match its context");
@@ -94,6 +94,9 @@ final class Persistence {
         meta.removals().stream().filter(r -> r.conference().equals(c.id)).limit(Protocol.MAX_REMOVAL_RECORDS)
                 .forEach(c.removalRecords::add);
         c.resolveRemovals();
+        meta.schedules().stream().filter(r -> r.conference().equals(c.id)).limit(Protocol.MAX_RESCHEDULES * 2)
+                .forEach(r -> c.scheduleRecords.put(Conference.scheduleKey(r), r));
+        c.resolveSchedule();
         meta.grants().stream().filter(g -> g.conference().equals(c.id)).forEach(g -> c.grants.put(g.slot(), g));
         c.keys.putAll(saved.keys());
         c.currentEpoch = saved.currentEpoch();

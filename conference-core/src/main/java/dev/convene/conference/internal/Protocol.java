@@ -43,6 +43,11 @@ final class Protocol {
     static final int MAX_REMOVAL_RECORDS = MAX_REMOVALS * 2;
     /** Most role changes one conference may have. */
     static final int MAX_ROLE_CHANGES = 256;
+    /**
+     * Most schedule changes of one conference: revisions run 1 to this, and at most twice as many records are kept
+     * (one per signer and revision; two organisers may change it concurrently).
+     */
+    static final int MAX_RESCHEDULES = 64;
     /** Most answers one peer may give in one conference (each revision is kept as membership history). */
     static final int MAX_REVISIONS = 16;
     /** A sealed box of every epoch's key: ephemeral key, nonce, keys, tag. */
@@ -138,6 +143,8 @@ final class Protocol {
     static final WireCodec<EndNotice> END = EndNotice.END;
     static final WireCodec<RoleChange> ROLE_BODY = RoleChange.ROLE_BODY;
     static final WireCodec<RoleChange> ROLE = RoleChange.ROLE;
+    static final WireCodec<Reschedule> RESCHEDULE_BODY = Reschedule.RESCHEDULE_BODY;
+    static final WireCodec<Reschedule> RESCHEDULE = Reschedule.RESCHEDULE;
     static final WireCodec<ChatMessage> CHAT_BODY = ChatMessage.CHAT_BODY;
     static final WireCodec<ChatMessage> CHAT = ChatMessage.CHAT;
     static final WireCodec<ChatMessage> STORED_CHAT = ChatMessage.STORED_CHAT;
@@ -146,6 +153,7 @@ final class Protocol {
     static final WireCodec<KeyGrant> GRANT_BODY = KeyGrant.GRANT_BODY;
     static final WireCodec<KeyGrant> GRANT = KeyGrant.GRANT;
     static final WireCodec<Meta> META = Meta.META;
+    static final WireCodec<Meta> STORED_META = Meta.STORED_META;
     static final WireCodec<ChatAck> ACK = ChatAck.ACK;
     static final WireCodec<ChatDigest> DIGEST = ChatDigest.DIGEST;
     static final WireCodec<ChatBatch> BATCH = ChatBatch.BATCH;

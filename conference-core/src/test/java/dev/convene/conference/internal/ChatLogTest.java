@@ -54,6 +54,23 @@ class ChatLogTest {
         assertThat(bob.scheduled).isEmpty(); // a restore acknowledges nothing
     }
 
+    /**
+     * Found by the membership model (a removal across a partition): a frontier that names a message its author could
+     * not validly send (beyond its removal) is not compared, as the frontier rule says; this peer refuses such messages
+     * on arrival, so waiting for it to be held (as for any named message not held yet) held the author's later
+     * messages back for ever at the remover while the other side, which held it, showed them.
+     */
+    @Test
+    void aFrontierNamingAMessageBeyondItsAuthorsRemovalDoesNotWaitForIt() {
+        c.removals.put(Fixtures.CAROL.id(), Fixtures.removal(ALICE, c.id, Fixtures.CAROL.id(), 1,
+                Fixtures.START.plus(java.time.Duration.ofMinutes(10)), 1));
+        Frontier beyond = new Frontier(new dev.convene.conference.MessageId(Fixtures.CAROL.id(), 3), Seams.at(5));
+        hold(Fixtures.chat(ALICE, c.id, 1, Seams.at(10), key, "names carol's third", beyond));
+        deliverReady();
+        assertThat(shown()).containsExactly("names carol's third");
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 1L);
+    }
+
     @Test
     void anUnreadableMessageIsSettledUnshownAndWhatFollowsFlows() {
         hold(fromAlice(1));

@@ -9,6 +9,7 @@ import dev.convene.conference.ChatEntry;
 import dev.convene.conference.ConferenceCluster;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferencePeer;
+import dev.convene.conference.HlcTimestamp;
 import dev.convene.overlay.Identity;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +57,64 @@ class EquivocationClusterTest {
                 bob.close();
                 ConferencePeer bob2 = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock);
                 assertThat(texts(bob2, id)).containsExactly("after");
+            }
+        }
+    }
+
+    /**
+     * As below, but mallory posts twice more to everyone before any digest is exchanged, so the last sequences agree:
+     * tips also name a sequence drawn at random (half the time), so the older difference is compared too.
+     */
+    @Test
+    void anOlderDifferenceIsNoticedAfterTheAuthorPostedAgainToEveryone() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Split early", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(bob, mallory.post(id, 1, at, 0, key, "version A"));
+                mallory.send(carol, mallory.post(id, 1, at, 0, key, "version B"));
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 2, mallory.now(), 0, key, "second"));
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 3, mallory.now(), 0, key, "third"));
+                for (ConferencePeer p : List.of(alice, bob, carol)) {
+                    await(() -> texts(p, id).equals(List.of("second", "third")), () -> p.name() + " shows " + texts(p, id));
+                }
+            }
+        }
+    }
+
+    /**
+     * Item 4: bob holds one version, carol the other, and no peer ever receives both from the author. Digests carry
+     * a tip (a hash of the message at each author's last sequence held), so anti-entropy between them notices the
+     * difference: the answerer sends its version, the asker holds both, and the proof path takes over. Without tips
+     * bob shows A and carol B for ever, and alice whichever she fetched first.
+     */
+    @Test
+    void twoPeersEachHoldingOneVersionNoticeDuringAntiEntropy() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Split", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(bob, mallory.post(id, 1, at, 0, key, "version A"));
+                mallory.send(carol, mallory.post(id, 1, at, 0, key, "version B"));
+                for (ConferencePeer p : List.of(bob, carol)) {
+                    await(() -> cl.events(p).retracted.stream().map(ChatEntry::text).anyMatch(t -> t.startsWith("version")),
+                            () -> p.name() + " heard retracted " + cl.events(p).retracted + ", shows " + texts(p, id));
+                }
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 2, mallory.now(), 0, key, "after"));
+                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "after");
+                for (ConferencePeer p : List.of(alice, bob, carol)) {
+                    assertThat(texts(p, id)).as(p.name()).containsExactly("after");
+                }
             }
         }
     }

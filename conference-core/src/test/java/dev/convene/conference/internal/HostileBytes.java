@@ -54,7 +54,8 @@ final class HostileBytes {
     static final WireCodec<RawMeta> META = new WireCodec<>() {
         public void write(WireWriter out, RawMeta m) {
             out.write(m.context(), CONTEXT).writeBytes(m.organiserKey()).writeBytes(m.signature());
-            out.writeVarInt(0).writeVarInt(0).writeBoolean(false).writeVarInt(0).writeVarInt(0).writeVarInt(0); // no invitations, replies, end, removals, grants, roles
+            out.writeVarInt(0).writeVarInt(0).writeBoolean(false).writeVarInt(0).writeVarInt(0).writeVarInt(0)
+                    .writeVarInt(0); // no invitations, replies, end, removals, grants, roles, schedule changes
         }
 
         public RawMeta read(WireReader in) {

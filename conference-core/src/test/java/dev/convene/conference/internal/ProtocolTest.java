@@ -67,6 +67,8 @@ class ProtocolTest {
                 sample("ACK", Protocol.ACK, new ChatAck(ID, BOB.id(), 300)),
                 sample("DIGEST", Protocol.DIGEST, new ChatDigest(ID, Map.of(BOB.id(), 0L, CAROL.id(), 5L, ALICE.id(), 1L << 40))),
                 sample("DIGEST empty", Protocol.DIGEST, new ChatDigest(ID, Map.of())),
+                sample("DIGEST with tips", Protocol.DIGEST, new ChatDigest(ID, Map.of(BOB.id(), 7L, CAROL.id(), 5L),
+                        Map.of(BOB.id(), ChatDigest.Tip.of(CHAT), CAROL.id(), new ChatDigest.Tip(5, -1L, 0L)))),
                 sample("BATCH with more to come", Protocol.BATCH, new ChatBatch(ID, List.of(CHAT, CHAT2), true)),
                 sample("BATCH empty", Protocol.BATCH, new ChatBatch(ID, List.of(), false)),
                 sample("EPHEMERAL", EphemeralFrame.CODEC, new EphemeralFrame(ID, 7, new dev.convene.conference.HlcTimestamp(1_000_000, 3), 2, new byte[]{1, 2, 3})));
@@ -149,6 +151,19 @@ class ProtocolTest {
         byte[] bytes = encode(Protocol.DIGEST, digestOf(members + 1));
         assertThatThrownBy(() -> WireBytes.decode(Protocol.DIGEST, bytes)).isExactlyInstanceOf(WireFormatException.class)
                 .hasMessageContaining(String.valueOf(members + 1));
+    }
+
+    @Test
+    void aDigestTipIsOnlyForAnAuthorWithASequenceAndTellsTwoVersionsApart() {
+        assertThatThrownBy(() -> new ChatDigest(ID, Map.of(BOB.id(), 7L), Map.of(CAROL.id(), ChatDigest.Tip.of(CHAT))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChatDigest(ID, Map.of(BOB.id(), 6L), Map.of(BOB.id(), ChatDigest.Tip.of(CHAT)))) // CHAT is BOB's 7
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChatDigest.Tip(0, 1L, 1L)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ChatDigest.Tip.of(CHAT).sequence()).isEqualTo(7);
+        assertThat(ChatDigest.Tip.of(CHAT)).isEqualTo(ChatDigest.Tip.of(CHAT)).isNotEqualTo(ChatDigest.Tip.of(CHAT2));
+        ChatMessage other = Fixtures.chat(BOB, ID, 7, CHAT.timestamp(), KEY, "another text"); // CHAT's author and sequence
+        assertThat(ChatDigest.Tip.of(other)).isNotEqualTo(ChatDigest.Tip.of(CHAT));
     }
 
     private static ChatDigest digestOf(int authors) {

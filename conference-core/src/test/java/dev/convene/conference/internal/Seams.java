@@ -79,6 +79,11 @@ final class Seams {
             }
 
             @Override
+            public void rescheduled(ConferenceView before, ConferenceView after) {
+                heard.add("rescheduled " + after.context().start() + " " + after.context().duration());
+            }
+
+            @Override
             public void ended(ConferenceView v) {
                 heard.add("ended " + v.state());
             }
