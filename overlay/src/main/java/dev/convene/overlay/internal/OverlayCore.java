@@ -108,8 +108,8 @@ public final class OverlayCore implements Receiver {
         this.stackXml = Stacks.xml(config, cached);
         this.presence = new Presence(label, identity, directory, new Presence.Effects() {
             @Override
-            public void sendHello(Address to, byte[] nonce) {
-                OverlayCore.this.sendHello(to, nonce);
+            public boolean sendHello(Address to, byte[] nonce) {
+                return OverlayCore.this.sendHello(to, nonce);
             }
 
             @Override
@@ -374,11 +374,12 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    private void sendHello(Address to, byte[] nonce) {
+    private boolean sendHello(Address to, byte[] nonce) {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
         PeerAdvertisement ad = selfAd;
-        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce));
+        if (ad == null) return false;
+        return outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce));
     }
 
     // ---- sending (any thread; never waits for the network) ------------------------------------------------
