@@ -32,6 +32,8 @@ class LargeGroupClusterTest {
      * session, and requests or repeats of a Hello lost in a view race. A constant, not a function of the size.
      */
     static final int CHECKS_PER_EXISTING_PEER = 6;
+    /** Frames one join may cost an existing peer: those Hellos and requests, and the joiner's Confirm. */
+    static final int FRAMES_PER_EXISTING_PEER = 8;
 
     @Test
     @Timeout(600)
@@ -83,7 +85,9 @@ class LargeGroupClusterTest {
                     PEERS, joined, maxChecks, maxReceived, sumChecks, j.signatureChecks(), j.framesReceived(), j.framesSent());
             // Each existing peer pays a constant; the joiner pays a constant per member: linear in all.
             assertThat(maxChecks).isLessThanOrEqualTo(CHECKS_PER_EXISTING_PEER);
+            assertThat(maxReceived).isLessThanOrEqualTo(FRAMES_PER_EXISTING_PEER);
             assertThat(j.signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
+            assertThat(j.framesReceived()).isLessThanOrEqualTo((long) FRAMES_PER_EXISTING_PEER * PEERS);
         } finally {
             starters.shutdownNow();
             peers.parallelStream().forEach(o -> {
