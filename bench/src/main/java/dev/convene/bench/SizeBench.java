@@ -1,7 +1,6 @@
 package dev.convene.bench;
 
 import dev.convene.conference.ConferencePeer;
-import dev.convene.overlay.DropReason;
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayStats;
 import java.time.Duration;
@@ -41,30 +40,38 @@ final class SizeBench {
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
         double[] form = {Double.NaN, Double.NaN};
         double[] join = {Double.NaN, Double.NaN};
+        double[] perPeer = {Double.NaN, Double.NaN};
         String joinNote = "";
+        String perPeerNote = "";
         double[] rawWindow = {Double.NaN, Double.NaN};
         List<String> failed = new ArrayList<>();
         progress.accept("size: " + n + " Convene peers (" + where + ")");
         long started = System.nanoTime();
         try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false)) {
             form[0] = (System.nanoTime() - started) / 1e6;
-            List<ConferencePeer> all = new ArrayList<>(g.peers());
-            long[] idle = idleRates(() -> counters(all));
+            List<ConferencePeer> existing = List.copyOf(g.peers());
+            List<ConferencePeer> all = new ArrayList<>(existing);
+            long[] idle = idleRates(() -> counters(existing));
             long t0 = System.nanoTime();
-            long[] before = counters(all);
+            long[] before = counters(existing);
             ConferencePeer joiner = g.join("size" + n + where + "j");
             all.add(joiner);
             g.awaitDirectories(all);
             Thread.sleep(SETTLE.toMillis());
-            long[] after = counters(all);
+            long[] after = counters(existing);
+            long[] own = counters(List.of(joiner)); // from its start: all of it is the join's
             double seconds = (System.nanoTime() - t0) / 1e9;
             long frames = Math.max(0, after[0] - before[0] - Math.round(idle[0] * seconds / 1000.0));
             long checks = Math.max(0, after[1] - before[1] - Math.round(idle[1] * seconds / 1000.0));
             long sent = Math.max(0, after[2] - before[2] - Math.round(idle[2] * seconds / 1000.0));
-            join[0] = frames;
+            join[0] = frames + own[0];
+            perPeer[0] = (frames + own[0]) / (double) (n + 1);
             joinNote = String.format(Locale.ROOT, "one join into %d: %d frames received in all (%.1f per peer), %d signature checks"
                     + " (%.1f per peer), %d frames sent in all",
-                    n, frames, frames / (double) (n + 1), checks, checks / (double) (n + 1), sent);
+                    n, frames + own[0], perPeer[0], checks + own[1], (checks + own[1]) / (double) (n + 1), sent + own[2]);
+            perPeerNote = String.format(Locale.ROOT, "per-join cost: each of the %d members received %.1f frames and checked %.1f"
+                    + " signatures on average; the joiner received %d frames and checked %d signatures (%.2f per member)",
+                    n, frames / (double) n, checks / (double) n, own[0], own[1], own[1] / (double) n);
         } catch (RuntimeException e) {
             failed.add("convene: " + (e instanceof BenchException ? e.getMessage() : e.toString()));
         }
@@ -82,6 +89,7 @@ final class SizeBench {
             // Not corrected for idle traffic: at 100 members JGroups' own heartbeats and merge probes outweigh a
             // join's messages, and the difference drowns in their noise. An upper bound, heartbeats included.
             join[1] = g.messagesReceived() - before;
+            perPeer[1] = join[1] / (double) (n + 1);
             rawWindow[0] = seconds;
             rawWindow[1] = idle * seconds / 1000.0;
         } catch (InterruptedException e) {
@@ -97,6 +105,8 @@ final class SizeBench {
         out.add(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", form, Target.atMost(5000),
                 "from the first start to every peer seeing every other online; raw: to a view of " + n, why));
         out.add(figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", join, null, joinNote, why));
+        out.add(figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", perPeer, null,
+                perPeerNote + "; raw: JGroups messages per channel (heartbeats included)", why));
         return out;
     }
 
@@ -105,13 +115,13 @@ final class SizeBench {
         return new Figure(key, label, unit, v[0], v[1], target, note);
     }
 
-    /** Frames received, signature checks (verified frames plus frames whose signature failed), frames sent: summed. */
+    /** Frames received, Ed25519 signature checks (of Hellos and requests for them, good or bad), frames sent: summed. */
     private static long[] counters(List<ConferencePeer> peers) {
         long[] c = new long[3];
         for (ConferencePeer p : peers) {
             OverlayStats s = p.overlay().stats();
             c[0] += s.framesReceived();
-            c[1] += s.receivedByType().values().stream().mapToLong(Long::longValue).sum() + s.drops(DropReason.BAD_SIGNATURE);
+            c[1] += s.signatureChecks();
             c[2] += s.framesSent();
         }
         return c;

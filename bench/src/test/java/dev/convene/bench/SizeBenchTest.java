@@ -35,6 +35,10 @@ class SizeBenchTest {
             // A join is at least the advertisements: the joiner's to each member and each member's to it.
             assertThat(join.convene()).as(join.note()).isGreaterThanOrEqualTo(2 * 4);
             assertThat(join.note()).contains("signature checks");
+            Figure perPeer = report.figure("size.joinpeer." + where + ".4");
+            assertThat(perPeer.complete()).as(perPeer.toString()).isTrue();
+            assertThat(perPeer.convene()).isEqualTo(join.convene() / 5);
+            assertThat(perPeer.note()).contains("the joiner received");
         }
         assertThat(report.figures()).extracting(Figure::key).doesNotContain("throughput", "latency.p50.3");
     }

@@ -39,4 +39,32 @@ class HelpLayoutTest {
                 assertThat(l).contains("peers", new PeersCmd().summary()));
         assertThat(text.lines().mapToInt(String::length).max().orElseThrow()).isLessThanOrEqualTo(150);
     }
+
+    @Test
+    void helpForOneCommandIsPicocliUsageFittedToTheWidth() {
+        CommandRegistry registry = CommandRegistry.standard();
+        for (var c : registry.all()) {
+            for (int width : new int[] {55, 80, 150}) {
+                var usage = HelpCmd.usage(registry, c.name(), width);
+                if (c.name().equals("wait")) {
+                    assertThat(usage).as("wait keeps the layout of its forms").isEmpty();
+                    continue;
+                }
+                assertThat(usage).as(c.name()).isPresent();
+                String text = usage.orElseThrow();
+                assertThat(text).as(c.name()).startsWith("usage: " + c.synopsis().split(" ")[0]);
+                assertThat(text.lines()).as(c.name() + " at " + width).allSatisfy(line -> {
+                    assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
+                    assertThat(line).as("no trailing blanks").isEqualTo(line.stripTrailing());
+                });
+                List<String> all = words(text);
+                int at = java.util.Collections.indexOfSubList(all, words(c.summary()));
+                assertThat(at).as("the summary's words whole and in order in " + c.name() + " at " + width + ":\n" + text)
+                        .isNotNegative();
+                assertThat(java.util.Collections.indexOfSubList(all, words(c.synopsis()))).as("the synopsis, whole").isNotNegative();
+            }
+        }
+        assertThat(HelpCmd.usage(registry, "open", 54)).as("narrower than picocli's minimum: the layout instead").isEmpty();
+        assertThat(HelpCmd.usage(registry, "history", 80).orElseThrow()).contains("--last=N", "--since=TIME", "CONF");
+    }
 }

@@ -126,7 +126,8 @@ class InteractiveTest {
     void helpNamesOneCommandOrFails() {
         CliRun r = CliRun.withInput("help open\nhelp nosuch\n", "--home", home.toString(), "--name", "ann", "--network", "memory",
                 "--cluster", cluster);
-        assertThat(r.out()).contains("commands:", "open CONF", "chat in a conference").doesNotContain("peers  ");
+        assertThat(r.out()).contains("usage: open CONF", "chat in a conference", "a conference: title, id or id prefix")
+                .doesNotContain("peers  ");
         assertThat(r.err()).contains("convene: no command 'nosuch'; 'help' lists them all");
     }
 }

@@ -4,6 +4,7 @@ import dev.convene.overlay.PeerId;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A chat message as a participant sees it, decrypted and verified.
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param authorName the author's display name as known here (not trusted for identity)
  * @param text the text
  * @param pending true while no other participant has confirmed storing this (own messages only)
+ * @param replyTo the message this one answers, if it is a reply ({@link ConferencePeer#reply}); the id is
+ *                well-formed but the message it names may be unknown here (not arrived yet, or never shown)
  */
 public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
-                        boolean pending) {
+                        boolean pending, Optional<MessageId> replyTo) {
     /** The canonical history order. */
     public static final Comparator<ChatEntry> CANONICAL_ORDER = Comparator.comparing(ChatEntry::timestamp)
             .thenComparing(e -> e.id().author())
@@ -34,6 +37,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @param authorName the author's display name as known here (not trusted for identity)
      * @param text the text
      * @param pending true while no other participant has confirmed storing this (own messages only)
+     * @param replyTo the message this one answers, if it is a reply
      */
     public ChatEntry {
         Objects.requireNonNull(conference, "conference");
@@ -41,6 +45,31 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(authorName, "authorName");
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    /**
+     * A message that is not a reply.
+     *
+     * @param conference the conference
+     * @param id author and sequence
+     * @param timestamp the author's hybrid logical clock when it sent the message
+     * @param authorName the author's display name as known here (not trusted for identity)
+     * @param text the text
+     * @param pending true while no other participant has confirmed storing this (own messages only)
+     */
+    public ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text, boolean pending) {
+        this(conference, id, timestamp, authorName, text, pending, Optional.empty());
+    }
+
+    /**
+     * This entry with another pending flag (the rest unchanged).
+     *
+     * @param pending true while no other participant has confirmed storing this
+     * @return the entry
+     */
+    public ChatEntry withPending(boolean pending) {
+        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo);
     }
 
     /**

@@ -70,11 +70,13 @@ public final class ConferencePeer implements AutoCloseable {
     /** Futures handed out and not complete yet: failed with {@link PeerClosedException} on close. */
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Presence presence;
+    private final TypingState typing;
     private volatile Thread callbackThread;
 
     private ConferencePeer(Overlay overlay, ConferenceEngine engine, ExecutorService callbacks, ScheduledExecutorService timer,
-                           List<ConferenceListener> listeners, HomeLock lock, Presence presence) {
+                           List<ConferenceListener> listeners, HomeLock lock, Presence presence, TypingState typing) {
         this.overlay = overlay;
+        this.typing = typing;
         this.engine = engine;
         this.callbacks = callbacks;
         this.timer = timer;
@@ -461,6 +463,120 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * Posts a reply: a chat message that answers another ({@link ChatEntry#replyTo()}), shown in {@link #history}
+     * and to the listeners like any message. The message answered may be unknown here; its id is sent as given.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param to the message answered
+     * @param text the reply, 1 to 16088 bytes in UTF-8 (the chat limit less the reference), not blank
+     * @return a future of the post, as {@link #say}'s
+     */
+    public CompletableFuture<Post> reply(ConferenceId conference, MessageId to, String text) {
+        return run(() -> {
+            Post p = engine.reply(conference, to, text);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Reacts to a message with an emoji: a durable {@link BuiltInEvents#REACTION} event (listen with
+     * {@link #onEvent}). Reacting again with the same emoji changes nothing; {@link #unreact} withdraws it.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param to the message reacted to (it may be unknown here)
+     * @param emoji a short emoji, as {@link Reaction#emoji()} describes
+     * @return a future of the published event, as {@link #publish}'s; failed with an {@link InvalidInputException}
+     *     (field {@link InvalidInputException#EMOJI}) if the emoji is not accepted
+     */
+    public CompletableFuture<PublishedEvent<Reaction>> react(ConferenceId conference, MessageId to, String emoji) {
+        return reaction(conference, to, emoji, true);
+    }
+
+    /**
+     * Withdraws this peer's reaction with an emoji to a message (a {@link BuiltInEvents#REACTION} event whose
+     * {@link Reaction#added()} is false).
+     *
+     * @param conference a live conference this peer takes part in
+     * @param to the message reacted to
+     * @param emoji the emoji to withdraw
+     * @return a future of the published event, as {@link #react}'s
+     */
+    public CompletableFuture<PublishedEvent<Reaction>> unreact(ConferenceId conference, MessageId to, String emoji) {
+        return reaction(conference, to, emoji, false);
+    }
+
+    private CompletableFuture<PublishedEvent<Reaction>> reaction(ConferenceId conference, MessageId to, String emoji, boolean added) {
+        Reaction r;
+        try {
+            r = new Reaction(to, emoji, added);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return publish(conference, BuiltInEvents.REACTION, r);
+    }
+
+    /**
+     * The reactions to a message now: for each emoji (in the canonical order of its first reaction), the peers
+     * whose latest reaction event with it, in canonical order, adds it. Computed from {@link #events} of
+     * {@link BuiltInEvents#REACTION}, so every participant that holds the same events sees the same. Any thread.
+     *
+     * @param conference the conference
+     * @param message the message
+     * @return emoji to reacting peers (both in a stable order), empty if none
+     * @throws ConferenceNotFoundException if this peer cannot read the conference
+     */
+    public java.util.Map<String, java.util.SortedSet<PeerId>> reactions(ConferenceId conference, MessageId message) {
+        java.util.Objects.requireNonNull(message, "message");
+        java.util.Map<String, java.util.SortedSet<PeerId>> out = new java.util.LinkedHashMap<>();
+        for (ConferenceEvent<Reaction> e : events(conference, BuiltInEvents.REACTION)) {
+            Reaction r = e.value();
+            if (!r.to().equals(message)) continue;
+            if (r.added()) {
+                out.computeIfAbsent(r.emoji(), k -> new java.util.TreeSet<>()).add(e.author());
+            } else {
+                java.util.SortedSet<PeerId> peers = out.get(r.emoji());
+                if (peers != null) peers.remove(e.author());
+            }
+        }
+        out.values().removeIf(java.util.Set::isEmpty);
+        return out;
+    }
+
+    /**
+     * Tells the participants online now that this peer is typing: an ephemeral {@link BuiltInEvents#TYPING} event,
+     * sent at most once per {@link BuiltInEvents#TYPING_REPEAT} and conference (by the peer's clock); call it on
+     * each key stroke. Never stored.
+     *
+     * @param conference a live conference this peer takes part in
+     * @return a future of true if a signal was sent, false if one was sent less than the repeat interval ago (or
+     *     less than a second ago by the system's time, the type's rate); failed as {@link #publish} fails otherwise
+     */
+    public CompletableFuture<Boolean> typing(ConferenceId conference) {
+        java.util.Objects.requireNonNull(conference, "conference");
+        if (!typing.maySend(conference)) return CompletableFuture.completedFuture(false);
+        CompletableFuture<PublishedEvent<Boolean>> p = publish(conference, BuiltInEvents.TYPING, Boolean.TRUE);
+        return p.handle((v, e) -> {
+            if (e == null) return true;
+            typing.unsent(conference);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof EventLimitException l && l.limit() == EventLimitException.Limit.RATE) return false;
+            throw e instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(e);
+        });
+    }
+
+    /**
+     * The other participants typing in a conference now: those whose last {@link BuiltInEvents#TYPING} signal
+     * arrived less than {@link BuiltInEvents#TYPING_EXPIRY} ago by the peer's clock and who have not posted a
+     * message since. Listen to the signals with {@link #onEvent}. Any thread.
+     *
+     * @param conference the conference
+     * @return the peers, sorted; empty if none
+     */
+    public java.util.SortedSet<PeerId> typingNow(ConferenceId conference) {
+        return new java.util.TreeSet<>(typing.typingNow(java.util.Objects.requireNonNull(conference, "conference")));
+    }
+
+    /**
      * Opens an encrypted byte stream to another participant of a conference (see {@link ConferenceStream}).
      *
      * @param conference the conference both take part in
@@ -826,10 +942,15 @@ public final class ConferencePeer implements AutoCloseable {
          *
          * @param type the type; its key ({@link EventType#key()}) registered once
          * @return this builder
-         * @throws IllegalArgumentException if another type with the same name and version was registered
+         * @throws IllegalArgumentException if another type with the same name and version was registered, or the
+         *     name is in the reserved namespace {@code convene.} ({@link BuiltInEvents})
          */
         public Builder eventType(EventType<?> type) {
             java.util.Objects.requireNonNull(type, "type");
+            if (BuiltInEvents.reserved(type.name())) {
+                throw new IllegalArgumentException("event type " + type.key() + ": the namespace '" + BuiltInEvents.NAMESPACE
+                        + ".' is reserved for the built-in types (BuiltInEvents)");
+            }
             for (EventType<?> t : eventTypes) {
                 if (t.key().equals(type.key())) throw new IllegalArgumentException("event type " + type.key() + " registered twice");
             }
@@ -851,9 +972,19 @@ public final class ConferencePeer implements AutoCloseable {
             HomeLock lock = config.home() == null ? null : HomeLock.acquire(config.home(), identity.id());
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
             ConferenceEngine engine = null;
+            TypingState typing = new TypingState(clock, identity.id());
+            listeners.add(new ConferenceListener() {
+                @Override
+                public void message(ChatEntry message) {
+                    typing.spoke(message);
+                }
+            });
             try {
                 engine = new ConferenceEngine(identity, config.home(), clock, callbacks, listeners, tick, syncInterval);
+                engine.registerEventType(BuiltInEvents.REACTION); // built-in types, every peer (docs/EMBEDDING.md)
+                engine.registerEventType(BuiltInEvents.TYPING);
                 eventTypes.forEach(engine::registerEventType); // before restore: stored events of these types are delivered
+                engine.onEvent(BuiltInEvents.TYPING, typing::heard);
                 engine.restore();
             } catch (RuntimeException e) {
                 if (engine != null) engine.closeStore(); // and its persistence thread
@@ -883,7 +1014,7 @@ public final class ConferencePeer implements AutoCloseable {
                 presence.mark();
                 task.run();
             })), tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
-            return new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence);
+            return new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence, typing);
         }
 
         private static Thread daemon(Runnable r, String name) {

@@ -30,6 +30,9 @@ public final class InvalidInputException extends ConferenceException {
     /** The field of a conference's agenda (an unsafe character; the cause is an {@link UnsafeCharacterException}). */
     public static final String AGENDA = "agenda";
 
+    /** The field of a reaction's emoji ({@link Reaction}). */
+    public static final String EMOJI = "emoji";
+
     /** The field of a history page's size. */
     public static final String LIMIT = "limit";
     /** The field of a history page's cursor going back. */

@@ -59,7 +59,15 @@ public final class HostileMember implements AutoCloseable {
         OverlayConfig mine = OverlayConfig.builder(name).mode(c.mode()).cluster(c.cluster()).bindAddress(c.bindAddress())
                 .port(c.port()).portRange(c.portRange()).timings(c.timings()).build();
         try {
-            JChannel ch = new JChannel(new ByteArrayInputStream(Stacks.xml(mine, List.of()).getBytes(StandardCharsets.UTF_8)));
+            // Its NO_RELIABILITY bursts (thousands of frames at once) would overrun its own bundler's bounded queue
+            // (Stacks.BUNDLER_CAPACITY): JGroups' per-destination bundler drops what does not fit whatever
+            // drop_when_full says, and an unreliable frame is never sent again. The tests count every frame it sent
+            // at the victim, so its queue is JGroups' default size, which its bursts fit.
+            String xml = Stacks.xml(mine, List.of());
+            String bounded = xml.replaceFirst(" bundler\\.capacity=\"\\d+\"", " bundler.capacity=\"16384\"");
+            if (bounded.equals(xml)) throw new IllegalStateException("no bundler capacity in the stack");
+            xml = bounded;
+            JChannel ch = new JChannel(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
             HostileMember h = new HostileMember(ch, Identity.generate(), name, List.of(extraTypes));
             ch.name(name);
             ch.setReceiver(h.receiver());

@@ -1,6 +1,5 @@
 package dev.convene.cli.session;
 
-import dev.convene.cli.CliException;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.Texts;
 import dev.convene.cli.output.Times;
@@ -10,14 +9,21 @@ import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceState;
 import dev.convene.conference.ConferenceView;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The commands that act on one conference and report it: {@code accept CONF}, {@code decline CONF [REASON]},
  * {@code leave CONF}, {@code end CONF}. One class, one instance per command.
  */
-final class AnswerCmd implements SessionCommand {
+@Command(description = "answer, leave or end a conference (named accept, decline, leave or end by the registry)")
+final class AnswerCmd extends PicocliCommand {
+    @Override
+    AnswerCmd fresh() {
+        return new AnswerCmd(name, synopsis, summary, takesReason, operation, report);
+    }
+
     /** What a command does to the conference: the peer, the conference, the reason (empty if none). */
     @FunctionalInterface
     private interface Operation {
@@ -96,18 +102,13 @@ final class AnswerCmd implements SessionCommand {
         return takesReason ? 1 : -1;
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
     @Override
-    public Action parse(List<String> words) {
-        String conf;
-        String reason;
-        if (takesReason) {
-            if (words.isEmpty()) throw CliException.usage("missing arguments; usage: " + synopsis);
-            conf = words.get(0);
-            reason = Texts.reason(words.size() > 1 ? words.get(1) : "");
-        } else {
-            conf = Args.parse(words, synopsis, Set.of(), Set.of()).expect(1, 1).positional(0);
-            reason = "";
-        }
+    Action action() {
+        String conf = this.conf;
+        String reason = takesReason ? Texts.reason(text == null ? "" : text) : "";
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

@@ -1,24 +1,23 @@
 package dev.convene.cli.session;
 
 import dev.convene.cli.CliException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The arguments of one session command after its name: positional words and {@code --option VALUE} (or
- * {@code --option=VALUE}) pairs. {@code --} ends the options, so a word may start with dashes. Errors
- * are usage errors that show the command's synopsis.
+ * How the session commands' words are parsed with picocli: the same parser settings for every command
+ * ({@code --option VALUE} or {@code --option=VALUE}; {@code --} ends the options, so a word may start with
+ * dashes; {@code -5} is a word), and picocli's errors as one-line usage errors that show the command's
+ * synopsis. An instance holds the positional words and options of one parse result (a {@code wait} kind).
  */
 final class Args {
     private final String synopsis;
@@ -32,62 +31,107 @@ final class Args {
     }
 
     /**
-     * Splits {@code words} into positionals and options with picocli: a command spec is built from the
-     * options the command takes, picocli parses the words, and its exceptions become the usage errors below.
-     *
-     * @param synopsis shown in every error, e.g. {@code wait peers N [--timeout D]}
-     * @param valueOptions the options this command takes, each with one value
-     * @param flags the options this command takes without a value
+     * Parses {@code words} (after the command's name) with {@code command}'s picocli model, which fills its
+     * {@code @Parameters} and {@code @Option} fields with the arity their annotations give; errors are the
+     * usage errors below.
      */
-    static Args parse(List<String> words, String synopsis, Set<String> valueOptions, Set<String> flags) {
-        CommandSpec spec = CommandSpec.create();
-        for (String o : valueOptions) spec.addOption(OptionSpec.builder(o).arity("1").type(String.class).build());
-        for (String f : flags) spec.addOption(OptionSpec.builder(f).arity("0").type(boolean.class).build());
-        spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(List.class)
-                .auxiliaryTypes(String.class).build());
-        // words such as -5 or -x are positionals, as before; only --name is an option
-        spec.parser().unmatchedOptionsArePositionalParams(true).allowOptionsAsOptionParameters(true)
-                .overwrittenOptionsAllowed(true).posixClusteredShortOptionsAllowed(false);
-        List<String> dashed = new ArrayList<>();
-        for (String w : words) {
-            if (w.equals("--")) break;
-            if (w.startsWith("--")) dashed.add(w);
-        }
-        for (String w : dashed) {
-            int eq = w.indexOf('=');
-            String name = eq < 0 ? w : w.substring(0, eq);
-            if (!(valueOptions.contains(name) || (flags.contains(name) && eq < 0))) {
-                // picocli would take an unknown --word as a positional here; it is an error
-                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
-            }
-        }
-        ParseResult result;
-        try {
-            result = new CommandLine(spec).parseArgs(words.toArray(String[]::new));
-        } catch (MissingParameterException e) {
-            String name = e.getMissing().isEmpty() || !e.getMissing().get(0).isOption() ? "an option"
-                    : ((OptionSpec) e.getMissing().get(0)).longestName();
-            throw CliException.usage(name + " needs a value; usage: " + synopsis);
-        } catch (ParameterException e) {
-            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + synopsis);
-        }
-        List<String> pos = result.matchedPositionals().isEmpty() ? List.of()
-                : List.copyOf(result.matchedPositionals().get(0).<List<String>>getValue());
+    static ParseResult bind(CommandSpec command, List<String> words, String synopsis) {
+        return run(command, words, synopsis);
+    }
+
+    /** The positionals and options of one picocli parse result, e.g. of a {@code wait} kind. */
+    static Args of(String synopsis, ParseResult result) {
+        return new Args(synopsis, positionals(result), options(result));
+    }
+
+    /** The words of every matched positional, in the order of their index. */
+    private static List<String> positionals(ParseResult result) {
+        List<String> words = new java.util.ArrayList<>();
+        result.matchedPositionals().stream().distinct()
+                .sorted(java.util.Comparator.comparingInt(p -> p.index().min())).forEach(p -> {
+                    Object v = p.getValue();
+                    if (v instanceof List<?> l) l.forEach(w -> words.add((String) w));
+                    else if (v != null) words.add((String) v);
+                });
+        return List.copyOf(words);
+    }
+
+    private static Map<String, String> options(ParseResult result) {
         Map<String, String> opts = new HashMap<>();
         for (OptionSpec o : result.matchedOptions()) {
             opts.put(o.longestName(), o.arity().max() == 0 ? "true" : String.valueOf((Object) o.getValue()));
         }
-        return new Args(synopsis, pos, Map.copyOf(opts));
+        return Map.copyOf(opts);
     }
 
-    /** Fails unless there are {@code min} to {@code max} positional words. */
-    Args expect(int min, int max) {
-        if (positionals.size() < min) throw CliException.usage("missing arguments; usage: " + synopsis);
-        if (positionals.size() > max) {
-            throw CliException.usage("unexpected '" + positionals.get(max) + "'; usage: " + synopsis
-                    + " (quote text that has spaces)");
+    /**
+     * Parses {@code words} (a command's name, then its words) with the root {@code session} and maps picocli's
+     * errors to the usage errors below; {@code command} is the subcommand the first word names, whose
+     * options a {@code --word} must be (null: the subcommand checks its words itself).
+     */
+    static ParseResult dispatch(CommandLine session, CommandSpec command, List<String> words, String synopsis) {
+        return run(session, command, words.subList(1, words.size()), words.toArray(String[]::new), synopsis);
+    }
+
+    /** The session's parser settings, the same for every command; see {@link #run}. */
+    static CommandSpec configure(CommandSpec spec) {
+        // words such as -5 or -x are positionals, as before; only --name is an option
+        spec.parser().unmatchedOptionsArePositionalParams(true).allowOptionsAsOptionParameters(true)
+                .overwrittenOptionsAllowed(true).posixClusteredShortOptionsAllowed(false).expandAtFiles(false);
+        return spec;
+    }
+
+    private static ParseResult run(CommandSpec spec, List<String> words, String synopsis) {
+        return run(new CommandLine(configure(spec)), spec, words, words.toArray(String[]::new), synopsis);
+    }
+
+    private static ParseResult run(CommandLine line, CommandSpec spec, List<String> words, String[] args, String synopsis) {
+        check(spec, words, synopsis);
+        try {
+            return line.parseArgs(args);
+        } catch (MissingParameterException e) {
+            String usage = usage(e, synopsis);
+            if (e.getMissing().isEmpty() || !e.getMissing().get(0).isOption()) {
+                throw CliException.usage("missing arguments; usage: " + usage);
+            }
+            throw CliException.usage(((OptionSpec) e.getMissing().get(0)).longestName() + " needs a value; usage: " + usage);
+        } catch (UnmatchedArgumentException e) {
+            String first = e.getUnmatched().isEmpty() ? "?" : e.getUnmatched().get(0);
+            throw CliException.usage("unexpected '" + first + "'; usage: " + usage(e, synopsis) + " (quote text that has spaces)");
+        } catch (ParameterException e) {
+            throw CliException.usage("bad arguments (" + e.getMessage() + "); usage: " + usage(e, synopsis));
         }
-        return this;
+    }
+
+    /**
+     * Fails on a {@code --word} that is none of the options of {@code spec} (null: not checked), or of its
+     * subcommand that the first word names (with that subcommand's synopsis).
+     */
+    private static void check(CommandSpec spec, List<String> words, String synopsis) {
+        if (spec == null) return;
+        if (!words.isEmpty() && spec.subcommands().containsKey(words.get(0))) {
+            CommandSpec sub = spec.subcommands().get(words.get(0)).getCommandSpec();
+            String[] custom = sub.usageMessage().customSynopsis();
+            check(sub, words.subList(1, words.size()), custom.length > 0 ? custom[0] : synopsis);
+            return;
+        }
+        for (String w : words) {
+            if (w.equals("--")) break;
+            if (!w.startsWith("--")) continue;
+            int eq = w.indexOf('=');
+            String name = eq < 0 ? w : w.substring(0, eq);
+            OptionSpec o = spec.findOption(name);
+            if (o == null || (eq >= 0 && o.arity().max() == 0)) {
+                // picocli would take an unknown --word as a positional here; it is an error
+                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
+            }
+        }
+    }
+
+    /** The synopsis of the (sub)command where picocli failed, if it has its own; else {@code synopsis}. */
+    private static String usage(ParameterException e, String synopsis) {
+        String[] custom = e.getCommandLine() == null ? new String[0] : e.getCommandLine().getCommandSpec().usageMessage().customSynopsis();
+        return custom.length > 0 ? custom[0] : synopsis;
     }
 
     String positional(int index) {

@@ -10,15 +10,17 @@ import dev.convene.overlay.PeerLookupException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code ban PEER}, {@code unban PEER} and {@code bans}: this peer's own ban list, kept across restarts.
  * Nothing from a banned key is accepted, shown or relayed here, in any conference; other peers decide for
  * themselves. Bans are by key, never by name.
  */
-final class BanCmd implements SessionCommand {
+@Command(description = "ban or unban (named by the registry)")
+final class BanCmd extends PicocliCommand {
     /**
      * The data of the {@code ban} and {@code unban} results.
      *
@@ -28,10 +30,10 @@ final class BanCmd implements SessionCommand {
     }
 
     /** The data of the {@code bans} result. */
-    record Bans(int count, List<ConferenceInfo.PeerRef> peers) {
+    record BansData(int count, List<ConferenceInfo.PeerRef> peers) {
     }
 
-    private enum Kind { BAN, UNBAN, LIST }
+    private enum Kind { BAN, UNBAN }
 
     private final Kind kind;
 
@@ -47,8 +49,36 @@ final class BanCmd implements SessionCommand {
         return new BanCmd(Kind.UNBAN);
     }
 
-    static BanCmd list() {
-        return new BanCmd(Kind.LIST);
+    static PicocliCommand list() {
+        return new Bans();
+    }
+
+    @Override
+    BanCmd fresh() {
+        return new BanCmd(kind);
+    }
+
+    @Parameters(index = "0", arity = "1", paramLabel = "PEER", description = "a peer: name, id or id prefix")
+    private String peerWord;
+
+    /** {@code bans}: the peers this peer banned. */
+    @Command(name = "bans", customSynopsis = "bans", description = "list the peers you banned")
+    static final class Bans extends PicocliCommand {
+        @Override
+        Bans fresh() {
+            return new Bans();
+        }
+
+        @Override
+        Action action() {
+            return session -> {
+                ConferencePeer peer = session.conferences();
+                List<ConferenceInfo.PeerRef> banned = peer.bans().stream().sorted(Comparator.naturalOrder())
+                        .map(p -> ConferenceInfo.PeerRef.of(peer, p)).toList();
+                session.result(name(), new BansData(banned.size(), banned), banned.isEmpty() ? "nobody is banned"
+                        : "banned: " + banned.stream().map(ConferenceInfo.PeerRef::label).collect(Collectors.joining(", ")));
+            };
+        }
     }
 
     @Override
@@ -56,7 +86,6 @@ final class BanCmd implements SessionCommand {
         return switch (kind) {
             case BAN -> "ban";
             case UNBAN -> "unban";
-            case LIST -> "bans";
         };
     }
 
@@ -65,7 +94,6 @@ final class BanCmd implements SessionCommand {
         return switch (kind) {
             case BAN -> "ban PEER";
             case UNBAN -> "unban PEER";
-            case LIST -> "bans";
         };
     }
 
@@ -74,28 +102,17 @@ final class BanCmd implements SessionCommand {
         return switch (kind) {
             case BAN -> "ignore a peer's key everywhere: nothing from it is accepted, shown or relayed here";
             case UNBAN -> "lift a ban";
-            case LIST -> "list the peers you banned";
         };
     }
 
     @Override
     public Completion completion(List<String> typed) {
-        return kind != Kind.LIST && typed.isEmpty() ? Completion.PEERS : Completion.NOTHING;
+        return typed.isEmpty() ? Completion.PEERS : Completion.NOTHING;
     }
 
     @Override
-    public Action parse(List<String> words) {
-        if (kind == Kind.LIST) {
-            Args.parse(words, synopsis(), Set.of(), Set.of()).expect(0, 0);
-            return session -> {
-                ConferencePeer peer = session.conferences();
-                List<ConferenceInfo.PeerRef> banned = peer.bans().stream().sorted(Comparator.naturalOrder())
-                        .map(p -> ConferenceInfo.PeerRef.of(peer, p)).toList();
-                session.result(name(), new Bans(banned.size(), banned), banned.isEmpty() ? "nobody is banned"
-                        : "banned: " + banned.stream().map(ConferenceInfo.PeerRef::label).collect(Collectors.joining(", ")));
-            };
-        }
-        String who = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(1, 1).positional(0);
+    Action action() {
+        String who = peerWord;
         return session -> {
             ConferencePeer peer = session.conferences();
             PeerId id = resolve(session, who);

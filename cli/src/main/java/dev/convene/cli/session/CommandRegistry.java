@@ -9,13 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The session commands by name. {@link #standard()} is the set {@code convene} ships: presence, the
  * conference commands, waits, and the session's own ({@code sleep}, {@code help}, {@code quit}).
  */
 public final class CommandRegistry {
-    private final Map<String, SessionCommand> commands = new LinkedHashMap<>();
+    private final Map<String, PicocliCommand> commands = new LinkedHashMap<>();
 
     /** Every built-in session command. */
     public static CommandRegistry standard() {
@@ -51,7 +55,7 @@ public final class CommandRegistry {
                 .add(new QuitCmd());
     }
 
-    CommandRegistry add(SessionCommand command) {
+    CommandRegistry add(PicocliCommand command) {
         if (commands.putIfAbsent(command.name(), command) != null) {
             throw new IllegalArgumentException("session command '" + command.name() + "' registered twice");
         }
@@ -108,26 +112,63 @@ public final class CommandRegistry {
     }
 
     /**
-     * Parses one line's words: looks up the command and lets it check its arguments.
+     * The session language as one picocli command: a {@code session} root with one subcommand per session
+     * command, each filled from a {@link PicocliCommand#fresh} instance (so one parse never sees another's
+     * words).
+     */
+    public CommandLine model() {
+        return model(commands.values());
+    }
+
+    /** The {@code session} root with the subcommands {@code some}. */
+    private static CommandLine model(Collection<PicocliCommand> some) {
+        CommandLine root = new CommandLine(Args.configure(CommandSpec.forAnnotatedObject(new Root())));
+        root.setExpandAtFiles(false);
+        for (PicocliCommand c : some) root.addSubcommand(c.name(), new CommandLine(Args.configure(c.fresh().spec())));
+        return root;
+    }
+
+    /** The root of {@link #model()}: it does nothing itself. */
+    @Command(name = "session", description = "the commands of an interactive session and of scripts")
+    private static final class Root {
+    }
+
+    /**
+     * Parses one line's words with picocli: the first names the subcommand, the rest fill its fields.
      *
      * @throws CliException a usage error for an unknown command or bad arguments
      */
     SessionCommand.Action parse(List<String> words) {
         String name = words.get(0);
-        SessionCommand command = commands.get(name);
+        PicocliCommand command = commands.get(name);
         if (command == null) {
-            String hint = closest(name).map(c -> "did you mean '" + c + "'? ").orElse("");
+            String hint = closest(model().getSubcommands().keySet(), name).map(c -> "did you mean '" + c + "'? ").orElse("");
             throw CliException.usage("unknown command '" + name + "'; " + hint + "type 'help' for the list");
         }
+        // the root with only this subcommand: building all of them for every line costs milliseconds
+        CommandLine model = model(List.of(command));
+        CommandLine sub = model.getSubcommands().get(name);
+        String text = null;
+        List<String> worded = words;
+        int before = command.freeTextAfter();
+        if (before >= 0 && words.size() > before + 1) {
+            // the free text is handed over as typed: picocli parses only the words before it
+            text = words.get(before + 1);
+            worded = words.subList(0, before + 1);
+        }
         try {
-            return command.parse(words.subList(1, words.size()));
+            ParseResult parsed = Args.dispatch(model, sub.getCommandSpec(),
+                    worded, command.synopsis());
+            PicocliCommand chosen = (PicocliCommand) parsed.subcommand().commandSpec().userObject();
+            chosen.text = text;
+            return chosen.action(parsed.subcommand());
         } catch (CliException e) {
             throw e.isUsage() && !e.getMessage().startsWith(name) ? CliException.usage(name + ": " + e.getMessage()) : e;
         }
     }
 
-    private Optional<String> closest(String name) {
-        return commands.keySet().stream()
+    private static Optional<String> closest(java.util.Set<String> names, String name) {
+        return names.stream()
                 .filter(c -> c.startsWith(name) || name.startsWith(c) || editDistance(c, name) <= 2)
                 .min(Comparator.comparingInt(c -> editDistance(c, name)));
     }

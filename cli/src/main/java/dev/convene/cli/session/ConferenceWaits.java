@@ -85,6 +85,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public String arity() {
+            return "1..*";
+        }
+
+        @Override
         public String arguments() {
             return "TITLE";
         }
@@ -96,7 +101,6 @@ final class ConferenceWaits {
 
         @Override
         public WaitCmd.Condition parse(Args args) {
-            args.expect(1, Integer.MAX_VALUE);
             String title = String.join(" ", args.positionals()).strip();
             return new WaitCmd.Condition() {
                 /**
@@ -148,6 +152,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public String arity() {
+            return "2";
+        }
+
+        @Override
         public String arguments() {
             return "CONF PEER";
         }
@@ -164,7 +173,6 @@ final class ConferenceWaits {
 
         @Override
         public WaitCmd.Condition parse(Args args) {
-            args.expect(2, 2);
             String who = args.positional(1);
             return new OnConference(args.positional(0)) {
                 @Override
@@ -224,6 +232,11 @@ final class ConferenceWaits {
     private record StateTarget(String kind, String summary, java.util.function.Predicate<ConferenceView> holds,
             java.util.function.BiFunction<Session, ConferenceView, String> until) implements WaitCmd.Target {
         @Override
+        public String arity() {
+            return "1";
+        }
+
+        @Override
         public String arguments() {
             return "CONF";
         }
@@ -235,7 +248,6 @@ final class ConferenceWaits {
 
         @Override
         public WaitCmd.Condition parse(Args args) {
-            args.expect(1, 1);
             return new OnConference(args.positional(0)) {
                 @Override
                 boolean holds(Session s, ConferenceView v) {
@@ -265,6 +277,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public String arity() {
+            return "2..*";
+        }
+
+        @Override
         public String arguments() {
             return "CONF TEXT";
         }
@@ -281,7 +298,6 @@ final class ConferenceWaits {
 
         @Override
         public WaitCmd.Condition parse(Args args) {
-            args.expect(2, Integer.MAX_VALUE);
             String text = String.join(" ", args.positionals().subList(1, args.positionals().size()));
             return new OnConference(args.positional(0)) {
                 private Optional<ChatEntry> find(Session s, ConferenceView v) {
@@ -331,6 +347,11 @@ final class ConferenceWaits {
         }
 
         @Override
+        public String arity() {
+            return "1";
+        }
+
+        @Override
         public String arguments() {
             return "CONF [--to one|all]";
         }
@@ -347,7 +368,6 @@ final class ConferenceWaits {
 
         @Override
         public WaitCmd.Condition parse(Args args) {
-            args.expect(1, 1);
             String to = args.option("--to").orElse("one");
             if (!to.equals("one") && !to.equals("all")) {
                 throw CliException.usage("--to: '" + Safe.line(to) + "' (expected: one or all); usage: wait delivered CONF [--to one|all] [--timeout D]");

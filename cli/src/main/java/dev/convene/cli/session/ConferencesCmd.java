@@ -7,16 +7,22 @@ import dev.convene.cli.terminal.Safe;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
 
 /**
  * {@code conferences} (every conference this peer knows, with its state and this peer's role) and
  * {@code invitations} (those it was invited to and has not answered, not yet over): one class, two
  * commands.
  */
-final class ConferencesCmd implements SessionCommand {
+@Command(description = "conferences or invitations (named by the registry)")
+final class ConferencesCmd extends PicocliCommand {
+    @Override
+    ConferencesCmd fresh() {
+        return new ConferencesCmd(name, summary, select, none);
+    }
+
     /**
      * The data of both results.
      *
@@ -64,8 +70,7 @@ final class ConferencesCmd implements SessionCommand {
     }
 
     @Override
-    public Action parse(List<String> words) {
-        Args.parse(words, synopsis(), Set.of(), Set.of()).expect(0, 0);
+    Action action() {
         return session -> {
             ConferencePeer peer = session.conferences();
             List<ConferenceView> views = select.apply(peer);

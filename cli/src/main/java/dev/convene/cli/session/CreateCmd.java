@@ -16,33 +16,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code create TITLE [--at TIME | --in DURATION] [--duration DURATION] [--agenda TEXT] [--invite PEER,…]
  * [--participants-may-invite] [--history shared|joined] [--standing]}: organises a conference and sends the invitations (kept and delivered later
  * to invitees that are offline). Starts now and lasts an hour unless told otherwise.
  */
-final class CreateCmd implements SessionCommand {
+@Command(name = "create", customSynopsis = CreateCmd.SYNOPSIS,
+        description = "organise a conference (now, --at 14:30 or --in 10m; 1h unless --duration) and invite peers")
+final class CreateCmd extends PicocliCommand {
+    @Override
+    CreateCmd fresh() {
+        return new CreateCmd();
+    }
+
     static final Duration DEFAULT_DURATION = Duration.ofHours(1);
-    private static final String SYNOPSIS = "create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...]"
+    static final String SYNOPSIS = "create TITLE [--at TIME | --in D] [--duration D] [--agenda TEXT] [--invite PEER,...]"
             + " [--participants-may-invite] [--history shared|joined] [--standing]";
-
-    @Override
-    public String name() {
-        return "create";
-    }
-
-    @Override
-    public String synopsis() {
-        return SYNOPSIS;
-    }
-
-    @Override
-    public String summary() {
-        return "organise a conference (now, --at 14:30 or --in 10m; 1h unless --duration) and invite peers";
-    }
 
     /** The title is free text; after it, the options, and peers after {@code --invite}. */
     @Override
@@ -50,25 +45,49 @@ final class CreateCmd implements SessionCommand {
         if (typed.isEmpty()) return Completion.NOTHING;
         if (typed.get(typed.size() - 1).equals("--invite")) return Completion.PEERS;
         if (typed.get(typed.size() - 1).equals("--history")) return Completion.words(List.of("shared", "joined"));
-        return Completion.words(List.of("--at", "--in", "--duration", "--agenda", "--invite", "--participants-may-invite", "--history",
-                "--standing"));
+        return Completion.NOTHING; // its options come from the picocli model
     }
 
+    @Parameters(arity = "1..*", paramLabel = "TITLE", description = "the title (its words joined by one space)")
+    private List<String> titleWords;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "start at TIME")
+    private String at;
+
+    @Option(names = "--in", paramLabel = "D", description = "start in D")
+    private String in;
+
+    @Option(names = "--duration", paramLabel = "D", description = "how long it lasts (1h unless given)")
+    private String durationText;
+
+    @Option(names = "--agenda", paramLabel = "TEXT", description = "the agenda")
+    private String agendaText;
+
+    @Option(names = "--invite", paramLabel = "PEER,...", description = "the peers to invite")
+    private String inviteText;
+
+    @Option(names = "--history", paramLabel = "shared|joined", description = "what latecomers read")
+    private String historyText;
+
+    @Option(names = "--participants-may-invite", description = "participants may invite too")
+    private boolean participantsMayInvite;
+
+    @Option(names = "--standing", description = "a standing room, with no fixed end")
+    private boolean standing;
+
     @Override
-    public Action parse(List<String> words) {
-        Args a = Args.parse(words, SYNOPSIS, Set.of("--at", "--in", "--duration", "--agenda", "--invite", "--history"),
-                Set.of("--participants-may-invite", "--standing")).expect(1, Integer.MAX_VALUE);
-        boolean standing = a.flag("--standing");
-        if (standing && a.option("--duration").isPresent()) {
+    Action action() {
+        boolean standing = this.standing;
+        if (standing && durationText != null) {
             throw CliException.usage("--standing and --duration exclude each other: a standing room has no fixed end; drop one");
         }
-        String title = Texts.title(String.join(" ", a.positionals()));
-        StartTime start = StartTime.parse(a.option("--at"), a.option("--in"));
-        Duration duration = a.option("--duration").map(CreateCmd::duration).orElse(DEFAULT_DURATION);
-        String agenda = a.option("--agenda").map(Texts::agenda).orElse("");
-        List<String> invite = a.option("--invite").map(CreateCmd::peerList).orElse(List.of());
-        boolean participantsMayInvite = a.flag("--participants-may-invite");
-        boolean historyJoined = a.option("--history").map(CreateCmd::historyJoined).orElse(false);
+        String title = Texts.title(String.join(" ", titleWords));
+        StartTime start = StartTime.parse(Optional.ofNullable(at), Optional.ofNullable(in));
+        Duration duration = Optional.ofNullable(durationText).map(CreateCmd::duration).orElse(DEFAULT_DURATION);
+        String agenda = Optional.ofNullable(agendaText).map(Texts::agenda).orElse("");
+        List<String> invite = Optional.ofNullable(inviteText).map(CreateCmd::peerList).orElse(List.of());
+        boolean participantsMayInvite = this.participantsMayInvite;
+        boolean historyJoined = Optional.ofNullable(historyText).map(CreateCmd::historyJoined).orElse(false);
         return session -> {
             ConferencePeer peer = session.conferences();
             List<PeerAdvertisement> invitees = invite.stream().map(p -> Lookup.peer(session, p)).distinct().toList();

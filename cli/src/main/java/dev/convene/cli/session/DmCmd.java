@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code dm PEER TEXT}: a direct message. Posts TEXT (the rest of the line) to the live two-person
@@ -20,26 +22,17 @@ import java.util.Set;
  * none; PEER sees the messages once it accepts. Its result is that of {@code say}, with the command
  * {@code dm}.
  */
-final class DmCmd implements SessionCommand {
+@Command(name = "dm", customSynopsis = "dm PEER TEXT", description = "a direct message: TEXT (the rest of the line) to your two-person conference with PEER, made if needed")
+final class DmCmd extends PicocliCommand {
+    @Override
+    DmCmd fresh() {
+        return new DmCmd();
+    }
+
     /** How long a conversation made by {@code dm} lasts: the longest a conference may. */
     static final Duration LASTS = Duration.ofHours(168);
     /** How the title of a conversation made by {@code dm} starts: {@code dm alice & bob}. */
     static final String TITLE_PREFIX = "dm ";
-
-    @Override
-    public String name() {
-        return "dm";
-    }
-
-    @Override
-    public String synopsis() {
-        return "dm PEER TEXT";
-    }
-
-    @Override
-    public String summary() {
-        return "a direct message: TEXT (the rest of the line) to your two-person conference with PEER, made if needed";
-    }
 
     @Override
     public Completion completion(List<String> typed) {
@@ -51,11 +44,13 @@ final class DmCmd implements SessionCommand {
         return 1;
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "PEER", description = "a peer: name, id or id prefix")
+    private String peer;
+
     @Override
-    public Action parse(List<String> words) {
-        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
-        String who = words.get(0);
-        String text = Texts.message(words.get(1));
+    Action action() {
+        String who = this.peer;
+        String text = Texts.message(requireText());
         return session -> {
             ConferencePeer peer = session.conferences();
             PeerAdvertisement other = Lookup.peer(session, who);

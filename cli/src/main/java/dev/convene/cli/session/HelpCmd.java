@@ -3,27 +3,23 @@ package dev.convene.cli.session;
 import dev.convene.cli.CliException;
 import dev.convene.cli.terminal.Safe;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code help}: the session commands and what they do. */
-public final class HelpCmd implements SessionCommand {
+@Command(name = "help", customSynopsis = "help [COMMAND]", description = "list the session commands, or how to use one")
+public final class HelpCmd extends PicocliCommand {
+    @Override
+    HelpCmd fresh() {
+        return new HelpCmd();
+    }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "the command to explain")
+    private String only;
+
     /** One entry of the {@code help} result. */
     public record Entry(String synopsis, String summary) {
-    }
-
-    @Override
-    public String name() {
-        return "help";
-    }
-
-    @Override
-    public String synopsis() {
-        return "help [COMMAND]";
-    }
-
-    @Override
-    public String summary() {
-        return "list the session commands, or how to use one";
     }
 
     @Override
@@ -81,17 +77,43 @@ public final class HelpCmd implements SessionCommand {
     }
 
     @Override
-    public Action parse(List<String> args) {
-        Args a = Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 1);
-        String only = a.positionals().isEmpty() ? null : a.positional(0);
+    Action action() {
+        String only = this.only;
         return session -> {
             List<Entry> entries = session.commands().all().stream().filter(c -> only == null || c.name().equals(only))
                     .flatMap(c -> c.helpEntries().stream()).toList();
             if (entries.isEmpty()) {
                 throw CliException.failed("no command '" + Safe.line(only) + "'; 'help' lists them all");
             }
-            String text = layout(entries, only == null, session.out().width());
+            int width = session.out().width();
+            String text = only == null ? layout(entries, true, width)
+                    : usage(session.commands(), only, width).orElseGet(() -> layout(entries, false, width));
             session.result(name(), entries, text);
         };
+    }
+
+    /** picocli's usage help needs at least this many columns; a narrower terminal gets {@link #layout}. */
+    static final int USAGE_MIN_WIDTH = 55;
+
+    /**
+     * {@code help CMD} of a command declared with picocli: its usage help from the picocli model, fitted to
+     * {@code width} (the synopsis wrapped at word boundaries, no trailing blanks). Empty for a command that
+     * is not, for {@code wait} (whose forms the layout lists), or a terminal narrower than {@link #USAGE_MIN_WIDTH}.
+     */
+    public static java.util.Optional<String> usage(CommandRegistry registry, String name, int width) {
+        java.util.Optional<SessionCommand> command = registry.get(name);
+        if (width < USAGE_MIN_WIDTH || command.isEmpty() || !(command.get() instanceof PicocliCommand)
+                || command.get() instanceof WaitCmd) { // wait: the layout lists each of its forms
+            return java.util.Optional.empty();
+        }
+        CommandLine sub = registry.model().getSubcommands().get(name);
+        sub.setUsageHelpWidth(width);
+        sub.getCommandSpec().usageMessage().description(command.get().summary());
+        sub.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING, help -> "");
+        sub.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+                help -> wrap("usage: ", command.get().synopsis(), "    ", width) + "\n");
+        String text = sub.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return java.util.Optional.of(text.lines().map(String::stripTrailing)
+                .collect(java.util.stream.Collectors.joining("\n")).stripTrailing());
     }
 }

@@ -8,7 +8,9 @@ import dev.convene.conference.ConferenceView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code history CONF [--last N] [--since TIME]}: the messages of a conference in canonical order (the same
@@ -16,7 +18,13 @@ import java.util.Set;
  * {@code result} with the count. {@code --since} keeps the messages sent at or after TIME, {@code --last}
  * the last N of those.
  */
-final class HistoryCmd implements SessionCommand {
+@Command(name = "history", customSynopsis = "history CONF [--last N] [--since TIME]", description = "show a conference's messages in their canonical order (the last N, or since a time: 30m, 14:30, 2026-11-20)")
+final class HistoryCmd extends PicocliCommand {
+    @Override
+    HistoryCmd fresh() {
+        return new HistoryCmd();
+    }
+
     /** The data of the {@code history} result; the messages are in the {@code history} event before it. */
     record Data(String conference, String title, int count) {
     }
@@ -24,31 +32,24 @@ final class HistoryCmd implements SessionCommand {
     private static final String SYNOPSIS = "history CONF [--last N] [--since TIME]";
 
     @Override
-    public String name() {
-        return "history";
-    }
-
-    @Override
-    public String synopsis() {
-        return SYNOPSIS;
-    }
-
-    @Override
-    public String summary() {
-        return "show a conference's messages in their canonical order (the last N, or since a time: 30m, 14:30, 2026-11-20)";
-    }
-
-    @Override
     public Completion completion(List<String> typed) {
         return Completion.conferenceFirst(typed);
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
+    @Option(names = "--last", paramLabel = "N", description = "only the last N messages")
+    private String lastText;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "only messages sent since TIME")
+    private String sinceText;
+
     @Override
-    public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis(), Set.of("--last", "--since"), Set.of()).expect(1, 1);
-        String conf = a.positional(0);
-        Optional<Integer> last = a.option("--last").map(HistoryCmd::count);
-        Optional<Since> since = a.option("--since").map(Since::parse);
+    Action action() {
+        String conf = this.conf;
+        Optional<Integer> last = Optional.ofNullable(lastText).map(HistoryCmd::count);
+        Optional<Since> since = Optional.ofNullable(sinceText).map(Since::parse);
         return session -> {
             ConferenceView v = Lookup.conference(session, conf);
             List<ChatEntry> entries = session.conferences().history(v.id());

@@ -6,28 +6,20 @@ import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerAdvertisement;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code invite CONF PEER…}: invites more peers to a scheduled or live conference (the organiser; its
  * participants too when it was created with {@code --participants-may-invite}). Offline peers get the
  * invitation when they come online.
  */
-final class InviteCmd implements SessionCommand {
+@Command(name = "invite", customSynopsis = "invite CONF PEER...", description = "invite more peers (a name, id or id prefix each) to a conference")
+final class InviteCmd extends PicocliCommand {
     @Override
-    public String name() {
-        return "invite";
-    }
-
-    @Override
-    public String synopsis() {
-        return "invite CONF PEER...";
-    }
-
-    @Override
-    public String summary() {
-        return "invite more peers (a name, id or id prefix each) to a conference";
+    InviteCmd fresh() {
+        return new InviteCmd();
     }
 
     @Override
@@ -35,11 +27,16 @@ final class InviteCmd implements SessionCommand {
         return typed.isEmpty() ? Completion.CONFERENCES : Completion.PEERS;
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "PEER", description = "a peer: name, id or id prefix")
+    private List<String> invited;
+
     @Override
-    public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, Integer.MAX_VALUE);
-        String conf = a.positional(0);
-        List<String> peers = a.positionals().subList(1, a.positionals().size());
+    Action action() {
+        String conf = this.conf;
+        List<String> peers = List.copyOf(invited);
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

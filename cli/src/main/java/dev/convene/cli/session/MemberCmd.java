@@ -8,8 +8,9 @@ import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * What an organiser does to one member of a conference, {@code COMMAND CONF PEER}:
@@ -20,7 +21,13 @@ import java.util.concurrent.CompletableFuture;
  *       may invite, remove and end the conference, also while the organiser is away for good.</li>
  * </ul>
  */
-final class MemberCmd implements SessionCommand {
+@Command(description = "remove, grant or revoke (named by the registry)")
+final class MemberCmd extends PicocliCommand {
+    @Override
+    MemberCmd fresh() {
+        return new MemberCmd(name, summary, operation, done);
+    }
+
     /** The conference peer's operation on the member. */
     @FunctionalInterface
     private interface Operation {
@@ -81,11 +88,16 @@ final class MemberCmd implements SessionCommand {
         return Completion.conferenceThenPeer(typed);
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
+    @Parameters(index = "1", arity = "1", paramLabel = "PEER", description = "a member: name, id or id prefix")
+    private String member;
+
     @Override
-    public Action parse(List<String> words) {
-        Args a = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(2, 2);
-        String conf = a.positional(0);
-        String who = a.positional(1);
+    Action action() {
+        String conf = this.conf;
+        String who = this.member;
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

@@ -4,14 +4,21 @@ import dev.convene.cli.CliException;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.conference.ConferenceView;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code open CONF}: chat mode in the interactive session. Plain lines become messages to the conference
  * and its messages show as {@code name: text}; {@code /back} returns to commands (see {@link Interactive}).
  * Only for a conference this peer takes part in; scripts have no chat mode and use {@code say}.
  */
-final class OpenCmd implements SessionCommand {
+@Command(name = "open", customSynopsis = "open CONF", description = "chat in a conference: plain lines are messages to it; /back returns, /history shows the history")
+final class OpenCmd extends PicocliCommand {
+    @Override
+    OpenCmd fresh() {
+        return new OpenCmd();
+    }
+
     /**
      * The data of the {@code open} result.
      *
@@ -21,28 +28,16 @@ final class OpenCmd implements SessionCommand {
     }
 
     @Override
-    public String name() {
-        return "open";
-    }
-
-    @Override
-    public String synopsis() {
-        return "open CONF";
-    }
-
-    @Override
-    public String summary() {
-        return "chat in a conference: plain lines are messages to it; /back returns, /history shows the history";
-    }
-
-    @Override
     public Completion completion(List<String> typed) {
         return Completion.conferenceFirst(typed);
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
     @Override
-    public Action parse(List<String> words) {
-        String conf = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(1, 1).positional(0);
+    Action action() {
+        String conf = this.conf;
         return session -> {
             ConferenceView v = Lookup.conference(session, conf);
             String label = ConferenceInfo.label(v);

@@ -7,8 +7,8 @@ import dev.convene.overlay.Directory;
 import dev.convene.overlay.PeerAdvertisement;
 import dev.convene.overlay.PeerId;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
 
 /**
  * {@code peers}: the other peers online now, from the directory of verified advertisements, each with its
@@ -16,7 +16,13 @@ import java.util.stream.Collectors;
  * verified, its own included) is flagged: a name chosen twice, a peer that came back with a new identity,
  * or an impostor. Names are never identity; fingerprints, compared out of band, are.
  */
-public final class PeersCmd implements SessionCommand {
+@Command(name = "peers", customSynopsis = "peers", description = "list the other peers online, with id, address and key fingerprint; flag names used by several keys")
+public final class PeersCmd extends PicocliCommand {
+    @Override
+    PeersCmd fresh() {
+        return new PeersCmd();
+    }
+
     /** The data of the {@code peers} result. */
     public record Data(int count, List<Row> peers) {
     }
@@ -38,23 +44,7 @@ public final class PeersCmd implements SessionCommand {
     }
 
     @Override
-    public String name() {
-        return "peers";
-    }
-
-    @Override
-    public String synopsis() {
-        return "peers";
-    }
-
-    @Override
-    public String summary() {
-        return "list the other peers online, with id, address and key fingerprint; flag names used by several keys";
-    }
-
-    @Override
-    public Action parse(List<String> args) {
-        Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 0);
+    Action action() {
         return session -> {
             List<Row> rows = rows(session.overlay().directory(), session.overlay().self());
             session.result(name(), new Data(rows.size(), rows), human(rows));

@@ -1,29 +1,18 @@
 package dev.convene.cli.session;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
 
 /** {@code quit}: leaves the group and ends the session or script (later lines do not run). */
-final class QuitCmd implements SessionCommand {
+@Command(name = "quit", customSynopsis = "quit", description = "leave the group and end the session (or the script)")
+final class QuitCmd extends PicocliCommand {
     @Override
-    public String name() {
-        return "quit";
+    QuitCmd fresh() {
+        return new QuitCmd();
     }
 
     @Override
-    public String synopsis() {
-        return "quit";
-    }
-
-    @Override
-    public String summary() {
-        return "leave the group and end the session (or the script)";
-    }
-
-    @Override
-    public Action parse(List<String> args) {
-        Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 0);
+    Action action() {
         return session -> {
             session.result(name(), Map.of(), "");
             session.quit();

@@ -11,48 +11,50 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code reschedule CONF [--start TIME] [--duration D]}: an organiser or co-organiser moves a conference or changes how
  * long it lasts (at least one of the two). {@code --start} takes the times {@code create --at} takes, {@code --duration}
  * the durations {@code create --duration} takes. Every member hears a {@code conference-rescheduled} event.
  */
-final class RescheduleCmd implements SessionCommand {
-    private static final String SYNOPSIS = "reschedule CONF [--start TIME] [--duration D]";
+@Command(name = "reschedule", customSynopsis = RescheduleCmd.SYNOPSIS,
+        description = "move a conference you organise (--start 14:30) or change how long it lasts (--duration 2h)")
+final class RescheduleCmd extends PicocliCommand {
+    static final String SYNOPSIS = "reschedule CONF [--start TIME] [--duration D]";
 
     @Override
-    public String name() {
-        return "reschedule";
+    RescheduleCmd fresh() {
+        return new RescheduleCmd();
     }
 
-    @Override
-    public String synopsis() {
-        return SYNOPSIS;
-    }
-
-    @Override
-    public String summary() {
-        return "move a conference you organise (--start 14:30) or change how long it lasts (--duration 2h)";
-    }
-
+    /** The conference, then the options (their names come from the picocli model). */
     @Override
     public Completion completion(List<String> typed) {
         if (typed.isEmpty()) return Completion.CONFERENCES;
-        return Completion.words(List.of("--start", "--duration"));
+        return Completion.NOTHING;
     }
 
+    @Parameters(index = "0", paramLabel = "CONF", description = "the conference")
+    private String conf;
+
+    @Option(names = "--start", paramLabel = "TIME", description = "the new start (the times create --at takes)")
+    private String startText;
+
+    @Option(names = "--duration", paramLabel = "D", description = "the new duration (e.g. 2h)")
+    private String durationText;
+
     @Override
-    public Action parse(List<String> words) {
-        Args a = Args.parse(words, SYNOPSIS, Set.of("--start", "--duration"), Set.of()).expect(1, 1);
-        String conf = a.positional(0);
-        Optional<String> startText = a.option("--start");
-        Optional<String> durationText = a.option("--duration");
-        if (startText.isEmpty() && durationText.isEmpty()) {
+    Action action() {
+        String conf = this.conf;
+        if (startText == null && durationText == null) {
             throw CliException.usage("give --start TIME, --duration D or both (e.g. reschedule " + conf + " --start 14:30 --duration 2h)");
         }
-        StartTime start = startText.map(t -> renamed(() -> StartTime.parse(Optional.of(t), Optional.empty()))).orElse(null);
-        Duration duration = durationText.map(CreateCmd::duration).orElse(null);
+        String startGiven = startText;
+        StartTime start = startGiven == null ? null : renamed(() -> StartTime.parse(Optional.of(startGiven), Optional.empty()));
+        Duration duration = durationText == null ? null : CreateCmd.duration(durationText);
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

@@ -14,17 +14,24 @@ import dev.convene.conference.Post;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code say CONF TEXT}: posts a chat message to a live conference. Reports the message id and whether
  * another participant has confirmed storing it ({@code acknowledged}) within {@link #ACK_WAIT}, or not yet
  * ({@code pending}: it is kept, and sent to participants as they come online). Never waits longer.
  */
-public final class SayCmd implements SessionCommand {
+@Command(name = "say", customSynopsis = "say CONF TEXT", description = "post a chat message (the rest of the line, up to 16 KiB) to a live conference")
+public final class SayCmd extends PicocliCommand {
+    @Override
+    SayCmd fresh() {
+        return new SayCmd();
+    }
+
     /** How long {@code say} waits for an acknowledgement before it reports the message pending. */
     private static final Duration ACK_WAIT = ConferenceEvents.ACK_WAIT;
 
@@ -40,21 +47,6 @@ public final class SayCmd implements SessionCommand {
     public static final String NAME = "say";
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String synopsis() {
-        return "say CONF TEXT";
-    }
-
-    @Override
-    public String summary() {
-        return "post a chat message (the rest of the line, up to 16 KiB) to a live conference";
-    }
-
-    @Override
     public Completion completion(List<String> typed) {
         return Completion.conferenceFirst(typed);
     }
@@ -64,10 +56,12 @@ public final class SayCmd implements SessionCommand {
         return 1;
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
     @Override
-    public Action parse(List<String> words) {
-        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
-        return post(NAME, words.get(0), Texts.message(words.get(1)), false);
+    Action action() {
+        return post(NAME, conf, Texts.message(requireText()), false);
     }
 
     /**

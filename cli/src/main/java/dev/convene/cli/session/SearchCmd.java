@@ -1,6 +1,5 @@
 package dev.convene.cli.session;
 
-import dev.convene.cli.CliException;
 import dev.convene.cli.output.ConferenceEvents;
 import dev.convene.cli.output.ConferenceInfo;
 import dev.convene.cli.output.Event;
@@ -9,32 +8,25 @@ import dev.convene.conference.ConferenceView;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code search CONF TEXT}: the messages of a conference, in the local store, that contain TEXT (the rest
  * of the line, ignoring case), in canonical order.
  */
-final class SearchCmd implements SessionCommand {
+@Command(name = "search", customSynopsis = "search CONF TEXT", description = "the messages of a conference that contain TEXT (the rest of the line, ignoring case)")
+final class SearchCmd extends PicocliCommand {
+    @Override
+    SearchCmd fresh() {
+        return new SearchCmd();
+    }
+
     /** The data of the {@code search} result. */
     record Data(String conference, String title, String text, int count, List<Event.ChatLine> messages) {
         Data {
             messages = List.copyOf(messages);
         }
-    }
-
-    @Override
-    public String name() {
-        return "search";
-    }
-
-    @Override
-    public String synopsis() {
-        return "search CONF TEXT";
-    }
-
-    @Override
-    public String summary() {
-        return "the messages of a conference that contain TEXT (the rest of the line, ignoring case)";
     }
 
     @Override
@@ -47,11 +39,13 @@ final class SearchCmd implements SessionCommand {
         return 1;
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
     @Override
-    public Action parse(List<String> words) {
-        if (words.size() < 2) throw CliException.usage("missing arguments; usage: " + synopsis());
-        String conf = words.get(0);
-        String text = words.get(1);
+    Action action() {
+        String conf = this.conf;
+        String text = requireText();
         String needle = text.toLowerCase(Locale.ROOT);
         return session -> {
             ConferenceView v = Lookup.conference(session, conf);

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>Two phases, so a script is checked before its peer starts: {@link #parse} checks the words and
  * returns the {@link Action}; the action then runs against a live {@link Session}. Parse never touches a
- * peer. A new command is a new class registered in {@link CommandRegistry#standard()}; nothing else
+ * peer. A new command is a new class, a {@link PicocliCommand} (a picocli {@code @Command} with
+ * {@code @Parameters}/{@code @Option} fields), registered in {@link CommandRegistry#standard()}; nothing else
  * changes.
  *
  * <p>Errors are {@link CliException}s with a one-line message that says what to do next: usage errors

@@ -2,34 +2,27 @@ package dev.convene.cli.session;
 
 import dev.convene.cli.output.Durations;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code sleep D}: pauses the script; presence events keep arriving meanwhile. */
-final class SleepCmd implements SessionCommand {
+@Command(name = "sleep", customSynopsis = "sleep D", description = "pause for a duration such as 500ms, 2s or 1m")
+final class SleepCmd extends PicocliCommand {
+    @Override
+    SleepCmd fresh() {
+        return new SleepCmd();
+    }
+
     /** The data of the {@code sleep} result. */
     record Slept(String slept, long millis) {
     }
 
-    @Override
-    public String name() {
-        return "sleep";
-    }
+    @Parameters(index = "0", arity = "1", paramLabel = "D", description = "how long")
+    private String duration;
 
     @Override
-    public String synopsis() {
-        return "sleep D";
-    }
-
-    @Override
-    public String summary() {
-        return "pause for a duration such as 500ms, 2s or 1m";
-    }
-
-    @Override
-    public Action parse(List<String> args) {
-        Args a = Args.parse(args, synopsis(), Set.of(), Set.of()).expect(1, 1);
-        Duration d = Durations.parse(a.positional(0), "sleep");
+    Action action() {
+        Duration d = Durations.parse(duration, "sleep");
         return session -> {
             Thread.sleep(d.toMillis());
             session.result(name(), new Slept(Durations.format(d), d.toMillis()), "");

@@ -4,16 +4,21 @@ import dev.convene.conference.ConferenceStats;
 import dev.convene.overlay.DropReason;
 import dev.convene.overlay.OverlayStats;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
 
 /**
  * {@code stats}: this peer's overlay counters, with every drop reason, and what the conference layer refused,
  * set aside or rationed (the budgets of docs/SECURITY.md).
  */
-final class StatsCmd implements SessionCommand {
+@Command(name = "stats", customSynopsis = "stats", description = "show frames sent, received, delivered and dropped (by reason), the group size and the conference budgets")
+final class StatsCmd extends PicocliCommand {
+    @Override
+    StatsCmd fresh() {
+        return new StatsCmd();
+    }
+
     /**
      * The data of the {@code stats} result.
      *
@@ -32,23 +37,7 @@ final class StatsCmd implements SessionCommand {
     }
 
     @Override
-    public String name() {
-        return "stats";
-    }
-
-    @Override
-    public String synopsis() {
-        return "stats";
-    }
-
-    @Override
-    public String summary() {
-        return "show frames sent, received, delivered and dropped (by reason), the group size and the conference budgets";
-    }
-
-    @Override
-    public Action parse(List<String> args) {
-        Args.parse(args, synopsis(), Set.of(), Set.of()).expect(0, 0);
+    Action action() {
         return session -> {
             Data d = Data.of(session.overlay().stats(), session.conferences().stats());
             session.result(name(), d, human(d));

@@ -9,13 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code wait KIND … [--timeout D]}: blocks the script until something is true, satisfied by what already
  * happened as well as by what comes. Each KIND is a {@link Target}; conference waits ({@code invitation},
  * {@code reply}, {@code started}, {@code message}) are further targets passed to the constructor.
  */
-public final class WaitCmd implements SessionCommand {
+@Command(name = "wait", description = "wait until something is true")
+public final class WaitCmd extends PicocliCommand {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     private final Map<String, Target> targets = new LinkedHashMap<>();
 
@@ -27,10 +34,13 @@ public final class WaitCmd implements SessionCommand {
         /** Its arguments after the kind, e.g. {@code N}. */
         String arguments();
 
+        /** How many words its arguments are, as a picocli arity, e.g. {@code 1} or {@code 2..*}. */
+        String arity();
+
         String summary();
 
         /**
-         * Checks the arguments (after the kind, without {@code --timeout}).
+         * Checks the arguments (after the kind, without {@code --timeout}); picocli has checked their number.
          *
          * @throws CliException a usage error
          */
@@ -86,23 +96,74 @@ public final class WaitCmd implements SessionCommand {
 
     @Override
     public Completion completion(List<String> typed) {
-        if (typed.isEmpty()) return Completion.words(List.copyOf(targets.keySet()));
+        if (typed.isEmpty()) return Completion.NOTHING; // the kinds come from the picocli model
         Target target = targets.get(typed.get(0));
         return target == null ? Completion.NOTHING : target.completion(typed.subList(1, typed.size()));
     }
 
     @Override
-    public Action parse(List<String> words) {
-        if (words.isEmpty() || !targets.containsKey(words.get(0))) {
+    WaitCmd fresh() {
+        return new WaitCmd(List.copyOf(targets.values()));
+    }
+
+    /** What {@code wait} cannot be followed by: a word that names no kind. */
+    @Parameters(arity = "0..*", paramLabel = "KIND", hidden = true)
+    private List<String> unknown;
+
+    /**
+     * {@code wait} with one subcommand per target: its arguments with the target's arity, {@code --timeout}
+     * and its own options, all with one value.
+     */
+    @Override
+    CommandSpec spec() {
+        CommandSpec wait = super.spec();
+        for (Target t : targets.values()) {
+            CommandSpec kind = CommandSpec.create().name(t.kind());
+            kind.usageMessage().customSynopsis(usage(t)).description(t.summary());
+            addPositionals(kind, t);
+            java.util.Set<String> options = new java.util.TreeSet<>(t.options());
+            options.add("--timeout");
+            for (String o : options) kind.addOption(OptionSpec.builder(o).arity("1").type(String.class).build());
+            wait.addSubcommand(t.kind(), Args.configure(kind));
+        }
+        return wait;
+    }
+
+    /**
+     * The target's arguments as picocli positionals, one per word of its arity ({@code 2..*}: one, then one
+     * that takes the rest), so that options may come between them and an extra word is an error.
+     */
+    private static void addPositionals(CommandSpec kind, Target t) {
+        boolean rest = t.arity().endsWith("..*");
+        int count = Integer.parseInt(rest ? t.arity().substring(0, t.arity().length() - 3) : t.arity());
+        String[] labels = t.arguments().split(" ");
+        for (int i = 0; i < count; i++) {
+            boolean last = rest && i == count - 1;
+            PositionalParamSpec.Builder p = PositionalParamSpec.builder().index(last ? i + "..*" : String.valueOf(i))
+                    .arity(last ? "1..*" : "1").required(true).paramLabel(i < labels.length ? labels[i] : "ARG");
+            kind.addPositional((last ? p.type(List.class).auxiliaryTypes(String.class) : p.type(String.class)).build());
+        }
+    }
+
+    private static String usage(Target t) {
+        return "wait " + t.kind() + " " + t.arguments() + " [--timeout D]";
+    }
+
+    @Override
+    Action action() {
+        throw new IllegalStateException("wait needs its parse result");
+    }
+
+    @Override
+    Action action(ParseResult parsed) {
+        if (parsed.subcommand() == null) {
             String kinds = targets.keySet().stream().map(k -> "'wait " + k + "'").collect(Collectors.joining(", "));
-            String got = words.isEmpty() ? "nothing" : "'" + words.get(0) + "'";
+            String got = unknown == null || unknown.isEmpty() ? "nothing" : "'" + unknown.get(0) + "'";
             throw CliException.usage("cannot wait for " + got + "; use " + kinds);
         }
-        Target target = targets.get(words.get(0));
-        String usage = "wait " + target.kind() + " " + target.arguments() + " [--timeout D]";
-        Set<String> options = new java.util.HashSet<>(target.options());
-        options.add("--timeout");
-        Args args = Args.parse(words.subList(1, words.size()), usage, options, Set.of());
+        ParseResult sub = parsed.subcommand();
+        Target target = targets.get(sub.commandSpec().name());
+        Args args = Args.of(usage(target), sub);
         Duration timeout = args.option("--timeout").map(t -> Durations.parse(t, "--timeout")).orElse(DEFAULT_TIMEOUT);
         Condition condition = target.parse(args);
         return session -> {
@@ -141,6 +202,11 @@ public final class WaitCmd implements SessionCommand {
         }
 
         @Override
+        public String arity() {
+            return "1";
+        }
+
+        @Override
         public String arguments() {
             return "N";
         }
@@ -152,7 +218,6 @@ public final class WaitCmd implements SessionCommand {
 
         @Override
         public Condition parse(Args args) {
-            args.expect(1, 1);
             int wanted = args.integer(0, "N", 0);
             return new Condition() {
                 @Override

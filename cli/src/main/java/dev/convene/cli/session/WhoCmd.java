@@ -13,13 +13,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code who CONF}: who is in a conference now. Each organiser and invitee with one state: {@code online}
  * (takes part and is reachable), {@code away} (takes part, not reachable now), {@code left},
  * {@code declined}, {@code invited} (no answer yet). In chat mode, {@code /who}.
  */
-final class WhoCmd implements SessionCommand {
+@Command(name = "who", customSynopsis = "who CONF", description = "who is in a conference now: online, away (not reachable), invited, declined, left")
+final class WhoCmd extends PicocliCommand {
+    @Override
+    WhoCmd fresh() {
+        return new WhoCmd();
+    }
+
     /** One person of the conference: {@code state} is one of the five above; {@code organiser} marks the organiser. */
     record Person(String id, String name, String state, boolean organiser) {
     }
@@ -31,28 +39,16 @@ final class WhoCmd implements SessionCommand {
     private static final List<String> ORDER = List.of("online", "away", "invited", "declined", "left");
 
     @Override
-    public String name() {
-        return "who";
-    }
-
-    @Override
-    public String synopsis() {
-        return "who CONF";
-    }
-
-    @Override
-    public String summary() {
-        return "who is in a conference now: online, away (not reachable), invited, declined, left";
-    }
-
-    @Override
     public Completion completion(List<String> typed) {
         return Completion.conferenceFirst(typed);
     }
 
+    @Parameters(index = "0", arity = "1", paramLabel = "CONF", description = "a conference: title, id or id prefix")
+    private String conf;
+
     @Override
-    public Action parse(List<String> words) {
-        String conf = Args.parse(words, synopsis(), Set.of(), Set.of()).expect(1, 1).positional(0);
+    Action action() {
+        String conf = this.conf;
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);

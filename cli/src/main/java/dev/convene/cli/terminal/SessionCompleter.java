@@ -20,6 +20,7 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
+import picocli.shell.jline3.PicocliJLineCompleter;
 
 /**
  * Tab completion in the interactive session: command names, then what each command says its next argument
@@ -78,7 +79,17 @@ final class SessionCompleter implements Completer {
             args = new ArrayList<>(typed);
             args.add(0, open.get());
         }
+        if (typed.isEmpty() && !registry.model().getSubcommands().get(name).getSubcommands().isEmpty()) {
+            // a command with subcommands of its own ('wait peers', 'wait message', …): their names, from the model
+            return model(List.of(name, partial)).stream().filter(w -> !w.startsWith("-")).map(w -> candidate(w, w, null)).toList();
+        }
         Completion c = command.get().completion(args);
+        if (partial.startsWith("-") || (c.kind() == Completion.Kind.NOTHING && command.get().freeTextAfter() < 0)) {
+            List<String> words = new ArrayList<>(typed);
+            words.add(0, name);
+            words.add(partial);
+            return model(words).stream().filter(w -> w.startsWith("-")).map(w -> candidate(w, w, null)).toList();
+        }
         return switch (c.kind()) {
             case NOTHING -> List.of();
             case CONFERENCES -> conferences(s);
@@ -91,8 +102,49 @@ final class SessionCompleter implements Completer {
     private List<Candidate> commands(String prefix, boolean chatting) {
         List<Candidate> out = new ArrayList<>();
         if (chatting) out.add(candidate("/back", "/back", "return to commands"));
-        for (SessionCommand c : registry.all()) out.add(candidate(prefix + c.name(), prefix + c.name(), c.summary()));
+        for (String name : model(List.of(""))) {
+            out.add(candidate(prefix + name, prefix + name, registry.get(name).map(SessionCommand::summary).orElse(null)));
+        }
         return out;
+    }
+
+    /**
+     * What picocli's completer offers for the last of {@code words} (a command name, then its words) from the
+     * session commands' model: command names, then a command's option names. Every candidate for that word,
+     * whatever of it is typed (JLine keeps those that match).
+     */
+    private List<String> model(List<String> words) {
+        List<Candidate> out = new ArrayList<>();
+        new PicocliJLineCompleter(registry.model().getCommandSpec()).complete(null, new Words(words), out);
+        return out.stream().map(Candidate::value).toList();
+    }
+
+    /** {@code words} as JLine's parsed line, the cursor at the start of the last. */
+    private record Words(List<String> words) implements ParsedLine {
+        @Override
+        public String word() {
+            return "";
+        }
+
+        @Override
+        public int wordCursor() {
+            return 0;
+        }
+
+        @Override
+        public int wordIndex() {
+            return words.size() - 1;
+        }
+
+        @Override
+        public String line() {
+            return String.join(" ", words);
+        }
+
+        @Override
+        public int cursor() {
+            return line().length();
+        }
     }
 
     /** Every conference known here, by title where the title names it alone. */

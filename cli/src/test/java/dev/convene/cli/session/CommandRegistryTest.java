@@ -21,7 +21,8 @@ class CommandRegistryTest {
     @Test
     void acceptsEveryStandardCommand() {
         for (String line : List.of("peers", "stats", "wait peers 2", "wait peers 0 --timeout 500ms",
-                "wait peers 3 --timeout=1m", "sleep 2s", "help", "quit")) {
+                "wait peers 3 --timeout=1m", "sleep 2s", "help", "quit",
+                "wait message k3j2 --timeout 1s hello there", "wait invitation --timeout 2s Design review")) {
             assertThat(registry.parse(ShellWords.split(line))).as(line).isNotNull();
         }
     }
@@ -39,6 +40,8 @@ class CommandRegistryTest {
         rejects("wait", "wait: cannot wait for nothing; use " + KINDS);
         rejects("wait bananas 2", "wait: cannot wait for 'bananas'; use " + KINDS);
         rejects("wait peers", "wait: missing arguments; usage: wait peers N [--timeout D]");
+        rejects("wait peers 2 3", "wait: unexpected '3'; usage: wait peers N [--timeout D] (quote text that has spaces)");
+        rejects("wait message k3j2", "wait: missing arguments; usage: wait message CONF TEXT [--timeout D]");
         rejects("wait peers two", "wait: N: 'two' (expected: a whole number >= 0); usage: wait peers N [--timeout D]");
         rejects("wait peers -1", "wait: N: '-1' (expected: a whole number >= 0); usage: wait peers N [--timeout D]");
         rejects("wait peers 2 --timeout", "wait: --timeout needs a value; usage: wait peers N [--timeout D]");
@@ -50,29 +53,28 @@ class CommandRegistryTest {
 
     @Test
     void aCommandCanBeAddedWithoutTouchingTheParser() {
-        CommandRegistry r = CommandRegistry.standard().add(new SessionCommand() {
-            @Override
-            public String name() {
-                return "echo";
-            }
-
-            @Override
-            public String synopsis() {
-                return "echo TEXT";
-            }
-
-            @Override
-            public String summary() {
-                return "repeat TEXT";
-            }
-
-            @Override
-            public Action parse(List<String> args) {
-                String text = Args.parse(args, synopsis(), java.util.Set.of(), java.util.Set.of()).expect(1, 1).positional(0);
-                return session -> session.result(name(), text, text);
-            }
-        });
+        CommandRegistry r = CommandRegistry.standard().add(new Echo());
         assertThat(r.parse(ShellWords.split("echo 'hello there'"))).isNotNull();
+        assertThatThrownBy(() -> r.parse(ShellWords.split("echo a b"))).hasMessage("echo: unexpected 'b'; usage: echo TEXT (quote text that has spaces)");
+        assertThatThrownBy(() -> r.parse(ShellWords.split("echo"))).hasMessage("echo: missing arguments; usage: echo TEXT");
         assertThatThrownBy(() -> r.add(new PeersCmd())).hasMessageContaining("registered twice");
+    }
+
+    /** A command added by a test: a picocli {@code @Command} class, nothing else. */
+    @picocli.CommandLine.Command(name = "echo", customSynopsis = "echo TEXT", description = "repeat TEXT")
+    static final class Echo extends PicocliCommand {
+        @picocli.CommandLine.Parameters(index = "0", arity = "1")
+        private String text;
+
+        @Override
+        Echo fresh() {
+            return new Echo();
+        }
+
+        @Override
+        Action action() {
+            String t = this.text;
+            return session -> session.result(name(), t, t);
+        }
     }
 }

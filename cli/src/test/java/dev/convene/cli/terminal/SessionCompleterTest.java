@@ -83,7 +83,11 @@ class SessionCompleterTest {
         assertThat(values("create Sync --invite", "")).containsExactly("bob");
         assertThat(values("create Sync --invite", "carol,b")).containsExactly("carol,bob");
         assertThat(values("create Sync", "--p")).containsExactly("--participants-may-invite");
+        assertThat(values("history Standup", "--")).as("options from the picocli model").containsExactlyInAnyOrder("--last", "--since");
+        assertThat(values("create Sync", "--st")).containsExactly("--standing");
         assertThat(values("wait", "st")).containsExactly("started");
+        assertThat(values("wait", "")).as("the kinds, from the picocli model")
+                .containsExactlyInAnyOrder("peers", "invitation", "reply", "started", "ended", "message", "delivered");
         assertThat(values("wait reply Standup", "")).containsExactly("bob");
         assertThat(values("say Standup", "")).as("free text").isEmpty();
         assertThat(values("nosuchcommand", "")).isEmpty();

@@ -88,7 +88,7 @@ final class Acks {
         for (var e : List.copyOf(done.entrySet())) {
             ChatEntry old = c.entries.get(new MessageId(s.self, e.getKey()));
             if (old != null) {
-                ChatEntry acked = new ChatEntry(old.conference(), old.id(), old.timestamp(), old.authorName(), old.text(), false);
+                ChatEntry acked = old.withPending(false);
                 if (c.history.containsKey(old)) {
                     c.history.put(old, acked); // same key in canonical order: readers see one or the other, never neither
                     c.entries.put(acked.id(), acked);
@@ -126,7 +126,7 @@ final class Acks {
                 if (c.eventIds.contains(new MessageId(s.self, e.getKey()))) e.getValue().complete(null);
                 continue;
             }
-            ChatEntry now = new ChatEntry(entry.conference(), entry.id(), entry.timestamp(), entry.authorName(), entry.text(), false);
+            ChatEntry now = entry.withPending(false);
             e.getValue().complete(now);
             dispatch.fire(l -> l.deliveredToAll(now));
         }

@@ -418,7 +418,13 @@ final class ChatLog {
                     next++;
                     continue;
                 }
-                if (TypedEvents.isTyped(plain)) {
+                TypedEvents.Parsed reply = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                if (SocialCodecs.isReply(reply)) {
+                    // A reply is chat with a reference (PROTOCOL.md §2, Built-in types); a malformed one is never shown.
+                    SocialCodecs.ReplyText r = replyOf(m, reply);
+                    if (r == null) settle(c, m, "malformed reply");
+                    else deliver(c, m, r.text(), java.util.Optional.of(r.to()), false);
+                } else if (TypedEvents.isTyped(plain)) {
                     // A typed event: delivered to its type's listeners if registered here, else only kept (and relayed).
                     c.contiguous.put(author, m.sequence());
                     typed.received(c, m, plain);
@@ -505,14 +511,22 @@ final class ChatLog {
                 if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) continue;
                 byte[] plain = Keys.readBytes(c, m);
                 if (plain == null) continue;
-                if (TypedEvents.isTyped(plain)) {
+                java.util.Optional<MessageId> replyTo = java.util.Optional.empty();
+                String text;
+                TypedEvents.Parsed p = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                if (SocialCodecs.isReply(p)) {
+                    SocialCodecs.ReplyText r = replyOf(m, p);
+                    if (r == null) continue;
+                    replyTo = java.util.Optional.of(r.to());
+                    text = r.text();
+                } else if (TypedEvents.isTyped(plain)) {
                     // Valid again: delivered again if its type is registered (an unknown type was counted once already).
-                    TypedEvents.Parsed p = TypedEvents.parse(plain);
                     if (p != null && typed.type(p.key()) != null) typed.received(c, m, plain);
                     continue;
+                } else {
+                    text = new String(plain, StandardCharsets.UTF_8);
                 }
-                String text = new String(plain, StandardCharsets.UTF_8);
-                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false);
+                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false, replyTo);
                 c.history.put(entry, entry);
                 c.entries.put(entry.id(), entry);
                 dispatch.message(entry);
@@ -520,13 +534,29 @@ final class ChatLog {
         }
     }
 
+    /** A reply's text and reference, or null (counted as a malformed event) if its value is not well-formed. */
+    private SocialCodecs.ReplyText replyOf(ChatMessage m, TypedEvents.Parsed p) {
+        try {
+            return SocialCodecs.reply(p.value());
+        } catch (IllegalArgumentException e) {
+            typed.malformed.increment();
+            log.debug("{}: reply {} is malformed: {}", s.label(), m.id(), e.getMessage());
+            return null;
+        }
+    }
+
     /** Records a delivered message, publishes it and tells listeners. */
     ChatEntry deliver(Conference c, ChatMessage m, String text, boolean own) {
+        return deliver(c, m, text, java.util.Optional.empty(), own);
+    }
+
+    /** Records a delivered message (a reply if {@code replyTo} is present), publishes it and tells listeners. */
+    ChatEntry deliver(Conference c, ChatMessage m, String text, java.util.Optional<MessageId> replyTo, boolean own) {
         c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
         c.contiguous.put(m.author(), m.sequence());
         String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : s.nameOf(m.author());
         boolean pending = own || (c.restoring && m.author().equals(s.self) && c.unacknowledged.contains(m.sequence()));
-        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending);
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending, replyTo);
         c.history.put(entry, entry);
         c.entries.put(entry.id(), entry);
         if (!c.restoring) dispatch.message(entry);

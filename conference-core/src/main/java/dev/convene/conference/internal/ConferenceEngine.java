@@ -284,6 +284,11 @@ public final class ConferenceEngine implements OverlayListener {
         return ops.say(id, text);
     }
 
+    /** Posts a reply: chat with a reference to the message it answers (PROTOCOL.md §2, Built-in types). */
+    public Post reply(ConferenceId id, dev.convene.conference.MessageId to, String text) {
+        return ops.reply(id, to, text);
+    }
+
     // ---- presence and time (engine thread) ----------------------------------------------------------------
 
     @Override

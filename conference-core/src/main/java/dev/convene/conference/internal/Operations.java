@@ -327,6 +327,22 @@ final class Operations {
         return new Post(entry, sent.acked(), sent.all());
     }
 
+    Post reply(ConferenceId id, MessageId to, String text) {
+        Conference c = require(id);
+        java.util.Objects.requireNonNull(to, "to");
+        byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+        if (plain.length == 0 || text.isBlank()) {
+            throw new InvalidInputException(InvalidInputException.TEXT, "empty", "1-" + SocialCodecs.MAX_REPLY_TEXT_BYTES + " bytes, not blank");
+        }
+        if (plain.length > SocialCodecs.MAX_REPLY_TEXT_BYTES) {
+            throw new InvalidInputException(InvalidInputException.TEXT, plain.length + " bytes", "<= " + SocialCodecs.MAX_REPLY_TEXT_BYTES + " bytes");
+        }
+        Sent sent = post(c, SocialCodecs.replyPlaintext(to, text));
+        ChatEntry entry = chat.deliver(c, sent.m(), text, java.util.Optional.of(to), true);
+        s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+        return new Post(entry, sent.acked(), sent.all());
+    }
+
     /** A message this peer signed and stored, with the futures of its acknowledgements. */
     private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
     }

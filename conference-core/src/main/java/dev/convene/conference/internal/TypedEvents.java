@@ -66,13 +66,17 @@ final class TypedEvents {
     }
 
     static byte[] plaintext(EventType<?> type, byte[] value) {
-        byte[] name = type.name().getBytes(StandardCharsets.US_ASCII);
+        return plaintext(type.name(), type.version(), value);
+    }
+
+    static byte[] plaintext(String typeName, int version, byte[] value) {
+        byte[] name = typeName.getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[4 + name.length + value.length];
         out[0] = MARKER;
         out[1] = (byte) name.length;
         System.arraycopy(name, 0, out, 2, name.length);
-        out[2 + name.length] = (byte) (type.version() >>> 8);
-        out[3 + name.length] = (byte) type.version();
+        out[2 + name.length] = (byte) (version >>> 8);
+        out[3 + name.length] = (byte) version;
         System.arraycopy(value, 0, out, 4 + name.length, value.length);
         return out;
     }

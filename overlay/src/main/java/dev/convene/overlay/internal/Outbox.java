@@ -97,14 +97,15 @@ final class Outbox {
         return enqueue(session.address(), unsealed.length, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
     }
 
-    /** Sends a signed frame (the key exchange) to a member; failures are logged, never thrown. */
-    void sendSigned(Address to, Object message) {
+    /** Sends a signed frame (the key exchange) to a member; failures are logged, never thrown. Returns false if it was not queued. */
+    boolean sendSigned(Address to, Object message) {
         try {
             requireType(message);
             byte[] frame = codec.encode(message, identity, selfTag);
-            enqueue(to, frame.length, () -> frame);
+            return enqueue(to, frame.length, () -> frame);
         } catch (OverlayException | IllegalArgumentException e) {
             log.debug("{}: could not send {} to {}: {}", label, message.getClass().getSimpleName(), to, e.getMessage());
+            return false;
         }
     }
 

@@ -108,8 +108,8 @@ public final class OverlayCore implements Receiver {
         this.stackXml = Stacks.xml(config, cached);
         this.presence = new Presence(label, identity, directory, new Presence.Effects() {
             @Override
-            public void sendHello(Address to, byte[] nonce, byte[] echo) {
-                OverlayCore.this.sendHello(to, nonce, echo);
+            public boolean sendHello(Address to, byte[] nonce, byte[] echo) {
+                return OverlayCore.this.sendHello(to, nonce, echo);
             }
 
             @Override
@@ -382,11 +382,12 @@ public final class OverlayCore implements Receiver {
         }
     }
 
-    private void sendHello(Address to, byte[] nonce, byte[] echo) {
+    private boolean sendHello(Address to, byte[] nonce, byte[] echo) {
         // Views that arrive while connecting come before the advertisement exists; the first view handled
         // after connect sends it to every member.
         PeerAdvertisement ad = selfAd;
-        if (ad != null) outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce, echo));
+        if (ad == null) return false;
+        return outbox.sendSigned(to, new OverlayMessages.Hello(ad, nonce, echo));
     }
 
     // ---- sending (any thread; never waits for the network) ------------------------------------------------

@@ -6,11 +6,13 @@ import dev.convene.overlay.PeerId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.interfaces.XECPrivateKey;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.KeyAgreement;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.jgroups.Address;
 
 /**
@@ -57,14 +59,33 @@ final class PeerSession {
         if (ownNonce.length != NONCE_LENGTH || theirNonce.length != NONCE_LENGTH) {
             throw new IllegalArgumentException("nonce: expected " + NONCE_LENGTH + " bytes");
         }
-        KeyAgreement ka = KeyAgreement.getInstance("X25519");
-        ka.init(self.agreementPrivateKey());
-        ka.doPhase(Identity.agreementPublicKey(their.agreementKey()), true);
-        byte[] shared = ka.generateSecret();
+        byte[] shared = agree(self, their.agreementKey());
         byte[] send = hkdf(shared, info(self.id(), their.id(), ownNonce, theirNonce));
         byte[] receive = hkdf(shared, info(their.id(), self.id(), theirNonce, ownNonce));
         java.util.Arrays.fill(shared, (byte) 0);
         return new PeerSession(their.id(), address, theirNonce, send, receive);
+    }
+
+    /**
+     * X25519 of this peer's private key and {@code theirKey} (raw, 32 bytes), as RFC 7748 defines it: the same
+     * secret the JDK's {@code KeyAgreement} gives, computed with Bouncy Castle's implementation, which takes a
+     * fraction of the JDK 17 one's time (a peer derives one per member: it was the largest part of forming a
+     * group of 100). An all-zero result (their key of small order) is refused, as the JDK refuses it.
+     *
+     * @throws GeneralSecurityException if their key is of small order or this peer's key has no raw scalar
+     */
+    static byte[] agree(Identity self, byte[] theirKey) throws GeneralSecurityException {
+        if (theirKey.length != X25519.POINT_SIZE) throw new InvalidKeyException("X25519 key: expected 32 bytes");
+        if (!(self.agreementPrivateKey() instanceof XECPrivateKey xec)) throw new InvalidKeyException("not an X25519 private key");
+        byte[] scalar = xec.getScalar().orElseThrow(() -> new InvalidKeyException("X25519 private key without its scalar"));
+        try {
+            if (scalar.length != X25519.SCALAR_SIZE) throw new InvalidKeyException("X25519 private key: expected 32 bytes");
+            byte[] shared = new byte[X25519.POINT_SIZE];
+            if (!X25519.calculateAgreement(scalar, 0, theirKey, 0, shared, 0)) throw new InvalidKeyException("X25519 key of small order");
+            return shared;
+        } finally {
+            java.util.Arrays.fill(scalar, (byte) 0);
+        }
     }
 
     private static byte[] info(PeerId sender, PeerId receiver, byte[] senderNonce, byte[] receiverNonce) {

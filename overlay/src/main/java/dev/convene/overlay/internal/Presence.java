@@ -51,8 +51,10 @@ final class Presence implements InboundGate.Membership {
         /**
          * Sends this peer's {@code Hello} with the nonce meant for {@code to} alone, echoing {@code echo} (the
          * nonce {@code to} sent this peer, or zeros).
+         *
+         * @return false if nothing was sent (this peer's advertisement does not exist yet)
          */
-        void sendHello(Address to, byte[] nonce, byte[] echo);
+        boolean sendHello(Address to, byte[] nonce, byte[] echo);
 
         void requestHello(Address to);
 
@@ -88,6 +90,13 @@ final class Presence implements InboundGate.Membership {
      */
     private final Map<Address, byte[]> heard = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
+    /**
+     * Members this peer's {@code Hello} was sent to in their current membership. A new session with one of them
+     * is not answered with the same {@code Hello} again: if the first was lost, this peer's {@code Confirm} fails
+     * there for want of a key and that member asks for it ({@link #askFor}), as {@link #retry} does. Without it
+     * every pair exchanged its {@code Hello}s twice, each one signed and verified.
+     */
+    private final Set<Address> greeted = ConcurrentHashMap.newKeySet();
     /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
     private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
     private volatile Set<Address> members = Set.of();
@@ -251,10 +260,11 @@ final class Presence implements InboundGate.Membership {
             log.debug("{}: {} ({}) joined from {}", label, ad.id().shortId(), ad.name(), ad.endpoint()); // the endpoint may carry the name
             effects.fire(l -> l.peerJoined(ad));
         }
-        // The other side may not know this peer's session yet (its Hello can be lost in a view race): answer a
-        // new session once, within the budget. Two fresh sessions answer each other at most once each.
+        // The other side may not know this peer's session yet (its Hello can be lost in a view race, or was never
+        // sent: the advertisement did not exist yet): answer a new session once, within the budget, unless this
+        // peer's Hello was already sent there (see greeted). Two fresh sessions answer each other at most once each.
         if (fresh) {
-            answer(src);
+            if (!greeted.contains(src)) answer(src);
             effects.confirm(sessions.get(src));
         }
         return fresh;
@@ -318,17 +328,21 @@ final class Presence implements InboundGate.Membership {
      */
     private void ask(Address a, long backoff, long now) {
         log.debug("{}: asking {} for its Hello (next in {} ms)", label, a, backoff / 1_000_000);
-        effects.sendHello(a, nonceFor(a), echoFor(a));
+        greet(a);
         effects.requestHello(a);
         retries.put(a, new Retry(now + backoff, Math.min(RETRY_MAX_NANOS, backoff * 2)));
     }
 
     private void answer(Address src) {
         if (spend(src)) {
-            effects.sendHello(src, nonceFor(src), echoFor(src));
+            greet(src);
         } else {
             effects.drop(DropReason.AD_BUDGET);
         }
+    }
+
+    private void greet(Address a) {
+        if (effects.sendHello(a, nonceFor(a), echoFor(a))) greeted.add(a);
     }
 
     private byte[] nonceFor(Address member) {
@@ -385,11 +399,14 @@ final class Presence implements InboundGate.Membership {
         heard.keySet().retainAll(members);
         nonces.keySet().retainAll(members);
         retries.keySet().retainAll(members);
+        greeted.retainAll(members);
         // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the
         // answer budget (a remote Hello or request is). If the greeting is lost, retry() asks again.
         long now = nanos.getAsLong();
         for (Address a : joiners) {
-            effects.sendHello(a, nonceFor(a), echoFor(a));
+            // The announcement after connect() names every member; those greeted by a view handled since are not
+            // greeted twice.
+            if (!greeted.contains(a)) greet(a);
             if (!sessions.containsKey(a)) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
         }
         return left;

@@ -35,6 +35,26 @@ import org.jgroups.stack.Protocol;
  * written into the XML: {@link #configurator} hands it to the protocol before it starts.
  */
 public final class Stacks {
+    /*
+     * The send bundler. JGroups' default ("per-destination") keeps, for every member a transport sends to, an
+     * output buffer of bundler.max_size (64 KB by default), a queue of bundler.capacity slots (16384) and a drain
+     * array (2048): about 136 KiB per destination, allocated at the first send. n peers in one JVM (the memory
+     * network, the demo, the bench) hold n^2 of them: 100 peers ran a 1 GiB heap out before their group had formed.
+     * Over TCP, JGroups also raises every connection's write buffer to max_size. Smaller bundles and queues make a
+     * destination cost about 26 KiB. This bundler drops a message that finds its destination's queue full
+     * (whatever drop_when_full says); NAKACK2/UNICAST3 send a reliable one again (every frame of ours is reliable),
+     * an unreliable one (NO_RELIABILITY, which only the tests' hostile member sends) is lost (docs/NETWORKS.md,
+     * "Large groups"). FRAG4 must cut below the bundle size.
+     */
+    /** Most bytes JGroups bundles into one send. */
+    static final int BUNDLE_BYTES = 16_000;
+    /** Messages queued per destination before the bundler drops (and the reliable layers retransmit). */
+    static final int BUNDLER_CAPACITY = 2048;
+    /** Messages the bundler takes off a queue at once. */
+    static final int BUNDLER_DRAIN = 512;
+    /** Fragment size: below {@link #BUNDLE_BYTES}, with room for the headers. */
+    static final int FRAG_BYTES = 15_000;
+
     /** Transport-level read cap: our frame cap plus room for JGroups headers and fragmentation. */
     static int transportMaxLength(OverlayConfig c) {
         return c.maxFrameBytes() + (64 << 10);
@@ -105,13 +125,11 @@ public final class Stacks {
     }
 
     private static String common(OverlayConfig c) {
-        // JGroups' default bundler ("pd", per destination) keeps a 64 KiB buffer and a 16k-slot queue for every
-        // member it sends to: n peers in one JVM hold n^2 of them (100 memory peers ran a 1 GiB heap out before the
-        // group formed). bundler_type="transfer-queue" (one of each per transport) fixed that, but honest frames were
-        // lost under it in HostileMemberClusterTest (a replay flood beside honest traffic), so it is not used until
-        // that is understood (docs/NETWORKS.md, "Large groups").
+        // The bundler's sizes: see BUNDLE_BYTES.
         return " diag.enabled=\"false\" thread_naming_pattern=\"l\" thread_pool.min_threads=\"0\""
-                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\"";
+                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\""
+                + " bundler.max_size=\"" + BUNDLE_BYTES + "\" bundler.capacity=\"" + BUNDLER_CAPACITY + "\""
+                + " bundler.remove_queue_capacity=\"" + BUNDLER_DRAIN + "\"";
     }
 
     private static void upper(StringBuilder x, OverlayConfig c, boolean fdSock) {
@@ -142,7 +160,7 @@ public final class Stacks {
                 .append("\" view_ack_collection_timeout=\"1000\" leave_timeout=\"1000\" log_collect_msgs=\"false\"/>\n");
         x.append("  <UFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
         x.append("  <MFC max_credits=\"4M\" min_threshold=\"0.4\"/>\n");
-        x.append("  <FRAG4 frag_size=\"60000\"/>\n");
+        x.append("  <FRAG4 frag_size=\"" + FRAG_BYTES + "\"/>\n");
     }
 
     /**

@@ -70,4 +70,26 @@ class PeerSessionTest {
         assertThatThrownBy(() -> PeerSession.derive(ALICE, nonce(1), zero, nonce(2), UUID.randomUUID()))
                 .isInstanceOfAny(GeneralSecurityException.class, IllegalArgumentException.class);
     }
+
+    @Test
+    void theAgreementIsTheJdksX25519() throws GeneralSecurityException {
+        for (int i = 0; i < 20; i++) {
+            Identity a = Identity.generate();
+            Identity b = Identity.generate();
+            javax.crypto.KeyAgreement jdk = javax.crypto.KeyAgreement.getInstance("X25519");
+            jdk.init(a.agreementPrivateKey());
+            jdk.doPhase(Identity.agreementPublicKey(b.agreementKey()), true);
+            assertThat(PeerSession.agree(a, b.agreementKey())).isEqualTo(jdk.generateSecret()).isEqualTo(PeerSession.agree(b, a.agreementKey()));
+        }
+        // RFC 7748: the top bit of u is ignored, by the JDK and here alike.
+        Identity a = Identity.generate();
+        byte[] u = Identity.generate().agreementKey();
+        byte[] high = u.clone();
+        high[31] |= (byte) 0x80;
+        assertThat(PeerSession.agree(a, high)).isEqualTo(PeerSession.agree(a, u));
+        assertThatThrownBy(() -> PeerSession.agree(a, new byte[31])).isInstanceOf(GeneralSecurityException.class);
+        byte[] one = new byte[32];
+        one[0] = 1; // a point of small order: the result is all zero
+        assertThatThrownBy(() -> PeerSession.agree(a, one)).isInstanceOf(GeneralSecurityException.class);
+    }
 }

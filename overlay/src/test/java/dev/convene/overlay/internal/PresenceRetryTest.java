@@ -52,8 +52,9 @@ class PresenceRetryTest {
             }
 
             @Override
-            public void sendHello(Address to, byte[] nonce, byte[] echo) {
+            public boolean sendHello(Address to, byte[] nonce, byte[] echo) {
                 send(new Sent(Side.this, other, nonce.clone()));
+                return true;
             }
 
             @Override

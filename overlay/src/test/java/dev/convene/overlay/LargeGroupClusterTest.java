@@ -1,0 +1,113 @@
+package dev.convene.overlay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A group of {@link #PEERS} peers in one JVM on the memory network reaches complete directories (every peer
+ * sees the others online), and one more peer joining it costs each peer a bounded number of signature checks
+ * and frames: the work of a join grows linearly in the group size, never with its square. 30 peers by default
+ * (fast enough for CI); {@code -Dconvene.large.peers=100} for the size of issue 13. Before the bundler's sizes
+ * were bounded ({@code Stacks.BUNDLE_BYTES}) 100 peers ran a 1 GiB heap out before the group had formed.
+ *
+ * <p>Outcome and counts only: the waits are generous and no time is asserted (the time is printed; the bench
+ * measures it against raw JGroups).
+ */
+class LargeGroupClusterTest {
+    static final int PEERS = Integer.getInteger("convene.large.peers", 30);
+    static final Duration FORM = Duration.ofSeconds(Math.max(120, PEERS * 3L));
+    /**
+     * Signature checks one join may cost an existing peer: the joiner's Hello, its answer to this peer's new
+     * session, and requests or repeats of a Hello lost in a view race. A constant, not a function of the size.
+     */
+    static final int CHECKS_PER_EXISTING_PEER = 6;
+    /** Frames one join may cost an existing peer: those Hellos and requests, and the joiner's Confirm. */
+    static final int FRAMES_PER_EXISTING_PEER = 8;
+
+    @Test
+    @Timeout(600)
+    void aLargeMemoryGroupFormsAndAJoinCostsEachPeerAConstant() throws Exception {
+        String cluster = "large-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        List<Overlay> peers = new ArrayList<>();
+        ExecutorService starters = Executors.newFixedThreadPool(4);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<Overlay>> started = new ArrayList<>();
+            for (int i = 0; i < PEERS; i++) {
+                String name = "p" + i;
+                started.add(starters.submit(() -> start(cluster, name)));
+            }
+            for (Future<Overlay> f : started) peers.add(f.get(FORM.toSeconds(), TimeUnit.SECONDS));
+            awaitComplete(peers);
+            double formed = (System.nanoTime() - t0) / 1e9;
+            for (Overlay o : peers) {
+                for (Overlay p : peers) if (p != o) assertThat(o.directory().isOnline(p.self())).isTrue();
+            }
+            long checks = peers.stream().mapToLong(o -> o.stats().signatureChecks()).sum();
+            long received = peers.stream().mapToLong(o -> o.stats().framesReceived()).sum();
+            long sent = peers.stream().mapToLong(o -> o.stats().framesSent()).sum();
+            System.out.printf(Locale.ROOT, "LargeGroupClusterTest: %d memory peers complete in %.1f s; per peer: %.1f frames received,"
+                    + " %.1f sent, %.1f signature checks%n", PEERS, formed, received / (double) PEERS, sent / (double) PEERS,
+                    checks / (double) PEERS);
+            // Forming pairwise sessions costs each peer a constant per other peer (a Hello each way and its answer).
+            for (Overlay o : peers) assertThat(o.stats().signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
+
+            List<OverlayStats> before = peers.stream().map(Overlay::stats).toList();
+            long j0 = System.nanoTime();
+            Overlay joiner = start(cluster, "joiner");
+            peers.add(joiner);
+            awaitComplete(peers);
+            double joined = (System.nanoTime() - j0) / 1e9;
+            long maxChecks = 0;
+            long maxReceived = 0;
+            long sumChecks = 0;
+            for (int i = 0; i < before.size(); i++) {
+                OverlayStats now = peers.get(i).stats();
+                long c = now.signatureChecks() - before.get(i).signatureChecks();
+                maxChecks = Math.max(maxChecks, c);
+                maxReceived = Math.max(maxReceived, now.framesReceived() - before.get(i).framesReceived());
+                sumChecks += c;
+            }
+            OverlayStats j = joiner.stats();
+            System.out.printf(Locale.ROOT, "LargeGroupClusterTest: one join into %d in %.1f s; existing peers: at most %d signature checks"
+                    + " and %d frames received each, %d checks in all; the joiner: %d checks, %d frames received, %d sent%n",
+                    PEERS, joined, maxChecks, maxReceived, sumChecks, j.signatureChecks(), j.framesReceived(), j.framesSent());
+            // Each existing peer pays a constant; the joiner pays a constant per member: linear in all.
+            assertThat(maxChecks).isLessThanOrEqualTo(CHECKS_PER_EXISTING_PEER);
+            assertThat(maxReceived).isLessThanOrEqualTo(FRAMES_PER_EXISTING_PEER);
+            assertThat(j.signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
+            assertThat(j.framesReceived()).isLessThanOrEqualTo((long) FRAMES_PER_EXISTING_PEER * PEERS);
+        } finally {
+            starters.shutdownNow();
+            peers.parallelStream().forEach(o -> {
+                try {
+                    o.close();
+                } catch (RuntimeException ignored) {
+                    // best effort at the end
+                }
+            });
+        }
+    }
+
+    private static Overlay start(String cluster, String name) {
+        return Overlay.builder(OverlayConfig.builder(name).mode(NetworkMode.MEMORY).cluster(cluster).bindAddress("127.0.0.1").build(),
+                Identity.generate()).start();
+    }
+
+    private static void awaitComplete(List<Overlay> peers) {
+        int n = peers.size();
+        TestCluster.awaitCondition(FORM, () -> peers.stream().allMatch(o -> o.directory().online().size() == n - 1),
+                () -> "peers online per directory: " + peers.stream().map(o -> o.directory().online().size()).toList());
+    }
+}
