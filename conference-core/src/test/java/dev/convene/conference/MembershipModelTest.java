@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A randomized, seeded, bounded model test of membership: in-JVM peers on the memory network apply random
  * invites, accepts, declines, leaves, removals (also across an open partition), organiser grants and revocations,
- * restarts, partitions, heals and an occasional end (after which every post must be refused), with chat throughout;
+ * restarts, partitions, heals, an occasional end (after which every post must be refused), and local bans and
+ * unbans, with chat throughout;
  * a hostile participant ({@link ModelAuthor}) posts honestly, equivocates, backdates and posts after its removal
  * under an old key; every other seed is a {@code --history joined} conference. At the end, with everyone back and
  * healed, every participant's history is checked against the rule: every message that was validly posted is held
@@ -38,6 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
  * the other side of a partition, a removed peer's posts its remover did not hold); a peer that left holds nothing
  * it could not have had; a removed peer holds nothing posted after its removal; a peer that never accepted holds
  * nothing.
+ *
+ * <p>A ban, as the engine implements it: the banning peer refuses whatever comes from the banned peer (chat it wrote,
+ * whoever relays it; metadata and history requests it sends), relays nothing it wrote, and shows nothing it wrote
+ * (history leaves out even what was stored before the ban, and a message held before the ban and delivered during it
+ * is not told to listeners); what it stored stays stored. After an unban it shows what it had stored, and what it
+ * refused comes with catch-up. Checked: after every step, each peer's bans are exactly those it made (also after a
+ * restart) and it shows nothing by a peer it bans; at the end, with the bans held, a banning participant holds its
+ * part without the banned authors' posts, a banned one may lack what only its banner holds (its banner answers it
+ * nothing) but holds nothing else, every other one its whole part, all in one order; with the bans lifted, everyone
+ * converges to its whole part.
  *
  * <p>It prints its seed first. {@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
  * {@code -Dconvene.model.steps=S} make it a soak. A failure reports the seed, the steps taken and the shortest failing
