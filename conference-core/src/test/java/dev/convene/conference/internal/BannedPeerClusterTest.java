@@ -119,4 +119,32 @@ class BannedPeerClusterTest {
             }
         }
     }
+
+    /**
+     * Found by the membership model's ban step: a banning peer left what it had stored of the banned author out of its
+     * history answers, so a third peer whose only source of it was this peer (the author removed, or gone) never got
+     * it, and that peer's history differed by another peer's local ban (and its messages naming it in their frontier
+     * would wait for ever). What a peer stored before the ban is part of the conference's history: it is still passed
+     * on; what the banned peer sends during the ban is refused, so never stored nor passed on.
+     */
+    @Test
+    void whatABanningPeerStoredBeforeTheBanItStillPassesOnInHistoryAnswers() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Open floor", alice, List.of(bob, carol), List.of(mallory));
+                carol.say(id, "before the ban").join().acknowledged().get(30, TimeUnit.SECONDS);
+                awaitText(bob, id, "before the ban");
+                assertThat(bob.ban(carol.self()).join()).isTrue();
+                assertThat(bob.history(id)).extracting(ChatEntry::text).doesNotContain("before the ban");
+
+                mallory.send(bob, new ChatDigest(id, Map.of()));
+                ChatBatch fromBob = mallory.await(ChatBatch.class, bob, "bob's answer");
+                assertThat(authors(fromBob)).contains(carol.self());
+            }
+        }
+    }
 }
