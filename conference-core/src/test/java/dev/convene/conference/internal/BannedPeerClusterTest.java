@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A local ban: nothing from the banned peer is accepted, shown or relayed by the peer that banned it, in its
- * history answers either; other peers, which did not ban it, still show and relay it (a ban is not a removal).
+ * A local ban: nothing the banned peer sends is accepted or relayed by the peer that banned it, in its history
+ * answers either, and nothing it wrote is shown there; what that peer stored of it before the ban it still passes on
+ * in history answers; other peers, which did not ban it, still show and relay it (a ban is not a removal).
  */
 @Timeout(120)
 class BannedPeerClusterTest {
