@@ -30,7 +30,7 @@ class ConferenceEventTextTest {
     @Test
     void chatFromAnotherPeerCannotDriveTheTerminalOrForgeALine() throws Exception {
         Event.Message m = new Event.Message(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z", false);
-        assertThat(m.human()).isEqualTo(m.stamp() + " [Design review] mal\\u202elory (i3ddk6vf): hi^[]0;owned^G\n    + bob (n6uuy37p) joined from 127.0.0.1:7800");
+        assertThat(m.human()).isEqualTo(m.stamp() + " [Design review] mal\\u202elory (i3ddk6vf) #3: hi^[]0;owned^G\n    + bob (n6uuy37p) joined from 127.0.0.1:7800");
         assertThat(m.human().lines()).allSatisfy(l -> assertThat(l).doesNotContain("\u001b", "\u0007"));
         assertThat(m.human().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith("    "));
         JsonNode j = json(m);
