@@ -132,6 +132,9 @@ class ConferenceCommandsParseTest {
         accepts("react k3j2 bob#3 --remove 👍");
         rejects("react k3j2 bob#3", "react: missing arguments; usage: react CONF MSG EMOJI [--remove]");
         rejects("react k3j2 bob#3 👍 🎉", "react: unexpected '🎉'; usage: react CONF MSG EMOJI [--remove] (quote text that has spaces)");
+        // in chat mode the open conference is implied
+        assertThat(registry.parseLine("react bob#3 👍", "k3j2")).isPresent();
+        assertThat(registry.parseLine("reply bob#3 it's --text", "k3j2")).isPresent();
         rejects("react k3j2 bob#3 👍 --all", "react: unknown option '--all'; usage: react CONF MSG EMOJI [--remove]");
     }
 
