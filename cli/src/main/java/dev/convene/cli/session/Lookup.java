@@ -56,9 +56,12 @@ public final class Lookup {
                 // reported below
             }
         }
+        String title = dev.convene.cli.terminal.Safe.line(v.title());
+        String label = "'" + title + "'";
+        String history = "'history " + (title.chars().anyMatch(Character::isWhitespace) ? "\"" + title + "\"" : title) + "'";
         if (sequence < 1) {
-            throw CliException.usage("'" + dev.convene.cli.terminal.Safe.line(r) + "' is not a message: give AUTHOR#N as 'history "
-                    + dev.convene.cli.terminal.Safe.line(v.title()) + "' shows it (e.g. bob#3), or the id of a message event");
+            throw CliException.usage("'" + dev.convene.cli.terminal.Safe.line(r) + "' is not a message: give AUTHOR#N as " + history
+                    + " shows it (e.g. bob#3), or the id of a message event");
         }
         String author = r.substring(0, at).toLowerCase(Locale.ROOT);
         long n = sequence;
@@ -69,10 +72,9 @@ public final class Lookup {
                 .toList();
         List<dev.convene.conference.ChatEntry> exact = found.stream().filter(e -> e.author().value().equals(author)).toList();
         if (!exact.isEmpty()) found = exact;
-        String label = "'" + dev.convene.cli.terminal.Safe.line(v.title()) + "'";
         if (found.isEmpty()) {
-            throw CliException.failed("no message " + dev.convene.cli.terminal.Safe.line(r) + " in " + label + "; 'history "
-                    + dev.convene.cli.terminal.Safe.line(v.title()) + "' shows each message as AUTHOR#N");
+            throw CliException.failed("no message " + dev.convene.cli.terminal.Safe.line(r) + " in " + label + "; " + history
+                    + " shows each message as AUTHOR#N");
         }
         if (found.size() > 1) {
             String candidates = found.stream().map(e -> dev.convene.cli.terminal.Safe.line(e.authorName()) + " (" + e.author().shortId() + ")")
