@@ -86,4 +86,26 @@ class ReplyReactClusterTest {
         assertThat(bob.fail("react Planning alice 👍")).contains("'alice' is not a message: give AUTHOR#N");
         assertThat(bob.fail("react Planning alice#1 " + "👍".repeat(9))).startsWith("not an emoji the conference accepts");
     }
+
+    @Test
+    void aNameTwoAuthorsShareIsAnErrorListingThemAndTheShortIdResolvesIt() {
+        ScriptedPeer alice = start("alice");
+        ScriptedPeer other = ScriptedPeer.start(dir, cluster, "alice", "alice2");
+        peers.add(other);
+        for (ScriptedPeer p : peers) p.call("wait peers 1 --timeout 30s");
+        String otherId = other.id();
+        String conf = alice.call("create Planning --invite " + otherId).path("id").asText();
+        other.call("wait invitation Planning --timeout 30s");
+        other.call("accept " + conf);
+        alice.call("wait reply " + conf + " " + otherId + " --timeout 30s");
+        alice.call("say Planning mine");
+        String theirs = other.call("say Planning theirs").path("id").asText();
+        alice.await("message", m -> m.path("id").asText().equals(theirs));
+
+        String error = alice.fail("react Planning alice#1 👍");
+        assertThat(error).startsWith("alice#1 matches messages of alice (").contains(otherId.substring(0, 8))
+                .contains(alice.id().substring(0, 8)).contains("name the author by id instead");
+        JsonNode reacted = alice.call("react Planning " + otherId.substring(0, 8) + "#1 👍");
+        assertThat(reacted.path("id").asText()).isEqualTo(theirs);
+    }
 }
