@@ -120,8 +120,13 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 case InvalidInputException.REMOVALS -> "; create a new conference";
                 case InvalidInputException.KEY_EPOCHS -> "; create a new conference";
                 case InvalidInputException.ANSWERS -> "; your last answer stands";
+                case InvalidInputException.EMOJI -> "";
                 default -> "";
             };
+            if (x.field().equals(InvalidInputException.EMOJI)) {
+                return "not an emoji the conference accepts: " + oneLine(x.value()) + " (expected: " + oneLine(x.expected())
+                        + "); give one emoji, e.g. \uD83D\uDC4D or :)";
+            }
             if (x.field().equals(InvalidInputException.CONFERENCE)) return "cannot create the conference: " + oneLine(x.value());
             if (x.field().equals(InvalidInputException.SCHEDULE)) {
                 return "cannot reschedule: " + oneLine(x.value()) + (x.expected().isEmpty() ? "" : " (expected: " + oneLine(x.expected()) + ")");

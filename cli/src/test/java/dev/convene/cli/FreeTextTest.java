@@ -105,4 +105,19 @@ class FreeTextTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.events("history").get(0).path("messages").get(0).path("text").asText()).isEqualTo("it's 'here'");
     }
+
+    @Test
+    void aReplyKeepsTheTextAndNamesTheMessageItAnswers() {
+        List<String> lines = new ArrayList<>(List.of("say Notes first"));
+        TEXTS.forEach(t -> lines.add("reply Notes ann#1 " + t));
+        CliRun r = CliRun.withInput(script(lines), args());
+        List<String> expected = new ArrayList<>(List.of("first"));
+        expected.addAll(TEXTS);
+        assertThat(history(r)).containsExactlyElementsOf(expected);
+        JsonNode messages = r.events("history").get(0).path("messages");
+        String first = messages.get(0).path("id").asText();
+        assertThat(messages.get(0).has("reply-to")).isFalse();
+        for (int i = 1; i < messages.size(); i++) assertThat(messages.get(i).path("reply-to").asText()).isEqualTo(first);
+        assertThat(r.results("reply")).hasSize(TEXTS.size()).allSatisfy(d -> assertThat(d.path("data").path("reply-to").asText()).isEqualTo(first));
+    }
 }

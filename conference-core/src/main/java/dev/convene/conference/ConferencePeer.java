@@ -301,7 +301,9 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
-     * Bans a peer locally: nothing from it is accepted, shown or relayed by this peer, in any conference.
+     * Bans a peer locally: nothing it sends is accepted and nothing it wrote is shown by this peer, in any conference.
+     * What this peer stored of it before the ban stays stored and is still passed on to participants catching up
+     * (the others' histories do not depend on this peer's ban).
      * Kept across restarts.
      *
      * @param peer the peer to ban

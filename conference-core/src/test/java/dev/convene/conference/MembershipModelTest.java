@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A randomized, seeded, bounded model test of membership: in-JVM peers on the memory network apply random
  * invites, accepts, declines, leaves, removals (also across an open partition), organiser grants and revocations,
- * restarts, partitions, heals and an occasional end (after which every post must be refused), with chat throughout;
+ * restarts, partitions, heals, an occasional end (after which every post must be refused), and local bans and
+ * unbans, with chat throughout;
  * a hostile participant ({@link ModelAuthor}) posts honestly, equivocates, backdates and posts after its removal
  * under an old key; every other seed is a {@code --history joined} conference. At the end, with everyone back and
  * healed, every participant's history is checked against the rule: every message that was validly posted is held
@@ -38,6 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the other side of a partition, a removed peer's posts its remover did not hold); a peer that left holds nothing
  * it could not have had; a removed peer holds nothing posted after its removal; a peer that never accepted holds
  * nothing.
+ *
+ * <p>A ban, as the engine implements it: the banning peer refuses whatever comes from the banned peer (chat it wrote,
+ * whoever relays it; metadata and history requests it sends), so passes on nothing the banned peer sends during the
+ * ban, yet passes on in history answers what it stored of it before; it shows nothing it wrote
+ * (history leaves out even what was stored before the ban, and a message held before the ban and delivered during it
+ * is not told to listeners); what it stored stays stored. After an unban it shows what it had stored, and what it
+ * refused comes with catch-up. Checked: after every step, each peer's bans are exactly those it made (also after a
+ * restart) and it shows nothing by a peer it bans; at the end, with the bans held, a banning participant holds its
+ * part without the banned authors' posts, a banned one may lack what only its banner holds (its banner answers it
+ * nothing) but holds nothing else, every other one its whole part, all in one order; with the bans lifted, everyone
+ * converges to its whole part.
  *
  * <p>It prints its seed first. {@code -Dconvene.model.seed=N} replays one run; {@code -Dconvene.model.runs=R} and
  * {@code -Dconvene.model.steps=S} make it a soak. A failure reports the seed, the steps taken and the shortest failing
@@ -64,7 +76,7 @@ class MembershipModelTest {
         }
     }
 
-    enum Op { SAY, INVITE, GRANT, REVOKE, ACCEPT, DECLINE, LEAVE, REMOVE, RESTART, PARTITION, HEAL, END, HOSTILE_SAY, EQUIVOCATE, BACKDATE, STALE }
+    enum Op { SAY, INVITE, GRANT, REVOKE, ACCEPT, DECLINE, LEAVE, REMOVE, RESTART, PARTITION, HEAL, END, HOSTILE_SAY, EQUIVOCATE, BACKDATE, STALE, BAN, UNBAN }
 
     /** The steps of a run, drawn from its seed. */
     static List<Step> plan(long seed, int steps) {
@@ -77,7 +89,7 @@ class MembershipModelTest {
                 plan.add(new Step(h < 4 ? Op.HOSTILE_SAY : h < 6 ? Op.EQUIVOCATE : h < 7 ? Op.BACKDATE : Op.STALE, r.nextLong()));
                 continue;
             }
-            Op op = k < 40 ? Op.SAY : k < 45 ? Op.INVITE : k < 48 ? Op.GRANT : k < 50 ? Op.REVOKE : k < 63 ? Op.ACCEPT
+            Op op = k < 36 ? Op.SAY : k < 38 ? Op.BAN : k < 40 ? Op.UNBAN : k < 45 ? Op.INVITE : k < 48 ? Op.GRANT : k < 50 ? Op.REVOKE : k < 63 ? Op.ACCEPT
                     : k < 67 ? Op.DECLINE : k < 73 ? Op.LEAVE : k < 78 ? Op.REMOVE : k < 85 ? Op.RESTART : k < 92 ? Op.PARTITION
                     : k < 99 ? Op.HEAL : Op.END;
             plan.add(new Step(op, r.nextLong()));
@@ -165,6 +177,8 @@ class MembershipModelTest {
         final List<MessageId> order = new ArrayList<>();
         Set<String> partitioned = Set.of();
         final Set<String> coOrganisers = new HashSet<>();
+        /** Every peer granted the role at some time (its invitations stay valid after a revocation). */
+        final Set<String> everCoOrganisers = new HashSet<>();
         /** Messages no peer may show: the hostile author's forbidden posts, posts under a key a removed peer still held. */
         final Map<MessageId, String> forbidden = new LinkedHashMap<>();
         /** Each equivocation, with where in {@link #order} it happened. */
@@ -187,6 +201,8 @@ class MembershipModelTest {
         /** The newest key epoch (each removal, and with history joined each invitation, moves it on). */
         int epoch;
         final boolean joined;
+        /** Each peer's bans (by name): held locally, across restarts, until it unbans. */
+        final Map<String, Set<String>> bans = new LinkedHashMap<>();
         ConferenceId id;
         int said;
         boolean ended;
@@ -235,6 +251,7 @@ class MembershipModelTest {
                 int before = log.size();
                 step(step.op());
                 if (log.size() == before) log.add("(" + step + " did nothing)");
+                checkBans();
             }
             finish();
         }
@@ -271,6 +288,8 @@ class MembershipModelTest {
                 case EQUIVOCATE -> equivocate();
                 case BACKDATE -> backdate();
                 case STALE -> stale();
+                case BAN -> ban();
+                case UNBAN -> unban();
             }
         }
 
@@ -304,7 +323,10 @@ class MembershipModelTest {
         void equivocate() {
             if (ended || malloryStatus != Status.PARTICIPANT) return;
             boolean split = random.nextBoolean();
-            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x) && !(split && x.equals("p0"))).toList());
+            // A split's witness compares digests with a holder of A: not one a ban separates from the others (a
+            // banning peer answers nothing from the peer it bans; with one other participant there is none left).
+            String w = any(with(Status.PARTICIPANT).stream().filter(x -> !cut(x, "p0") && !behindRemovals(x) && !(split && x.equals("p0"))
+                    && !(split && inBan(x))).toList());
             if (w == null || behindRemovals("p0") || !malloryMayPost()) return;
             ConferencePeer witness = peers.get(w);
             String a = "mallory version A " + (++said);
@@ -413,11 +435,14 @@ class MembershipModelTest {
         /** The organiser makes a participant a co-organiser (once it knows of the participant's acceptance). */
         void grant() {
             if (ended) return; // membership is closed with the conference
-            String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0") && !coOrganisers.contains(x)).toList());
+            // Not a peer someone bans (a banned organiser's records are ignored by its banner: not modelled).
+            String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0") && !coOrganisers.contains(x)
+                    && bans.values().stream().noneMatch(b -> b.contains(x))).toList());
             if (n == null || !partitioned.isEmpty()) return;
             ConferencePeer p = peers.get(n);
             peers.get("p0").grantOrganiser(id, p.self()).join();
             coOrganisers.add(n);
+            everCoOrganisers.add(n);
             log.add("p0 grant " + n);
             await(() -> p.conference(id).map(v -> v.coOrganisers().contains(p.self())).orElse(false), () -> n + " never heard of its role");
         }
@@ -509,6 +534,8 @@ class MembershipModelTest {
             if (malloryStatus == Status.PARTICIPANT) victims.add("mallory");
             // A member the remover knows of (an invitation by another organiser may not have reached it yet).
             ConferencePeer remover = peers.get(by);
+            // Not one it bans: it shows none of its posts, so which of them stay valid is not modelled.
+            victims.removeIf(x -> bans(by, x));
             victims.removeIf(x -> !remover.conference(id).map(v -> v.invitees().contains(x.equals("mallory") ? mallory.id() : peers.get(x).self()))
                     .orElse(false));
             String n = any(victims);
@@ -556,6 +583,63 @@ class MembershipModelTest {
             ConferencePeer p = peers.get(x);
             await(() -> p.conference(id).map(v -> !v.participants().contains(victim) && !v.invitees().contains(victim)
                     || x.equals(n) && v.myRole() == ConferenceView.Role.REMOVED).orElse(false), () -> x + " never heard " + n + " was removed");
+        }
+
+        /**
+         * A peer bans another (any status; the ban is local and covers every conference). Not banned: the organiser,
+         * a peer that was ever a co-organiser, the hostile author (a ban of one who invites or removes makes the
+         * banning peer ignore those records, so its membership view differs by design; not modelled). Checked after every step
+         * ({@link #checkBans()}): the banning peer shows nothing by the banned author, also after a restart.
+         */
+        void ban() {
+            String by = any(names);
+            String n = any(names.stream().filter(x -> !x.equals("p0") && !x.equals(by) && !everCoOrganisers.contains(x)
+                    && !bans.getOrDefault(by, Set.of()).contains(x)).toList());
+            if (n == null) return;
+            if (!peers.get(by).ban(peers.get(n).self()).join()) throw new AssertionError(by + " had banned " + n + " already");
+            bans.computeIfAbsent(by, k -> new TreeSet<>()).add(n);
+            log.add(by + " ban " + n);
+        }
+
+        /** A banning peer lifts one of its bans; what it missed comes with catch-up (checked at the end). */
+        void unban() {
+            String by = any(bans.keySet().stream().filter(x -> !bans.get(x).isEmpty()).sorted().toList());
+            if (by == null) return;
+            String n = any(List.copyOf(bans.get(by)));
+            if (!peers.get(by).unban(peers.get(n).self()).join()) throw new AssertionError(by + " had not banned " + n);
+            bans.get(by).remove(n);
+            log.add(by + " unban " + n);
+        }
+
+        /** Whether {@code n} bans someone or someone bans it now. */
+        boolean inBan(String n) {
+            return !bans.getOrDefault(n, Set.of()).isEmpty() || bans.values().stream().anyMatch(b -> b.contains(n));
+        }
+
+        /** Whether {@code by} bans {@code n} now. */
+        boolean bans(String by, String n) {
+            return bans.getOrDefault(by, Set.of()).contains(n);
+        }
+
+        /** Every ban holds (also across restarts), and no banning peer shows anything by a peer it bans. */
+        void checkBans() {
+            for (String by : names) {
+                Set<PeerId> want = bans.getOrDefault(by, Set.of()).stream().map(x -> peers.get(x).self()).collect(Collectors.toSet());
+                ConferencePeer p = peers.get(by);
+                if (!p.bans().equals(want)) throw new AssertionError(by + " bans " + p.bans() + ", expected " + bans.get(by));
+                if (want.isEmpty()) continue;
+                List<MessageId> shown = shown(by).stream().filter(m -> want.contains(m.author())).toList();
+                if (!shown.isEmpty()) throw new AssertionError(by + " shows messages by a peer it bans: " + shown);
+            }
+        }
+
+        /** What {@code n} shows of the conference (nothing if it holds none). */
+        List<MessageId> shown(String n) {
+            try {
+                return peers.get(n).history(id).stream().map(ChatEntry::id).toList();
+            } catch (ConferenceException e) {
+                return List.of();
+            }
         }
 
         void restart() {
@@ -630,21 +714,30 @@ class MembershipModelTest {
                 int from = joined ? admittedAt.getOrDefault(n, 0) : 0;
                 part.put(n, order.subList(from, order.size()).stream().filter(posted::containsKey).toList());
             }
-            Map<String, Set<String>> want = new LinkedHashMap<>();
-            part.forEach((n, ms) -> want.put(n, ms.stream().map(MessageId::toString).collect(Collectors.toCollection(TreeSet::new))));
-            await(() -> participants.stream().allMatch(n -> ids(n).equals(want.get(n))),
-                    () -> "not converged: expected " + participants.stream().map(n -> n + "=" + want.get(n).size()).toList() + " held "
-                            + participants.stream().map(n -> n + "=" + ids(n).size()).toList()
-                            + "; missing " + participants.stream().map(n -> n + " lacks " + missing(want.get(n), ids(n))).toList()
-                            + "; extra " + participants.stream().map(n -> n + " has " + missing(ids(n), want.get(n))).toList());
-            HistoryChecker checker = new HistoryChecker();
-            posted.forEach(checker::sent);
-            for (String n : participants) checker.history(n, peers.get(n).history(id), part.get(n));
-            checker.assertClean();
-            for (String n : participants) {
-                List<String> texts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + e.text()).toList();
-                List<String> wantTexts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + posted.get(e.id())).toList();
-                if (!texts.equals(wantTexts)) throw new AssertionError(n + " shows other texts: " + texts);
+            // While the bans still hold: a banning peer shows its part without what the peers it bans wrote; every
+            // other participant (banning nobody) its whole part, so a ban changes nothing at the others (a banning
+            // peer refuses what the banned peer sends, and still passes on what it stored of it before the ban).
+            Map<String, List<MessageId>> banned = new LinkedHashMap<>();
+            part.forEach((n, ms) -> {
+                Set<PeerId> theirs = bans.getOrDefault(n, Set.of()).stream().map(x -> peers.get(x).self()).collect(Collectors.toSet());
+                banned.put(n, ms.stream().filter(m -> !theirs.contains(m.author())).toList());
+            });
+            // A banned peer is answered nothing by its banner (no history, no catch-up): what only its banner holds
+            // reaches it once the ban is lifted; meanwhile it may lack messages but holds nothing else, in the one order.
+            Set<String> bannedPeers = bans.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+            converge(participants, banned, bannedPeers, "with the bans held");
+            // Every ban lifted: each banning peer converges to its whole part (what it refused comes with catch-up).
+            int lifted = 0;
+            for (var e : bans.entrySet()) {
+                for (String n : e.getValue()) {
+                    peers.get(e.getKey()).unban(peers.get(n).self()).join();
+                    lifted++;
+                }
+                e.getValue().clear();
+            }
+            if (lifted > 0) {
+                log.add("lift " + lifted + " bans at the end");
+                converge(participants, part, Set.of(), "after the bans were lifted");
             }
             for (String n : names) {
                 Set<String> held = new TreeSet<>(ids(n));
@@ -680,6 +773,37 @@ class MembershipModelTest {
                 }
             }
             log.add("checked: " + posted.size() + " messages, " + forbidden.size() + " forbidden, at " + participants.size() + " participants");
+        }
+
+        /**
+         * Waits until each participant shows exactly its expected messages, then checks them: one order in common
+         * parts, no duplicate, the posted texts.
+         */
+        void converge(List<String> participants, Map<String, List<MessageId>> part, Set<String> mayLack, String when) {
+            Map<String, Set<String>> want = new LinkedHashMap<>();
+            part.forEach((n, ms) -> want.put(n, ms.stream().map(MessageId::toString).collect(Collectors.toCollection(TreeSet::new))));
+            await(() -> participants.stream().allMatch(n -> mayLack.contains(n) ? want.get(n).containsAll(ids(n)) : ids(n).equals(want.get(n))),
+                    () -> "not converged " + when + ": expected " + participants.stream().map(n -> n + "=" + want.get(n).size()).toList() + " held "
+                            + participants.stream().map(n -> n + "=" + ids(n).size()).toList()
+                            + "; missing " + participants.stream().map(n -> n + " lacks " + missing(want.get(n), ids(n))).toList()
+                            + "; extra " + participants.stream().map(n -> n + " has " + missing(ids(n), want.get(n))).toList());
+            HistoryChecker checker = new HistoryChecker();
+            posted.forEach(checker::sent);
+            for (String n : participants) {
+                List<ChatEntry> h = peers.get(n).history(id);
+                Set<MessageId> held = h.stream().map(ChatEntry::id).collect(Collectors.toSet());
+                checker.history(n, h, mayLack.contains(n) ? part.get(n).stream().filter(held::contains).toList() : part.get(n));
+            }
+            try {
+                checker.assertClean();
+            } catch (AssertionError e) {
+                throw new AssertionError(when + ": " + e.getMessage(), e);
+            }
+            for (String n : participants) {
+                List<String> texts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + e.text()).toList();
+                List<String> wantTexts = peers.get(n).history(id).stream().map(e -> e.id() + "=" + posted.get(e.id())).toList();
+                if (!texts.equals(wantTexts)) throw new AssertionError(n + " shows other texts " + when + ": " + texts);
+            }
         }
 
         /** How many of each operation took effect, and what was checked. */

@@ -8,12 +8,23 @@ import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.PeerId;
+import dev.convene.conference.BuiltInEvents;
+import dev.convene.conference.ConferenceEvent;
+import dev.convene.conference.ConferenceId;
+import dev.convene.conference.MessageId;
+import dev.convene.conference.Reaction;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
- * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code participant-joined},
+ * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code reaction}, {@code participant-joined},
  * {@code participant-left}) through the session's {@link EventGate}, which holds them until {@code ready}
  * and wakes waiting commands after each.
  *
@@ -47,6 +58,15 @@ public final class ConferenceEvents implements ConferenceListener {
     /** The peer these events come from, for names. */
     public void attach(ConferencePeer peer) {
         this.peer = peer;
+        if (peer != null) peer.onEvent(BuiltInEvents.REACTION, this::reaction);
+    }
+
+    /** A participant reacted to a message, or withdrew a reaction: a {@code reaction} event. */
+    private void reaction(ConferenceEvent<Reaction> e) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(e.conference()).map(ConferenceView::title).orElse("");
+        Reaction r = e.value();
+        gate.publish(new Event.Reaction(e.conference().value(), title, messageId(r.to()), ref(p, r.to()), ref(e.author()), r.emoji(), r.added()));
     }
 
     @Override
@@ -138,24 +158,64 @@ public final class ConferenceEvents implements ConferenceListener {
     }
 
     /** The {@code message} event of a chat entry. */
-    static Event.Message message(ChatEntry m, String title, PeerRef from) {
+    static Event.Message message(ChatEntry m, String title, PeerRef from, ConferencePeer peer) {
         return new Event.Message(m.conference().value(), title, messageId(m), m.id().sequence(), from, m.text(),
-                m.sentAt().toString(), m.pending());
+                m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
+                m.replyTo().map(to -> ref(peer, to)).orElse(null));
     }
 
     private Event.Message message(ChatEntry m, String title) {
-        return message(m, title, new PeerRef(m.author().value(), m.authorName()));
+        return message(m, title, new PeerRef(m.author().value(), m.authorName()), peer);
     }
 
-    /** A chat line of {@code history}. */
-    public static Event.ChatLine line(ChatEntry m) {
+    /** A chat line of {@code history}, without reactions. */
+    public static Event.ChatLine line(ChatEntry m, ConferencePeer peer) {
+        return line(m, peer, java.util.Map.of());
+    }
+
+    /** A chat line of {@code history} with the reactions to it ({@link #reactions}). */
+    public static Event.ChatLine line(ChatEntry m, ConferencePeer peer, java.util.Map<String, ? extends java.util.Set<PeerId>> reactions) {
+        List<Event.ReactionCount> counts = reactions.entrySet().stream()
+                .map(e -> new Event.ReactionCount(e.getKey(), e.getValue().size())).toList();
         return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.text(),
-                m.sentAt().toString(), m.pending());
+                m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts);
+    }
+
+    /**
+     * The reactions to every message of a conference at once, as {@link ConferencePeer#reactions} gives them for one
+     * (each emoji in the canonical order of its first reaction, the peers whose latest event with it adds it).
+     */
+    public static Map<MessageId, Map<String, SortedSet<PeerId>>> reactions(ConferencePeer peer, ConferenceId conference) {
+        Map<MessageId, Map<String, SortedSet<PeerId>>> out = new HashMap<>();
+        for (ConferenceEvent<Reaction> e : peer.events(conference, BuiltInEvents.REACTION)) {
+            Reaction r = e.value();
+            Map<String, SortedSet<PeerId>> of = out.computeIfAbsent(r.to(), k -> new LinkedHashMap<>());
+            if (r.added()) {
+                of.computeIfAbsent(r.emoji(), k -> new TreeSet<>()).add(e.author());
+            } else {
+                SortedSet<PeerId> peers = of.get(r.emoji());
+                if (peers != null) peers.remove(e.author());
+            }
+        }
+        out.values().forEach(m -> m.values().removeIf(java.util.Set::isEmpty));
+        return out;
     }
 
     /** {@code AUTHOR-ID:SEQUENCE}, with the whole author id: unique, unlike what people see. */
     public static String messageId(ChatEntry m) {
-        return m.author().value() + ":" + m.id().sequence();
+        return messageId(m.id());
+    }
+
+    /** {@code AUTHOR-ID:SEQUENCE} of a message id. */
+    public static String messageId(MessageId id) {
+        return id.author().value() + ":" + id.sequence();
+    }
+
+    /** {@code NAME#SEQUENCE}: a message as people name it (the author's name as known here, or its short id). */
+    public static String ref(ConferencePeer peer, MessageId id) {
+        String name = peer == null ? id.author().shortId() : PeerView.name(peer, id.author());
+        return name + "#" + id.sequence();
     }
 
     private PeerRef ref(PeerId id) {

@@ -271,8 +271,14 @@ public sealed interface Event {
      * @param sentAt when the author sent it, by its clock
      */
     record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
-                   @JsonProperty("sent-at") String sentAt, boolean pending) implements Event {
+                   @JsonProperty("sent-at") String sentAt, boolean pending, @JsonProperty("reply-to") String replyTo,
+                   @JsonIgnore String replyRef) implements Event {
         public static final String NAME = "message";
+
+        /** A message that is not a reply. */
+        public Message(String conference, String title, String id, long sequence, PeerRef from, String text, String sentAt, boolean pending) {
+            this(conference, title, id, sequence, from, text, sentAt, pending, null, null);
+        }
 
         @Override
         public String type() {
@@ -281,7 +287,12 @@ public sealed interface Event {
 
         @Override
         public String human() {
-            return stamp() + " [" + Safe.line(title) + "] " + from.label() + ": " + Safe.text(text, "    ");
+            return stamp() + " [" + Safe.line(title) + "] " + from.label() + " #" + sequence + reply(replyRef) + ": " + Safe.text(text, "    ");
+        }
+
+        /** {@code " ↳ re bob#3"} for a reply, else empty. */
+        public static String reply(String replyRef) {
+            return replyRef == null ? "" : " \u21b3 re " + Safe.line(replyRef);
         }
 
         /** When it was sent, as message lines show it ({@link Times#stamp}). */
@@ -375,11 +386,54 @@ public sealed interface Event {
      *
      * @param id {@code AUTHOR-ID:SEQUENCE}
      */
-    record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending) {
+    record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending,
+                    @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions) {
+        public ChatLine {
+            reactions = reactions == null || reactions.isEmpty() ? null : List.copyOf(reactions);
+        }
+
+        /** A message that is not a reply and has no reactions. */
+        public ChatLine(String id, long sequence, PeerRef from, String text, String sentAt, boolean pending) {
+            this(id, sequence, from, text, sentAt, pending, null, null, null);
+        }
+
         public String human() {
-            String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + ": ";
+            String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + " #" + sequence + Message.reply(replyRef) + ": ";
             return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
-                    + (pending ? "  (pending)" : "");
+                    + (pending ? "  (pending)" : "")
+                    + (reactions == null ? "" : "  " + reactions.stream().map(r -> "[" + Safe.line(r.emoji()) + " " + r.count() + "]")
+                            .collect(Collectors.joining(" ")));
+        }
+    }
+
+    /**
+     * How many participants reacted to a message with one emoji.
+     *
+     * @param emoji the emoji
+     * @param count how many peers (1 or more)
+     */
+    record ReactionCount(String emoji, int count) {
+    }
+
+    /**
+     * A participant reacted to a message with an emoji ({@code added}), or withdrew that reaction.
+     *
+     * @param id the message reacted to, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
+     * @param ref the message as people name it ({@code bob#3}; not in JSON)
+     */
+    record Reaction(String conference, String title, String id, @JsonIgnore String ref, PeerRef from, String emoji, boolean added)
+            implements Event {
+        public static final String NAME = "reaction";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "[" + Safe.line(title) + "] " + from.label() + (added ? " reacted " + Safe.line(emoji) + " to "
+                    : " withdrew " + Safe.line(emoji) + " from ") + Safe.line(ref);
         }
     }
 

@@ -109,7 +109,8 @@ public final class EventWriter {
     }
 
     private void chatLine(Event.Message m) {
-        String speaker = focus.speakerOf(m.from());
+        // a reply says what it answers (bob ↳ re alice#1: …); chat lines leave out the #N that /history shows
+        String speaker = focus.speakerOf(m.from()) + Event.Message.reply(m.replyRef());
         String stamp = m.stamp();
         if (screen != null) {
             screen.show(Styles.chat(stamp, speaker, m.text(), focus.isSelf(m.from())));

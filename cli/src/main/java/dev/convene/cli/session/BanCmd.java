@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ban PEER}, {@code unban PEER} and {@code bans}: this peer's own ban list, kept across restarts.
- * Nothing from a banned key is accepted, shown or relayed here, in any conference; other peers decide for
+ * Nothing a banned key sends is accepted or relayed here and nothing it wrote is shown, in any conference (what was
+ * stored before the ban is still passed on to peers catching up); other peers decide for
  * themselves. Bans are by key, never by name.
  */
 @Command(description = "ban or unban (named by the registry)")
@@ -100,7 +101,7 @@ final class BanCmd extends PicocliCommand {
     @Override
     public String summary() {
         return switch (kind) {
-            case BAN -> "ignore a peer's key everywhere: nothing from it is accepted, shown or relayed here";
+            case BAN -> "ignore a peer's key everywhere: nothing it sends is accepted or relayed here, nothing it wrote is shown";
             case UNBAN -> "lift a ban";
         };
     }
@@ -121,7 +122,8 @@ final class BanCmd extends PicocliCommand {
             if (kind == Kind.BAN) {
                 boolean changed = Lookup.await(peer.ban(id));
                 session.result(name(), new Data(id.value(), PeerView.name(peer, id), fingerprint, changed), (changed ? "banned " : "already banned: ")
-                        + label + (fingerprint == null ? "" : ", key " + fingerprint) + "; nothing from this key is accepted, shown or relayed here");
+                        + label + (fingerprint == null ? "" : ", key " + fingerprint)
+                        + "; nothing this key sends is accepted or relayed here, nothing it wrote is shown");
             } else {
                 boolean changed = Lookup.await(peer.unban(id));
                 session.result(name(), new Data(id.value(), PeerView.name(peer, id), fingerprint, changed),

@@ -34,6 +34,8 @@ public final class CommandRegistry {
                 .add(AnswerCmd.accept())
                 .add(AnswerCmd.decline())
                 .add(new SayCmd())
+                .add(new ReplyCmd())
+                .add(new ReactCmd())
                 .add(new HistoryCmd())
                 .add(new SearchCmd())
                 .add(new WhoCmd())

@@ -321,7 +321,7 @@ final class ConferenceWaits {
                 @Override
                 public void report(Session s) {
                     ConferenceView v = Lookup.conference(s, conf);
-                    Event.ChatLine line = ConferenceEvents.line(find(s, v).orElseThrow());
+                    Event.ChatLine line = ConferenceEvents.line(find(s, v).orElseThrow(), s.conferences());
                     s.result("wait", new Data("message", ConferenceInfo.of(s.conferences(), v), null, null, null, line),
                             "in " + ConferenceInfo.label(v) + ": " + line.human());
                 }

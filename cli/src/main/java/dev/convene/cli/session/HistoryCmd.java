@@ -58,7 +58,9 @@ final class HistoryCmd extends PicocliCommand {
                 entries = entries.stream().filter(e -> !e.sentAt().isBefore(from)).toList();
             }
             if (last.isPresent() && entries.size() > last.get()) entries = entries.subList(entries.size() - last.get(), entries.size());
-            List<Event.ChatLine> lines = entries.stream().map(ConferenceEvents::line).toList();
+            var reactions = ConferenceEvents.reactions(session.conferences(), v.id());
+            List<Event.ChatLine> lines = entries.stream()
+                    .map(e -> ConferenceEvents.line(e, session.conferences(), reactions.getOrDefault(e.id(), java.util.Map.of()))).toList();
             session.out().emit(new Event.History(v.id().value(), v.title(), session.line(), lines.size(), lines));
             session.result(name(), new Data(v.id().value(), v.title(), lines.size()), "");
         };

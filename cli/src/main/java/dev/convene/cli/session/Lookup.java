@@ -38,6 +38,53 @@ public final class Lookup {
         }
     }
 
+    /**
+     * {@code MSG}: a message of conference {@code v} stored here, named {@code AUTHOR#N} (as {@code history} and
+     * message lines show it: {@code bob#3}) or {@code AUTHOR:N} (the {@code id} of the {@code message} event); the
+     * author is a name (case-insensitive), an id or an id prefix, {@code N} its sequence number.
+     *
+     * @throws CliException if the reference is malformed, or no message or several authors' messages match
+     */
+    static dev.convene.conference.MessageId message(Session session, ConferenceView v, String reference) {
+        String r = reference.strip();
+        int at = Math.max(r.lastIndexOf('#'), r.lastIndexOf(':'));
+        long sequence = -1;
+        if (at > 0) {
+            try {
+                sequence = Long.parseLong(r.substring(at + 1));
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        String title = dev.convene.cli.terminal.Safe.line(v.title());
+        String label = "'" + title + "'";
+        String history = "'history " + (title.chars().anyMatch(Character::isWhitespace) ? "\"" + title + "\"" : title) + "'";
+        if (sequence < 1) {
+            throw CliException.usage("'" + dev.convene.cli.terminal.Safe.line(r) + "' is not a message: give AUTHOR#N as " + history
+                    + " shows it (e.g. bob#3), or the id of a message event");
+        }
+        String author = r.substring(0, at).toLowerCase(Locale.ROOT);
+        long n = sequence;
+        List<dev.convene.conference.ChatEntry> found = session.conferences().history(v.id()).stream()
+                .filter(e -> e.id().sequence() == n)
+                .filter(e -> e.author().value().startsWith(author) || dev.convene.cli.output.PeerView.name(session.conferences(), e.author())
+                        .equalsIgnoreCase(author) || e.authorName().equalsIgnoreCase(author))
+                .toList();
+        List<dev.convene.conference.ChatEntry> exact = found.stream().filter(e -> e.author().value().equals(author)).toList();
+        if (!exact.isEmpty()) found = exact;
+        if (found.isEmpty()) {
+            throw CliException.failed("no message " + dev.convene.cli.terminal.Safe.line(r) + " in " + label + "; " + history
+                    + " shows each message as AUTHOR#N");
+        }
+        if (found.size() > 1) {
+            String candidates = found.stream().map(e -> dev.convene.cli.terminal.Safe.line(e.authorName()) + " (" + e.author().shortId() + ")")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw CliException.failed(dev.convene.cli.terminal.Safe.line(r) + " matches messages of " + candidates
+                    + "; name the author by id instead (e.g. " + found.get(0).author().shortId() + "#" + n + ")");
+        }
+        return found.get(0).id();
+    }
+
     /** {@code PEER}: a name, an id or a unique id prefix, online or known from before. */
     static PeerAdvertisement peer(Session session, String reference) {
         try {

@@ -41,7 +41,8 @@ public final class SayCmd extends PicocliCommand {
      * @param id {@code AUTHOR-ID:SEQUENCE}, as in the {@code message} event
      * @param pending true if no other participant confirmed storing it yet
      */
-    record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending) {
+    record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending,
+                @JsonProperty("reply-to") String replyTo) {
     }
 
     public static final String NAME = "say";
@@ -69,6 +70,14 @@ public final class SayCmd extends PicocliCommand {
      * words (its chat line shows it was sent); a pending one says so.
      */
     public static Action post(String command, String conf, String text, boolean quiet) {
+        return post(command, conf, null, text, quiet);
+    }
+
+    /**
+     * {@link #post(String, String, String, boolean)}, as a reply to the message {@code msg} ({@link Lookup#message}) unless
+     * it is null.
+     */
+    static Action post(String command, String conf, String msg, String text, boolean quiet) {
         return session -> {
             ConferencePeer peer = session.conferences();
             ConferenceView v = Lookup.conference(session, conf);
@@ -78,7 +87,8 @@ public final class SayCmd extends PicocliCommand {
                 throw CliException.failed(ConferenceInfo.label(v) + " is scheduled, not live; it starts " + Times.local(start, session.zone())
                         + " (" + Times.relative(session.clock().instant(), start) + ")");
             }
-            Post post = Lookup.await(peer.say(v.id(), text));
+            dev.convene.conference.MessageId to = msg == null ? null : Lookup.message(session, v, msg);
+            Post post = Lookup.await(to == null ? peer.say(v.id(), text) : peer.reply(v.id(), to, text));
             session.posted(v.id(), post);
             boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
             ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();
@@ -86,9 +96,11 @@ public final class SayCmd extends PicocliCommand {
             String state = !entry.pending() ? "acknowledged"
                     : someoneOnline ? "pending: not confirmed within " + Durations.format(ACK_WAIT) + "; it is delivered as participants are reachable"
                     : "pending: no other participant is online; it is sent when one comes online";
-            String human = !quiet ? "sent " + entry.id() + " to " + ConferenceInfo.label(v) + " (" + state + ")"
+            String re = to == null ? "" : " in reply to " + dev.convene.cli.terminal.Safe.line(ConferenceEvents.ref(peer, to));
+            String human = !quiet ? "sent " + entry.id() + re + " to " + ConferenceInfo.label(v) + " (" + state + ")"
                     : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
-            session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending()),
+            session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending(),
+                    to == null ? null : ConferenceEvents.messageId(to)),
                     human);
         };
     }

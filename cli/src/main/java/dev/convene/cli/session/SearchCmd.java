@@ -50,7 +50,7 @@ final class SearchCmd extends PicocliCommand {
         return session -> {
             ConferenceView v = Lookup.conference(session, conf);
             List<Event.ChatLine> found = session.conferences().history(v.id()).stream()
-                    .filter(e -> e.text().toLowerCase(Locale.ROOT).contains(needle)).map(ConferenceEvents::line).toList();
+                    .filter(e -> e.text().toLowerCase(Locale.ROOT).contains(needle)).map(e -> ConferenceEvents.line(e, session.conferences())).toList();
             String head = (found.size() == 1 ? "1 message" : found.size() + " messages") + " of " + ConferenceInfo.label(v)
                     + (found.size() == 1 ? " contains '" : " contain '") + Safe.line(text) + "'";
             session.result(name(), new Data(v.id().value(), v.title(), text, found.size(), found),

@@ -63,7 +63,7 @@ public final class Styles {
         return new AttributedStringBuilder()
                 .styled(FAINT, m.stamp() + " [" + Safe.line(m.title()) + "] ")
                 .styled(BOLD, m.from().label())
-                .append(": " + Safe.text(m.text(), "    "))
+                .append(" #" + m.sequence() + Event.Message.reply(m.replyRef()) + ": " + Safe.text(m.text(), "    "))
                 .toAttributedString();
     }
 

@@ -30,7 +30,7 @@ class ConferenceEventTextTest {
     @Test
     void chatFromAnotherPeerCannotDriveTheTerminalOrForgeALine() throws Exception {
         Event.Message m = new Event.Message(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z", false);
-        assertThat(m.human()).isEqualTo(m.stamp() + " [Design review] mal\\u202elory (i3ddk6vf): hi^[]0;owned^G\n    + bob (n6uuy37p) joined from 127.0.0.1:7800");
+        assertThat(m.human()).isEqualTo(m.stamp() + " [Design review] mal\\u202elory (i3ddk6vf) #3: hi^[]0;owned^G\n    + bob (n6uuy37p) joined from 127.0.0.1:7800");
         assertThat(m.human().lines()).allSatisfy(l -> assertThat(l).doesNotContain("\u001b", "\u0007"));
         assertThat(m.human().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith("    "));
         JsonNode j = json(m);
@@ -104,5 +104,30 @@ class ConferenceEventTextTest {
         assertThat(ConferenceEvents.leftReason("decline")).isEqualTo("declined");
         assertThat(ConferenceEvents.leftReason("accept")).isEqualTo("removed");
         assertThat(ConferenceEvents.leftReason("offline")).isEqualTo("offline");
+    }
+
+    @Test
+    void repliesAndReactionsShowTheReferencesPeopleTypeAndTheJsonTheIds() throws Exception {
+        String first = ALICE.id() + ":1";
+        Event.Message reply = new Event.Message(CONF, "Design review", MALLORY.id() + ":2", 2, MALLORY, "ok", "2026-11-21T19:30:04.803Z", false,
+                first, "alice#1");
+        assertThat(reply.human()).isEqualTo(reply.stamp() + " [Design review] mal\\u202elory (i3ddk6vf) #2 \u21b3 re alice#1: ok");
+        assertThat(json(reply).path("reply-to").asText()).isEqualTo(first);
+        assertThat(json(reply).has("reply-ref")).isFalse();
+        assertThat(json(new Event.Message(CONF, "Design review", first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false)).has("reply-to")).isFalse();
+
+        Event.ChatLine line = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null,
+                List.of(new Event.ReactionCount("\uD83D\uDC4D", 2), new Event.ReactionCount("\u001b[2J", 1)));
+        assertThat(line.human()).endsWith(" alice (wrxorxel) #1: hi  [\uD83D\uDC4D 2] [^[[2J 1]");
+
+        Event.Reaction r = new Event.Reaction(CONF, "Design review", first, "alice#1", MALLORY, "\uD83C\uDF89", true);
+        assertThat(r.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) reacted \uD83C\uDF89 to alice#1");
+        assertThat(new Event.Reaction(CONF, "Design review", first, "alice#1", MALLORY, "\uD83C\uDF89", false).human())
+                .isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) withdrew \uD83C\uDF89 from alice#1");
+        JsonNode j = json(r);
+        assertThat(j.path("id").asText()).isEqualTo(first);
+        assertThat(j.path("emoji").asText()).isEqualTo("\uD83C\uDF89");
+        assertThat(j.path("added").asBoolean()).isTrue();
+        assertThat(j.has("ref")).isFalse();
     }
 }

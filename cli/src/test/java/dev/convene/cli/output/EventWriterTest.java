@@ -132,7 +132,9 @@ class EventWriterTest {
         w.emit(new Event.Message("other-conference", "Standup", "b:2", 2, bob, "elsewhere", "2026-11-21T10:15:30Z", false));
         String at = Times.stamp(java.time.Instant.parse("2026-11-21T10:15:30Z"));
         String indent = " ".repeat(at.length() + 1 + "bob: ".length());
-        assertThat(out.toString().lines().toList()).containsExactly(at + " bob: hi", indent + "all", at + " [Standup] bob (bobbobbo): elsewhere");
+        assertThat(out.toString().lines().toList()).containsExactly(at + " bob: hi", indent + "all", at + " [Standup] bob (bobbobbo) #2: elsewhere");
+        w.emit(new Event.Message("open-conference", "Design review", "b:3", 3, bob, "yes", "2026-11-21T10:15:30Z", false, "a:1", "ann#1"));
+        assertThat(out.toString().lines().toList()).last().isEqualTo(at + " bob \u21b3 re ann#1: yes");
         List<String> shown = new ArrayList<>();
         w.attach(text -> shown.add(text.toString()));
         w.emit(new Event.Message("open-conference", "Design review", "b:3", 3, bob, "again", "2026-11-21T10:15:30Z", false));

@@ -114,6 +114,31 @@ class ConferenceCommandsParseTest {
     }
 
     @Test
+    void replyTakesAConferenceAMessageAndTheRestOfTheLine() {
+        rejects("reply", "reply: missing arguments; usage: reply CONF MSG TEXT");
+        rejects("reply k3j2", "reply: missing arguments; usage: reply CONF MSG TEXT");
+        rejects("reply k3j2 bob#3", "reply: missing arguments; usage: reply CONF MSG TEXT");
+        rejects("reply k3j2 bob#3   ", "reply: missing arguments; usage: reply CONF MSG TEXT");
+        accepts("reply k3j2 bob#3 yes");
+        accepts("reply 'Design review' i3ddk6vfz3fpqlr2bqwm52kzk5siz75a:1 it's \"here\" --loud \\o/ 🎉");
+        rejects("reply k3j2 bob#3 " + "x".repeat(16 * 1024 + 1),
+                "reply: the message is 16385 bytes (expected: at most 16384 = 16 KiB in UTF-8); split it into several messages");
+    }
+
+    @Test
+    void reactTakesAConferenceAMessageAndAnEmoji() {
+        accepts("react k3j2 bob#3 👍");
+        accepts("react k3j2 bob#3 👍 --remove");
+        accepts("react k3j2 bob#3 --remove 👍");
+        rejects("react k3j2 bob#3", "react: missing arguments; usage: react CONF MSG EMOJI [--remove]");
+        rejects("react k3j2 bob#3 👍 🎉", "react: unexpected '🎉'; usage: react CONF MSG EMOJI [--remove] (quote text that has spaces)");
+        // in chat mode the open conference is implied
+        assertThat(registry.parseLine("react bob#3 👍", "k3j2")).isPresent();
+        assertThat(registry.parseLine("reply bob#3 it's --text", "k3j2")).isPresent();
+        rejects("react k3j2 bob#3 👍 --all", "react: unknown option '--all'; usage: react CONF MSG EMOJI [--remove]");
+    }
+
+    @Test
     void conferenceWaitsCheckTheirArguments() {
         rejects("wait invitation", "wait: missing arguments; usage: wait invitation TITLE [--timeout D]");
         rejects("wait reply k3j2", "wait: missing arguments; usage: wait reply CONF PEER [--timeout D]");
@@ -131,7 +156,7 @@ class ConferenceCommandsParseTest {
     void helpListsEveryConferenceCommand() {
         List<String> synopses = registry.all().stream().flatMap(c -> c.helpEntries().stream()).map(HelpCmd.Entry::synopsis).toList();
         assertThat(synopses).contains("conferences", "invitations", "invite CONF PEER...", "accept CONF", "decline CONF [REASON]",
-                "say CONF TEXT", "history CONF [--last N] [--since TIME]", "who CONF", "search CONF TEXT", "dm PEER TEXT", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
+                "say CONF TEXT", "reply CONF MSG TEXT", "react CONF MSG EMOJI [--remove]", "history CONF [--last N] [--since TIME]", "who CONF", "search CONF TEXT", "dm PEER TEXT", "leave CONF", "end CONF", "remove CONF PEER", "ban PEER", "unban PEER", "bans",
                 "wait invitation TITLE [--timeout D]", "wait reply CONF PEER [--timeout D]", "wait started CONF [--timeout D]",
                 "wait message CONF TEXT [--timeout D]", "wait delivered CONF [--to one|all] [--timeout D]");
         assertThat(synopses).anySatisfy(s -> assertThat(s).startsWith("create TITLE [--at TIME | --in D]"));

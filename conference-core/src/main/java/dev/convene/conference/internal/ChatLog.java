@@ -559,7 +559,9 @@ final class ChatLog {
         ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending, replyTo);
         c.history.put(entry, entry);
         c.entries.put(entry.id(), entry);
-        if (!c.restoring) dispatch.message(entry);
+        // A banned author's message held before the ban and delivered during it fills its sequence but is not shown
+        // (history() leaves it out while the ban holds; after an unban it is there, as a message restored from disk).
+        if (!c.restoring && !s.banned.contains(m.author())) dispatch.message(entry);
         return entry;
     }
 }

@@ -371,7 +371,7 @@ public final class ConferenceEngine implements OverlayListener {
         return persistence.addressCache();
     }
 
-    /** Bans a peer: nothing it sends is accepted, shown or relayed by this peer. Kept across restarts. */
+    /** Bans a peer: nothing it sends is accepted, nothing it wrote is shown by this peer. Kept across restarts. */
     public boolean ban(PeerId peer) {
         if (peer.equals(s.self)) throw new NotAllowedException(null, NotAllowedException.Rule.CANNOT_BAN_ITSELF);
         s.store.saveBan(peer, true);

@@ -61,7 +61,7 @@ final class HistorySync {
         for (var t : fresh ? d.tips().entrySet() : java.util.Set.<Map.Entry<PeerId, ChatDigest.Tip>>of()) {
             PeerId author = t.getKey();
             long seq = t.getValue().sequence();
-            if (s.banned.contains(author) || seq < 1 || seq > c.contiguous.getOrDefault(author, 0L)) continue;
+            if (seq < 1 || seq > c.contiguous.getOrDefault(author, 0L)) continue;
             if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
             java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);
             ChatMessage mine = byAuthor == null ? null : byAuthor.get(seq);
@@ -72,7 +72,9 @@ final class HistorySync {
         }
         List<java.util.Iterator<ChatMessage>> ranges = new ArrayList<>();
         for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {
-            if (s.banned.contains(e.getKey())) continue; // never relay what a banned peer wrote
+            // A banned author's messages are passed on too: only what this peer stored before the ban can be here (what
+            // the banned peer sends is refused), and it is the conference's history, which the asker may have from
+            // nobody else (its frontiers may name it). A ban is local: it hides, it does not cut others' history.
             long claimed = d.contiguous().getOrDefault(e.getKey(), 0L);
             long have = Math.max(claimed, s.history.alreadySent(from, c.id, e.getKey()));
             long delivered = c.contiguous.getOrDefault(e.getKey(), 0L);

@@ -173,7 +173,8 @@ final class TypedEvents {
         c.eventIds.add(e.id());
         c.events.computeIfAbsent(e.type().key(), k -> new java.util.concurrent.ConcurrentSkipListMap<>(ConferenceEvent.CANONICAL_ORDER))
                 .put(e, e);
-        if (!c.restoring) fire(e);
+        // A banned author's event held before the ban and delivered during it is kept, not told (events() leaves it out).
+        if (!c.restoring && !s.banned.contains(e.author())) fire(e);
     }
 
     /** Takes a durable event out (its message became invalid or unreadable). */

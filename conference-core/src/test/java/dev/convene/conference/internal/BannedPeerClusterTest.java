@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A local ban: nothing from the banned peer is accepted, shown or relayed by the peer that banned it, in its
- * history answers either; other peers, which did not ban it, still show and relay it (a ban is not a removal).
+ * A local ban: nothing the banned peer sends is accepted or relayed by the peer that banned it, in its history
+ * answers either, and nothing it wrote is shown there; what that peer stored of it before the ban it still passes on
+ * in history answers; other peers, which did not ban it, still show and relay it (a ban is not a removal).
  */
 @Timeout(120)
 class BannedPeerClusterTest {
@@ -116,6 +117,34 @@ class BannedPeerClusterTest {
                 assertThat(cl.events(bob).messages).extracting(ChatEntry::text).doesNotContain("spam");
                 Scenarios.stillChats(bob, id, alice);
                 await(() -> Scenarios.texts(carol, id).contains("real"), () -> "carol is only banned by bob, not removed");
+            }
+        }
+    }
+
+    /**
+     * Found by the membership model's ban step: a banning peer left what it had stored of the banned author out of its
+     * history answers, so a third peer whose only source of it was this peer (the author removed, or gone) never got
+     * it, and that peer's history differed by another peer's local ban (and its messages naming it in their frontier
+     * would wait for ever). What a peer stored before the ban is part of the conference's history: it is still passed
+     * on; what the banned peer sends during the ban is refused, so never stored nor passed on.
+     */
+    @Test
+    void whatABanningPeerStoredBeforeTheBanItStillPassesOnInHistoryAnswers() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Open floor", alice, List.of(bob, carol), List.of(mallory));
+                carol.say(id, "before the ban").join().acknowledged().get(30, TimeUnit.SECONDS);
+                awaitText(bob, id, "before the ban");
+                assertThat(bob.ban(carol.self()).join()).isTrue();
+                assertThat(bob.history(id)).extracting(ChatEntry::text).doesNotContain("before the ban");
+
+                mallory.send(bob, new ChatDigest(id, Map.of()));
+                ChatBatch fromBob = mallory.await(ChatBatch.class, bob, "bob's answer");
+                assertThat(authors(fromBob)).contains(carol.self());
             }
         }
     }

@@ -49,6 +49,29 @@ class TypedEventsLogTest {
         return perType == null ? List.of() : perType.values().stream().map(e -> (String) e.value()).toList();
     }
 
+    /**
+     * As chat (ChatLogTest): a banned author's durable event held before the ban and delivered during it is kept
+     * (its sequence is filled, events() shows it after an unban) but not told to the type's listeners.
+     */
+    @Test
+    void aBannedAuthorsHeldEventDeliveredDuringTheBanIsNotToldToListeners() {
+        bob.chat.typed.register(TestEvents.POLL);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        bob.chat.typed.onEvent(TestEvents.POLL, e -> heard.add(e.value()));
+        hold(event(1, TestEvents.POLL, "banned yes"));
+        bob.s.banned.add(ALICE.id());
+        bob.chat.deliverReady(c);
+        assertThat(c.contiguous).containsEntry(ALICE.id(), 1L);
+        assertThat(votes()).containsExactly("banned yes");
+        assertThat(heard).isEmpty();
+
+        bob.s.banned.clear();
+        hold(event(2, TestEvents.POLL, "yes"));
+        bob.chat.deliverReady(c);
+        assertThat(votes()).containsExactly("banned yes", "yes");
+        assertThat(heard).containsExactly("yes");
+    }
+
     @Test
     void eventsTakeTheirAuthorsSequenceStayOutOfTheHistoryAndComeBackAfterARebuild() {
         bob.chat.typed.register(TestEvents.POLL);
