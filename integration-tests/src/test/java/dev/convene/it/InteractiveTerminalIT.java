@@ -102,7 +102,7 @@ class InteractiveTerminalIT {
         awaitLastLine("alice", "alice@local (1 peer) [Design review]>");
         type("alice", "hello from the terminal, don't worry!");
         press("alice", "Enter");
-        awaitScreen("bob", s -> s.contains("[Design review] alice (") && s.contains("): hello from the terminal, don't worry!"),
+        awaitScreen("bob", s -> s.contains("[Design review] alice (") && s.contains(") #1: hello from the terminal, don't worry!"),
                 "alice's message at bob");
         awaitScreen("alice", s -> s.contains("alice: hello from the terminal, don't worry!")
                 && lastLine(s).equals("alice@local (1 peer) [Design review]>"), "alice's own chat line");
@@ -144,14 +144,14 @@ class InteractiveTerminalIT {
         String said = "it's 5 o'clock, \"quoted\"  \\o/ --verbose #1 -- 🎉";
         enter("alice", "say Retro " + said);
         awaitScreen("alice", s -> s.contains("sent ") && s.contains("acknowledged"), "say's result");
-        awaitScreen("bob", s -> STAMPED.matcher(s).find() && s.contains("[Retro] alice (") && s.contains("): " + said),
+        awaitScreen("bob", s -> STAMPED.matcher(s).find() && s.contains("[Retro] alice (") && s.contains(") #1: " + said),
                 "alice's message, exact and with its time, at bob");
 
         // chat mode: a line is a message, exact; each chat line starts with its time; Alt-Enter adds a line
         enter("bob", "open Retro");
         awaitLastLine("bob", "bob@local (1 peer) [Retro]>");
         enter("bob", "don't  stop me --now, alice");
-        awaitScreen("alice", s -> s.contains("): don't  stop me --now, alice"), "bob's chat line at alice");
+        awaitScreen("alice", s -> s.contains(") #1: don't  stop me --now, alice"), "bob's chat line at alice");
         awaitScreen("bob", s -> Pattern.compile("(?m)^\\d\\d:\\d\\d bob: don't  stop me --now, alice$").matcher(s).find(),
                 "bob's own chat line with its time");
         // typed quickly, one after another: no stray echoed fragments between the chat lines
@@ -165,7 +165,7 @@ class InteractiveTerminalIT {
         press("bob", "Enter");
         awaitScreen("alice", s -> {
             List<String> lines = nonBlank(s);
-            int at = indexOfContaining(lines, "): line one");
+            int at = indexOfContaining(lines, ") #6: line one");
             return at >= 0 && at + 1 < lines.size() && lines.get(at + 1).strip().equals("line two");
         }, "one message of two lines");
         enter("bob", "/who");
