@@ -150,7 +150,10 @@ public final class Stacks {
             // Notices a killed process at once (its socket closes). Bound explicitly: it defaults to 0.0.0.0.
             // port_range: the default (3 ports at bind_port + 100) is too few when peers on one host restart quickly
             // while old sockets linger; a restart then failed with 'cannot listen' although TCP ports were free.
-            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\" port_range=\"")
+            // offset: its ports start past the transport's range (JGroups' 100 overlapped a range of more than 100 ports,
+            // and a peer then found its transport port taken by another's FD_SOCK2).
+            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\" offset=\"")
+                    .append(Math.max(100, c.portRange() + 1)).append("\" port_range=\"")
                     .append(Math.max(50, c.portRange() * 3)).append("\"/>\n");
         }
         x.append("  <FD_ALL3 timeout=\"").append(ms(t.heartbeatTimeout())).append("\" interval=\"")

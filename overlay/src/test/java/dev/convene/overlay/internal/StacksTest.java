@@ -82,7 +82,11 @@ class StacksTest {
         } else {
             assertThat(transport).containsEntry("bind_addr", "127.0.0.1");
         }
-        if (has(stack, "FD_SOCK2")) assertThat(attributes(stack, "FD_SOCK2")).containsEntry("bind_addr", "127.0.0.1");
+        if (has(stack, "FD_SOCK2")) {
+            assertThat(attributes(stack, "FD_SOCK2")).containsEntry("bind_addr", "127.0.0.1");
+            // Its ports start past the transport's whole range.
+            assertThat(Integer.parseInt(attributes(stack, "FD_SOCK2").get("offset"))).isGreaterThan(config.portRange());
+        }
         if (config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS) {
             assertThat(stack.get(0).getKey()).isEqualTo("TCP_NIO2");
             assertThat(Integer.parseInt(attributes(stack, "TCP_NIO2").get("max_length")))
