@@ -2,6 +2,8 @@ package dev.convene.overlay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class LargeGroupClusterTest {
     static final int PEERS = Integer.getInteger("convene.large.peers", 30);
+    /** TCP peers in {@link #aLargeTcpGroupForms}: 10 in CI; {@code -Dconvene.large.tcp.peers=100} by hand. */
+    static final int TCP_PEERS = Integer.getInteger("convene.large.tcp.peers", 10);
     static final Duration FORM = Duration.ofSeconds(Math.max(120, PEERS * 3L));
     /**
      * Signature checks one join may cost an existing peer: the joiner's Hello, its answer to this peer's new
@@ -88,6 +92,54 @@ class LargeGroupClusterTest {
             assertThat(maxReceived).isLessThanOrEqualTo(FRAMES_PER_EXISTING_PEER);
             assertThat(j.signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
             assertThat(j.framesReceived()).isLessThanOrEqualTo((long) FRAMES_PER_EXISTING_PEER * PEERS);
+        } finally {
+            starters.shutdownNow();
+            peers.parallelStream().forEach(o -> {
+                try {
+                    o.close();
+                } catch (RuntimeException ignored) {
+                    // best effort at the end
+                }
+            });
+        }
+    }
+
+    /**
+     * {@link #TCP_PEERS} peers over loopback TCP ({@code local} mode) in one JVM form a complete group. Prints the
+     * formation time, the JVM's live threads and the heap used after a GC (the figures of docs/NETWORKS.md, "Large
+     * groups"); asserts only the outcome.
+     */
+    @Test
+    @Timeout(900)
+    void aLargeTcpGroupForms() throws Exception {
+        TestCluster tcp = TestCluster.tcp();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        List<Overlay> peers = new ArrayList<>();
+        ExecutorService starters = Executors.newFixedThreadPool(4);
+        Duration form = Duration.ofSeconds(Math.max(120, TCP_PEERS * 4L));
+        // Below Linux's ephemeral ports (32768 up): n peers open about n^2 outgoing connections from those, and
+        // one could take a port of the range before its peer binds it. The range and FD_SOCK2's above it fit.
+        int basePort = 21000 + ThreadLocalRandom.current().nextInt(20) * 500;
+        try {
+            long t0 = System.nanoTime();
+            List<Future<Overlay>> started = new ArrayList<>();
+            for (int i = 0; i < TCP_PEERS; i++) {
+                OverlayConfig config = tcp.config("t" + i, null).port(basePort).portRange(TCP_PEERS + 4).build();
+                started.add(starters.submit(() -> Overlay.builder(config, Identity.generate()).start()));
+            }
+            for (Future<Overlay> f : started) peers.add(f.get(form.toSeconds(), TimeUnit.SECONDS));
+            TestCluster.awaitCondition(form, () -> peers.stream().allMatch(o -> o.directory().online().size() == TCP_PEERS - 1),
+                    () -> "peers online per directory: " + peers.stream().map(o -> o.directory().online().size()).toList());
+            double formed = (System.nanoTime() - t0) / 1e9;
+            int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+            System.gc();
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            System.out.printf(Locale.ROOT, "LargeGroupClusterTest: %d TCP peers complete in %.1f s; %d live threads (%d before),"
+                    + " heap used after GC %d MiB (max %d MiB)%n", TCP_PEERS, formed, threads, threadsBefore,
+                    heap.getUsed() >> 20, heap.getMax() >> 20);
+            for (Overlay o : peers) {
+                for (Overlay p : peers) if (p != o) assertThat(o.directory().isOnline(p.self())).isTrue();
+            }
         } finally {
             starters.shutdownNow();
             peers.parallelStream().forEach(o -> {

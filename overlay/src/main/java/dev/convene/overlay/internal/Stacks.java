@@ -55,6 +55,9 @@ public final class Stacks {
     /** Fragment size: below {@link #BUNDLE_BYTES}, with room for the headers. */
     static final int FRAG_BYTES = 15_000;
 
+    /** Writes that may wait per TCP connection (TCP_NIO2's max_send_buffers; more are dropped and retransmitted). */
+    static final int TCP_SEND_BUFFERS = 10;
+
     /** Transport-level read cap: our frame cap plus room for JGroups headers and fragmentation. */
     static int transportMaxLength(OverlayConfig c) {
         return c.maxFrameBytes() + (64 << 10);
@@ -82,14 +85,15 @@ public final class Stacks {
 
     private static void tcp(StringBuilder x, OverlayConfig c, Collection<HostPort> extraHosts) {
         int range = c.mode() == NetworkMode.LOCAL ? c.portRange() : 0;
-        x.append("  <TCP bind_addr=\"").append(c.bindAddress()).append("\" bind_port=\"").append(c.port())
+        // TCP_NIO2, not TCP: one selector thread per peer reads every connection and hands messages to the bounded
+        // thread pool, where TCP keeps a reader thread (and its buffers) per connection. 60 TCP peers in one JVM held
+        // 5 482 threads and 630 MiB of heap with TCP; see docs/NETWORKS.md, "Large groups". Read buffers are heap
+        // buffers sized to each message (max_length caps it); at most max_send_buffers writes wait per connection.
+        x.append("  <TCP_NIO2 bind_addr=\"").append(c.bindAddress()).append("\" bind_port=\"").append(c.port())
                 .append("\" port_range=\"").append(Math.max(c.portRange(), 1)).append('"')
                 .append(" max_length=\"").append(transportMaxLength(c)).append('"')
                 .append(" sock_conn_timeout=\"500\" peer_addr_read_timeout=\"1000\"")
-                // An 8 KiB read buffer per connection instead of 64 KiB: a peer holds one connection per member
-                // (100 TCP peers in one JVM ran a 1 GiB heap out with the defaults). The write buffer stays at the
-                // bundle size (JGroups raises it to that). Larger reads bypass the buffer; nothing is capped by it.
-                .append(" buffered_input_stream_size=\"8192\"")
+                .append(" use_direct_memory=\"false\" max_send_buffers=\"").append(TCP_SEND_BUFFERS).append('"')
                 .append(common(c)).append("/>\n");
         Set<String> hosts = new LinkedHashSet<>();
         if (c.mode() == NetworkMode.LOCAL) {
@@ -146,7 +150,10 @@ public final class Stacks {
             // Notices a killed process at once (its socket closes). Bound explicitly: it defaults to 0.0.0.0.
             // port_range: the default (3 ports at bind_port + 100) is too few when peers on one host restart quickly
             // while old sockets linger; a restart then failed with 'cannot listen' although TCP ports were free.
-            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\" port_range=\"")
+            // offset: its ports start past the transport's range (JGroups' 100 overlapped a range of more than 100 ports,
+            // and a peer then found its transport port taken by another's FD_SOCK2).
+            x.append("  <FD_SOCK2 bind_addr=\"").append(c.bindAddress()).append("\" offset=\"")
+                    .append(Math.max(100, c.portRange() + 1)).append("\" port_range=\"")
                     .append(Math.max(50, c.portRange() * 3)).append("\"/>\n");
         }
         x.append("  <FD_ALL3 timeout=\"").append(ms(t.heartbeatTimeout())).append("\" interval=\"")

@@ -82,9 +82,14 @@ class StacksTest {
         } else {
             assertThat(transport).containsEntry("bind_addr", "127.0.0.1");
         }
-        if (has(stack, "FD_SOCK2")) assertThat(attributes(stack, "FD_SOCK2")).containsEntry("bind_addr", "127.0.0.1");
-        if (has(stack, "TCP")) {
-            assertThat(Integer.parseInt(attributes(stack, "TCP").get("max_length")))
+        if (has(stack, "FD_SOCK2")) {
+            assertThat(attributes(stack, "FD_SOCK2")).containsEntry("bind_addr", "127.0.0.1");
+            // Its ports start past the transport's whole range.
+            assertThat(Integer.parseInt(attributes(stack, "FD_SOCK2").get("offset"))).isGreaterThan(config.portRange());
+        }
+        if (config.mode() == NetworkMode.LOCAL || config.mode() == NetworkMode.SEEDS) {
+            assertThat(stack.get(0).getKey()).isEqualTo("TCP_NIO2");
+            assertThat(Integer.parseInt(attributes(stack, "TCP_NIO2").get("max_length")))
                     .isGreaterThanOrEqualTo(config.maxFrameBytes()).isLessThan(config.maxFrameBytes() * 2);
         }
         // Every address in the stack is one the user gave.
@@ -155,8 +160,9 @@ class StacksTest {
             // The transfer-queue bundler (one queue per transport instead of one per destination) let 100 memory peers
             // form in one JVM, but frames were lost under it in HostileMemberClusterTest: JGroups' default bundler stays.
             if (mode == NetworkMode.LOCAL) {
-                org.jgroups.protocols.TCP tcp = (org.jgroups.protocols.TCP) ch.getProtocolStack().getTransport();
-                assertThat(tcp.getBufferedInputStreamSize()).isLessThanOrEqualTo(8192);
+                // No reader thread per connection: one selector, and a bounded number of writes queued per connection.
+                org.jgroups.protocols.TCP_NIO2 tcp = (org.jgroups.protocols.TCP_NIO2) ch.getProtocolStack().getTransport();
+                assertThat(tcp.getMaxSendBuffers()).isLessThanOrEqualTo(Stacks.TCP_SEND_BUFFERS);
             }
         }
     }
