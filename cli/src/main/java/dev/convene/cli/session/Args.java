@@ -115,6 +115,9 @@ final class Args {
             check(sub, words.subList(1, words.size()), custom.length > 0 ? custom[0] : synopsis);
             return;
         }
+        // A command with subcommands whose first word names none of them: that is the error to report (the
+        // command's action does), not an option that only a subcommand would have had.
+        if (!spec.subcommands().isEmpty()) return;
         for (String w : words) {
             if (w.equals("--")) break;
             if (!w.startsWith("--")) continue;

@@ -39,6 +39,7 @@ class CommandRegistryTest {
         rejects("peers now", "peers: unexpected 'now'; usage: peers (quote text that has spaces)");
         rejects("wait", "wait: cannot wait for nothing; use " + KINDS);
         rejects("wait bananas 2", "wait: cannot wait for 'bananas'; use " + KINDS);
+        rejects("wait answer Retro bob --timeout 5s", "wait: cannot wait for 'answer'; use " + KINDS);
         rejects("wait peers", "wait: missing arguments; usage: wait peers N [--timeout D]");
         rejects("wait peers 2 3", "wait: unexpected '3'; usage: wait peers N [--timeout D] (quote text that has spaces)");
         rejects("wait message k3j2", "wait: missing arguments; usage: wait message CONF TEXT [--timeout D]");
