@@ -36,7 +36,11 @@ final class ChatLog {
         this.receipts = new Receipts(s, dispatch, this);
         acks.receipts = receipts;
         this.typed = new TypedEvents(s, dispatch);
+        this.signer = new ChatSigner(s);
     }
+
+    /** Own posts, signed together (group commit) before they are stored and sent. */
+    final ChatSigner signer;
 
     final Receipts receipts;
 
@@ -50,6 +54,29 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, List.of(m), true, rejected -> {
+            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        });
+    }
+
+    /** Posts an author signed together, sent live in one frame: taken in as that many chat frames would be. */
+    void onPosts(PeerId from, ChatPosts p) {
+        Conference c = s.conferences.get(p.conference());
+        if (c == null) throw new RejectedMessageException("chat for unknown conference");
+        if (s.verifier.isInline() || s.events == null) {
+            for (ChatMessage m : p.messages()) {
+                try {
+                    if (!m.conference().equals(c.id)) throw new RejectedMessageException("chat of another conference in a batch");
+                    if (!accept(c, from, m)) acks.ack(c, m.author());
+                    else underReported(c, from, m);
+                } catch (RejectedMessageException e) {
+                    if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
+                }
+            }
+            deliverReady(c);
+            return;
+        }
+        takeIn(c, from, p.messages(), true, rejected -> {
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
@@ -104,7 +131,7 @@ final class ChatLog {
                 }
                 if (!s.gate.mayCheckChat(from)) throw new RejectedMessageException("chat signature budget spent");
                 chunk.add(m);
-                checks.add(new ChatVerifier.Check(authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature()));
+                checks.add(ChatVerifier.Check.of(authorKey, m));
             } catch (RejectedMessageException e) {
                 rejected++;
                 log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
@@ -251,7 +278,7 @@ final class ChatLog {
         byte[] authorKey = precheck(c, from, m);
         if (authorKey == null) return false;
         TreeMapHolder held = new TreeMapHolder(c, m.author());
-        if (!signatureChecked && !s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (!signatureChecked && !s.verifier.verifyChat(s.gate, from, authorKey, m)) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
@@ -300,7 +327,7 @@ final class ChatLog {
     void equivocation(Conference c, PeerId from, ChatMessage had, ChatMessage m) {
         byte[] authorKey = c.keyOf(m.author());
         if (authorKey == null || !m.conference().equals(c.id)) return;
-        if (!s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (!s.verifier.verifyChat(s.gate, from, authorKey, m)) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (c.equivocations.size() >= MAX_EQUIVOCATIONS) {

@@ -1,7 +1,10 @@
 package dev.convene.conference.internal;
 
 import dev.convene.overlay.Identity;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,12 +34,31 @@ final class ChatVerifier implements AutoCloseable {
     /** The most bytes of chat waiting for or under a check. */
     static final long MAX_PENDING_BYTES = 8L * 1024 * 1024;
 
-    /** A check to make: does {@code signature} by {@code key} verify over {@code signed}. */
-    record Check(byte[] key, byte[] signed, byte[] signature) {
+    /**
+     * A check to make: does {@code signature} by {@code key} verify over {@code signed}; {@code batched}: the
+     * signature covers a batch ({@link BatchSignature}), so its result is remembered and shared by the batch.
+     */
+    record Check(byte[] key, byte[] signed, byte[] signature, boolean batched) {
+        Check(byte[] key, byte[] signed, byte[] signature) {
+            this(key, signed, signature, false);
+        }
+
+        /** The check of {@code m}'s author signature with {@code key}. */
+        static Check of(byte[] key, ChatMessage m) {
+            return new Check(key, m.signedBytes(), m.signature(), m.batched());
+        }
+
         int bytes() {
             return signed.length + signature.length + 64;
         }
     }
+
+    /** Batch signatures that verified here (bounded): the rest of a batch costs no signature check. */
+    private final BatchSignature.Verified verified = new BatchSignature.Verified();
+    /** Chat signatures not checked again because their batch's signature had verified (or was checked once for all). */
+    private final AtomicLong batchHits = new AtomicLong();
+    /** Ed25519 checks made on chat author signatures. */
+    private final AtomicLong signatureChecks = new AtomicLong();
 
     private final EngineState s;
     private final ExecutorService pool;
@@ -81,6 +103,79 @@ final class ChatVerifier implements AutoCloseable {
      * or when the pool holds too many bytes already.
      */
     void submit(List<Check> checks, Consumer<boolean[]> onEngine) {
+        // One Ed25519 check per distinct batch signature: those that verified before are true at once, the others are
+        // checked once for all the messages of this submission that share them.
+        int n = checks.size();
+        boolean[] results = new boolean[n];
+        int[] slot = new int[n];
+        List<Check> unique = new ArrayList<>(n);
+        List<java.nio.ByteBuffer> uniqueKeys = new ArrayList<>(n);
+        Map<java.nio.ByteBuffer, Integer> seen = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Check c = checks.get(i);
+            if (!c.batched()) {
+                slot[i] = unique.size();
+                unique.add(c);
+                uniqueKeys.add(null);
+                continue;
+            }
+            java.nio.ByteBuffer key = BatchSignature.Verified.key(c.key(), c.signed(), c.signature());
+            if (verified.contains(key)) {
+                batchHits.incrementAndGet();
+                results[i] = true;
+                slot[i] = -1;
+                continue;
+            }
+            Integer at = seen.get(key);
+            if (at != null) {
+                batchHits.incrementAndGet();
+                slot[i] = at;
+                continue;
+            }
+            seen.put(key, unique.size());
+            slot[i] = unique.size();
+            unique.add(c);
+            uniqueKeys.add(key);
+        }
+        if (unique.isEmpty()) {
+            onEngine.accept(results);
+            return;
+        }
+        submitDistinct(unique, ok -> {
+            for (int j = 0; j < ok.length; j++) if (ok[j] && uniqueKeys.get(j) != null) verified.add(uniqueKeys.get(j));
+            for (int i = 0; i < n; i++) if (slot[i] >= 0) results[i] = ok[slot[i]];
+            onEngine.accept(results);
+        });
+    }
+
+    /**
+     * Checks one chat message's author signature at once (caller's thread) through {@code gate}'s budget for
+     * {@code from}; a batch signature that verified before is not checked again.
+     */
+    boolean verifyChat(SignatureGate gate, dev.convene.overlay.PeerId from, byte[] key, ChatMessage m) {
+        Check c = Check.of(key, m);
+        java.nio.ByteBuffer k = c.batched() ? BatchSignature.Verified.key(key, c.signed(), c.signature()) : null;
+        if (k != null && verified.contains(k)) {
+            batchHits.incrementAndGet();
+            return true;
+        }
+        signatureChecks.incrementAndGet();
+        boolean ok = gate.verifyChat(from, key, c.signed(), c.signature());
+        if (ok && k != null) verified.add(k);
+        return ok;
+    }
+
+    /** Chat signatures not checked because their batch's signature was (here, before or in the same submission). */
+    long batchHits() {
+        return batchHits.get();
+    }
+
+    /** Ed25519 checks of chat author signatures made through this verifier. */
+    long signatureChecks() {
+        return signatureChecks.get();
+    }
+
+    private void submitDistinct(List<Check> checks, Consumer<boolean[]> onEngine) {
         int bytes = 0;
         for (Check c : checks) bytes += c.bytes();
         if (pool == null || s.events == null || pendingBytes.get() + bytes > MAX_PENDING_BYTES) {
@@ -119,9 +214,10 @@ final class ChatVerifier implements AutoCloseable {
         return ((ThreadPoolExecutor) pool).getMaximumPoolSize();
     }
 
-    private static boolean[] checkAll(List<Check> checks, int from, int to) {
+    private boolean[] checkAll(List<Check> checks, int from, int to) {
         boolean[] out = new boolean[to - from];
         for (int i = from; i < to; i++) {
+            signatureChecks.incrementAndGet();
             Check c = checks.get(i);
             try {
                 out[i - from] = Identity.verify(c.key(), c.signed(), c.signature());

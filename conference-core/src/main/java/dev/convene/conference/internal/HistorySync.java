@@ -36,6 +36,7 @@ final class HistorySync {
     }
 
     void onDigest(PeerId from, ChatDigest d) {
+        chat.signer.flush(); // own posts waiting for their batch's signature are held unsigned: never sent so
         Conference c = s.conferences.get(d.conference());
         if (c == null || !c.participants().contains(s.self) || !c.participants().contains(from)) {
             throw new RejectedMessageException("history request from a non-participant");
