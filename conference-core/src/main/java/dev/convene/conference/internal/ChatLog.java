@@ -131,7 +131,7 @@ final class ChatLog {
                 }
                 if (!s.gate.mayCheckChat(from)) throw new RejectedMessageException("chat signature budget spent");
                 chunk.add(m);
-                checks.add(ChatVerifier.Check.of(authorKey, m));
+                checks.add(ChatVerifier.Check.of(authorKey, m, c.keys.get(m.keyEpoch())));
             } catch (RejectedMessageException e) {
                 rejected++;
                 log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
@@ -162,6 +162,10 @@ final class ChatLog {
         checking.merge(from, checks.size(), Integer::sum);
         s.verifier.submit(checks, ok -> {
             checking.computeIfPresent(from, (p, n) -> n - checks.size() <= 0 ? null : n - checks.size());
+            for (int k = 0; k < checks.size(); k++) {
+                byte[] plain = checks.get(k).plain().get();
+                if (ok[k] && plain != null) decrypted(chunk.get(k), checks.get(k).contentKey(), plain);
+            }
             int more = refused + checked(id, from, chunk, ok, live);
             resume(from);
             if (next < ms.size()) {
@@ -172,6 +176,26 @@ final class ChatLog {
                 after.accept(more);
             }
         });
+    }
+
+    /** A body decrypted on the worker pool, with the key it was decrypted with. */
+    private record Decrypted(byte[] key, byte[] plain) {
+    }
+
+    /**
+     * Most bytes of bodies decrypted ahead of delivery kept (by message identity, until delivered); beyond, all are
+     * dropped and decrypted again at delivery (a message settled unshown before its turn leaves its body here until then).
+     */
+    static final long MAX_DECRYPTED_BYTES = 4L * 1024 * 1024;
+    private final java.util.Map<ChatMessage, Decrypted> decrypted = new java.util.IdentityHashMap<>();
+    private long decryptedBytes;
+
+    private void decrypted(ChatMessage m, byte[] key, byte[] plain) {
+        if (decryptedBytes + plain.length + 64 > MAX_DECRYPTED_BYTES) {
+            decrypted.clear();
+            decryptedBytes = 0;
+        }
+        if (decrypted.put(m, new Decrypted(key, plain)) == null) decryptedBytes += plain.length + 64;
     }
 
     /** Most bytes of chat one sender may have waiting for room on the pool; beyond, its messages are refused. */
@@ -436,8 +460,11 @@ final class ChatLog {
                     continue;
                 }
                 byte[] plain;
+                Decrypted early = decrypted.remove(m);
+                if (early != null) decryptedBytes -= early.plain().length + 64;
                 try {
-                    plain = ContentCrypto.decrypt(key, m.body(), m.aad());
+                    // Decrypted on the worker pool with this very key, or here.
+                    plain = early != null && early.key() == key ? early.plain() : ContentCrypto.decrypt(key, m.body(), m.aad());
                 } catch (GeneralSecurityException ex) {
                     // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);

@@ -16,14 +16,16 @@ import org.slf4j.LoggerFactory;
  * This peer's own posts, signed together (group commit): a post is encrypted and shown at once but waits, unsigned,
  * until the posts queued on the engine thread before the flush this post scheduled have run; then all posts of a
  * conference waiting are signed with one signature ({@link BatchSignature}; a single post is signed alone, exactly
- * as before batches), stored in one transaction and sent in one frame ({@link ChatPosts}, or a plain chat frame for
- * one). An idle peer adds no delay: its flush runs right after the post. Bounded: at most
- * {@link BatchSignature#MAX_MESSAGES} posts and {@link BatchSignature#MAX_BYTES} bytes in a batch; a post that
- * would go beyond flushes what waits first.
+ * as before batches) on the worker pool ({@link ChatVerifier#offload}), stored by the persistence thread
+ * ({@link ChatWriter#offerOwn}, in one transaction with what else waits) and, once committed, sent in one frame
+ * ({@link ChatPosts}, or a plain chat frame for one). One batch per conference is under way at a time: posts made
+ * meanwhile form the next. An idle peer adds no delay: its flush runs right after the post. Bounded: at most
+ * {@link BatchSignature#MAX_MESSAGES} posts and {@link BatchSignature#MAX_BYTES} bytes in a batch; the oldest
+ * posts waiting go first, the rest with the next batch.
  *
- * <p>An unsigned post is never sent: whatever sends this peer's held messages ({@link HistorySync}, a leave) calls
- * {@link #flush()} first. Engine thread. Without an engine thread (parts driven directly in tests) every post is
- * signed, stored and sent at once.
+ * <p>An unsigned post is never sent: whatever sends this peer's held messages ({@link HistorySync}, a leave) skips
+ * them ({@link #unsigned}); they go live once signed. Engine thread. Without an engine thread, pool or persistence
+ * thread (parts driven directly in tests) a post is signed, stored and sent at once.
  */
 final class ChatSigner {
     private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
@@ -33,8 +35,8 @@ final class ChatSigner {
     }
 
     private final EngineState s;
-    private final Map<ConferenceId, List<Pending>> pending = new LinkedHashMap<>();
-    private final Map<ConferenceId, Integer> pendingBytes = new LinkedHashMap<>();
+    private final Map<ConferenceId, java.util.ArrayDeque<Pending>> pending = new LinkedHashMap<>();
+    private final java.util.Set<ConferenceId> inFlight = new java.util.HashSet<>();
     private boolean flushQueued;
     private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
     private long batches;
@@ -49,14 +51,8 @@ final class ChatSigner {
      * completed once it is signed, stored and sent (failed if storing failed). Engine thread.
      */
     CompletableFuture<Void> add(Conference c, ChatMessage unsigned) {
-        int bytes = unsigned.body().length + ChatWriter.ROW_OVERHEAD + BatchSignature.MAX_STEPS * BatchSignature.STEP;
-        List<Pending> list = pending.get(c.id);
-        if (list != null && (list.size() >= BatchSignature.MAX_MESSAGES || pendingBytes.get(c.id) + bytes > BatchSignature.MAX_BYTES)) {
-            flush(c.id);
-        }
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        pending.computeIfAbsent(c.id, k -> new ArrayList<>()).add(new Pending(c, unsigned, sent));
-        pendingBytes.merge(c.id, bytes, Integer::sum);
+        pending.computeIfAbsent(c.id, k -> new java.util.ArrayDeque<>()).add(new Pending(c, unsigned, sent));
         last = sent;
         if (s.events == null) {
             flush();
@@ -86,37 +82,58 @@ final class ChatSigner {
     }
 
     private void flush(ConferenceId id) {
-        List<Pending> batch = pending.remove(id);
-        pendingBytes.remove(id);
-        if (batch == null || batch.isEmpty()) return;
-        List<ChatMessage> out = new ArrayList<>(batch.size());
-        if (batch.size() == 1) {
-            ChatMessage m = batch.get(0).unsigned();
+        if (inFlight.contains(id)) return; // the batch under way flushes what waits once it is sent
+        java.util.ArrayDeque<Pending> waiting = pending.get(id);
+        if (waiting == null) return;
+        // The oldest posts, as many as one batch holds.
+        List<Pending> batch = new ArrayList<>();
+        int bytes = 0;
+        while (!waiting.isEmpty() && batch.size() < BatchSignature.MAX_MESSAGES) {
+            int size = bytes(waiting.peek().unsigned());
+            if (!batch.isEmpty() && bytes + size > BatchSignature.MAX_BYTES) break;
+            batch.add(waiting.poll());
+            bytes += size;
+        }
+        if (waiting.isEmpty()) pending.remove(id);
+        if (batch.isEmpty()) return;
+        inFlight.add(id);
+        List<ChatMessage> unsigned = new ArrayList<>(batch.size());
+        for (Pending p : batch) unsigned.add(p.unsigned());
+        // Signed on the worker pool; posts made meanwhile wait for the next batch (group commit).
+        s.verifier.offload(() -> sign(unsigned), out -> store(id, batch, out));
+    }
+
+    /** The posts of one batch signed: alone for one, over their tree's root for more. Any thread. */
+    private List<ChatMessage> sign(List<ChatMessage> unsigned) {
+        List<ChatMessage> out = new ArrayList<>(unsigned.size());
+        if (unsigned.size() == 1) {
+            ChatMessage m = unsigned.get(0);
             out.add(m.signed(s.identity.sign(Protocol.bytes(Protocol.CHAT_BODY, m)), null));
         } else {
-            List<ChatMessage> unsigned = new ArrayList<>(batch.size());
-            for (Pending p : batch) unsigned.add(p.unsigned());
             BatchSignature.Signed tree = BatchSignature.build(unsigned);
             byte[] signature = s.identity.sign(BatchSignature.statement(tree.root()));
             for (int i = 0; i < unsigned.size(); i++) out.add(unsigned.get(i).signed(signature, tree.proofs().get(i)));
         }
+        return out;
+    }
+
+    /** Hands a signed batch to the persistence thread; it is sent once committed. Engine thread. */
+    private void store(ConferenceId id, List<Pending> batch, List<ChatMessage> out) {
         String name = s.overlay == null ? s.self.shortId() : s.overlay.config().name();
         List<ConferenceStore.SavedChat> rows = new ArrayList<>(out.size());
         for (ChatMessage m : out) rows.add(new ConferenceStore.SavedChat(m, name, false));
-        try {
-            // The own sequence needs no separate write: on restore it is the highest own message in the store.
-            s.store.saveChats(rows, Map.of());
-        } catch (RuntimeException e) {
-            log.warn("{}: storing {} own posts failed: {}", s.label(), out.size(), e.toString());
-            for (Pending p : batch) p.sent().completeExceptionally(e);
-            return;
-        }
+        // The own sequence needs no separate write: on restore it is the highest own message in the store.
+        s.writer.offerOwn(rows, () -> sent(id, batch, out), e -> failed(id, batch, e));
+    }
+
+    /** A batch committed: held signed, sent, its futures completed; what waited meanwhile is flushed. Engine thread. */
+    private void sent(ConferenceId id, List<Pending> batch, List<ChatMessage> out) {
         batches++;
         signed += out.size();
         Conference c = batch.get(0).c();
+        TreeMap<Long, ChatMessage> own = c.chat.get(s.self);
         for (int i = 0; i < out.size(); i++) {
             ChatMessage m = out.get(i);
-            TreeMap<Long, ChatMessage> own = c.chat.get(s.self);
             // The held (shown) version becomes the signed one; anything else there (nothing should be) stays.
             if (own != null && own.get(m.sequence()) == batch.get(i).unsigned()) own.put(m.sequence(), m);
         }
@@ -128,6 +145,25 @@ final class ChatSigner {
             }
         }
         for (Pending p : batch) p.sent().complete(null);
+        inFlight.remove(id);
+        flush(id);
+    }
+
+    private void failed(ConferenceId id, List<Pending> batch, RuntimeException e) {
+        log.warn("{}: storing {} own posts failed: {}", s.label(), batch.size(), e.toString());
+        for (Pending p : batch) p.sent().completeExceptionally(e);
+        inFlight.remove(id);
+        flush(id);
+    }
+
+    /** What a post counts against a batch's bytes: its row and the longest path. */
+    private static int bytes(ChatMessage m) {
+        return m.body().length + ChatWriter.ROW_OVERHEAD + BatchSignature.MAX_STEPS * BatchSignature.STEP;
+    }
+
+    /** Whether an own post is held unsigned (waiting for its batch): it must not be sent. */
+    static boolean unsigned(ChatMessage m) {
+        return m.signature().length == 0;
     }
 
     /** Signatures made for own posts (one per batch). */

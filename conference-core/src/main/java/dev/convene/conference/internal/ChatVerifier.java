@@ -36,20 +36,28 @@ final class ChatVerifier implements AutoCloseable {
 
     /**
      * A check to make: does {@code signature} by {@code key} verify over {@code signed}; {@code batched}: the
-     * signature covers a batch ({@link BatchSignature}), so its result is remembered and shared by the batch.
+     * signature covers a batch ({@link BatchSignature}), so its result is remembered and shared by the batch. With a
+     * {@code contentKey}, the worker also decrypts {@code message}'s body into {@code plain} (null if it fails), so
+     * the engine thread does not have to.
      */
-    record Check(byte[] key, byte[] signed, byte[] signature, boolean batched) {
+    record Check(byte[] key, byte[] signed, byte[] signature, boolean batched, ChatMessage message, byte[] contentKey,
+                 java.util.concurrent.atomic.AtomicReference<byte[]> plain) {
         Check(byte[] key, byte[] signed, byte[] signature) {
-            this(key, signed, signature, false);
+            this(key, signed, signature, false, null, null, new java.util.concurrent.atomic.AtomicReference<>());
         }
 
         /** The check of {@code m}'s author signature with {@code key}. */
         static Check of(byte[] key, ChatMessage m) {
-            return new Check(key, m.signedBytes(), m.signature(), m.batched());
+            return of(key, m, null);
+        }
+
+        /** The check of {@code m}'s author signature with {@code key}, and its decryption with {@code contentKey} if not null. */
+        static Check of(byte[] key, ChatMessage m, byte[] contentKey) {
+            return new Check(key, m.signedBytes(), m.signature(), m.batched(), m, contentKey, new java.util.concurrent.atomic.AtomicReference<>());
         }
 
         int bytes() {
-            return signed.length + signature.length + 64;
+            return signed.length + signature.length + 64 + (message == null ? 0 : message.body().length);
         }
     }
 
@@ -57,6 +65,8 @@ final class ChatVerifier implements AutoCloseable {
     private final BatchSignature.Verified verified = new BatchSignature.Verified();
     /** Chat signatures not checked again because their batch's signature had verified (or was checked once for all). */
     private final AtomicLong batchHits = new AtomicLong();
+    /** Chat bodies decrypted on the pool. */
+    private final AtomicLong decryptions = new AtomicLong();
     /** Ed25519 checks made on chat author signatures. */
     private final AtomicLong signatureChecks = new AtomicLong();
 
@@ -137,11 +147,13 @@ final class ChatVerifier implements AutoCloseable {
             unique.add(c);
             uniqueKeys.add(key);
         }
-        if (unique.isEmpty()) {
-            onEngine.accept(results);
+        List<Check> decrypts = new ArrayList<>();
+        for (Check c : checks) if (c.contentKey() != null && c.message() != null) decrypts.add(c);
+        if (unique.isEmpty() && (decrypts.isEmpty() || pool == null || s.events == null)) {
+            onEngine.accept(results); // nothing to check; the engine thread decrypts at delivery
             return;
         }
-        submitDistinct(unique, ok -> {
+        submitDistinct(unique, decrypts, ok -> {
             for (int j = 0; j < ok.length; j++) if (ok[j] && uniqueKeys.get(j) != null) verified.add(uniqueKeys.get(j));
             for (int i = 0; i < n; i++) if (slot[i] >= 0) results[i] = ok[slot[i]];
             onEngine.accept(results);
@@ -165,9 +177,37 @@ final class ChatVerifier implements AutoCloseable {
         return ok;
     }
 
+    /**
+     * Runs {@code work} on the pool and hands its result to {@code onEngine} on the engine thread; at once on the
+     * caller's thread without a pool, before the engine thread is known, or once closed. Engine thread.
+     */
+    <T> void offload(java.util.function.Supplier<T> work, Consumer<T> onEngine) {
+        if (pool == null || s.events == null) {
+            onEngine.accept(work.get());
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                T result = work.get();
+                try {
+                    s.events.execute(() -> onEngine.accept(result));
+                } catch (RejectedExecutionException e) {
+                    // the engine thread is gone (closing): nothing waits for this any more
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            onEngine.accept(work.get()); // closed meanwhile: finish here
+        }
+    }
+
     /** Chat signatures not checked because their batch's signature was (here, before or in the same submission). */
     long batchHits() {
         return batchHits.get();
+    }
+
+    /** Chat bodies decrypted on the pool (ahead of delivery, off the engine thread). */
+    long decryptions() {
+        return decryptions.get();
     }
 
     /** Ed25519 checks of chat author signatures made through this verifier. */
@@ -175,24 +215,28 @@ final class ChatVerifier implements AutoCloseable {
         return signatureChecks.get();
     }
 
-    private void submitDistinct(List<Check> checks, Consumer<boolean[]> onEngine) {
+    /** Checks {@code checks} and decrypts {@code decrypts} on the pool, in as many parts as there are workers. */
+    private void submitDistinct(List<Check> checks, List<Check> decrypts, Consumer<boolean[]> onEngine) {
         int bytes = 0;
         for (Check c : checks) bytes += c.bytes();
         if (pool == null || s.events == null || pendingBytes.get() + bytes > MAX_PENDING_BYTES) {
-            onEngine.accept(checkAll(checks, 0, checks.size()));
+            onEngine.accept(checkAll(checks, 0, checks.size())); // the engine thread decrypts at delivery
             return;
         }
         pendingBytes.addAndGet(bytes);
-        int parts = Math.min(checks.size(), workers());
+        int parts = Math.max(1, Math.min(Math.max(checks.size(), decrypts.size()), workers()));
         boolean[] results = new boolean[checks.size()];
         AtomicInteger remaining = new AtomicInteger(parts);
         int total = bytes;
         for (int part = 0; part < parts; part++) {
             int from = checks.size() * part / parts;
             int to = checks.size() * (part + 1) / parts;
+            int dFrom = decrypts.size() * part / parts;
+            int dTo = decrypts.size() * (part + 1) / parts;
             Runnable work = () -> {
                 boolean[] r = checkAll(checks, from, to);
                 System.arraycopy(r, 0, results, from, to - from);
+                decryptAll(decrypts, dFrom, dTo);
                 if (remaining.decrementAndGet() == 0) {
                     pendingBytes.addAndGet(-total);
                     try {
@@ -206,6 +250,18 @@ final class ChatVerifier implements AutoCloseable {
                 pool.execute(work);
             } catch (RejectedExecutionException e) {
                 work.run(); // closed meanwhile: finish here
+            }
+        }
+    }
+
+    private void decryptAll(List<Check> decrypts, int from, int to) {
+        for (int i = from; i < to; i++) {
+            Check c = decrypts.get(i);
+            decryptions.incrementAndGet();
+            try {
+                c.plain().set(ContentCrypto.decrypt(c.contentKey(), c.message().body(), c.message().aad()));
+            } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                c.plain().set(null); // not readable with this key: the engine thread decides at delivery
             }
         }
     }

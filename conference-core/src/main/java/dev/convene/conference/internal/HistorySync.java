@@ -36,7 +36,6 @@ final class HistorySync {
     }
 
     void onDigest(PeerId from, ChatDigest d) {
-        chat.signer.flush(); // own posts waiting for their batch's signature are held unsigned: never sent so
         Conference c = s.conferences.get(d.conference());
         if (c == null || !c.participants().contains(s.self) || !c.participants().contains(from)) {
             throw new RejectedMessageException("history request from a non-participant");
@@ -66,7 +65,7 @@ final class HistorySync {
             if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
             java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);
             ChatMessage mine = byAuthor == null ? null : byAuthor.get(seq);
-            if (mine == null || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
+            if (mine == null || ChatSigner.unsigned(mine) || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
             if (batch.size() >= Protocol.MAX_BATCH) break;
             batch.add(mine);
             bytes += mine.body().length + 200;
@@ -91,6 +90,7 @@ final class HistorySync {
                 break;
             }
             ChatMessage m = it.next();
+            if (ChatSigner.unsigned(m)) break; // an own post waiting for its batch's signature: sent live once signed
             ChatMessage second = c.equivocations.get(m.id());
             if (second != null && batch.size() + 2 > Protocol.MAX_BATCH) { // an equivocation's pair goes whole: next batch
                 more = true;

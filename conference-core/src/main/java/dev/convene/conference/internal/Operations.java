@@ -183,7 +183,7 @@ final class Operations {
         int bytes = 0;
         for (long seq : pending) {
             ChatMessage m = own.get(seq);
-            if (m == null) continue;
+            if (m == null || ChatSigner.unsigned(m)) continue; // unsigned: sent live once its batch is signed
             if (batch.size() >= Protocol.MAX_BATCH || bytes + m.body().length + 200 > ConferenceEngine.BATCH_BYTES) {
                 s.overlay.multicast(online, new ChatBatch(c.id, List.copyOf(batch), false));
                 batch.clear();
