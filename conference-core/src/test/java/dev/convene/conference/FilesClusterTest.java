@@ -252,6 +252,11 @@ class FilesClusterTest {
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NO_HOME));
             assertThatThrownBy(() -> bob.fetch(id, new MessageId(alice.self(), 7), null, null).get(30, TimeUnit.SECONDS))
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NOT_FOUND));
+            // A local name that is not safe everywhere is offered made safe.
+            FileOffer odd = bob.share(id, randomFile("CON", 10, 8)).get(30, TimeUnit.SECONDS);
+            assertThat(odd.name()).isEqualTo("_CON");
+            FileOffer odd2 = bob.share(id, randomFile("what?:*\u0007.txt", 10, 9)).get(30, TimeUnit.SECONDS);
+            assertThat(odd2.name()).isEqualTo("what____.txt");
             assertThatThrownBy(() -> bob.share(id, dir).get(30, TimeUnit.SECONDS))
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NOT_SHAREABLE));
         }
