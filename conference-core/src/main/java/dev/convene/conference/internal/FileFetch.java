@@ -94,6 +94,8 @@ final class FileFetch implements Runnable {
                     throw new FileException(offer.conference(), offer.id(), Reason.CORRUPT, null);
                 }
                 files.promote(partial);
+            } else {
+                report(); // held whole already: nothing to fetch
             }
             FetchedFile f = deliver();
             files.fetchesCompleted.increment();
