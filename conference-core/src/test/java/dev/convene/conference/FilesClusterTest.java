@@ -242,6 +242,30 @@ class FilesClusterTest {
     }
 
     @Test
+    void aFetchWithNoSourceFailsAfterTheStallAndSucceedsOnceAHolderIsBack() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            Path bobHome = dir.resolve("bob");
+            ConferencePeer bob = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock, b -> b.fetchStall(java.time.Duration.ofSeconds(1)));
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            FileOffer offer = alice.share(id, randomFile("later.bin", 300_000, 10)).get(30, TimeUnit.SECONDS);
+            awaitOffer(bob, id, offer.id());
+            alice.close();
+            await(() -> !bob.directory().isOnline(alice.self()), () -> "alice still online for bob");
+            assertThatThrownBy(() -> bob.fetch(id, offer.id(), null, null).get(30, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NO_SOURCE));
+            assertThat(bob.fileStats().fetchesFailed()).isEqualTo(1);
+            assertThat(bob.fileStats().activeFetches()).isZero();
+
+            ConferencePeer alice2 = startAt(cl, "alice");
+            cl.awaitDirectories(alice2, bob);
+            FetchedFile got = bob.fetch(id, offer.id(), null, null).get(60, TimeUnit.SECONDS);
+            assertThat(sha256(got.path())).isEqualTo(offer.sha256());
+        }
+    }
+
+    @Test
     void aPeerWithoutAHomeCannotShareAndUnknownOffersAreNotFound() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = cl.start("alice");
