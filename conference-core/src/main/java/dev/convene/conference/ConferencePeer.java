@@ -670,7 +670,7 @@ public final class ConferencePeer implements AutoCloseable {
      * the file is written to {@code dir} under the offer's name (a name already taken there gets {@code " (N)"}),
      * never outside {@code dir}. Fetching an offer that is already being fetched returns the same future.
      *
-     * @param conference a conference this peer takes part in
+     * @param conference a conference this peer takes part in, not over (chunks move on streams, which need it)
      * @param offer the offer's id ({@link FileOffer#id()})
      * @param dir the directory to write the file to, created if needed; null for {@code HOME/downloads/CONFERENCE-ID}
      * @param progress told of the progress on a file thread (must not block), or null

@@ -242,6 +242,27 @@ class FilesClusterTest {
     }
 
     @Test
+    void chatIsAcknowledgedBothWaysWhileAFileMoves() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            ConferencePeer bob = startAt(cl, "bob");
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            FileOffer offer = alice.share(id, randomFile("movie.bin", 12 << 20, 11)).get(30, TimeUnit.SECONDS);
+            awaitOffer(bob, id, offer.id());
+            CompletableFuture<FetchedFile> fetch = bob.fetch(id, offer.id(), null, null);
+            int during = 0;
+            for (int i = 0; !fetch.isDone(); i++) {
+                ConferencePeer from = i % 2 == 0 ? alice : bob;
+                from.say(id, "still talking " + i).join().acknowledged().get(30, TimeUnit.SECONDS);
+                if (!fetch.isDone()) during++;
+            }
+            assertThat(sha256(fetch.get(60, TimeUnit.SECONDS).path())).isEqualTo(offer.sha256());
+            assertThat(during).as("chat acknowledged while the file moved").isPositive();
+        }
+    }
+
+    @Test
     void aFetchWithNoSourceFailsAfterTheStallAndSucceedsOnceAHolderIsBack() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = startAt(cl, "alice");
