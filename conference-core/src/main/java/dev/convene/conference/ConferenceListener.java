@@ -121,4 +121,22 @@ public interface ConferenceListener {
      */
     default void participantLeft(ConferenceView conference, PeerId peer, String reason) {
     }
+
+    /**
+     * Its author edited a message shown in a history ({@link ConferencePeer#edit}): the entry now carries the
+     * latest text and {@link ChatEntry#edited()}. Told once per edit that takes effect, in the author's order.
+     *
+     * @param latest the message as it is now
+     */
+    default void edited(ChatEntry latest) {
+    }
+
+    /**
+     * Its author deleted a message ({@link ConferencePeer#delete}): the history keeps a tombstone in its place
+     * ({@link ChatEntry#deleted()}, no text), and this peer's store no longer holds its text or earlier edits.
+     *
+     * @param tombstone the message as it is now
+     */
+    default void deleted(ChatEntry tombstone) {
+    }
 }

@@ -81,6 +81,27 @@ public final class ConferenceSession {
     }
 
     /**
+     * Edits an own message here (see {@link ConferencePeer#edit}).
+     *
+     * @param message an own chat message shown here
+     * @param text the new text
+     * @return a future of the post, its entry the message as edited
+     */
+    public CompletableFuture<Post> edit(MessageId message, String text) {
+        return peer.edit(id, message, text);
+    }
+
+    /**
+     * Deletes an own message here (see {@link ConferencePeer#delete}).
+     *
+     * @param message an own chat message shown here
+     * @return a future of the post, its entry the message's tombstone
+     */
+    public CompletableFuture<Post> delete(MessageId message) {
+        return peer.delete(id, message);
+    }
+
+    /**
      * Publishes a typed event here (see {@link ConferencePeer#publish}).
      *
      * @param type a type registered on the peer's builder
@@ -278,6 +299,16 @@ public final class ConferenceSession {
         @Override
         public void retracted(ChatEntry message, String reason) {
             if (message.conference().equals(id)) target.retracted(message, reason);
+        }
+
+        @Override
+        public void edited(ChatEntry latest) {
+            if (latest.conference().equals(id)) target.edited(latest);
+        }
+
+        @Override
+        public void deleted(ChatEntry tombstone) {
+            if (tombstone.conference().equals(id)) target.deleted(tombstone);
         }
 
         @Override

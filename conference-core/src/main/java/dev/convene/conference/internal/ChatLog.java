@@ -36,7 +36,11 @@ final class ChatLog {
         this.receipts = new Receipts(s, dispatch, this);
         acks.receipts = receipts;
         this.typed = new TypedEvents(s, dispatch);
+        this.edits = new Edits(s, dispatch);
     }
+
+    /** Edits and deletes by their author: their messages go through this log like chat. */
+    final Edits edits;
 
     final Receipts receipts;
 
@@ -360,6 +364,12 @@ final class ChatLog {
             long next = first;
             while (true) {
                 ChatMessage m = e.getValue().get(next);
+                if (m == null && edits.erased(c, author, next)) {
+                    // Erased by its author's delete, held after it (Edits): settled without the message.
+                    c.contiguous.put(author, next);
+                    next++;
+                    continue;
+                }
                 if (m == null) {
                     // A sequence its author could not validly use (a closed range of its membership) is settled
                     // without the message, so what follows flows; a removal's open end is never skipped into.
@@ -424,6 +434,10 @@ final class ChatLog {
                     SocialCodecs.ReplyText r = replyOf(m, reply);
                     if (r == null) settle(c, m, "malformed reply");
                     else deliver(c, m, r.text(), java.util.Optional.of(r.to()), false);
+                } else if (Edits.isEdit(reply) || Edits.isDelete(reply)) {
+                    // An edit or delete by its author (Edits): it changes the history, it is not shown itself.
+                    c.contiguous.put(author, m.sequence());
+                    edits.received(c, m, reply);
                 } else if (TypedEvents.isTyped(plain)) {
                     // A typed event: delivered to its type's listeners if registered here, else only kept (and relayed).
                     c.contiguous.put(author, m.sequence());
@@ -526,7 +540,7 @@ final class ChatLog {
                 } else {
                     text = new String(plain, StandardCharsets.UTF_8);
                 }
-                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false, replyTo);
+                ChatEntry entry = edits.present(c, new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false, replyTo));
                 c.history.put(entry, entry);
                 c.entries.put(entry.id(), entry);
                 dispatch.message(entry);

@@ -344,7 +344,7 @@ final class Operations {
     }
 
     /** A message this peer signed and stored, with the futures of its acknowledgements. */
-    private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
+    record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
     }
 
     /**
@@ -383,7 +383,7 @@ final class Operations {
     }
 
     /** Signs, stores and registers for acknowledgement a message with {@code plain} as its plaintext (chat path). */
-    private Sent post(Conference c, byte[] plain) {
+    Sent post(Conference c, byte[] plain) {
         ConferenceId id = c.id;
         changes.refreshState(c);
         if (c.state != ConferenceState.LIVE) {
