@@ -191,4 +191,21 @@ class EditsClusterTest {
             }
         }
     }
+
+    @Test
+    void afterTheConferenceEndedNothingIsEditedOrDeleted() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            MessageId m = alice.say(id, "final words").join().storedByAll().get(30, TimeUnit.SECONDS).id();
+            alice.end(id).join();
+            await(() -> bob.conference(id).orElseThrow().state().isOver(), () -> "bob: not over");
+            assertThatThrownBy(() -> alice.edit(id, m, "other words").join()).hasRootCauseInstanceOf(ConferenceStateException.class);
+            assertThatThrownBy(() -> alice.delete(id, m).join()).hasRootCauseInstanceOf(ConferenceStateException.class);
+            assertThat(alice.history(id)).extracting(ChatEntry::text).containsExactly("final words");
+            assertThat(alice.editStats()).isEqualTo(new EditStats(0, 0, 0, 0));
+        }
+    }
 }
