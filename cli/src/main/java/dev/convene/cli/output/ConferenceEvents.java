@@ -136,6 +136,22 @@ public final class ConferenceEvents implements ConferenceListener {
     }
 
     @Override
+    public void edited(ChatEntry m) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.MessageEdited(m.conference().value(), title, messageId(m), m.id().sequence(),
+                new PeerRef(m.author().value(), m.authorName()), m.text(), m.sentAt().toString()));
+    }
+
+    @Override
+    public void deleted(ChatEntry m) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.MessageDeleted(m.conference().value(), title, messageId(m), m.id().sequence(),
+                new PeerRef(m.author().value(), m.authorName())));
+    }
+
+    @Override
     public void participantJoined(ConferenceView v, PeerId who, String reason) {
         gate.publish(new Event.ParticipantJoined(v.id().value(), v.title(), ref(who), reason));
     }
@@ -177,9 +193,9 @@ public final class ConferenceEvents implements ConferenceListener {
     public static Event.ChatLine line(ChatEntry m, ConferencePeer peer, java.util.Map<String, ? extends java.util.Set<PeerId>> reactions) {
         List<Event.ReactionCount> counts = reactions.entrySet().stream()
                 .map(e -> new Event.ReactionCount(e.getKey(), e.getValue().size())).toList();
-        return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.text(),
+        return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.deleted() ? null : m.text(),
                 m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
-                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts);
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts, m.edited(), m.deleted());
     }
 
     /**

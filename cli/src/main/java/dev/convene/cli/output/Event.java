@@ -387,9 +387,18 @@ public sealed interface Event {
      * @param id {@code AUTHOR-ID:SEQUENCE}
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending,
-                    @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions) {
+                    @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions,
+                    Boolean edited, Boolean deleted) {
         public ChatLine {
             reactions = reactions == null || reactions.isEmpty() ? null : List.copyOf(reactions);
+            edited = Boolean.TRUE.equals(edited) ? Boolean.TRUE : null; // absent unless true
+            deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
+        }
+
+        /** A message neither edited nor deleted. */
+        public ChatLine(String id, long sequence, PeerRef from, String text, String sentAt, boolean pending, String replyTo, String replyRef,
+                        List<ReactionCount> reactions) {
+            this(id, sequence, from, text, sentAt, pending, replyTo, replyRef, reactions, null, null);
         }
 
         /** A message that is not a reply and has no reactions. */
@@ -399,10 +408,55 @@ public sealed interface Event {
 
         public String human() {
             String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + " #" + sequence + Message.reply(replyRef) + ": ";
+            if (deleted != null) return head + "(deleted)";
             return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
+                    + (edited != null ? "  (edited)" : "")
                     + (pending ? "  (pending)" : "")
                     + (reactions == null ? "" : "  " + reactions.stream().map(r -> "[" + Safe.line(r.emoji()) + " " + r.count() + "]")
                             .collect(Collectors.joining(" ")));
+        }
+    }
+
+    /**
+     * Its author edited a message ({@code edit CONF MSG TEXT}): {@code text} is the latest text. Every participant
+     * hears it, the author too; once per edit that takes effect, in the author's order.
+     *
+     * @param id the message, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
+     * @param sentAt when the message (not the edit) was sent, as in {@code message}
+     */
+    record MessageEdited(String conference, String title, String id, long sequence, PeerRef from, String text,
+                         @JsonProperty("sent-at") String sentAt) implements Event {
+        public static final String NAME = "message-edited";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return Times.stamp(Instant.parse(sentAt)) + " [" + Safe.line(title) + "] " + from.label() + " #" + sequence + ": "
+                    + Safe.text(text, "    ") + "  (edited)";
+        }
+    }
+
+    /**
+     * Its author deleted a message ({@code delete CONF MSG}): the history keeps its place, without its text, and
+     * this peer's store no longer holds the text. Every participant hears it, the author too.
+     *
+     * @param id the message, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
+     */
+    record MessageDeleted(String conference, String title, String id, long sequence, PeerRef from) implements Event {
+        public static final String NAME = "message-deleted";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "[" + Safe.line(title) + "] " + from.label() + " deleted #" + sequence;
         }
     }
 

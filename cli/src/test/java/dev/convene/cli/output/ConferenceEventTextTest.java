@@ -27,6 +27,10 @@ class ConferenceEventTextTest {
         return new ObjectMapper().readTree(json.toJson(e));
     }
 
+    private JsonNode line(Event.ChatLine l) throws Exception {
+        return json(new Event.History(CONF, "Design review", null, 1, List.of(l))).path("messages").get(0);
+    }
+
     @Test
     void chatFromAnotherPeerCannotDriveTheTerminalOrForgeALine() throws Exception {
         Event.Message m = new Event.Message(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z", false);
@@ -129,5 +133,29 @@ class ConferenceEventTextTest {
         assertThat(j.path("emoji").asText()).isEqualTo("\uD83C\uDF89");
         assertThat(j.path("added").asBoolean()).isTrue();
         assertThat(j.has("ref")).isFalse();
+    }
+
+    @Test
+    void editsAndDeletesAreMarkedForPeopleAndTheirTextIsMadeSafe() throws Exception {
+        String first = MALLORY.id() + ":1";
+        Event.MessageEdited e = new Event.MessageEdited(CONF, "Design review", first, 1, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z");
+        assertThat(e.human()).startsWith(Times.stamp(java.time.Instant.parse("2026-11-21T19:30:04.803Z")) + " [Design review] mal\\u202elory (i3ddk6vf) #1: hi")
+                .endsWith("  (edited)").doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(json(e).path("event").asText()).isEqualTo("message-edited");
+        assertThat(json(e).path("text").asText()).isEqualTo(HOSTILE);
+        Event.MessageDeleted d = new Event.MessageDeleted(CONF, "Design review", first, 1, MALLORY);
+        assertThat(d.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) deleted #1");
+        assertThat(json(d).path("event").asText()).isEqualTo("message-deleted");
+        assertThat(json(d).has("text")).isFalse();
+
+        Event.ChatLine edited = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null, null, true, false);
+        assertThat(edited.human()).endsWith(" alice (wrxorxel) #1: hi  (edited)");
+        assertThat(line(edited).path("edited").asBoolean()).isTrue();
+        assertThat(line(edited).has("deleted")).isFalse();
+        Event.ChatLine gone = new Event.ChatLine(first, 1, ALICE, null, "2026-11-21T19:30:04.803Z", false, null, null, null, false, true);
+        assertThat(gone.human()).endsWith(" alice (wrxorxel) #1: (deleted)");
+        assertThat(line(gone).path("deleted").asBoolean()).isTrue();
+        assertThat(line(gone).has("text")).isFalse();
+        assertThat(line(gone).has("edited")).isFalse();
     }
 }
