@@ -3,6 +3,7 @@ package dev.convene.conference;
 import dev.convene.overlay.PeerId;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,9 +24,11 @@ import java.util.Optional;
  * @param edited true if its author edited it ({@link ConferencePeer#edit}): {@code text} is the latest text
  * @param deleted true if its author deleted it ({@link ConferencePeer#delete}): {@code text} is empty, and the
  *                message keeps its place in the order (a tombstone)
+ * @param mentions the participants its author mentioned ({@link ConferencePeer#say(ConferenceId, String,
+ *                 java.util.Collection)}), by id as the author resolved them when it sent the message; empty if none
  */
 public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
-                        boolean pending, Optional<MessageId> replyTo, boolean edited, boolean deleted) {
+                        boolean pending, Optional<MessageId> replyTo, boolean edited, boolean deleted, List<PeerId> mentions) {
     /** The canonical history order. */
     public static final Comparator<ChatEntry> CANONICAL_ORDER = Comparator.comparing(ChatEntry::timestamp)
             .thenComparing(e -> e.id().author())
@@ -43,6 +46,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @param replyTo the message this one answers, if it is a reply
      * @param edited true if its author edited it
      * @param deleted true if its author deleted it (then {@code text} is empty)
+     * @param mentions the participants its author mentioned, by id (copied)
      */
     public ChatEntry {
         Objects.requireNonNull(conference, "conference");
@@ -52,6 +56,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(replyTo, "replyTo");
         if (deleted && !text.isEmpty()) throw new IllegalArgumentException("a deleted entry has no text");
+        mentions = List.copyOf(mentions);
     }
 
     /**
@@ -67,7 +72,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      */
     public ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
                      boolean pending, Optional<MessageId> replyTo) {
-        this(conference, id, timestamp, authorName, text, pending, replyTo, false, false);
+        this(conference, id, timestamp, authorName, text, pending, replyTo, false, false, List.of());
     }
 
     /**
@@ -91,7 +96,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @return the entry
      */
     public ChatEntry withPending(boolean pending) {
-        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo, edited, deleted);
+        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo, edited, deleted, mentions);
     }
 
     /**
@@ -101,7 +106,7 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @return the entry
      */
     public ChatEntry withEdit(String latest) {
-        return new ChatEntry(conference, id, timestamp, authorName, latest, pending, replyTo, true, false);
+        return new ChatEntry(conference, id, timestamp, authorName, latest, pending, replyTo, true, false, mentions);
     }
 
     /**
@@ -110,7 +115,17 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @return the entry
      */
     public ChatEntry asDeleted() {
-        return new ChatEntry(conference, id, timestamp, authorName, "", pending, replyTo, edited, true);
+        return new ChatEntry(conference, id, timestamp, authorName, "", pending, replyTo, edited, true, List.of());
+    }
+
+    /**
+     * This entry with the participants its author mentioned (the rest unchanged).
+     *
+     * @param mentions the participants mentioned, by id
+     * @return the entry
+     */
+    public ChatEntry withMentions(List<PeerId> mentions) {
+        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo, edited, deleted, mentions);
     }
 
     /**

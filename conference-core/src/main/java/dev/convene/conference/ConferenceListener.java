@@ -139,4 +139,13 @@ public interface ConferenceListener {
      */
     default void deleted(ChatEntry tombstone) {
     }
+
+    /**
+     * A message from another participant mentions this peer ({@link ChatEntry#mentions()}): told right after
+     * {@link #message} for it, once, as it arrives (not for messages restored from the store at start).
+     *
+     * @param message the message
+     */
+    default void mentioned(ChatEntry message) {
+    }
 }

@@ -481,6 +481,47 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * Posts a chat message that mentions participants: as {@link #say}, and every participant's
+     * {@link ChatEntry#mentions()} lists them; a mentioned peer's listeners hear {@link ConferenceListener#mentioned}.
+     * Names are not unique (and look-alike names exist), so a mention is by peer id, resolved by the caller when
+     * it sends (the CLI resolves {@code @name} among the participants, refusing a name several share); receivers
+     * never resolve names themselves. The ids are not checked against the participants: a mention of anyone else
+     * is carried and shown, and reaches nobody.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param text the message, 1 to 16384 bytes of UTF-8 with the mentions (20 bytes and 32 per peer), not blank
+     * @param mentions the peers mentioned, at most 16 (repeats count once); none is a plain {@link #say}
+     * @return a future of the post, as {@link #say}'s; failed with an {@link InvalidInputException} (field
+     *     {@code mentions}) for more than 16
+     */
+    public CompletableFuture<Post> say(ConferenceId conference, String text, java.util.Collection<PeerId> mentions) {
+        java.util.List<PeerId> who = java.util.List.copyOf(mentions);
+        return run(() -> {
+            Post p = engine.say(conference, text, null, who);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Posts a reply that mentions participants: as {@link #reply}, with mentions as
+     * {@link #say(ConferenceId, String, java.util.Collection)} has them.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param to the message answered
+     * @param text the reply, as {@link #reply}'s
+     * @param mentions the peers mentioned, at most 16
+     * @return a future of the post, as {@link #say}'s
+     */
+    public CompletableFuture<Post> reply(ConferenceId conference, MessageId to, String text, java.util.Collection<PeerId> mentions) {
+        java.util.Objects.requireNonNull(to, "to");
+        java.util.List<PeerId> who = java.util.List.copyOf(mentions);
+        return run(() -> {
+            Post p = engine.say(conference, text, to, who);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
      * Edits an own chat message: a durable {@code convene.edit} event in this peer's sequence, applied by every
      * participant (docs/EVENTS.md, Edits and deletes). {@link #history} then shows the latest text, marked
      * {@link ChatEntry#edited()}, and listeners hear {@link ConferenceListener#edited}. Of two edits, the later in

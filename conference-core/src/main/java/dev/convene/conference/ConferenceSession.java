@@ -81,6 +81,17 @@ public final class ConferenceSession {
     }
 
     /**
+     * Posts a message here that mentions participants (see {@link ConferencePeer#say(ConferenceId, String, java.util.Collection)}).
+     *
+     * @param text the message
+     * @param mentions the peers mentioned, at most 16
+     * @return a future of the post
+     */
+    public CompletableFuture<Post> say(String text, java.util.Collection<PeerId> mentions) {
+        return peer.say(id, text, mentions);
+    }
+
+    /**
      * Edits an own message here (see {@link ConferencePeer#edit}).
      *
      * @param message an own chat message shown here
@@ -299,6 +310,11 @@ public final class ConferenceSession {
         @Override
         public void retracted(ChatEntry message, String reason) {
             if (message.conference().equals(id)) target.retracted(message, reason);
+        }
+
+        @Override
+        public void mentioned(ChatEntry message) {
+            if (message.conference().equals(id)) target.mentioned(message);
         }
 
         @Override

@@ -298,7 +298,7 @@ final class Edits {
         } else {
             // Never held here (erased before this peer caught up): the place is the one its author's delete names.
             String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), to.author().shortId()) : s.nameOf(to.author());
-            tombstone = new ChatEntry(c.id, to, d.timestamp(), name, "", false, java.util.Optional.empty(), false, true);
+            tombstone = new ChatEntry(c.id, to, d.timestamp(), name, "", false, java.util.Optional.empty(), false, true, List.of());
             c.history.put(tombstone, tombstone);
             c.entries.put(to, tombstone);
         }

@@ -68,4 +68,44 @@ class EditAttackClusterTest {
             }
         }
     }
+
+    private static byte[] mention(int count, byte[] ids, byte[] inner) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + ids.length + inner.length);
+        b.put((byte) count).put(ids).put(inner);
+        return TypedEvents.plaintext(Mentions.NAME, Mentions.VERSION, b.array());
+    }
+
+    @Test
+    void malformedMentionsAreSettledUnshownAndCountedAndTheAuthorsNextMessageFlows() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob);
+                ConferenceId id = Scenarios.live("Mentions", alice, List.of(bob), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                byte[] a = alice.self().value().getBytes(StandardCharsets.US_ASCII);
+                byte[] hi = "hi".getBytes(StandardCharsets.UTF_8);
+                long seq = 0;
+                // A count of 0, a count larger than the ids, an id that is not one, one id twice, a mention inside a mention.
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(0, new byte[0], hi)));
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(2, a, hi)));
+                byte[] upper = alice.self().value().toUpperCase().getBytes(StandardCharsets.US_ASCII);
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(1, upper, hi)));
+                byte[] twice = new byte[2 * a.length];
+                System.arraycopy(a, 0, twice, 0, a.length);
+                System.arraycopy(a, 0, twice, a.length, a.length);
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(2, twice, hi)));
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(1, a, mention(1, a, hi))));
+                // Then a well-formed one: shown, mentioning alice.
+                mallory.send(alice, typed(mallory.identity(), id, ++seq, mallory.now(), key, mention(1, a, "@alice look".getBytes(StandardCharsets.UTF_8))));
+
+                await(() -> alice.history(id).stream().anyMatch(e -> e.text().equals("@alice look")), () -> "alice: " + alice.history(id));
+                assertThat(alice.history(id)).extracting(ChatEntry::text).containsExactly("@alice look");
+                assertThat(alice.history(id).get(0).mentions()).containsExactly(alice.self());
+                assertThat(alice.eventStats().malformed()).isEqualTo(5);
+                Scenarios.stillChats(alice, id, bob);
+            }
+        }
+    }
 }
