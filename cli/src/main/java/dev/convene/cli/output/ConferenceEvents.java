@@ -177,7 +177,7 @@ public final class ConferenceEvents implements ConferenceListener {
     static Event.Message message(ChatEntry m, String title, PeerRef from, ConferencePeer peer) {
         return new Event.Message(m.conference().value(), title, messageId(m), m.id().sequence(), from, m.text(),
                 m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
-                m.replyTo().map(to -> ref(peer, to)).orElse(null));
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), mentions(m, peer), mentioned(m, peer));
     }
 
     private Event.Message message(ChatEntry m, String title) {
@@ -195,7 +195,17 @@ public final class ConferenceEvents implements ConferenceListener {
                 .map(e -> new Event.ReactionCount(e.getKey(), e.getValue().size())).toList();
         return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.deleted() ? null : m.text(),
                 m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
-                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts, m.edited(), m.deleted());
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts, m.edited(), m.deleted(), mentions(m, peer), mentioned(m, peer));
+    }
+
+    /** The participants a message mentions, with their names as known here. */
+    static List<PeerRef> mentions(ChatEntry m, ConferencePeer peer) {
+        return m.mentions().stream().map(p -> peer == null ? new PeerRef(p.value(), p.shortId()) : PeerRef.of(peer, p)).toList();
+    }
+
+    /** Whether a message from another peer mentions this one. */
+    static boolean mentioned(ChatEntry m, ConferencePeer peer) {
+        return peer != null && !m.author().equals(peer.self()) && m.mentions().contains(peer.self());
     }
 
     /**

@@ -272,12 +272,23 @@ public sealed interface Event {
      */
     record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
                    @JsonProperty("sent-at") String sentAt, boolean pending, @JsonProperty("reply-to") String replyTo,
-                   @JsonIgnore String replyRef) implements Event {
+                   @JsonIgnore String replyRef, List<PeerRef> mentions, Boolean mentioned) implements Event {
         public static final String NAME = "message";
+
+        public Message {
+            mentions = mentions == null || mentions.isEmpty() ? null : List.copyOf(mentions); // absent if none
+            mentioned = Boolean.TRUE.equals(mentioned) ? Boolean.TRUE : null; // absent unless this peer is mentioned
+        }
+
+        /** A message that mentions nobody. */
+        public Message(String conference, String title, String id, long sequence, PeerRef from, String text, String sentAt, boolean pending,
+                       String replyTo, String replyRef) {
+            this(conference, title, id, sequence, from, text, sentAt, pending, replyTo, replyRef, null, null);
+        }
 
         /** A message that is not a reply. */
         public Message(String conference, String title, String id, long sequence, PeerRef from, String text, String sentAt, boolean pending) {
-            this(conference, title, id, sequence, from, text, sentAt, pending, null, null);
+            this(conference, title, id, sequence, from, text, sentAt, pending, null, null, null, null);
         }
 
         @Override
@@ -388,8 +399,10 @@ public sealed interface Event {
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending,
                     @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions,
-                    Boolean edited, Boolean deleted) {
+                    Boolean edited, Boolean deleted, List<PeerRef> mentions, Boolean mentioned) {
         public ChatLine {
+            mentions = mentions == null || mentions.isEmpty() ? null : List.copyOf(mentions);
+            mentioned = Boolean.TRUE.equals(mentioned) ? Boolean.TRUE : null;
             reactions = reactions == null || reactions.isEmpty() ? null : List.copyOf(reactions);
             edited = Boolean.TRUE.equals(edited) ? Boolean.TRUE : null; // absent unless true
             deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
@@ -398,7 +411,7 @@ public sealed interface Event {
         /** A message neither edited nor deleted. */
         public ChatLine(String id, long sequence, PeerRef from, String text, String sentAt, boolean pending, String replyTo, String replyRef,
                         List<ReactionCount> reactions) {
-            this(id, sequence, from, text, sentAt, pending, replyTo, replyRef, reactions, null, null);
+            this(id, sequence, from, text, sentAt, pending, replyTo, replyRef, reactions, null, null, null, null);
         }
 
         /** A message that is not a reply and has no reactions. */

@@ -148,11 +148,11 @@ class ConferenceEventTextTest {
         assertThat(json(d).path("event").asText()).isEqualTo("message-deleted");
         assertThat(json(d).has("text")).isFalse();
 
-        Event.ChatLine edited = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null, null, true, false);
+        Event.ChatLine edited = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null, null, true, false, null, null);
         assertThat(edited.human()).endsWith(" alice (wrxorxel) #1: hi  (edited)");
         assertThat(line(edited).path("edited").asBoolean()).isTrue();
         assertThat(line(edited).has("deleted")).isFalse();
-        Event.ChatLine gone = new Event.ChatLine(first, 1, ALICE, null, "2026-11-21T19:30:04.803Z", false, null, null, null, false, true);
+        Event.ChatLine gone = new Event.ChatLine(first, 1, ALICE, null, "2026-11-21T19:30:04.803Z", false, null, null, null, false, true, null, null);
         assertThat(gone.human()).endsWith(" alice (wrxorxel) #1: (deleted)");
         assertThat(line(gone).path("deleted").asBoolean()).isTrue();
         assertThat(line(gone).has("text")).isFalse();
