@@ -97,6 +97,7 @@ public final class Styles {
         AttributedStringBuilder b = new AttributedStringBuilder().styled(BOLD, prompt.name())
                 .append("@" + prompt.mode() + " (" + Prompt.peers(prompt.peers()) + ")");
         if (prompt.conference() != null) b.append(" [").styled(TITLE, prompt.conference()).append("]");
+        if (prompt.typing() != null) b.append(" (").styled(FAINT, prompt.typing()).append(")");
         return b.append("> ").toAttributedString();
     }
 
