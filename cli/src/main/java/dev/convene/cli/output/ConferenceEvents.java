@@ -66,7 +66,8 @@ public final class ConferenceEvents implements ConferenceListener {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(e.conference()).map(ConferenceView::title).orElse("");
         Reaction r = e.value();
-        gate.publish(new Event.Reaction(e.conference().value(), title, messageId(r.to()), ref(p, r.to()), ref(e.author()), r.emoji(), r.added()));
+        gate.publish(new Event.Reaction(e.conference().value(), title, messageId(r.to()), ref(p, r.to()), ref(e.author()), r.emoji(), r.added(),
+                p != null && e.author().equals(p.self())));
     }
 
     @Override
@@ -148,7 +149,7 @@ public final class ConferenceEvents implements ConferenceListener {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
         gate.publish(new Event.MessageDeleted(m.conference().value(), title, messageId(m), m.id().sequence(),
-                new PeerRef(m.author().value(), m.authorName())));
+                new PeerRef(m.author().value(), m.authorName()), p != null && m.author().equals(p.self())));
     }
 
     @Override

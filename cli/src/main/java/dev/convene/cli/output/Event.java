@@ -459,17 +459,23 @@ public sealed interface Event {
      *
      * @param id the message, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
      */
-    record MessageDeleted(String conference, String title, String id, long sequence, PeerRef from) implements Event {
+    record MessageDeleted(String conference, String title, String id, long sequence, PeerRef from, @JsonIgnore boolean own) implements Event {
         public static final String NAME = "message-deleted";
+
+        /** A delete by another peer. */
+        public MessageDeleted(String conference, String title, String id, long sequence, PeerRef from) {
+            this(conference, title, id, sequence, from, false);
+        }
 
         @Override
         public String type() {
             return NAME;
         }
 
+        /** Nothing for this peer's own delete: the {@code delete} result said it already. */
         @Override
         public String human() {
-            return "[" + Safe.line(title) + "] " + from.label() + " deleted #" + sequence;
+            return own ? "" : "[" + Safe.line(title) + "] " + from.label() + " deleted #" + sequence;
         }
     }
 
@@ -488,17 +494,24 @@ public sealed interface Event {
      * @param id the message reacted to, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
      * @param ref the message as people name it ({@code bob#3}; not in JSON)
      */
-    record Reaction(String conference, String title, String id, @JsonIgnore String ref, PeerRef from, String emoji, boolean added)
-            implements Event {
+    record Reaction(String conference, String title, String id, @JsonIgnore String ref, PeerRef from, String emoji, boolean added,
+                    @JsonIgnore boolean own) implements Event {
         public static final String NAME = "reaction";
+
+        /** A reaction of another peer. */
+        public Reaction(String conference, String title, String id, String ref, PeerRef from, String emoji, boolean added) {
+            this(conference, title, id, ref, from, emoji, added, false);
+        }
 
         @Override
         public String type() {
             return NAME;
         }
 
+        /** Nothing for this peer's own reaction: the {@code react} result said it already. */
         @Override
         public String human() {
+            if (own) return "";
             return "[" + Safe.line(title) + "] " + from.label() + (added ? " reacted " + Safe.line(emoji) + " to "
                     : " withdrew " + Safe.line(emoji) + " from ") + Safe.line(ref);
         }

@@ -128,6 +128,11 @@ class ConferenceEventTextTest {
         assertThat(r.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) reacted \uD83C\uDF89 to alice#1");
         assertThat(new Event.Reaction(CONF, "Design review", first, "alice#1", MALLORY, "\uD83C\uDF89", false).human())
                 .isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) withdrew \uD83C\uDF89 from alice#1");
+        // This peer's own reaction: its 'react' result said it, so people see it once; scripts still get the event.
+        Event.Reaction own = new Event.Reaction(CONF, "Design review", first, "alice#1", ALICE, "\uD83C\uDF89", true, true);
+        assertThat(own.human()).isEmpty();
+        assertThat(json(own).path("emoji").asText()).isEqualTo("\uD83C\uDF89");
+        assertThat(json(own).has("own")).isFalse();
         JsonNode j = json(r);
         assertThat(j.path("id").asText()).isEqualTo(first);
         assertThat(j.path("emoji").asText()).isEqualTo("\uD83C\uDF89");
@@ -147,6 +152,9 @@ class ConferenceEventTextTest {
         assertThat(d.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) deleted #1");
         assertThat(json(d).path("event").asText()).isEqualTo("message-deleted");
         assertThat(json(d).has("text")).isFalse();
+        Event.MessageDeleted ownDelete = new Event.MessageDeleted(CONF, "Design review", first, 1, ALICE, true);
+        assertThat(ownDelete.human()).isEmpty();
+        assertThat(json(ownDelete).path("event").asText()).isEqualTo("message-deleted");
 
         Event.ChatLine edited = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null, null, true, false, null, null);
         assertThat(edited.human()).endsWith(" alice (wrxorxel) #1: hi  (edited)");
