@@ -148,4 +148,17 @@ public interface ConferenceListener {
      */
     default void mentioned(ChatEntry message) {
     }
+
+    /**
+     * A durable typed event delivered before ({@link ConferencePeer#onEvent}) is taken out again, as chat is
+     * ({@link #retracted}): a record heard later makes it invalid or unreadable here, and {@link ConferencePeer#events}
+     * no longer lists it (so a tally computed from them, like {@link ConferencePeer#reactions}, changes). At most once
+     * per event; one put back later is delivered to its type's listeners again.
+     *
+     * @param event the event as it was delivered
+     * @param reason why, in words for logs: {@code invalid by membership}, {@code unreadable} or
+     *               {@code under-reported frontier}
+     */
+    default void eventRetracted(ConferenceEvent<?> event, String reason) {
+    }
 }

@@ -313,6 +313,11 @@ public final class ConferenceSession {
         }
 
         @Override
+        public void eventRetracted(ConferenceEvent<?> event, String reason) {
+            if (event.conference().equals(id)) target.eventRetracted(event, reason);
+        }
+
+        @Override
         public void mentioned(ChatEntry message) {
             if (message.conference().equals(id)) target.mentioned(message);
         }

@@ -523,9 +523,9 @@ final class ChatLog {
             TreeMap<Long, ChatMessage> byAuthor = c.chat.get(id.author());
             ChatMessage m = byAuthor == null ? null : byAuthor.get(id.sequence());
             if (m == null) continue;
-            if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID
-                    || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
-                typed.retract(c, id);
+            boolean invalid = Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID;
+            if (invalid || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
+                typed.retract(c, id, invalid ? "invalid by membership" : "unreadable");
                 if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
                 log.debug("{}: event {} taken out", s.label(), id);
             }

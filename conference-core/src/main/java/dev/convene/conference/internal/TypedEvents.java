@@ -177,10 +177,19 @@ final class TypedEvents {
         if (!c.restoring && !s.banned.contains(e.author())) fire(e);
     }
 
-    /** Takes a durable event out (its message became invalid or unreadable). */
-    void retract(Conference c, MessageId id) {
+    /** Takes a durable event out and tells the listeners ({@code eventRetracted}, not while restoring) why. */
+    void retract(Conference c, MessageId id, String reason) {
         if (!c.eventIds.remove(id)) return;
-        for (var perType : c.events.values()) perType.keySet().removeIf(e -> e.id().equals(id));
+        List<ConferenceEvent<?>> out = new java.util.ArrayList<>();
+        for (var perType : c.events.values()) {
+            perType.keySet().removeIf(e -> {
+                if (!e.id().equals(id)) return false;
+                out.add(e);
+                return true;
+            });
+        }
+        if (c.restoring || s.banned.contains(id.author())) return;
+        for (ConferenceEvent<?> e : out) dispatch.fire(l -> l.eventRetracted(e, reason));
     }
 
     private <T> ConferenceEvent<T> decode(EventType<T> type, ConferenceId conference, MessageId id, HlcTimestamp ts, byte[] value) {
