@@ -360,6 +360,14 @@ final class Operations {
             var event = new dev.convene.conference.ConferenceEvent<>(c.id, sent.m().id(), sent.m().timestamp(), type, value);
             c.chat.computeIfAbsent(s.self, a -> new TreeMap<>()).put(sent.m().sequence(), sent.m());
             c.contiguous.put(s.self, sent.m().sequence());
+            if (!chat.typed.admit(c, s.self, type, sent.m().timestamp())) {
+                // Over the type's rate by its timestamp, as every receiver decides: held and sent, delivered nowhere.
+                c.awaitingAck.remove(sent.m().sequence());
+                c.awaitingAll.remove(sent.m().sequence());
+                s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+                throw new dev.convene.conference.EventLimitException(type.key(), dev.convene.conference.EventLimitException.Limit.RATE,
+                        type.perSecond(), 0);
+            }
             chat.typed.record(c, event);
             s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
             return new dev.convene.conference.PublishedEvent<>(event, sent.acked().thenApply(x -> event), sent.all().thenApply(x -> event));
