@@ -202,9 +202,9 @@ final class Edits {
         return new Post(entry, sent.acked().thenApply(x -> current(c, id, entry)), sent.all().thenApply(x -> current(c, id, entry)));
     }
 
+    /** The entry as it is now (acknowledgements complete on the engine thread). */
     private static ChatEntry current(Conference c, MessageId id, ChatEntry fallback) {
-        for (ChatEntry e : c.history.values()) if (e.id().equals(id)) return e;
-        return fallback;
+        return c.entries.getOrDefault(id, fallback);
     }
 
     // ---- receiving (engine thread) -----------------------------------------------------------------------
@@ -351,10 +351,5 @@ final class Edits {
         }
         Set<Long> erasable = st.erasable.get(author);
         return erasable != null && erasable.remove(sequence);
-    }
-
-    /** Forgets a conference (it is no longer kept). */
-    void forget(ConferenceId id) {
-        states.remove(id);
     }
 }
