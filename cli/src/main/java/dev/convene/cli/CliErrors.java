@@ -103,6 +103,9 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 case ORGANISERS_ONLY -> "only the organiser or a co-organiser may do that; ask one of them, or use 'leave' to go";
                 case KEY_ROTATION_PENDING -> "the conference key was rotated and this peer's new key has not arrived yet; try again in a moment";
                 case ORGANISER_ROLE_OF_ITSELF -> "you are the organiser already; grant the role to another member";
+                case AUTHOR_ONLY -> "only a message's author may edit or delete it";
+                case MESSAGE_NOT_EDITABLE -> "that message cannot be edited or deleted: it is not your chat message shown here,"
+                        + " it is deleted, it was edited 64 times, or (delete) it is older than your last 256 messages";
             };
         }
         if (e instanceof MemberException x) {

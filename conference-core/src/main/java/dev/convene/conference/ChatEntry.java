@@ -3,6 +3,7 @@ package dev.convene.conference;
 import dev.convene.overlay.PeerId;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,9 +21,14 @@ import java.util.Optional;
  * @param pending true while no other participant has confirmed storing this (own messages only)
  * @param replyTo the message this one answers, if it is a reply ({@link ConferencePeer#reply}); the id is
  *                well-formed but the message it names may be unknown here (not arrived yet, or never shown)
+ * @param edited true if its author edited it ({@link ConferencePeer#edit}): {@code text} is the latest text
+ * @param deleted true if its author deleted it ({@link ConferencePeer#delete}): {@code text} is empty, and the
+ *                message keeps its place in the order (a tombstone)
+ * @param mentions the participants its author mentioned ({@link ConferencePeer#say(ConferenceId, String,
+ *                 java.util.Collection)}), by id as the author resolved them when it sent the message; empty if none
  */
 public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
-                        boolean pending, Optional<MessageId> replyTo) {
+                        boolean pending, Optional<MessageId> replyTo, boolean edited, boolean deleted, List<PeerId> mentions) {
     /** The canonical history order. */
     public static final Comparator<ChatEntry> CANONICAL_ORDER = Comparator.comparing(ChatEntry::timestamp)
             .thenComparing(e -> e.id().author())
@@ -38,6 +44,9 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @param text the text
      * @param pending true while no other participant has confirmed storing this (own messages only)
      * @param replyTo the message this one answers, if it is a reply
+     * @param edited true if its author edited it
+     * @param deleted true if its author deleted it (then {@code text} is empty)
+     * @param mentions the participants its author mentioned, by id (copied)
      */
     public ChatEntry {
         Objects.requireNonNull(conference, "conference");
@@ -46,6 +55,24 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
         Objects.requireNonNull(authorName, "authorName");
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(replyTo, "replyTo");
+        if (deleted && !text.isEmpty()) throw new IllegalArgumentException("a deleted entry has no text");
+        mentions = List.copyOf(mentions);
+    }
+
+    /**
+     * A message neither edited nor deleted.
+     *
+     * @param conference the conference
+     * @param id author and sequence
+     * @param timestamp the author's hybrid logical clock when it sent the message
+     * @param authorName the author's display name as known here (not trusted for identity)
+     * @param text the text
+     * @param pending true while no other participant has confirmed storing this (own messages only)
+     * @param replyTo the message this one answers, if it is a reply
+     */
+    public ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp timestamp, String authorName, String text,
+                     boolean pending, Optional<MessageId> replyTo) {
+        this(conference, id, timestamp, authorName, text, pending, replyTo, false, false, List.of());
     }
 
     /**
@@ -69,7 +96,36 @@ public record ChatEntry(ConferenceId conference, MessageId id, HlcTimestamp time
      * @return the entry
      */
     public ChatEntry withPending(boolean pending) {
-        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo);
+        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo, edited, deleted, mentions);
+    }
+
+    /**
+     * This entry with its author's latest text, marked edited (the rest unchanged).
+     *
+     * @param latest the latest text
+     * @return the entry
+     */
+    public ChatEntry withEdit(String latest) {
+        return new ChatEntry(conference, id, timestamp, authorName, latest, pending, replyTo, true, false, mentions);
+    }
+
+    /**
+     * This entry as deleted: no text, marked deleted, in the same place (the rest unchanged).
+     *
+     * @return the entry
+     */
+    public ChatEntry asDeleted() {
+        return new ChatEntry(conference, id, timestamp, authorName, "", pending, replyTo, edited, true, List.of());
+    }
+
+    /**
+     * This entry with the participants its author mentioned (the rest unchanged).
+     *
+     * @param mentions the participants mentioned, by id
+     * @return the entry
+     */
+    public ChatEntry withMentions(List<PeerId> mentions) {
+        return new ChatEntry(conference, id, timestamp, authorName, text, pending, replyTo, edited, deleted, mentions);
     }
 
     /**

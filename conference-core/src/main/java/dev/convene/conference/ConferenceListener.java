@@ -123,6 +123,46 @@ public interface ConferenceListener {
     }
 
     /**
+     * Its author edited a message shown in a history ({@link ConferencePeer#edit}): the entry now carries the
+     * latest text and {@link ChatEntry#edited()}. Told once per edit that takes effect, in the author's order.
+     *
+     * @param latest the message as it is now
+     */
+    default void edited(ChatEntry latest) {
+    }
+
+    /**
+     * Its author deleted a message ({@link ConferencePeer#delete}): the history keeps a tombstone in its place
+     * ({@link ChatEntry#deleted()}, no text), and this peer's store no longer holds its text or earlier edits.
+     *
+     * @param tombstone the message as it is now
+     */
+    default void deleted(ChatEntry tombstone) {
+    }
+
+    /**
+     * A message from another participant mentions this peer ({@link ChatEntry#mentions()}): told right after
+     * {@link #message} for it, once, as it arrives (not for messages restored from the store at start).
+     *
+     * @param message the message
+     */
+    default void mentioned(ChatEntry message) {
+    }
+
+    /**
+     * A durable typed event delivered before ({@link ConferencePeer#onEvent}) is taken out again, as chat is
+     * ({@link #retracted}): a record heard later makes it invalid or unreadable here, and {@link ConferencePeer#events}
+     * no longer lists it (so a tally computed from them, like {@link ConferencePeer#reactions}, changes). At most once
+     * per event; one put back later is delivered to its type's listeners again.
+     *
+     * @param event the event as it was delivered
+     * @param reason why, in words for logs: {@code invalid by membership}, {@code unreadable} or
+     *               {@code under-reported frontier}
+     */
+    default void eventRetracted(ConferenceEvent<?> event, String reason) {
+    }
+
+    /**
      * A file was offered in a conference ({@link ConferencePeer#share}, by this peer or another participant):
      * once per offer as it is delivered, in each sharer's order (offers restored from the store at start are not
      * told again; {@link ConferencePeer#files} lists them all). An offer with an unsafe name or out of bounds is

@@ -491,6 +491,96 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * Posts a chat message that mentions participants: as {@link #say}, and every participant's
+     * {@link ChatEntry#mentions()} lists them; a mentioned peer's listeners hear {@link ConferenceListener#mentioned}.
+     * Names are not unique (and look-alike names exist), so a mention is by peer id, resolved by the caller when
+     * it sends (the CLI resolves {@code @name} among the participants, refusing a name several share); receivers
+     * never resolve names themselves. The ids are not checked against the participants: a mention of anyone else
+     * is carried and shown, and reaches nobody.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param text the message, 1 to 16384 bytes of UTF-8 with the mentions (20 bytes and 32 per peer), not blank
+     * @param mentions the peers mentioned, at most 16 (repeats count once); none is a plain {@link #say}
+     * @return a future of the post, as {@link #say}'s; failed with an {@link InvalidInputException} (field
+     *     {@code mentions}) for more than 16
+     */
+    public CompletableFuture<Post> say(ConferenceId conference, String text, java.util.Collection<PeerId> mentions) {
+        java.util.List<PeerId> who = java.util.List.copyOf(mentions);
+        return run(() -> {
+            Post p = engine.say(conference, text, null, who);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Posts a reply that mentions participants: as {@link #reply}, with mentions as
+     * {@link #say(ConferenceId, String, java.util.Collection)} has them.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param to the message answered
+     * @param text the reply, as {@link #reply}'s
+     * @param mentions the peers mentioned, at most 16
+     * @return a future of the post, as {@link #say}'s
+     */
+    public CompletableFuture<Post> reply(ConferenceId conference, MessageId to, String text, java.util.Collection<PeerId> mentions) {
+        java.util.Objects.requireNonNull(to, "to");
+        java.util.List<PeerId> who = java.util.List.copyOf(mentions);
+        return run(() -> {
+            Post p = engine.say(conference, text, to, who);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Edits an own chat message: a durable {@code convene.edit} event in this peer's sequence, applied by every
+     * participant (docs/EVENTS.md, Edits and deletes). {@link #history} then shows the latest text, marked
+     * {@link ChatEntry#edited()}, and listeners hear {@link ConferenceListener#edited}. Of two edits, the later in
+     * history order (this peer's order) wins everywhere. Only while the conference is live, as {@link #say}.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param message an own chat message (or reply) shown here, not deleted
+     * @param text the new text, 1 to 16088 bytes in UTF-8, not blank
+     * @return a future of the post, its entry the message as edited; its acknowledgements those of the edit; failed
+     *     with a {@link NotAllowedException} ({@code AUTHOR_ONLY}: another peer's message; {@code MESSAGE_NOT_EDITABLE}:
+     *     not an own chat message shown here, deleted, or edited {@code 64} times already), an
+     *     {@link InvalidInputException} (text), or as {@link #say} fails
+     */
+    public CompletableFuture<Post> edit(ConferenceId conference, MessageId message, String text) {
+        return run(() -> {
+            Post p = engine.edit(conference, message, text);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Deletes an own chat message: a durable {@code convene.delete} event in this peer's sequence. Every participant
+     * that applies it shows a tombstone in the message's place ({@link ChatEntry#deleted()}, no text), erases the
+     * message and its edits from its store and never sends them again; a peer catching up later gets the tombstone,
+     * not the text (docs/EVENTS.md, Edits and deletes, with the limits: a copy kept outside Convene is not bound).
+     * Listeners hear {@link ConferenceListener#deleted}. Only while the conference is live, as {@link #say}.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param message an own chat message (or reply) shown here, not deleted, among this peer's last {@code 256}
+     *                messages in the conference
+     * @return a future of the post, its entry the tombstone; failed as {@link #edit} fails
+     */
+    public CompletableFuture<Post> delete(ConferenceId conference, MessageId message) {
+        return run(() -> {
+            Post p = engine.delete(conference, message);
+            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+        });
+    }
+
+    /**
+     * Edit and delete counters since start. Any thread.
+     *
+     * @return the counters, a snapshot
+     */
+    public EditStats editStats() {
+        return engine.editStats();
+    }
+
+    /**
      * Reacts to a message with an emoji: a durable {@link BuiltInEvents#REACTION} event (listen with
      * {@link #onEvent}). Reacting again with the same emoji changes nothing; {@link #unreact} withdraws it.
      *

@@ -81,6 +81,38 @@ public final class ConferenceSession {
     }
 
     /**
+     * Posts a message here that mentions participants (see {@link ConferencePeer#say(ConferenceId, String, java.util.Collection)}).
+     *
+     * @param text the message
+     * @param mentions the peers mentioned, at most 16
+     * @return a future of the post
+     */
+    public CompletableFuture<Post> say(String text, java.util.Collection<PeerId> mentions) {
+        return peer.say(id, text, mentions);
+    }
+
+    /**
+     * Edits an own message here (see {@link ConferencePeer#edit}).
+     *
+     * @param message an own chat message shown here
+     * @param text the new text
+     * @return a future of the post, its entry the message as edited
+     */
+    public CompletableFuture<Post> edit(MessageId message, String text) {
+        return peer.edit(id, message, text);
+    }
+
+    /**
+     * Deletes an own message here (see {@link ConferencePeer#delete}).
+     *
+     * @param message an own chat message shown here
+     * @return a future of the post, its entry the message's tombstone
+     */
+    public CompletableFuture<Post> delete(MessageId message) {
+        return peer.delete(id, message);
+    }
+
+    /**
      * Publishes a typed event here (see {@link ConferencePeer#publish}).
      *
      * @param type a type registered on the peer's builder
@@ -278,6 +310,26 @@ public final class ConferenceSession {
         @Override
         public void retracted(ChatEntry message, String reason) {
             if (message.conference().equals(id)) target.retracted(message, reason);
+        }
+
+        @Override
+        public void eventRetracted(ConferenceEvent<?> event, String reason) {
+            if (event.conference().equals(id)) target.eventRetracted(event, reason);
+        }
+
+        @Override
+        public void mentioned(ChatEntry message) {
+            if (message.conference().equals(id)) target.mentioned(message);
+        }
+
+        @Override
+        public void edited(ChatEntry latest) {
+            if (latest.conference().equals(id)) target.edited(latest);
+        }
+
+        @Override
+        public void deleted(ChatEntry tombstone) {
+            if (tombstone.conference().equals(id)) target.deleted(tombstone);
         }
 
         @Override

@@ -12,7 +12,22 @@ package dev.convene.conference;
  * @param ephemeralRefused ephemeral events refused: from a peer that is not a current participant, for a
  *                         conference this peer is not in, undecryptable, or of a type not registered or not ephemeral
  * @param ephemeralRateLimited ephemeral events dropped because their sender exceeded its type's rate
+ * @param durableRateLimited durable events not delivered because their author had more of their type within the
+ *                           second before (by the events' own timestamps, so every peer decides alike), own included
  */
 public record EventStats(long delivered, long unknownType, long oversized, long malformed, long ephemeralRefused,
-                         long ephemeralRateLimited) {
+                         long ephemeralRateLimited, long durableRateLimited) {
+    /**
+     * Counters without durable rate limiting (as before it existed).
+     *
+     * @param delivered events delivered
+     * @param unknownType durable events of a type not registered here
+     * @param oversized events larger than their type allows
+     * @param malformed events that did not parse or decode
+     * @param ephemeralRefused ephemeral events refused
+     * @param ephemeralRateLimited ephemeral events over their sender's rate
+     */
+    public EventStats(long delivered, long unknownType, long oversized, long malformed, long ephemeralRefused, long ephemeralRateLimited) {
+        this(delivered, unknownType, oversized, malformed, ephemeralRefused, ephemeralRateLimited, 0);
+    }
 }

@@ -32,6 +32,8 @@ public final class InvalidInputException extends ConferenceException {
 
     /** The field of a reaction's emoji ({@link Reaction}). */
     public static final String EMOJI = "emoji";
+    /** The peers a message mentions. */
+    public static final String MENTIONS = "mentions";
 
     /** The field of a history page's size. */
     public static final String LIMIT = "limit";

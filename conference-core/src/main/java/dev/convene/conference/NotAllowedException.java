@@ -33,7 +33,14 @@ public final class NotAllowedException extends ConferenceException {
         /** The conference key was rotated and this peer's new key has not arrived yet: nothing is sent under the old one. */
         KEY_ROTATION_PENDING,
         /** The organiser holds the organiser role already: it cannot grant or revoke its own. */
-        ORGANISER_ROLE_OF_ITSELF
+        ORGANISER_ROLE_OF_ITSELF,
+        /** Only a message's author may edit or delete it. */
+        AUTHOR_ONLY,
+        /**
+         * The message cannot be edited or deleted: not a chat message shown here, deleted already, edited the most
+         * times allowed, or (delete) older than its author's last {@code 256} messages.
+         */
+        MESSAGE_NOT_EDITABLE
     }
 
     /** @serial the conference, or null. */

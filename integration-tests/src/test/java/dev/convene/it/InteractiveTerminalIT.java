@@ -106,6 +106,20 @@ class InteractiveTerminalIT {
                 "alice's message at bob");
         awaitScreen("alice", s -> s.contains("alice: hello from the terminal, don't worry!")
                 && lastLine(s).equals("alice@local (1 peer) [Design review]>"), "alice's own chat line");
+        // Chat mode says who is here, and who is typing in the prompt while alice keeps her half-typed line.
+        awaitScreen("alice", s -> s.contains("[Design review] here now: bob"), "who is here");
+        type("alice", "half typed");
+        type("bob", "open Des");
+        press("bob", "Tab");
+        press("bob", "Enter");
+        awaitLastLine("bob", "bob@local (1 peer) [Design review]>");
+        type("bob", "I am typing");
+        awaitLastLine("alice", "alice@local (1 peer) [Design review] (bob is typing\u2026)> half typed");
+        press("bob", "C-u");
+        type("bob", "/back");
+        press("bob", "Enter");
+        awaitScreen("bob", s -> s.contains("back to commands") && lastLine(s).equals("bob@local (1 peer)>"), "bob's command prompt");
+        press("alice", "C-u");
         type("alice", "/back");
         press("alice", "Enter");
         awaitScreen("alice", s -> s.contains("back to commands") && lastLine(s).equals("alice@local (1 peer)>"), "the command prompt again");

@@ -24,7 +24,7 @@ import java.util.TreeSet;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
- * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code reaction}, {@code participant-joined},
+ * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code reaction}, {@code message-edited}, {@code message-deleted}, {@code participant-joined},
  * {@code participant-left}) through the session's {@link EventGate}, which holds them until {@code ready}
  * and wakes waiting commands after each.
  *
@@ -66,7 +66,8 @@ public final class ConferenceEvents implements ConferenceListener {
         ConferencePeer p = peer;
         String title = p == null ? "" : p.conference(e.conference()).map(ConferenceView::title).orElse("");
         Reaction r = e.value();
-        gate.publish(new Event.Reaction(e.conference().value(), title, messageId(r.to()), ref(p, r.to()), ref(e.author()), r.emoji(), r.added()));
+        gate.publish(new Event.Reaction(e.conference().value(), title, messageId(r.to()), ref(p, r.to()), ref(e.author()), r.emoji(), r.added(),
+                p != null && e.author().equals(p.self())));
     }
 
     @Override
@@ -136,6 +137,22 @@ public final class ConferenceEvents implements ConferenceListener {
     }
 
     @Override
+    public void edited(ChatEntry m) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.MessageEdited(m.conference().value(), title, messageId(m), m.id().sequence(),
+                new PeerRef(m.author().value(), m.authorName()), m.text(), m.sentAt().toString()));
+    }
+
+    @Override
+    public void deleted(ChatEntry m) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(m.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(new Event.MessageDeleted(m.conference().value(), title, messageId(m), m.id().sequence(),
+                new PeerRef(m.author().value(), m.authorName()), p != null && m.author().equals(p.self())));
+    }
+
+    @Override
     public void participantJoined(ConferenceView v, PeerId who, String reason) {
         gate.publish(new Event.ParticipantJoined(v.id().value(), v.title(), ref(who), reason));
     }
@@ -161,7 +178,7 @@ public final class ConferenceEvents implements ConferenceListener {
     static Event.Message message(ChatEntry m, String title, PeerRef from, ConferencePeer peer) {
         return new Event.Message(m.conference().value(), title, messageId(m), m.id().sequence(), from, m.text(),
                 m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
-                m.replyTo().map(to -> ref(peer, to)).orElse(null));
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), mentions(m, peer), mentioned(m, peer));
     }
 
     private Event.Message message(ChatEntry m, String title) {
@@ -177,9 +194,19 @@ public final class ConferenceEvents implements ConferenceListener {
     public static Event.ChatLine line(ChatEntry m, ConferencePeer peer, java.util.Map<String, ? extends java.util.Set<PeerId>> reactions) {
         List<Event.ReactionCount> counts = reactions.entrySet().stream()
                 .map(e -> new Event.ReactionCount(e.getKey(), e.getValue().size())).toList();
-        return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.text(),
+        return new Event.ChatLine(messageId(m), m.id().sequence(), new PeerRef(m.author().value(), m.authorName()), m.deleted() ? null : m.text(),
                 m.sentAt().toString(), m.pending(), m.replyTo().map(ConferenceEvents::messageId).orElse(null),
-                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts);
+                m.replyTo().map(to -> ref(peer, to)).orElse(null), counts, m.edited(), m.deleted(), mentions(m, peer), mentioned(m, peer));
+    }
+
+    /** The participants a message mentions, with their names as known here. */
+    static List<PeerRef> mentions(ChatEntry m, ConferencePeer peer) {
+        return m.mentions().stream().map(p -> peer == null ? new PeerRef(p.value(), p.shortId()) : PeerRef.of(peer, p)).toList();
+    }
+
+    /** Whether a message from another peer mentions this one. */
+    static boolean mentioned(ChatEntry m, ConferencePeer peer) {
+        return peer != null && !m.author().equals(peer.self()) && m.mentions().contains(peer.self());
     }
 
     /**

@@ -272,12 +272,23 @@ public sealed interface Event {
      */
     record Message(String conference, String title, String id, long sequence, PeerRef from, String text,
                    @JsonProperty("sent-at") String sentAt, boolean pending, @JsonProperty("reply-to") String replyTo,
-                   @JsonIgnore String replyRef) implements Event {
+                   @JsonIgnore String replyRef, List<PeerRef> mentions, Boolean mentioned) implements Event {
         public static final String NAME = "message";
+
+        public Message {
+            mentions = mentions == null || mentions.isEmpty() ? null : List.copyOf(mentions); // absent if none
+            mentioned = Boolean.TRUE.equals(mentioned) ? Boolean.TRUE : null; // absent unless this peer is mentioned
+        }
+
+        /** A message that mentions nobody. */
+        public Message(String conference, String title, String id, long sequence, PeerRef from, String text, String sentAt, boolean pending,
+                       String replyTo, String replyRef) {
+            this(conference, title, id, sequence, from, text, sentAt, pending, replyTo, replyRef, null, null);
+        }
 
         /** A message that is not a reply. */
         public Message(String conference, String title, String id, long sequence, PeerRef from, String text, String sentAt, boolean pending) {
-            this(conference, title, id, sequence, from, text, sentAt, pending, null, null);
+            this(conference, title, id, sequence, from, text, sentAt, pending, null, null, null, null);
         }
 
         @Override
@@ -387,9 +398,20 @@ public sealed interface Event {
      * @param id {@code AUTHOR-ID:SEQUENCE}
      */
     record ChatLine(String id, long sequence, PeerRef from, String text, @JsonProperty("sent-at") String sentAt, boolean pending,
-                    @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions) {
+                    @JsonProperty("reply-to") String replyTo, @JsonIgnore String replyRef, List<ReactionCount> reactions,
+                    Boolean edited, Boolean deleted, List<PeerRef> mentions, Boolean mentioned) {
         public ChatLine {
+            mentions = mentions == null || mentions.isEmpty() ? null : List.copyOf(mentions);
+            mentioned = Boolean.TRUE.equals(mentioned) ? Boolean.TRUE : null;
             reactions = reactions == null || reactions.isEmpty() ? null : List.copyOf(reactions);
+            edited = Boolean.TRUE.equals(edited) ? Boolean.TRUE : null; // absent unless true
+            deleted = Boolean.TRUE.equals(deleted) ? Boolean.TRUE : null;
+        }
+
+        /** A message neither edited nor deleted. */
+        public ChatLine(String id, long sequence, PeerRef from, String text, String sentAt, boolean pending, String replyTo, String replyRef,
+                        List<ReactionCount> reactions) {
+            this(id, sequence, from, text, sentAt, pending, replyTo, replyRef, reactions, null, null, null, null);
         }
 
         /** A message that is not a reply and has no reactions. */
@@ -399,10 +421,61 @@ public sealed interface Event {
 
         public String human() {
             String head = Times.stamp(Instant.parse(sentAt)) + " " + from.label() + " #" + sequence + Message.reply(replyRef) + ": ";
+            if (deleted != null) return head + "(deleted)";
             return head + Safe.text(text, " ".repeat(Math.min(head.length(), 8)))
+                    + (edited != null ? "  (edited)" : "")
                     + (pending ? "  (pending)" : "")
                     + (reactions == null ? "" : "  " + reactions.stream().map(r -> "[" + Safe.line(r.emoji()) + " " + r.count() + "]")
                             .collect(Collectors.joining(" ")));
+        }
+    }
+
+    /**
+     * Its author edited a message ({@code edit CONF MSG TEXT}): {@code text} is the latest text. Every participant
+     * hears it, the author too; once per edit that takes effect, in the author's order.
+     *
+     * @param id the message, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
+     * @param sentAt when the message (not the edit) was sent, as in {@code message}
+     */
+    record MessageEdited(String conference, String title, String id, long sequence, PeerRef from, String text,
+                         @JsonProperty("sent-at") String sentAt) implements Event {
+        public static final String NAME = "message-edited";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return Times.stamp(Instant.parse(sentAt)) + " [" + Safe.line(title) + "] " + from.label() + " #" + sequence + ": "
+                    + Safe.text(text, "    ") + "  (edited)";
+        }
+    }
+
+    /**
+     * Its author deleted a message ({@code delete CONF MSG}): the history keeps its place, without its text, and
+     * this peer's store no longer holds the text. Every participant hears it, the author too.
+     *
+     * @param id the message, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
+     */
+    record MessageDeleted(String conference, String title, String id, long sequence, PeerRef from, @JsonIgnore boolean own) implements Event {
+        public static final String NAME = "message-deleted";
+
+        /** A delete by another peer. */
+        public MessageDeleted(String conference, String title, String id, long sequence, PeerRef from) {
+            this(conference, title, id, sequence, from, false);
+        }
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        /** Nothing for this peer's own delete: the {@code delete} result said it already. */
+        @Override
+        public String human() {
+            return own ? "" : "[" + Safe.line(title) + "] " + from.label() + " deleted #" + sequence;
         }
     }
 
@@ -421,17 +494,24 @@ public sealed interface Event {
      * @param id the message reacted to, {@code AUTHOR-ID:SEQUENCE} as in {@code message}
      * @param ref the message as people name it ({@code bob#3}; not in JSON)
      */
-    record Reaction(String conference, String title, String id, @JsonIgnore String ref, PeerRef from, String emoji, boolean added)
-            implements Event {
+    record Reaction(String conference, String title, String id, @JsonIgnore String ref, PeerRef from, String emoji, boolean added,
+                    @JsonIgnore boolean own) implements Event {
         public static final String NAME = "reaction";
+
+        /** A reaction of another peer. */
+        public Reaction(String conference, String title, String id, String ref, PeerRef from, String emoji, boolean added) {
+            this(conference, title, id, ref, from, emoji, added, false);
+        }
 
         @Override
         public String type() {
             return NAME;
         }
 
+        /** Nothing for this peer's own reaction: the {@code react} result said it already. */
         @Override
         public String human() {
+            if (own) return "";
             return "[" + Safe.line(title) + "] " + from.label() + (added ? " reacted " + Safe.line(emoji) + " to "
                     : " withdrew " + Safe.line(emoji) + " from ") + Safe.line(ref);
         }

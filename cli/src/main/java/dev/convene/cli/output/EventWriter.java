@@ -113,7 +113,7 @@ public final class EventWriter {
         String speaker = focus.speakerOf(m.from()) + Event.Message.reply(m.replyRef());
         String stamp = m.stamp();
         if (screen != null) {
-            screen.show(Styles.chat(stamp, speaker, m.text(), focus.isSelf(m.from())));
+            screen.show(Styles.chat(stamp, speaker, m.text(), focus.isSelf(m.from()), Boolean.TRUE.equals(m.mentioned())));
             return;
         }
         if (prompt != null) out.println();

@@ -36,6 +36,8 @@ public final class CommandRegistry {
                 .add(new SayCmd())
                 .add(new ReplyCmd())
                 .add(new ReactCmd())
+                .add(new EditCmd())
+                .add(new DeleteCmd())
                 .add(new HistoryCmd())
                 .add(new SearchCmd())
                 .add(new WhoCmd())

@@ -42,7 +42,10 @@ public final class SayCmd extends PicocliCommand {
      * @param pending true if no other participant confirmed storing it yet
      */
     record Data(String conference, String title, String id, long sequence, @JsonProperty("sent-at") String sentAt, boolean pending,
-                @JsonProperty("reply-to") String replyTo) {
+                @JsonProperty("reply-to") String replyTo, List<ConferenceInfo.PeerRef> mentions) {
+        Data {
+            mentions = mentions == null || mentions.isEmpty() ? null : List.copyOf(mentions); // absent if none
+        }
     }
 
     public static final String NAME = "say";
@@ -88,7 +91,9 @@ public final class SayCmd extends PicocliCommand {
                         + " (" + Times.relative(session.clock().instant(), start) + ")");
             }
             dev.convene.conference.MessageId to = msg == null ? null : Lookup.message(session, v, msg);
-            Post post = Lookup.await(to == null ? peer.say(v.id(), text) : peer.reply(v.id(), to, text));
+            List<dev.convene.overlay.PeerId> mentions = MentionLookup.resolve(peer, v, text);
+            Post post = Lookup.await(mentions.isEmpty() ? (to == null ? peer.say(v.id(), text) : peer.reply(v.id(), to, text))
+                    : to == null ? peer.say(v.id(), text, mentions) : peer.reply(v.id(), to, text, mentions));
             session.posted(v.id(), post);
             boolean someoneOnline = v.participants().stream().anyMatch(p -> !p.equals(peer.self()) && peer.directory().isOnline(p));
             ChatEntry entry = someoneOnline ? acknowledged(post) : post.entry();
@@ -100,7 +105,8 @@ public final class SayCmd extends PicocliCommand {
             String human = !quiet ? "sent " + entry.id() + re + " to " + ConferenceInfo.label(v) + " (" + state + ")"
                     : entry.pending() ? "  (" + entry.id() + " " + state + ")" : "";
             session.result(command, new Data(v.id().value(), v.title(), id, entry.id().sequence(), entry.sentAt().toString(), entry.pending(),
-                    to == null ? null : ConferenceEvents.messageId(to)),
+                    to == null ? null : ConferenceEvents.messageId(to),
+                    mentions.stream().map(p -> ConferenceInfo.PeerRef.of(peer, p)).toList()),
                     human);
         };
     }

@@ -20,8 +20,10 @@ import dev.convene.cli.session.SayCmd;
 import dev.convene.cli.session.Session;
 import dev.convene.cli.session.SessionCommand;
 import dev.convene.cli.session.ShellWords;
+import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceView;
 import dev.convene.overlay.Directory;
+import dev.convene.overlay.PeerId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -68,6 +70,13 @@ public final class Interactive {
     static final Duration REMIND_EVERY = Duration.ofSeconds(10);
     private final Set<String> reminded = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService reminders;
+    /** The terminal, when lines are edited on one: chat mode then shows who is here and who is typing. */
+    private volatile TerminalInput terminal;
+    /** How often chat mode looks at who is here and who is typing in the open conference. */
+    static final Duration WATCH_EVERY = Duration.ofMillis(500);
+    /** Who was last said to be here in the open conference (by {@link #watchChat}), and who typing. */
+    private volatile String lastHere;
+    private volatile String lastTyping;
 
     /** The conference open in chat mode. */
     private record Chat(String id, String title) {
@@ -90,6 +99,9 @@ public final class Interactive {
                     return t;
                 });
                 reminders.scheduleWithFixedDelay(this::remind, REMIND_EVERY.toMillis(), REMIND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                if (input instanceof TerminalInput) {
+                    reminders.scheduleWithFixedDelay(this::watchChat, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                }
                 out.note(input instanceof TerminalInput
                         ? "type 'help' for the commands, Tab to complete, 'open CONF' to chat, 'quit' or Ctrl-D to leave"
                         : "type 'help' for the commands, 'quit' to leave");
@@ -120,7 +132,8 @@ public final class Interactive {
                 TerminalInput terminal = TerminalInput.open(main.global().home().resolve(HISTORY_FILE),
                         new SessionLineParser(registry, () -> chat != null),
                         new SessionCompleter(registry, () -> session, () -> Optional.ofNullable(chat).map(Chat::id)),
-                        this::prompt, main.env("NO_COLOR"), main.global().verbose);
+                        this::prompt, main.env("NO_COLOR"), main.global().verbose, this::typing);
+                this.terminal = terminal;
                 out.attach(terminal);
                 if (!main.global().verbose) logToFile = Logging.toFile(main.global().home().resolve(LOG_FILE));
                 return terminal;
@@ -253,6 +266,62 @@ public final class Interactive {
         Directory directory = s.overlay().directory();
         chat = new Chat(v.id().value(), v.title());
         out.focus(new ChatFocus(v.id().value(), self, from -> speaker(directory, from)));
+        lastHere = null; // said at the next look
+        lastTyping = null;
+    }
+
+    /** A key typed into a message in chat mode: tells the open conference this peer is typing (at most every 3 s). */
+    private void typing() {
+        Session s = session;
+        Chat c = chat;
+        if (s == null || c == null) return;
+        try {
+            s.conferences().typing(ConferenceId.parse(c.id()));
+        } catch (RuntimeException e) {
+            log.debug("cannot send typing: {}", e.toString());
+        }
+    }
+
+    /**
+     * In chat mode on a terminal: says who is here (the other participants online) when that changes, and redraws
+     * the prompt when who is typing changes.
+     */
+    private void watchChat() {
+        Session s = session;
+        Chat c = chat;
+        TerminalInput t = terminal;
+        if (s == null || c == null || t == null) return;
+        try {
+            ConferenceId id = ConferenceId.parse(c.id());
+            String here = here(s, id);
+            if (here != null && !here.equals(lastHere)) {
+                lastHere = here;
+                out.note("[" + Safe.line(c.title()) + "] " + here);
+            }
+            String typing = typingNow(s, id);
+            if (!java.util.Objects.equals(typing, lastTyping)) {
+                lastTyping = typing;
+                t.refreshPrompt();
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot watch the open conference: {}", e.toString());
+        }
+    }
+
+    /** {@code here now: bob, carol} (the other participants online), {@code nobody else is here now}; null if unknown. */
+    static String here(Session s, ConferenceId id) {
+        Optional<ConferenceView> v = s.conferences().conference(id);
+        if (v.isEmpty()) return null;
+        PeerId self = s.conferences().self();
+        List<String> names = v.get().participants().stream().filter(p -> !p.equals(self) && s.conferences().directory().isOnline(p))
+                .map(p -> Safe.line(dev.convene.cli.output.PeerView.name(s.conferences(), p))).sorted().toList();
+        return names.isEmpty() ? "nobody else is here now" : "here now: " + String.join(", ", names);
+    }
+
+    /** Who is typing in the open conference, as the prompt says it; null if nobody. */
+    private static String typingNow(Session s, ConferenceId id) {
+        return Prompt.typing(s.conferences().typingNow(id).stream().map(p -> dev.convene.cli.output.PeerView.name(s.conferences(), p))
+                .sorted().toList());
     }
 
     /** An author's name, with its short id where another key uses the same name (names are not identity). */
@@ -265,7 +334,13 @@ public final class Interactive {
         Session s = session;
         Chat c = chat;
         if (s == null) return new Prompt("convene", main.global().network.cliName(), 0, null);
-        return Prompt.of(s, c == null ? null : c.title());
+        Prompt p = Prompt.of(s, c == null ? null : c.title());
+        if (c == null || terminal == null) return p;
+        try {
+            return p.withTyping(typingNow(s, ConferenceId.parse(c.id())));
+        } catch (RuntimeException e) {
+            return p;
+        }
     }
 
     public static String prompt(Session session) {

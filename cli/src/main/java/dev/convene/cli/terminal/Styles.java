@@ -24,6 +24,8 @@ public final class Styles {
     private static final AttributedStyle SPEAKER = PLAIN.bold().foreground(AttributedStyle.BLUE);
     private static final AttributedStyle SELF = PLAIN.bold().foreground(AttributedStyle.GREEN);
     private static final AttributedStyle TITLE = PLAIN.bold().foreground(AttributedStyle.CYAN);
+    /** The text of a message that mentions this peer. */
+    private static final AttributedStyle MENTIONED = PLAIN.bold().foreground(AttributedStyle.YELLOW);
 
     private Styles() {
     }
@@ -63,15 +65,21 @@ public final class Styles {
         return new AttributedStringBuilder()
                 .styled(FAINT, m.stamp() + " [" + Safe.line(m.title()) + "] ")
                 .styled(BOLD, m.from().label())
-                .append(" #" + m.sequence() + Event.Message.reply(m.replyRef()) + ": " + Safe.text(m.text(), "    "))
+                .append(" #" + m.sequence() + Event.Message.reply(m.replyRef()) + ": ")
+                .styled(Boolean.TRUE.equals(m.mentioned()) ? MENTIONED : PLAIN, Safe.text(m.text(), "    "))
                 .toAttributedString();
     }
 
     /** A chat-mode line, {@code name: text}; the author in another colour when it is this peer. */
     public static AttributedString chat(String stamp, String speaker, String text, boolean self) {
+        return chat(stamp, speaker, text, self, false);
+    }
+
+    /** {@link #chat(String, String, String, boolean)}, the text highlighted if the message mentions this peer. */
+    public static AttributedString chat(String stamp, String speaker, String text, boolean self, boolean mentioned) {
         String line = ChatFocus.line(stamp, speaker, text);
         return new AttributedStringBuilder().styled(FAINT, stamp).append(" ").styled(self ? SELF : SPEAKER, speaker)
-                .append(line.substring(stamp.length() + 1 + speaker.length())).toAttributedString();
+                .styled(mentioned ? MENTIONED : PLAIN, line.substring(stamp.length() + 1 + speaker.length())).toAttributedString();
     }
 
     /** A hint for people. */
@@ -89,6 +97,7 @@ public final class Styles {
         AttributedStringBuilder b = new AttributedStringBuilder().styled(BOLD, prompt.name())
                 .append("@" + prompt.mode() + " (" + Prompt.peers(prompt.peers()) + ")");
         if (prompt.conference() != null) b.append(" [").styled(TITLE, prompt.conference()).append("]");
+        if (prompt.typing() != null) b.append(" (").styled(FAINT, prompt.typing()).append(")");
         return b.append("> ").toAttributedString();
     }
 

@@ -80,16 +80,25 @@ final class TerminalInput implements LineInput, Screen {
      * @param verbose whether JLine may log its own warnings
      * @throws IOException if there is no terminal to take over
      */
-    static TerminalInput open(Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose)
-            throws IOException {
+    static TerminalInput open(Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor, boolean verbose,
+                              Runnable typing) throws IOException {
         // JLine's warnings would land in the middle of the screen it draws; --verbose shows them.
         JLINE_LOG.setLevel(verbose ? Level.INFO : Level.OFF);
-        return open(TerminalBuilder.builder().system(true).name("convene").build(), history, parser, completer, prompt, noColor);
+        return open(TerminalBuilder.builder().system(true).name("convene").build(), history, parser, completer, prompt, noColor, typing);
     }
 
     /** {@link #open(Path, Parser, Completer, Supplier, String, boolean)} on {@code terminal}, which it then owns. */
     static TerminalInput open(Terminal terminal, Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor)
             throws IOException {
+        return open(terminal, history, parser, completer, prompt, noColor, () -> { });
+    }
+
+    /**
+     * {@link #open(Terminal, Path, Parser, Completer, Supplier, String)}; {@code typing} runs on each key typed into
+     * a message in chat mode (not into a {@code /command}), on the reading thread: it must not block.
+     */
+    static TerminalInput open(Terminal terminal, Path history, Parser parser, Completer completer, Supplier<Prompt> prompt, String noColor,
+                              Runnable typing) throws IOException {
         try {
             boolean colour = Styles.enabled(noColor, terminal.getType(), terminal.getNumericCapability(InfoCmp.Capability.max_colors));
             createPrivately(history);
@@ -111,6 +120,12 @@ final class TerminalInput implements LineInput, Screen {
                     .build();
             LineReaderImpl impl = (LineReaderImpl) reader;
             installWidgets(impl, prompt, colour, terminal);
+            Widget insert = impl.getBuiltinWidgets().get(LineReader.SELF_INSERT);
+            impl.getWidgets().put(LineReader.SELF_INSERT, () -> {
+                boolean done = insert.apply();
+                if (prompt.get().conference() != null && isMessage(impl.getBuffer().toString())) typing.run();
+                return done;
+            });
             // Ctrl-C while a command runs stops that command; JLine has its own handler while a line is read.
             Thread session = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
@@ -191,6 +206,23 @@ final class TerminalInput implements LineInput, Screen {
         // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
         reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
+    }
+
+    /** The line being typed (tests only: read from another thread, it may be a moment old). */
+    String bufferForTest() {
+        return reader.getBuffer().toString();
+    }
+
+    /** Draws the prompt again, as it is now ({@link Prompt}: who is typing changed), keeping the line being typed. */
+    public void refreshPrompt() {
+        if (!reader.isReading()) return;
+        try {
+            reader.setPrompt(render(prompt.get()));
+            reader.callWidget(LineReader.REDRAW_LINE);
+            reader.callWidget(LineReader.REDISPLAY);
+        } catch (IllegalStateException e) {
+            // the line was accepted meanwhile: the next one is drawn with the prompt as it is then
+        }
     }
 
     /**

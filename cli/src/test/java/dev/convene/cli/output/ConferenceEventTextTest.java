@@ -27,6 +27,10 @@ class ConferenceEventTextTest {
         return new ObjectMapper().readTree(json.toJson(e));
     }
 
+    private JsonNode line(Event.ChatLine l) throws Exception {
+        return json(new Event.History(CONF, "Design review", null, 1, List.of(l))).path("messages").get(0);
+    }
+
     @Test
     void chatFromAnotherPeerCannotDriveTheTerminalOrForgeALine() throws Exception {
         Event.Message m = new Event.Message(CONF, "Design review", MALLORY.id() + ":3", 3, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z", false);
@@ -124,10 +128,42 @@ class ConferenceEventTextTest {
         assertThat(r.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) reacted \uD83C\uDF89 to alice#1");
         assertThat(new Event.Reaction(CONF, "Design review", first, "alice#1", MALLORY, "\uD83C\uDF89", false).human())
                 .isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) withdrew \uD83C\uDF89 from alice#1");
+        // This peer's own reaction: its 'react' result said it, so people see it once; scripts still get the event.
+        Event.Reaction own = new Event.Reaction(CONF, "Design review", first, "alice#1", ALICE, "\uD83C\uDF89", true, true);
+        assertThat(own.human()).isEmpty();
+        assertThat(json(own).path("emoji").asText()).isEqualTo("\uD83C\uDF89");
+        assertThat(json(own).has("own")).isFalse();
         JsonNode j = json(r);
         assertThat(j.path("id").asText()).isEqualTo(first);
         assertThat(j.path("emoji").asText()).isEqualTo("\uD83C\uDF89");
         assertThat(j.path("added").asBoolean()).isTrue();
         assertThat(j.has("ref")).isFalse();
+    }
+
+    @Test
+    void editsAndDeletesAreMarkedForPeopleAndTheirTextIsMadeSafe() throws Exception {
+        String first = MALLORY.id() + ":1";
+        Event.MessageEdited e = new Event.MessageEdited(CONF, "Design review", first, 1, MALLORY, HOSTILE, "2026-11-21T19:30:04.803Z");
+        assertThat(e.human()).startsWith(Times.stamp(java.time.Instant.parse("2026-11-21T19:30:04.803Z")) + " [Design review] mal\\u202elory (i3ddk6vf) #1: hi")
+                .endsWith("  (edited)").doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(json(e).path("event").asText()).isEqualTo("message-edited");
+        assertThat(json(e).path("text").asText()).isEqualTo(HOSTILE);
+        Event.MessageDeleted d = new Event.MessageDeleted(CONF, "Design review", first, 1, MALLORY);
+        assertThat(d.human()).isEqualTo("[Design review] mal\\u202elory (i3ddk6vf) deleted #1");
+        assertThat(json(d).path("event").asText()).isEqualTo("message-deleted");
+        assertThat(json(d).has("text")).isFalse();
+        Event.MessageDeleted ownDelete = new Event.MessageDeleted(CONF, "Design review", first, 1, ALICE, true);
+        assertThat(ownDelete.human()).isEmpty();
+        assertThat(json(ownDelete).path("event").asText()).isEqualTo("message-deleted");
+
+        Event.ChatLine edited = new Event.ChatLine(first, 1, ALICE, "hi", "2026-11-21T19:30:04.803Z", false, null, null, null, true, false, null, null);
+        assertThat(edited.human()).endsWith(" alice (wrxorxel) #1: hi  (edited)");
+        assertThat(line(edited).path("edited").asBoolean()).isTrue();
+        assertThat(line(edited).has("deleted")).isFalse();
+        Event.ChatLine gone = new Event.ChatLine(first, 1, ALICE, null, "2026-11-21T19:30:04.803Z", false, null, null, null, false, true, null, null);
+        assertThat(gone.human()).endsWith(" alice (wrxorxel) #1: (deleted)");
+        assertThat(line(gone).path("deleted").asBoolean()).isTrue();
+        assertThat(line(gone).has("text")).isFalse();
+        assertThat(line(gone).has("edited")).isFalse();
     }
 }

@@ -42,6 +42,21 @@ class StylesTest {
     }
 
     @Test
+    void aMessageThatMentionsThisPeerIsHighlightedWithTheSameWords() {
+        Event.Message plain = new Event.Message("k3j2abcdk3j2abcdk3j2abcdk3", "Design review", "x:1", 1, ANN, "@bob look",
+                "2026-11-21T10:15:30Z", false);
+        Event.Message mentioned = new Event.Message("k3j2abcdk3j2abcdk3j2abcdk3", "Design review", "x:1", 1, ANN, "@bob look",
+                "2026-11-21T10:15:30Z", false, null, null, List.of(new PeerRef("bobbobbobbobbobbobbobbobbobbobbo", "bob")), true);
+        assertThat(Styles.event(mentioned, mentioned.human()).toString()).isEqualTo(mentioned.human()).isEqualTo(plain.human());
+        String highlighted = Styles.event(mentioned, mentioned.human()).toAnsi();
+        assertThat(highlighted).isNotEqualTo(Styles.event(plain, plain.human()).toAnsi());
+        assertThat(highlighted).containsPattern("\u001b\\[[0-9;]*m@bob look"); // the text itself is styled
+        assertThat(Styles.chat("14:30", "ann", "@bob look", false, true).toString()).isEqualTo("14:30 ann: @bob look");
+        assertThat(Styles.chat("14:30", "ann", "@bob look", false, true).toAnsi())
+                .isNotEqualTo(Styles.chat("14:30", "ann", "@bob look", false, false).toAnsi());
+    }
+
+    @Test
     void thePromptShowsTheOpenConferenceShortened() {
         assertThat(new Prompt("ann", "memory", 1, null).text()).isEqualTo("ann@memory (1 peer)> ");
         assertThat(new Prompt("ann", "memory", 0, "Standup").text()).isEqualTo("ann@memory (0 peers) [Standup]> ");

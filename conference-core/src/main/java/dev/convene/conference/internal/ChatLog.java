@@ -37,10 +37,15 @@ final class ChatLog {
         acks.receipts = receipts;
         this.typed = new TypedEvents(s, dispatch);
         this.signer = new ChatSigner(s);
+        this.edits = new Edits(s, dispatch);
+        edits.signer = signer;
     }
 
     /** Own posts, signed together (group commit) before they are stored and sent. */
     final ChatSigner signer;
+
+    /** Edits and deletes by their author: their messages go through this log like chat. */
+    final Edits edits;
 
     final Receipts receipts;
 
@@ -411,6 +416,12 @@ final class ChatLog {
             long next = first;
             while (true) {
                 ChatMessage m = e.getValue().get(next);
+                if (m == null && edits.erased(c, author, next)) {
+                    // Erased by its author's delete, held after it (Edits): settled without the message.
+                    c.contiguous.put(author, next);
+                    next++;
+                    continue;
+                }
                 if (m == null) {
                     // A sequence its author could not validly use (a closed range of its membership) is settled
                     // without the message, so what follows flows; a removal's open end is never skipped into.
@@ -473,11 +484,30 @@ final class ChatLog {
                     continue;
                 }
                 TypedEvents.Parsed reply = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                List<PeerId> mentions = List.of();
+                if (Mentions.is(reply)) {
+                    // Chat that mentions participants (Mentions): the ids, then the text or reply inside.
+                    Mentions.Unwrapped u = mentionsOf(m, reply);
+                    if (u == null) {
+                        settle(c, m, "malformed mention");
+                        next++;
+                        continue;
+                    }
+                    mentions = u.mentions();
+                    plain = u.inner();
+                    reply = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                }
                 if (SocialCodecs.isReply(reply)) {
                     // A reply is chat with a reference (PROTOCOL.md §2, Built-in types); a malformed one is never shown.
                     SocialCodecs.ReplyText r = replyOf(m, reply);
                     if (r == null) settle(c, m, "malformed reply");
-                    else deliver(c, m, r.text(), java.util.Optional.of(r.to()), false);
+                    else deliver(c, m, r.text(), java.util.Optional.of(r.to()), mentions, false);
+                } else if (!mentions.isEmpty()) {
+                    deliver(c, m, new String(plain, StandardCharsets.UTF_8), java.util.Optional.empty(), mentions, false);
+                } else if (Edits.isEdit(reply) || Edits.isDelete(reply)) {
+                    // An edit or delete by its author (Edits): it changes the history, it is not shown itself.
+                    c.contiguous.put(author, m.sequence());
+                    edits.received(c, m, reply);
                 } else if (TypedEvents.isTyped(plain)) {
                     // A typed event: delivered to its type's listeners if registered here, else only kept (and relayed).
                     c.contiguous.put(author, m.sequence());
@@ -548,9 +578,9 @@ final class ChatLog {
             TreeMap<Long, ChatMessage> byAuthor = c.chat.get(id.author());
             ChatMessage m = byAuthor == null ? null : byAuthor.get(id.sequence());
             if (m == null) continue;
-            if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID
-                    || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
-                typed.retract(c, id);
+            boolean invalid = Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID;
+            if (invalid || rekeyed.contains(m.keyEpoch()) && Keys.readBytes(c, m) == null) {
+                typed.retract(c, id, invalid ? "invalid by membership" : "unreadable");
                 if (m.author().equals(s.self)) failOwn(c, m.sequence(), "invalid after a removal, or under a key that lost a conflict");
                 log.debug("{}: event {} taken out", s.label(), id);
             }
@@ -568,6 +598,14 @@ final class ChatLog {
                 java.util.Optional<MessageId> replyTo = java.util.Optional.empty();
                 String text;
                 TypedEvents.Parsed p = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                List<PeerId> mentions = List.of();
+                if (Mentions.is(p)) {
+                    Mentions.Unwrapped u = mentionsOf(m, p);
+                    if (u == null) continue;
+                    mentions = u.mentions();
+                    plain = u.inner();
+                    p = TypedEvents.isTyped(plain) ? TypedEvents.parse(plain) : null;
+                }
                 if (SocialCodecs.isReply(p)) {
                     SocialCodecs.ReplyText r = replyOf(m, p);
                     if (r == null) continue;
@@ -580,11 +618,23 @@ final class ChatLog {
                 } else {
                     text = new String(plain, StandardCharsets.UTF_8);
                 }
-                ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false, replyTo);
+                ChatEntry entry = edits.present(c, new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(m.author()), text, false, replyTo)
+                        .withMentions(mentions));
                 c.history.put(entry, entry);
                 c.entries.put(entry.id(), entry);
                 dispatch.message(entry);
             }
+        }
+    }
+
+    /** A mention's peers and inner plaintext, or null (counted as a malformed event) if its value is not well-formed. */
+    private Mentions.Unwrapped mentionsOf(ChatMessage m, TypedEvents.Parsed p) {
+        try {
+            return Mentions.unwrap(p.value());
+        } catch (IllegalArgumentException e) {
+            typed.malformed.increment();
+            log.debug("{}: mention {} is malformed: {}", s.label(), m.id(), e.getMessage());
+            return null;
         }
     }
 
@@ -606,16 +656,25 @@ final class ChatLog {
 
     /** Records a delivered message (a reply if {@code replyTo} is present), publishes it and tells listeners. */
     ChatEntry deliver(Conference c, ChatMessage m, String text, java.util.Optional<MessageId> replyTo, boolean own) {
+        return deliver(c, m, text, replyTo, List.of(), own);
+    }
+
+    /**
+     * Records a delivered message (a reply if {@code replyTo} is present, mentioning {@code mentions}), publishes it
+     * and tells listeners ({@code mentioned} too, if it mentions this peer and is not its own).
+     */
+    ChatEntry deliver(Conference c, ChatMessage m, String text, java.util.Optional<MessageId> replyTo, List<PeerId> mentions, boolean own) {
         c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
         c.contiguous.put(m.author(), m.sequence());
         String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : s.nameOf(m.author());
         boolean pending = own || (c.restoring && m.author().equals(s.self) && c.unacknowledged.contains(m.sequence()));
-        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending, replyTo);
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), name, text, pending, replyTo).withMentions(mentions);
         c.history.put(entry, entry);
         c.entries.put(entry.id(), entry);
         // A banned author's message held before the ban and delivered during it fills its sequence but is not shown
         // (history() leaves it out while the ban holds; after an unban it is there, as a message restored from disk).
         if (!c.restoring && !s.banned.contains(m.author())) dispatch.message(entry);
+        if (!c.restoring && !own && mentions.contains(s.self) && !s.banned.contains(m.author())) dispatch.fire(l -> l.mentioned(entry));
         return entry;
     }
 }

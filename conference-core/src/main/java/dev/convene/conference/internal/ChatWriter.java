@@ -56,6 +56,9 @@ final class ChatWriter implements AutoCloseable {
             implements Item {
     }
 
+    private record Erase(ConferenceId conference, dev.convene.overlay.PeerId author, List<Long> sequences) implements Item {
+    }
+
     private final EngineState s;
     private final ConferenceStore store;
     private final boolean inline;
@@ -140,6 +143,15 @@ final class ChatWriter implements AutoCloseable {
         }
     }
 
+    /** Erases messages for good (an author's delete), after every row queued before. */
+    void erase(ConferenceId conference, dev.convene.overlay.PeerId author, List<Long> sequences) {
+        if (inline) {
+            store.eraseChat(conference, author, sequences);
+        } else if (!closed) {
+            queue.add(new Erase(conference, author, List.copyOf(sequences)));
+        }
+    }
+
     /** Runs {@code onEngine} on the engine thread once every row queued before it has committed. */
     void afterCommit(Runnable onEngine) {
         if (inline) {
@@ -173,6 +185,7 @@ final class ChatWriter implements AutoCloseable {
         Map<ConferenceId, Long> acked = new LinkedHashMap<>();
         List<Runnable> after = new ArrayList<>();
         List<Own> own = new ArrayList<>();
+        List<Erase> erase = new ArrayList<>();
         long bytes = 0;
         boolean stop = false;
         for (Item item : batch) {
@@ -187,6 +200,8 @@ final class ChatWriter implements AutoCloseable {
                 after.add(o.onEngine());
             } else if (item instanceof AfterCommit a) {
                 after.add(a.onEngine());
+            } else if (item instanceof Erase e) {
+                erase.add(e);
             } else {
                 stop = true;
             }
@@ -199,6 +214,14 @@ final class ChatWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (!failed) log.warn("{}: writing {} chat rows failed; no acknowledgements from now on: {}", s.label(), out.size(), e.toString());
                 failed = true;
+            }
+        }
+        // After the rows of the same batch: a row queued before its erasure is written, then erased.
+        for (Erase e : erase) {
+            try {
+                store.eraseChat(e.conference(), e.author(), e.sequences());
+            } catch (RuntimeException ex) {
+                log.warn("{}: erasing {} deleted chat rows failed: {}", s.label(), e.sequences().size(), ex.toString());
             }
         }
         queuedBytes.addAndGet(-bytes);

@@ -302,6 +302,27 @@ public final class ConferenceEngine implements OverlayListener {
         return ops.reply(id, to, text);
     }
 
+    /** Posts a chat message (a reply if {@code to} is not null) that mentions participants (Mentions). Engine thread. */
+    public Post say(ConferenceId id, String text, dev.convene.conference.MessageId to, Collection<PeerId> mentions) {
+        return Mentions.say(ops, chat, s, ops.require(id), text, to, mentions);
+    }
+
+    /** Edits an own chat message (Edits). Engine thread. */
+    public Post edit(ConferenceId id, dev.convene.conference.MessageId to, String text) {
+        return chat.edits.edit(ops, ops.require(id), to, text);
+    }
+
+    /** Deletes an own chat message (Edits). Engine thread. */
+    public Post delete(ConferenceId id, dev.convene.conference.MessageId to) {
+        return chat.edits.delete(ops, ops.require(id), to);
+    }
+
+    /** Edit and delete counters. Any thread. */
+    public dev.convene.conference.EditStats editStats() {
+        Edits e = chat.edits;
+        return new dev.convene.conference.EditStats(e.edits.sum(), e.deletes.sum(), e.refused.sum(), e.ignored.sum());
+    }
+
     // ---- presence and time (engine thread) ----------------------------------------------------------------
 
     @Override

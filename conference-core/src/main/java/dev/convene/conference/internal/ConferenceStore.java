@@ -63,6 +63,17 @@ interface ConferenceStore extends AutoCloseable {
 
     List<SavedConference> conferences();
 
+    /**
+     * Erases messages for good (their author deleted them, docs/EVENTS.md "Edits and deletes"): their rows are
+     * deleted and their bytes overwritten in the file. Nothing happens for rows not there.
+     *
+     * @param conference the conference
+     * @param author the messages' author
+     * @param sequences their sequences
+     */
+    default void eraseChat(ConferenceId conference, dev.convene.overlay.PeerId author, java.util.Collection<Long> sequences) {
+    }
+
     /** A conference's messages; rows that fail their checksum are skipped and counted, never returned. */
     List<SavedChat> chat(ConferenceId conference);
 

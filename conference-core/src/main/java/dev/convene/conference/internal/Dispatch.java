@@ -36,6 +36,16 @@ final class Dispatch {
         callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.retracted(entry, reason))));
     }
 
+    /** Tells listeners that a message was edited by its author. */
+    void edited(ChatEntry latest) {
+        callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.edited(latest))));
+    }
+
+    /** Tells listeners that a message was deleted by its author. */
+    void deleted(ChatEntry tombstone) {
+        callbacks.execute(() -> listeners.forEach(l -> safely(() -> l.deleted(tombstone))));
+    }
+
     /** Drops the events queued for a conference that is not kept. */
     void discard(ConferenceId id) {
         pendingEvents.remove(id);

@@ -345,7 +345,7 @@ final class Operations {
     }
 
     /** A message this peer posted (not signed yet), with the futures of its acknowledgements. */
-    private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
+    record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
     }
 
     /**
@@ -361,6 +361,14 @@ final class Operations {
             var event = new dev.convene.conference.ConferenceEvent<>(c.id, sent.m().id(), sent.m().timestamp(), type, value);
             c.chat.computeIfAbsent(s.self, a -> new TreeMap<>()).put(sent.m().sequence(), sent.m());
             c.contiguous.put(s.self, sent.m().sequence());
+            if (!chat.typed.admit(c, s.self, type, sent.m().timestamp())) {
+                // Over the type's rate by its timestamp, as every receiver decides: held and sent, delivered nowhere.
+                c.awaitingAck.remove(sent.m().sequence());
+                c.awaitingAll.remove(sent.m().sequence());
+                chat.signer.add(c, sent.m());
+                throw new dev.convene.conference.EventLimitException(type.key(), dev.convene.conference.EventLimitException.Limit.RATE,
+                        type.perSecond(), 0);
+            }
             chat.typed.record(c, event);
             chat.signer.add(c, sent.m());
             return new dev.convene.conference.PublishedEvent<>(event, sent.acked().thenApply(x -> event), sent.all().thenApply(x -> event));
@@ -383,11 +391,16 @@ final class Operations {
         return new dev.convene.conference.PublishedEvent<>(event, CompletableFuture.completedFuture(event), CompletableFuture.completedFuture(event));
     }
 
+    /** Hands an own post made by {@link #post} (and held by the caller) to the signer, which signs, stores and sends it. */
+    void send(Conference c, ChatMessage unsigned) {
+        chat.signer.add(c, unsigned);
+    }
+
     /**
      * Encrypts and registers for acknowledgement a message with {@code plain} as its plaintext (chat path); the
-     * caller holds it, then hands it to {@link ChatSigner#add}, which signs, stores and sends it.
+     * caller holds it, then hands it to {@link #send}, which signs, stores and sends it.
      */
-    private Sent post(Conference c, byte[] plain) {
+    Sent post(Conference c, byte[] plain) {
         ConferenceId id = c.id;
         changes.refreshState(c);
         if (c.state != ConferenceState.LIVE) {

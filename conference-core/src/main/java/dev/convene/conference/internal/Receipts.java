@@ -201,7 +201,7 @@ final class Receipts {
             c.history.remove(shown);
             if (!c.restoring) dispatch.retracted(shown, "under-reported frontier");
         }
-        chat.typed.retract(c, m.id()); // a typed event is taken out the same way
+        chat.typed.retract(c, m.id(), "under-reported frontier"); // a typed event is taken out the same way
         if (m.author().equals(s.self)) chat.failOwn(c, m.sequence(), "under-reported frontier");
     }
 

@@ -70,6 +70,8 @@ final class SqliteStore implements ConferenceStore {
             // for the other's transaction instead of failing with SQLITE_BUSY.
             s.execute("PRAGMA busy_timeout=10000");
             s.execute("PRAGMA foreign_keys=ON");
+            // A deleted row's bytes are overwritten with zeros, not left in a free page (an author's delete, eraseChat).
+            s.execute("PRAGMA secure_delete=ON");
             s.execute("CREATE TABLE IF NOT EXISTS conference (id TEXT PRIMARY KEY, meta BLOB NOT NULL, keys BLOB NOT NULL,"
                     + " epoch INTEGER NOT NULL, own_seq INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS ban (id TEXT PRIMARY KEY)");
@@ -439,6 +441,34 @@ final class SqliteStore implements ConferenceStore {
                 throw e;
             } finally {
                 db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void eraseChat(ConferenceId conference, dev.convene.overlay.PeerId author, java.util.Collection<Long> sequences) {
+        if (sequences.isEmpty()) return;
+        try (PreparedStatement q = db.prepareStatement("DELETE FROM chat WHERE conference=? AND author=? AND seq=?")) {
+            db.setAutoCommit(false);
+            try {
+                for (long seq : sequences) {
+                    q.setString(1, conference.value());
+                    q.setString(2, author.value());
+                    q.setLong(3, seq);
+                    q.executeUpdate();
+                }
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+            // The write-ahead log still holds the pages as they were: copied back and emptied now.
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
         } catch (SQLException e) {
             throw failure(e);

@@ -48,6 +48,12 @@ final class TypedEvents {
     final LongAdder malformed = new LongAdder();
     final LongAdder ephemeralRefused = new LongAdder();
     final LongAdder ephemeralRateLimited = new LongAdder();
+    final LongAdder durableRateLimited = new LongAdder();
+    /**
+     * Per conference, author and durable type: how many events were accepted at each wall millisecond of their
+     * timestamps, within the second before the latest (older entries can no longer count).
+     */
+    private final Map<String, java.util.TreeMap<Long, Integer>> accepted = new HashMap<>();
 
     TypedEvents(EngineState s, Dispatch dispatch) {
         this.s = s;
@@ -111,7 +117,7 @@ final class TypedEvents {
 
     EventStats stats() {
         return new EventStats(delivered.sum(), unknownType.sum(), oversized.sum(), malformed.sum(), ephemeralRefused.sum(),
-                ephemeralRateLimited.sum());
+                ephemeralRateLimited.sum(), durableRateLimited.sum());
     }
 
     // ---- engine thread ----------------------------------------------------------------------------------
@@ -164,8 +170,33 @@ final class TypedEvents {
         }
         ConferenceEvent<?> e = decode(type, c.id, m.id(), m.timestamp(), p.value());
         if (e == null) return null;
+        if (!admit(c, m.author(), type, m.timestamp())) {
+            log.debug("{}: event {} of {} over its author's rate: kept, not delivered", s.label(), m.id(), type.key());
+            return null;
+        }
         record(c, e);
         return e;
+    }
+
+    /**
+     * The receive-side rate of a durable type: an author's event is delivered only if fewer than the type's
+     * {@code perSecond} of its events of that type were delivered with timestamps in the second up to its own
+     * (wall milliseconds {@code t-999} to {@code t}). Decided by the signed timestamps, in the author's sequence, so
+     * every peer (the author too, {@link Operations#publish}) decides the same; counted otherwise.
+     */
+    boolean admit(Conference c, PeerId author, EventType<?> type, HlcTimestamp ts) {
+        java.util.TreeMap<Long, Integer> w = accepted.computeIfAbsent(c.id.value() + "|" + author.value() + "|" + type.key(),
+                k -> new java.util.TreeMap<>());
+        long t = ts.wallMillis();
+        int within = 0;
+        for (int n : w.subMap(t - 999, true, t, true).values()) within += n;
+        if (within >= type.perSecond()) {
+            durableRateLimited.increment();
+            return false;
+        }
+        w.merge(t, 1, Integer::sum);
+        w.headMap(w.lastKey() - 999, false).clear(); // bounded: at most a second of entries
+        return true;
     }
 
     /** Keeps a durable event in its conference and tells listeners (not while restoring). */
@@ -177,10 +208,24 @@ final class TypedEvents {
         if (!c.restoring && !s.banned.contains(e.author())) fire(e);
     }
 
-    /** Takes a durable event out (its message became invalid or unreadable). */
-    void retract(Conference c, MessageId id) {
+    /** Takes a durable event out and tells the listeners ({@code eventRetracted}, not while restoring) why. */
+    void retract(Conference c, MessageId id, String reason) {
         if (!c.eventIds.remove(id)) return;
-        for (var perType : c.events.values()) perType.keySet().removeIf(e -> e.id().equals(id));
+        List<ConferenceEvent<?>> out = new java.util.ArrayList<>();
+        for (var perType : c.events.values()) {
+            perType.keySet().removeIf(e -> {
+                if (!e.id().equals(id)) return false;
+                out.add(e);
+                return true;
+            });
+        }
+        for (ConferenceEvent<?> e : out) {
+            // No longer counts toward its author's rate: if it comes back (a rebuild), it is decided as at first.
+            var w = accepted.get(c.id.value() + "|" + e.author().value() + "|" + e.type().key());
+            if (w != null) w.computeIfPresent(e.timestamp().wallMillis(), (t, n) -> n <= 1 ? null : n - 1);
+        }
+        if (c.restoring || s.banned.contains(id.author())) return;
+        for (ConferenceEvent<?> e : out) dispatch.fire(l -> l.eventRetracted(e, reason));
     }
 
     private <T> ConferenceEvent<T> decode(EventType<T> type, ConferenceId conference, MessageId id, HlcTimestamp ts, byte[] value) {

@@ -69,6 +69,11 @@ final class Seams {
             }
 
             @Override
+            public void eventRetracted(dev.convene.conference.ConferenceEvent<?> e, String reason) {
+                heard.add("event retracted " + e.id().sequence() + ": " + reason);
+            }
+
+            @Override
             public void invitation(ConferenceView v, PeerId inviter) {
                 heard.add("invitation from " + inviter.shortId());
             }

@@ -95,6 +95,7 @@ class TypedEventsLogTest {
         assertThat(shown()).isEmpty();
         assertThat(votes()).isEmpty();
         assertThat(c.eventIds).isEmpty();
+        assertThat(bob.heard).contains("event retracted 2: unreadable"); // told, as chat is
 
         // The key is back: both come back, once, and the unknown type is not counted again.
         c.keys.put(0, key);
