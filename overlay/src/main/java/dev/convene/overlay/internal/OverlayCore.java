@@ -69,6 +69,8 @@ public final class OverlayCore implements Receiver {
     private final Outbox outbox;
     private final String stackXml;
     private volatile JChannel channel;
+    /** Stretches MERGE3's interval in large views; set once the channel exists, used on the event thread. */
+    private volatile ViewScaling scaling;
     private volatile String endpoint = "";
     private volatile PeerAdvertisement selfAd;
     private volatile boolean closed;
@@ -185,6 +187,7 @@ public final class OverlayCore implements Receiver {
             ch.name(config.name() + "-" + identity.id().shortId());
             ch.getProtocolStack().insertProtocol(new SuspectTap(this::onSuspect), ProtocolStack.Position.ABOVE, VERIFY_SUSPECT2.class);
             ch.setReceiver(this);
+            this.scaling = ViewScaling.of(ch);
             this.channel = ch;
             ch.connect(config.cluster());
             outbox.setSelfTag(tag(ch.getAddress()));
@@ -370,6 +373,7 @@ public final class OverlayCore implements Receiver {
         }
         rememberMembers(presence.view());
         int size = presence.view().size();
+        scaling.apply(size);
         dispatcher.fire(l -> l.viewChanged(size));
     }
 
