@@ -20,8 +20,16 @@ import java.util.function.Consumer;
  * is a constant per existing peer.
  */
 final class SizeBench {
-    /** How long a group may take to form before the figure is given up. */
+    /** How long a group may take to form before the figure is given up: 60 s, more above 50 peers (see {@link #form}). */
     static final Duration FORM = Duration.ofSeconds(60);
+
+    /**
+     * How long {@code n} peers may take to form: {@link #FORM}, or 1.5 s per peer if more (150 s at 100: 100 TCP peers in
+     * one JVM formed in 58 s at load 50 on two cores, and a figure given up is worth less than a slow one).
+     */
+    static Duration form(int n) {
+        return FORM.compareTo(Duration.ofMillis(1500L * n)) >= 0 ? FORM : Duration.ofMillis(1500L * n);
+    }
     /** Idle traffic (heartbeats) is measured this long before a join, and subtracted from the join's counts. */
     static final Duration IDLE = Duration.ofSeconds(4);
     /** After a join completes, counts are read this much later (answers still in flight). */
@@ -47,7 +55,7 @@ final class SizeBench {
         List<String> failed = new ArrayList<>();
         progress.accept("size: " + n + " Convene peers (" + where + ")");
         long started = System.nanoTime();
-        try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false)) {
+        try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false, form(n))) {
             form[0] = (System.nanoTime() - started) / 1e6;
             List<ConferencePeer> existing = List.copyOf(g.peers());
             List<ConferencePeer> all = new ArrayList<>(existing);
@@ -77,13 +85,13 @@ final class SizeBench {
         }
         progress.accept("size: " + n + " raw JGroups channels (" + where + ")");
         started = System.nanoTime();
-        try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, FORM)) {
+        try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, form(n))) {
             form[1] = (System.nanoTime() - started) / 1e6;
             long idle = idleRates(() -> new long[] {g.messagesReceived()})[0];
             long t0 = System.nanoTime();
             long before = g.messagesReceived();
             g.join("size" + n + where + "rj");
-            Waits.until(FORM, () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
+            Waits.until(form(n), () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
             Thread.sleep(SETTLE.toMillis());
             double seconds = (System.nanoTime() - t0) / 1e9;
             // Not corrected for idle traffic: at 100 members JGroups' own heartbeats and merge probes outweigh a
