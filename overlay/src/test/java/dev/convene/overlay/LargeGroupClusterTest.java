@@ -53,8 +53,13 @@ class LargeGroupClusterTest {
                 started.add(starters.submit(() -> start(cluster, name)));
             }
             for (Future<Overlay> f : started) peers.add(f.get(FORM.toSeconds(), TimeUnit.SECONDS));
+            double allStarted = (System.nanoTime() - t0) / 1e9;
+            TestCluster.awaitCondition(FORM, () -> peers.stream().allMatch(o -> o.stats().members() == PEERS), () -> "views of " + PEERS);
+            double views = (System.nanoTime() - t0) / 1e9;
             awaitComplete(peers);
             double formed = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "LargeGroupClusterTest: all %d started at %.1f s, every view of %d at %.1f s, directories"
+                    + " complete at %.1f s%n", PEERS, allStarted, PEERS, views, formed);
             for (Overlay o : peers) {
                 for (Overlay p : peers) if (p != o) assertThat(o.directory().isOnline(p.self())).isTrue();
             }
