@@ -43,9 +43,37 @@ final class SizeBench {
         this.progress = progress;
     }
 
+    /**
+     * Heap a TCP group of n peers in one JVM needs, per ordered pair of peers: each peer keeps a connection, a send
+     * queue and retransmission tables per member. 100 overlay peers held 919 MiB after GC (about 95 KiB a pair); with
+     * the conference layer on top and room for the collector, 150 KiB. With a 1 GiB heap the bench's 100 TCP peers
+     * spent 125 s of their first few minutes in 27 full collections and never formed.
+     */
+    static final long TCP_HEAP_PER_PAIR = 150L << 10;
+
+    /** Why {@code n} TCP peers cannot be measured in a heap of {@code maxHeap} bytes, or null if they can. */
+    static String tooLittleHeap(int n, NetworkMode mode, long maxHeap) {
+        if (mode == NetworkMode.MEMORY) return null;
+        long needed = (long) n * (n - 1) * TCP_HEAP_PER_PAIR;
+        if (maxHeap >= needed) return null;
+        return String.format(Locale.ROOT, "%d TCP peers in one JVM need about %.1f GiB of heap, this JVM has %.1f"
+                + " (CONVENE_JAVA_OPTS=-Xmx%dg ./convene bench …)", n, needed / (double) (1L << 30), maxHeap / (double) (1L << 30),
+                (needed >> 30) + 1);
+    }
+
     /** The formation and join figures of {@code n} peers on {@code mode}; a side that fails leaves them missing. */
     List<Figure> run(int n, NetworkMode mode) throws InterruptedException {
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
+        String heap = tooLittleHeap(n, mode, Runtime.getRuntime().maxMemory());
+        if (heap != null) {
+            progress.accept("size: " + n + " peers (" + where + ") not measured: " + heap);
+            String label = n + " peers (" + where + ")";
+            double[] none = {Double.NaN, Double.NaN};
+            return List.of(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", none, Target.atMost(5000),
+                            "", heap),
+                    figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", none, null, "", heap),
+                    figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", none, null, "", heap));
+        }
         double[] form = {Double.NaN, Double.NaN};
         double[] join = {Double.NaN, Double.NaN};
         double[] perPeer = {Double.NaN, Double.NaN};
