@@ -33,6 +33,8 @@ final class ConveneGroup implements AutoCloseable {
     private final int portRange;
     private final List<ConferencePeer> peers = new ArrayList<>();
     private final List<ConferencePeer> lateJoiners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How long starting and forming may take ({@link #SETUP} unless the size part asks for more). */
+    private Duration setup = SETUP;
 
     private ConveneGroup(Workspace ws, String purpose, NetworkMode mode, boolean durable, int size) {
         this.ws = ws;
@@ -45,7 +47,14 @@ final class ConveneGroup implements AutoCloseable {
 
     /** Starts {@code size} peers: the first alone (it becomes the coordinator), the others a few at a time. */
     static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable) throws InterruptedException {
+        return start(ws, purpose, size, mode, durable, SETUP);
+    }
+
+    /** As above, allowing {@code setup} for each peer's start and for the group to form. */
+    static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable, Duration setup)
+            throws InterruptedException {
         ConveneGroup g = new ConveneGroup(ws, purpose, mode, durable, size);
+        g.setup = setup;
         try {
             g.peers.add(g.open(purpose + "0"));
             ExecutorService starters = Executors.newFixedThreadPool(3, r -> new Thread(r, "bench-start"));
@@ -58,7 +67,7 @@ final class ConveneGroup implements AutoCloseable {
                 }
                 for (Future<ConferencePeer> f : started) {
                     try {
-                        g.peers.add(f.get(SETUP.toSeconds(), TimeUnit.SECONDS));
+                        g.peers.add(f.get(setup.toSeconds(), TimeUnit.SECONDS));
                     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                         failure = failure != null ? failure : new BenchException("a " + mode.cliName() + " peer did not start: " + e, e);
                     }
@@ -121,7 +130,7 @@ final class ConveneGroup implements AutoCloseable {
 
     /** Waits until each of {@code group} sees every other one online. */
     void awaitDirectories(List<ConferencePeer> group) throws InterruptedException {
-        Waits.until(SETUP, () -> group.stream().allMatch(p -> group.stream().allMatch(q -> q == p || p.directory().isOnline(q.self()))),
+        Waits.until(setup, () -> group.stream().allMatch(p -> group.stream().allMatch(q -> q == p || p.directory().isOnline(q.self()))),
                 () -> "full directories in a group of " + group.size());
     }
 

@@ -20,8 +20,16 @@ import java.util.function.Consumer;
  * is a constant per existing peer.
  */
 final class SizeBench {
-    /** How long a group may take to form before the figure is given up. */
+    /** How long a group may take to form before the figure is given up: 60 s, more above 50 peers (see {@link #form}). */
     static final Duration FORM = Duration.ofSeconds(60);
+
+    /**
+     * How long {@code n} peers may take to form: {@link #FORM}, or 1.5 s per peer if more (150 s at 100: 100 TCP peers in
+     * one JVM formed in 58 s at load 50 on two cores, and a figure given up is worth less than a slow one).
+     */
+    static Duration form(int n) {
+        return FORM.compareTo(Duration.ofMillis(1500L * n)) >= 0 ? FORM : Duration.ofMillis(1500L * n);
+    }
     /** Idle traffic (heartbeats) is measured this long before a join, and subtracted from the join's counts. */
     static final Duration IDLE = Duration.ofSeconds(4);
     /** After a join completes, counts are read this much later (answers still in flight). */
@@ -35,9 +43,37 @@ final class SizeBench {
         this.progress = progress;
     }
 
+    /**
+     * Heap a TCP group of n peers in one JVM needs, per ordered pair of peers: each peer keeps a connection, a send
+     * queue and retransmission tables per member. 100 overlay peers held 919 MiB after GC (about 95 KiB a pair); with
+     * the conference layer on top and room for the collector, 150 KiB. With a 1 GiB heap the bench's 100 TCP peers
+     * spent 125 s of their first few minutes in 27 full collections and never formed.
+     */
+    static final long TCP_HEAP_PER_PAIR = 150L << 10;
+
+    /** Why {@code n} TCP peers cannot be measured in a heap of {@code maxHeap} bytes, or null if they can. */
+    static String tooLittleHeap(int n, NetworkMode mode, long maxHeap) {
+        if (mode == NetworkMode.MEMORY) return null;
+        long needed = (long) n * (n - 1) * TCP_HEAP_PER_PAIR;
+        if (maxHeap >= needed) return null;
+        return String.format(Locale.ROOT, "%d TCP peers in one JVM need about %.1f GiB of heap, this JVM has %.1f"
+                + " (CONVENE_JAVA_OPTS=-Xmx%dg ./convene bench …)", n, needed / (double) (1L << 30), maxHeap / (double) (1L << 30),
+                (needed >> 30) + 1);
+    }
+
     /** The formation and join figures of {@code n} peers on {@code mode}; a side that fails leaves them missing. */
     List<Figure> run(int n, NetworkMode mode) throws InterruptedException {
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
+        String heap = tooLittleHeap(n, mode, Runtime.getRuntime().maxMemory());
+        if (heap != null) {
+            progress.accept("size: " + n + " peers (" + where + ") not measured: " + heap);
+            String label = n + " peers (" + where + ")";
+            double[] none = {Double.NaN, Double.NaN};
+            return List.of(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", none, Target.atMost(5000),
+                            "", heap),
+                    figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", none, null, "", heap),
+                    figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", none, null, "", heap));
+        }
         double[] form = {Double.NaN, Double.NaN};
         double[] join = {Double.NaN, Double.NaN};
         double[] perPeer = {Double.NaN, Double.NaN};
@@ -47,7 +83,7 @@ final class SizeBench {
         List<String> failed = new ArrayList<>();
         progress.accept("size: " + n + " Convene peers (" + where + ")");
         long started = System.nanoTime();
-        try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false)) {
+        try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false, form(n))) {
             form[0] = (System.nanoTime() - started) / 1e6;
             List<ConferencePeer> existing = List.copyOf(g.peers());
             List<ConferencePeer> all = new ArrayList<>(existing);
@@ -77,13 +113,13 @@ final class SizeBench {
         }
         progress.accept("size: " + n + " raw JGroups channels (" + where + ")");
         started = System.nanoTime();
-        try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, FORM)) {
+        try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, form(n))) {
             form[1] = (System.nanoTime() - started) / 1e6;
             long idle = idleRates(() -> new long[] {g.messagesReceived()})[0];
             long t0 = System.nanoTime();
             long before = g.messagesReceived();
             g.join("size" + n + where + "rj");
-            Waits.until(FORM, () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
+            Waits.until(form(n), () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
             Thread.sleep(SETTLE.toMillis());
             double seconds = (System.nanoTime() - t0) / 1e9;
             // Not corrected for idle traffic: at 100 members JGroups' own heartbeats and merge probes outweigh a

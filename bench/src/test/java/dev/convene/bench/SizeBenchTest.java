@@ -44,6 +44,16 @@ class SizeBenchTest {
     }
 
     @Test
+    void aTcpGroupTooLargeForTheHeapIsReportedNotAttempted() {
+        long gib = 1L << 30;
+        String why = SizeBench.tooLittleHeap(100, dev.convene.overlay.NetworkMode.LOCAL, gib);
+        assertThat(why).contains("100 TCP peers in one JVM need about 1.4 GiB").contains("-Xmx2g");
+        assertThat(SizeBench.tooLittleHeap(100, dev.convene.overlay.NetworkMode.LOCAL, 2 * gib)).isNull();
+        assertThat(SizeBench.tooLittleHeap(100, dev.convene.overlay.NetworkMode.MEMORY, gib / 4)).isNull();
+        assertThat(SizeBench.tooLittleHeap(30, dev.convene.overlay.NetworkMode.LOCAL, gib / 4)).isNull();
+    }
+
+    @Test
     void aBenchStoppedWithSigtermExits(@TempDir Path dir) throws Exception {
         Path err = dir.resolve("stderr");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",

@@ -7,7 +7,7 @@ package dev.convene.overlay;
  *
  * <pre>{@code
  * OverlayConfig config = OverlayConfig.builder("alice").stack(stack -> stack
- *         .set("TCP_NIO2", "thread_pool.max_threads", "16")
+ *         .set("TCP_NIO2", "thread_pool.max_threads", "32")
  *         .replace("TCPPING", "dns.DNS_PING", Map.of("dns_query", "convene.example.internal"))).build();
  * }</pre>
  *

@@ -18,7 +18,7 @@ class AddressCacheClusterTest {
 
     @Test
     void aBareOverlayRemembersAddressesInItsHomeAndFindsItsGroupAgainThroughThem(@TempDir Path dir) throws Exception {
-        try (TestCluster c = TestCluster.tcp()) {
+        TestCluster.retryingOnBusyPorts(c -> {
             int base = c.basePort();
             List<HostPort> seeds = List.of(new HostPort("127.0.0.1", base));
             List<HostPort> nowhere = List.of(new HostPort("127.0.0.1", base + 9)); // nobody listens there
@@ -34,12 +34,12 @@ class AddressCacheClusterTest {
             Overlay a2 = c.start(c.config("a", home).mode(NetworkMode.SEEDS).seeds(nowhere).port(base + 4).portRange(0).build(), id, b -> b);
             assertThat(a2.stackDescription()).contains("127.0.0.1[" + base + "]");
             TestCluster.awaitCondition(WAIT, () -> a2.directory().isOnline(seed.self()), () -> "seed not online at a2");
-        }
+        });
     }
 
     @Test
-    void aSuppliedAddressCacheReplacesTheFile(@TempDir Path dir) {
-        try (TestCluster c = TestCluster.tcp()) {
+    void aSuppliedAddressCacheReplacesTheFile(@TempDir Path dir) throws Exception {
+        TestCluster.retryingOnBusyPorts(c -> {
             int base = c.basePort();
             List<HostPort> seeds = List.of(new HostPort("127.0.0.1", base));
             Overlay seed = start(c, "seed", base, seeds);
@@ -68,7 +68,7 @@ class AddressCacheClusterTest {
             Overlay a2 = c.start(c.config("a", home).mode(NetworkMode.SEEDS).seeds(List.of(new HostPort("127.0.0.1", base + 9)))
                     .port(base + 4).portRange(0).build(), id, b -> b.addressCache(cache));
             TestCluster.awaitCondition(WAIT, () -> a2.directory().isOnline(seed.self()), () -> "seed not online at a2");
-        }
+        });
     }
 
     private static Overlay start(TestCluster c, String name, int port, List<HostPort> seeds) {

@@ -53,8 +53,13 @@ class LargeGroupClusterTest {
                 started.add(starters.submit(() -> start(cluster, name)));
             }
             for (Future<Overlay> f : started) peers.add(f.get(FORM.toSeconds(), TimeUnit.SECONDS));
+            double allStarted = (System.nanoTime() - t0) / 1e9;
+            TestCluster.awaitCondition(FORM, () -> peers.stream().allMatch(o -> o.stats().members() == PEERS), () -> "views of " + PEERS);
+            double views = (System.nanoTime() - t0) / 1e9;
             awaitComplete(peers);
             double formed = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "LargeGroupClusterTest: all %d started at %.1f s, every view of %d at %.1f s, directories"
+                    + " complete at %.1f s%n", PEERS, allStarted, PEERS, views, formed);
             for (Overlay o : peers) {
                 for (Overlay p : peers) if (p != o) assertThat(o.directory().isOnline(p.self())).isTrue();
             }
@@ -64,6 +69,7 @@ class LargeGroupClusterTest {
             System.out.printf(Locale.ROOT, "LargeGroupClusterTest: %d memory peers complete in %.1f s; per peer: %.1f frames received,"
                     + " %.1f sent, %.1f signature checks%n", PEERS, formed, received / (double) PEERS, sent / (double) PEERS,
                     checks / (double) PEERS);
+            System.out.println("LargeGroupClusterTest: " + breakdown(peers));
             // Forming pairwise sessions costs each peer a constant per other peer (a Hello each way and its answer).
             for (Overlay o : peers) assertThat(o.stats().signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
 
@@ -150,6 +156,18 @@ class LargeGroupClusterTest {
                 }
             });
         }
+    }
+
+    /** Frames received by type and drops by reason, summed over {@code peers}: where a formation's frames went. */
+    static String breakdown(List<Overlay> peers) {
+        java.util.Map<Integer, Long> types = new java.util.TreeMap<>();
+        java.util.Map<DropReason, Long> drops = new java.util.TreeMap<>();
+        for (Overlay o : peers) {
+            OverlayStats s = o.stats();
+            s.receivedByType().forEach((k, v) -> types.merge(k, v, Long::sum));
+            s.drops().forEach((k, v) -> { if (v > 0) drops.merge(k, v, Long::sum); });
+        }
+        return "received by type " + types + ", drops " + drops;
     }
 
     private static Overlay start(String cluster, String name) {

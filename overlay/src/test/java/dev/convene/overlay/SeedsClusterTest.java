@@ -14,8 +14,8 @@ class SeedsClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Test
-    void peersFindEachOtherThroughSeveralSeedsAndWithoutTheFirstOne() {
-        try (TestCluster c = TestCluster.tcp()) {
+    void peersFindEachOtherThroughSeveralSeedsAndWithoutTheFirstOne() throws Exception {
+        TestCluster.retryingOnBusyPorts(c -> {
             int base = c.basePort();
             List<HostPort> seeds = List.of(new HostPort("127.0.0.1", base), new HostPort("127.0.0.1", base + 1));
             Overlay seed0 = start(c, "seed0", base, seeds);
@@ -42,7 +42,7 @@ class SeedsClusterTest {
             TestCluster.awaitFullDirectory(WAIT, List.of(sender, reader));
             sender.send(reader.self(), new Note(1, "over seeds"));
             inbox.await(WAIT, sender.self(), "over seeds");
-        }
+        });
     }
 
     private static Overlay start(TestCluster c, String name, int port, List<HostPort> seeds) {

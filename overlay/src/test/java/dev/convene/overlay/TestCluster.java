@@ -23,8 +23,72 @@ public final class TestCluster implements AutoCloseable {
     private TestCluster(NetworkMode mode) {
         this.mode = mode;
         this.cluster = "test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        // A random range per cluster keeps concurrently running TCP tests (and a developer's own peers on 7800) apart.
-        this.basePort = 20000 + ThreadLocalRandom.current().nextInt(2000) * 16;
+        // A random range per cluster keeps concurrently running TCP tests (and a developer's own peers on 7800) apart;
+        // below Linux's ephemeral ports (32768 up), which outgoing connections take and a listener then cannot.
+        this.basePort = mode == NetworkMode.MEMORY ? 20000 : freeBase();
+    }
+
+    /** Ranges tried before one whose ports (and FD_SOCK2's first ones) are all free is given up on. */
+    private static final int PROBES = 20;
+
+    /**
+     * A base port whose {@link #RANGE} ports are free now. Another process (another Maven run on this machine) may still
+     * take one before a peer binds it: {@link #retryingOnBusyPorts} runs a test again on another range then.
+     */
+    private static int freeBase() {
+        int base = 0;
+        for (int i = 0; i < PROBES; i++) {
+            base = 20000 + ThreadLocalRandom.current().nextInt(750) * RANGE;
+            if (free(base, RANGE)) return base;
+        }
+        return base;
+    }
+
+    private static boolean free(int from, int count) {
+        for (int p = from; p < from + count; p++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ports per cluster ({@link #config}'s port range). */
+    static final int RANGE = 16;
+
+    /** A test body on a TCP cluster; it may throw. */
+    @FunctionalInterface
+    public interface TcpTest {
+        void run(TestCluster cluster) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} on a new TCP cluster, and again (up to three times in all) on a new cluster with another port
+     * range if a peer could not listen on its port ("cannot listen on 127.0.0.1 ports N-N": taken by another process
+     * between the probe of the range and the bind, as when several Maven runs share the machine). Any other failure is
+     * the test's.
+     */
+    public static void retryingOnBusyPorts(TcpTest test) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (TestCluster c = tcp()) {
+                test.run(c);
+                return;
+            } catch (OverlayException e) {
+                if (attempt >= 3 || !busyPort(e)) throw e;
+                System.err.println("TestCluster: " + e.getMessage() + "; again on another port range");
+            }
+        }
+    }
+
+    private static boolean busyPort(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) return true;
+            if (t.getMessage() != null && t.getMessage().startsWith("cannot listen on")) return true;
+        }
+        return false;
     }
 
     /** Peers on SHARED_LOOPBACK. */
@@ -48,7 +112,7 @@ public final class TestCluster implements AutoCloseable {
     /** A config for a new peer of this cluster. */
     public OverlayConfig.Builder config(String name, Path home) {
         return OverlayConfig.builder(name).home(home).mode(mode).cluster(cluster).bindAddress("127.0.0.1")
-                .port(basePort).portRange(16);
+                .port(basePort).portRange(RANGE);
     }
 
     /** Starts a peer with a fresh in-memory identity. */

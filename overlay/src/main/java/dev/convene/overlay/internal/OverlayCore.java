@@ -69,6 +69,8 @@ public final class OverlayCore implements Receiver {
     private final Outbox outbox;
     private final String stackXml;
     private volatile JChannel channel;
+    /** Stretches MERGE3's interval in large views; set once the channel exists, used on the event thread. */
+    private volatile ViewScaling scaling;
     private volatile String endpoint = "";
     private volatile PeerAdvertisement selfAd;
     private volatile boolean closed;
@@ -185,6 +187,7 @@ public final class OverlayCore implements Receiver {
             ch.name(config.name() + "-" + identity.id().shortId());
             ch.getProtocolStack().insertProtocol(new SuspectTap(this::onSuspect), ProtocolStack.Position.ABOVE, VERIFY_SUSPECT2.class);
             ch.setReceiver(this);
+            this.scaling = ViewScaling.of(ch);
             this.channel = ch;
             ch.connect(config.cluster());
             outbox.setSelfTag(tag(ch.getAddress()));
@@ -195,7 +198,7 @@ public final class OverlayCore implements Receiver {
             presence.registerName(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
-            timer.scheduleWithFixedDelay(() -> submit(presence::retry), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(() -> submit(() -> presence.retry(inbox.waiting() > 0)), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
             // The endpoint (and in memory mode the JGroups name) carries the display name: DEBUG only.
             log.info("{}: joined '{}' in {} mode ({} members)", label, config.cluster(), config.mode().cliName(), v == null ? 1 : v.size());
             log.debug("{}: listening at {}", label, endpoint);
@@ -231,7 +234,10 @@ public final class OverlayCore implements Receiver {
         InboundGate.Outcome[] outcome = new InboundGate.Outcome[1];
         InboundGate.Admitted a = gate.admit(src, buf, offset, length, outcome);
         if (a == null) {
-            if (outcome[0] == InboundGate.Outcome.HELD_NO_KEY || outcome[0] == InboundGate.Outcome.DROPPED_UNCONFIRMED) {
+            if (outcome[0] == InboundGate.Outcome.HELD_NO_KEY) {
+                if (onEvents) heldForKey(src);
+                else submit(() -> heldForKey(src));
+            } else if (outcome[0] == InboundGate.Outcome.DROPPED_UNCONFIRMED) {
                 if (onEvents) presence.askFor(src);
                 else submit(() -> presence.askFor(src));
             }
@@ -242,6 +248,21 @@ public final class OverlayCore implements Receiver {
         } else if (closed || !inbox.put(a instanceof InboundGate.Authenticated au ? au.from() : SIGNED, () -> runHandle(a))) {
             gate.done(a);
         }
+    }
+
+    /**
+     * Event thread: a MAC'd frame from {@code src} was held for want of its key. Usually the sender's {@code Hello} was
+     * verified on the JGroups thread just before and waits here, in this peer's own queue: once it made the session
+     * (now, or between the gate's check and the hold), the held frames are admitted under it, and nobody is asked for
+     * a {@code Hello} this peer already has. Without a session, the sender is asked ({@link Presence#askFor}). Under
+     * load, asking here cost each pair of a forming group of 100 a second {@code Hello} each way and a request.
+     */
+    private void heldForKey(Address src) {
+        if (presence.sessionAt(src) == null) {
+            presence.askFor(src);
+            return;
+        }
+        for (byte[] held : gate.release(src)) admit(src, held, 0, held.length, true);
     }
 
     @Override
@@ -352,6 +373,7 @@ public final class OverlayCore implements Receiver {
         }
         rememberMembers(presence.view());
         int size = presence.view().size();
+        scaling.apply(size);
         dispatcher.fire(l -> l.viewChanged(size));
     }
 

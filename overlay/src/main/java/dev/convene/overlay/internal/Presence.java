@@ -34,6 +34,14 @@ final class Presence implements InboundGate.Membership {
     static final double ANSWERS_PER_SECOND = 1;
     /** A member still without a session is asked again after this long, then twice as long each time, up to {@link #RETRY_MAX_NANOS}. */
     static final long RETRY_FIRST_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The first wait grows by this much per member of the view ({@link #firstWait}): in a forming group every member
+     * works through a Hello from each of the others, so the answer to a greeting takes longer the larger the group.
+     * Asking again too early is no cheaper than waiting: it costs the member asked a second Hello to check, a request,
+     * and its answer. At 100 peers in one JVM a first wait of 1 s made 152-504 signature checks per peer where 99
+     * suffice (three runs, load 1-28); 3 s made none more in a run at load 33-45.
+     */
+    static final long RETRY_PER_MEMBER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(30);
     static final long RETRY_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(8);
 
     /** When a member without a proven binding may be asked again ({@code due}, nanos), and the wait after that. */
@@ -166,7 +174,7 @@ final class Presence implements InboundGate.Membership {
         byte[] known = heard.get(src);
         if (known != null && java.util.Arrays.equals(known, nonce)) return;
         heard.put(src, nonce.clone());
-        ask(src, RETRY_FIRST_NANOS, nanos.getAsLong());
+        ask(src, firstWait(), nanos.getAsLong());
     }
 
     /** The session with an online peer, or null. */
@@ -289,7 +297,7 @@ final class Presence implements InboundGate.Membership {
         long now = nanos.getAsLong();
         Retry r = retries.get(src);
         if (r != null && now - r.due() < 0) return;
-        ask(src, r == null ? RETRY_FIRST_NANOS : r.backoff(), now);
+        ask(src, r == null ? firstWait() : r.backoff(), now);
     }
 
     /**
@@ -299,6 +307,16 @@ final class Presence implements InboundGate.Membership {
      * or it leaves the view. A lost {@code Hello} (or request) is thus recovered while no other frame flows.
      */
     void retry() {
+        retry(false);
+    }
+
+    /**
+     * As {@link #retry()}; {@code busy}: frames wait in this peer's own queue, the answers perhaps among them, so
+     * only a member overdue by {@link #RETRY_MAX_NANOS} is asked now (a flood cannot hold a retry off for longer).
+     * Under load the answer to a greeting takes longer than the first wait (the queues of both sides are long), and
+     * asking then costs the other side a second {@code Hello} to check, a request and an answer: more load.
+     */
+    void retry(boolean busy) {
         long now = nanos.getAsLong();
         Address me = self.get();
         for (Address a : members) {
@@ -311,8 +329,8 @@ final class Presence implements InboundGate.Membership {
             Retry r = retries.get(a);
             if (r == null) {
                 // An unproven binding without an entry was never asked for: its member answered our greeting.
-                if (s == null) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
-            } else if (now - r.due() >= 0) {
+                if (s == null) retries.put(a, new Retry(now + firstWait(), firstWait()));
+            } else if (now - r.due() >= (busy ? RETRY_MAX_NANOS : 0)) {
                 // No session, or one that no frame has proven yet (a claim by another member may sit at the address,
                 // and the real member's frames fail its MAC): ask again, so the real member's Hello replaces it.
                 ask(a, r.backoff(), now);
@@ -331,6 +349,11 @@ final class Presence implements InboundGate.Membership {
         greet(a);
         effects.requestHello(a);
         retries.put(a, new Retry(now + backoff, Math.min(RETRY_MAX_NANOS, backoff * 2)));
+    }
+
+    /** The first wait for an answer: {@link #RETRY_FIRST_NANOS}, or more in a large view (at most {@link #RETRY_MAX_NANOS}). */
+    long firstWait() {
+        return Math.min(RETRY_MAX_NANOS, Math.max(RETRY_FIRST_NANOS, members.size() * RETRY_PER_MEMBER_NANOS));
     }
 
     private void answer(Address src) {
@@ -374,15 +397,18 @@ final class Presence implements InboundGate.Membership {
         }
         this.view = v;
         this.members = Set.copyOf(v.getMembers());
+        // Sets, not View.containsMember (a scan of the view): each view of n members is compared with the last in O(n),
+        // not O(n^2); a group of 100 forming in one JVM installs about 100 views at each of its 100 peers.
+        Set<Address> before = old == null ? Set.of() : Set.copyOf(old.getMembers());
         List<Address> joiners = new ArrayList<>();
         for (Address a : v.getMembers()) {
             if (a.equals(self.get())) continue;
-            if (first || old == null || !old.containsMember(a)) joiners.add(a);
+            if (first || old == null || !before.contains(a)) joiners.add(a);
         }
         List<Address> left = new ArrayList<>();
         if (old != null) {
             for (Address a : old.getMembers()) {
-                if (v.containsMember(a)) continue;
+                if (members.contains(a)) continue;
                 left.add(a);
                 sessions.remove(a);
                 echoedBindings.remove(a);
@@ -403,11 +429,12 @@ final class Presence implements InboundGate.Membership {
         // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the
         // answer budget (a remote Hello or request is). If the greeting is lost, retry() asks again.
         long now = nanos.getAsLong();
+        long firstWait = firstWait();
         for (Address a : joiners) {
             // The announcement after connect() names every member; those greeted by a view handled since are not
             // greeted twice.
             if (!greeted.contains(a)) greet(a);
-            if (!sessions.containsKey(a)) retries.put(a, new Retry(now + RETRY_FIRST_NANOS, RETRY_FIRST_NANOS));
+            if (!sessions.containsKey(a)) retries.put(a, new Retry(now + firstWait, firstWait));
         }
         return left;
     }

@@ -58,6 +58,18 @@ public final class Stacks {
     /** Writes that may wait per TCP connection (TCP_NIO2's max_send_buffers; more are dropped and retransmitted). */
     static final int TCP_SEND_BUFFERS = 10;
 
+    /**
+     * JGroups pool threads per TCP peer. A peer's messages from one member run on at most one pool thread at a time
+     * (JGroups' MaxOneThreadPerSender), so the pool wanted to grow to one thread per member: with JGroups' default
+     * {@code thread_pool.increase_max_size_dynamically} a view larger than {@code max_threads} raises it to the view's
+     * size + 10, and 100 TCP peers in one JVM held 3 177 pool threads. Bounded here for real (no growth); a task the
+     * full pool refuses runs on the thread that read it ({@code rejection_policy="run"}: TCP_NIO2's selector thread),
+     * so nothing is dropped and a peer that receives faster than it can process stops reading (TCP pushes back). With
+     * JGroups' default policy ("abort") a refused message is dropped: a regular one stays queued behind its sender
+     * until that sender's next message, an out-of-band one (heartbeats, discovery, merge announcements) is lost.
+     */
+    static final int TCP_POOL_THREADS = 16;
+
     /** Transport-level read cap: our frame cap plus room for JGroups headers and fragmentation. */
     static int transportMaxLength(OverlayConfig c) {
         return c.maxFrameBytes() + (64 << 10);
@@ -94,15 +106,23 @@ public final class Stacks {
                 .append(" max_length=\"").append(transportMaxLength(c)).append('"')
                 .append(" sock_conn_timeout=\"500\" peer_addr_read_timeout=\"1000\"")
                 .append(" use_direct_memory=\"false\" max_send_buffers=\"").append(TCP_SEND_BUFFERS).append('"')
-                .append(common(c)).append("/>\n");
+                .append(common(c, TCP_POOL_THREADS))
+                .append(" thread_pool.increase_max_size_dynamically=\"false\" thread_pool.rejection_policy=\"run\"")
+                .append("/>\n");
         Set<String> hosts = new LinkedHashSet<>();
         if (c.mode() == NetworkMode.LOCAL) {
             hosts.add(c.bindAddress() + "[" + c.port() + "]");
         }
         c.seeds().forEach(s -> hosts.add(s.host() + "[" + s.port() + "]"));
         extraHosts.forEach(h -> hosts.add(h.host() + "[" + h.port() + "]"));
+        // return_entire_cache: a seed answers with every member it knows (a joiner knows only the seeds). In local
+        // mode every port of the range is asked anyway, so each member answers for itself: over TCP, MERGE3's
+        // periodic announcement is this discovery, and every address in every answer is sent an INFO message, so
+        // whole caches from the n members of a range cost each announcement n^2 messages (334 000 were queued in a
+        // group of 100 TCP peers in one JVM).
         x.append("  <TCPPING initial_hosts=\"").append(String.join(",", hosts)).append("\" port_range=\"").append(range)
-                .append("\" async_discovery=\"true\" return_entire_cache=\"true\"/>\n");
+                .append("\" async_discovery=\"true\" return_entire_cache=\"").append(c.mode() == NetworkMode.SEEDS)
+                .append("\"/>\n");
     }
 
     private static void udp(StringBuilder x, OverlayConfig c) {
@@ -129,9 +149,13 @@ public final class Stacks {
     }
 
     private static String common(OverlayConfig c) {
+        return common(c, 64);
+    }
+
+    private static String common(OverlayConfig c, int poolThreads) {
         // The bundler's sizes: see BUNDLE_BYTES.
         return " diag.enabled=\"false\" thread_naming_pattern=\"l\" thread_pool.min_threads=\"0\""
-                + " thread_pool.max_threads=\"64\" thread_pool.keep_alive_time=\"30s\""
+                + " thread_pool.max_threads=\"" + poolThreads + "\" thread_pool.keep_alive_time=\"30s\""
                 + " bundler.max_size=\"" + BUNDLE_BYTES + "\" bundler.capacity=\"" + BUNDLER_CAPACITY + "\""
                 + " bundler.remove_queue_capacity=\"" + BUNDLER_DRAIN + "\"";
     }

@@ -233,4 +233,43 @@ class PresenceRetryTest {
         a.presence.askFor(b.address);
         assertThat(log).hasSize(sent);
     }
+    @Test
+    void inALargeViewTheFirstAskWaitsLonger() {
+        lose = s -> true;
+        Side a = new Side();
+        Side b = new Side();
+        a.other = b;
+        b.other = a;
+        // A view of 100: b and 98 others that never answer (only b's frames are modelled).
+        List<Address> members = new ArrayList<>(List.of(a.address, b.address));
+        for (int i = 0; i < 98; i++) members.add(UUID.randomUUID());
+        a.presence.onView(new View(new org.jgroups.ViewId(a.address, 1), members), true);
+        assertThat(a.presence.firstWait()).isEqualTo(100 * Presence.RETRY_PER_MEMBER_NANOS);
+        int greetings = log.size();
+        for (int tick = 0; tick < 11; tick++) { // up to 2.75 s
+            now.addAndGet(SECOND / 4);
+            a.presence.retry();
+        }
+        assertThat(log).as("nobody asked before 3 s in a view of 100").hasSize(greetings);
+        now.addAndGet(SECOND / 4);
+        a.presence.retry();
+        assertThat(log.size()).as("each of the 99 asked (a Hello and a request) at 3 s").isEqualTo(greetings + 2 * 99);
+    }
+
+    @Test
+    void aBusyPeerHoldsItsRetriesOffUntilTheyAreOverdue() {
+        lose = s -> true;
+        Side[] p = pairInOneView();
+        Side a = p[0];
+        int greetings = log.size();
+        now.addAndGet(SECOND);
+        a.presence.retry(true);
+        assertThat(log).as("due, but frames wait in a's own queue").hasSize(greetings);
+        now.addAndGet(Presence.RETRY_MAX_NANOS - SECOND / 4);
+        a.presence.retry(true);
+        assertThat(log).hasSize(greetings);
+        now.addAndGet(SECOND / 4);
+        a.presence.retry(true);
+        assertThat(log).as("overdue by the longest wait: asked even while busy").hasSize(greetings + 2);
+    }
 }

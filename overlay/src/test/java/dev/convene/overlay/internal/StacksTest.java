@@ -115,14 +115,18 @@ class StacksTest {
     @Test
     void localModeProbesItsPortRangeOnTheBindAddressAndTheRememberedPeers() throws Exception {
         Map<String, String> ping = attributes(protocols(Stacks.xml(config(NetworkMode.LOCAL, "127.0.0.1"), CACHED)), "TCPPING");
-        assertThat(ping).containsEntry("port_range", "8").containsEntry("initial_hosts", "127.0.0.1[23400],127.0.0.1[7805]");
+        assertThat(ping).containsEntry("port_range", "8").containsEntry("initial_hosts", "127.0.0.1[23400],127.0.0.1[7805]")
+                // Every port is asked: each member answers for itself, not with every member it knows (n^2 per round).
+                .containsEntry("return_entire_cache", "false");
     }
 
     @Test
     void seedsModeProbesExactlyTheSeedsWithAPortRangeOfZero() throws Exception {
         Map<String, String> ping = attributes(protocols(Stacks.xml(config(NetworkMode.SEEDS, "127.0.0.1"), CACHED)), "TCPPING");
         assertThat(ping).containsEntry("port_range", "0")
-                .containsEntry("initial_hosts", "127.0.0.1[23400],127.0.0.1[23410],127.0.0.1[7805]");
+                .containsEntry("initial_hosts", "127.0.0.1[23400],127.0.0.1[23410],127.0.0.1[7805]")
+                // A joiner knows only the seeds: they answer with every member they know.
+                .containsEntry("return_entire_cache", "true");
     }
 
     @Test
@@ -163,6 +167,14 @@ class StacksTest {
                 // No reader thread per connection: one selector, and a bounded number of writes queued per connection.
                 org.jgroups.protocols.TCP_NIO2 tcp = (org.jgroups.protocols.TCP_NIO2) ch.getProtocolStack().getTransport();
                 assertThat(tcp.getMaxSendBuffers()).isLessThanOrEqualTo(Stacks.TCP_SEND_BUFFERS);
+                // A pool that does not grow with the view, and a full one runs the task on the reading thread instead of
+                // dropping the message.
+                org.jgroups.util.ThreadPool pool = tcp.getThreadPool();
+                assertThat(pool.getMaxThreads()).isEqualTo(Stacks.TCP_POOL_THREADS);
+                assertThat(pool.getIncreaseMaxSizeDynamically()).isFalse();
+                java.util.concurrent.RejectedExecutionHandler refused = pool.getRejectedExecutionHandler();
+                if (refused instanceof org.jgroups.util.ShutdownRejectedExecutionHandler wrapped) refused = wrapped.handler();
+                assertThat(refused).isInstanceOf(java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy.class);
             }
         }
     }
