@@ -33,6 +33,8 @@ final class ConveneGroup implements AutoCloseable {
     private final int portRange;
     private final List<ConferencePeer> peers = new ArrayList<>();
     private final List<ConferencePeer> lateJoiners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What every peer of the group registers on its builder before it starts (event types). */
+    private java.util.function.Consumer<ConferencePeer.Builder> setup = b -> { };
 
     private ConveneGroup(Workspace ws, String purpose, NetworkMode mode, boolean durable, int size) {
         this.ws = ws;
@@ -45,7 +47,14 @@ final class ConveneGroup implements AutoCloseable {
 
     /** Starts {@code size} peers: the first alone (it becomes the coordinator), the others a few at a time. */
     static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable) throws InterruptedException {
+        return start(ws, purpose, size, mode, durable, b -> { });
+    }
+
+    /** {@link #start(Workspace, String, int, NetworkMode, boolean)} with {@code setup} applied to each peer's builder first. */
+    static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable,
+                              java.util.function.Consumer<ConferencePeer.Builder> setup) throws InterruptedException {
         ConveneGroup g = new ConveneGroup(ws, purpose, mode, durable, size);
+        g.setup = setup;
         try {
             g.peers.add(g.open(purpose + "0"));
             ExecutorService starters = Executors.newFixedThreadPool(3, r -> new Thread(r, "bench-start"));
@@ -85,7 +94,9 @@ final class ConveneGroup implements AutoCloseable {
     private ConferencePeer open(String name) {
         OverlayConfig.Builder config = config(name, mode, cluster, basePort, portRange);
         if (durable) config.home(ws.home(name));
-        return ConferencePeer.builder(config.build(), Identity.generate()).start();
+        ConferencePeer.Builder builder = ConferencePeer.builder(config.build(), Identity.generate());
+        setup.accept(builder);
+        return builder.start();
     }
 
     /**
