@@ -29,11 +29,13 @@ public final class Bench {
         /** Complete directories and the cost of one join at several group sizes (long: not in a default run). */
         SIZE,
         /** Ephemeral event latency in a 3-peer conference. */
-        EVENTS;
+        EVENTS,
+        /** A file between two peers (MiB/s), and chat latency while it moves against quiet. */
+        FILES;
 
         /** The parts of a run without {@code --only}. */
         public static java.util.Set<Part> defaults() {
-            return java.util.EnumSet.of(LATENCY, THROUGHPUT, PROCESSES, EVENTS);
+            return java.util.EnumSet.of(LATENCY, THROUGHPUT, PROCESSES, EVENTS, FILES);
         }
     }
 
@@ -157,6 +159,11 @@ public final class Bench {
             long started = System.nanoTime();
             new EventsBench(ws, profile, progress).run().forEach(report::add);
             took("ephemeral events", started);
+        }
+        if (parts.contains(Part.FILES)) {
+            long started = System.nanoTime();
+            new FileBench(ws, profile, progress).run().forEach(report::add);
+            took("files", started);
         }
         SizeBench size = new SizeBench(ws, progress);
         for (NetworkMode mode : parts.contains(Part.SIZE) ? sizeNetworks : List.<NetworkMode>of()) {

@@ -25,7 +25,8 @@ class BenchCommandTest {
     /** Every kind of figure the issue asks for; the tiny profile has one latency group, of 3 peers. */
     static final List<String> KEYS = List.of("latency.p50.3", "latency.p99.3", "latency.max.3", "heap.idle", "throughput", "catchup",
             "heap.loaded", "rss.loaded", "cpu.message", "startup.main", "startup.ready", "startup.directory", "rss.idle", "detect.kill", "detect.stop",
-            "events.ephemeral.p50", "events.ephemeral.p99");
+            "events.ephemeral.p50", "events.ephemeral.p99", "files.rate", "files.chat.p50", "files.chat.p99", "files.chat.quiet.p50",
+            "files.chat.quiet.p99");
 
     /** Stands in for {@code convene}: a parent with the inherited {@code --json}, as Main has. */
     @Command(name = "convene", subcommands = BenchCommand.class)
@@ -66,7 +67,7 @@ class BenchCommandTest {
             assertThat(convene).as(key).isFinite().isGreaterThanOrEqualTo(0);
             assertThat(raw).as(key).isFinite().isPositive();
             assertThat(f.path("ratio").asDouble()).as(key + " ratio").isCloseTo(convene / raw, within(1e-9 * Math.max(1, convene / raw)));
-            assertThat(f.path("unit").asText()).as(key).isIn("ms", "msg/s", "MiB", "us");
+            assertThat(f.path("unit").asText()).as(key).isIn("ms", "msg/s", "MiB", "us", "MiB/s");
             if (f.has("target")) assertThat(f.path("met").isBoolean()).as(key).isTrue();
         }
         assertThat(err.toString()).contains("bench: latency: 3 Convene peers").doesNotContain("not measured");
