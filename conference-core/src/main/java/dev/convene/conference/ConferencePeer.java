@@ -670,12 +670,12 @@ public final class ConferencePeer implements AutoCloseable {
      * the file is written to {@code dir} under the offer's name (a name already taken there gets {@code " (N)"}),
      * never outside {@code dir}. Fetching an offer that is already being fetched returns the same future.
      *
-     * @param conference a conference this peer takes part in
+     * @param conference a conference this peer takes part in, not over (chunks move on streams, which need it)
      * @param offer the offer's id ({@link FileOffer#id()})
      * @param dir the directory to write the file to, created if needed; null for {@code HOME/downloads/CONFERENCE-ID}
      * @param progress told of the progress on a file thread (must not block), or null
      * @return a future of the verified file; failed with a {@link FileException}: no home, no such offer, no
-     *     source for {@link #FETCH_STALL}, a file that does not match its offer, a disk failure, or the peer closed
+     *     source for {@link #FETCH_STALL} (or {@link Builder#fetchStall}), a file that does not match its offer, a disk failure, or the peer closed
      */
     public CompletableFuture<FetchedFile> fetch(ConferenceId conference, MessageId offer, java.nio.file.Path dir,
                                                 java.util.function.Consumer<FileProgress> progress) {
@@ -967,6 +967,7 @@ public final class ConferencePeer implements AutoCloseable {
         private Duration tick = Duration.ofMillis(100);
         private Duration syncInterval = Duration.ofSeconds(3);
         private final List<EventType<?>> eventTypes = new ArrayList<>();
+        private Duration fetchStall = FETCH_STALL;
 
         private Builder(OverlayConfig config, Identity identity) {
             this.config = config;
@@ -1020,6 +1021,20 @@ public final class ConferencePeer implements AutoCloseable {
         }
 
         /**
+         * How long a fetch ({@link ConferencePeer#fetch}) waits while no online participant holds a missing chunk
+         * before it fails with {@link FileException.Reason#NO_SOURCE}.
+         *
+         * @param stall the wait, at least 100 ms; by default {@link ConferencePeer#FETCH_STALL}
+         * @return this builder
+         * @throws IllegalArgumentException if it is shorter than 100 ms
+         */
+        public Builder fetchStall(Duration stall) {
+            if (stall.toMillis() < 100) throw new IllegalArgumentException("fetchStall: " + stall + " (expected: >= 100 ms)");
+            this.fetchStall = stall;
+            return this;
+        }
+
+        /**
          * Registers an application event type (docs/EVENTS.md): this peer publishes and delivers events of it.
          * Durable events of types not registered are stored and relayed, but not delivered.
          *
@@ -1056,7 +1071,7 @@ public final class ConferencePeer implements AutoCloseable {
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
             ConferenceEngine engine = null;
             TypingState typing = new TypingState(clock, identity.id());
-            FileSharing fileSharing = new FileSharing(config.home(), name, listeners);
+            FileSharing fileSharing = new FileSharing(config.home(), name, listeners, fetchStall);
             listeners.add(new ConferenceListener() {
                 @Override
                 public void message(ChatEntry message) {

@@ -15,8 +15,8 @@ public final class FileException extends ConferenceException {
         /** The file to share is not a readable regular file, or is larger than the bounds allow. */
         NOT_SHAREABLE,
         /**
-         * No online participant held the missing chunks for {@link ConferencePeer#FETCH_STALL} (the verified
-         * chunks are kept: a later fetch continues).
+         * No online participant held a missing chunk for {@link ConferencePeer#FETCH_STALL} (or the builder's
+         * {@link ConferencePeer.Builder#fetchStall}); the verified chunks are kept: a later fetch continues.
          */
         NO_SOURCE,
         /** Every chunk matched the offer's chunk hashes but the whole did not match its SHA-256: the offer is false. */

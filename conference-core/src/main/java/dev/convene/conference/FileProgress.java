@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * How far a fetch is ({@link ConferencePeer#fetch}): told once when the fetch starts (with what a resumed fetch
- * already had) and after each verified chunk.
+ * already had; the whole size if this peer held the file already), after each verified chunk, and when a source
+ * stops being used.
  *
  * @param offer the offer being fetched
  * @param bytesDone bytes verified and written so far, 0 to {@code bytesTotal}

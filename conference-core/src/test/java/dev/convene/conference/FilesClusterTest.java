@@ -242,6 +242,51 @@ class FilesClusterTest {
     }
 
     @Test
+    void chatIsAcknowledgedBothWaysWhileAFileMoves() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            ConferencePeer bob = startAt(cl, "bob");
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            FileOffer offer = alice.share(id, randomFile("movie.bin", 12 << 20, 11)).get(30, TimeUnit.SECONDS);
+            awaitOffer(bob, id, offer.id());
+            CompletableFuture<FetchedFile> fetch = bob.fetch(id, offer.id(), null, null);
+            int during = 0;
+            for (int i = 0; !fetch.isDone(); i++) {
+                ConferencePeer from = i % 2 == 0 ? alice : bob;
+                from.say(id, "still talking " + i).join().acknowledged().get(30, TimeUnit.SECONDS);
+                if (!fetch.isDone()) during++;
+            }
+            assertThat(sha256(fetch.get(60, TimeUnit.SECONDS).path())).isEqualTo(offer.sha256());
+            assertThat(during).as("chat acknowledged while the file moved").isPositive();
+        }
+    }
+
+    @Test
+    void aFetchWithNoSourceFailsAfterTheStallAndSucceedsOnceAHolderIsBack() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            Path bobHome = dir.resolve("bob");
+            ConferencePeer bob = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock, b -> b.fetchStall(java.time.Duration.ofSeconds(1)));
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            FileOffer offer = alice.share(id, randomFile("later.bin", 300_000, 10)).get(30, TimeUnit.SECONDS);
+            awaitOffer(bob, id, offer.id());
+            alice.close();
+            await(() -> !bob.directory().isOnline(alice.self()), () -> "alice still online for bob");
+            assertThatThrownBy(() -> bob.fetch(id, offer.id(), null, null).get(30, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NO_SOURCE));
+            assertThat(bob.fileStats().fetchesFailed()).isEqualTo(1);
+            assertThat(bob.fileStats().activeFetches()).isZero();
+
+            ConferencePeer alice2 = startAt(cl, "alice");
+            cl.awaitDirectories(alice2, bob);
+            FetchedFile got = bob.fetch(id, offer.id(), null, null).get(60, TimeUnit.SECONDS);
+            assertThat(sha256(got.path())).isEqualTo(offer.sha256());
+        }
+    }
+
+    @Test
     void aPeerWithoutAHomeCannotShareAndUnknownOffersAreNotFound() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             ConferencePeer alice = cl.start("alice");
@@ -252,6 +297,11 @@ class FilesClusterTest {
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NO_HOME));
             assertThatThrownBy(() -> bob.fetch(id, new MessageId(alice.self(), 7), null, null).get(30, TimeUnit.SECONDS))
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NOT_FOUND));
+            // A local name that is not safe everywhere is offered made safe.
+            FileOffer odd = bob.share(id, randomFile("CON", 10, 8)).get(30, TimeUnit.SECONDS);
+            assertThat(odd.name()).isEqualTo("_CON");
+            FileOffer odd2 = bob.share(id, randomFile("what?:*\u0007.txt", 10, 9)).get(30, TimeUnit.SECONDS);
+            assertThat(odd2.name()).isEqualTo("what____.txt");
             assertThatThrownBy(() -> bob.share(id, dir).get(30, TimeUnit.SECONDS))
                     .satisfies(e -> assertThat(((FileException) e.getCause()).reason()).isEqualTo(FileException.Reason.NOT_SHAREABLE));
         }

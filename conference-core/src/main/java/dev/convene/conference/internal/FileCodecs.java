@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class FileCodecs {
     static final String NAME = "convene.file";
     static final int VERSION = 1;
-    static final int MAX_BYTES = 2 + FileNames.MAX_BYTES + 8 + 4 + 32 + 32;
+    /** The type's size limit: above the largest valid value (333 bytes), so the codec sees, refuses and counts any value up to it. */
+    static final int MAX_BYTES = 512;
     static final int PER_SECOND = 5;
     private static final HexFormat HEX = HexFormat.of();
 

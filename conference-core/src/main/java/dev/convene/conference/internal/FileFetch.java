@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * checks each chunk against its hash and writes it into the {@link Partial}. A source whose chunk or hash list does
  * not match is dropped for this fetch; one that breaks (it went offline, was removed) is dropped and its chunks go
  * to the others; one silent for {@link #SILENCE_NANOS} is closed. The coordinator asks the participants again every
- * second while chunks are missing, and fails the fetch when no source was active for the stall time.
+ * second while chunks are missing, and fails the fetch when no source held a missing chunk for the stall time.
  * Shared state is under one lock.
  */
 final class FileFetch implements Runnable {
@@ -64,6 +64,8 @@ final class FileFetch implements Runnable {
     private final Set<PeerId> banned = new HashSet<>();
     private final Map<PeerId, Long> uselessAt = new HashMap<>();
     private volatile boolean stopped;
+    /** When a source last held a missing chunk or a chunk was written: the stall is measured from it. */
+    private volatile long lastUseful = System.nanoTime();
     private Partial partial;
 
     FileFetch(FileSharing files, FileOffer offer, Path dir, Consumer<FileProgress> progress, long stallNanos) {
@@ -92,6 +94,8 @@ final class FileFetch implements Runnable {
                     throw new FileException(offer.conference(), offer.id(), Reason.CORRUPT, null);
                 }
                 files.promote(partial);
+            } else {
+                report(); // held whole already: nothing to fetch
             }
             FetchedFile f = deliver();
             files.fetchesCompleted.increment();
@@ -114,7 +118,7 @@ final class FileFetch implements Runnable {
 
     /** Until every chunk is verified: keeps sources going. */
     private void gather() throws IOException, FileException {
-        long lastActive = System.nanoTime();
+        lastUseful = System.nanoTime();
         long lastAsked = 0;
         while (!partial.whole()) {
             if (stopped) return;
@@ -128,8 +132,7 @@ final class FileFetch implements Runnable {
                 for (Source s : sources.values()) {
                     if (now - s.lastHeard > SILENCE_NANOS) s.close();
                 }
-                if (!sources.isEmpty()) lastActive = now;
-                else if (now - lastActive > stallNanos) throw new FileException(offer.conference(), offer.id(), Reason.NO_SOURCE, null);
+                if (now - lastUseful > stallNanos) throw new FileException(offer.conference(), offer.id(), Reason.NO_SOURCE, null);
                 changed.await(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -296,7 +299,11 @@ final class FileFetch implements Runnable {
                             return;
                         }
                     }
-                    int got = pump(in, out, BitSet.valueOf(bitmap));
+                    BitSet has = BitSet.valueOf(bitmap);
+                    BitSet missing = partial.done();
+                    missing.flip(0, offer.chunkCount());
+                    if (has.intersects(missing)) lastUseful = System.nanoTime();
+                    int got = pump(in, out, has);
                     if (got < 0) return;
                     if (got > 0) {
                         useful = true;
@@ -341,6 +348,7 @@ final class FileFetch implements Runnable {
                         return -1;
                     }
                     partial.write(i, data);
+                    lastUseful = System.nanoTime();
                     pending.poll();
                     release(List.of(i));
                     files.chunksFetched.increment();

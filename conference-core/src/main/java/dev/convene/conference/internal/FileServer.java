@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * | offer sequence (8) | chunk index (4)}; the holder answers each, in order, with {@code status (1) | length (4)
  * | bytes}: for {@link #HAVE} the bitmap of the chunks it holds, for {@link #HASHES} the chunk hashes, for
  * {@link #CHUNK} the chunk. A request for an offer it does not know or hold, a chunk it has not got, or a
- * requester that is no longer a participant gets {@link #NOT_HELD} and is counted; a malformed request ends
- * the stream. One handler thread per stream (the stream layer bounds them); no disk work on the event thread.
+ * requester that is no longer a participant gets {@link #NOT_HELD} and is counted (except {@link #HAVE} about a
+ * known offer this peer does not hold: the normal answer to a fetcher looking for sources); a malformed request
+ * ends the stream. One handler thread per stream (the stream layer bounds them); no disk work on the event thread.
  */
 final class FileServer {
     private static final Logger log = LoggerFactory.getLogger(FileServer.class);
@@ -68,7 +69,8 @@ final class FileServer {
                 }
                 byte[] answer = answer(stream, op, id, index);
                 if (answer == null) {
-                    files.requestsRefused.increment();
+                    // "Do you hold it?" about a known offer is how fetchers look for sources: a normal no, not counted.
+                    if (op != HAVE || files.offer(stream.conference(), id) == null) files.requestsRefused.increment();
                     out.write(new byte[] {NOT_HELD, 0, 0, 0, 0});
                     continue;
                 }

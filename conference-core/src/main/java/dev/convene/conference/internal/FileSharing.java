@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -41,7 +40,7 @@ import java.util.function.Consumer;
  * ({@code convene-<name>-files}), never on the event thread. One per peer; any thread.
  */
 public final class FileSharing {
-    /** The most file threads (fetch coordinators, sources, shares); beyond, a share or fetch waits its turn. */
+    /** The most file threads (fetch coordinators, sources, shares); beyond, a share or fetch fails ({@code IO}) and a source is not started. */
     static final int MAX_THREADS = 64;
 
     final Path home;
@@ -58,7 +57,7 @@ public final class FileSharing {
     private final FileStore store;
     private final FileServer server = new FileServer(this);
     volatile ConferencePeer peer;
-    volatile long stallNanos = ConferencePeer.FETCH_STALL.toNanos();
+    private final long stallNanos;
 
     /**
      * Sharing for one peer.
@@ -66,8 +65,10 @@ public final class FileSharing {
      * @param home the peer's home, or null (then sharing and fetching fail)
      * @param label the peer's name, for threads and logs
      * @param listeners the peer's conference listeners, told of offers
+     * @param stall how long a fetch waits while no source holds a missing chunk
      */
-    public FileSharing(Path home, String label, List<ConferenceListener> listeners) {
+    public FileSharing(Path home, String label, List<ConferenceListener> listeners, java.time.Duration stall) {
+        this.stallNanos = stall.toNanos();
         this.home = home == null ? null : home.toAbsolutePath().normalize();
         this.label = label;
         this.listeners = listeners;
@@ -136,8 +137,8 @@ public final class FileSharing {
                     stored.completeExceptionally(new FileException(conference, null, Reason.IO, e));
                 }
             });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new FileException(conference, null, Reason.CLOSED, e));
+        } catch (RuntimeException e) { // shut down, or every file thread busy
+            return CompletableFuture.failedFuture(new FileException(conference, null, threads.isShutdown() ? Reason.CLOSED : Reason.IO, e));
         }
         return stored.thenCompose(v -> peer.publish(conference, offerType, v)).thenApply(p -> {
             shared.increment();
@@ -235,7 +236,7 @@ public final class FileSharing {
                 threads.execute(f);
             } catch (RuntimeException e) {
                 fetches.remove(offerId, f);
-                return CompletableFuture.failedFuture(new FileException(conference, offerId, Reason.CLOSED, e));
+                return CompletableFuture.failedFuture(new FileException(conference, offerId, threads.isShutdown() ? Reason.CLOSED : Reason.IO, e));
             }
         }
         return f.result.copy();
