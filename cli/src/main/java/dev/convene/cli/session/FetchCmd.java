@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * result carries the path and the SHA-256. {@code NAME} is the file's name as offered; when several offers have that
  * name, their reference ({@code bob#3}, as {@code files} shows it) instead. The file goes to {@code DIR} (created if
  * need be) or to {@code HOME/downloads/CONFERENCE-ID}; a name already taken there gets {@code " (N)"}. A fetch that
- * stopped (no holder online, Ctrl-C, a restart) keeps its verified chunks: fetching again continues.
+ * stopped (no holder online, a restart) keeps its verified chunks: fetching again continues. Ctrl-C stops waiting, not
+ * the fetch, which goes on in the background.
  *
  * <p>On a terminal a progress bar shows how far it is; with {@code --json}, {@code file-progress} events, then
  * {@code file-fetched} and the result.

@@ -110,7 +110,8 @@ final class FileLookup {
 
     /**
      * Waits for a share or fetch, however long it takes (the library gives up by itself: a fetch without any source
-     * for {@code FETCH_STALL}); Ctrl-C stops waiting and cancels it.
+     * for {@code FETCH_STALL}). Ctrl-C stops waiting; a fetch cannot be cancelled and goes on in the background
+     * (fetching the same offer again waits for it).
      *
      * @throws FileException as the library failed, for the command to word with what it knows
      * @throws CliException for any other refusal
@@ -118,9 +119,6 @@ final class FileLookup {
     static <T> T await(CompletableFuture<T> operation) throws InterruptedException {
         try {
             return operation.get();
-        } catch (InterruptedException e) {
-            operation.cancel(true);
-            throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof FileException f) throw f;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * typed with spaces, apostrophes, quotes, backslashes and emoji, and the one-line errors.
  */
 @Timeout(120)
-class FilesClusterTest {
+class FileCommandsClusterTest {
     @TempDir
     Path dir;
 
