@@ -95,6 +95,9 @@ class FileCommandsClusterTest {
         assertThat(listed.path("count").asInt()).isEqualTo(1);
         assertThat(listed.path("files").get(0).path("ref").asText()).isEqualTo(shared.path("ref").asText());
         assertThat(listed.path("files").get(0).path("size").asLong()).isEqualTo(Files.size(report));
+        assertThat(listed.path("files").get(0).path("here").asText()).as("bob before fetching").isEqualTo("absent");
+        assertThat(listed.path("files").get(0).path("bytes-held").asLong()).isZero();
+        assertThat(alice.call("files Planning").path("files").get(0).path("here").asText()).as("the sharer").isEqualTo("held");
 
         Path downloads = dir.resolve("bob downloads");
         JsonNode fetched = bob.call("fetch Planning report.bin --to " + FileInfo.word(downloads.toString()));
@@ -103,6 +106,9 @@ class FileCommandsClusterTest {
         assertThat(fetched.path("sha256").asText()).isEqualTo(sha);
         assertThat(sha256(written)).isEqualTo(sha);
         assertThat(Files.readAllBytes(written)).isEqualTo(Files.readAllBytes(report));
+        JsonNode after = bob.call("files Planning").path("files").get(0);
+        assertThat(after.path("here").asText()).as("bob after fetching").isEqualTo("held");
+        assertThat(after.path("bytes-held").asLong()).isEqualTo(Files.size(report));
         JsonNode done = bob.await("file-fetched", e -> e.path("id").asText().equals(id));
         assertThat(done.path("path").asText()).isEqualTo(written.toString());
         List<JsonNode> progress = bob.events("file-progress");

@@ -17,15 +17,26 @@ import java.util.Locale;
  * @param sha256 the SHA-256 of the whole file, 64 hex digits
  * @param sharer who offered it
  * @param sharedAt when, by the sharer's clock
+ * @param here what this peer holds of it: {@code held} (the whole file: shared or fetched here), {@code partial} (the
+ *             verified chunks of a fetch not finished) or {@code absent}
+ * @param bytesHeld how many of its bytes this peer holds, 0 to {@code size}
  */
-public record FileInfo(String id, String ref, String name, long size, String sha256, PeerRef sharer, String sharedAt) {
+public record FileInfo(String id, String ref, String name, long size, String sha256, PeerRef sharer, String sharedAt, String here,
+                       long bytesHeld) {
     /** How many hex digits of a SHA-256 people see. */
     public static final int SHA_PREFIX = 12;
 
-    /** The offer as listed. */
+    /** The offer as listed, with what this peer holds of it (read from its home). */
     public static FileInfo of(ConferencePeer peer, FileOffer offer) {
+        long held = peer.fileBytesHeld(offer);
+        String here = held == offer.size() ? "held" : held > 0 ? "partial" : "absent";
         return new FileInfo(ConferenceEvents.messageId(offer.id()), ConferenceEvents.ref(peer, offer.id()), offer.name(), offer.size(),
-                offer.sha256(), PeerRef.of(peer, offer.sharer()), offer.sharedAt().toString());
+                offer.sha256(), PeerRef.of(peer, offer.sharer()), offer.sharedAt().toString(), here, held);
+    }
+
+    /** What this peer holds, for people: {@code held}, {@code partial (12.0 MiB)} or {@code absent}. */
+    public String holding() {
+        return here.equals("partial") ? "partial (" + bytes(bytesHeld) + ")" : here;
     }
 
     /** {@code report.pdf (1.2 MiB, sha256 3f2a91c07b1e) from bob (abcd1234)}: one line, safe to print. */
