@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jgroups.Address;
@@ -112,17 +113,17 @@ final class FileBench {
             Waits.until(ConveneGroup.SETUP, () -> fetcher.files(id).contains(offer), () -> "the offer at the fetcher");
             Arrivals quiet = new Arrivals(1, warmup() + profile.latencyMessages(2));
             Arrivals during = new Arrivals(1, MAX_CHAT);
-            Arrivals[] current = {quiet};
+            AtomicReference<Arrivals> current = new AtomicReference<>(quiet); // read on JGroups' and the callback threads
             fetcher.addListener(new ConferenceListener() {
                 @Override
                 public void message(ChatEntry e) {
                     long now = System.nanoTime();
-                    if (e.conference().equals(id) && e.author().equals(sharer.self())) current[0].record(0, number(e.text()), now);
+                    if (e.conference().equals(id) && e.author().equals(sharer.self())) current.get().record(0, number(e.text()), now);
                 }
             });
             Sender say = m -> sharer.say(id, ChatText.of(m));
             side.quiet = chat(say, quiet, warmup(), () -> true);
-            current[0] = during;
+            current.set(during);
             AtomicLong finished = new AtomicLong();
             long started = System.nanoTime();
             CompletableFuture<FetchedFile> fetch = fetcher.fetch(id, offer.id(), ws.directory("filec-fetched"), null);
@@ -143,7 +144,7 @@ final class FileBench {
             Address to = g.channel(1).getAddress();
             Arrivals quiet = new Arrivals(1, warmup() + profile.latencyMessages(2));
             Arrivals during = new Arrivals(1, MAX_CHAT);
-            Arrivals[] current = {quiet};
+            AtomicReference<Arrivals> current = new AtomicReference<>(quiet); // read on JGroups' and the callback threads
             AtomicLong received = new AtomicLong();
             long[] finished = new long[1];
             g.channel(1).setReceiver(new Receiver() {
@@ -153,7 +154,7 @@ final class FileBench {
                     byte[] a = msg.getArray();
                     int off = msg.getOffset();
                     if (msg.getLength() >= 5 && a[off] == CHAT) {
-                        current[0].record(0, ByteBuffer.wrap(a, off + 1, 4).getInt(), now);
+                        current.get().record(0, ByteBuffer.wrap(a, off + 1, 4).getInt(), now);
                     } else if (msg.getLength() > 0 && a[off] == BULK && received.addAndGet(msg.getLength()) >= size) {
                         synchronized (finished) {
                             finished[0] = now;
@@ -170,11 +171,11 @@ final class FileBench {
                 from.send(new BytesMessage(to, b));
             };
             side.quiet = chat(say, quiet, warmup(), () -> true);
-            current[0] = during;
+            current.set(during);
             byte[] chunk = new byte[FileOffer.DEFAULT_CHUNK_SIZE];
             new Random(2).nextBytes(chunk);
             chunk[0] = BULK;
-            Exception[] failed = new Exception[1];
+            AtomicReference<Exception> failed = new AtomicReference<>();
             long started = System.nanoTime();
             Thread bulk = new Thread(() -> {
                 try {
@@ -183,17 +184,17 @@ final class FileBench {
                         from.send(new BytesMessage(to, chunk, 0, n));
                     }
                 } catch (Exception e) {
-                    failed[0] = e;
+                    failed.set(e);
                 }
             }, "bench-raw-bulk");
             bulk.start();
-            side.during = chat(say, during, 0, () -> finishedAt(finished) == 0 && failed[0] == null);
+            side.during = chat(say, during, 0, () -> finishedAt(finished) == 0 && failed.get() == null);
             long deadline = Waits.deadline(LIMIT);
             synchronized (finished) {
-                while (finished[0] == 0 && failed[0] == null && System.nanoTime() < deadline) finished.wait(100);
+                while (finished[0] == 0 && failed.get() == null && System.nanoTime() < deadline) finished.wait(100);
             }
             bulk.join(TimeUnit.SECONDS.toMillis(10));
-            if (failed[0] != null) throw new BenchException("raw bulk send failed: " + failed[0], failed[0]);
+            if (failed.get() != null) throw new BenchException("raw bulk send failed: " + failed.get(), failed.get());
             if (finished[0] == 0) throw new BenchException("the raw receiver had " + received.get() + " of " + size + " bytes after " + LIMIT.toMinutes() + " min");
             side.rate = size / Memory.MIB / ((finished[0] - started) / 1e9);
         }
