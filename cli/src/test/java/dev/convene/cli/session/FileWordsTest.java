@@ -1,6 +1,7 @@
 package dev.convene.cli.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.cli.output.FileInfo;
 import dev.convene.conference.ConferenceId;
@@ -53,6 +54,23 @@ class FileWordsTest {
         assertThat(narrow.length()).isLessThan(60);
         assertThat(narrow).contains("\u2026 [").contains("   0% 0 bytes of 100 bytes");
         assertThat(FileInfo.progressBar("empty", 0, 0, 0, 80)).contains(" 100% ");
+    }
+
+    @Test
+    void aPathThatCannotBeSharedSaysWhy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("gone.txt");
+        assertThatThrownBy(() -> ShareCmd.readable(missing)).hasMessage("no file '" + missing + "'; check the path (a name with spaces goes in quotes)");
+        Path deep = dir.resolve("no dir").resolve("x.txt");
+        assertThatThrownBy(() -> ShareCmd.readable(deep)).hasMessage("no file '" + deep + "' (no directory '" + deep.getParent()
+                + "'); check the path (a name with spaces goes in quotes)");
+        assertThatThrownBy(() -> ShareCmd.readable(dir)).hasMessage("'" + dir + "' is a directory; share one file (an archive of the directory, say)");
+        if (java.nio.file.Files.exists(Path.of("/dev/null"))) {
+            assertThatThrownBy(() -> ShareCmd.readable(Path.of("/dev/null"))).hasMessage("'/dev/null' is not a regular file; share a file");
+        }
+        Path secret = java.nio.file.Files.writeString(dir.resolve("secret.txt"), "x");
+        java.nio.file.Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.isReadable(secret), "root reads every file");
+        assertThatThrownBy(() -> ShareCmd.readable(secret)).hasMessage("cannot read '" + secret + "': permission denied; check its permissions (chmod u+r)");
     }
 
     @Test
