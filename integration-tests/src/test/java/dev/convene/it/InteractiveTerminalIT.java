@@ -250,8 +250,11 @@ class InteractiveTerminalIT {
         type("bob", "fetch Crew bi");
         press("bob", "Tab");
         awaitLastLine("bob", "bob@local (1 peer)> fetch Crew 'big file.bin'");
+        // everything written to bob's terminal from now on, bars that were drawn over included, however fast the fetch
+        Path written = dir.resolve("bob-terminal.log");
+        tmux(List.of("pipe-pane", "-t", "bob", "cat >> " + quote(written)), false);
         press("bob", "Enter");
-        awaitScreen("bob", s -> PROGRESS.matcher(lastLine(s)).find(), "the progress bar");
+        awaitScreen("bob", s -> PROGRESS.matcher(fileText(written)).find(), "a progress bar written to the terminal");
         enter("alice", "say Crew while it moves");
         awaitScreen("bob", s -> s.contains(": while it moves") && (PROGRESS.matcher(lastLine(s)).find() || s.contains("fetched 'big file.bin'")),
                 "the message above the bar");
@@ -432,6 +435,15 @@ class InteractiveTerminalIT {
             return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A file's text without terminal escape sequences; empty if it cannot be read yet. */
+    private static String fileText(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "") : "";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
         }
     }
 
