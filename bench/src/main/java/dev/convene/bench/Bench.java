@@ -27,11 +27,15 @@ public final class Bench {
         /** Start-up, kill -9 and SIGSTOP detection and idle RSS, with real processes. */
         PROCESSES,
         /** Complete directories and the cost of one join at several group sizes (long: not in a default run). */
-        SIZE;
+        SIZE,
+        /** Ephemeral event latency in a 3-peer conference. */
+        EVENTS,
+        /** A file between two peers (MiB/s), and chat latency while it moves against quiet. */
+        FILES;
 
         /** The parts of a run without {@code --only}. */
         public static java.util.Set<Part> defaults() {
-            return java.util.EnumSet.of(LATENCY, THROUGHPUT, PROCESSES);
+            return java.util.EnumSet.of(LATENCY, THROUGHPUT, PROCESSES, EVENTS, FILES);
         }
     }
 
@@ -150,6 +154,16 @@ public final class Bench {
             long started = System.nanoTime();
             new ProcessBench(ws, profile, jvm, progress).run().forEach(report::add);
             took("processes", started);
+        }
+        if (parts.contains(Part.EVENTS)) {
+            long started = System.nanoTime();
+            new EventsBench(ws, profile, progress).run().forEach(report::add);
+            took("ephemeral events", started);
+        }
+        if (parts.contains(Part.FILES)) {
+            long started = System.nanoTime();
+            new FileBench(ws, profile, progress).run().forEach(report::add);
+            took("files", started);
         }
         SizeBench size = new SizeBench(ws, progress);
         for (NetworkMode mode : parts.contains(Part.SIZE) ? sizeNetworks : List.<NetworkMode>of()) {

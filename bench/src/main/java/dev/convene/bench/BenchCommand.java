@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = {
     "Measures Convene against raw JGroups on this machine, both in the same run, all on 127.0.0.1.",
     "Chat latency at 3, 10 and 30 peers; throughput into a 5-peer conference; a late joiner's catch-up;",
-    "start-up, kill -9 and SIGSTOP detection with real processes; heap and RSS per peer.",
+    "start-up, kill -9 and SIGSTOP detection with real processes; heap and RSS per peer; ephemeral event latency;",
+    "a file's transfer rate and chat latency while it moves.",
     "Every figure is printed beside raw JGroups doing the same transfer with the same stack, and their ratio.",
     "Takes a few minutes; --quick well under one. See docs/BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer>, dev.convene.cli.CommandExtension {
@@ -37,7 +38,8 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
     String profile;
 
     @Option(names = "--only", paramLabel = "PART", split = ",", converter = PartConverter.class,
-            description = {"Measure only these parts: latency, throughput, processes, size (default: the first three).",
+            description = {"Measure only these parts: latency, throughput, processes, events, files, size (default: all but size).",
+                "events: ephemeral event latency; files: a file's MiB/s and chat latency while it moves; both against raw JGroups.",
                 "size: complete directories and the frames of one join at 10, 30 and 100 peers (full profile), memory and TCP."})
     java.util.Set<Bench.Part> only = Bench.Part.defaults();
 
@@ -143,7 +145,7 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
             try {
                 return Bench.Part.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput, processes or size)");
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput, processes, events, files or size)");
             }
         }
     }

@@ -35,6 +35,8 @@ final class ConveneGroup implements AutoCloseable {
     private final List<ConferencePeer> lateJoiners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How long starting and forming may take ({@link #SETUP} unless the size part asks for more). */
     private Duration setup = SETUP;
+    /** What every peer of the group registers on its builder before it starts (event types). */
+    private java.util.function.Consumer<ConferencePeer.Builder> configure = b -> { };
 
     private ConveneGroup(Workspace ws, String purpose, NetworkMode mode, boolean durable, int size) {
         this.ws = ws;
@@ -47,14 +49,26 @@ final class ConveneGroup implements AutoCloseable {
 
     /** Starts {@code size} peers: the first alone (it becomes the coordinator), the others a few at a time. */
     static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable) throws InterruptedException {
-        return start(ws, purpose, size, mode, durable, SETUP);
+        return start(ws, purpose, size, mode, durable, SETUP, b -> { });
     }
 
     /** As above, allowing {@code setup} for each peer's start and for the group to form. */
     static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable, Duration setup)
             throws InterruptedException {
+        return start(ws, purpose, size, mode, durable, setup, b -> { });
+    }
+
+    /** {@link #start(Workspace, String, int, NetworkMode, boolean)} with {@code configure} applied to each peer's builder first. */
+    static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable,
+                              java.util.function.Consumer<ConferencePeer.Builder> configure) throws InterruptedException {
+        return start(ws, purpose, size, mode, durable, SETUP, configure);
+    }
+
+    private static ConveneGroup start(Workspace ws, String purpose, int size, NetworkMode mode, boolean durable, Duration setup,
+                                      java.util.function.Consumer<ConferencePeer.Builder> configure) throws InterruptedException {
         ConveneGroup g = new ConveneGroup(ws, purpose, mode, durable, size);
         g.setup = setup;
+        g.configure = configure;
         try {
             g.peers.add(g.open(purpose + "0"));
             ExecutorService starters = Executors.newFixedThreadPool(3, r -> new Thread(r, "bench-start"));
@@ -94,7 +108,9 @@ final class ConveneGroup implements AutoCloseable {
     private ConferencePeer open(String name) {
         OverlayConfig.Builder config = config(name, mode, cluster, basePort, portRange);
         if (durable) config.home(ws.home(name));
-        return ConferencePeer.builder(config.build(), Identity.generate()).start();
+        ConferencePeer.Builder builder = ConferencePeer.builder(config.build(), Identity.generate());
+        configure.accept(builder);
+        return builder.start();
     }
 
     /**

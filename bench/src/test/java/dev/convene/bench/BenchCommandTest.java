@@ -24,7 +24,9 @@ import picocli.CommandLine.ScopeType;
 class BenchCommandTest {
     /** Every kind of figure the issue asks for; the tiny profile has one latency group, of 3 peers. */
     static final List<String> KEYS = List.of("latency.p50.3", "latency.p99.3", "latency.max.3", "heap.idle", "throughput", "catchup",
-            "heap.loaded", "rss.loaded", "cpu.message", "startup.main", "startup.ready", "startup.directory", "rss.idle", "detect.kill", "detect.stop");
+            "heap.loaded", "rss.loaded", "cpu.message", "startup.main", "startup.ready", "startup.directory", "rss.idle", "detect.kill", "detect.stop",
+            "events.ephemeral.p50", "events.ephemeral.p99", "files.rate", "files.chat.p50", "files.chat.p99", "files.chat.quiet.p50",
+            "files.chat.quiet.p99");
 
     /** Stands in for {@code convene}: a parent with the inherited {@code --json}, as Main has. */
     @Command(name = "convene", subcommands = BenchCommand.class)
@@ -65,10 +67,25 @@ class BenchCommandTest {
             assertThat(convene).as(key).isFinite().isGreaterThanOrEqualTo(0);
             assertThat(raw).as(key).isFinite().isPositive();
             assertThat(f.path("ratio").asDouble()).as(key + " ratio").isCloseTo(convene / raw, within(1e-9 * Math.max(1, convene / raw)));
-            assertThat(f.path("unit").asText()).as(key).isIn("ms", "msg/s", "MiB", "us");
+            assertThat(f.path("unit").asText()).as(key).isIn("ms", "msg/s", "MiB", "us", "MiB/s");
             if (f.has("target")) assertThat(f.path("met").isBoolean()).as(key).isTrue();
         }
         assertThat(err.toString()).contains("bench: latency: 3 Convene peers").doesNotContain("not measured");
+    }
+
+    @Test
+    void onlyEventsMeasuresEphemeralLatencyAgainstRawAlone() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Parent()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("bench", "--profile", "tiny", "--only", "events", "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode figures = new ObjectMapper().readTree(out.toString()).path("data").path("figures");
+        List<String> keys = new ArrayList<>();
+        figures.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("events.ephemeral.p50", "events.ephemeral.p99");
+        assertThat(figures.path("events.ephemeral.p50").path("note").asText()).contains("30 events x 2 receivers");
     }
 
     @Test

@@ -140,6 +140,18 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
             return "your message " + x.message().sequence() + " was refused (" + oneLine(x.getMessage().replaceFirst("^.*was refused: ", ""))
                     + "); it is not part of the history: post it again";
         }
+        if (e instanceof dev.convene.conference.FileException x) {
+            return switch (x.reason()) {
+                case NO_HOME -> "this peer has no home directory to keep files in; start it with --home DIR";
+                case NOT_FOUND -> "no such file offer here; 'files CONF' lists the offers";
+                case NOT_SHAREABLE -> "not a readable regular file of at most 64 GiB; check the path and its permissions";
+                case NO_SOURCE -> "no participant online holds the rest of the file (what was verified is kept); fetch it again when a holder is online";
+                case CORRUPT -> "hash mismatch: the file fetched does not match its offer's sha256; nothing was kept; ask the sharer to share it again";
+                case IO -> "reading or writing a file failed (" + oneLine(x.getCause() == null ? null : x.getCause().getMessage())
+                        + "); check free disk space and permissions";
+                case CLOSED -> "this peer stopped during the transfer; start it again and retry (verified chunks are kept)";
+            };
+        }
         if (e instanceof PeerClosedException) return "this peer has stopped; start it again";
         if (e instanceof HomeLockedException x) {
             return "the home " + x.home() + " is in use by " + x.holder().map(p -> "peer " + p.shortId()).orElse("another peer")

@@ -790,6 +790,18 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * How much of an offered file this peer holds in its home: the whole size if it shared the file or fetched it
+     * whole, the bytes of the verified chunks of a fetch not finished (running now, or stopped and kept for a later
+     * fetch to resume), else 0 (and 0 without a home). Reads the home, a few KiB at most; any thread.
+     *
+     * @param offer an offer, as {@link #files} lists it
+     * @return bytes held, 0 to {@code offer.size()}
+     */
+    public long fileBytesHeld(FileOffer offer) {
+        return files.bytesHeld(java.util.Objects.requireNonNull(offer, "offer"));
+    }
+
+    /**
      * What the conference layer refused, set aside or rationed since start (docs/SECURITY.md). Any thread.
      *
      * @return the counters, a snapshot

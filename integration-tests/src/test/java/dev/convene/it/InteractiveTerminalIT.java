@@ -231,6 +231,57 @@ class InteractiveTerminalIT {
         assertThat(awaitExit("alice")).isZero();
     }
 
+    /** A bar like {@code big file.bin [#######---]  41% 16.4 MiB of 40.0 MiB from 1}. */
+    private static final Pattern PROGRESS = Pattern.compile("big file\\.bin \\[[#-]+] +\\d+% .+ of 40\\.0 MiB");
+
+    /**
+     * Files in a terminal: the offer shows with the command that fetches it, Tab completes the offered name, a
+     * progress bar shows while the fetch runs (chat arrives above it) and gives way to the result.
+     */
+    @Test
+    void aFetchShowsAProgressBarWhileTheFileMoves() throws Exception {
+        Path big = dir.resolve("big file.bin");
+        byte[] block = new byte[1 << 20];
+        try (var out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 40; i++) {
+                ThreadLocalRandom.current().nextBytes(block);
+                out.write(block);
+            }
+        }
+        start("alice", "env NO_COLOR=1 " + convene("alice"));
+        start("bob", "env NO_COLOR=1 " + convene("bob"));
+        awaitLastLine("alice", "alice@local (1 peer)>");
+        awaitLastLine("bob", "bob@local (1 peer)>");
+        enter("alice", "create Crew --invite bob");
+        awaitScreen("bob", s -> s.contains("invites you to 'Crew'"), "the invitation");
+        enter("bob", "accept Crew");
+        awaitScreen("alice", s -> s.contains(" accepted 'Crew'"), "bob's answer");
+
+        enter("alice", "share Crew " + quote(big));
+        awaitScreen("alice", s -> s.contains("shared '" + big + "' (40.0 MiB"), "the share's result");
+        awaitScreen("bob", s -> s.contains("[Crew] alice (") && s.contains(" offers 'big file.bin' (40.0 MiB, sha256 ")
+                && s.contains("): fetch Crew \"big file.bin\""), "the offer, with the command that fetches it");
+        type("bob", "fetch Crew bi");
+        press("bob", "Tab");
+        awaitLastLine("bob", "bob@local (1 peer)> fetch Crew 'big file.bin'");
+        // everything written to bob's terminal from now on, bars that were drawn over included, however fast the fetch
+        Path written = dir.resolve("bob-terminal.log");
+        tmux(List.of("pipe-pane", "-t", "bob", "cat >> " + quote(written)), false);
+        press("bob", "Enter");
+        awaitScreen("bob", s -> PROGRESS.matcher(fileText(written)).find(), "a progress bar written to the terminal");
+        enter("alice", "say Crew while it moves");
+        awaitScreen("bob", s -> s.contains(": while it moves") && (PROGRESS.matcher(lastLine(s)).find() || s.contains("fetched 'big file.bin'")),
+                "the message above the bar");
+        String done = awaitScreen("bob", s -> s.contains("fetched 'big file.bin' (40.0 MiB) to '") && lastLine(s).equals("bob@local (1 peer)>"),
+                "the fetch's result");
+        assertThat(done.lines().filter(l -> PROGRESS.matcher(l).find())).as("the bar is gone: " + done).isEmpty();
+        assertThat(done).contains("verified");
+        enter("bob", "quit");
+        assertThat(awaitExit("bob")).isZero();
+        enter("alice", "quit");
+        assertThat(awaitExit("alice")).isZero();
+    }
+
     @Test
     void helpFitsANarrowTerminalAndPipedFailuresExitOne() throws Exception {
         start("dana", "env NO_COLOR=1 " + convene("dana"), 64);
@@ -398,6 +449,15 @@ class InteractiveTerminalIT {
             return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A file's text without terminal escape sequences; empty if it cannot be read yet. */
+    private static String fileText(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "") : "";
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
         }
     }
 

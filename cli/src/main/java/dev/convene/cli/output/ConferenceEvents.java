@@ -7,6 +7,7 @@ import dev.convene.conference.ConferenceContext;
 import dev.convene.conference.ConferenceListener;
 import dev.convene.conference.ConferencePeer;
 import dev.convene.conference.ConferenceView;
+import dev.convene.conference.FileOffer;
 import dev.convene.overlay.PeerId;
 import dev.convene.conference.BuiltInEvents;
 import dev.convene.conference.ConferenceEvent;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
 
 /**
  * Turns the conference peer's callbacks into events ({@code invitation}, {@code reply},
- * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code reaction}, {@code message-edited}, {@code message-deleted}, {@code participant-joined},
+ * {@code conference-started}, {@code conference-rescheduled}, {@code conference-ended}, {@code message}, {@code delivered}, {@code retracted}, {@code reaction}, {@code message-edited}, {@code message-deleted}, {@code file-offered}, {@code participant-joined},
  * {@code participant-left}) through the session's {@link EventGate}, which holds them until {@code ready}
  * and wakes waiting commands after each.
  *
@@ -160,6 +161,23 @@ public final class ConferenceEvents implements ConferenceListener {
     @Override
     public void participantLeft(ConferenceView v, PeerId who, String reason) {
         gate.publish(new Event.ParticipantLeft(v.id().value(), v.title(), ref(who), leftReason(reason)));
+    }
+
+    /** A file was offered: a {@code file-offered} event, with what {@code fetch} takes for it. */
+    @Override
+    public void fileOffered(FileOffer offer) {
+        ConferencePeer p = peer;
+        String title = p == null ? "" : p.conference(offer.conference()).map(ConferenceView::title).orElse("");
+        gate.publish(fileOffered(p, offer, title));
+    }
+
+    /** The {@code file-offered} event of an offer; {@code fetchAs} is its reference if another offer has its name. */
+    static Event.FileOffered fileOffered(ConferencePeer p, FileOffer offer, String title) {
+        boolean clash = p != null && p.files(offer.conference()).stream().anyMatch(o -> !o.id().equals(offer.id()) && o.name().equals(offer.name()));
+        String fetchAs = clash ? ref(p, offer.id()) : offer.name();
+        return new Event.FileOffered(offer.conference().value(), title, messageId(offer.id()), fetchAs, offer.name(), offer.size(),
+                offer.sha256(), p == null ? new PeerRef(offer.sharer().value(), offer.sharer().shortId()) : PeerRef.of(p, offer.sharer()),
+                offer.sharedAt().toString());
     }
 
     /**

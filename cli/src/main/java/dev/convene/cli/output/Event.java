@@ -518,6 +518,82 @@ public sealed interface Event {
     }
 
     /**
+     * A participant offered a file to a conference ({@code share}): every participant hears it, a late joiner when it
+     * catches up, in history order. {@code fetch CONF NAME} fetches it (or {@code fetch CONF REF} if names clash).
+     *
+     * @param id the offer, {@code AUTHOR-ID:SEQUENCE} (an event in its sharer's sequence)
+     * @param fetchAs what {@code fetch CONF} takes for it: its name, or its reference ({@code bob#3}) if another offer
+     *                here has the same name (not in JSON)
+     * @param sha256 the SHA-256 of the whole file, 64 hex digits
+     * @param sharedAt when the sharer offered it, by its clock
+     */
+    record FileOffered(String conference, String title, String id, @JsonIgnore String fetchAs, String name, long size, String sha256,
+                       PeerRef sharer, @JsonProperty("shared-at") String sharedAt) implements Event {
+        public static final String NAME = "file-offered";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            String conf = title.isEmpty() ? conference.substring(0, 8) : title;
+            return "[" + Safe.line(title) + "] " + sharer.label() + " offers '" + Safe.line(name) + "' (" + FileInfo.bytes(size)
+                    + ", sha256 " + sha256.substring(0, FileInfo.SHA_PREFIX) + "): fetch " + Safe.line(FileInfo.word(conf)) + " "
+                    + Safe.line(FileInfo.word(fetchAs));
+        }
+    }
+
+    /**
+     * A fetch this peer runs has moved on: bytes verified and written so far of the whole. Written when a fetch starts
+     * (with what an earlier fetch kept) and then at most {@link #PER_SECOND} times a second, and once at the end;
+     * with {@code --json} only (people see a progress bar on a terminal).
+     *
+     * @param id the offer, as in {@code file-offered}
+     * @param sources how many participants chunks are being fetched from now
+     */
+    record FileProgress(String conference, String title, String id, String name, long bytesDone, long bytesTotal, int sources)
+            implements Event {
+        public static final String NAME = "file-progress";
+        /** The most {@code file-progress} events per second and fetch. */
+        public static final int PER_SECOND = 4;
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "";
+        }
+    }
+
+    /**
+     * A fetch this peer ran is complete: the file is whole and verified (every chunk against its hash, the whole against
+     * {@code sha256}) at {@code path}. The {@code fetch} command's {@code result} follows with the same data.
+     *
+     * @param id the offer, as in {@code file-offered}
+     * @param path where the file was written (absolute)
+     * @param sha256 the SHA-256 of what was written, equal to the offer's
+     */
+    record FileFetched(String conference, String title, String id, String name, String path, String sha256, long size)
+            implements Event {
+        public static final String NAME = "file-fetched";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public String human() {
+            return "";
+        }
+    }
+
+    /**
      * A peer became a participant ({@code accepted}) or a participant came back online ({@code online}), as
      * this participant sees it.
      */

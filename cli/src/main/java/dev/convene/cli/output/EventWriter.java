@@ -133,6 +133,20 @@ public final class EventWriter {
         out.flush();
     }
 
+    /** Whether {@link #progress} shows anything: on a terminal, without {@code --json}. */
+    public synchronized boolean showsProgress() {
+        return !json && screen != null;
+    }
+
+    /**
+     * Shows a progress line on the terminal (a {@code fetch}'s bar), in place of the previous one; null takes it
+     * away. Lines printed meanwhile appear above it. Nothing without a terminal or with {@code --json}.
+     */
+    public synchronized void progress(String line) {
+        if (!showsProgress()) return;
+        screen.progress(line);
+    }
+
     /** A reminder: a note that also rings the bell on a terminal. */
     public synchronized void reminder(String text) {
         if (screen != null) screen.bell();

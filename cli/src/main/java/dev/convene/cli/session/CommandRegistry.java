@@ -25,6 +25,7 @@ public final class CommandRegistry {
     public static CommandRegistry standard() {
         List<WaitCmd.Target> waits = new java.util.ArrayList<>(List.of(new WaitCmd.PeersTarget()));
         waits.addAll(ConferenceWaits.all());
+        waits.add(new FileWait());
         return new CommandRegistry()
                 .add(new PeersCmd())
                 .add(ConferencesCmd.conferences())
@@ -38,6 +39,9 @@ public final class CommandRegistry {
                 .add(new ReactCmd())
                 .add(new EditCmd())
                 .add(new DeleteCmd())
+                .add(new ShareCmd())
+                .add(new FilesCmd())
+                .add(new FetchCmd())
                 .add(new HistoryCmd())
                 .add(new SearchCmd())
                 .add(new WhoCmd())

@@ -22,7 +22,9 @@ public record Completion(Kind kind, List<String> words) {
         /** The session commands. */
         COMMANDS,
         /** {@link #words()}. */
-        WORDS
+        WORDS,
+        /** The names of the files offered in the conference {@code words().get(0)} (as typed). */
+        FILES
     }
 
     static final Completion NOTHING = new Completion(Kind.NOTHING, List.of());
@@ -41,6 +43,15 @@ public record Completion(Kind kind, List<String> words) {
     /** A conference as the first argument, nothing after it: {@code accept CONF}, {@code history CONF}, … */
     static Completion conferenceFirst(List<String> typed) {
         return typed.isEmpty() ? CONFERENCES : NOTHING;
+    }
+
+    /** A conference, then a file offered in it, nothing after: {@code fetch CONF NAME}, {@code wait file CONF NAME}. */
+    static Completion conferenceThenFile(List<String> typed) {
+        return switch (typed.size()) {
+            case 0 -> CONFERENCES;
+            case 1 -> new Completion(Kind.FILES, List.of(typed.get(0)));
+            default -> NOTHING;
+        };
     }
 
     /** A conference, then a peer, nothing after: {@code remove CONF PEER}, {@code grant CONF PEER}, {@code wait reply CONF PEER}. */

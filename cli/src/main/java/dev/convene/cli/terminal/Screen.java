@@ -17,6 +17,13 @@ public interface Screen {
     default void bell() {
     }
 
+    /**
+     * Shows {@code line} as the one progress line below the output, replacing the previous one; null removes it.
+     * Only while no line is being read (a command runs): the input line is never drawn over.
+     */
+    default void progress(String line) {
+    }
+
     /** Its width in columns now, or 0 if unknown. */
     default int width() {
         return 0;

@@ -24,7 +24,7 @@ import picocli.shell.jline3.PicocliJLineCompleter;
 
 /**
  * Tab completion in the interactive session: command names, then what each command says its next argument
- * names ({@link SessionCommand#completion}): conference titles, peer names, fixed words. Peers and
+ * names ({@link SessionCommand#completion}): conference titles, peer names, names of offered files, fixed words. Peers and
  * conferences are read from the live peer at every Tab. In chat mode, {@code /COMMAND} completes as a
  * command with the open conference implied, and plain text completes peer names.
  *
@@ -96,6 +96,7 @@ final class SessionCompleter implements Completer {
             case PEERS -> peers(s, partial);
             case COMMANDS -> commands("", false);
             case WORDS -> c.words().stream().map(w -> candidate(w, w, null)).toList();
+            case FILES -> files(s, c.words().get(0));
         };
     }
 
@@ -173,6 +174,26 @@ final class SessionCompleter implements Completer {
             boolean byName = !shared.containsKey(ad.name()) && printable(ad.name());
             String value = prefix + (byName ? ad.name() : shortId);
             return candidate(value, byName ? ad.name() : Safe.line(ad.label()), shortId + ", " + state.apply(ad));
+        }).toList();
+    }
+
+    /**
+     * The files offered in the conference {@code conf} names, by name where the name names one offer alone, else by
+     * reference ({@code bob#3}); none if {@code conf} names no conference here.
+     */
+    private static List<Candidate> files(Session s, String conf) {
+        List<dev.convene.conference.FileOffer> offers;
+        try {
+            offers = s.conferences().files(s.conferences().resolve(conf).id());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        Map<String, Long> names = offers.stream().collect(Collectors.groupingBy(dev.convene.conference.FileOffer::name, Collectors.counting()));
+        return offers.stream().map(o -> {
+            String ref = dev.convene.cli.output.ConferenceEvents.ref(s.conferences(), o.id());
+            String description = ref + ", " + dev.convene.cli.output.FileInfo.bytes(o.size());
+            boolean byName = names.get(o.name()) == 1 && printable(o.name());
+            return byName ? candidate(o.name(), o.name(), description) : candidate(ref, ref + " " + Safe.line(o.name()), description);
         }).toList();
     }
 

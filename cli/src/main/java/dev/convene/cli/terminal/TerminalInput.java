@@ -205,7 +205,28 @@ final class TerminalInput implements LineInput, Screen {
     public void show(AttributedString text) {
         // The count of peers may have changed with what is shown: printAbove redraws the prompt with it.
         if (reader.isReading()) reader.setPrompt(render(prompt.get()));
+        String bar = progressLine;
+        if (bar != null) drawProgress(null);
         reader.printAbove(colour ? text.toAnsi(terminal) : text.toString());
+        if (bar != null) drawProgress(bar);
+    }
+
+    /** The progress line shown now, or null; only while a command runs (the reader is not reading). */
+    private String progressLine;
+
+    @Override
+    public void progress(String line) {
+        if (reader.isReading()) return;
+        drawProgress(line);
+    }
+
+    /** Overwrites the cursor's line with {@code line} (no line break, so the next one replaces it), or clears it. */
+    private void drawProgress(String line) {
+        terminal.writer().print('\r');
+        terminal.puts(InfoCmp.Capability.clr_eol);
+        if (line != null) terminal.writer().print(line);
+        terminal.flush();
+        progressLine = line;
     }
 
     /** The line being typed (tests only: read from another thread, it may be a moment old). */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Parsing session commands: every error is one line, a usage error, and says what to do. */
 class CommandRegistryTest {
-    private static final String KINDS = "'wait peers', 'wait invitation', 'wait reply', 'wait started', 'wait ended', 'wait message', 'wait delivered'";
+    private static final String KINDS = "'wait peers', 'wait invitation', 'wait reply', 'wait started', 'wait ended', 'wait message', 'wait delivered', 'wait file'";
     private final CommandRegistry registry = CommandRegistry.standard();
 
     private void rejects(String line, String message) {

@@ -87,10 +87,30 @@ class SessionCompleterTest {
         assertThat(values("create Sync", "--st")).containsExactly("--standing");
         assertThat(values("wait", "st")).containsExactly("started");
         assertThat(values("wait", "")).as("the kinds, from the picocli model")
-                .containsExactlyInAnyOrder("peers", "invitation", "reply", "started", "ended", "message", "delivered");
+                .containsExactlyInAnyOrder("peers", "invitation", "reply", "started", "ended", "message", "delivered", "file");
         assertThat(values("wait reply Standup", "")).containsExactly("bob");
         assertThat(values("say Standup", "")).as("free text").isEmpty();
         assertThat(values("nosuchcommand", "")).isEmpty();
+    }
+
+    @Test
+    void offeredFilesByNameAndByReferenceWhereNamesClash(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        EventWriter quiet = new EventWriter(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, Clock.systemUTC());
+        OverlayConfig config = OverlayConfig.builder("cat").mode(NetworkMode.MEMORY).cluster(cluster).home(dir.resolve("home")).build();
+        otherBob = Session.open(config, Identity.generate(), quiet, registry);
+        var conf = otherBob.conferences().create(NewConference.titled("Files")).join().id();
+        java.nio.file.Path a = java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(dir.resolve("a")).resolve("notes.txt"), "a");
+        java.nio.file.Path b = java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(dir.resolve("b")).resolve("notes.txt"), "b");
+        java.nio.file.Path c = java.nio.file.Files.writeString(dir.resolve("plan 🎉.md"), "c");
+        var first = otherBob.conferences().share(conf, a).join();
+        otherBob.conferences().share(conf, b).join();
+        otherBob.conferences().share(conf, c).join();
+        completer = new SessionCompleter(registry, () -> otherBob, () -> Optional.ofNullable(chat.get()));
+        assertThat(values("fetch Files", "")).containsExactlyInAnyOrder("plan 🎉.md", "cat#" + first.id().sequence(),
+                "cat#" + (first.id().sequence() + 1));
+        assertThat(values("wait file Files", "pl")).containsExactly("plan 🎉.md");
+        assertThat(values("fetch nosuch", "")).as("no such conference: nothing").isEmpty();
+        assertThat(values("share", "Fi")).containsExactly("Files");
     }
 
     @Test

@@ -277,6 +277,19 @@ public final class FileSharing {
     }
 
     /**
+     * See {@link ConferencePeer#fileBytesHeld}.
+     *
+     * @param offer the offer
+     * @return bytes held here: the size when whole, the verified chunks of a fetch not finished, else 0
+     */
+    public long bytesHeld(FileOffer offer) {
+        if (store == null) return 0;
+        if (store.complete(offer)) return offer.size();
+        Partial running = partial(offer);
+        return running != null ? running.bytesDone() : store.markedBytes(offer);
+    }
+
+    /**
      * The counters.
      *
      * @return a snapshot

@@ -62,6 +62,32 @@ final class FileStore {
         }
     }
 
+    /**
+     * The bytes of the chunks a stopped fetch of {@code o} marked verified in its bitmap (a fetch that resumes checks
+     * them again); 0 if there is none, or no chunk hashes (then no chunk can have been verified). Reads at most the
+     * bitmap's {@code (chunks + 7) / 8} bytes.
+     */
+    long markedBytes(FileOffer o) {
+        Path bits = part(o, "bits");
+        int n = o.chunkCount();
+        try {
+            if (n == 0 || !Files.isRegularFile(bits) || !Files.isRegularFile(part(o, "hashes"))) return 0;
+            byte[] b = new byte[(int) Math.min(Files.size(bits), (n + 7) / 8)];
+            try (FileChannel ch = FileChannel.open(bits, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // read it all
+                }
+            }
+            java.util.BitSet marked = java.util.BitSet.valueOf(b);
+            long sum = 0;
+            for (int i = marked.nextSetBit(0); i >= 0 && i < n; i = marked.nextSetBit(i + 1)) sum += o.chunkLength(i);
+            return sum;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     byte[] readManifest(FileOffer o) throws IOException {
         return Files.readAllBytes(manifest(o));
     }
