@@ -76,7 +76,8 @@ class RunCommandTest {
     void withoutJsonTheOutputIsForPeople() throws IOException {
         CliRun r = run("run", script("peers", "stats").toString());
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("solo (", "is online: memory network", "no other peers online", "members 1; frames sent");
+        assertThat(r.out()).contains("solo (", "is online: memory network", "no other peers online", "members 1; frames sent",
+                "receipts signed 0 (refused 0, under-report proofs 0), schedule changes refused 0");
         assertThat(r.out()).doesNotContain("{\"event\"");
     }
 

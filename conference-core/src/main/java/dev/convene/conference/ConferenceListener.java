@@ -121,4 +121,15 @@ public interface ConferenceListener {
      */
     default void participantLeft(ConferenceView conference, PeerId peer, String reason) {
     }
+
+    /**
+     * A file was offered in a conference ({@link ConferencePeer#share}, by this peer or another participant):
+     * once per offer as it is delivered, in each sharer's order (offers restored from the store at start are not
+     * told again; {@link ConferencePeer#files} lists them all). An offer with an unsafe name or out of bounds is
+     * never told (counted in {@link FileStats#offersRefused()}).
+     *
+     * @param offer the offer
+     */
+    default void fileOffered(FileOffer offer) {
+    }
 }

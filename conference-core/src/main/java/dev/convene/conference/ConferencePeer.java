@@ -1,6 +1,7 @@
 package dev.convene.conference;
 
 import dev.convene.conference.internal.ConferenceEngine;
+import dev.convene.conference.internal.FileSharing;
 import dev.convene.conference.internal.HomeLock;
 import dev.convene.overlay.Directory;
 import dev.convene.overlay.Identity;
@@ -71,10 +72,12 @@ public final class ConferencePeer implements AutoCloseable {
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final Presence presence;
     private final TypingState typing;
+    private final FileSharing files;
     private volatile Thread callbackThread;
 
     private ConferencePeer(Overlay overlay, ConferenceEngine engine, ExecutorService callbacks, ScheduledExecutorService timer,
-                           List<ConferenceListener> listeners, HomeLock lock, Presence presence, TypingState typing) {
+                           List<ConferenceListener> listeners, HomeLock lock, Presence presence, TypingState typing,
+                           FileSharing fileSharing) {
         this.overlay = overlay;
         this.typing = typing;
         this.engine = engine;
@@ -83,6 +86,8 @@ public final class ConferencePeer implements AutoCloseable {
         this.listeners = listeners;
         this.lock = lock;
         this.presence = presence;
+        this.files = fileSharing;
+        fileSharing.attach(this);
         callbacks.execute(() -> callbackThread = Thread.currentThread());
     }
 
@@ -616,6 +621,80 @@ public final class ConferencePeer implements AutoCloseable {
     }
 
     /**
+     * How long a fetch waits while no online participant holds any missing chunk before it fails with
+     * {@link FileException.Reason#NO_SOURCE} (its verified chunks are kept: a later fetch continues).
+     */
+    public static final Duration FETCH_STALL = Duration.ofSeconds(30);
+
+    /**
+     * Offers a file to a conference (docs/PROTOCOL.md §2 "Files"): hashes it (SHA-256 of each chunk and of the
+     * whole) and copies it into this peer's home (so a later change to the original does not change what is
+     * served), then publishes the offer as a durable built-in event, so every participant, a late joiner
+     * included, sees it ({@link #files}, {@link ConferenceListener#fileOffered}) and may {@link #fetch} it from
+     * this peer or any other that holds its chunks. The name offered is the file's name made safe
+     * ({@link FileOffer#name()}: unsafe characters become {@code _}). Hashing and copying run on a thread of the
+     * peer's file pool, never on the event thread.
+     *
+     * @param conference a live conference this peer takes part in
+     * @param file a readable regular file, at most {@link FileOffer#MAX_SIZE} bytes
+     * @return a future of the offer, completed once it is stored locally and sent; failed with a
+     *     {@link FileException} ({@link FileException.Reason#NO_HOME}, {@link FileException.Reason#NOT_SHAREABLE},
+     *     {@link FileException.Reason#IO}), or as {@link #publish} fails
+     */
+    public CompletableFuture<FileOffer> share(ConferenceId conference, java.nio.file.Path file) {
+        java.util.Objects.requireNonNull(conference, "conference");
+        java.util.Objects.requireNonNull(file, "file");
+        if (closed.get()) return CompletableFuture.failedFuture(new PeerClosedException(self()));
+        return guard(files.share(conference, file));
+    }
+
+    /**
+     * The files offered in a conference, in the history's canonical order (offers refused for an unsafe name or
+     * out of bounds are not listed). Any thread.
+     *
+     * @param conference the conference
+     * @return the offers, without those of banned peers
+     * @throws ConferenceNotFoundException if this peer cannot read the conference
+     */
+    public List<FileOffer> files(ConferenceId conference) {
+        requireOpen();
+        return files.offers(conference);
+    }
+
+    /**
+     * Fetches an offered file: its chunks come from every online participant that holds them (the sharer, those
+     * that fetched it, those fetching it), several at once, over encrypted streams ({@link ConferenceStream});
+     * each chunk is checked against its hash before it is written, and the whole file against the offer's SHA-256
+     * at the end. Verified chunks are kept in the home as they arrive: after a restart (or a failure) fetching the
+     * same offer again continues where it stopped. Once whole, this peer holds the file and serves it to others;
+     * the file is written to {@code dir} under the offer's name (a name already taken there gets {@code " (N)"}),
+     * never outside {@code dir}. Fetching an offer that is already being fetched returns the same future.
+     *
+     * @param conference a conference this peer takes part in, not over (chunks move on streams, which need it)
+     * @param offer the offer's id ({@link FileOffer#id()})
+     * @param dir the directory to write the file to, created if needed; null for {@code HOME/downloads/CONFERENCE-ID}
+     * @param progress told of the progress on a file thread (must not block), or null
+     * @return a future of the verified file; failed with a {@link FileException}: no home, no such offer, no
+     *     source for {@link #FETCH_STALL} (or {@link Builder#fetchStall}), a file that does not match its offer, a disk failure, or the peer closed
+     */
+    public CompletableFuture<FetchedFile> fetch(ConferenceId conference, MessageId offer, java.nio.file.Path dir,
+                                                java.util.function.Consumer<FileProgress> progress) {
+        java.util.Objects.requireNonNull(conference, "conference");
+        java.util.Objects.requireNonNull(offer, "offer");
+        if (closed.get()) return CompletableFuture.failedFuture(new PeerClosedException(self()));
+        return guard(files.fetch(conference, offer, dir, progress));
+    }
+
+    /**
+     * File sharing counters since start: offers, chunks served and fetched, refusals. Any thread.
+     *
+     * @return the counters, a snapshot
+     */
+    public FileStats fileStats() {
+        return files.stats();
+    }
+
+    /**
      * What the conference layer refused, set aside or rationed since start (docs/SECURITY.md). Any thread.
      *
      * @return the counters, a snapshot
@@ -769,6 +848,7 @@ public final class ConferencePeer implements AutoCloseable {
     public void crash() {
         if (!closed.compareAndSet(false, true)) return;
         timer.shutdownNow();
+        files.close();
         overlay.crash();
         callbacks.shutdownNow();
         engine.crashStore();
@@ -807,6 +887,7 @@ public final class ConferencePeer implements AutoCloseable {
             // the event thread is gone or stuck: leave anyway
         }
         timer.shutdownNow();
+        files.close();
         engine.closeStreams();
         overlay.close();
         engine.closeStore();
@@ -886,6 +967,7 @@ public final class ConferencePeer implements AutoCloseable {
         private Duration tick = Duration.ofMillis(100);
         private Duration syncInterval = Duration.ofSeconds(3);
         private final List<EventType<?>> eventTypes = new ArrayList<>();
+        private Duration fetchStall = FETCH_STALL;
 
         private Builder(OverlayConfig config, Identity identity) {
             this.config = config;
@@ -939,6 +1021,20 @@ public final class ConferencePeer implements AutoCloseable {
         }
 
         /**
+         * How long a fetch ({@link ConferencePeer#fetch}) waits while no online participant holds a missing chunk
+         * before it fails with {@link FileException.Reason#NO_SOURCE}.
+         *
+         * @param stall the wait, at least 100 ms; by default {@link ConferencePeer#FETCH_STALL}
+         * @return this builder
+         * @throws IllegalArgumentException if it is shorter than 100 ms
+         */
+        public Builder fetchStall(Duration stall) {
+            if (stall.toMillis() < 100) throw new IllegalArgumentException("fetchStall: " + stall + " (expected: >= 100 ms)");
+            this.fetchStall = stall;
+            return this;
+        }
+
+        /**
          * Registers an application event type (docs/EVENTS.md): this peer publishes and delivers events of it.
          * Durable events of types not registered are stored and relayed, but not delivered.
          *
@@ -975,6 +1071,7 @@ public final class ConferencePeer implements AutoCloseable {
             ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "convene-" + name + "-callbacks"));
             ConferenceEngine engine = null;
             TypingState typing = new TypingState(clock, identity.id());
+            FileSharing fileSharing = new FileSharing(config.home(), name, listeners, fetchStall);
             listeners.add(new ConferenceListener() {
                 @Override
                 public void message(ChatEntry message) {
@@ -985,6 +1082,7 @@ public final class ConferencePeer implements AutoCloseable {
                 engine = new ConferenceEngine(identity, config.home(), clock, callbacks, listeners, tick, syncInterval);
                 engine.registerEventType(BuiltInEvents.REACTION); // built-in types, every peer (docs/EMBEDDING.md)
                 engine.registerEventType(BuiltInEvents.TYPING);
+                engine.registerEventType(fileSharing.offerType());
                 eventTypes.forEach(engine::registerEventType); // before restore: stored events of these types are delivered
                 engine.onEvent(BuiltInEvents.TYPING, typing::heard);
                 engine.restore();
@@ -1016,7 +1114,7 @@ public final class ConferencePeer implements AutoCloseable {
                 presence.mark();
                 task.run();
             })), tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
-            return new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence, typing);
+            return new ConferencePeer(overlay, engine, callbacks, timer, listeners, lock, presence, typing, fileSharing);
         }
 
         private static Thread daemon(Runnable r, String name) {

@@ -55,6 +55,8 @@ final class StatsCmd extends PicocliCommand {
                 + ", over budget " + c.signatureBudgetExceeded() + "), history sent " + c.historyBytesSent() + " bytes (refused "
                 + c.historyAnswersRefused() + "), refused conferences " + c.conferencesRefused() + ", quarantined " + c.quarantined()
                 + ", failures " + c.conferenceFailures() + ", backdated " + c.backdated()
-                + " (under-reported frontiers " + c.frontierUnderReports() + ")";
+                + " (under-reported frontiers " + c.frontierUnderReports() + ")"
+                + ", receipts signed " + c.receiptsSigned() + " (refused " + c.receiptsRefused() + ", under-report proofs "
+                + c.underReportProofs() + "), schedule changes refused " + c.reschedulesRefused();
     }
 }
