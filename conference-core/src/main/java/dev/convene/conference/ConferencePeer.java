@@ -403,10 +403,12 @@ public final class ConferencePeer implements AutoCloseable {
      * @return a future of the post
      */
     public CompletableFuture<Post> say(ConferenceId conference, String text) {
-        return run(() -> {
+        // Completed once its batch is signed, stored and sent (engine.lastPostSent): at once when idle.
+        return guard(run(() -> {
             Post p = engine.say(conference, text);
-            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
-        });
+            Post out = new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+            return engine.lastPostSent().thenApply(v -> out);
+        }).thenCompose(f -> f));
     }
 
     /**
@@ -425,10 +427,12 @@ public final class ConferencePeer implements AutoCloseable {
      *     {@link #say} fails (conference not live, not a participant, no key)
      */
     public <T> CompletableFuture<PublishedEvent<T>> publish(ConferenceId conference, EventType<T> type, T value) {
-        return run(() -> {
+        return guard(run(() -> {
             PublishedEvent<T> p = engine.publish(conference, type, value);
-            return new PublishedEvent<>(p.event(), guard(p.acknowledged()), guard(p.storedByAll()));
-        });
+            PublishedEvent<T> out = new PublishedEvent<>(p.event(), guard(p.acknowledged()), guard(p.storedByAll()));
+            if (type.delivery() != Delivery.DURABLE) return CompletableFuture.completedFuture(out);
+            return engine.lastPostSent().thenApply(v -> out);
+        }).thenCompose(f -> f));
     }
 
     /**
@@ -479,10 +483,11 @@ public final class ConferencePeer implements AutoCloseable {
      * @return a future of the post, as {@link #say}'s
      */
     public CompletableFuture<Post> reply(ConferenceId conference, MessageId to, String text) {
-        return run(() -> {
+        return guard(run(() -> {
             Post p = engine.reply(conference, to, text);
-            return new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
-        });
+            Post out = new Post(p.entry(), guard(p.acknowledged()), guard(p.storedByAll()));
+            return engine.lastPostSent().thenApply(v -> out);
+        }).thenCompose(f -> f));
     }
 
     /**

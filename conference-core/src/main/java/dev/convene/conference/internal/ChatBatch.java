@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Chat messages the receiver lacked, in one bounded batch; {@code more} says the sender holds more, and
- * the receiver pulls the next batch with a fresh digest (one batch in flight per pair of peers).
+ * the receiver pulls the next batch with a fresh digest (at most two being taken in per pair: {@link HistorySync}).
  */
 record ChatBatch(ConferenceId conference, List<ChatMessage> messages, boolean more) {
     ChatBatch {

@@ -37,7 +37,11 @@ final class ChatLog {
         acks.receipts = receipts;
         receipts.acks = acks;
         this.typed = new TypedEvents(s, dispatch);
+        this.signer = new ChatSigner(s);
     }
+
+    /** Own posts, signed together (group commit) before they are stored and sent. */
+    final ChatSigner signer;
 
     final Receipts receipts;
 
@@ -51,6 +55,29 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, List.of(m), true, rejected -> {
+            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        });
+    }
+
+    /** Posts an author signed together, sent live in one frame: taken in as that many chat frames would be. */
+    void onPosts(PeerId from, ChatPosts p) {
+        Conference c = s.conferences.get(p.conference());
+        if (c == null) throw new RejectedMessageException("chat for unknown conference");
+        if (s.verifier.isInline() || s.events == null) {
+            for (ChatMessage m : p.messages()) {
+                try {
+                    if (!m.conference().equals(c.id)) throw new RejectedMessageException("chat of another conference in a batch");
+                    if (!accept(c, from, m)) acks.ack(c, m.author());
+                    else underReported(c, from, m);
+                } catch (RejectedMessageException e) {
+                    if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+                    log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
+                }
+            }
+            deliverReady(c);
+            return;
+        }
+        takeIn(c, from, p.messages(), true, rejected -> {
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
@@ -105,7 +132,7 @@ final class ChatLog {
                 }
                 if (!s.gate.mayCheckChat(from)) throw new RejectedMessageException("chat signature budget spent");
                 chunk.add(m);
-                checks.add(new ChatVerifier.Check(authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature()));
+                checks.add(ChatVerifier.Check.of(authorKey, m, c.keys.get(m.keyEpoch())));
             } catch (RejectedMessageException e) {
                 rejected++;
                 log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
@@ -136,6 +163,10 @@ final class ChatLog {
         checking.merge(from, checks.size(), Integer::sum);
         s.verifier.submit(checks, ok -> {
             checking.computeIfPresent(from, (p, n) -> n - checks.size() <= 0 ? null : n - checks.size());
+            for (int k = 0; k < checks.size(); k++) {
+                byte[] plain = checks.get(k).plain().get();
+                if (ok[k] && plain != null) decrypted(chunk.get(k), checks.get(k).contentKey(), plain);
+            }
             int more = refused + checked(id, from, chunk, ok, live);
             resume(from);
             if (next < ms.size()) {
@@ -146,6 +177,26 @@ final class ChatLog {
                 after.accept(more);
             }
         });
+    }
+
+    /** A body decrypted on the worker pool, with the key it was decrypted with. */
+    private record Decrypted(byte[] key, byte[] plain) {
+    }
+
+    /**
+     * Most bytes of bodies decrypted ahead of delivery kept (by message identity, until delivered); beyond, all are
+     * dropped and decrypted again at delivery (a message settled unshown before its turn leaves its body here until then).
+     */
+    static final long MAX_DECRYPTED_BYTES = 4L * 1024 * 1024;
+    private final java.util.Map<ChatMessage, Decrypted> decrypted = new java.util.IdentityHashMap<>();
+    private long decryptedBytes;
+
+    private void decrypted(ChatMessage m, byte[] key, byte[] plain) {
+        if (decryptedBytes + plain.length + 64 > MAX_DECRYPTED_BYTES) {
+            decrypted.clear();
+            decryptedBytes = 0;
+        }
+        if (decrypted.put(m, new Decrypted(key, plain)) == null) decryptedBytes += plain.length + 64;
     }
 
     /** Most bytes of chat one sender may have waiting for room on the pool; beyond, its messages are refused. */
@@ -252,7 +303,7 @@ final class ChatLog {
         byte[] authorKey = precheck(c, from, m);
         if (authorKey == null) return false;
         TreeMapHolder held = new TreeMapHolder(c, m.author());
-        if (!signatureChecked && !s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (!signatureChecked && !s.verifier.verifyChat(s.gate, from, authorKey, m)) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (m.timestamp().instant().isAfter(s.clock.instant().plus(MAX_FUTURE))) {
@@ -301,7 +352,7 @@ final class ChatLog {
     void equivocation(Conference c, PeerId from, ChatMessage had, ChatMessage m) {
         byte[] authorKey = c.keyOf(m.author());
         if (authorKey == null || !m.conference().equals(c.id)) return;
-        if (!s.gate.verifyChat(from, authorKey, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+        if (!s.verifier.verifyChat(s.gate, from, authorKey, m)) {
             throw new RejectedMessageException("chat signature does not verify");
         }
         if (c.equivocations.size() >= MAX_EQUIVOCATIONS) {
@@ -410,8 +461,11 @@ final class ChatLog {
                     continue;
                 }
                 byte[] plain;
+                Decrypted early = decrypted.remove(m);
+                if (early != null) decryptedBytes -= early.plain().length + 64;
                 try {
-                    plain = ContentCrypto.decrypt(key, m.body(), m.aad());
+                    // Decrypted on the worker pool with this very key, or here.
+                    plain = early != null && early.key() == key ? early.plain() : ContentCrypto.decrypt(key, m.body(), m.aad());
                 } catch (GeneralSecurityException ex) {
                     // Signed by its author but not readable with the epoch's key: it can never be read here.
                     if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);

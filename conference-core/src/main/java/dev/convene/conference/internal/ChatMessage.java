@@ -17,14 +17,43 @@ import dev.convene.overlay.wire.WireWriter;
 
 /**
  * A chat message: encrypted body under the content key of {@code keyEpoch}, signed by its author, with the
- * author's {@link Frontier} (null: it had delivered nothing, or a message from before frontiers).
+ * author's {@link Frontier} (null: it had delivered nothing, or a message from before frontiers). {@code proof}
+ * is empty when the signature covers this message's body alone; otherwise the signature covers a batch of messages
+ * posted together and {@code proof} is this message's path to the batch's root ({@link BatchSignature}).
  */
 record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
-                   byte[] body, byte[] signature, Frontier frontier) {
+                   byte[] body, byte[] signature, Frontier frontier, byte[] proof) {
+    private static final byte[] NO_PROOF = new byte[0];
+
+    ChatMessage {
+        proof = proof == null ? NO_PROOF : BatchSignature.checkProof(proof);
+    }
+
+    /** A message signed by itself. */
+    ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
+                byte[] body, byte[] signature, Frontier frontier) {
+        this(conference, author, sequence, timestamp, keyEpoch, body, signature, frontier, NO_PROOF);
+    }
+
     /** A message without a frontier. */
     ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTimestamp timestamp, int keyEpoch,
                 byte[] body, byte[] signature) {
         this(conference, author, sequence, timestamp, keyEpoch, body, signature, null);
+    }
+
+    /** This message with {@code signature} and {@code proof} (the author's signature of its batch, or of it alone). */
+    ChatMessage signed(byte[] signature, byte[] proof) {
+        return new ChatMessage(conference, author, sequence, timestamp, keyEpoch, body, signature, frontier, proof);
+    }
+
+    /** Whether its signature covers a batch (it carries a path to the batch's root). */
+    boolean batched() {
+        return proof.length > 0;
+    }
+
+    /** The bytes its author's signature covers: its body alone, or its batch's statement (root from its path). */
+    byte[] signedBytes() {
+        return batched() ? BatchSignature.statement(BatchSignature.root(this)) : bytes(CHAT_BODY, this);
     }
 
     MessageId id() {
@@ -36,7 +65,7 @@ record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTim
     }
 
     boolean verifies(byte[] authorKey) {
-        return Identity.verify(authorKey, bytes(CHAT_BODY, this), signature);
+        return Identity.verify(authorKey, signedBytes(), signature);
     }
 
     static final WireCodec<ChatMessage> CHAT_BODY = new WireCodec<>() {
@@ -61,6 +90,8 @@ record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTim
             // signature) still decodes, as a message without one (STORED_CHAT).
             if (m.frontier() == null) out.writeByte(0);
             else Frontier.CODEC.write(out, m.frontier());
+            // The batch path last (empty: signed alone); a stored row from before batch signatures ends before it.
+            out.writeBytes(m.proof());
         }
 
         public ChatMessage read(WireReader in) {
@@ -70,7 +101,8 @@ record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTim
 
     /**
      * {@link #CHAT} as stored: a row written before frontiers ends at the signature and reads as a message without
-     * one. On the wire the marker is required, so a truncated frame is never taken for an older one.
+     * one, a row written before batch signatures ends after the frontier and reads as signed alone. On the wire both
+     * are required, so a truncated frame is never taken for an older one.
      */
     static final WireCodec<ChatMessage> STORED_CHAT = new WireCodec<>() {
         public void write(WireWriter out, ChatMessage m) {
@@ -91,6 +123,7 @@ record ChatMessage(ConferenceId conference, PeerId author, long sequence, HlcTim
         byte[] body = in.readBytes(MAX_TEXT_BYTES + 64);
         byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
         Frontier frontier = frontierOptional && in.atEnd() ? null : in.read(Frontier.CODEC);
-        return new ChatMessage(id, author, seq, ts, epoch, body, sig, frontier);
+        byte[] proof = frontierOptional && in.atEnd() ? NO_PROOF : in.readBytes(BatchSignature.MAX_STEPS * BatchSignature.STEP);
+        return new ChatMessage(id, author, seq, ts, epoch, body, sig, frontier, proof);
     }
 }

@@ -51,6 +51,11 @@ final class ChatWriter implements AutoCloseable {
     private record Stop() implements Item {
     }
 
+    /** This peer's own posts of one signed batch: never refused; {@code onEngine} once committed, {@code failed} if not. */
+    private record Own(List<ConferenceStore.SavedChat> rows, Runnable onEngine, java.util.function.Consumer<RuntimeException> failed)
+            implements Item {
+    }
+
     private final EngineState s;
     private final ConferenceStore store;
     private final boolean inline;
@@ -102,6 +107,30 @@ final class ChatWriter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Queues this peer's own signed posts (bounded by {@code ChatSigner}: one batch at a time), written with what
+     * else waits in one transaction; then {@code onEngine} runs on the engine thread (they may be sent), or
+     * {@code failed} if the transaction failed or the writer had failed or closed (they must not be sent).
+     * Without a persistence thread, written at once.
+     */
+    void offerOwn(List<ConferenceStore.SavedChat> rows, Runnable onEngine, java.util.function.Consumer<RuntimeException> failed) {
+        if (inline) {
+            try {
+                store.saveChats(rows, Map.of());
+            } catch (RuntimeException e) {
+                failed.accept(e);
+                return;
+            }
+            onEngine.run();
+            return;
+        }
+        if (closed || this.failed) {
+            failed.accept(new IllegalStateException("chat writer " + (closed ? "closed" : "failed")));
+            return;
+        }
+        queue.add(new Own(List.copyOf(rows), onEngine, failed));
+    }
+
     /** Marks this peer's own messages up to {@code sequence} acknowledged, after every row queued before. */
     void markAcknowledged(ConferenceId conference, long sequence) {
         if (inline) {
@@ -143,6 +172,7 @@ final class ChatWriter implements AutoCloseable {
         List<ConferenceStore.SavedChat> out = new ArrayList<>();
         Map<ConferenceId, Long> acked = new LinkedHashMap<>();
         List<Runnable> after = new ArrayList<>();
+        List<Own> own = new ArrayList<>();
         long bytes = 0;
         boolean stop = false;
         for (Item item : batch) {
@@ -151,6 +181,10 @@ final class ChatWriter implements AutoCloseable {
                 bytes += r.bytes();
             } else if (item instanceof Acked a) {
                 acked.merge(a.conference(), a.sequence(), Math::max);
+            } else if (item instanceof Own o) {
+                out.addAll(o.rows());
+                own.add(o);
+                after.add(o.onEngine());
             } else if (item instanceof AfterCommit a) {
                 after.add(a.onEngine());
             } else {
@@ -168,6 +202,15 @@ final class ChatWriter implements AutoCloseable {
             }
         }
         queuedBytes.addAndGet(-bytes);
+        if (failed && !own.isEmpty() && !crashed) {
+            // Own posts that were not stored are never sent: their futures fail on the engine thread.
+            RuntimeException why = new IllegalStateException("storing own posts failed");
+            try {
+                s.events.execute(() -> own.forEach(o -> o.failed().accept(why)));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
         if (failed || crashed || after.isEmpty() || stop) return stop;
         try {
             s.events.execute(() -> after.forEach(r -> {

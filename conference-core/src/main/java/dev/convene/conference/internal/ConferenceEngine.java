@@ -102,6 +102,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     chat.onChat(from, m);
                 })
+                .handle(ChatPosts.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    chat.onPosts(from, m);
+                })
                 .handle(Protocol.ACK_TYPE, (from, m) -> {
                     awaitAttached();
                     refuseBanned(from);
@@ -282,6 +287,14 @@ public final class ConferenceEngine implements OverlayListener {
 
     public Post say(ConferenceId id, String text) {
         return ops.say(id, text);
+    }
+
+    /**
+     * The future of the post made last on this thread ({@link #say}, {@link #reply}, a durable {@link #publish}):
+     * completed once it is signed, stored and sent (with the others of its batch). Engine thread, right after the post.
+     */
+    public CompletableFuture<Void> lastPostSent() {
+        return chat.signer.lastSent();
     }
 
     /** Posts a reply: chat with a reference to the message it answers (PROTOCOL.md §2, Built-in types). */

@@ -65,7 +65,7 @@ final class HistorySync {
             if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
             java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);
             ChatMessage mine = byAuthor == null ? null : byAuthor.get(seq);
-            if (mine == null || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
+            if (mine == null || ChatSigner.unsigned(mine) || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
             if (batch.size() >= Protocol.MAX_BATCH) break;
             batch.add(mine);
             bytes += mine.body().length + 200;
@@ -90,6 +90,7 @@ final class HistorySync {
                 break;
             }
             ChatMessage m = it.next();
+            if (ChatSigner.unsigned(m)) break; // an own post waiting for its batch's signature: sent live once signed
             ChatMessage second = c.equivocations.get(m.id());
             if (second != null && batch.size() + 2 > Protocol.MAX_BATCH) { // an equivocation's pair goes whole: next batch
                 more = true;
@@ -148,12 +149,39 @@ final class HistorySync {
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = s.conferences.get(b.conference());
         if (c == null || !c.participants().contains(s.self)) throw new RejectedMessageException("history for a non-participant");
-        // Signatures checked on the worker pool (ChatLog.takeIn); the next batch is pulled once this one is in.
+        // Streamed, two batches at a time per sender: while none of its batches is being taken in, the next is pulled
+        // at once, with a digest that counts this one as held, so it travels while this one's signatures are checked on
+        // the worker pool (ChatLog.takeIn) and its rows are written; otherwise it is pulled once this one is in. The
+        // answerer sends what follows (it skips what it sent moments ago, HistoryBudget). Two batches are at most 512
+        // messages of an author beyond what is delivered here (ConferenceEngine.MAX_AHEAD), so none is refused for that.
+        Streaming key = new Streaming(c.id, from);
+        boolean early = b.more() && !takingIn.containsKey(key);
+        if (early) s.overlay.multicast(List.of(from), ahead(c, b.messages()));
+        takingIn.merge(key, 1, Integer::sum);
         chat.takeIn(c, from, b.messages(), false, rejected -> {
+            takingIn.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
             Conference now = s.conferences.get(b.conference());
-            if (b.more() && now != null) s.overlay.multicast(List.of(from), now.chatDigest()); // pull the next batch
+            if (b.more() && !early && now != null) s.overlay.multicast(List.of(from), now.chatDigest()); // pull the next batch
         });
+    }
+
+    /** History batches from one sender for one conference. */
+    private record Streaming(ConferenceId conference, PeerId sender) {
+    }
+
+    /** Batches being taken in, per sender and conference (bounded: an entry lives while its batches are checked). */
+    private final Map<Streaming, Integer> takingIn = new HashMap<>();
+
+    /** This peer's digest as it will be once {@code batch} is in: per author, the highest sequence it holds. */
+    static ChatDigest ahead(Conference c, List<ChatMessage> batch) {
+        ChatDigest now = c.chatDigest();
+        Map<PeerId, Long> claimed = new HashMap<>(now.contiguous());
+        for (ChatMessage m : batch) {
+            if (!c.participants().contains(m.author()) && !c.invitations.containsKey(m.author())) continue; // never name a stranger
+            claimed.merge(m.author(), m.sequence(), Math::max);
+        }
+        return new ChatDigest(c.id, claimed, now.tips());
     }
 
     void antiEntropy() {

@@ -96,7 +96,7 @@ final class MetaRecords {
     static List<ChatMessage> equivocations(Map<String, byte[]> rows) {
         List<ChatMessage> out = new ArrayList<>();
         rows.forEach((k, bytes) -> {
-            if (k.startsWith("q/")) out.add(decode(Protocol.CHAT, bytes));
+            if (k.startsWith("q/")) out.add(decode(Protocol.STORED_CHAT, bytes)); // written before batch paths: none
         });
         return out;
     }

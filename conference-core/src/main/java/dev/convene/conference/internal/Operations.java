@@ -172,6 +172,7 @@ final class Operations {
      * what only it held would never reach anyone (the others' FIFO for it would wait for ever).
      */
     private void pushUnacknowledged(Conference c) {
+        chat.signer.flush(); // never an unsigned post
         java.util.SortedSet<Long> pending = new java.util.TreeSet<>(c.awaitingAck.keySet());
         pending.addAll(c.awaitingAll.keySet());
         if (s.overlay == null || pending.isEmpty()) return;
@@ -182,7 +183,7 @@ final class Operations {
         int bytes = 0;
         for (long seq : pending) {
             ChatMessage m = own.get(seq);
-            if (m == null) continue;
+            if (m == null || ChatSigner.unsigned(m)) continue; // unsigned: sent live once its batch is signed
             if (batch.size() >= Protocol.MAX_BATCH || bytes + m.body().length + 200 > ConferenceEngine.BATCH_BYTES) {
                 s.overlay.multicast(online, new ChatBatch(c.id, List.copyOf(batch), false));
                 batch.clear();
@@ -323,7 +324,7 @@ final class Operations {
         }
         Sent sent = post(c, plain);
         ChatEntry entry = chat.deliver(c, sent.m(), text, true);
-        s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+        chat.signer.add(c, sent.m());
         return new Post(entry, sent.acked(), sent.all());
     }
 
@@ -339,11 +340,11 @@ final class Operations {
         }
         Sent sent = post(c, SocialCodecs.replyPlaintext(to, text));
         ChatEntry entry = chat.deliver(c, sent.m(), text, java.util.Optional.of(to), true);
-        s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+        chat.signer.add(c, sent.m());
         return new Post(entry, sent.acked(), sent.all());
     }
 
-    /** A message this peer signed and stored, with the futures of its acknowledgements. */
+    /** A message this peer posted (not signed yet), with the futures of its acknowledgements. */
     private record Sent(ChatMessage m, CompletableFuture<ChatEntry> acked, CompletableFuture<ChatEntry> all) {
     }
 
@@ -361,7 +362,7 @@ final class Operations {
             c.chat.computeIfAbsent(s.self, a -> new TreeMap<>()).put(sent.m().sequence(), sent.m());
             c.contiguous.put(s.self, sent.m().sequence());
             chat.typed.record(c, event);
-            s.overlay.multicast(s.onlineOthers(c.participants()), sent.m());
+            chat.signer.add(c, sent.m());
             return new dev.convene.conference.PublishedEvent<>(event, sent.acked().thenApply(x -> event), sent.all().thenApply(x -> event));
         }
         changes.refreshState(c);
@@ -382,7 +383,10 @@ final class Operations {
         return new dev.convene.conference.PublishedEvent<>(event, CompletableFuture.completedFuture(event), CompletableFuture.completedFuture(event));
     }
 
-    /** Signs, stores and registers for acknowledgement a message with {@code plain} as its plaintext (chat path). */
+    /**
+     * Encrypts and registers for acknowledgement a message with {@code plain} as its plaintext (chat path); the
+     * caller holds it, then hands it to {@link ChatSigner#add}, which signs, stores and sends it.
+     */
     private Sent post(Conference c, byte[] plain) {
         ConferenceId id = c.id;
         changes.refreshState(c);
@@ -403,11 +407,9 @@ final class Operations {
         HlcTimestamp ts = s.hlc.now();
         ChatMessage draft = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, new byte[0], new byte[0]);
         byte[] body = ContentCrypto.encrypt(key, plain, draft.aad());
-        ChatMessage unsigned = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, new byte[0], frontier);
-        ChatMessage m = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, s.identity.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)), frontier);
+        // Unsigned until its batch is (ChatSigner, once the caller holds it): signed, stored and sent together.
+        ChatMessage m = new ChatMessage(id, s.self, seq, ts, c.currentEpoch, body, new byte[0], frontier);
         CompletableFuture<ChatEntry> acked = new CompletableFuture<>();
-        // The own sequence needs no separate write: on restore it is the highest own message in the store.
-        s.store.saveChat(m, s.overlay.config().name());
         c.awaitingAck.put(m.sequence(), acked);
         CompletableFuture<ChatEntry> all = new CompletableFuture<>();
         c.awaitingAll.put(m.sequence(), all);

@@ -132,7 +132,7 @@ final class Receipts {
                 TreeMap<Long, ChatMessage> own = c.chat.get(m.author());
                 ChatMessage held = own == null ? null : own.get(m.sequence());
                 boolean same = held != null && java.util.Arrays.equals(Protocol.bytes(Protocol.CHAT_BODY, held), Protocol.bytes(Protocol.CHAT_BODY, m));
-                if (!same && !s.gate.verifyChat(from, key, Protocol.bytes(Protocol.CHAT_BODY, m), m.signature())) {
+                if (!same && !s.verifier.verifyChat(s.gate, from, key, m)) {
                     throw new RejectedMessageException("chat signature does not verify");
                 }
                 proof(c, from, r, m);

@@ -67,6 +67,27 @@ class ChatWriterTest {
     }
 
     @Test
+    void ownPostsCommitWithTheReceivedRowsAndAreReleasedOnlyAfterTheCommitOrFailedAfterAClose() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release);
+        assertThat(w.offer(message(1, "received"), "alice")).isTrue();
+        List<ChatMessage> own = Fixtures.signedTogether(BOB, List.of(Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "own 1"),
+                Fixtures.chat(BOB, c.id, 2, Seams.at(2), key, "own 2")));
+        CompletableFuture<long[]> sent = new CompletableFuture<>();
+        w.offerOwn(own.stream().map(m -> new ConferenceStore.SavedChat(m, "bob", false)).toList(),
+                () -> sent.complete(new long[] {w.batches(), w.rows()}), sent::completeExceptionally);
+        assertThat(sent).isNotDone(); // not committed: not to be sent
+        release.countDown();
+        assertThat(sent.get(30, TimeUnit.SECONDS)).containsExactly(1, 3); // one transaction for both kinds
+        assertThat(storedRows()).hasSize(3);
+        w.close();
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        w.offerOwn(List.of(new ConferenceStore.SavedChat(own.get(0), "bob", false)), () -> late.complete(null), late::completeExceptionally);
+        assertThat(late).isCompletedExceptionally();
+    }
+
+    @Test
     void beyondItsByteBoundAnOfferIsRefusedAndACrashLosesOnlyWhatNobodyWasToldAbout() throws Exception {
         ChatWriter w = writer();
         w.holdForTest(new CountDownLatch(1)); // never released: the thread is stuck before its first write

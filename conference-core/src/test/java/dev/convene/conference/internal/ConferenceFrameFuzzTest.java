@@ -91,7 +91,10 @@ class ConferenceFrameFuzzTest {
                         sample(new ChatBatch(id, List.of(hello, later), true)),
                         sample(new StreamFrame(id, -3L, true, StreamFrame.DATA, 1L << 33, new byte[StreamFrame.CHUNK + 16])),
                         sample(new EphemeralFrame(id, 1L << 40, ts, 1, new byte[300])),
-                        sample(new ReceiptFrame(Receipt.sign(CAROL, id, 6, new Frontier(later.id(), later.timestamp())), hello)))
+                        sample(new ReceiptFrame(Receipt.sign(CAROL, id, 6, new Frontier(later.id(), later.timestamp())), hello)),
+                        sample(new ChatPosts(id, Fixtures.signedTogether(BOB, List.of(hello,
+                                Fixtures.chat(BOB, id, 8, new HlcTimestamp(START.toEpochMilli() + 1, 0), key, "second", new Frontier(hello.id(), ts)),
+                                Fixtures.chat(BOB, id, 9, new HlcTimestamp(START.toEpochMilli() + 2, 0), key, "third"))))))
                 .stream().collect(Collectors.toMap(Sample::typeId, Function.identity()));
     }
 
@@ -135,9 +138,9 @@ class ConferenceFrameFuzzTest {
         assertThat(report.bodyFailures().keySet()).as("%s", report).containsOnly(WireFormatException.class.getSimpleName());
     }
 
-    /** Meta 100, ChatMessage 101, ChatAck 102, ChatDigest 103, ChatBatch 104, ReceiptFrame 107. */
+    /** Meta 100, ChatMessage 101, ChatAck 102, ChatDigest 103, ChatBatch 104, ReceiptFrame 107, ChatPosts 114. */
     @ParameterizedTest(name = "type {0}")
-    @ValueSource(ints = {100, 101, 102, 103, 104, 107})
+    @ValueSource(ints = {100, 101, 102, 103, 104, 107, 114})
     void everyPrefixOfAValidFrameIsRefusedAsTruncated(int typeId) {
         FrameFuzzer fuzzer = fuzzer();
         byte[] frame = TestFrames.signed(typeId, CONFERENCE_SAMPLES.get(typeId).body(), SIGNER, TAG);
@@ -145,7 +148,7 @@ class ConferenceFrameFuzzTest {
     }
 
     @ParameterizedTest(name = "type {0}")
-    @ValueSource(ints = {100, 101, 102, 103, 104, 107})
+    @ValueSource(ints = {100, 101, 102, 103, 104, 107, 114})
     void everyPrefixOfAValidBodySignedAgainIsRefusedAsMalformed(int typeId) {
         Sample sample = CONFERENCE_SAMPLES.get(typeId);
         assertThat(fuzzer().truncateBodyEverywhere(sample)).isEqualTo(sample.body().length);

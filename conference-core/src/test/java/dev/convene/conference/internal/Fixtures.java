@@ -11,6 +11,7 @@ import dev.convene.overlay.wire.WireCodec;
 import dev.convene.overlay.wire.WireReader;
 import dev.convene.overlay.wire.WireWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,6 +116,18 @@ final class Fixtures {
         byte[] body = ContentCrypto.encrypt(key, text.getBytes(StandardCharsets.UTF_8), draft.aad());
         ChatMessage unsigned = new ChatMessage(id, author.id(), sequence, ts, 0, body, new byte[0], frontier);
         return new ChatMessage(id, author.id(), sequence, ts, 0, body, author.sign(Protocol.bytes(Protocol.CHAT_BODY, unsigned)), frontier);
+    }
+
+    /**
+     * Messages signed together by {@code signer}, as {@code ChatSigner} signs a batch of own posts (at least two):
+     * one signature over their tree's root, each message with its path. Their own signatures are ignored.
+     */
+    static List<ChatMessage> signedTogether(Identity signer, List<ChatMessage> messages) {
+        BatchSignature.Signed tree = BatchSignature.build(messages);
+        byte[] signature = signer.sign(BatchSignature.statement(tree.root()));
+        List<ChatMessage> out = new java.util.ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) out.add(messages.get(i).signed(signature, tree.proofs().get(i)));
+        return out;
     }
 
     /** The organiser's signed removal of {@code peer}, moving the key to {@code newEpoch}. */

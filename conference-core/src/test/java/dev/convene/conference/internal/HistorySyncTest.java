@@ -41,4 +41,17 @@ class HistorySyncTest {
         for (int i = 0; i < 7; i++) due.add(sync.tick());
         assertThat(due).containsExactly(false, false, true, false, false, true, false);
     }
+
+    @Test
+    void aStreamedPullCountsTheBatchUnderWayAsHeldForItsMembersOnly() {
+        byte[] key = ContentCrypto.newKey();
+        Conference conf = Seams.aliceWithBob(key);
+        java.util.List<ChatMessage> batch = java.util.List.of(
+                Fixtures.chat(Fixtures.ALICE, conf.id, 1, Seams.at(1), key, "one"),
+                Fixtures.chat(Fixtures.ALICE, conf.id, 2, Seams.at(2), key, "two"),
+                Fixtures.chat(Fixtures.MALLORY, conf.id, 9, Seams.at(3), key, "stranger"));
+        ChatDigest d = HistorySync.ahead(conf, batch);
+        assertThat(d.contiguous()).containsEntry(Fixtures.ALICE.id(), 2L).doesNotContainKey(Fixtures.MALLORY.id());
+        assertThat(HistorySync.ahead(conf, java.util.List.of()).contiguous()).isEqualTo(conf.chatDigest().contiguous());
+    }
 }
