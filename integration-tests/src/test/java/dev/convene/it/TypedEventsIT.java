@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.convene.it.whiteboard.Whiteboard;
+import dev.convene.example.whiteboard.Whiteboard;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,8 +1,5 @@
-package dev.convene.it.whiteboard;
+package dev.convene.example.whiteboard;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.convene.conference.ConferenceEvent;
 import dev.convene.conference.ConferenceId;
 import dev.convene.conference.ConferenceListener;
@@ -26,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -34,11 +33,7 @@ import java.util.regex.Pattern;
 /**
  * A small shared-whiteboard demo on the public typed-events API, run as a real process by {@code TypedEventsIT}:
  * a durable {@code demo.stroke/1} (a stroke joins the board's history; a late joiner gets it) and an ephemeral
- * {@code demo.cursor/1} (where a participant points now; never stored).
- *
- * <p>It lives in the integration tests (test scope) rather than in {@code examples/}: the examples are separate
- * Maven projects that resolve the library from a local repository, which the reactor's IT cannot put on a
- * process's classpath without installing snapshots; here the processes run on the IT's own classpath.
+ * {@code demo.cursor/1} (where a participant points now; never stored). It uses the public API only.
  *
  * <p>Usage: {@code Whiteboard NAME HOME PORT CLUSTER [--no-types]}; joins the {@code local} network (127.0.0.1
  * only), reads commands from stdin, one a line, and prints one JSON object a line on stdout: {@code ready},
@@ -49,7 +44,6 @@ import java.util.regex.Pattern;
  * at least MIN strokes are listed, then prints them in canonical order), {@code stats}, {@code quit}.
  */
 public final class Whiteboard {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** What a stroke or a cursor value may contain: a short printable token. */
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9:,#._-]{1,64}");
@@ -97,7 +91,7 @@ public final class Whiteboard {
                 .listener(new ConferenceListener() {
                     @Override
                     public void invitation(ConferenceView conference, PeerId inviter) {
-                        print(line("invitation").put("conference", conference.id().toString()));
+                        print(line("invitation", "conference", conference.id().toString()));
                     }
                 });
         if (types) builder.eventType(STROKE).eventType(CURSOR);
@@ -106,7 +100,7 @@ public final class Whiteboard {
                 peer.onEvent(STROKE, Whiteboard::received);
                 peer.onEvent(CURSOR, Whiteboard::received);
             }
-            print(line("ready").put("id", peer.self().value()));
+            print(line("ready", "id", peer.self().value()));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String command; (command = in.readLine()) != null; ) {
                 String[] w = command.trim().split("\\s+");
@@ -128,7 +122,7 @@ public final class Whiteboard {
                 }
                 ConferenceView v = peer.create(NewConference.titled(w[1]).standing().invite(invitees))
                         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                print(line("created").put("conference", v.id().toString()));
+                print(line("created", "conference", v.id().toString()));
             }
             case "accept" -> {
                 peer.accept(ConferenceId.parse(w[1])).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -138,7 +132,7 @@ public final class Whiteboard {
                 ConferenceId conf = ConferenceId.parse(w[1]);
                 int n = Integer.parseInt(w[2]);
                 until(() -> peer.conference(conf).map(v -> v.participants().size() >= n).orElse(false), "participants");
-                print(line("participants").put("count", peer.conference(conf).orElseThrow().participants().size()));
+                print(line("participants", "count", peer.conference(conf).orElseThrow().participants().size()));
             }
             case "draw" -> {
                 ConferenceId conf = ConferenceId.parse(w[1]);
@@ -152,18 +146,16 @@ public final class Whiteboard {
                     Thread.sleep(50); // within the types' 50 a second, so no publish is refused for rate
                 }
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                print(line("drawn").put("count", count));
+                print(line("drawn", "count", count));
             }
             case "list" -> {
                 ConferenceId conf = ConferenceId.parse(w[1]);
                 int min = Integer.parseInt(w[2]);
                 until(() -> peer.events(conf, STROKE).size() >= min, "strokes");
-                ObjectNode out = line("listed");
-                ArrayNode events = out.putArray("events");
-                peer.events(conf, STROKE).forEach(e -> events.add(event(e)));
-                print(out);
+                List<String> events = peer.events(conf, STROKE).stream().map(e -> json(event(e))).toList();
+                print("{\"kind\":\"listed\",\"events\":[" + String.join(",", events) + "]}");
             }
-            case "stats" -> print(line("stats").put("unknown-type", peer.eventStats().unknownType()));
+            case "stats" -> print(line("stats", "unknown-type", peer.eventStats().unknownType()));
             default -> throw new IllegalArgumentException("unknown command " + w[0]);
         }
     }
@@ -177,11 +169,15 @@ public final class Whiteboard {
     }
 
     private static void received(ConferenceEvent<String> e) {
-        print(event(e).put("kind", "event"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("kind", "event");
+        o.putAll(event(e));
+        print(json(o));
     }
 
-    private static ObjectNode event(ConferenceEvent<String> e) {
-        ObjectNode o = JSON.createObjectNode();
+    /** An event's fields: type, author, id, timestamp (HLC wall milliseconds "." counter) and value. */
+    private static Map<String, Object> event(ConferenceEvent<String> e) {
+        Map<String, Object> o = new LinkedHashMap<>();
         o.put("type", e.type().key());
         o.put("author", e.author().value());
         o.put("id", e.id().toString());
@@ -190,12 +186,35 @@ public final class Whiteboard {
         return o;
     }
 
-    private static ObjectNode line(String kind) {
-        return JSON.createObjectNode().put("kind", kind);
+    private static String line(String kind, Object... fields) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("kind", kind);
+        for (int i = 0; i < fields.length; i += 2) o.put((String) fields[i], fields[i + 1]);
+        return json(o);
     }
 
-    private static void print(ObjectNode o) {
-        System.out.println(o.toString());
+    /** One JSON object of strings and numbers. */
+    private static String json(Map<String, Object> fields) {
+        StringBuilder b = new StringBuilder("{");
+        fields.forEach((k, v) -> {
+            if (b.length() > 1) b.append(',');
+            b.append(quote(k)).append(':').append(v instanceof Number ? v.toString() : quote(String.valueOf(v)));
+        });
+        return b.append('}').toString();
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') b.append('\\').append(c);
+            else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.append('"').toString();
+    }
+
+    private static void print(String line) {
+        System.out.println(line);
         System.out.flush();
     }
 }
