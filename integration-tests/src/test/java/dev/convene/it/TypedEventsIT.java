@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -117,6 +118,13 @@ class TypedEventsIT {
     }
 
     private static List<String> ids(JsonNode listed) {
+        // The canonical order: HLC timestamp (wall milliseconds, then counter), then author, then sequence.
+        List<JsonNode> events = StreamSupport.stream(listed.path("events").spliterator(), false).toList();
+        Comparator<JsonNode> canonical = Comparator.<JsonNode>comparingLong(e -> Long.parseLong(e.path("timestamp").asText().split("\\.")[0]))
+                .thenComparingInt(e -> Integer.parseInt(e.path("timestamp").asText().split("\\.")[1]))
+                .thenComparing(e -> e.path("author").asText())
+                .thenComparingLong(e -> Long.parseLong(e.path("id").asText().substring(e.path("id").asText().lastIndexOf(':') + 1)));
+        assertThat(events).as("listed in the canonical order").isSortedAccordingTo(canonical);
         return StreamSupport.stream(listed.path("events").spliterator(), false).map(e -> {
             assertThat(e.path("type").asText()).isEqualTo(STROKE);
             return e.path("id").asText() + "=" + e.path("value").asText();
