@@ -35,11 +35,14 @@ package dev.convene.conference;
  *                        not another participant, a message that does not contradict the receipt it comes with
  * @param underReportProofs messages found (here or by a peer that passed the proof on) to contradict a receipt of
  *                          their own author: settled unshown
+ * @param acksUncovered acknowledgements of own chat messages that did not count towards delivered-to-all because
+ *                      no receipt of their sender's covered them yet (a receipt that is late, or a sender that
+ *                      withholds receipts: docs/SECURITY.md 2.7)
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
                               long corruptRows, long tickFailures, long backdated,
                               long frontierUnderReports, long reschedulesRefused, long receiptsSigned,
-                              long receiptsRefused, long underReportProofs) {
+                              long receiptsRefused, long underReportProofs, long acksUncovered) {
 }

@@ -208,4 +208,38 @@ class EditsClusterTest {
             assertThat(alice.editStats()).isEqualTo(new EditStats(0, 0, 0, 0));
         }
     }
+
+    /**
+     * A delete of an own post that is still waiting for its batch's signature (its id guessed from the author's
+     * sequence, the future of {@code say} not awaited): the erasure waits for the post's row, so neither the
+     * author's store nor the others' keep its text.
+     */
+    @Test
+    void aDeleteRightAfterItsPostLeavesNoRowAnywhere() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            ConferencePeer bob = startAt(cl, "bob");
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            MessageId first = alice.say(id, "warm-up").join().storedByAll().get(30, TimeUnit.SECONDS).id();
+            MessageId secret = new MessageId(alice.self(), first.sequence() + 1);
+            var said = alice.say(id, "the combination is 12-34-56");
+            Post gone = alice.delete(id, secret).join();
+            assertThat(gone.entry().deleted()).isTrue();
+            said.join();
+            gone.storedByAll().get(30, TimeUnit.SECONDS);
+            for (ConferencePeer p : List.of(alice, bob)) {
+                await(() -> p.history(id).stream().anyMatch(e -> e.id().equals(secret) && e.deleted()), () -> p.name() + ": " + p.history(id));
+            }
+            for (String name : List.of("alice", "bob")) {
+                await(() -> storedBody(name, id, secret) == null, () -> name + " still stores the deleted post");
+            }
+            alice.close();
+            bob.close();
+            for (String name : List.of("alice", "bob")) {
+                assertThat(storedBody(name, id, secret)).as(name + " after close").isNull();
+                assertThat(homeHolds(name, "12-34-56".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+            }
+        }
+    }
 }

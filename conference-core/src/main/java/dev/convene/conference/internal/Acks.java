@@ -57,17 +57,25 @@ final class Acks {
     /** Set by {@link ChatLog}: signs receipts when acknowledgements are flushed. */
     Receipts receipts;
 
+    /**
+     * Sends the acknowledgements due, each behind this peer's current receipt in its conference (signed anew once per
+     * flush and conference when its frontier moved: {@link Receipts#current}), so every acknowledgement is evidence
+     * of what this peer had seen.
+     */
     void flushAcks() {
         ackFlushScheduled = false;
         if (s.overlay == null) return; // not attached: nobody to tell
         List<AckKey> due = List.copyOf(dueAcks);
         dueAcks.clear();
+        java.util.Map<ConferenceId, java.util.Optional<Receipt>> signed = new java.util.HashMap<>();
         for (AckKey k : due) {
             Conference c = s.conferences.get(k.conference());
             if (c == null) continue;
-            if (receipts != null) receipts.issue(c); // at most once per interval, with the acknowledgements
             long upTo = c.stored.getOrDefault(k.author(), 0L);
             if (upTo > 0 && s.overlay.directory().isOnline(k.author())) {
+                Receipt r = receipts == null ? null
+                        : signed.computeIfAbsent(c.id, id -> java.util.Optional.ofNullable(receipts.current(c))).orElse(null);
+                if (r != null) s.overlay.multicast(List.of(k.author()), new ReceiptFrame(r, null));
                 s.overlay.multicast(List.of(k.author()), new ChatAck(c.id, k.author(), upTo));
             }
         }
@@ -77,8 +85,9 @@ final class Acks {
         Conference c = s.conferences.get(a.conference());
         if (c == null || !a.author().equals(s.self) || !c.participants().contains(from)) return;
         // Never beyond what this peer posted: an acknowledgement of a sequence not yet posted proves nothing.
-        c.ackedUpTo.merge(from, Math.min(a.sequence(), c.ownSequence), Math::max);
+        c.ackClaimed.merge(from, Math.min(a.sequence(), c.ownSequence), Math::max);
         s.frontiers.acknowledged(c, from, a.sequence());
+        credit(c, from);
         var done = c.awaitingAck.headMap(a.sequence(), true);
         if (done.isEmpty()) {
             storedByAll(c);
@@ -131,6 +140,33 @@ final class Acks {
             dispatch.fire(l -> l.deliveredToAll(now));
         }
         done.clear();
+    }
+
+    /**
+     * Moves {@code from}'s confirmed mark ({@link Conference#ackedUpTo}) up over the own messages it acknowledged that its
+     * current receipt covers: an own chat message (shown here) counts only if that receipt's frontier is at or after it
+     * in canonical order, so {@code from} can never again post dated before it without being refused everywhere
+     * ({@link Receipts}). Own messages that are not in the history (typed events, messages settled unshown) are not
+     * part of any frontier and count with the acknowledgement. An acknowledgement that moves nothing for want of a
+     * receipt is counted ({@code acksUncovered}). Delivered-to-all is checked by the caller.
+     */
+    void credit(Conference c, PeerId from) {
+        long claimed = c.ackClaimed.getOrDefault(from, 0L);
+        long done = c.ackedUpTo.getOrDefault(from, 0L);
+        if (claimed <= done) return;
+        Receipt r = c.receipts.get(from);
+        long q = done;
+        while (q < claimed) {
+            MessageId id = new MessageId(s.self, q + 1);
+            ChatEntry e = c.entries.get(id);
+            if (e != null && (r == null || new Frontier(id, e.timestamp()).compareTo(r.frontier()) > 0)) break;
+            q++;
+        }
+        if (q == done) {
+            s.counters.acksUncovered.increment();
+            return;
+        }
+        c.ackedUpTo.put(from, q);
     }
 
     /** Own messages still waiting for an acknowledgement while some other participant is online. */

@@ -35,6 +35,7 @@ final class ChatLog {
         this.acks = acks;
         this.receipts = new Receipts(s, dispatch, this);
         acks.receipts = receipts;
+        receipts.acks = acks;
         this.typed = new TypedEvents(s, dispatch);
         this.signer = new ChatSigner(s);
         this.edits = new Edits(s, dispatch);
@@ -530,6 +531,7 @@ final class ChatLog {
             List<PeerId> tell = s.onlineOthers(refused);
             if (!tell.isEmpty()) s.sendMeta(c, tell);
         }
+        if (!c.restoring) receipts.promote(c, advanced); // a receipt that waited for its author's messages binds now
         if (!c.restoring) acks.afterStored(c, List.copyOf(advanced));
     }
 

@@ -92,11 +92,20 @@ final class Conference {
     final Map<PeerId, Receipt> receipts = new HashMap<>();
     /** Messages proven to under-report their frontier, with the receipt they contradict ({@code u/} rows). */
     final Map<dev.convene.conference.MessageId, Receipt> underReports = new HashMap<>();
-    /** When this peer last signed a receipt here (this run only). */
-    java.time.Instant lastReceiptAt;
+    /**
+     * Per author, its latest receipt that numbers own messages of its this peer does not hold yet (sequence above
+     * {@link #contiguous}): it binds nothing until they are here, then it becomes the current one ({@link Receipts};
+     * this run only).
+     */
+    final Map<PeerId, Receipt> pendingReceipts = new HashMap<>();
+    /** How far each other member said it stored own messages (its acknowledgements, not yet covered by a receipt). */
+    final Map<PeerId, Long> ackClaimed = new HashMap<>();
     /** Own messages waiting for every other participant to confirm storing them, by sequence (this run only). */
     final TreeMap<Long, java.util.concurrent.CompletableFuture<ChatEntry>> awaitingAll = new TreeMap<>();
-    /** How far each other member confirmed storing own messages (acknowledgements are cumulative; this run only). */
+    /**
+     * How far each other member confirmed storing own messages with an acknowledgement covered by its receipt
+     * ({@link Acks#credit}: what counts for delivered-to-all; acknowledgements are cumulative; this run only).
+     */
     final Map<PeerId, Long> ackedUpTo = new HashMap<>();
     boolean invitationAnnounced;
     /** What was last written to the store, to skip writes that change nothing. */

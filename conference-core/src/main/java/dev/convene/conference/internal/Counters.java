@@ -26,12 +26,15 @@ final class Counters {
     /** Messages found (or learnt) to contradict their author's receipt. */
     final LongAdder underReportProofs = new LongAdder();
     final LongAdder reschedulesRefused = new LongAdder();
+    /** Acknowledgements that moved nothing towards delivered-to-all for want of a receipt covering them ({@link Acks#credit}). */
+    final LongAdder acksUncovered = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
                 signatureBudgetExceeded.sum(), entriesOverCap.sum(), historyBytesSent.sum(), historyAnswersRefused.sum(),
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
                 corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum(),
-                reschedulesRefused.sum(), receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum());
+                reschedulesRefused.sum(), receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum(),
+                acksUncovered.sum());
     }
 }

@@ -6,8 +6,6 @@ import dev.convene.conference.ChatEntry;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.RejectedMessageException;
 import dev.convene.overlay.wire.WireBytes;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,24 +18,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Signed receipts against under-reported frontiers (docs/SECURITY.md 2.7, docs/PROTOCOL.md "Receipts").
  *
- * <p>Each participant, at most once per {@link #INTERVAL} per conference and only when its frontier moved, signs
- * "after my own sequence k, I had delivered X" (X: the frontier its next message would carry) and sends it with its
- * acknowledgements to X's author. {@link Frontiers#next} never reports a frontier older than this peer's latest
- * receipt (kept as a {@code w/} row, so across restarts too): an honest peer never contradicts itself.
+ * <p>Every acknowledgement is evidence: with each flush of acknowledgements for a conference ({@link Acks}), when its
+ * frontier moved since its latest receipt, a participant signs "after my own sequence k, I had delivered X" (X: the
+ * frontier its next message would carry) and sends its current receipt ahead of each acknowledgement (frames to one
+ * peer arrive in order). {@link Frontiers#next} never reports a frontier older than this peer's latest receipt (kept
+ * as a {@code w/} row, so across restarts too): an honest peer never contradicts itself. An acknowledgement counts
+ * for delivered-to-all only as far as its sender's receipt covers the own messages it acknowledges
+ * ({@link Acks#credit}).
  *
- * <p>A message of the receipt's author with a sequence above k whose frontier is older than X (or absent)
- * contradicts the receipt: the pair, both signed by one key, is a proof any peer checks from the two records alone.
- * The peer that finds it stores it ({@code u/} row) and passes it to the online participants; every peer holding a
- * proof settles the message unshown (taking it out of the history where shown, listeners told {@code retracted}),
- * unless X is exempt: invalid by membership, equivocated, or by a banned author (a message taken out may honestly be
- * "un-seen"). One current receipt per author per conference is kept (the one naming the latest X); proofs are
- * bounded by {@link #MAX_PROOFS}, a scan of held messages by {@link #MAX_SCAN}. Engine thread only.
+ * <p>A receipt binds once this peer holds its author's messages up to k (its author claims they came before it);
+ * until then it waits as {@link Conference#pendingReceipts} and the previous one stays current. A message of the
+ * receipt's author with a sequence above k whose frontier is older than X (or absent) contradicts the receipt: the
+ * pair, both signed by one key, is a proof any peer checks from the two records alone. The peer that finds it stores
+ * it ({@code u/} row) and passes it to the online participants; every peer holding a proof settles the message
+ * unshown (taking it out of the history where shown, listeners told {@code retracted}), unless X is exempt: invalid by
+ * membership, equivocated, or by a banned author (a message taken out may honestly be "un-seen"). One current receipt
+ * per author per conference is kept (the one naming the latest X); proofs are bounded by {@link #MAX_PROOFS}, a scan
+ * of held messages by {@link #MAX_SCAN}. Engine thread only.
  */
 final class Receipts {
     private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
 
-    /** At most one receipt per conference per this interval. */
-    static final Duration INTERVAL = Duration.ofSeconds(1);
     /** Most proofs kept per conference; beyond it more are not acted on (as equivocations). */
     static final int MAX_PROOFS = 1024;
     /** Most held messages after a new receipt's sequence compared with it. */
@@ -87,25 +88,21 @@ final class Receipts {
     }
 
     /**
-     * Signs and sends a receipt if one is due: called when acknowledgements are flushed for {@code c}. Stored before
-     * it is sent, so a restart never forgets a receipt that others may hold.
+     * This peer's current receipt in {@code c}, signed anew if its frontier moved since the latest one (called once per
+     * flush of acknowledgements; the caller sends it ahead of each). Stored before it is returned, so a restart never
+     * forgets a receipt that others may hold. Null when it is not a participant or has delivered nothing.
      */
-    void issue(Conference c) {
-        if (s.overlay == null || c.restoring || !c.participants().contains(s.self)) return;
-        Instant now = s.clock.instant();
-        if (c.lastReceiptAt != null && now.isBefore(c.lastReceiptAt.plus(INTERVAL))) return;
+    Receipt current(Conference c) {
+        if (s.overlay == null || c.restoring || !c.participants().contains(s.self)) return null;
         long k = Math.max(c.ownSequence, c.contiguous.getOrDefault(s.self, 0L));
         Frontier x = Frontiers.next(c, s.self, k + 1);
-        if (x == null || x.id().author().equals(s.self)) return; // an own message as frontier is enforced without one
         Receipt mine = c.receipts.get(s.self);
-        if (mine != null && x.compareTo(mine.frontier()) <= 0) return;
+        if (x == null || mine != null && x.compareTo(mine.frontier()) <= 0) return mine;
         Receipt r = Receipt.sign(s.identity, c.id, k, x);
         c.receipts.put(s.self, r);
-        c.lastReceiptAt = now;
         s.store.saveConference(c.id, null, Map.of(receiptRow(s.self), encode(new ReceiptFrame(r, null))));
         s.counters.receiptsSigned.increment();
-        PeerId to = x.id().author();
-        if (s.overlay.directory().isOnline(to)) s.overlay.multicast(List.of(to), new ReceiptFrame(r, null));
+        return r;
     }
 
     /** A receipt, or a proof, from {@code from}: validated (author a participant, signatures) before anything is kept. */
@@ -119,9 +116,7 @@ final class Receipts {
             s.counters.receiptsRefused.increment();
             throw new RejectedMessageException("receipt by " + r.author().shortId() + ": not another participant");
         }
-        Receipt current = c.receipts.get(r.author());
-        boolean known = current != null && current.sequence() == r.sequence() && current.frontier().equals(r.frontier())
-                && java.util.Arrays.equals(current.signature(), r.signature());
+        boolean known = same(c.receipts.get(r.author()), r) || same(c.pendingReceipts.get(r.author()), r);
         if (!known && !s.gate.verify(from, key, () -> Protocol.bytes(Receipt.BODY, r), r.signature())) {
             s.counters.receiptsRefused.increment();
             throw new RejectedMessageException("receipt signature does not verify");
@@ -147,8 +142,32 @@ final class Receipts {
         chat.deliverReady(c);
     }
 
-    /** Keeps {@code r} as its author's current receipt if it names a later frontier, and compares held messages with it. */
+    /**
+     * Keeps {@code r} as its author's current receipt if it names a later frontier, and compares held messages with it;
+     * one that numbers messages not held here yet waits as pending. Then the author's acknowledgements are credited.
+     */
     private void keep(Conference c, PeerId from, Receipt r) {
+        if (r.sequence() > c.contiguous.getOrDefault(r.author(), 0L)) {
+            Receipt pending = c.pendingReceipts.get(r.author());
+            if (pending == null || r.frontier().compareTo(pending.frontier()) > 0) c.pendingReceipts.put(r.author(), r);
+            return;
+        }
+        bind(c, from, r);
+        credit(c, r.author());
+    }
+
+    private void credit(Conference c, PeerId author) {
+        if (acks == null) return;
+        acks.credit(c, author);
+        acks.storedByAll(c);
+    }
+
+    private static boolean same(Receipt a, Receipt b) {
+        return a != null && a.sequence() == b.sequence() && a.frontier().equals(b.frontier())
+                && java.util.Arrays.equals(a.signature(), b.signature());
+    }
+
+    private void bind(Conference c, PeerId from, Receipt r) {
         Receipt current = c.receipts.get(r.author());
         if (current != null) {
             int cmp = r.frontier().compareTo(current.frontier());
@@ -164,6 +183,21 @@ final class Receipts {
             if (contradicts(r, m)) proof(c, from, r, m);
         }
     }
+
+    /** After delivery moved {@code authors} on: their pending receipts whose messages are all here now bind. */
+    void promote(Conference c, java.util.Collection<PeerId> authors) {
+        if (c.pendingReceipts.isEmpty()) return;
+        for (PeerId a : authors) {
+            Receipt r = c.pendingReceipts.get(a);
+            if (r == null || r.sequence() > c.contiguous.getOrDefault(a, 0L)) continue;
+            c.pendingReceipts.remove(a);
+            bind(c, a, r);
+            credit(c, a);
+        }
+    }
+
+    /** Set by {@link ChatLog}: credits acknowledgements once a receipt covers them. */
+    Acks acks;
 
     /** A message just stored: compared with its author's current receipt. */
     void onMessage(Conference c, PeerId from, ChatMessage m) {

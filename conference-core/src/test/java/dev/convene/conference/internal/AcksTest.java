@@ -81,7 +81,53 @@ class AcksTest {
         }
         c.keys.put(0, key);
         c.ownSequence = posted;
+        // Both signed receipts that cover everything alice posts here (an acknowledgement counts for all only so far).
+        for (var who : java.util.List.of(BOB, Fixtures.CAROL)) c.receipts.put(who.id(), receiptAfter(who, c, 1_000_000));
         return c;
+    }
+
+    /** A receipt by {@code who} naming a message of its own dated just after {@code millis} after the start. */
+    private static Receipt receiptAfter(dev.convene.overlay.Identity who, Conference c, long millis) {
+        var justAfter = new dev.convene.conference.HlcTimestamp(Seams.at(millis).wallMillis(), 1);
+        return Receipt.sign(who, c.id, 0, new Frontier(new MessageId(who.id(), 1), justAfter));
+    }
+
+    @Test
+    void anAckCountsForEveryoneOnlyAsFarAsItsSendersReceiptCoversTheOwnMessages() {
+        Conference c = withBobAndCarol(3);
+        c.receipts.remove(Fixtures.CAROL.id());
+        Seams alice = new Seams(ALICE);
+        alice.s.conferences.put(c.id, c);
+        CompletableFuture<ChatEntry> one = pendingForAll(c, 1);
+        CompletableFuture<ChatEntry> two = pendingForAll(c, 2);
+        CompletableFuture<ChatEntry> three = pendingForAll(c, 3);
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 3));
+
+        // Carol acknowledges all three without a receipt: it stores them (acknowledged), but it signed nothing it saw.
+        alice.acks.onAck(Fixtures.CAROL.id(), new ChatAck(c.id, ALICE.id(), 3));
+        assertThat(c.awaitingAck).isEmpty();
+        assertThat(one).isNotDone();
+        assertThat(alice.s.counters.acksUncovered.sum()).isEqualTo(1);
+
+        // Her receipt names a message dated between alice's second and third: the first two count, not the third.
+        c.receipts.put(Fixtures.CAROL.id(), receiptAfter(Fixtures.CAROL, c, 2));
+        alice.acks.credit(c, Fixtures.CAROL.id());
+        alice.acks.storedByAll(c);
+        assertThat(one).isDone();
+        assertThat(two).isDone();
+        assertThat(three).isNotDone();
+        assertThat(c.ackedUpTo).containsEntry(Fixtures.CAROL.id(), 2L);
+
+        // A later receipt covers it: an own message not in the history (a typed event) counts with the acknowledgement.
+        c.ownSequence = 4;
+        CompletableFuture<ChatEntry> event = new CompletableFuture<>();
+        c.awaitingAll.put(4L, event);
+        c.eventIds.add(new MessageId(ALICE.id(), 4));
+        c.receipts.put(Fixtures.CAROL.id(), receiptAfter(Fixtures.CAROL, c, 3));
+        alice.acks.onAck(BOB.id(), new ChatAck(c.id, ALICE.id(), 4));
+        alice.acks.onAck(Fixtures.CAROL.id(), new ChatAck(c.id, ALICE.id(), 4));
+        assertThat(three).isDone();
+        assertThat(event).isDone();
     }
 
     private CompletableFuture<ChatEntry> pendingForAll(Conference c, long sequence) {

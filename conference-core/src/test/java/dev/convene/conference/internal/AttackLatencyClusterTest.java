@@ -201,6 +201,19 @@ class AttackLatencyClusterTest {
                 AtomicInteger backdatedSeq = new AtomicInteger(1);
                 attacks.put("backdated posts", i -> mallory.post(id, backdatedSeq.incrementAndGet(),
                         new HlcTimestamp(first.wallMillis() - 1 - i, 0), 0, key, "mallory backdated " + i));
+                // Busy victim: mallory's own valid posts, the costliest admitted chat frames, as fast as it is allowed
+                // (signed on the attack thread as they go, each continuing its sequence; shown like any post).
+                String big = "b".repeat(Protocol.MAX_TEXT_BYTES - 64);
+                attacks.put("busy: valid 16 KiB posts", i -> mallory.post(id, backdatedSeq.incrementAndGet(), mallory.now(), 0, key,
+                        "busy post " + i + " " + big));
+                String small = "s".repeat(700);
+                attacks.put("busy: valid batches of 256 posts", i -> {
+                    List<ChatMessage> batch = new ArrayList<>();
+                    for (int k = 0; k < Protocol.MAX_BATCH; k++) {
+                        batch.add(mallory.post(id, backdatedSeq.incrementAndGet(), mallory.now(), 0, key, "busy batch " + i + "/" + k + " " + small));
+                    }
+                    return new ChatBatch(id, batch, false);
+                });
                 attacks.put("bricking contexts (end overflows)", i -> dooms.get(i % dooms.size()));
                 attacks.put("contexts planted under the real id", i -> planted.get(i % planted.size()));
                 attacks.put("bob's messages replayed", i -> captured.get(i % captured.size()));
@@ -215,6 +228,7 @@ class AttackLatencyClusterTest {
                     long rejectedBefore = handled(alice);
                     long chatBefore = chatFrames(alice);
                     boolean replay = a.getKey().equals("bob's messages replayed");
+                    long batchesBefore = alice.overlay().stats().received(Protocol.BATCH_TYPE.id());
                     Figures f;
                     try (Attack attack = new Attack(senders.getOrDefault(a.getKey(), mallory), receivers, a.getValue())) {
                         // Measured once the attack is under way (a fifth of its frames sent, or 5 s at most).
@@ -225,7 +239,11 @@ class AttackLatencyClusterTest {
                         f = new Figures(f.attack(), f.messages(), f.p50(), f.p99(), f.max(), attack.sent.get());
                     }
                     figures.add(f);
-                    if (replay) {
+                    if (a.getKey().contains("batches")) {
+                        assertThat(alice.overlay().stats().received(Protocol.BATCH_TYPE.id()) - batchesBefore).as("the batches reached alice").isPositive();
+                    } else if (a.getKey().startsWith("busy")) {
+                        assertThat(chatFrames(alice) - chatBefore).as(a.getKey() + " reached alice").isPositive();
+                    } else if (replay) {
                         assertThat(chatFrames(alice) - chatBefore).as("the replays reached alice").isGreaterThanOrEqualTo(f.attackFrames() / 2);
                     } else {
                         assertThat(handled(alice)).as(a.getKey() + " reached alice and was refused, rationed or answered").isGreaterThan(rejectedBefore);

@@ -53,6 +53,19 @@ class OperationsTest {
     }
 
     @Test
+    void onceALaterEpochIsKnownNothingIsPostedUnderAnOlderKey() {
+        Seams bob = new Seams(BOB);
+        Operations ops = at(bob);
+        // Bob has heard of a removal that starts epoch 1 but holds only the key of epoch 0 (its grant has not come).
+        c.removals.put(CAROL.id(), Fixtures.removal(ALICE, c.id, CAROL.id(), 1, bob.clock.instant()));
+        assertThat(c.latestEpoch()).isGreaterThan(c.currentEpoch);
+        assertThatThrownBy(() -> ops.say(c.id, "under the old key")).isInstanceOf(NotAllowedException.class)
+                .extracting(e -> ((NotAllowedException) e).rule()).isEqualTo(NotAllowedException.Rule.KEY_ROTATION_PENDING);
+        assertThat(c.ownSequence).isZero();
+        assertThat(c.chat).isEmpty();
+    }
+
+    @Test
     void onlyTheOrganiserEndsGrantsRolesOrRemovesAndNobodyRemovesItself() {
         Operations bob = at(new Seams(BOB));
         assertThatThrownBy(() -> bob.end(c.id)).isInstanceOf(NotAllowedException.class)

@@ -116,6 +116,59 @@ class ReceiptsClusterTest {
     }
 
     @Test
+    void anAcknowledgementCountsOnlyWithAReceiptAndBindsItsSenderAtOnce(@TempDir Path dir) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            List<ConferencePeer> honest = List.of(alice, bob);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob);
+                ConferenceId id = Scenarios.live("Same second", alice, List.of(bob), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                bob.say(id, "b1").join().acknowledged().get(30, TimeUnit.SECONDS);
+                ChatEntry b1 = entry(alice, id, "b1");
+                cl.clock.advance(Duration.ofSeconds(30));
+                // From here the clock stands still: everything below happens within one second.
+                long bobSigned = bob.stats().receiptsSigned();
+                var a1 = alice.say(id, "a1").join();
+                a1.acknowledged().get(30, TimeUnit.SECONDS);
+                ChatEntry a1Entry = entry(alice, id, "a1");
+                for (ConferencePeer p : honest) awaitText(p, id, "a1");
+                mallory.await(ChatMessage.class, m -> m.author().equals(alice.self()), "a1");
+                // Bob's acknowledgement came with a receipt signed for it (none was due by time before).
+                await(() -> bob.stats().receiptsSigned() > bobSigned, () -> "bob signed " + bob.stats().receiptsSigned());
+
+                // Mallory acknowledges a1 without a receipt: it is stored there, but a1 is not delivered to all.
+                mallory.send(alice, new ChatAck(id, alice.self(), 1));
+                await(() -> alice.stats().acksUncovered() >= 1, () -> "uncovered " + alice.stats().acksUncovered());
+                assertThat(a1.storedByAll()).isNotDone();
+
+                // With a receipt naming a1, the acknowledgement counts; in the same second mallory posts naming only
+                // b1, dated before a1: refused at both honest peers (bob learns it from alice), one history.
+                mallory.send(alice, new ReceiptFrame(Receipt.sign(mallory.identity(), id, 0, frontierOf(a1Entry)), null));
+                mallory.send(alice, new ChatAck(id, alice.self(), 1));
+                a1.storedByAll().get(30, TimeUnit.SECONDS);
+                ChatMessage under = Fixtures.chat(mallory.identity(), id, 1, plus(b1.timestamp(), 5), key, "under-reported", frontierOf(b1));
+                mallory.send(honest, under);
+                ChatMessage after = Fixtures.chat(mallory.identity(), id, 2, new HlcTimestamp(a1Entry.timestamp().wallMillis(), a1Entry.timestamp().counter() + 5),
+                        key, "after", frontierOf(a1Entry));
+                mallory.send(honest, after);
+                for (ConferencePeer p : honest) {
+                    awaitText(p, id, "after");
+                    await(() -> p.stats().underReportProofs() == 1, () -> p.name() + " proofs " + p.stats().underReportProofs());
+                    await(() -> !Scenarios.texts(p, id).contains("under-reported"), () -> p.name() + " still shows it: " + Scenarios.texts(p, id));
+                }
+                assertThat(Scenarios.lines(bob, id)).isEqualTo(Scenarios.lines(alice, id));
+                // Honest posts in the same second are delivered to all (every acknowledgement carries its receipt).
+                var b2 = bob.say(id, "b2").join();
+                b2.acknowledged().get(30, TimeUnit.SECONDS);
+                for (ConferencePeer p : honest) awaitText(p, id, "b2");
+                assertThat(bob.stats().receiptsRefused() + alice.stats().receiptsRefused()).isZero();
+            }
+        }
+    }
+
+    @Test
     void honestPeersSignReceiptsAndNeverContradictThemAcrossRestarts(@TempDir Path dir) throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {
             Path aliceHome = dir.resolve("alice");
@@ -131,10 +184,11 @@ class ReceiptsClusterTest {
             for (int round = 0; round < 12; round++) {
                 ConferencePeer p = peers.get(round % 3);
                 String text = p.name() + " " + round;
-                p.say(id, text).join().acknowledged().get(30, TimeUnit.SECONDS);
+                // Delivered to all: every other peer's acknowledgement came with a receipt that covers it.
+                p.say(id, text).join().storedByAll().get(30, TimeUnit.SECONDS);
                 said.add(text);
                 for (ConferencePeer q : peers) awaitText(q, id, text);
-                cl.clock.advance(Duration.ofMillis(1500)); // a receipt is due again at every peer
+                if (round % 2 == 1) cl.clock.advance(Duration.ofMillis(1500)); // and within one second too
                 if (round == 5 || round == 9) {
                     // Restart bob (round 5), then alice (round 9): their receipts come back from the store.
                     int i = round == 5 ? 1 : 0;

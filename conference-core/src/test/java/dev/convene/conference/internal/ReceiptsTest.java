@@ -141,10 +141,23 @@ class ReceiptsTest {
         // A valid one is kept, one per author: the one naming the latest frontier.
         ChatMessage b2 = fromBob(2, 2000);
         hold(b2);
-        bob.chat.receipts.onFrame(ALICE.id(), new ReceiptFrame(Receipt.sign(ALICE, c.id, 1, frontierOf(b2)), null));
+        bob.chat.receipts.onFrame(ALICE.id(), new ReceiptFrame(Receipt.sign(ALICE, c.id, 0, frontierOf(b2)), null));
         bob.chat.receipts.onFrame(ALICE.id(), new ReceiptFrame(r, null));
         assertThat(c.receipts).hasSize(1);
         assertThat(c.receipts.get(ALICE.id()).frontier()).isEqualTo(frontierOf(b2));
+        // One that numbers alice's messages bob does not hold yet binds nothing until they are here.
+        ChatMessage b3 = fromBob(3, 3000);
+        hold(b3);
+        Receipt ahead = Receipt.sign(ALICE, c.id, 1, frontierOf(b3));
+        bob.chat.receipts.onFrame(ALICE.id(), new ReceiptFrame(ahead, null));
+        assertThat(c.receipts.get(ALICE.id()).frontier()).isEqualTo(frontierOf(b2));
+        assertThat(c.pendingReceipts).containsEntry(ALICE.id(), ahead);
+        bob.chat.receipts.promote(c, java.util.List.of(ALICE.id()));
+        assertThat(c.pendingReceipts).containsEntry(ALICE.id(), ahead);
+        c.contiguous.put(ALICE.id(), 1L); // alice's first message delivered here: what the receipt numbers is here
+        bob.chat.receipts.promote(c, java.util.List.of(ALICE.id()));
+        assertThat(c.receipts.get(ALICE.id())).isEqualTo(ahead);
+        assertThat(c.pendingReceipts).isEmpty();
     }
 
     @Test
