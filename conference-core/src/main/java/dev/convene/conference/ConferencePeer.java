@@ -763,7 +763,10 @@ public final class ConferencePeer implements AutoCloseable {
      * at the end. Verified chunks are kept in the home as they arrive: after a restart (or a failure) fetching the
      * same offer again continues where it stopped. Once whole, this peer holds the file and serves it to others;
      * the file is written to {@code dir} under the offer's name (a name already taken there gets {@code " (N)"}),
-     * never outside {@code dir}. Fetching an offer that is already being fetched returns the same future.
+     * never outside {@code dir}. Fetching an offer that is already being fetched joins that fetch.
+     * <p>Cancelling the returned future ({@code cancel}) stops the fetch, for every caller that joined it: its streams
+     * close (which tells the sources), the futures of those callers are cancelled, the verified chunks stay in the home
+     * so a later fetch resumes, and it is counted in {@link FileStats#fetchesCancelled()}.
      *
      * @param conference a conference this peer takes part in, not over (chunks move on streams, which need it)
      * @param offer the offer's id ({@link FileOffer#id()})
@@ -777,7 +780,12 @@ public final class ConferencePeer implements AutoCloseable {
         java.util.Objects.requireNonNull(conference, "conference");
         java.util.Objects.requireNonNull(offer, "offer");
         if (closed.get()) return CompletableFuture.failedFuture(new PeerClosedException(self()));
-        return guard(files.fetch(conference, offer, dir, progress));
+        CompletableFuture<FetchedFile> inner = files.fetch(conference, offer, dir, progress);
+        CompletableFuture<FetchedFile> out = guard(inner);
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled()) inner.cancel(false);
+        });
+        return out;
     }
 
     /**

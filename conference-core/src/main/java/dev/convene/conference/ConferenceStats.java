@@ -38,11 +38,15 @@ package dev.convene.conference;
  * @param acksUncovered acknowledgements of own chat messages that did not count towards delivered-to-all because
  *                      no receipt of their sender's covered them yet (a receipt that is late, or a sender that
  *                      withholds receipts: docs/SECURITY.md 2.7)
+ * @param unaskedBatchesRefused history batches refused whole because they answered no digest of this peer's and
+ *                              their sender had spent its budget of unasked batch messages (docs/PROTOCOL.md,
+ *                              "Unasked batches")
  */
 public record ConferenceStats(long quarantined, long conferenceFailures, long signatureChecks, long signatureCacheHits,
                               long signatureBudgetExceeded, long entriesOverCap, long historyBytesSent,
                               long historyAnswersRefused, long conferencesRefused, long chatSignatureFailures,
                               long corruptRows, long tickFailures, long backdated,
                               long frontierUnderReports, long reschedulesRefused, long receiptsSigned,
-                              long receiptsRefused, long underReportProofs, long acksUncovered) {
+                              long receiptsRefused, long underReportProofs, long acksUncovered,
+                              long unaskedBatchesRefused) {
 }

@@ -18,8 +18,10 @@ package dev.convene.conference;
  * @param fetchesCompleted fetches that ended with a verified file
  * @param fetchesFailed fetches that failed (their verified chunks are kept for a later fetch)
  * @param activeFetches fetches running now
+ * @param fetchesCancelled fetches stopped by cancelling their future (their verified chunks are kept for a later
+ *                         fetch); not counted in {@code fetchesFailed}
  */
 public record FileStats(long shared, long offersRefused, long chunksServed, long bytesServed, long requestsRefused,
                         long chunksFetched, long bytesFetched, long chunksRejected, long fetchesCompleted, long fetchesFailed,
-                        int activeFetches) {
+                        int activeFetches, long fetchesCancelled) {
 }

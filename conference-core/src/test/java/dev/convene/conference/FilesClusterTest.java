@@ -262,6 +262,46 @@ class FilesClusterTest {
         }
     }
 
+
+    @Test
+    void cancellingAFetchStopsItKeepsItsChunksAndALaterFetchResumes() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = startAt(cl, "alice");
+            ConferencePeer bob = startAt(cl, "bob");
+            cl.awaitDirectories(alice, bob);
+            ConferenceId id = live(alice, List.of(bob));
+            FileOffer offer = alice.share(id, randomFile("cancel.bin", 8 << 20, 21)).get(30, TimeUnit.SECONDS);
+            awaitOffer(bob, id, offer.id());
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<FetchedFile>> ref = new java.util.concurrent.atomic.AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<FetchedFile> fetch = bob.fetch(id, offer.id(), null, p -> {
+                if (p.bytesDone() > 0) {
+                    try {
+                        started.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    ref.get().cancel(false); // from the first chunk written: the fetch cannot be whole yet
+                }
+            });
+            ref.set(fetch);
+            started.countDown();
+            assertThatThrownBy(() -> fetch.get(30, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.CancellationException.class);
+            await(() -> bob.fileStats().activeFetches() == 0 && bob.fileStats().fetchesCancelled() == 1,
+                    () -> "fetch still running: " + bob.fileStats());
+            assertThat(bob.fileStats().fetchesFailed()).isZero();
+            long kept = bob.fileBytesHeld(offer);
+            assertThat(kept).as("verified chunks kept").isPositive().isLessThan(offer.size());
+            long fetchedBefore = bob.fileStats().chunksFetched();
+
+            FetchedFile got = bob.fetch(id, offer.id(), null, null).get(60, TimeUnit.SECONDS);
+            assertThat(sha256(got.path())).isEqualTo(offer.sha256());
+            assertThat(bob.fileStats().chunksFetched() - fetchedBefore).as("resumed, not restarted")
+                    .isLessThan(offer.chunkCount());
+            assertThat(bob.fileStats().fetchesCompleted()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aFetchWithNoSourceFailsAfterTheStallAndSucceedsOnceAHolderIsBack() throws Exception {
         try (ConferenceCluster cl = ConferenceCluster.memory()) {

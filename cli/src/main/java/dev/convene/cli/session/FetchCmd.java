@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
  * result carries the path and the SHA-256. {@code NAME} is the file's name as offered; when several offers have that
  * name, their reference ({@code bob#3}, as {@code files} shows it) instead. The file goes to {@code DIR} (created if
  * need be) or to {@code HOME/downloads/CONFERENCE-ID}; a name already taken there gets {@code " (N)"}. A fetch that
- * stopped (no holder online, a restart) keeps its verified chunks: fetching again continues. Ctrl-C stops waiting, not
- * the fetch, which goes on in the background.
+ * stopped (no holder online, a restart) keeps its verified chunks: fetching again continues. Ctrl-C cancels the fetch
+ * (its streams close, its verified chunks are kept) and says that a later {@code fetch} resumes it.
  *
  * <p>On a terminal a progress bar shows how far it is; with {@code --json}, {@code file-progress} events, then
  * {@code file-fetched} and the result.
@@ -80,7 +80,10 @@ final class FetchCmd extends PicocliCommand {
             FetchProgress progress = new FetchProgress(session.out(), v, offer);
             FetchedFile fetched;
             try {
-                fetched = FileLookup.await(peer.fetch(v.id(), offer.id(), dir, progress));
+                fetched = awaitOrCancel(peer.fetch(v.id(), offer.id(), dir, progress));
+            } catch (InterruptedException e) {
+                if (session.quitRequested()) throw e;
+                throw CliException.failed(cancelled(offer, conf, file, Math.max(progress.bytesDone(), peer.fileBytesHeld(offer))));
             } catch (FileException e) {
                 String sharer = PeerView.name(peer, offer.sharer()) + " (" + offer.sharer().shortId() + ")";
                 throw CliException.failed(failure(e, offer, sharer, ConferenceInfo.label(v), v.title(), dir, progress.bytesDone()));
@@ -95,6 +98,33 @@ final class FetchCmd extends PicocliCommand {
                     "fetched '" + Safe.line(offer.name()) + "' (" + FileInfo.bytes(fetched.size()) + ") to " + FileLookup.shown(fetched.path())
                             + "; sha256 " + fetched.sha256() + " verified");
         };
+    }
+
+    /**
+     * Waits for a fetch as {@link FileLookup#await} does; interrupted (Ctrl-C), cancels it first: the library stops it,
+     * keeping its verified chunks.
+     *
+     * @throws InterruptedException if interrupted, once the fetch is cancelled
+     */
+    static FetchedFile awaitOrCancel(java.util.concurrent.CompletableFuture<FetchedFile> fetch) throws InterruptedException {
+        try {
+            return FileLookup.await(fetch);
+        } catch (InterruptedException e) {
+            fetch.cancel(false);
+            throw e;
+        }
+    }
+
+    /**
+     * The one line for a fetch cancelled by Ctrl-C.
+     *
+     * @param conf the conference as typed
+     * @param file the file as typed
+     * @param done bytes verified and kept
+     */
+    static String cancelled(FileOffer offer, String conf, String file, long done) {
+        return "fetch of '" + Safe.line(offer.name()) + "' cancelled (" + FileInfo.bytes(done) + " of " + FileInfo.bytes(offer.size())
+                + " verified and kept); 'fetch " + Safe.line(FileInfo.word(conf)) + " " + Safe.line(FileInfo.word(file)) + "' later resumes it";
     }
 
     /**

@@ -110,8 +110,7 @@ final class FileLookup {
 
     /**
      * Waits for a share or fetch, however long it takes (the library gives up by itself: a fetch without any source
-     * for {@code FETCH_STALL}). Ctrl-C stops waiting; a fetch cannot be cancelled and goes on in the background
-     * (fetching the same offer again waits for it).
+     * for {@code FETCH_STALL}). Ctrl-C stops waiting (the {@code fetch} command then cancels the fetch).
      *
      * @throws FileException as the library failed, for the command to word with what it knows
      * @throws CliException for any other refusal

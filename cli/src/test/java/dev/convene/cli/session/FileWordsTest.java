@@ -94,4 +94,27 @@ class FileWordsTest {
             assertThat(line).as(r.name()).doesNotContain("\n").doesNotContain(r.name()).isNotBlank();
         }
     }
+
+    @Test
+    void ctrlCDuringAFetchCancelsItAndSaysALaterFetchResumes() throws Exception {
+        java.util.concurrent.CompletableFuture<dev.convene.conference.FetchedFile> fetch = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                FetchCmd.awaitOrCancel(fetch);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        waiter.start();
+        waiter.interrupt(); // what Ctrl-C does to the running command
+        waiter.join(10_000);
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(fetch.isCancelled()).as("the fetch is cancelled, not left running").isTrue();
+
+        String line = FetchCmd.cancelled(OFFER, "Planning Q3", "report.pdf", 12L << 20);
+        assertThat(line).isEqualTo("fetch of 'report.pdf' cancelled (12.0 MiB of 50.0 MiB verified and kept);"
+                + " 'fetch \"Planning Q3\" report.pdf' later resumes it");
+    }
 }

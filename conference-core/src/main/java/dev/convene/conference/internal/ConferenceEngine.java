@@ -335,7 +335,7 @@ public final class ConferenceEngine implements OverlayListener {
                 if (!c.isMember(peer.id())) return;
                 s.sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
                 if (c.participants().contains(peer.id()) && c.participants().contains(s.self)) {
-                    s.overlay.multicast(List.of(peer.id()), c.chatDigest());
+                    sync.ask(c, peer.id(), c.chatDigest());
                     if (!c.state.isOver()) dispatch.fire(l -> l.participantJoined(c.view(s.self), peer.id(), "online"));
                 }
             });

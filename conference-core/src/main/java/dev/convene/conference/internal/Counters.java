@@ -28,6 +28,8 @@ final class Counters {
     final LongAdder reschedulesRefused = new LongAdder();
     /** Acknowledgements that moved nothing towards delivered-to-all for want of a receipt covering them ({@link Acks#credit}). */
     final LongAdder acksUncovered = new LongAdder();
+    /** History batches refused whole: they answered no digest of this peer's and their sender's unasked budget was spent ({@link HistorySync#onBatch}). */
+    final LongAdder unaskedBatchesRefused = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),
@@ -35,6 +37,6 @@ final class Counters {
                 conferencesRefused.sum(), chatSignatureFailures.sum(),
                 corruptRows.sum(), tickFailures.sum(), backdated.sum(), frontierUnderReports.sum(),
                 reschedulesRefused.sum(), receiptsSigned.sum(), receiptsRefused.sum(), underReportProofs.sum(),
-                acksUncovered.sum());
+                acksUncovered.sum(), unaskedBatchesRefused.sum());
     }
 }

@@ -71,6 +71,8 @@ final class FileFetch implements Runnable {
     private final Set<PeerId> banned = new HashSet<>();
     private final Map<PeerId, Long> uselessAt = new HashMap<>();
     private volatile boolean stopped;
+    /** Stopped by a cancel (not by the peer closing): counted as cancelled, the result cancelled. */
+    private volatile boolean cancelled;
     /** When a source last held a missing chunk or a chunk was written: the stall is measured from it. */
     private volatile long lastUseful = System.nanoTime();
     /** A source just proved to hold missing chunks: give it its other lanes without waiting for the next round. */
@@ -121,10 +123,15 @@ final class FileFetch implements Runnable {
     }
 
     private void fail(FileException e) {
-        files.fetchesFailed.increment();
         if (partial != null) files.closePartial(partial);
         files.finished(this);
-        result.completeExceptionally(e);
+        if (cancelled) {
+            files.fetchesCancelled.increment();
+            result.cancel(false);
+        } else {
+            files.fetchesFailed.increment();
+            result.completeExceptionally(e);
+        }
     }
 
     /** Until every chunk is verified: keeps sources going. */
@@ -201,6 +208,12 @@ final class FileFetch implements Runnable {
             lock.unlock();
         }
         all.forEach(Source::close);
+    }
+
+    /** Stops it as {@link #stop} does, counted as cancelled; its verified chunks stay for a later fetch. */
+    void cancel() {
+        cancelled = true;
+        stop();
     }
 
     void stop() {

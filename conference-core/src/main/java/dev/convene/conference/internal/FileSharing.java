@@ -49,7 +49,7 @@ public final class FileSharing {
     final LongAdder shared = new LongAdder(), offersRefused = new LongAdder(), chunksServed = new LongAdder(),
             bytesServed = new LongAdder(), requestsRefused = new LongAdder(), chunksFetched = new LongAdder(),
             bytesFetched = new LongAdder(), chunksRejected = new LongAdder(), fetchesCompleted = new LongAdder(),
-            fetchesFailed = new LongAdder();
+            fetchesFailed = new LongAdder(), fetchesCancelled = new LongAdder();
     private final EventType<FileCodecs.Value> offerType = FileCodecs.type(offersRefused);
     private final Map<MessageId, FileFetch> fetches = new ConcurrentHashMap<>();
     private final Map<String, Partial> partials = new ConcurrentHashMap<>();
@@ -239,7 +239,11 @@ public final class FileSharing {
                 return CompletableFuture.failedFuture(new FileException(conference, offerId, threads.isShutdown() ? Reason.CLOSED : Reason.IO, e));
             }
         }
-        return f.result.copy();
+        CompletableFuture<FetchedFile> out = f.result.copy();
+        out.whenComplete((v, e) -> {
+            if (out.isCancelled() && !f.result.isDone()) f.cancel();
+        });
+        return out;
     }
 
     Partial openPartial(FileOffer offer) throws IOException {
@@ -296,7 +300,8 @@ public final class FileSharing {
      */
     public FileStats stats() {
         return new FileStats(shared.sum(), offersRefused.sum(), chunksServed.sum(), bytesServed.sum(), requestsRefused.sum(),
-                chunksFetched.sum(), bytesFetched.sum(), chunksRejected.sum(), fetchesCompleted.sum(), fetchesFailed.sum(), fetches.size());
+                chunksFetched.sum(), bytesFetched.sum(), chunksRejected.sum(), fetchesCompleted.sum(), fetchesFailed.sum(), fetches.size(),
+                fetchesCancelled.sum());
     }
 
     /** Stops every fetch (they fail with {@link Reason#CLOSED}; verified chunks stay) and the file threads. */

@@ -20,6 +20,7 @@ final class HistorySync {
     private final ChatLog chat;
     private final Acks acks;
     private final int syncEveryTicks;
+    private final java.util.function.LongSupplier nanos = System::nanoTime;
     private long ticks;
 
     HistorySync(EngineState s, ChatLog chat, Acks acks, int syncEveryTicks) {
@@ -124,8 +125,23 @@ final class HistorySync {
         }
         if (d.contiguous().getOrDefault(from, 0L) <= c.contiguous.getOrDefault(from, 0L)) acks.ack(c, from);
         boolean behind = d.contiguous().entrySet().stream().anyMatch(e -> e.getValue() > c.contiguous.getOrDefault(e.getKey(), 0L));
-        if (behind) s.overlay.multicast(List.of(from), c.chatDigest());
+        if (behind) {
+            // Asking back: an ask (its answer is free of the unasked budget) at most once per RESEND interval per
+            // peer and conference, so a participant's digests cannot make this peer ask it as often as it likes.
+            Streaming k = new Streaming(c.id, from);
+            Long last = askedBack.get(k);
+            long now = nanos.getAsLong();
+            if (last == null || now - last >= HistoryBudget.RESEND_AFTER_NANOS) {
+                askedBack.put(k, now);
+                ask(c, from, c.chatDigest());
+            } else {
+                s.overlay.multicast(List.of(from), c.chatDigest());
+            }
+        }
     }
+
+    /** When this peer last asked a peer back (per conference), answering its digest ({@link #onDigest}); bounded. */
+    private final Map<Streaming, Long> askedBack = new Bounded<>(MAX_ANSWERED);
 
     /** A history request, by conference and asker. */
     private record Asked(ConferenceId conference, PeerId asker) {
@@ -154,17 +170,72 @@ final class HistorySync {
         // the worker pool (ChatLog.takeIn) and its rows are written; otherwise it is pulled once this one is in. The
         // answerer sends what follows (it skips what it sent moments ago, HistoryBudget). Two batches are at most 512
         // messages of an author beyond what is delivered here (ConferenceEngine.MAX_AHEAD), so none is refused for that.
+        // Unasked batches (answering no digest this peer sent the sender) are charged to the sender's budget of
+        // unasked messages; one that does not fit is refused whole and counted (docs/PROTOCOL.md, "Unasked batches").
+        boolean asked = answers(c.id, from);
+        if (!asked && !unaskedBudget(from).tryTake(b.messages().size())) {
+            s.counters.unaskedBatchesRefused.increment();
+            for (int i = 0; i < b.messages().size(); i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            return;
+        }
         Streaming key = new Streaming(c.id, from);
         boolean early = b.more() && !takingIn.containsKey(key);
-        if (early) s.overlay.multicast(List.of(from), ahead(c, b.messages()));
+        if (early) pull(asked, c, from, ahead(c, b.messages()));
         takingIn.merge(key, 1, Integer::sum);
         chat.takeIn(c, from, b.messages(), false, rejected -> {
             takingIn.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
             for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
             Conference now = s.conferences.get(b.conference());
-            if (b.more() && !early && now != null) s.overlay.multicast(List.of(from), now.chatDigest()); // pull the next batch
+            if (b.more() && !early && now != null) pull(asked, now, from, now.chatDigest()); // pull the next batch
         });
     }
+
+    /** Pulls the next batch of a stream: an ask only if the batch that wants a successor was itself asked for. */
+    private void pull(boolean asked, Conference c, PeerId from, ChatDigest d) {
+        if (asked) ask(c, from, d);
+        else s.overlay.multicast(List.of(from), d);
+    }
+
+    /** Messages a sender may have taken in at once from batches that answer no digest of this peer's (four full batches). */
+    static final int UNASKED_BURST = 4 * Protocol.MAX_BATCH;
+    /** Unasked batch messages per second a sender's budget refills by. */
+    static final int UNASKED_PER_SECOND = 64;
+    /** Digests sent to one peer for one conference whose answers are awaited: at most this many are remembered. */
+    static final int MAX_ASKS = 2;
+    /** An ask not answered within this long is forgotten. */
+    static final long ASK_NANOS = 30_000_000_000L;
+
+    /** Sends {@code d} to {@code peer} and remembers it as an ask: a batch from {@code peer} answering it is not charged. */
+    void ask(Conference c, PeerId peer, ChatDigest d) {
+        s.overlay.multicast(List.of(peer), d);
+        Streaming k = new Streaming(c.id, peer);
+        long[] a = asks.get(k);
+        long now = nanos.getAsLong();
+        if (a == null || now - a[1] >= ASK_NANOS) asks.put(k, new long[] {1, now});
+        else asks.put(k, new long[] {Math.min(MAX_ASKS, a[0] + 1), now});
+    }
+
+    /** Whether a batch from {@code from} answers an ask of this peer's (taking the ask). */
+    private boolean answers(ConferenceId id, PeerId from) {
+        Streaming k = new Streaming(id, from);
+        long[] a = asks.get(k);
+        if (a == null) return false;
+        if (a[0] <= 1) asks.remove(k);
+        else asks.put(k, new long[] {a[0] - 1, a[1]});
+        return nanos.getAsLong() - a[1] < ASK_NANOS;
+    }
+
+    private TokenBucket unaskedBudget(PeerId sender) {
+        return unasked.computeIfAbsent(sender, p -> new TokenBucket(UNASKED_BURST, UNASKED_PER_SECOND, nanos));
+    }
+
+    /** Messages the sender may still send unasked now (for tests). */
+    long unaskedAvailable(PeerId sender) {
+        return unaskedBudget(sender).available();
+    }
+
+    private final Map<Streaming, long[]> asks = new Bounded<>(MAX_ANSWERED);
+    private final Map<PeerId, TokenBucket> unasked = new Bounded<>(HistoryBudget.ASKERS);
 
     /** History batches from one sender for one conference. */
     private record Streaming(ConferenceId conference, PeerId sender) {
@@ -192,7 +263,7 @@ final class HistorySync {
                 PeerId peer = online.get(RANDOM.nextInt(online.size()));
                 s.sendMeta(c, List.of(peer));
                 if (c.isParticipant(s.self) && c.isParticipant(peer)) {
-                    s.overlay.multicast(List.of(peer), c.chatDigest());
+                    ask(c, peer, c.chatDigest());
                 }
             });
         }
@@ -202,7 +273,8 @@ final class HistorySync {
     void requestHistory(Conference c) {
         List<PeerId> online = s.onlineOthers(c.participants());
         if (!online.isEmpty()) {
-            s.overlay.multicast(List.of(online.get(RANDOM.nextInt(online.size()))), c.chatDigest());
+            PeerId peer = online.get(RANDOM.nextInt(online.size()));
+            ask(c, peer, c.chatDigest());
         }
     }
 }

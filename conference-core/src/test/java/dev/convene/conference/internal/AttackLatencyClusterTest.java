@@ -223,12 +223,14 @@ class AttackLatencyClusterTest {
                 String only = System.getProperty("convene.latency.only", "");
                 attacks.keySet().removeIf(name -> !name.contains(only));
                 List<Figures> figures = new ArrayList<>();
+                StringBuilder unaskedRefused = new StringBuilder();
                 figures.add(measure("quiet", bob, receivers, arrivals, id, 0));
                 for (var a : attacks.entrySet()) {
                     long rejectedBefore = handled(alice);
                     long chatBefore = chatFrames(alice);
                     boolean replay = a.getKey().equals("bob's messages replayed");
                     long batchesBefore = alice.overlay().stats().received(Protocol.BATCH_TYPE.id());
+                    long unaskedBefore = alice.stats().unaskedBatchesRefused();
                     Figures f;
                     try (Attack attack = new Attack(senders.getOrDefault(a.getKey(), mallory), receivers, a.getValue())) {
                         // Measured once the attack is under way (a fifth of its frames sent, or 5 s at most).
@@ -241,6 +243,11 @@ class AttackLatencyClusterTest {
                     figures.add(f);
                     if (a.getKey().contains("batches")) {
                         assertThat(alice.overlay().stats().received(Protocol.BATCH_TYPE.id()) - batchesBefore).as("the batches reached alice").isPositive();
+                        if (a.getKey().startsWith("busy")) { // valid but unasked: beyond the sender's budget refused whole, counted
+                            long refused = alice.stats().unaskedBatchesRefused() - unaskedBefore;
+                            unaskedRefused.append(String.format("# %s: %d unasked batches refused at alice%n", a.getKey(), refused));
+                            assertThat(refused).as("unasked batches beyond mallory's budget refused at alice").isPositive();
+                        }
                     } else if (a.getKey().startsWith("busy")) {
                         assertThat(chatFrames(alice) - chatBefore).as(a.getKey() + " reached alice").isPositive();
                     } else if (replay) {
@@ -262,6 +269,7 @@ class AttackLatencyClusterTest {
                 StringBuilder out = new StringBuilder("# honest chat latency (bob -> alice, carol; memory network, one JVM) "
                         + Instant.now() + "\n");
                 for (Figures f : figures) out.append(f.line()).append('\n');
+                out.append(unaskedRefused);
                 System.out.print(out);
                 try {
                     Files.writeString(Path.of("target", "attack-latency.txt"), out);

@@ -162,7 +162,10 @@ class BudgetAttackClusterTest {
                 long bound = SignatureGate.CHAT_FAILURES_BURST + (long) Math.ceil(SignatureGate.CHAT_FAILURES_PER_SECOND * (seconds + 1));
                 assertThat(failures).as("forged signatures checked of %d sent in %.1f s", frames * forged.size(), seconds)
                         .isLessThanOrEqualTo(bound);
-                assertThat(after.signatureBudgetExceeded() - before.signatureBudgetExceeded()).isGreaterThanOrEqualTo(total - bound);
+                // beyond the unasked-batch budget whole batches are refused before any check (HistorySync.onBatch)
+                long unasked = (after.unaskedBatchesRefused() - before.unaskedBatchesRefused()) * Protocol.MAX_BATCH;
+                assertThat(unasked).as("forged messages in batches refused unasked").isGreaterThan(0);
+                assertThat(after.signatureBudgetExceeded() - before.signatureBudgetExceeded()).isGreaterThanOrEqualTo(total - bound - unasked);
                 assertThat(rejected(alice) - rejectedBefore).as("every forged message counted as rejected").isGreaterThanOrEqualTo(total);
                 assertThat(Scenarios.texts(alice, id)).noneMatch(t -> t.startsWith("bob never said"));
                 Scenarios.stillChats(bob, id, alice);
@@ -172,7 +175,8 @@ class BudgetAttackClusterTest {
 
     private static long accounted(ConferencePeer p, ConferenceStats before) {
         ConferenceStats now = p.stats();
-        return now.chatSignatureFailures() - before.chatSignatureFailures() + now.signatureBudgetExceeded() - before.signatureBudgetExceeded();
+        return now.chatSignatureFailures() - before.chatSignatureFailures() + now.signatureBudgetExceeded() - before.signatureBudgetExceeded()
+                + (now.unaskedBatchesRefused() - before.unaskedBatchesRefused()) * Protocol.MAX_BATCH;
     }
 
     private static long batchBytes(HostilePeer p) {

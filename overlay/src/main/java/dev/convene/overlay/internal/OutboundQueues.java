@@ -1,6 +1,7 @@
 package dev.convene.overlay.internal;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -16,12 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outgoing frames, one bounded FIFO queue per destination, each drained by at most one sender thread at a
+ * Outgoing frames, one bounded queue per destination, each drained by at most one sender thread at a
  * time, so no caller (the event thread above all) ever waits for the network. A destination that stops
  * reading (withholds flow-control credits) blocks only its own drainer; once its queue holds
  * {@code perDestination} bytes, or all queues {@code total}, further frames for it are dropped and
- * counted. Frames are sealed (given their sequence number) under the queue's lock in the order they are
- * queued, so they leave in sequence order. Thread-safe.
+ * counted. Each destination's queue has two lanes, each FIFO: bulk frames (stream data,
+ * {@link dev.convene.overlay.wire.BulkMessage}) leave only when no other frame waits, so a chat frame waits
+ * for at most the one bulk frame being sent, not for a file's backlog. Frames are sealed (given their
+ * sequence number) by the drainer under the queue's lock just before they are sent, so they leave in
+ * sequence order whatever their lane. Thread-safe.
  */
 final class OutboundQueues {
     /** Hands one frame to the network; may block. */
@@ -31,9 +35,14 @@ final class OutboundQueues {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundQueues.class);
 
+    /** A frame waiting, sealed when it leaves; charged {@code size} bytes. */
+    private record Waiting(int size, LongFunction<byte[]> seal) {
+    }
+
     private final class Queue {
         final ReentrantLock lock = new ReentrantLock();
-        final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+        final ArrayDeque<Waiting> frames = new ArrayDeque<>();
+        final ArrayDeque<Waiting> bulk = new ArrayDeque<>();
         long bytes;
         boolean draining;
     }
@@ -61,13 +70,18 @@ final class OutboundQueues {
         });
     }
 
+    /** {@link #offer(Address, int, boolean, LongFunction)} of a frame that is not bulk. */
+    boolean offer(Address to, int size, LongFunction<byte[]> seal) {
+        return offer(to, size, false, seal);
+    }
+
     /**
-     * Queues a frame of {@code size} bytes for {@code to}; {@code seal} makes it (given the queue's order) under
-     * the queue's lock.
+     * Queues a frame of about {@code size} bytes for {@code to}, in its bulk lane or the other; {@code seal} makes it
+     * under the queue's lock when it leaves (on the drainer thread), in the order frames leave.
      *
      * @return false if it was dropped because a budget is full
      */
-    boolean offer(Address to, int size, LongFunction<byte[]> seal) {
+    boolean offer(Address to, int size, boolean isBulk, LongFunction<byte[]> seal) {
         Queue q = queues.computeIfAbsent(to, a -> new Queue());
         boolean start = false;
         q.lock.lock();
@@ -76,10 +90,9 @@ final class OutboundQueues {
                 dropped.incrementAndGet();
                 return false;
             }
-            byte[] frame = seal.apply(0L);
-            q.frames.add(frame);
-            q.bytes += frame.length;
-            totalBytes.addAndGet(frame.length);
+            (isBulk ? q.bulk : q.frames).add(new Waiting(size, seal));
+            q.bytes += size;
+            totalBytes.addAndGet(size);
             if (!q.draining) {
                 q.draining = true;
                 start = true;
@@ -99,29 +112,39 @@ final class OutboundQueues {
 
     private void drain(Address to, Queue q) {
         while (true) {
-            byte[] frame;
+            Waiting next;
+            byte[] frame = null;
             q.lock.lock();
             try {
-                frame = q.frames.peek();
-                if (frame == null) {
+                next = q.frames.poll();
+                if (next == null) next = q.bulk.poll();
+                if (next == null) {
                     q.draining = false;
                     return;
+                }
+                try {
+                    frame = next.seal().apply(0L);
+                } catch (RuntimeException e) {
+                    dropped.incrementAndGet();
+                    log.debug("{}: sealing a frame for {} failed: {}", label, to, e.toString());
                 }
             } finally {
                 q.lock.unlock();
             }
-            try {
-                transport.send(to, frame);
-                sent.incrementAndGet();
-            } catch (Exception e) {
-                dropped.incrementAndGet();
-                log.debug("{}: sending to {} failed: {}", label, to, e.toString());
+            if (frame != null) {
+                try {
+                    transport.send(to, frame);
+                    sent.incrementAndGet();
+                } catch (Exception e) {
+                    dropped.incrementAndGet();
+                    log.debug("{}: sending to {} failed: {}", label, to, e.toString());
+                }
             }
+            // Charged until its send returned (also if forget() dropped the queue meanwhile).
             q.lock.lock();
             try {
-                if (q.frames.peek() == frame) q.frames.poll(); // else cleared by forget() meanwhile
-                q.bytes = Math.max(0, q.bytes - frame.length);
-                totalBytes.addAndGet(-frame.length);
+                q.bytes = Math.max(0, q.bytes - next.size());
+                totalBytes.addAndGet(-next.size());
             } finally {
                 q.lock.unlock();
             }
@@ -134,17 +157,16 @@ final class OutboundQueues {
         if (q == null) return;
         q.lock.lock();
         try {
-            // The frame being sent stays charged until its send returns; the rest are released now.
-            byte[] inFlight = q.draining ? q.frames.peek() : null;
+            // The frame being sent (taken off the lanes) stays charged until its send returns; the rest are released now.
             long released = 0;
             int n = 0;
-            for (byte[] f : q.frames) {
-                if (f == inFlight) continue;
-                released += f.length;
-                n++;
+            for (ArrayDeque<Waiting> lane : List.of(q.frames, q.bulk)) {
+                for (Waiting w : lane) {
+                    released += w.size();
+                    n++;
+                }
+                lane.clear();
             }
-            q.frames.clear();
-            if (inFlight != null) q.frames.add(inFlight);
             q.bytes -= released;
             totalBytes.addAndGet(-released);
             dropped.addAndGet(n);
