@@ -273,7 +273,7 @@ final class ChatLog {
      * the author's key to check it with.
      */
     private byte[] precheck(Conference c, PeerId from, ChatMessage m) {
-        if (!c.participants().contains(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
+        if (!c.isParticipant(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
         if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         ChatMessage had = held.get(m.sequence());

@@ -166,6 +166,21 @@ final class Conference {
     }
 
     /**
+     * Whether {@code p} is one of {@link #participants()}, without building the set (asked for every chat message,
+     * acknowledgement and history batch: the set costs two tree sets per call).
+     */
+    boolean isParticipant(PeerId p) {
+        PeerId organiser = organiser();
+        if (p.equals(organiser)) {
+            Reply own = replies.get(organiser);
+            return own == null || own.answer() == Answer.ACCEPT;
+        }
+        if (!ctx().invitees().contains(p) && !invitations.containsKey(p) || removals.containsKey(p)) return false;
+        Reply r = replies.get(p);
+        return r != null && r.answer() == Answer.ACCEPT;
+    }
+
+    /**
      * Whether {@code p} acted as an organiser at {@code at}: the organiser always; a member (not removed) if the
      * organiser's newest role change for it dated before {@code at} granted the role (at {@code at} itself a grant
      * counts and a revocation does not yet).

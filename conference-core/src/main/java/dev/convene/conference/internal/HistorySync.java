@@ -38,7 +38,7 @@ final class HistorySync {
 
     void onDigest(PeerId from, ChatDigest d) {
         Conference c = s.conferences.get(d.conference());
-        if (c == null || !c.participants().contains(s.self) || !c.participants().contains(from)) {
+        if (c == null || !c.isParticipant(s.self) || !c.isParticipant(from)) {
             throw new RejectedMessageException("history request from a non-participant");
         }
         // Answer with one bounded batch of what the asker lacks, oldest first per author; it asks again
@@ -164,7 +164,7 @@ final class HistorySync {
 
     void onBatch(PeerId from, ChatBatch b) {
         Conference c = s.conferences.get(b.conference());
-        if (c == null || !c.participants().contains(s.self)) throw new RejectedMessageException("history for a non-participant");
+        if (c == null || !c.isParticipant(s.self)) throw new RejectedMessageException("history for a non-participant");
         // Streamed, two batches at a time per sender: while none of its batches is being taken in, the next is pulled
         // at once, with a digest that counts this one as held, so it travels while this one's signatures are checked on
         // the worker pool (ChatLog.takeIn) and its rows are written; otherwise it is pulled once this one is in. The
@@ -249,7 +249,7 @@ final class HistorySync {
         ChatDigest now = c.chatDigest();
         Map<PeerId, Long> claimed = new HashMap<>(now.contiguous());
         for (ChatMessage m : batch) {
-            if (!c.participants().contains(m.author()) && !c.invitations.containsKey(m.author())) continue; // never name a stranger
+            if (!c.isParticipant(m.author()) && !c.invitations.containsKey(m.author())) continue; // never name a stranger
             claimed.merge(m.author(), m.sequence(), Math::max);
         }
         return new ChatDigest(c.id, claimed, now.tips());
@@ -262,7 +262,7 @@ final class HistorySync {
                 if (online.isEmpty()) return;
                 PeerId peer = online.get(RANDOM.nextInt(online.size()));
                 s.sendMeta(c, List.of(peer));
-                if (c.participants().contains(s.self) && c.participants().contains(peer)) {
+                if (c.isParticipant(s.self) && c.isParticipant(peer)) {
                     ask(c, peer, c.chatDigest());
                 }
             });

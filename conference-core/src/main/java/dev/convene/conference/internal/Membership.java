@@ -111,6 +111,6 @@ final class Membership {
 
     /** Whether {@code peer} may post now: its own next sequence would be valid by membership. */
     static boolean mayPost(Conference c, PeerId peer, long nextSequence) {
-        return standing(c, peer, nextSequence) == Standing.IN && c.participants().contains(peer);
+        return standing(c, peer, nextSequence) == Standing.IN && c.isParticipant(peer);
     }
 }

@@ -144,4 +144,33 @@ class ConferenceTest {
         c.end = Fixtures.end(ALICE, c.id, START);
         assertThat(c.stateAt(START)).isEqualTo(ConferenceState.ENDED);
     }
+
+    // ---- isParticipant: the set's answer without the set ------------------------------------------------------
+
+    private void assertIsParticipantMatchesTheSet() {
+        for (Identity who : java.util.List.of(ALICE, BOB, CAROL, MALLORY)) {
+            assertThat(c.isParticipant(who.id())).as(who.id().shortId()).isEqualTo(c.participants().contains(who.id()));
+        }
+    }
+
+    @Test
+    void isParticipantAgreesWithParticipantsThroughAnswersInvitationsAndRemovals() {
+        assertIsParticipantMatchesTheSet();
+        answer(BOB, Answer.ACCEPT);
+        answer(CAROL, Answer.DECLINE);
+        answer(MALLORY, Answer.ACCEPT); // not invited yet
+        assertIsParticipantMatchesTheSet();
+        assertThat(c.isParticipant(MALLORY.id())).isFalse();
+        c.invitations.put(MALLORY.id(), Fixtures.invitation(c.context, BOB, MALLORY, ContentCrypto.newKey()));
+        assertIsParticipantMatchesTheSet();
+        assertThat(c.isParticipant(MALLORY.id())).isTrue();
+        answer(ALICE, Answer.LEAVE);
+        answer(BOB, Answer.LEAVE);
+        assertIsParticipantMatchesTheSet();
+        assertThat(c.isParticipant(ALICE.id())).isFalse();
+        answer(BOB, Answer.ACCEPT);
+        c.removals.put(BOB.id(), Fixtures.removal(ALICE, c.id, BOB.id(), 1, START));
+        assertIsParticipantMatchesTheSet();
+        assertThat(c.isParticipant(BOB.id())).isFalse();
+    }
 }
