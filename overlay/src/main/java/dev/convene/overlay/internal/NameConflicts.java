@@ -29,8 +29,12 @@ final class NameConflicts {
 
     /** Remembers an identity without reporting anything (this peer, peers known from earlier runs). */
     void register(PeerAdvertisement ad) {
-        java.util.LinkedHashSet<PeerId> ids = bySkeleton.computeIfAbsent(skeleton(ad.name()), k -> new java.util.LinkedHashSet<>(2));
-        ids.add(ad.id());
+        register(ad.id(), ad.name());
+    }
+
+    /** As {@link #register(PeerAdvertisement)}, by identity and name (this peer's, before its channel connects). */
+    void register(PeerId id, String name) {
+        bySkeleton.computeIfAbsent(skeleton(name), k -> new java.util.LinkedHashSet<>(2)).add(id);
     }
 
     /**

@@ -189,13 +189,14 @@ public final class OverlayCore implements Receiver {
             ch.setReceiver(this);
             this.scaling = ViewScaling.of(ch);
             this.channel = ch;
+            // Before connecting: once connected, the event thread registers others' names in the same map.
+            presence.registerName(identity.id(), config.name());
             ch.connect(config.cluster());
             outbox.setSelfTag(tag(ch.getAddress()));
             this.endpoint = Endpoints.describe(config, ch);
             this.selfAd = new PeerAdvertisement(identity.id(), config.name(), identity.signingKey(), identity.agreementKey(),
                     endpoint, Set.of("overlay/1"), config.clock().instant());
             directory.setSelf(selfAd);
-            presence.registerName(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
             timer.scheduleWithFixedDelay(() -> submit(() -> presence.retry(inbox.waiting() > 0)), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);

@@ -128,6 +128,11 @@ final class Presence implements InboundGate.Membership {
         names.register(ad);
     }
 
+    /** As {@link #registerName(PeerAdvertisement)}, by identity and name: this peer's own, before its channel connects. */
+    void registerName(dev.convene.overlay.PeerId id, String name) {
+        names.register(id, name);
+    }
+
 
     @Override
     public boolean isMember(Address a) {
