@@ -3,7 +3,6 @@ package dev.convene.conference.internal;
 import static dev.convene.conference.internal.Protocol.CONFERENCE_ID;
 
 import dev.convene.conference.ConferenceId;
-import dev.convene.overlay.wire.BulkMessage;
 import dev.convene.overlay.wire.MessageType;
 import dev.convene.overlay.wire.WireCodec;
 import dev.convene.overlay.wire.WireFormatException;
@@ -14,10 +13,9 @@ import dev.convene.overlay.wire.WireWriter;
  * One frame of a stream between two participants (type 110), sent to one peer only. {@code fromOpener} says
  * which side sent it, so the stream is found by (sender, stream id, side). {@code seq} is the DATA/FIN counter,
  * the credit granted by CREDIT, or the reason ordinal of REFUSE/RESET; {@code body} is the protocol name of
- * OPEN or the AES-GCM box of DATA/FIN, empty otherwise. Every kind is bulk ({@link BulkMessage}): chat and the
- * other frames of a peer go before its stream frames, which keep their own order (ACCEPT before DATA, CREDIT after it).
+ * OPEN or the AES-GCM box of DATA/FIN, empty otherwise.
  */
-record StreamFrame(ConferenceId conference, long stream, boolean fromOpener, int kind, long seq, byte[] body) implements BulkMessage {
+record StreamFrame(ConferenceId conference, long stream, boolean fromOpener, int kind, long seq, byte[] body) {
     static final int OPEN = 1, ACCEPT = 2, REFUSE = 3, DATA = 4, CREDIT = 5, FIN = 6, RESET = 7;
     /** Most plaintext bytes one DATA frame carries. */
     static final int CHUNK = 16 * 1024;

@@ -1,7 +1,6 @@
 package dev.convene.overlay.internal;
 
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,15 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outgoing frames, one bounded queue per destination, each drained by at most one sender thread at a
+ * Outgoing frames, one bounded FIFO queue per destination, each drained by at most one sender thread at a
  * time, so no caller (the event thread above all) ever waits for the network. A destination that stops
  * reading (withholds flow-control credits) blocks only its own drainer; once its queue holds
  * {@code perDestination} bytes, or all queues {@code total}, further frames for it are dropped and
- * counted. Each destination's queue has two lanes, each FIFO: bulk frames (stream data,
- * {@link dev.convene.overlay.wire.BulkMessage}) leave only when no other frame waits, so a chat frame waits
- * for at most the one bulk frame being sent, not for a file's backlog. Frames are sealed (given their
- * sequence number) by the drainer under the queue's lock just before they are sent, so they leave in
- * sequence order whatever their lane. Thread-safe.
+ * counted. Frames are sealed (given their sequence number) under the queue's lock in the order they are
+ * queued, so they leave in sequence order. Thread-safe.
  */
 final class OutboundQueues {
     /** Hands one frame to the network; may block. */
@@ -35,14 +31,9 @@ final class OutboundQueues {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundQueues.class);
 
-    /** A frame waiting, sealed when it leaves; charged {@code size} bytes. */
-    private record Waiting(int size, LongFunction<byte[]> seal) {
-    }
-
     private final class Queue {
         final ReentrantLock lock = new ReentrantLock();
-        final ArrayDeque<Waiting> frames = new ArrayDeque<>();
-        final ArrayDeque<Waiting> bulk = new ArrayDeque<>();
+        final ArrayDeque<byte[]> frames = new ArrayDeque<>();
         long bytes;
         boolean draining;
     }
@@ -70,18 +61,13 @@ final class OutboundQueues {
         });
     }
 
-    /** {@link #offer(Address, int, boolean, LongFunction)} of a frame that is not bulk. */
-    boolean offer(Address to, int size, LongFunction<byte[]> seal) {
-        return offer(to, size, false, seal);
-    }
-
     /**
-     * Queues a frame of about {@code size} bytes for {@code to}, in its bulk lane or the other; {@code seal} makes it
-     * under the queue's lock when it leaves (on the drainer thread), in the order frames leave.
+     * Queues a frame of {@code size} bytes for {@code to}; {@code seal} makes it (given the queue's order) under
+     * the queue's lock.
      *
      * @return false if it was dropped because a budget is full
      */
-    boolean offer(Address to, int size, boolean isBulk, LongFunction<byte[]> seal) {
+    boolean offer(Address to, int size, LongFunction<byte[]> seal) {
         Queue q = queues.computeIfAbsent(to, a -> new Queue());
         boolean start = false;
         q.lock.lock();
@@ -90,9 +76,10 @@ final class OutboundQueues {
                 dropped.incrementAndGet();
                 return false;
             }
-            (isBulk ? q.bulk : q.frames).add(new Waiting(size, seal));
-            q.bytes += size;
-            totalBytes.addAndGet(size);
+            byte[] frame = seal.apply(0L);
+            q.frames.add(frame);
+            q.bytes += frame.length;
+            totalBytes.addAndGet(frame.length);
             if (!q.draining) {
                 q.draining = true;
                 start = true;
@@ -112,39 +99,29 @@ final class OutboundQueues {
 
     private void drain(Address to, Queue q) {
         while (true) {
-            Waiting next;
-            byte[] frame = null;
+            byte[] frame;
             q.lock.lock();
             try {
-                next = q.frames.poll();
-                if (next == null) next = q.bulk.poll();
-                if (next == null) {
+                frame = q.frames.peek();
+                if (frame == null) {
                     q.draining = false;
                     return;
-                }
-                try {
-                    frame = next.seal().apply(0L);
-                } catch (RuntimeException e) {
-                    dropped.incrementAndGet();
-                    log.debug("{}: sealing a frame for {} failed: {}", label, to, e.toString());
                 }
             } finally {
                 q.lock.unlock();
             }
-            if (frame != null) {
-                try {
-                    transport.send(to, frame);
-                    sent.incrementAndGet();
-                } catch (Exception e) {
-                    dropped.incrementAndGet();
-                    log.debug("{}: sending to {} failed: {}", label, to, e.toString());
-                }
+            try {
+                transport.send(to, frame);
+                sent.incrementAndGet();
+            } catch (Exception e) {
+                dropped.incrementAndGet();
+                log.debug("{}: sending to {} failed: {}", label, to, e.toString());
             }
-            // Charged until its send returned (also if forget() dropped the queue meanwhile).
             q.lock.lock();
             try {
-                q.bytes = Math.max(0, q.bytes - next.size());
-                totalBytes.addAndGet(-next.size());
+                if (q.frames.peek() == frame) q.frames.poll(); // else cleared by forget() meanwhile
+                q.bytes = Math.max(0, q.bytes - frame.length);
+                totalBytes.addAndGet(-frame.length);
             } finally {
                 q.lock.unlock();
             }
@@ -157,16 +134,17 @@ final class OutboundQueues {
         if (q == null) return;
         q.lock.lock();
         try {
-            // The frame being sent (taken off the lanes) stays charged until its send returns; the rest are released now.
+            // The frame being sent stays charged until its send returns; the rest are released now.
+            byte[] inFlight = q.draining ? q.frames.peek() : null;
             long released = 0;
             int n = 0;
-            for (ArrayDeque<Waiting> lane : List.of(q.frames, q.bulk)) {
-                for (Waiting w : lane) {
-                    released += w.size();
-                    n++;
-                }
-                lane.clear();
+            for (byte[] f : q.frames) {
+                if (f == inFlight) continue;
+                released += f.length;
+                n++;
             }
+            q.frames.clear();
+            if (inFlight != null) q.frames.add(inFlight);
             q.bytes -= released;
             totalBytes.addAndGet(-released);
             dropped.addAndGet(n);

@@ -3,7 +3,6 @@ package dev.convene.overlay.internal;
 import dev.convene.overlay.Identity;
 import dev.convene.overlay.OverlayException;
 import dev.convene.overlay.PeerId;
-import dev.convene.overlay.wire.BulkMessage;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.MessageType;
 import java.util.Collection;
@@ -54,7 +53,7 @@ final class Outbox {
         if (session == null) {
             throw new OverlayException("peer " + to.shortId() + " is not online; wait until it joins (see 'peers')");
         }
-        enqueueSealed(session, unsealed(message), message instanceof BulkMessage);
+        enqueueSealed(session, unsealed(message));
     }
 
     Set<PeerId> multicast(Collection<PeerId> to, Object message) {
@@ -65,7 +64,7 @@ final class Outbox {
             PeerSession session = presence.sessionWith(id);
             if (session == null) continue;
             if (frame == null) frame = unsealed(message);
-            if (enqueueSealed(session, frame, message instanceof BulkMessage)) reached.add(id);
+            if (enqueueSealed(session, frame)) reached.add(id);
         }
         return reached;
     }
@@ -73,7 +72,7 @@ final class Outbox {
     /** Sends a message under a given session (the overlay's own {@code Confirm}); failures are logged. */
     void sendSealed(PeerSession session, Object message) {
         try {
-            enqueueSealed(session, unsealed(message), false);
+            enqueueSealed(session, unsealed(message));
         } catch (OverlayException e) {
             log.debug("{}: could not send {}: {}", label, message.getClass().getSimpleName(), e.getMessage());
         }
@@ -94,9 +93,8 @@ final class Outbox {
         }
     }
 
-    /** Queues a frame sealed as it leaves (so sequence numbers leave in order, whichever lane it waits in). */
-    private boolean enqueueSealed(PeerSession session, byte[] unsealed, boolean bulk) {
-        return enqueue(session.address(), unsealed.length, bulk, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
+    private boolean enqueueSealed(PeerSession session, byte[] unsealed) {
+        return enqueue(session.address(), unsealed.length, () -> FrameCodec.seal(unsealed, session.nextSequence(), session.sendKey()));
     }
 
     /** Sends a signed frame (the key exchange) to a member; failures are logged, never thrown. Returns false if it was not queued. */
@@ -130,12 +128,8 @@ final class Outbox {
     }
 
     private boolean enqueue(Address to, int size, Supplier<byte[]> frame) {
-        return enqueue(to, size, false, frame);
-    }
-
-    private boolean enqueue(Address to, int size, boolean bulk, Supplier<byte[]> frame) {
         if (closed.getAsBoolean()) throw new OverlayException("this peer has stopped; start it again to send");
-        if (outbound.offer(to, size, bulk, ignored -> frame.get())) {
+        if (outbound.offer(to, size, ignored -> frame.get())) {
             counters.sent.increment();
             return true;
         }

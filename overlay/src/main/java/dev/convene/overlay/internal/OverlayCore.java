@@ -246,19 +246,9 @@ public final class OverlayCore implements Receiver {
         }
         if (onEvents) {
             handle(a);
-        } else if (closed || !inbox.put(inboxKey(a), () -> runHandle(a))) {
+        } else if (closed || !inbox.put(a instanceof InboundGate.Authenticated au ? au.from() : SIGNED, () -> runHandle(a))) {
             gate.done(a);
         }
-    }
-
-    /** A sender's bulk frames ({@link dev.convene.overlay.wire.BulkMessage}) wait in a lane of their own. */
-    private record BulkFrom(PeerId from) {
-    }
-
-    /** The inbox queue of a frame: its authenticated sender's, or that sender's bulk lane, or the signed frames'. */
-    private static Object inboxKey(InboundGate.Admitted a) {
-        if (!(a instanceof InboundGate.Authenticated au)) return SIGNED;
-        return au.body() instanceof dev.convene.overlay.wire.BulkMessage ? new BulkFrom(au.from()) : au.from();
     }
 
     /**

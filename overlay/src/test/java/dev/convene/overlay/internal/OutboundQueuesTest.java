@@ -75,41 +75,4 @@ class OutboundQueuesTest {
         assertThat(q.destinations()).isZero();
         q.close(1000);
     }
-
-    @Test
-    void aFrameWaitsOnlyForTheBulkFrameInFlightNotTheBulkBacklogAndEachLaneKeepsItsOrder() throws Exception {
-        Address to = UUID.randomUUID();
-        CountDownLatch first = new CountDownLatch(1);
-        CountDownLatch unblock = new CountDownLatch(1);
-        List<Long> seen = new CopyOnWriteArrayList<>();
-        OutboundQueues q = new OutboundQueues("t", "t", (a, frame) -> {
-            first.countDown();
-            unblock.await(20, TimeUnit.SECONDS);
-            seen.add(java.nio.ByteBuffer.wrap(frame).getLong());
-        }, 1 << 20, 1 << 20);
-        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
-        List<Long> sealedAs = new CopyOnWriteArrayList<>();
-        java.util.function.LongFunction<byte[]> bulk = x -> java.nio.ByteBuffer.allocate(8).putLong(seq.incrementAndGet()).array();
-        for (int i = 0; i < 10; i++) {
-            long mark = 100 + i;
-            assertThat(q.offer(to, 8, true, x -> {
-                bulk.apply(0);
-                return java.nio.ByteBuffer.allocate(8).putLong(mark).array();
-            })).isTrue();
-        }
-        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue(); // bulk 100 is being sent
-        for (int i = 0; i < 3; i++) {
-            long mark = i;
-            assertThat(q.offer(to, 8, x -> {
-                sealedAs.add(seq.incrementAndGet());
-                return java.nio.ByteBuffer.allocate(8).putLong(mark).array();
-            })).isTrue();
-        }
-        unblock.countDown();
-        await(() -> seen.size() == 13);
-        assertThat(seen).containsExactly(100L, 0L, 1L, 2L, 101L, 102L, 103L, 104L, 105L, 106L, 107L, 108L, 109L);
-        assertThat(sealedAs).as("sealed as they leave: the sequence follows the order sent").containsExactly(2L, 3L, 4L);
-        await(() -> q.queuedBytes() == 0);
-        q.close(1000);
-    }
 }
