@@ -108,4 +108,16 @@ public record FileOffer(ConferenceId conference, MessageId id, PeerId sharer, St
         java.util.Objects.checkIndex(index, chunkCount());
         return (int) Math.min(chunkSize, size - (long) index * chunkSize);
     }
+
+    /**
+     * The name a local file of this name is offered under: characters unsafe in a file name become {@code _},
+     * device names get a {@code _} in front (as {@link ConferencePeer#share} does), so a name typed as it is on disk
+     * can be matched to its offer.
+     *
+     * @param localName a file's name as it is on disk
+     * @return the name its offer carries
+     */
+    public static String offeredName(String localName) {
+        return FileNames.sanitise(localName);
+    }
 }

@@ -41,6 +41,11 @@ final class FileLookup {
         List<FileOffer> offers = peer.files(v.id());
         List<FileOffer> named = offers.stream().filter(o -> o.name().equals(reference)).toList();
         if (named.isEmpty()) named = offers.stream().filter(o -> o.name().equalsIgnoreCase(reference)).toList();
+        if (named.isEmpty()) {
+            // Typed as it is on disk: offered with its unsafe characters replaced (a quote became '_').
+            String offered = FileOffer.offeredName(reference);
+            if (!offered.equals(reference)) named = offers.stream().filter(o -> o.name().equals(offered)).toList();
+        }
         if (named.size() == 1) return Optional.of(named.get(0));
         if (named.size() > 1) {
             String candidates = named.stream().map(o -> ConferenceEvents.ref(peer, o.id()) + " (" + FileInfo.bytes(o.size()) + ", sha256 "
