@@ -59,8 +59,9 @@ final class Acks {
 
     /**
      * Sends the acknowledgements due, each behind this peer's current receipt in its conference (signed anew once per
-     * flush and conference when its frontier moved: {@link Receipts#current}), so every acknowledgement is evidence
-     * of what this peer had seen.
+     * flush and conference when its frontier moved, at most once per {@link Receipts#INTERVAL_NANOS}: else the
+     * acknowledgement goes alone and its receipt follows on the tick, {@link Receipts#forAck}), so every
+     * acknowledgement that counts is evidence of what this peer had seen.
      */
     void flushAcks() {
         ackFlushScheduled = false;
@@ -73,8 +74,7 @@ final class Acks {
             if (c == null) continue;
             long upTo = c.stored.getOrDefault(k.author(), 0L);
             if (upTo > 0 && s.overlay.directory().isOnline(k.author())) {
-                Receipt r = receipts == null ? null
-                        : signed.computeIfAbsent(c.id, id -> java.util.Optional.ofNullable(receipts.current(c))).orElse(null);
+                Receipt r = receipts == null ? null : receipts.forAck(c, k.author(), signed);
                 if (r != null) s.overlay.multicast(List.of(k.author()), new ReceiptFrame(r, null));
                 s.overlay.multicast(List.of(k.author()), new ChatAck(c.id, k.author(), upTo));
             }

@@ -384,6 +384,7 @@ public final class ConferenceEngine implements OverlayListener {
             });
         }
         streams.tick();
+        chat.receipts.flushOwed(); // a receipt follows every acknowledgement that went without one
         if (sync.tick()) sync.antiEntropy();
     }
 

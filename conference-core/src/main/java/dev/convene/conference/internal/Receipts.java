@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Signed receipts against under-reported frontiers (docs/SECURITY.md 2.7, docs/PROTOCOL.md "Receipts").
  *
- * <p>Every acknowledgement is evidence: with each flush of acknowledgements for a conference ({@link Acks}), when its
+ * <p>Every acknowledgement is evidence: with a flush of acknowledgements for a conference ({@link Acks}), when its
  * frontier moved since its latest receipt, a participant signs "after my own sequence k, I had delivered X" (X: the
  * frontier its next message would carry) and sends its current receipt ahead of each acknowledgement (frames to one
- * peer arrive in order). {@link Frontiers#next} never reports a frontier older than this peer's latest receipt (kept
+ * peer arrive in order) — at most once per {@link #INTERVAL_NANOS} per conference: an acknowledgement flushed sooner
+ * goes alone, and the next tick signs and sends the receipt owed to its author ({@link #flushOwed}). {@link Frontiers#next} never reports a frontier older than this peer's latest receipt (kept
  * as a {@code w/} row, so across restarts too): an honest peer never contradicts itself. An acknowledgement counts
  * for delivered-to-all only as far as its sender's receipt covers the own messages it acknowledges
  * ({@link Acks#credit}).
@@ -88,21 +89,81 @@ final class Receipts {
     }
 
     /**
-     * This peer's current receipt in {@code c}, signed anew if its frontier moved since the latest one (called once per
-     * flush of acknowledgements; the caller sends it ahead of each). Stored before it is returned, so a restart never
-     * forgets a receipt that others may hold. Null when it is not a participant or has delivered nothing.
+     * This peer's current receipt in {@code c}, signed anew if its frontier moved since the latest one, unless
+     * {@code force} is false and this peer signed one in {@code c} less than {@link #INTERVAL_NANOS} ago (then null:
+     * the caller owes one, {@link #owe}). Stored before it is returned, so a restart never forgets a receipt that
+     * others may hold. Null too when it is not a participant or has delivered nothing.
      */
-    Receipt current(Conference c) {
-        if (s.overlay == null || c.restoring || !c.participants().contains(s.self)) return null;
+    private Receipt current(Conference c, boolean force) {
+        if (c.restoring || !c.participants().contains(s.self)) return null;
         long k = Math.max(c.ownSequence, c.contiguous.getOrDefault(s.self, 0L));
         Frontier x = Frontiers.next(c, s.self, k + 1);
         Receipt mine = c.receipts.get(s.self);
         if (x == null || mine != null && x.compareTo(mine.frontier()) <= 0) return mine;
+        long now = nanos.getAsLong();
+        Long last = lastSigned.get(c.id);
+        if (!force && last != null && now - last < INTERVAL_NANOS) return null;
         Receipt r = Receipt.sign(s.identity, c.id, k, x);
         c.receipts.put(s.self, r);
         s.store.saveConference(c.id, null, Map.of(receiptRow(s.self), encode(new ReceiptFrame(r, null))));
         s.counters.receiptsSigned.increment();
+        lastSigned.put(c.id, now);
         return r;
+    }
+
+    /**
+     * Least time between two receipts this peer signs in one conference on account of its acknowledgements. An
+     * acknowledgement flushed sooner goes without a new receipt: it counts for delivered-to-all at its author only
+     * once the next receipt arrives, which {@link #flushOwed} (the engine's tick) signs and sends. Chat is not
+     * delayed by it; delivered-to-all is, by up to this interval plus a tick.
+     */
+    static final long INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    /** Time for {@link #INTERVAL_NANOS} (monotonic, not the conference clock: tests stand that one still). */
+    java.util.function.LongSupplier nanos = System::nanoTime;
+    private final Map<dev.convene.conference.ConferenceId, Long> lastSigned = new HashMap<>();
+    /** Per conference, the authors sent an acknowledgement that no receipt covered yet. */
+    private final Map<dev.convene.conference.ConferenceId, Set<PeerId>> owed = new HashMap<>();
+
+    /**
+     * The receipt to send ahead of an acknowledgement in {@code c} flushed now (signed anew if the frontier moved and
+     * none was signed in the last {@link #INTERVAL_NANOS}), or null: then the acknowledgement to {@code author} goes
+     * without one and a receipt is owed to it ({@link #flushOwed}).
+     */
+    Receipt forAck(Conference c, PeerId author, Map<dev.convene.conference.ConferenceId, java.util.Optional<Receipt>> thisFlush) {
+        Receipt r = thisFlush.computeIfAbsent(c.id, id -> java.util.Optional.ofNullable(current(c, false))).orElse(null);
+        if (r == null) owe(c, author);
+        return r;
+    }
+
+    /** The authors owed a receipt in {@code c} (empty: none). */
+    Set<PeerId> owedIn(dev.convene.conference.ConferenceId id) {
+        return owed.getOrDefault(id, Set.of());
+    }
+
+    private void owe(Conference c, PeerId author) {
+        owed.computeIfAbsent(c.id, id -> new java.util.LinkedHashSet<>()).add(author);
+    }
+
+    /**
+     * Signs the receipts owed (each conference's current one, signed anew if its frontier moved) and sends each to
+     * the authors acknowledged without one that are online: so a receipt always follows the last acknowledgement.
+     * Called by the engine's tick.
+     */
+    void flushOwed() {
+        if (owed.isEmpty() || s.overlay == null) return;
+        var due = new ArrayList<>(owed.entrySet());
+        owed.clear();
+        for (var e : due) {
+            Conference c = s.conferences.get(e.getKey());
+            if (c == null) continue;
+            s.isolated(c, "receipt", () -> {
+                Receipt r = current(c, true);
+                if (r == null) return;
+                List<PeerId> to = new ArrayList<>();
+                for (PeerId a : e.getValue()) if (s.overlay.directory().isOnline(a)) to.add(a);
+                if (!to.isEmpty()) s.overlay.multicast(to, new ReceiptFrame(r, null));
+            });
+        }
     }
 
     /** A receipt, or a proof, from {@code from}: validated (author a participant, signatures) before anything is kept. */

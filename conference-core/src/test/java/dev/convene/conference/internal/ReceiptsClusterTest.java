@@ -215,4 +215,25 @@ class ReceiptsClusterTest {
             assertThat(signedBeforeRestart + carol.stats().receiptsSigned()).isGreaterThan(3);
         }
     }
+
+    @Test
+    void aBurstOfPostsIsDeliveredToAllThoughReceiptsAreSignedAtMostOncePerInterval() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol");
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = Scenarios.live("Burst", alice, List.of(bob, carol), List.of());
+            // Posted without waiting: most acknowledgements are flushed within an interval of the previous receipt and go
+            // without one; the receipt owed follows on the tick, so every post ends delivered to all.
+            List<java.util.concurrent.CompletableFuture<ChatEntry>> all = new ArrayList<>();
+            for (int i = 0; i < 40; i++) all.add(alice.say(id, "burst " + i).join().storedByAll());
+            for (var f : all) f.get(30, TimeUnit.SECONDS);
+            for (ConferencePeer p : List.of(bob, carol)) {
+                awaitText(p, id, "burst 39");
+                assertThat(p.stats().receiptsSigned()).as(p.name() + " signed").isPositive();
+            }
+            assertThat(alice.stats().receiptsRefused()).isZero();
+        }
+    }
 }

@@ -175,4 +175,37 @@ class ReceiptsTest {
         assertThat(Frontiers.floor(restored, BOB.id(), 2, frontierOf(a1))).isEqualTo(a1.timestamp());
         assertThat(new MessageId(ALICE.id(), 1)).isEqualTo(restored.receipts.get(BOB.id()).frontier().id());
     }
+
+    @Test
+    void aReceiptIsSignedAtMostOncePerIntervalAndAnAcknowledgementSoonerOwesOne() {
+        long[] now = {1_000_000_000L};
+        bob.chat.receipts.nanos = () -> now[0];
+        ChatMessage b1 = fromBob(1, 1000);
+        bob.chat.accept(c, BOB.id(), b1, true);
+        bob.chat.deliverReady(c);
+        var flush = new java.util.HashMap<dev.convene.conference.ConferenceId, java.util.Optional<Receipt>>();
+        Receipt first = bob.chat.receipts.forAck(c, ALICE.id(), flush);
+        assertThat(first).isNotNull();
+        assertThat(first.frontier()).isEqualTo(frontierOf(b1));
+        // In the same flush, the same receipt; an unchanged frontier later, the same receipt again (nothing to sign).
+        assertThat(bob.chat.receipts.forAck(c, ALICE.id(), flush)).isSameAs(first);
+        now[0] += Receipts.INTERVAL_NANOS / 2;
+        assertThat(bob.chat.receipts.forAck(c, ALICE.id(), new java.util.HashMap<>())).isSameAs(first);
+
+        // The frontier moves within the interval: the acknowledgement goes without a receipt, one is owed to alice.
+        ChatMessage a1 = Fixtures.chat(ALICE, c.id, 1, Seams.at(2000), key, "a1", frontierOf(b1));
+        bob.chat.accept(c, ALICE.id(), a1, true);
+        bob.chat.deliverReady(c);
+        assertThat(bob.chat.receipts.forAck(c, ALICE.id(), new java.util.HashMap<>())).isNull();
+        assertThat(bob.chat.receipts.owedIn(c.id)).containsExactly(ALICE.id());
+        assertThat(bob.s.counters.receiptsSigned.sum()).isEqualTo(1);
+        assertThat(c.receipts.get(BOB.id())).isSameAs(first);
+
+        // Once the interval is over, the next flush signs one naming a1.
+        now[0] += Receipts.INTERVAL_NANOS;
+        Receipt second = bob.chat.receipts.forAck(c, ALICE.id(), new java.util.HashMap<>());
+        assertThat(second.frontier()).isEqualTo(frontierOf(a1));
+        assertThat(bob.s.counters.receiptsSigned.sum()).isEqualTo(2);
+        assertThat(second.verifies(BOB.signingKey())).isTrue();
+    }
 }
