@@ -178,6 +178,10 @@ final class Receipts {
             throw new RejectedMessageException("receipt by " + r.author().shortId() + ": not another participant");
         }
         boolean known = same(c.receipts.get(r.author()), r) || same(c.pendingReceipts.get(r.author()), r);
+        if (!known && f.contradicted() == null && !s.verifier.isInline() && s.events != null) {
+            checkLater(c, from, key, r);
+            return;
+        }
         if (!known && !s.gate.verify(from, key, () -> Protocol.bytes(Receipt.BODY, r), r.signature())) {
             s.counters.receiptsRefused.increment();
             throw new RejectedMessageException("receipt signature does not verify");
@@ -201,6 +205,59 @@ final class Receipts {
         }
         if (!known) keep(c, from, r);
         chat.deliverReady(c);
+    }
+
+    /** A receipt under a check on the worker pool: by whom, sent by whom, in which conference. */
+    private record Checking(dev.convene.conference.ConferenceId conference, PeerId author, PeerId from) {
+    }
+
+    /** Receipts under a check on the pool, with the newest that came meanwhile from the same sender (checked next), or null. */
+    private final Map<Checking, Receipt> checking = new HashMap<>();
+
+    /**
+     * A bare receipt checked on the worker pool ({@link ChatVerifier#offload}), not on this thread: at 30 participants
+     * an author gets 29 receipts at once, 29 Ed25519 checks (about 4 ms) that would hold up its next post. While one
+     * from {@code from} by that author is under a check, a newer one from the same sender waits in its place (one,
+     * the newest: it supersedes one that waited, unchecked, as the newer receipt covers all the older did). Charged to
+     * the sender's signature budget as on this thread. Refused as {@link #onFrame} refuses, counted when the result
+     * comes back. The acknowledgements it covers count from then on ({@link #keep}).
+     */
+    private void checkLater(Conference c, PeerId from, byte[] key, Receipt r) {
+        Checking k = new Checking(c.id, r.author(), from);
+        if (checking.containsKey(k)) {
+            Receipt waiting = checking.get(k);
+            if (waiting == null || r.frontier().compareTo(waiting.frontier()) > 0) checking.put(k, r);
+            return;
+        }
+        if (!s.gate.charge(from)) {
+            s.counters.receiptsRefused.increment();
+            throw new RejectedMessageException("receipt signature budget spent");
+        }
+        checking.put(k, null);
+        byte[] signed = Protocol.bytes(Receipt.BODY, r);
+        s.verifier.offload(() -> dev.convene.overlay.Identity.verify(key, signed, r.signature()), ok -> checked(k, key, r, ok));
+    }
+
+    private void checked(Checking k, byte[] key, Receipt r, boolean ok) {
+        Receipt next = checking.remove(k);
+        Conference c = s.conferences.get(k.conference());
+        if (c == null) return;
+        if (!ok) {
+            s.counters.receiptsRefused.increment();
+            if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            log.debug("{}: receipt by {} from {} refused: its signature does not verify", s.label(), k.author().shortId(), k.from().shortId());
+        } else if (!same(c.receipts.get(r.author()), r) && !same(c.pendingReceipts.get(r.author()), r)) {
+            keep(c, k.from(), r);
+            chat.deliverReady(c);
+        }
+        if (next == null) return;
+        try {
+            if (!c.participants().contains(s.self) || s.banned.contains(r.author()) || !java.util.Arrays.equals(key, c.keyOf(r.author()))) return;
+            if (same(c.receipts.get(r.author()), next) || same(c.pendingReceipts.get(r.author()), next)) return;
+            checkLater(c, k.from(), key, next);
+        } catch (RejectedMessageException e) {
+            if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+        }
     }
 
     /**

@@ -93,6 +93,19 @@ final class SignatureGate {
         return ok;
     }
 
+    /**
+     * Charges one verification made elsewhere (a receipt checked on the worker pool) to {@code sender}'s budget,
+     * uncached; false (counted) when the budget is spent: the record is then treated as unverified.
+     */
+    boolean charge(PeerId sender) {
+        if (!budgets.computeIfAbsent(sender, s -> new TokenBucket(BURST, PER_SECOND, nanos)).tryTake(1)) {
+            counters.signatureBudgetExceeded.increment();
+            return false;
+        }
+        counters.signatureChecks.increment();
+        return true;
+    }
+
     /** Chat signatures that fail, per sending peer: at most this many at once... */
     static final int CHAT_FAILURES_BURST = 64;
     /** ...and this many per second after that. */
