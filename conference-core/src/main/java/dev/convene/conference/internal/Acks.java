@@ -83,7 +83,7 @@ final class Acks {
 
     void onAck(PeerId from, ChatAck a) {
         Conference c = s.conferences.get(a.conference());
-        if (c == null || !a.author().equals(s.self) || !c.participants().contains(from)) return;
+        if (c == null || !a.author().equals(s.self) || !c.isParticipant(from)) return;
         // Never beyond what this peer posted: an acknowledgement of a sequence not yet posted proves nothing.
         c.ackClaimed.merge(from, Math.min(a.sequence(), c.ownSequence), Math::max);
         s.frontiers.acknowledged(c, from, a.sequence());

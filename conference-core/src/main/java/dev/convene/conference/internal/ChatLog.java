@@ -417,7 +417,8 @@ final class ChatLog {
             long next = first;
             while (true) {
                 ChatMessage m = e.getValue().get(next);
-                if (m == null && edits.erased(c, author, next)) {
+                // (a delete that erases it is held after it: nothing held after it, nothing to look for)
+                if (m == null && !e.getValue().isEmpty() && e.getValue().lastKey() > next && edits.erased(c, author, next)) {
                     // Erased by its author's delete, held after it (Edits): settled without the message.
                     c.contiguous.put(author, next);
                     next++;

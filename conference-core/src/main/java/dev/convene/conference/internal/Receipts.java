@@ -95,7 +95,7 @@ final class Receipts {
      * others may hold. Null too when it is not a participant or has delivered nothing.
      */
     private Receipt current(Conference c, boolean force) {
-        if (c.restoring || !c.participants().contains(s.self)) return null;
+        if (c.restoring || !c.isParticipant(s.self)) return null;
         long k = Math.max(c.ownSequence, c.contiguous.getOrDefault(s.self, 0L));
         Frontier x = Frontiers.next(c, s.self, k + 1);
         Receipt mine = c.receipts.get(s.self);
@@ -115,7 +115,7 @@ final class Receipts {
      * Least time between two receipts this peer signs in one conference on account of its acknowledgements. An
      * acknowledgement flushed sooner goes without a new receipt: it counts for delivered-to-all at its author only
      * once the next receipt arrives, which {@link #flushOwed} (the engine's tick) signs and sends. Chat is not
-     * delayed by it; delivered-to-all is, by up to this interval plus a tick.
+     * delayed by it; delivered-to-all is, by up to this interval plus a tick (100 ms by default).
      */
     static final long INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     /** Time for {@link #INTERVAL_NANOS} (monotonic, not the conference clock: tests stand that one still). */
@@ -147,13 +147,17 @@ final class Receipts {
     /**
      * Signs the receipts owed (each conference's current one, signed anew if its frontier moved) and sends each to
      * the authors acknowledged without one that are online: so a receipt always follows the last acknowledgement.
-     * Called by the engine's tick.
+     * A conference whose latest receipt is younger than {@link #INTERVAL_NANOS} keeps its debt for a later tick, so
+     * a conference costs at most one signature per interval however busy it is. Called by the engine's tick.
      */
     void flushOwed() {
         if (owed.isEmpty() || s.overlay == null) return;
+        long now = nanos.getAsLong();
         var due = new ArrayList<>(owed.entrySet());
-        owed.clear();
         for (var e : due) {
+            Long last = lastSigned.get(e.getKey());
+            if (last != null && now - last < INTERVAL_NANOS) continue; // the next tick
+            owed.remove(e.getKey());
             Conference c = s.conferences.get(e.getKey());
             if (c == null) continue;
             s.isolated(c, "receipt", () -> {
