@@ -36,8 +36,9 @@ package dev.convene.conference;
  * @param underReportProofs messages found (here or by a peer that passed the proof on) to contradict a receipt of
  *                          their own author: settled unshown
  * @param acksUncovered acknowledgements of own chat messages that did not count towards delivered-to-all because
- *                      no receipt of their sender's covered them yet (a receipt that is late, or a sender that
- *                      withholds receipts: docs/SECURITY.md 2.7)
+ *                      no receipt of their sender's covered them yet (a receipt still to come: honest peers sign at
+ *                      most one per 100 ms per conference and send it after; or a sender that withholds receipts:
+ *                      docs/SECURITY.md 2.7)
  * @param unaskedBatchesRefused history batches refused whole because they answered no digest of this peer's and
  *                              their sender had spent its budget of unasked batch messages (docs/PROTOCOL.md,
  *                              "Unasked batches")

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * batch holding everything offered before it has committed. So a crash loses only rows nobody was told about.
  *
  * <p>Bounded: at most {@link #MAX_QUEUED_BYTES} of rows wait; an offer beyond is refused (the message is not
- * accepted and comes again through anti-entropy). A batch that fails to write stops every later {@code afterCommit}
- * for good (logged): no acknowledgement ever claims a row that is not there.
+ * accepted and comes again through anti-entropy). A batch whose transaction fails is tried again, {@link #ATTEMPTS}
+ * times in all (it was rolled back whole; rows are inserted only if absent); one that fails every time stops every
+ * later {@code afterCommit} for good (logged) and fails the own posts in it: no acknowledgement ever claims a row
+ * that is not there.
  *
  * <p>Offers come from the engine thread only. {@link #close()} writes what is queued and stops the thread;
  * {@link #crash()} drops it, as a killed process would. Without a persistence thread ({@link #inline}) every write
@@ -207,13 +209,23 @@ final class ChatWriter implements AutoCloseable {
             }
         }
         if (!out.isEmpty() || !acked.isEmpty()) {
-            try {
-                store.saveChats(out, acked);
-                batches.incrementAndGet();
-                rows.addAndGet(out.size());
-            } catch (RuntimeException e) {
-                if (!failed) log.warn("{}: writing {} chat rows failed; no acknowledgements from now on: {}", s.label(), out.size(), e.toString());
-                failed = true;
+            int attempts = failed ? 1 : ATTEMPTS; // once failed for good, later batches are tried once each, as before
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    store.saveChats(out, acked); // one transaction, rolled back whole if it fails: tried again as it was
+                    batches.incrementAndGet();
+                    rows.addAndGet(out.size());
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt < attempts && !crashed && pause(attempt)) {
+                        retries.incrementAndGet();
+                        log.debug("{}: writing {} chat rows failed (attempt {}), trying again: {}", s.label(), out.size(), attempt, e.toString());
+                        continue;
+                    }
+                    if (!failed) log.warn("{}: writing {} chat rows failed {} times; no acknowledgements from now on: {}", s.label(), out.size(), attempt, e.toString());
+                    failed = true;
+                    break;
+                }
             }
         }
         // After the rows of the same batch: a row queued before its erasure is written, then erased.
@@ -247,6 +259,31 @@ final class ChatWriter implements AutoCloseable {
             // the engine thread is gone (closing): acknowledgements no longer matter
         }
         return false;
+    }
+
+    /**
+     * How often a batch's transaction is tried before the writer fails for good: a transient failure (the disk
+     * briefly full, a lock held past the busy timeout) costs a pause, not the batch's own posts.
+     */
+    static final int ATTEMPTS = 3;
+    /** The pause before the second and the third attempt, in milliseconds. */
+    static final long[] PAUSES_MILLIS = {20, 200};
+    private final AtomicLong retries = new AtomicLong();
+
+    /** Waits before attempt {@code attempt + 1}; false if interrupted (a crash: stop trying). */
+    private boolean pause(int attempt) {
+        try {
+            Thread.sleep(PAUSES_MILLIS[Math.min(attempt - 1, PAUSES_MILLIS.length - 1)]);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Transactions tried again after a failure. */
+    long retries() {
+        return retries.get();
     }
 
     /** Writes everything queued, then stops the persistence thread (waits up to 10 s for it). */

@@ -154,4 +154,62 @@ class ChatWriterTest {
             direct.close();
         }
     }
+
+    /** {@code store} whose first {@code failures} transactions of chat rows fail (as a disk briefly full would). */
+    private static ConferenceStore failingFirst(ConferenceStore store, int failures) {
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(failures);
+        return (ConferenceStore) java.lang.reflect.Proxy.newProxyInstance(ConferenceStore.class.getClassLoader(),
+                new Class<?>[] {ConferenceStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("saveChats") && left.getAndDecrement() > 0) {
+                        throw new IllegalStateException("injected failure");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private void ownPostsAfterFailures(int failures, boolean stored) throws Exception {
+        store = SqliteStore.open(home, BOB.id().value());
+        s = new EngineState(BOB, ConferenceStore.none(), failingFirst(store, failures), false, new MutableClock(Fixtures.START));
+        s.events = Runnable::run;
+        ChatWriter w = s.writer;
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release); // all of it in one transaction
+        List<ChatMessage> own = Fixtures.signedTogether(BOB, List.of(Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "own 1"),
+                Fixtures.chat(BOB, c.id, 2, Seams.at(2), key, "own 2")));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        w.offerOwn(own.stream().map(m -> new ConferenceStore.SavedChat(m, "bob", false)).toList(), () -> sent.complete(null),
+                sent::completeExceptionally);
+        assertThat(w.offer(message(1, "received"), "alice")).isTrue();
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+        release.countDown();
+        if (stored) {
+            sent.get(30, TimeUnit.SECONDS);
+            after.get(30, TimeUnit.SECONDS);
+            assertThat(w.failed()).isFalse();
+            assertThat(storedRows()).hasSize(3);
+        } else {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> sent.get(30, TimeUnit.SECONDS)))
+                    .hasRootCauseMessage("storing own posts failed");
+            w.close();
+            assertThat(w.failed()).isTrue();
+            assertThat(after).isNotDone();
+            assertThat(storedRows()).isEmpty();
+        }
+        assertThat(w.retries()).isEqualTo(Math.min(failures, ChatWriter.ATTEMPTS - 1));
+    }
+
+    @Test
+    void aTransactionThatFailsTwiceIsTriedAgainAndItsOwnPostsAreStoredAndReleased() throws Exception {
+        ownPostsAfterFailures(ChatWriter.ATTEMPTS - 1, true);
+    }
+
+    @Test
+    void aTransactionThatFailsEveryAttemptFailsItsOwnPostsAndStopsAcknowledgements() throws Exception {
+        ownPostsAfterFailures(ChatWriter.ATTEMPTS, false);
+    }
 }
