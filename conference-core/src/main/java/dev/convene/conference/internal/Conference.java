@@ -378,6 +378,23 @@ final class Conference {
     }
 
     /**
+     * What one member's answer changes, for peers that hold the rest: the context, the member's invitation (its
+     * answers verify with the key in it) and every answer of its, the organiser's answers, the grants to the member,
+     * and the small lists that ride with every chunk (end, removals, roles, schedules). An answer sent with the whole
+     * metadata cost every answer of a conference of n the metadata of n invitations to n members (about 100 KiB to
+     * each of 99 peers per answer at 100: gigabytes while a conference of 100 opened in one JVM); a peer that lacks
+     * other records gets them whole from anti-entropy and when it comes online ({@link #metaChunks}).
+     */
+    Meta answerMeta(PeerId member) {
+        Invitation own = invitations.get(member);
+        List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
+        if (!member.equals(organiser())) rs.addAll(repliesOf(member));
+        List<KeyGrant> gs = grants.values().stream().filter(g -> g.recipient().equals(member)).toList();
+        return new Meta(context, own == null ? List.of() : List.of(own), rs, end, new ArrayList<>(removalRecords), gs, roleChanges(),
+                scheduleChanges());
+    }
+
+    /**
      * The metadata split into messages of about {@code maxBytes}: every invitation carries the signed
      * context, so a large conference does not fit one frame. Merging is idempotent, so chunks can arrive
      * in any order; each carries the replies of its own invitees (they verify with keys from those
