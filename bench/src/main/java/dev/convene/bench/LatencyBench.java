@@ -111,9 +111,9 @@ final class LatencyBench {
         List<Figure> out = new ArrayList<>();
         String label = "chat latency %s, " + n + " peers (" + where + ")";
         out.add(new Figure("latency.p50." + n, String.format(label, "p50"), "ms", ours.percentileMillis(50), raw.percentileMillis(50),
-                small ? Target.atMost(1) : null, note));
+                p50Target(n), note));
         out.add(new Figure("latency.p99." + n, String.format(label, "p99"), "ms", ours.percentileMillis(99), raw.percentileMillis(99),
-                Target.atMost(small ? 5 : 20), ""));
+                p99Target(n, where), ""));
         out.add(new Figure("latency.max." + n, String.format(label, "max"), "ms", ours.maxMillis(), raw.maxMillis(), null, ""));
         if (n == profile.heapGroup()) {
             out.add(new Figure("heap.idle", "heap per idle peer (" + n + " in one JVM)", "MiB", heap[0] / Memory.MIB / n,
@@ -121,5 +121,17 @@ final class LatencyBench {
                     "used heap after GC with the peers up (in a conference) minus before, divided by " + n));
         }
         return out;
+    }
+
+    /** Issue 13: p50 <= 4x raw at 3 and 10 peers; the older p50 <= 1 ms at other sizes up to 10; none above. */
+    static Target p50Target(int n) {
+        if (n == 3 || n == 10) return Target.atMostTimesRaw(4);
+        return n <= 10 ? Target.atMost(1) : null;
+    }
+
+    /** Issue 13: p99 <= 5 ms at 10 peers, <= 10 ms at 30 on the memory network; the older 5 ms (up to 10) or 20 ms elsewhere. */
+    static Target p99Target(int n, String where) {
+        if (n == 30 && where.equals("memory")) return Target.atMost(10);
+        return Target.atMost(n <= 10 ? 5 : 20);
     }
 }
