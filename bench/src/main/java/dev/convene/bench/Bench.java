@@ -172,6 +172,7 @@ public final class Bench {
                 size.run(n, mode).forEach(report::add);
                 took("size " + n + " " + mode.cliName(), started);
             }
+            size.growth(mode).forEach(report::add);
         }
     }
 
