@@ -33,16 +33,25 @@ final class LatencyBench {
     List<Figure> run(int n) throws InterruptedException {
         NetworkMode mode = n >= profile.memoryFrom() ? NetworkMode.MEMORY : NetworkMode.LOCAL;
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
-        int warmup = profile.latencyWarmup(n);
-        int total = warmup + profile.latencyMessages(n);
+        Measured m = measure(n, mode, "lat", profile.latencyWarmup(n), profile.latencyMessages(n), ConveneGroup.SETUP);
+        return figures(n, where, m.ours, m.raw, ChatText.FRAME_BYTES, m.heap, m.note);
+    }
+
+    /** One group's chat latency, Convene and raw, with {@code say()}'s own time and the GC while sending. */
+    private record Measured(Samples ours, Samples raw, long[] heap, String note) { }
+
+    private Measured measure(int n, NetworkMode mode, String purpose, int warmup, int messages, Duration setup) throws InterruptedException {
+        String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
+        int total = warmup + messages;
         String[] gc = new String[2];
         double sayMillis;
         long[] heap = new long[2];
         Samples ours;
         int frame = ChatText.FRAME_BYTES;
-        progress.accept("latency: " + n + " Convene peers (" + where + ")");
+        String what = purpose.equals("lat") ? "latency: " : "conference: ";
+        progress.accept(what + n + " Convene peers (" + where + ")");
         long heapBefore = Memory.heapAfterGc();
-        try (ConveneGroup g = ConveneGroup.start(ws, "lat" + n + "c", n, mode, true)) {
+        try (ConveneGroup g = ConveneGroup.start(ws, purpose + n + "c", n, mode, true, setup)) {
             ConferencePeer author = g.peers().get(0);
             List<ConferencePeer> others = g.peers().subList(1, n);
             ConferenceId id = ConveneGroup.openConference(author, others, others.stream().map(ConferencePeer::self).toList());
@@ -66,10 +75,11 @@ final class LatencyBench {
             for (int m = warmup; m < total; m++) if (stored[m] > 0) local.add(stored[m]);
             sayMillis = local.percentileMillis(50);
         }
-        progress.accept("latency: " + n + " raw JGroups channels (" + where + ")");
+        progress.accept(what + n + " raw JGroups channels (" + where + ")");
         Samples raw;
         long heapBeforeRaw = Memory.heapAfterGc();
-        try (RawGroup g = RawGroup.start(ws, "lat" + n + "r", n, mode)) {
+        try (RawGroup g = n > PARALLEL_FROM ? RawGroup.startInParallel(ws, purpose + n + "r", n, mode, setup)
+                : RawGroup.start(ws, purpose + n + "r", n, mode)) {
             heap[1] = Math.max(0, Memory.heapAfterGc() - heapBeforeRaw);
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int i = 1; i < n; i++) g.recordArrivals(i, i - 1, arrivals);
@@ -89,9 +99,44 @@ final class LatencyBench {
         } catch (Exception e) {
             throw new BenchException("raw JGroups channels failed: " + e.getMessage(), e);
         }
-        return figures(n, where, ours, raw, frame, heap, String.format(java.util.Locale.ROOT,
+        return new Measured(ours, raw, heap, String.format(java.util.Locale.ROOT,
                 "; say() completed (signed, encrypted, stored, sent) after %.2f ms at p50; GC in this JVM while sending: convene %s, raw %s",
                 sayMillis, gc[0], gc[1]));
+    }
+
+    /** Raw groups larger than this start their channels in parallel, as the size part's do (one at a time takes minutes). */
+    static final int PARALLEL_FROM = 30;
+
+    /** The bound on chat latency p99 in a conference of 100 participants. */
+    static final double CONFERENCE_P99_MILLIS = 50;
+
+    /**
+     * Chat latency in one conference of {@code n} participants on the memory network (one JVM), measured as
+     * {@link #run(int)} does: the issue's figure at 100 participants, beside 100 raw channels multicasting.
+     */
+    List<Figure> conference(int n) throws InterruptedException {
+        try {
+            Measured m = measure(n, NetworkMode.MEMORY, "conf", profile.conferenceWarmup(), profile.conferenceMessages(), SizeBench.form(n));
+            return conferenceFigures(n, m.ours, m.raw, m.note);
+        } catch (RuntimeException e) {
+            String why = e instanceof BenchException ? e.getMessage() : e.toString();
+            List<Figure> out = new ArrayList<>();
+            for (Figure f : conferenceFigures(n, new Samples(), new Samples(), "")) {
+                out.add(Figure.missing(f.key(), f.label(), f.unit(), f.target(), why));
+            }
+            return out;
+        }
+    }
+
+    private List<Figure> conferenceFigures(int n, Samples ours, Samples raw, String note) {
+        String label = "chat latency %s, " + n + "-participant conference (memory)";
+        String how = ours.size() + " samples each (" + profile.conferenceMessages() + " messages x " + (n - 1) + " receivers after "
+                + profile.conferenceWarmup() + " warm-up, one at a time); raw: " + n + " channels, " + ChatText.FRAME_BYTES
+                + "-byte BytesMessage multicast" + note;
+        return List.of(
+                new Figure("conference.p50." + n, String.format(label, "p50"), "ms", ours.percentileMillis(50), raw.percentileMillis(50), null, how),
+                new Figure("conference.p99." + n, String.format(label, "p99"), "ms", ours.percentileMillis(99), raw.percentileMillis(99),
+                        n >= 100 ? Target.atMost(CONFERENCE_P99_MILLIS) : null, ""));
     }
 
     /** The figures of a group size that could not be measured, with why. */
