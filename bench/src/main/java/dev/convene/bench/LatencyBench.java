@@ -129,7 +129,7 @@ final class LatencyBench {
     }
 
     private List<Figure> conferenceFigures(int n, Samples ours, Samples raw, String note) {
-        String label = "chat latency %s, " + n + "-participant conference (memory)";
+        String label = "chat %s, " + n + "-participant conference (memory)";
         String how = ours.size() + " samples each (" + profile.conferenceMessages() + " messages x " + (n - 1) + " receivers after "
                 + profile.conferenceWarmup() + " warm-up, one at a time); raw: " + n + " channels, " + ChatText.FRAME_BYTES
                 + "-byte BytesMessage multicast" + note;

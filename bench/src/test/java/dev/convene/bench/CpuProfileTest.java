@@ -24,6 +24,30 @@ class CpuProfileTest {
         assertThat(summary.resolveSibling("profile.txt.jfr")).isRegularFile();
         assertThat(text).containsPattern("^[1-9][0-9]* execution samples").contains("top frames (self)", "on the stack (inclusive)");
         assertThat(text).contains("dev.convene.bench.CpuProfileTest.spin");
+        assertThat(text).contains("every 1 ms", "by thread (name without its numbers)", "by first dev.convene frame from the top");
+        // The spinning thread's samples are grouped under its name and under the spinning method as the first Convene frame.
+        String byThread = section(text, "by thread");
+        assertThat(byThread).contains(Thread.currentThread().getName().replaceAll("[0-9]+$", "").replaceAll("[-_#. ]+$", ""));
+        assertThat(section(text, "by first dev.convene frame")).contains("dev.convene.bench.CpuProfileTest.spin");
+        // 1 ms sampling: 1.5 s of one busy thread can give up to 1500 samples; the 'profile' settings' 10-20 ms at most 150.
+        int samples = Integer.parseInt(text.substring(0, text.indexOf(' ')));
+        assertThat(samples).as(text).isGreaterThan(150);
+    }
+
+    @Test
+    void threadNamesAreGroupedWithoutTheirNumbers() {
+        assertThat(CpuProfile.threadPrefix("convene-worker-3")).isEqualTo("convene-worker");
+        assertThat(CpuProfile.threadPrefix("jgroups-12,lat3c,lat3c1")).isEqualTo("jgroups");
+        assertThat(CpuProfile.threadPrefix("ForkJoinPool.commonPool-worker-7")).isEqualTo("ForkJoinPool.commonPool-worker");
+        assertThat(CpuProfile.threadPrefix("main")).isEqualTo("main");
+        assertThat(CpuProfile.threadPrefix("42")).isEqualTo("42");
+        assertThat(CpuProfile.threadPrefix(null)).isEqualTo("?");
+    }
+
+    private static String section(String text, String title) {
+        int from = text.indexOf(title);
+        int to = text.indexOf("\n\n", from);
+        return to < 0 ? text.substring(from) : text.substring(from, to);
     }
 
     /** Arithmetic only, no calls: whatever the JIT inlines, the samples land here. */
