@@ -54,7 +54,8 @@ final class LatencyBench {
         try (ConveneGroup g = ConveneGroup.start(ws, purpose + n + "c", n, mode, true, setup)) {
             ConferencePeer author = g.peers().get(0);
             List<ConferencePeer> others = g.peers().subList(1, n);
-            ConferenceId id = ConveneGroup.openConference(author, others, others.stream().map(ConferencePeer::self).toList());
+            ConferenceId id = ConveneGroup.openConference(author, others, others.stream().map(ConferencePeer::self).toList(),
+                    purpose.equals("lat") ? ConveneGroup.SETUP.multipliedBy(n) : setup);
             heap[0] = Math.max(0, Memory.heapAfterGc() - heapBefore); // a delta below the collector's noise can come out negative
             Arrivals arrivals = new Arrivals(n - 1, total);
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
@@ -115,18 +116,38 @@ final class LatencyBench {
      * {@link #run(int)} does: the issue's figure at 100 participants, beside 100 raw channels multicasting.
      */
     List<Figure> conference(int n) throws InterruptedException {
-        try {
-            Measured m = measure(n, NetworkMode.MEMORY, "conf", profile.conferenceWarmup(), profile.conferenceMessages(), SizeBench.form(n));
-            return conferenceFigures(n, m.ours, m.raw, m.note);
-        } catch (RuntimeException e) {
-            String why = e instanceof BenchException ? e.getMessage() : e.toString();
-            List<Figure> out = new ArrayList<>();
-            for (Figure f : conferenceFigures(n, new Samples(), new Samples(), "")) {
-                out.add(Figure.missing(f.key(), f.label(), f.unit(), f.target(), why));
-            }
-            return out;
-        }
+        return conference(n, HEAP_FRACTION);
     }
+
+    /** As above, giving up (figures not measured, with why) once the heap after a collection passes {@code heapFraction} of its maximum. */
+    List<Figure> conference(int n, double heapFraction) throws InterruptedException {
+        String why = null;
+        Measured m = null;
+        HeapGuard guard = HeapGuard.watch(Thread.currentThread(), heapFraction, "a conference of " + n);
+        try {
+            m = measure(n, NetworkMode.MEMORY, "conf", profile.conferenceWarmup(), profile.conferenceMessages(), SizeBench.form(n));
+        } catch (InterruptedException e) {
+            if (guard.tripped() == null) throw e;
+        } catch (RuntimeException e) {
+            why = e instanceof BenchException ? e.getMessage() : e.toString();
+        } finally {
+            guard.close();
+        }
+        if (guard.tripped() != null) {
+            Thread.interrupted(); // the guard's, not a stop: cleared whether it came before or after the part ended
+            if (m == null) why = guard.tripped();
+        }
+        if (m != null) return conferenceFigures(n, m.ours, m.raw, m.note);
+        List<Figure> out = new ArrayList<>();
+        for (Figure f : conferenceFigures(n, new Samples(), new Samples(), "")) {
+            out.add(Figure.missing(f.key(), f.label(), f.unit(), f.target(), why));
+        }
+        progress.accept("conference: " + n + " not measured: " + why);
+        return out;
+    }
+
+    /** The conference part gives up once the heap after a collection passes this share of the maximum. */
+    static final double HEAP_FRACTION = 0.85;
 
     private List<Figure> conferenceFigures(int n, Samples ours, Samples raw, String note) {
         String label = "chat %s, " + n + "-participant conference (memory)";
