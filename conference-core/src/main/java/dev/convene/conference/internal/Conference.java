@@ -442,7 +442,8 @@ final class Conference {
             ChatMessage m = null;
             if (upTo > 1 && EngineState.RANDOM.nextBoolean()) m = byAuthor.get(1 + (long) (EngineState.RANDOM.nextDouble() * upTo));
             if (m == null || m.sequence() > upTo) m = byAuthor.get(upTo);
-            if (m != null) tips.put(author, ChatDigest.Tip.of(m));
+            // A settled equivocation is no tip: the proof is held, a peer asked would only send the other version again.
+            if (m != null && !equivocations.containsKey(m.id())) tips.put(author, ChatDigest.Tip.of(m));
         });
         return new ChatDigest(id, contiguous, tips);
     }

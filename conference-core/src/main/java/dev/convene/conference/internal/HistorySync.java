@@ -66,10 +66,14 @@ final class HistorySync {
             if (s.history.alreadySent(from, c.id, author) >= seq) continue; // sent lately: not again within 5 s
             java.util.TreeMap<Long, ChatMessage> byAuthor = c.chat.get(author);
             ChatMessage mine = byAuthor == null ? null : byAuthor.get(seq);
-            if (mine == null || ChatSigner.unsigned(mine) || c.equivocations.containsKey(mine.id()) || ChatDigest.Tip.of(mine).equals(t.getValue())) continue;
+            if (mine == null || ChatSigner.unsigned(mine)) continue;
+            // The asker holds another version than this peer's: this one. It holds this peer's, and this peer holds
+            // the proof (it settled the pair while the asker was away, so the pair's multicast missed it): the other.
+            ChatMessage send = !ChatDigest.Tip.of(mine).equals(t.getValue()) ? mine : c.equivocations.get(mine.id());
+            if (send == null) continue;
             if (batch.size() >= Protocol.MAX_BATCH) break;
-            batch.add(mine);
-            bytes += mine.body().length + 200;
+            batch.add(send);
+            bytes += send.body().length + 200;
         }
         List<java.util.Iterator<ChatMessage>> ranges = new ArrayList<>();
         for (var e : fresh ? c.chat.entrySet() : java.util.Set.<Map.Entry<PeerId, java.util.TreeMap<Long, ChatMessage>>>of()) {

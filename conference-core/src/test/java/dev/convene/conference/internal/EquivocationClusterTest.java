@@ -118,4 +118,37 @@ class EquivocationClusterTest {
             }
         }
     }
+    /**
+     * Found by {@code MembershipModelTest} (seed 6639624182878041061): carol holds version A and is away while alice
+     * settles the pair, so the pair alice passes on misses her. Back, carol's digest names A as her tip; alice holds A
+     * too (and B as the proof): before, "same tip" meant nothing to send, and carol showed A for ever. Now alice sends
+     * the other version, carol holds both and settles the pair as everyone did.
+     */
+    @Test
+    void aPeerAwayWhileThePairWasSettledGetsTheOtherVersionFromAHolderOfTheProof(@TempDir Path carolHome) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Away", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 1, at, 0, key, "version A"));
+                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "version A");
+                carol.close();
+                mallory.send(alice, mallory.post(id, 1, at, 0, key, "version B"));
+                for (ConferencePeer p : List.of(alice, bob)) {
+                    await(() -> texts(p, id).isEmpty(), () -> p.name() + " still shows " + texts(p, id));
+                }
+                ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+                assertThat(texts(carol2, id)).as("restored from home, before any digest").containsExactly("version A");
+                await(() -> texts(carol2, id).isEmpty(), () -> "carol still shows " + texts(carol2, id));
+                mallory.send(List.of(alice, bob, carol2), mallory.post(id, 2, mallory.now(), 0, key, "after"));
+                for (ConferencePeer p : List.of(alice, bob, carol2)) awaitText(p, id, "after");
+                for (ConferencePeer p : List.of(alice, bob, carol2)) assertThat(texts(p, id)).as(p.name()).containsExactly("after");
+            }
+        }
+    }
 }
