@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
     "Measures Convene against raw JGroups on this machine, both in the same run, all on 127.0.0.1.",
     "Chat latency at 3, 10 and 30 peers; throughput into a 5-peer conference; a late joiner's catch-up;",
     "start-up, kill -9 and SIGSTOP detection with real processes; heap and RSS per peer; ephemeral event latency;",
-    "a file's transfer rate and chat latency while it moves.",
+    "a file's transfer rate and chat latency while it moves. Not by default: --only size (group sizes up to 100, the cost",
+    "of one join and its growth) and --only conference (chat latency in one conference of 100 participants).",
+    "The target column holds issue 13's goals, as bounds on the number, on its ratio to raw (e.g. <= 4x raw), or both.",
     "Every figure is printed beside raw JGroups doing the same transfer with the same stack, and their ratio.",
     "Takes a few minutes; --quick well under one. See docs/BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer>, dev.convene.cli.CommandExtension {
@@ -75,7 +77,8 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
 
     @Option(names = "--jfr", paramLabel = "FILE",
             description = {"Records the Convene side of the throughput part with JFR (this JVM: the author and the in-JVM receivers)",
-                "and writes its CPU summary (top frames, self and inclusive) to FILE, the recording to FILE.jfr."})
+                "sampling execution every 1 ms, and writes its CPU summary to FILE (samples by thread name, by the first dev.convene",
+                "frame from the top, by top frame and inclusive), the recording to FILE.jfr."})
     java.nio.file.Path jfr;
 
     @Override
