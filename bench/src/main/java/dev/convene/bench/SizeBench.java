@@ -73,7 +73,7 @@ final class SizeBench {
                             "", heap),
                     figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", none, null, "", heap),
                     figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", none, null, "", heap),
-                    Figure.conveneOnly("size.joinchecks." + where + "." + n, "signature checks per peer for one join, " + label,
+                    Figure.conveneOnly("size.joinchecks." + where + "." + n, "per-join checks per peer, " + label,
                             "checks", Double.NaN, null, "not measured: " + heap));
         }
         double[] form = {Double.NaN, Double.NaN};
@@ -140,7 +140,7 @@ final class SizeBench {
             failed.add("raw: " + (e instanceof BenchException ? e.getMessage() : e.toString()));
         }
         String why = String.join("; ", failed);
-        joinNote += String.format(Locale.ROOT, "; raw: every JGroups message received by all transports from the join to 1 s after"
+        joinNote += String.format(Locale.ROOT, (joinNote.isEmpty() ? "" : "; ") + "raw: every JGroups message received by all transports from the join to 1 s after"
                 + " the view of %d (%.1f s, of which idle traffic alone would be about %.0f)", n + 1, rawWindow[0], rawWindow[1]);
         String label = n + " peers (" + where + ")";
         List<Figure> out = new ArrayList<>();
@@ -149,17 +149,21 @@ final class SizeBench {
         out.add(figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", join, null, joinNote, why));
         out.add(figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", perPeer, null,
                 perPeerNote + "; raw: JGroups messages per channel (heartbeats included)", why));
-        out.add(Figure.conveneOnly("size.joinchecks." + where + "." + n, "signature checks per peer for one join, " + label, "checks",
+        out.add(Figure.conveneOnly("size.joinchecks." + where + "." + n, "per-join checks per peer, " + label, "checks",
                 why.isEmpty() ? checksPerPeer : Double.NaN, null, why.isEmpty()
                         ? "Ed25519 checks by the overlay (Hellos and requests for them) over the group and the joiner, idle share"
                         + " subtracted, / " + (n + 1) + "; raw JGroups checks none" : "not measured: " + why));
-        joins.computeIfAbsent(where, w -> new java.util.TreeMap<>())
-                .put(n, why.isEmpty() ? new double[] {join[0], join[1], checksTotal} : null);
+        recordJoin(mode, n, why.isEmpty() ? new double[] {join[0], join[1], checksTotal} : null);
         return out;
     }
 
     /** Per network, per group size: one join's frames (Convene, raw) and signature checks, in all; null if not measured. */
     private final java.util.Map<String, java.util.TreeMap<Integer, double[]>> joins = new java.util.HashMap<>();
+
+    /** One join's frames (Convene, raw) and signature checks in all into {@code n} peers on {@code mode}; null if not measured. */
+    void recordJoin(NetworkMode mode, int n, double[] framesRawChecks) {
+        joins.computeIfAbsent(mode == NetworkMode.MEMORY ? "memory" : "tcp", w -> new java.util.TreeMap<>()).put(n, framesRawChecks);
+    }
 
     /** A join's cost grows linearly in n when its growth exponent is at most this (quadratic is 2). */
     static final double LINEAR = 1.25;
@@ -168,32 +172,39 @@ final class SizeBench {
      * Whether the cost of one join grows linearly in the group size, from the sizes measured on {@code mode} so far:
      * the exponent {@code k} of {@code total ~ n^k} (least squares of log total on log n) for the frames (beside raw's)
      * and the signature checks of one join, in all. 1 is linear; a constant per member plus the joiner's own share
-     * gives a little less; 2 would be quadratic. Empty with fewer than two sizes.
+     * gives a little less; 2 would be quadratic. Judged from the sizes measured (their note names any that were not);
+     * not measured when fewer than two were; empty when fewer than two sizes were tried.
      */
     List<Figure> growth(NetworkMode mode) {
         String where = mode == NetworkMode.MEMORY ? "memory" : "tcp";
         java.util.TreeMap<Integer, double[]> m = joins.getOrDefault(where, new java.util.TreeMap<>());
         if (m.size() < 2) return List.of();
-        String sizes = m.keySet().toString();
+        java.util.TreeMap<Integer, double[]> measured = new java.util.TreeMap<>();
+        m.forEach((size, v) -> {
+            if (v != null) measured.put(size, v);
+        });
+        List<Integer> unmeasured = m.keySet().stream().filter(size -> m.get(size) == null).toList();
+        String sizes = measured.keySet().toString();
         String frameKey = "size.joingrowth." + where;
         String checkKey = "size.checksgrowth." + where;
         String frameLabel = "growth of one join's frames in n (" + where + ")";
         String checkLabel = "growth of one join's checks in n (" + where + ")";
         Target linear = Target.atMost(LINEAR);
-        if (m.containsValue(null)) {
-            String why = "a size of " + sizes + " was not measured";
+        if (measured.size() < 2) {
+            String why = "fewer than two of " + m.keySet() + " were measured";
             return List.of(Figure.missing(frameKey, frameLabel, "exp", linear, why),
                     Figure.conveneOnly(checkKey, checkLabel, "exp", Double.NaN, linear, why));
         }
-        double[] n = m.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-        double[][] v = m.values().toArray(new double[0][]);
+        double[] n = measured.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+        double[][] v = measured.values().toArray(new double[0][]);
         double ours = exponent(n, column(v, 0));
         double raw = exponent(n, column(v, 1));
         double checks = exponent(n, column(v, 2));
-        String how = "k in total ~ n^k over n = " + sizes + " (least squares on logs; 1 = linear, 2 = quadratic; met: <= " + LINEAR + ")";
+        String how = "k in total ~ n^k over n = " + sizes + " (least squares on logs; 1 = linear, 2 = quadratic; met: <= " + LINEAR + ")"
+                + (unmeasured.isEmpty() ? "" : "; not measured at " + unmeasured + ", judged without");
         return List.of(new Figure(frameKey, frameLabel, "exp", ours, raw, linear,
-                        how + "; frames in all: " + values(m, 0) + ", raw " + values(m, 1)),
-                Figure.conveneOnly(checkKey, checkLabel, "exp", checks, linear, how + "; checks in all: " + values(m, 2)
+                        how + "; frames in all: " + values(measured, 0) + ", raw " + values(measured, 1)),
+                Figure.conveneOnly(checkKey, checkLabel, "exp", checks, linear, how + "; checks in all: " + values(measured, 2)
                         + (Double.isFinite(checks) ? "" : " (a count of 0 has no logarithm)")));
     }
 

@@ -75,6 +75,35 @@ class SizeBenchTest {
     }
 
     @Test
+    void growthIsJudgedFromTheSizesMeasuredAndNamesTheOthers() {
+        dev.convene.overlay.NetworkMode tcp = dev.convene.overlay.NetworkMode.LOCAL;
+        SizeBench linear = new SizeBench(null, line -> { });
+        linear.recordJoin(tcp, 10, new double[] {40, 98, 20});
+        linear.recordJoin(tcp, 30, new double[] {120, 325, 60});
+        linear.recordJoin(tcp, 100, null);
+        List<Figure> g = linear.growth(tcp);
+        assertThat(g).extracting(Figure::key).containsExactly("size.joingrowth.tcp", "size.checksgrowth.tcp");
+        assertThat(g.get(0).convene()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(g.get(0).met()).isTrue();
+        assertThat(g.get(0).note()).contains("n = [10, 30]", "not measured at [100], judged without");
+        assertThat(g.get(1).complete()).isTrue();
+
+        SizeBench quadratic = new SizeBench(null, line -> { });
+        quadratic.recordJoin(tcp, 10, new double[] {100, 98, 100});
+        quadratic.recordJoin(tcp, 30, new double[] {900, 325, 900});
+        assertThat(quadratic.growth(tcp)).allSatisfy(f -> assertThat(f.met()).as(f.toString()).isFalse());
+
+        SizeBench one = new SizeBench(null, line -> { });
+        one.recordJoin(tcp, 10, new double[] {40, 98, 20});
+        one.recordJoin(tcp, 30, null);
+        assertThat(one.growth(tcp)).allSatisfy(f -> {
+            assertThat(f.complete()).isFalse();
+            assertThat(f.note()).contains("fewer than two of [10, 30] were measured");
+        });
+        assertThat(new SizeBench(null, line -> { }).growth(tcp)).isEmpty();
+    }
+
+    @Test
     void aTcpGroupTooLargeForTheHeapIsReportedNotAttempted() {
         long gib = 1L << 30;
         String why = SizeBench.tooLittleHeap(100, dev.convene.overlay.NetworkMode.LOCAL, gib);
