@@ -109,8 +109,9 @@ final class CpuProfile implements AutoCloseable {
     }
 
     /**
-     * A sampled thread's name without what numbers it: {@code convene-worker-3} and {@code convene-worker-7} are
-     * {@code convene-worker}; a JGroups thread's {@code jgroups-5,cluster,peer} is {@code jgroups}.
+     * A sampled thread's name without what numbers it: {@code pool-worker-3} and {@code pool-worker-7} are
+     * {@code pool-worker}; a JGroups thread's {@code jgroups-5,cluster,peer} is {@code jgroups}; a peer's
+     * {@code convene-alice-events} is {@code convene-*-events}; an address in brackets is dropped.
      */
     static String threadOf(RecordedEvent e) {
         jdk.jfr.consumer.RecordedThread t = e.getThread("sampledThread");
@@ -122,9 +123,16 @@ final class CpuProfile implements AutoCloseable {
         if (name == null || name.isEmpty()) return "?";
         int comma = name.indexOf(',');
         String n = comma >= 0 ? name.substring(0, comma) : name;
+        int bracket = n.indexOf(" [");
+        if (bracket > 0) n = n.substring(0, bracket); // NioServer.Selector [/127.0.0.1:24200]: the address numbers it
         int end = n.length();
         while (end > 0 && (Character.isDigit(n.charAt(end - 1)) || "-_#. ".indexOf(n.charAt(end - 1)) >= 0)) end--;
-        return end == 0 ? n : n.substring(0, end);
+        if (end > 0) n = n.substring(0, end);
+        // A peer's own threads are named convene-<peer>-<role>: grouped by role over all peers.
+        int first = n.indexOf('-');
+        int last = n.lastIndexOf('-');
+        if (n.startsWith("convene-") && last > first + 1 && last < n.length() - 1) n = "convene-*-" + n.substring(last + 1);
+        return n;
     }
 
     /**
