@@ -125,6 +125,31 @@ final class Conference {
         this.context = context;
     }
 
+    /** The signed contexts the held invitations carry, one object per version (by signature). */
+    private final Map<java.nio.ByteBuffer, SignedContext> sharedContexts = new HashMap<>();
+
+    /**
+     * {@code inv} carrying the one held copy of its context if an equal one is held (this conference's, or another
+     * invitation's): each invitation decoded from a frame or a row brings its own copy of the signed context, with every
+     * invitee in it, so a peer of a conference of n held n copies of n invitees (about 10 MiB per peer at 100, hundreds
+     * of MiB for 100 peers in one JVM). Equal means equal content, not only the same signature bytes.
+     */
+    Invitation sharingContext(Invitation inv) {
+        SignedContext theirs = inv.context();
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(theirs.signature());
+        SignedContext held = sameContext(context, theirs) ? context : sharedContexts.get(key);
+        if (held == null || !sameContext(held, theirs)) {
+            if (held == null) sharedContexts.put(key, theirs);
+            return inv;
+        }
+        return held == theirs ? inv : inv.withContext(held);
+    }
+
+    private static boolean sameContext(SignedContext a, SignedContext b) {
+        return a == b || java.util.Arrays.equals(a.signature(), b.signature()) && java.util.Arrays.equals(a.organiserKey(), b.organiserKey())
+                && a.context().equals(b.context());
+    }
+
     ConferenceContext ctx() {
         return context.context();
     }

@@ -242,7 +242,7 @@ final class MetaMerge {
                 if (byOrganiser && !inv.context().context().invitees().contains(inv.invitee())) continue;
                 if (!authorised || s.banned.contains(inv.inviter()) || inv.expiry().isBefore(s.clock.instant())) continue;
                 if (!inv.verifies(s.gate, from)) continue;
-                c.invitations.put(inv.invitee(), inv);
+                c.invitations.put(inv.invitee(), c.sharingContext(inv));
                 c.nonces.add(inv.nonceHex());
                 if (inv.invitee().equals(s.self)) keys.openKey(c, inv);
             }

@@ -53,7 +53,9 @@ class MetaMergeTest {
      */
     @Test
     void anotherMembersAnswerBeforeThisPeersInvitationMakesNothingKnownYet() {
-        Invitation toCarol = Fixtures.invitation(ctx, ALICE, CAROL, key);
+        // As decoded from a frame: its own copy of the signed context.
+        SignedContext copy = new SignedContext(ctx.context(), ctx.organiserKey().clone(), ctx.signature().clone());
+        Invitation toCarol = Fixtures.invitation(copy, ALICE, CAROL, key);
         Reply carolAccepts = Fixtures.reply(CAROL, ctx.context().id(), Answer.ACCEPT, "", 1, START);
         merge.onMeta(CAROL.id(), new Meta(ctx, List.of(toCarol), List.of(carolAccepts), null));
         assertThat(bob.s.conferences).isEmpty();
@@ -64,8 +66,10 @@ class MetaMergeTest {
         assertThat(c).isNotNull();
         assertThat(c.keys.get(0)).isEqualTo(key);
         assertThat(c.participants()).contains(CAROL.id());
+        // Each invitation came with its own decoded copy of the signed context: one is held for all.
+        assertThat(c.invitations.get(CAROL.id()).context()).isNotSameAs(copy).isSameAs(c.invitations.get(BOB.id()).context());
         // What carol's answer carries: her invitation and answers, not every member's.
-        assertThat(c.answerMeta(CAROL.id()).invitations()).containsExactly(toCarol);
+        assertThat(c.answerMeta(CAROL.id()).invitations()).extracting(Invitation::signature).containsExactly(toCarol.signature());
         assertThat(c.answerMeta(CAROL.id()).replies()).containsExactly(carolAccepts);
     }
 
