@@ -28,6 +28,8 @@ public final class Bench {
         PROCESSES,
         /** Complete directories and the cost of one join at several group sizes (long: not in a default run). */
         SIZE,
+        /** Chat latency in one conference of 100 participants (the profile's), memory network. */
+        CONFERENCE,
         /** Ephemeral event latency in a 3-peer conference. */
         EVENTS,
         /** A file between two peers (MiB/s), and chat latency while it moves against quiet. */
@@ -145,6 +147,11 @@ public final class Bench {
             }
             took("latency at " + n, started);
         }
+        if (parts.contains(Part.CONFERENCE)) {
+            long started = System.nanoTime();
+            latency.conference(profile.conferencePeers()).forEach(report::add);
+            took("conference of " + profile.conferencePeers(), started);
+        }
         if (parts.contains(Part.THROUGHPUT)) {
             long started = System.nanoTime();
             new ThroughputBench(ws, profile, jvm, progress, jfr).run().forEach(report::add);
@@ -172,6 +179,7 @@ public final class Bench {
                 size.run(n, mode).forEach(report::add);
                 took("size " + n + " " + mode.cliName(), started);
             }
+            size.growth(mode).forEach(report::add);
         }
     }
 

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
     "Measures Convene against raw JGroups on this machine, both in the same run, all on 127.0.0.1.",
     "Chat latency at 3, 10 and 30 peers; throughput into a 5-peer conference; a late joiner's catch-up;",
     "start-up, kill -9 and SIGSTOP detection with real processes; heap and RSS per peer; ephemeral event latency;",
-    "a file's transfer rate and chat latency while it moves.",
+    "a file's transfer rate and chat latency while it moves. Not by default: --only size (group sizes up to 100, the cost",
+    "of one join and its growth) and --only conference (chat latency in one conference of 100 participants).",
+    "The target column holds issue 13's goals, as bounds on the number, on its ratio to raw (e.g. <= 4x raw), or both.",
     "Every figure is printed beside raw JGroups doing the same transfer with the same stack, and their ratio.",
     "Takes a few minutes; --quick well under one. See docs/BENCHMARKS.md."})
 public final class BenchCommand implements Callable<Integer>, dev.convene.cli.CommandExtension {
@@ -38,9 +40,11 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
     String profile;
 
     @Option(names = "--only", paramLabel = "PART", split = ",", converter = PartConverter.class,
-            description = {"Measure only these parts: latency, throughput, processes, events, files, size (default: all but size).",
+            description = {"Measure only these parts: latency, throughput, processes, events, files, size, conference (default: all but size and conference).",
                 "events: ephemeral event latency; files: a file's MiB/s and chat latency while it moves; both against raw JGroups.",
-                "size: complete directories and the frames of one join at 10, 30 and 100 peers (full profile), memory and TCP."})
+                "size: complete directories and the frames and signature checks of one join at 10, 30 and 100 peers (full profile),",
+                "memory and TCP, and whether that cost grows linearly in the group size (from two sizes or more).",
+                "conference: chat latency p50/p99 in one conference of 100 participants (memory network, one JVM) against 100 raw channels."})
     java.util.Set<Bench.Part> only = Bench.Part.defaults();
 
     @Option(names = "--size-peers", paramLabel = "N", split = ",",
@@ -50,6 +54,10 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
     @Option(names = "--size-networks", paramLabel = "NET", split = ",",
             description = "Networks of the size part: memory, local (default: both).")
     java.util.List<String> sizeNetworks = java.util.List.of("memory", "local");
+
+    @Option(names = "--conference-peers", paramLabel = "N",
+            description = "Participants of the conference part instead of the profile's 100.")
+    Integer conferencePeers;
 
     @Option(names = "--process-heap", paramLabel = "SIZE", defaultValue = "64m",
             description = "-Xmx of the peer processes it starts (default: ${DEFAULT-VALUE}, the heap an idle peer should fit in).")
@@ -69,7 +77,8 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
 
     @Option(names = "--jfr", paramLabel = "FILE",
             description = {"Records the Convene side of the throughput part with JFR (this JVM: the author and the in-JVM receivers)",
-                "and writes its CPU summary (top frames, self and inclusive) to FILE, the recording to FILE.jfr."})
+                "sampling execution every 1 ms, and writes its CPU summary to FILE (samples by thread name, by the first dev.convene",
+                "frame from the top, by top frame and inclusive), the recording to FILE.jfr."})
     java.nio.file.Path jfr;
 
     @Override
@@ -119,6 +128,11 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--size-peers: " + e.getMessage());
         }
+        try {
+            if (conferencePeers != null) p = p.withConference(conferencePeers);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--conference-peers: " + e.getMessage());
+        }
         if (latencyPeers == null && memoryFrom == null) return p;
         try {
             return p.withLatency(latencyPeers != null ? latencyPeers : p.latencyGroups(), memoryFrom != null ? memoryFrom : p.memoryFrom());
@@ -145,7 +159,8 @@ public final class BenchCommand implements Callable<Integer>, dev.convene.cli.Co
             try {
                 return Bench.Part.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' (expected: latency, throughput, processes, events, files or size)");
+                throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' (expected: latency, throughput, processes, events, files, size or conference)");
             }
         }
     }

@@ -157,10 +157,23 @@ final class ConveneGroup implements AutoCloseable {
      */
     static ConferenceId openConference(ConferencePeer organiser, List<ConferencePeer> acceptors, List<PeerId> invitees)
             throws InterruptedException {
+        return openConference(organiser, acceptors, invitees, SETUP);
+    }
+
+    /** As above, giving up once the whole opening (every accept and the final wait) has taken {@code total} (at least {@link #SETUP}). */
+    static ConferenceId openConference(ConferencePeer organiser, List<ConferencePeer> acceptors, List<PeerId> invitees, Duration total)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(total.toNanos(), SETUP.toNanos());
         try {
             ConferenceId id = organiser.create(NewConference.titled("bench").lasting(Duration.ofHours(2)).invite(invitees))
                     .get(SETUP.toSeconds(), TimeUnit.SECONDS).id();
+            int accepted = 0;
             for (ConferencePeer p : acceptors) {
+                if (System.nanoTime() > deadline) {
+                    throw new BenchException("opening the conference took over " + total.toSeconds() + " s: " + accepted + " of "
+                            + acceptors.size() + " invitees had accepted");
+                }
+                accepted++;
                 Waits.until(SETUP, () -> p.conference(id).isPresent(), () -> "the invitation to reach " + p.name());
                 p.accept(id).get(SETUP.toSeconds(), TimeUnit.SECONDS);
             }

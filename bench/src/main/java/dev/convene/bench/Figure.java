@@ -12,11 +12,25 @@ package dev.convene.bench;
  * @param raw raw JGroups' number for the same transfer
  * @param target the issue's goal for Convene's number, or null if none
  * @param note how it was measured, or why it is missing
+ * @param rawApplies false for a figure raw JGroups has no counterpart of (signature checks): raw is NaN and the
+ *     figure is complete with Convene's number alone
  */
-public record Figure(String key, String label, String unit, double convene, double raw, Target target, String note) {
+public record Figure(String key, String label, String unit, double convene, double raw, Target target, String note, boolean rawApplies) {
     public Figure {
         if (key == null || key.isBlank()) throw new IllegalArgumentException("key is empty");
         note = note == null ? "" : note;
+        if (!rawApplies && !Double.isNaN(raw)) throw new IllegalArgumentException(key + ": a raw number where raw does not apply");
+        if (!rawApplies && target != null && target.hasRatio()) throw new IllegalArgumentException(key + ": a ratio target without raw");
+    }
+
+    /** A figure beside raw JGroups. */
+    public Figure(String key, String label, String unit, double convene, double raw, Target target, String note) {
+        this(key, label, unit, convene, raw, target, note, true);
+    }
+
+    /** A figure of Convene's alone (raw JGroups does nothing of the kind): printed with {@code -} for raw and ratio. */
+    public static Figure conveneOnly(String key, String label, String unit, double convene, Target target, String note) {
+        return new Figure(key, label, unit, convene, Double.NaN, target, note, false);
     }
 
     /** A figure that could not be measured: both numbers NaN. */
@@ -31,11 +45,12 @@ public record Figure(String key, String label, String unit, double convene, doub
 
     /** Whether the target is met; null when there is no target. */
     public Boolean met() {
-        return target == null ? null : target.metBy(convene);
+        return target == null ? null : target.metBy(convene, raw);
     }
 
-    /** True when both numbers and their ratio are finite. */
+    /** True when both numbers and their ratio are finite (Convene's number alone where raw does not apply). */
     public boolean complete() {
+        if (!rawApplies) return Double.isFinite(convene);
         return Double.isFinite(convene) && Double.isFinite(raw) && Double.isFinite(ratio());
     }
 }

@@ -20,21 +20,24 @@ import java.util.List;
  * @param processes size of the process group (at least 3: one is killed, one is stopped)
  * @param joins how many times a peer joins the full group (each leaves before the next; the median is reported)
  * @param sizeGroups peer counts of the size part (complete directories, cost of one join), each on memory and TCP
+ * @param conferencePeers participants of the conference part's one conference (memory network, one JVM)
+ * @param conferenceWarmup messages posted and discarded before the conference part's measurement
+ * @param conferenceMessages measured messages of the conference part (each makes {@code conferencePeers - 1} samples)
  */
 public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, int latencyWarmup, int latencyMessages,
                       int heapGroup, int throughputPeers, int throughputWarmup, int throughputMessages, int processes, int joins,
-                      List<Integer> sizeGroups) {
+                      List<Integer> sizeGroups, int conferencePeers, int conferenceWarmup, int conferenceMessages) {
     /**
      * The numbers of record. Thirty peers run on the memory network: thirty JGroups TCP stacks in one JVM
      * hold about 29 connections each, with their buffers, and do not fit the launcher's 256 MiB heap.
      */
     public static final Profile FULL = new Profile("full", List.of(3, 10, 30), 30, 300, 1000, 10, 5, 1000, 9000, 10, 3,
-            List.of(10, 30, 100));
+            List.of(10, 30, 100), 100, 50, 200);
     /** A short look: fewer messages, 30 peers on the memory network, three processes. */
     public static final Profile QUICK = new Profile("quick", List.of(3, 10, 30), 30, 50, 100, 10, 5, 200, 800, 3, 1,
-            List.of(10, 30));
+            List.of(10, 30), 100, 10, 30);
     /** The smallest run that still produces every figure: for the benchmark's own tests. */
-    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3, 1, List.of(4));
+    public static final Profile TINY = new Profile("tiny", List.of(3), 3, 10, 30, 3, 3, 20, 80, 3, 1, List.of(4), 5, 5, 20);
 
     public Profile {
         latencyGroups = List.copyOf(latencyGroups);
@@ -50,19 +53,29 @@ public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, 
         if (sizeGroups.isEmpty() || sizeGroups.stream().anyMatch(n -> n < 2 || n > 500)) {
             throw new IllegalArgumentException("sizeGroups: " + sizeGroups + " (expected: at least one, each 2 to 500)");
         }
+        if (conferencePeers < 2 || conferencePeers > 500) {
+            throw new IllegalArgumentException("conferencePeers: " + conferencePeers + " (expected: 2 to 500)");
+        }
+        if (conferenceWarmup < 0 || conferenceMessages < 1) throw new IllegalArgumentException("conference message counts must be > 0");
     }
 
     /** This profile with other latency groups; the heap is reported for the first one unless the usual one is among them. */
     public Profile withLatency(List<Integer> groups, int memoryFrom) {
         int heap = groups.contains(heapGroup) ? heapGroup : groups.get(0);
         return new Profile(name, groups, memoryFrom, latencyWarmup, latencyMessages, heap, throughputPeers, throughputWarmup,
-                throughputMessages, processes, joins, sizeGroups);
+                throughputMessages, processes, joins, sizeGroups, conferencePeers, conferenceWarmup, conferenceMessages);
     }
 
     /** This profile with other group sizes for the size part. */
     public Profile withSize(List<Integer> groups) {
         return new Profile(name, latencyGroups, memoryFrom, latencyWarmup, latencyMessages, heapGroup, throughputPeers, throughputWarmup,
-                throughputMessages, processes, joins, groups);
+                throughputMessages, processes, joins, groups, conferencePeers, conferenceWarmup, conferenceMessages);
+    }
+
+    /** This profile with {@code peers} participants in the conference part. */
+    public Profile withConference(int peers) {
+        return new Profile(name, latencyGroups, memoryFrom, latencyWarmup, latencyMessages, heapGroup, throughputPeers, throughputWarmup,
+                throughputMessages, processes, joins, sizeGroups, peers, conferenceWarmup, conferenceMessages);
     }
 
     /** Measured messages for a group of {@code n}: fewer beyond 10 peers, where each message makes n - 1 samples. */

@@ -100,7 +100,7 @@ public final class Report {
         t.append(String.format(Locale.ROOT, "convene bench (%s profile): %d cores, load average %s before, %s after, %d MiB heap%n",
                 profile.name(), Runtime.getRuntime().availableProcessors(), load(loadBefore), load(loadAfter),
                 Runtime.getRuntime().maxMemory() / (1 << 20)));
-        String row = "%-46s %12s %12s %7s %14s %4s%n";
+        String row = "%-46s %12s %12s %7s %24s %4s%n";
         t.append(String.format(Locale.ROOT, row, "figure", "convene", "raw JGroups", "ratio", "target", "met"));
         for (Figure f : figures.values()) {
             t.append(String.format(Locale.ROOT, row, f.label(), withUnit(f.convene(), f.unit()), withUnit(f.raw(), f.unit()),

@@ -89,6 +89,34 @@ class BenchCommandTest {
     }
 
     @Test
+    void onlyConferenceMeasuresChatLatencyInOneConferenceAgainstRaw() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Parent()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("bench", "--profile", "tiny", "--only", "conference", "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode figures = new ObjectMapper().readTree(out.toString()).path("data").path("figures");
+        List<String> keys = new ArrayList<>();
+        figures.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("conference.p50.5", "conference.p99.5");
+        for (String key : keys) {
+            JsonNode f = figures.path(key);
+            double convene = f.path("convene").asDouble();
+            double raw = f.path("raw").asDouble();
+            assertThat(convene).as(key).isFinite().isPositive();
+            assertThat(raw).as(key).isFinite().isPositive();
+            assertThat(f.path("ratio").asDouble()).as(key).isCloseTo(convene / raw, within(1e-9 * Math.max(1, convene / raw)));
+        }
+        // The tail is not below the middle; the 50 ms bound is for 100 participants only.
+        assertThat(figures.path("conference.p99.5").path("convene").asDouble())
+                .isGreaterThanOrEqualTo(figures.path("conference.p50.5").path("convene").asDouble());
+        assertThat(figures.path("conference.p99.5").has("target")).isFalse();
+        assertThat(figures.path("conference.p50.5").path("note").asText()).contains("80 samples each (20 messages x 4 receivers", "5 channels");
+        assertThat(err.toString()).contains("bench: conference: 5 Convene peers (memory)", "bench: conference: 5 raw JGroups channels (memory)");
+    }
+
+    @Test
     void anUnknownProfileIsAUsageError() {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new Parent()).setErr(new PrintWriter(err)).execute("bench", "--profile", "huge");

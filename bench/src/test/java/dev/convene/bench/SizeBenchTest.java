@@ -39,8 +39,68 @@ class SizeBenchTest {
             assertThat(perPeer.complete()).as(perPeer.toString()).isTrue();
             assertThat(perPeer.convene()).isEqualTo(join.convene() / 5);
             assertThat(perPeer.note()).contains("the joiner received");
+            Figure checks = report.figure("size.joinchecks." + where + ".4");
+            assertThat(checks.complete()).as(checks.toString()).isTrue();
+            // Each member checks at least the joiner's Hello, the joiner each member's: 2 x 4 checks over 5 peers.
+            assertThat(checks.convene()).as(checks.note()).isGreaterThanOrEqualTo(8 / 5.0);
+            assertThat(checks.raw()).isNaN();
         }
+        assertThat(report.figures()).as("one size: no growth judged").extracting(Figure::key).noneMatch(k -> k.contains("growth"));
         assertThat(report.figures()).extracting(Figure::key).doesNotContain("throughput", "latency.p50.3");
+    }
+
+    @Test
+    void theGrowthOfOneJoinsCostIsJudgedFromTwoSizes() throws Exception {
+        Report report = new Bench(Profile.TINY.withSize(List.of(3, 6)), Bench.childJvm("64m"), line -> { }, EnumSet.of(Bench.Part.SIZE))
+                .sizeNetworks(List.of(dev.convene.overlay.NetworkMode.MEMORY)).run();
+
+        assertThat(report.failures()).isEmpty();
+        Figure frames = report.figure("size.joingrowth.memory");
+        assertThat(frames.complete()).as(frames.toString()).isTrue();
+        // Frames in all for one join rise with the group; whether linearly is the figure's judgement, not the test's.
+        assertThat(frames.convene()).as(frames.note()).isPositive();
+        assertThat(frames.note()).contains("n = [3, 6]", "frames in all:");
+        Figure checks = report.figure("size.checksgrowth.memory");
+        assertThat(checks.complete()).as(checks.toString()).isTrue();
+        assertThat(checks.met()).isEqualTo(checks.convene() <= SizeBench.LINEAR);
+    }
+
+    @Test
+    void theGrowthExponentIsTheSlopeOnLogs() {
+        double[] n = {10, 30, 100};
+        assertThat(SizeBench.exponent(n, new double[] {40, 120, 400})).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(SizeBench.exponent(n, new double[] {100, 900, 10_000})).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(SizeBench.exponent(n, new double[] {40, 0, 400})).isNaN();
+        assertThat(SizeBench.exponent(new double[] {10, 10}, new double[] {4, 5})).isNaN();
+    }
+
+    @Test
+    void growthIsJudgedFromTheSizesMeasuredAndNamesTheOthers() {
+        dev.convene.overlay.NetworkMode tcp = dev.convene.overlay.NetworkMode.LOCAL;
+        SizeBench linear = new SizeBench(null, line -> { });
+        linear.recordJoin(tcp, 10, new double[] {40, 98, 20});
+        linear.recordJoin(tcp, 30, new double[] {120, 325, 60});
+        linear.recordJoin(tcp, 100, null);
+        List<Figure> g = linear.growth(tcp);
+        assertThat(g).extracting(Figure::key).containsExactly("size.joingrowth.tcp", "size.checksgrowth.tcp");
+        assertThat(g.get(0).convene()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(g.get(0).met()).isTrue();
+        assertThat(g.get(0).note()).contains("n = [10, 30]", "not measured at [100], judged without");
+        assertThat(g.get(1).complete()).isTrue();
+
+        SizeBench quadratic = new SizeBench(null, line -> { });
+        quadratic.recordJoin(tcp, 10, new double[] {100, 98, 100});
+        quadratic.recordJoin(tcp, 30, new double[] {900, 325, 900});
+        assertThat(quadratic.growth(tcp)).allSatisfy(f -> assertThat(f.met()).as(f.toString()).isFalse());
+
+        SizeBench one = new SizeBench(null, line -> { });
+        one.recordJoin(tcp, 10, new double[] {40, 98, 20});
+        one.recordJoin(tcp, 30, null);
+        assertThat(one.growth(tcp)).allSatisfy(f -> {
+            assertThat(f.complete()).isFalse();
+            assertThat(f.note()).contains("fewer than two of [10, 30] were measured");
+        });
+        assertThat(new SizeBench(null, line -> { }).growth(tcp)).isEmpty();
     }
 
     @Test

@@ -72,6 +72,41 @@ class IdentityTest {
     }
 
     @Test
+    void generatedKeysWorkWithTheJdksOwnEd25519AndX25519() throws Exception {
+        // generate() makes the keys with Bouncy Castle and keeps them in JDK form: the JDK must accept both pairs.
+        Identity a = Identity.generate();
+        Identity b = Identity.generate();
+        byte[] data = "generated keys".getBytes(StandardCharsets.US_ASCII);
+        java.security.KeyFactory ed = java.security.KeyFactory.getInstance("Ed25519");
+        java.security.PublicKey jdkPublic = ed.generatePublic(new java.security.spec.X509EncodedKeySpec(
+                concat(java.util.HexFormat.of().parseHex("302A300506032B6570032100"), a.signingKey())));
+        java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+        verifier.initVerify(jdkPublic);
+        verifier.update(data);
+        assertThat(verifier.verify(a.sign(data))).isTrue();
+
+        java.security.KeyFactory x = java.security.KeyFactory.getInstance("X25519");
+        byte[] ab = agree(a.agreementPrivateKey(), x.generatePublic(new java.security.spec.X509EncodedKeySpec(
+                concat(java.util.HexFormat.of().parseHex("302A300506032B656E032100"), b.agreementKey()))));
+        byte[] ba = agree(b.agreementPrivateKey(), x.generatePublic(new java.security.spec.X509EncodedKeySpec(
+                concat(java.util.HexFormat.of().parseHex("302A300506032B656E032100"), a.agreementKey()))));
+        assertThat(ab).hasSize(32).isEqualTo(ba).isNotEqualTo(new byte[32]);
+    }
+
+    private static byte[] agree(java.security.PrivateKey mine, java.security.PublicKey theirs) throws Exception {
+        javax.crypto.KeyAgreement k = javax.crypto.KeyAgreement.getInstance("X25519");
+        k.init(mine);
+        k.doPhase(theirs, true);
+        return k.generateSecret();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void idAndFingerprintDeriveFromTheSigningKey() {
         Identity id = Identity.generate();
         assertThat(id.id()).isEqualTo(PeerId.fromSigningKey(id.signingKey()));

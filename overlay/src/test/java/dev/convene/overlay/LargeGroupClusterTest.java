@@ -46,6 +46,7 @@ class LargeGroupClusterTest {
         List<Overlay> peers = new ArrayList<>();
         ExecutorService starters = Executors.newFixedThreadPool(4);
         try {
+            java.util.Map<Long, Long> cpuBefore = threadCpu();
             long t0 = System.nanoTime();
             List<Future<Overlay>> started = new ArrayList<>();
             for (int i = 0; i < PEERS; i++) {
@@ -70,6 +71,7 @@ class LargeGroupClusterTest {
                     + " %.1f sent, %.1f signature checks%n", PEERS, formed, received / (double) PEERS, sent / (double) PEERS,
                     checks / (double) PEERS);
             System.out.println("LargeGroupClusterTest: " + breakdown(peers));
+            System.out.println("LargeGroupClusterTest: CPU of the formation by thread " + cpuByThreadGroup(cpuBefore));
             // Forming pairwise sessions costs each peer a constant per other peer (a Hello each way and its answer).
             for (Overlay o : peers) assertThat(o.stats().signatureChecks()).isLessThanOrEqualTo((long) CHECKS_PER_EXISTING_PEER * PEERS);
 
@@ -168,6 +170,43 @@ class LargeGroupClusterTest {
             s.drops().forEach((k, v) -> { if (v > 0) drops.merge(k, v, Long::sum); });
         }
         return "received by type " + types + ", drops " + drops;
+    }
+
+    /** CPU time so far of every live thread, by id (empty where the JVM does not measure it). */
+    static java.util.Map<Long, Long> threadCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) return out;
+        for (long id : threads.getAllThreadIds()) {
+            long cpu = threads.getThreadCpuTime(id);
+            if (cpu >= 0) out.put(id, cpu);
+        }
+        return out;
+    }
+
+    /**
+     * CPU time spent since {@code before} by the live threads, grouped by name with digits and JGroups' address suffix
+     * taken out ({@code convene-#-events}, {@code jgroups-#,p#}, ...), largest first: where a formation's CPU went.
+     * Threads that ended meanwhile are not counted.
+     */
+    static String cpuByThreadGroup(java.util.Map<Long, Long> before) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, long[]> groups = new java.util.HashMap<>();
+        long total = 0;
+        for (var e : threadCpu().entrySet()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(e.getKey());
+            if (info == null) continue;
+            long spent = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            String group = info.getThreadName().replaceAll(",.*", ",*").replaceAll("[0-9]+", "#");
+            long[] g = groups.computeIfAbsent(group, k -> new long[2]);
+            g[0] += spent;
+            g[1]++;
+            total += spent;
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "(%.2f s in all):", total / 1e9));
+        groups.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(8)
+                .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.2f s (%d threads);", e.getKey(), e.getValue()[0] / 1e9, e.getValue()[1])));
+        return b.toString();
     }
 
     private static Overlay start(String cluster, String name) {

@@ -90,6 +90,12 @@ final class EngineState {
         sendMeta(c, onlineOthers(c.members()));
     }
 
+    /** Sends this peer's answer (with what it needs to be checked) to the online members: {@link Conference#answerMeta}. */
+    void spreadAnswer(Conference c) {
+        List<PeerId> to = onlineOthers(c.members());
+        if (!to.isEmpty()) overlay.multicast(to, c.answerMeta(self));
+    }
+
     void sendMeta(Conference c, List<PeerId> to) {
         if (to.isEmpty()) return;
         for (Meta chunk : c.metaChunks(META_CHUNK_BYTES)) overlay.multicast(to, chunk);

@@ -31,6 +31,12 @@ record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte
         if (firstEpoch < 0 || firstEpoch > keyEpoch) throw new IllegalArgumentException("epochs: " + firstEpoch + ".." + keyEpoch);
     }
 
+    /** This invitation with {@code same}, an equal signed context, in place of its own copy (Conference#sharingContext). */
+    Invitation withContext(SignedContext same) {
+        return new Invitation(same, invitee, inviteeKey, inviteeAgreementKey, inviter, inviterKey, expiry, nonce, firstEpoch, keyEpoch,
+                sealedKey, issuedAt, signature);
+    }
+
     /** An invitation carrying the key of one epoch only. */
     Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte[] inviteeAgreementKey, PeerId inviter,
                byte[] inviterKey, Instant expiry, byte[] nonce, int keyEpoch, byte[] sealedKey, byte[] signature) {

@@ -45,6 +45,10 @@ final class MetaMerge {
             boolean named = sc.context().organiser().equals(s.self) || sc.context().invitees().contains(s.self)
                     || m.invitations().stream().anyMatch(i -> i.invitee().equals(s.self));
             if (!named) throw new RejectedMessageException("not a member of conference " + id.shortId());
+            // Another member's answer (Conference.answerMeta: its own invitation only) can arrive before the metadata
+            // that holds this peer's invitation and key: not a conference to show yet, and nothing hostile; the
+            // metadata with the invitation follows (from its inviter, anti-entropy, or when a member comes online).
+            if (!sc.context().organiser().equals(s.self) && m.invitations().stream().noneMatch(i -> i.invitee().equals(s.self))) return;
             // A ban covers what a banned peer organises, whoever relays it.
             if (s.banned.contains(sc.context().organiser())) throw new RejectedMessageException("conference organised by a banned peer");
             String refusal = ForeignConferences.refusal(s.conferences.values(), s.self, s.banned, sc.context(), s.clock.instant());
@@ -238,7 +242,7 @@ final class MetaMerge {
                 if (byOrganiser && !inv.context().context().invitees().contains(inv.invitee())) continue;
                 if (!authorised || s.banned.contains(inv.inviter()) || inv.expiry().isBefore(s.clock.instant())) continue;
                 if (!inv.verifies(s.gate, from)) continue;
-                c.invitations.put(inv.invitee(), inv);
+                c.invitations.put(inv.invitee(), c.sharingContext(inv));
                 c.nonces.add(inv.nonceHex());
                 if (inv.invitee().equals(s.self)) keys.openKey(c, inv);
             }

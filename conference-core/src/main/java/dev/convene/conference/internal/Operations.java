@@ -160,7 +160,7 @@ final class Operations {
         if (answer != Answer.ACCEPT && c.participants().contains(s.self)) pushUnacknowledged(c);
         meta.applyReply(c, reply);
         changes.afterChange(c);
-        s.spread(c);
+        s.spreadAnswer(c);
         if (answer == Answer.ACCEPT) sync.requestHistory(c);
         return s.views.get(id);
     }

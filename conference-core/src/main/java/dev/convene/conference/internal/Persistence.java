@@ -80,7 +80,7 @@ final class Persistence {
         // verify them again: one check of the context guards against a row from elsewhere, the decode against damage.
         for (Invitation inv : meta.invitations()) {
             if (!inv.conference().equals(c.id)) continue;
-            c.invitations.put(inv.invitee(), inv);
+            c.invitations.put(inv.invitee(), c.sharingContext(inv));
             c.nonces.add(inv.nonceHex());
         }
         meta.roles().stream().filter(r -> r.conference().equals(c.id) && r.revision() <= Protocol.MAX_REVISIONS)

@@ -46,6 +46,33 @@ class MetaMergeTest {
         assertThat(bob.heard).isEmpty();
     }
 
+    /**
+     * Another member's answer travels with its own invitation only (Conference.answerMeta) and can come before the
+     * metadata holding this peer's invitation: the conference does not appear without this peer's key (an accept would
+     * then fail with "invitation not arrived"), nothing is refused as hostile, and the full metadata makes it known.
+     */
+    @Test
+    void anotherMembersAnswerBeforeThisPeersInvitationMakesNothingKnownYet() {
+        // As decoded from a frame: its own copy of the signed context.
+        SignedContext copy = new SignedContext(ctx.context(), ctx.organiserKey().clone(), ctx.signature().clone());
+        Invitation toCarol = Fixtures.invitation(copy, ALICE, CAROL, key);
+        Reply carolAccepts = Fixtures.reply(CAROL, ctx.context().id(), Answer.ACCEPT, "", 1, START);
+        merge.onMeta(CAROL.id(), new Meta(ctx, List.of(toCarol), List.of(carolAccepts), null));
+        assertThat(bob.s.conferences).isEmpty();
+        assertThat(changed).isEmpty();
+
+        merge.onMeta(ALICE.id(), new Meta(ctx, List.of(Fixtures.invitation(ctx, ALICE, BOB, key), toCarol), List.of(carolAccepts), null));
+        Conference c = bob.s.conferences.get(ctx.context().id());
+        assertThat(c).isNotNull();
+        assertThat(c.keys.get(0)).isEqualTo(key);
+        assertThat(c.participants()).contains(CAROL.id());
+        // Each invitation came with its own decoded copy of the signed context: one is held for all.
+        assertThat(c.invitations.get(CAROL.id()).context()).isNotSameAs(copy).isSameAs(c.invitations.get(BOB.id()).context());
+        // What carol's answer carries: her invitation and answers, not every member's.
+        assertThat(c.answerMeta(CAROL.id()).invitations()).extracting(Invitation::signature).containsExactly(toCarol.signature());
+        assertThat(c.answerMeta(CAROL.id()).replies()).containsExactly(carolAccepts);
+    }
+
     @Test
     void anAnswerIsTakenOnlyAboveTheKnownRevisionAndOnlyFromAMember() {
         merge.onMeta(ALICE.id(), new Meta(ctx, List.of(Fixtures.invitation(ctx, ALICE, BOB, key),
