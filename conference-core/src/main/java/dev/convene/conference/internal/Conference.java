@@ -26,15 +26,15 @@ import java.util.TreeSet;
 final class Conference {
     final ConferenceId id;
     SignedContext context;
-    final Map<PeerId, Invitation> invitations = new LinkedHashMap<>();
+    final Counted<PeerId, Invitation> invitations = new Counted<>();
     final Set<String> nonces = new HashSet<>();
     /** Each member's current answer: its highest revision. */
-    final Map<PeerId, Reply> replies = new HashMap<>();
+    final Counted<PeerId, Reply> replies = new Counted<>();
     /** Every verified answer of each member by revision: its membership history (see {@link Membership}). */
     final Map<PeerId, TreeMap<Integer, Reply>> replyLog = new HashMap<>();
     EndNotice end;
     /** Peers removed, with the removals in effect (derived from {@link #removalRecords} by {@link #resolveRemovals}). */
-    final Map<PeerId, Removal> removals = new LinkedHashMap<>();
+    final Counted<PeerId, Removal> removals = new Counted<>();
     /** Every verified removal record, also those that lost a conflict or are not (yet) authorised. */
     final List<Removal> removalRecords = new ArrayList<>();
     /** The effective removal of each new epoch. */
@@ -158,18 +158,45 @@ final class Conference {
         return ctx().organiser();
     }
 
-    /** Everyone invited: by the context and by any accepted invitation. */
-    Set<PeerId> invitees() {
+    /** The membership sets as last computed, and what they were computed from (Counted): recomputed after a change. */
+    private SignedContext setsFor;
+    private long setsAt = -1;
+    private Set<PeerId> invitees;
+    private Set<PeerId> participants;
+
+    private long membershipChanges() {
+        return invitations.changes() + replies.changes() + removals.changes();
+    }
+
+    private void refreshSets() {
+        long now = membershipChanges();
+        if (setsFor == context && setsAt == now) return;
         Set<PeerId> all = new TreeSet<>(ctx().invitees());
         all.addAll(invitations.keySet());
         all.remove(organiser());
         all.removeAll(removals.keySet());
-        return all;
+        Set<PeerId> out = new TreeSet<>();
+        Reply own = replies.get(organiser());
+        if (own == null || own.answer() == Answer.ACCEPT) out.add(organiser());
+        for (PeerId p : all) {
+            Reply r = replies.get(p);
+            if (r != null && r.answer() == Answer.ACCEPT) out.add(p);
+        }
+        invitees = java.util.Collections.unmodifiableSet(all);
+        participants = java.util.Collections.unmodifiableSet(out);
+        setsFor = context;
+        setsAt = now;
+    }
+
+    /** Everyone invited: by the context and by any accepted invitation. Read-only; computed once per change. */
+    Set<PeerId> invitees() {
+        refreshSets();
+        return invitees;
     }
 
     /** The organiser and every invitee. */
     Set<PeerId> members() {
-        Set<PeerId> all = invitees();
+        Set<PeerId> all = new TreeSet<>(invitees());
         all.add(organiser());
         return all;
     }
@@ -178,16 +205,10 @@ final class Conference {
         return p.equals(organiser()) || invitees().contains(p);
     }
 
-    /** The organiser unless it left, and every invitee whose latest answer is accept. */
+    /** The organiser unless it left, and every invitee whose latest answer is accept. Read-only; computed once per change. */
     Set<PeerId> participants() {
-        Set<PeerId> out = new TreeSet<>();
-        Reply own = replies.get(organiser());
-        if (own == null || own.answer() == Answer.ACCEPT) out.add(organiser());
-        for (PeerId p : invitees()) {
-            Reply r = replies.get(p);
-            if (r != null && r.answer() == Answer.ACCEPT) out.add(p);
-        }
-        return out;
+        refreshSets();
+        return participants;
     }
 
     /**

@@ -211,13 +211,12 @@ final class MetaMerge {
         boolean dropped = false;
         for (boolean again = true; again; ) {
             again = false;
-            for (var it = c.invitations.entrySet().iterator(); it.hasNext(); ) {
-                Invitation inv = it.next().getValue();
-                if (inv.inviter().equals(c.organiser())) continue;
+            for (Invitation inv : List.copyOf(c.invitations.values())) {
+                if (c.invitations.get(inv.invitee()) != inv || inv.inviter().equals(c.organiser())) continue;
                 boolean authorised = c.isOrganiserAt(inv.inviter(), inv.issuedAt())
                         || (c.ctx().participantsMayInvite() && c.participants().contains(inv.inviter()));
                 if (authorised) continue;
-                it.remove();
+                c.invitations.remove(inv.invitee());
                 c.nonces.remove(inv.nonceHex());
                 log.debug("{}: invitation of {} by {} no longer authorised by the records held; dropped", s.label(),
                         inv.invitee().shortId(), inv.inviter().shortId());

@@ -42,6 +42,26 @@ class ConferenceTest {
         assertThat(c.participants()).containsExactlyInAnyOrder(ALICE.id(), BOB.id(), CAROL.id());
     }
 
+    /** The sets are computed once per change (Counted): every kind of change shows at once. */
+    @Test
+    void theMembershipSetsFollowEveryChangeOfWhatTheyComeFrom() {
+        assertThat(c.participants()).containsExactly(ALICE.id());
+        answer(BOB, Answer.ACCEPT);
+        assertThat(c.participants()).containsExactlyInAnyOrder(ALICE.id(), BOB.id());
+        answer(BOB, Answer.LEAVE);
+        assertThat(c.participants()).containsExactly(ALICE.id());
+        answer(BOB, Answer.ACCEPT);
+        c.removals.put(BOB.id(), new Removal(c.id, BOB.id(), 1, START, 0, ALICE.id(), new byte[0]));
+        assertThat(c.invitees()).containsExactly(CAROL.id());
+        assertThat(c.participants()).containsExactly(ALICE.id());
+        c.removals.clear();
+        assertThat(c.participants()).containsExactlyInAnyOrder(ALICE.id(), BOB.id());
+        c.context = Fixtures.signed(Fixtures.context(BOB, CAROL, MALLORY));
+        assertThat(c.invitees()).containsExactlyInAnyOrder(BOB.id(), CAROL.id(), MALLORY.id());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.participants().add(MALLORY.id()))
+                .as("read-only: nothing changes them behind the count").isInstanceOf(UnsupportedOperationException.class);
+    }
+
     @Test
     void inviteesWhoDeclinedDoNotParticipate() {
         answer(BOB, Answer.DECLINE);

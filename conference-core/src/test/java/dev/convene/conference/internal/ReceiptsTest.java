@@ -208,4 +208,18 @@ class ReceiptsTest {
         assertThat(bob.s.counters.receiptsSigned.sum()).isEqualTo(2);
         assertThat(second.verifies(BOB.signingKey())).isTrue();
     }
+    /** 100 ms up to 10 participants, 100 ms more per 10 more: an author checks about 100 receipts a second at any size. */
+    @Test
+    void theIntervalBetweenReceiptsGrowsWithTheConference() {
+        dev.convene.overlay.Identity[] invitees = java.util.stream.IntStream.range(0, 25)
+                .mapToObj(i -> dev.convene.overlay.Identity.generate()).toArray(dev.convene.overlay.Identity[]::new);
+        Conference c = new Conference(Fixtures.signed(Fixtures.context(invitees)));
+        assertThat(Receipts.interval(c)).as("the organiser alone").isEqualTo(Receipts.INTERVAL_NANOS);
+        for (int i = 0; i < 9; i++) c.replies.put(invitees[i].id(), Fixtures.reply(invitees[i], c.id, dev.convene.conference.Answer.ACCEPT, "", 1, START));
+        assertThat(Receipts.interval(c)).as("10 participants").isEqualTo(Receipts.INTERVAL_NANOS);
+        c.replies.put(invitees[9].id(), Fixtures.reply(invitees[9], c.id, dev.convene.conference.Answer.ACCEPT, "", 1, START));
+        assertThat(Receipts.interval(c)).as("11 participants").isEqualTo(2 * Receipts.INTERVAL_NANOS);
+        for (dev.convene.overlay.Identity i : invitees) c.replies.put(i.id(), Fixtures.reply(i, c.id, dev.convene.conference.Answer.ACCEPT, "", 1, START));
+        assertThat(Receipts.interval(c)).as("26 participants").isEqualTo(3 * Receipts.INTERVAL_NANOS);
+    }
 }
