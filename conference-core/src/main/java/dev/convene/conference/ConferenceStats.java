@@ -37,7 +37,8 @@ package dev.convene.conference;
  *                          their own author: settled unshown
  * @param acksUncovered acknowledgements of own chat messages that did not count towards delivered-to-all because
  *                      no receipt of their sender's covered them yet (a receipt still to come: honest peers sign at
- *                      most one per 100 ms per conference and send it after; or a sender that withholds receipts:
+ *                      most one per interval per conference, 100 ms up to 10 participants and 100 ms more per 10 more,
+ *                      and send it after; or a sender that withholds receipts:
  *                      docs/SECURITY.md 2.7)
  * @param unaskedBatchesRefused history batches refused whole because they answered no digest of this peer's and
  *                              their sender had spent its budget of unasked batch messages (docs/PROTOCOL.md,

@@ -382,6 +382,39 @@ final class ChatLog {
         }
     }
 
+    /** Batches of proofs passed to a participant as it comes online (each a pair, whole, in one batch). */
+    static final int PROOF_BATCHES_PER_JOIN = 2;
+
+    /**
+     * Passes the proofs of equivocation held here (each pair whole, at most {@link #PROOF_BATCHES_PER_JOIN} batches) to
+     * {@code peer}, a participant that came online: a pair passed on while it was away (or lost on its way) otherwise
+     * reached it only when a digest's tip happened to name that sequence, and a peer that left before then showed its
+     * version for ever (MembershipModelTest soak). A peer that holds both already finds nothing new in them.
+     */
+    void passProofs(Conference c, PeerId peer) {
+        if (c.equivocations.isEmpty() || s.overlay == null) return;
+        List<ChatMessage> batch = new ArrayList<>();
+        int bytes = 0;
+        int sent = 0;
+        for (ChatMessage second : List.copyOf(c.equivocations.values())) {
+            if (second.author().equals(peer)) continue; // its own: it knows what it signed
+            TreeMap<Long, ChatMessage> byAuthor = c.chat.get(second.author());
+            ChatMessage first = byAuthor == null ? null : byAuthor.get(second.sequence());
+            if (first == null) continue;
+            int size = first.body().length + second.body().length + 400;
+            if (batch.size() + 2 > Protocol.MAX_BATCH || bytes + size > ConferenceEngine.BATCH_BYTES) {
+                s.overlay.multicast(List.of(peer), new ChatBatch(c.id, List.copyOf(batch), false));
+                batch.clear();
+                bytes = 0;
+                if (++sent >= PROOF_BATCHES_PER_JOIN) return;
+            }
+            batch.add(first);
+            batch.add(second);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) s.overlay.multicast(List.of(peer), new ChatBatch(c.id, List.copyOf(batch), false));
+    }
+
     /** Access to one author's held messages. */
     private record TreeMapHolder(Conference c, PeerId author) {
         boolean has(long seq) {

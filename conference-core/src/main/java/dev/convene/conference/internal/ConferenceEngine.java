@@ -336,6 +336,7 @@ public final class ConferenceEngine implements OverlayListener {
                 s.sendMeta(c, List.of(peer.id())); // store and forward: invitations, replies, end
                 if (c.participants().contains(peer.id()) && c.participants().contains(s.self)) {
                     sync.ask(c, peer.id(), c.chatDigest());
+                    chat.passProofs(c, peer.id());
                     if (!c.state.isOver()) dispatch.fire(l -> l.participantJoined(c.view(s.self), peer.id(), "online"));
                 }
             });

@@ -151,4 +151,36 @@ class EquivocationClusterTest {
             }
         }
     }
+    /**
+     * As above, but carol holds forty of mallory's messages, so a digest's random tip rarely names the first: alice
+     * passes the pairs she holds to a participant as it comes online (ChatLog.passProofs), and carol settles it at once
+     * instead of whenever a tip happens to compare that sequence (MembershipModelTest soak: a peer that left before
+     * then showed its version for ever).
+     */
+    @Test
+    void aParticipantComingBackGetsThePairsHeldByThoseItMeets(@TempDir Path carolHome) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live("Back", alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 1, at, 0, key, "version A"));
+                for (int i = 2; i <= 40; i++) mallory.send(List.of(alice, bob, carol), mallory.post(id, i, mallory.now(), 0, key, "more " + i));
+                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "more 40");
+                carol.close();
+                mallory.send(alice, mallory.post(id, 1, at, 0, key, "version B"));
+                for (ConferencePeer p : List.of(alice, bob)) {
+                    await(() -> !texts(p, id).contains("version A"), () -> p.name() + " still shows " + texts(p, id).get(0));
+                }
+                ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+                assertThat(texts(carol2, id)).as("restored from home").contains("version A");
+                await(() -> !texts(carol2, id).contains("version A"), () -> "carol still shows version A");
+                for (ConferencePeer p : List.of(alice, bob, carol2)) assertThat(texts(p, id)).as(p.name()).hasSize(39).doesNotContain("version B");
+            }
+        }
+    }
 }
