@@ -118,6 +118,44 @@ class EquivocationClusterTest {
             }
         }
     }
+
+    /** What a test checks once carol, away while alice settled mallory's pair, is back and has settled it too. */
+    private interface Back {
+        void check(ConferenceId id, HostilePeer mallory, byte[] key, List<ConferencePeer> everyone) throws Exception;
+    }
+
+    /**
+     * Mallory posts version A of its sequence 1 and {@code more} messages after it to everyone; carol leaves; version B
+     * goes to alice alone, who settles the pair and passes it to bob (not to carol: she is away). Carol restarts from
+     * her home showing A and must take it out; then {@code then} checks what else its test is about.
+     */
+    private static void carolAwayWhileThePairIsSettled(Path carolHome, String title, int more, Back then) throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = cl.start("alice");
+            ConferencePeer bob = cl.start("bob");
+            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+                cl.awaitDirectories(alice, bob, carol);
+                ConferenceId id = Scenarios.live(title, alice, List.of(bob, carol), List.of(mallory));
+                byte[] key = mallory.contentKey(id);
+                HlcTimestamp at = mallory.now();
+                mallory.send(List.of(alice, bob, carol), mallory.post(id, 1, at, 0, key, "version A"));
+                for (int i = 2; i <= more + 1; i++) mallory.send(List.of(alice, bob, carol), mallory.post(id, i, mallory.now(), 0, key, "more " + i));
+                String last = more == 0 ? "version A" : "more " + (more + 1);
+                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, last);
+                carol.close();
+                mallory.send(alice, mallory.post(id, 1, at, 0, key, "version B"));
+                for (ConferencePeer p : List.of(alice, bob)) {
+                    await(() -> texts(p, id).size() == more && !texts(p, id).contains("version A"), () -> p.name() + " still shows " + texts(p, id));
+                }
+                ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
+                assertThat(texts(carol2, id)).as("restored from home, before any digest").contains("version A").hasSize(more + 1);
+                await(() -> !texts(carol2, id).contains("version A"), () -> "carol still shows " + texts(carol2, id));
+                then.check(id, mallory, key, List.of(alice, bob, carol2));
+            }
+        }
+    }
+
     /**
      * Found by {@code MembershipModelTest} (seed 6639624182878041061): carol holds version A and is away while alice
      * settles the pair, so the pair alice passes on misses her. Back, carol's digest names A as her tip; alice holds A
@@ -126,31 +164,13 @@ class EquivocationClusterTest {
      */
     @Test
     void aPeerAwayWhileThePairWasSettledGetsTheOtherVersionFromAHolderOfTheProof(@TempDir Path carolHome) throws Exception {
-        try (ConferenceCluster cl = ConferenceCluster.memory()) {
-            ConferencePeer alice = cl.start("alice");
-            ConferencePeer bob = cl.start("bob");
-            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
-            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
-                cl.awaitDirectories(alice, bob, carol);
-                ConferenceId id = Scenarios.live("Away", alice, List.of(bob, carol), List.of(mallory));
-                byte[] key = mallory.contentKey(id);
-                HlcTimestamp at = mallory.now();
-                mallory.send(List.of(alice, bob, carol), mallory.post(id, 1, at, 0, key, "version A"));
-                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "version A");
-                carol.close();
-                mallory.send(alice, mallory.post(id, 1, at, 0, key, "version B"));
-                for (ConferencePeer p : List.of(alice, bob)) {
-                    await(() -> texts(p, id).isEmpty(), () -> p.name() + " still shows " + texts(p, id));
-                }
-                ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
-                assertThat(texts(carol2, id)).as("restored from home, before any digest").containsExactly("version A");
-                await(() -> texts(carol2, id).isEmpty(), () -> "carol still shows " + texts(carol2, id));
-                mallory.send(List.of(alice, bob, carol2), mallory.post(id, 2, mallory.now(), 0, key, "after"));
-                for (ConferencePeer p : List.of(alice, bob, carol2)) awaitText(p, id, "after");
-                for (ConferencePeer p : List.of(alice, bob, carol2)) assertThat(texts(p, id)).as(p.name()).containsExactly("after");
-            }
-        }
+        carolAwayWhileThePairIsSettled(carolHome, "Away", 0, (id, mallory, key, everyone) -> {
+            mallory.send(everyone, mallory.post(id, 2, mallory.now(), 0, key, "after"));
+            for (ConferencePeer p : everyone) awaitText(p, id, "after");
+            for (ConferencePeer p : everyone) assertThat(texts(p, id)).as(p.name()).containsExactly("after");
+        });
     }
+
     /**
      * As above, but carol holds forty of mallory's messages, so a digest's random tip rarely names the first: alice
      * passes the pairs she holds to a participant as it comes online (ChatLog.passProofs), and carol settles it at once
@@ -159,28 +179,8 @@ class EquivocationClusterTest {
      */
     @Test
     void aParticipantComingBackGetsThePairsHeldByThoseItMeets(@TempDir Path carolHome) throws Exception {
-        try (ConferenceCluster cl = ConferenceCluster.memory()) {
-            ConferencePeer alice = cl.start("alice");
-            ConferencePeer bob = cl.start("bob");
-            ConferencePeer carol = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
-            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
-                cl.awaitDirectories(alice, bob, carol);
-                ConferenceId id = Scenarios.live("Back", alice, List.of(bob, carol), List.of(mallory));
-                byte[] key = mallory.contentKey(id);
-                HlcTimestamp at = mallory.now();
-                mallory.send(List.of(alice, bob, carol), mallory.post(id, 1, at, 0, key, "version A"));
-                for (int i = 2; i <= 40; i++) mallory.send(List.of(alice, bob, carol), mallory.post(id, i, mallory.now(), 0, key, "more " + i));
-                for (ConferencePeer p : List.of(alice, bob, carol)) awaitText(p, id, "more 40");
-                carol.close();
-                mallory.send(alice, mallory.post(id, 1, at, 0, key, "version B"));
-                for (ConferencePeer p : List.of(alice, bob)) {
-                    await(() -> !texts(p, id).contains("version A"), () -> p.name() + " still shows " + texts(p, id).get(0));
-                }
-                ConferencePeer carol2 = cl.start("carol", carolHome, Identity.loadOrCreate(carolHome), cl.clock);
-                assertThat(texts(carol2, id)).as("restored from home").contains("version A");
-                await(() -> !texts(carol2, id).contains("version A"), () -> "carol still shows version A");
-                for (ConferencePeer p : List.of(alice, bob, carol2)) assertThat(texts(p, id)).as(p.name()).hasSize(39).doesNotContain("version B");
-            }
-        }
+        carolAwayWhileThePairIsSettled(carolHome, "Back", 39, (id, mallory, key, everyone) -> {
+            for (ConferencePeer p : everyone) assertThat(texts(p, id)).as(p.name()).hasSize(39).doesNotContain("version B");
+        });
     }
 }
