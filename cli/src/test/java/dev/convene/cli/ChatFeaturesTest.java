@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,18 +17,11 @@ class ChatFeaturesTest {
     @TempDir
     Path dir;
 
-    private final String cluster = CliRun.freshCluster();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
-
-    @AfterEach
-    void endInput() {
-        peers.forEach(ScriptedPeer::close);
-    }
+    @RegisterExtension
+    final ScriptedPeers peers = new ScriptedPeers();
 
     private ScriptedPeer start(String name) {
-        ScriptedPeer p = ScriptedPeer.start(dir, cluster, name, name);
-        peers.add(p);
-        return p;
+        return peers.start(dir, name);
     }
 
     private static List<String> texts(JsonNode messages) {

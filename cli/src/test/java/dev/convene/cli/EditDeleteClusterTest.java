@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,29 +18,18 @@ class EditDeleteClusterTest {
     @TempDir
     Path dir;
 
-    private final String cluster = CliRun.freshCluster();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
-
-    @AfterEach
-    void endInput() {
-        peers.forEach(ScriptedPeer::close);
-    }
+    @RegisterExtension
+    final ScriptedPeers peers = new ScriptedPeers();
 
     private ScriptedPeer start(String name) {
-        ScriptedPeer p = ScriptedPeer.start(dir, cluster, name, name);
-        peers.add(p);
-        return p;
+        return peers.start(dir, name);
     }
 
     @Test
     void aliceEditsAndDeletesHerMessagesAndBobSeesBothAsEventsAndInHistory() {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
-        for (ScriptedPeer p : peers) p.call("wait peers 1 --timeout 30s");
-        String conf = alice.call("create Planning --invite bob").path("id").asText();
-        bob.call("wait invitation Planning --timeout 30s");
-        bob.call("accept " + conf);
-        alice.call("wait reply " + conf + " bob --timeout 30s");
+        String conf = peers.planning(alice, bob);
         String first = alice.call("say Planning shall we ship friday?").path("id").asText();
         String second = alice.call("say Planning the password is hunter2").path("id").asText();
         bob.await("message", m -> m.path("id").asText().equals(second));

@@ -9,12 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,28 +27,11 @@ class FileCommandsClusterTest {
     @TempDir
     Path dir;
 
-    private final String cluster = CliRun.freshCluster();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
-
-    @AfterEach
-    void endInput() {
-        peers.forEach(ScriptedPeer::close);
-    }
-
-    /** alice and bob in the live conference "Planning"; returns its id. */
-    private String planning(ScriptedPeer alice, ScriptedPeer bob) {
-        for (ScriptedPeer p : peers) p.call("wait peers 1 --timeout 30s");
-        String conf = alice.call("create Planning --invite bob").path("id").asText();
-        bob.call("wait invitation Planning --timeout 30s");
-        bob.call("accept " + conf);
-        alice.call("wait reply " + conf + " bob --timeout 30s");
-        return conf;
-    }
+    @RegisterExtension
+    final ScriptedPeers peers = new ScriptedPeers();
 
     private ScriptedPeer start(String name) {
-        ScriptedPeer p = ScriptedPeer.start(dir, cluster, name, name);
-        peers.add(p);
-        return p;
+        return peers.start(dir, name);
     }
 
     private Path file(String relative, int size, long seed) throws IOException {
@@ -72,7 +54,7 @@ class FileCommandsClusterTest {
     void bobSeesTheOfferListsItAndFetchesItWholeAndVerifiedWithProgressEvents() throws IOException {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
-        String conf = planning(alice, bob);
+        String conf = peers.planning(alice, bob);
         Path report = file("shared/report.bin", 600 * 1024 + 7, 1);
         String sha = sha256(report);
 
@@ -121,7 +103,7 @@ class FileCommandsClusterTest {
     void pathsWithSpacesApostrophesQuotesBackslashesAndEmojiRoundTrip() throws IOException {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
-        planning(alice, bob);
+        peers.planning(alice, bob);
         List<String> names = List.of("my notes 🎉.txt", "it's here.txt", "back\\slash \"quoted\" 'both'.txt", "  two  spaces.md");
         Path out = dir.resolve("out 'dir' \"📁\"");
         for (int i = 0; i < names.size(); i++) {
@@ -147,7 +129,7 @@ class FileCommandsClusterTest {
     void mistakesGetOneLineThatSaysWhatToDo() throws IOException {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
-        planning(alice, bob);
+        peers.planning(alice, bob);
         Path missing = dir.resolve("no such file.txt");
         assertThat(alice.fail("share Planning " + FileInfo.word(missing.toString())))
                 .isEqualTo("no file '" + missing + "'; check the path (a name with spaces goes in quotes)");

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,29 +17,18 @@ class ReplyReactClusterTest {
     @TempDir
     Path dir;
 
-    private final String cluster = CliRun.freshCluster();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
-
-    @AfterEach
-    void endInput() {
-        peers.forEach(ScriptedPeer::close);
-    }
+    @RegisterExtension
+    final ScriptedPeers peers = new ScriptedPeers();
 
     private ScriptedPeer start(String name) {
-        ScriptedPeer p = ScriptedPeer.start(dir, cluster, name, name);
-        peers.add(p);
-        return p;
+        return peers.start(dir, name);
     }
 
     @Test
     void bobRepliesAndReactsAndAliceSeesBothAsEventsAndInHistory() {
         ScriptedPeer alice = start("alice");
         ScriptedPeer bob = start("bob");
-        for (ScriptedPeer p : peers) p.call("wait peers 1 --timeout 30s");
-        String conf = alice.call("create Planning --invite bob").path("id").asText();
-        bob.call("wait invitation Planning --timeout 30s");
-        bob.call("accept " + conf);
-        alice.call("wait reply " + conf + " bob --timeout 30s");
+        String conf = peers.planning(alice, bob);
         JsonNode said = alice.call("say Planning shall we ship friday?");
         String first = said.path("id").asText();
         bob.await("message", m -> m.path("id").asText().equals(first));
@@ -90,8 +77,7 @@ class ReplyReactClusterTest {
     @Test
     void aNameTwoAuthorsShareIsAnErrorListingThemAndTheShortIdResolvesIt() {
         ScriptedPeer alice = start("alice");
-        ScriptedPeer other = ScriptedPeer.start(dir, cluster, "alice", "alice2");
-        peers.add(other);
+        ScriptedPeer other = peers.start(dir, "alice", "alice2");
         for (ScriptedPeer p : peers) p.call("wait peers 1 --timeout 30s");
         String otherId = other.id();
         String conf = alice.call("create Planning --invite " + otherId).path("id").asText();

@@ -7,10 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code reschedule} end to end: the organiser's result, every member's {@code conference-rescheduled} event, the refusals. */
@@ -18,18 +17,11 @@ class RescheduleClusterTest {
     @TempDir
     Path dir;
 
-    private final String cluster = CliRun.freshCluster();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
-
-    @AfterEach
-    void endInput() {
-        peers.forEach(ScriptedPeer::close);
-    }
+    @RegisterExtension
+    final ScriptedPeers peers = new ScriptedPeers();
 
     private ScriptedPeer start(String name) {
-        ScriptedPeer p = ScriptedPeer.start(dir, cluster, name, name);
-        peers.add(p);
-        return p;
+        return peers.start(dir, name);
     }
 
     @Test
