@@ -178,8 +178,9 @@ final class HistorySync {
         // unasked messages; one that does not fit is refused whole and counted (docs/PROTOCOL.md, "Unasked batches").
         boolean asked = answers(c.id, from);
         if (!asked && !unaskedBudget(from).tryTake(b.messages().size())) {
-            s.counters.unaskedBatchesRefused.increment();
+            // Its messages first, then the batch: a reader that sees the batch counted sees its messages counted too.
             for (int i = 0; i < b.messages().size(); i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            s.counters.unaskedBatchesRefused.increment();
             return;
         }
         Streaming key = new Streaming(c.id, from);
