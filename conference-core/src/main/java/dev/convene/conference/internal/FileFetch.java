@@ -248,9 +248,12 @@ final class FileFetch implements Runnable {
     /** Claims up to {@code max} chunks {@code has} holds that are neither done nor in flight. */
     private List<Integer> claim(BitSet has, int max) {
         List<Integer> out = new ArrayList<>();
-        BitSet done = partial.done();
         lock.lock();
         try {
+            // Read under the lock: a lane writes a chunk before it releases it under this lock, so a chunk released
+            // since is seen done here (read before the lock, a lane could claim a chunk another had just written and
+            // fetch it twice: chunksFetched 13 of 12 once in CI).
+            BitSet done = partial.done();
             for (int i = has.nextSetBit(0); i >= 0 && i < offer.chunkCount() && out.size() < max; i = has.nextSetBit(i + 1)) {
                 if (!done.get(i) && !inFlight.get(i)) {
                     inFlight.set(i);
