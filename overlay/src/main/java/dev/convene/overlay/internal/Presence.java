@@ -178,8 +178,8 @@ final class Presence implements InboundGate.Membership {
      */
     void onEcho(Address src, byte[] nonce) {
         if (!isMember(src)) return;
-        PeerSession s = sessions.get(src);
-        if (s != null && s.confirmed()) return;
+        // Even if src's binding is proven here: the echo says src refused this peer's Hello, so this peer's own binding
+        // is not proven there (src sends echoes only while it is not).
         byte[] known = heard.get(src);
         if (known != null && java.util.Arrays.equals(known, nonce)) return;
         heard.put(src, nonce.clone());
@@ -284,11 +284,14 @@ final class Presence implements InboundGate.Membership {
             effects.fire(l -> l.peerJoined(ad));
         }
         // This peer's binding at src is proven there once src verifies a Hello of this peer echoing src's nonce, or
-        // a MAC'd frame. Answer a new session once: if src's Hello echoed this peer's nonce (it holds this peer's
-        // Hello, which did not echo src's), a Confirm; else a Hello echoing src's nonce, within the budget (src may
-        // not know this peer's session at all: its Hello can be lost in a view race, or was never sent).
-        if (fresh && !provenAt(src, hello.session())) {
-            if (echoed && greeted.containsKey(src)) effects.confirm(session);
+        // a MAC'd frame. Until this peer has sent src a Hello echoing src's nonce, answer: a new session whose Hello
+        // echoed this peer's nonce (src holds this peer's Hello, which did not echo src's) with a Confirm; anything
+        // else with a Hello echoing src's nonce, within the budget: src may not know this peer's session at all (its
+        // Hello can be lost in a view race, refused for the budget, or was never sent), and a repeated Hello is src
+        // asking again (its retry: the Confirm or this peer's Hello did not arrive). Once that Hello is sent, a
+        // repeat is not answered, so two peers never answer each other for ever.
+        if (!provenAt(src, hello.session())) {
+            if (fresh && echoed && greeted.containsKey(src)) effects.confirm(session);
             else answer(src);
         }
         return fresh;

@@ -214,6 +214,35 @@ class PresenceHandshakeTest {
     }
 
     @Test
+    void aLostConfirmIsRecoveredByAnsweringTheYoungersRepeatedHelloEvenWhenItsRequestsAreRefused() {
+        Side[] p = pair();
+        Side older = p[0];
+        Side younger = p[1];
+        View v = View.create(older.address, 1, older.address, younger.address);
+        // The Confirm is lost, and every request for a Hello too (as when a flood spends the address's signed budget:
+        // only a Hello echoing the receiver's nonce has a budget of its own).
+        lose = s -> s.kind() == Kind.CONFIRM || s.kind() == Kind.REQUEST;
+        older.presence.onView(v, true);
+        younger.presence.onView(v, true);
+        pump();
+        assertThat(older.proven()).isTrue();
+        assertThat(younger.proven()).isFalse();
+        now.addAndGet(younger.presence.firstWait());
+        younger.presence.retry();
+        pump();
+        assertProven(older, younger);
+        // Both have now sent each other a Hello echoing the other's nonce: nothing more, however long.
+        int frames = log.size();
+        for (int i = 0; i < 40; i++) {
+            now.addAndGet(SECOND / 2);
+            older.presence.retry();
+            younger.presence.retry();
+            pump();
+        }
+        assertThat(log).hasSize(frames);
+    }
+
+    @Test
     void aHelloEchoingAnotherNonceProvesNothing() {
         Side[] p = pair();
         Side older = p[0];
