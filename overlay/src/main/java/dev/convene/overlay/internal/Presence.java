@@ -255,6 +255,16 @@ final class Presence implements InboundGate.Membership {
             directory.remove(src).ifPresent(old -> effects.fire(l -> l.peerLeft(old)));
         }
         boolean fresh = current == null || !current.sameSession(hello.session()) || !current.peer().equals(ad.id());
+        if (fresh && !echoed && current != null && current.confirmed()) {
+            // A proven session is replaced only by a Hello echoing this peer's nonce to src: a signed Hello of the
+            // same member made for another receiver (replayed with src forged by that receiver) carries the nonce
+            // meant for it and does not echo ours. An honest member with a new nonce echoes this peer's Hello,
+            // sent in answer (within the budget), and that Hello replaces the session (SECURITY.md 2.1).
+            effects.drop(DropReason.REPLAYED);
+            log.debug("{}: proven session with {} kept; a Hello not echoing our nonce", label, src);
+            answer(src);
+            return false;
+        }
         if (fresh) {
             try {
                 sessions.put(src, PeerSession.derive(identity, nonceFor(src), ad, hello.session(), src));

@@ -261,4 +261,66 @@ class PresenceHandshakeTest {
         assertThat(older.session()).isNotNull();
         assertThat(older.proven()).as("bound, not proven").isFalse();
     }
+
+    @Test
+    void aHelloOfTheSameMemberMadeForAnotherReceiverDoesNotReplaceAProvenSession() {
+        Side[] p = pair();
+        Side older = p[0];
+        Side younger = p[1];
+        View v = View.create(older.address, 1, older.address, younger.address);
+        younger.presence.onView(v, true);
+        older.presence.onView(v, true);
+        pump();
+        assertProven(older, younger);
+        byte[] sendKey = older.session().sendKey();
+        byte[] receiveKey = older.session().receiveKey();
+        int frames = log.size();
+
+        // A hostile member M replays, with the younger's address forged as the source, the younger's signed Hello
+        // made for M: the younger's nonce toward M, echoing M's nonce (not the older's).
+        byte[] nonceTowardM = new byte[PeerSession.NONCE_LENGTH];
+        Arrays.fill(nonceTowardM, (byte) 7);
+        byte[] noncesOfM = new byte[PeerSession.NONCE_LENGTH];
+        Arrays.fill(noncesOfM, (byte) 9);
+        OverlayMessages.Hello hello = new OverlayMessages.Hello(younger.ad, nonceTowardM, noncesOfM);
+        Frame frame = new Frame(OverlayMessages.HELLO, hello, younger.identity.id(), younger.identity.signingKey());
+        byte[] sent = older.presence.nonceSentTo(younger.address);
+        assertThat(older.presence.onHello(younger.address, frame, hello, sent != null && Arrays.equals(sent, noncesOfM)))
+                .as("no new session").isFalse();
+
+        assertThat(older.proven()).isTrue();
+        assertThat(older.session().sendKey()).as("the proven session is kept").isEqualTo(sendKey);
+        assertThat(older.session().receiveKey()).isEqualTo(receiveKey);
+        assertThat(older.drops).containsExactly(DropReason.REPLAYED);
+        // The older answers with its Hello (so an honest member with a new nonce can echo it); the younger, proven,
+        // does not answer that, and both stay proven under the same keys.
+        pump();
+        assertThat(log.size() - frames).isLessThanOrEqualTo(1);
+        assertProven(older, younger);
+        assertThat(older.session().sendKey()).isEqualTo(sendKey);
+    }
+
+    @Test
+    void aMemberThatForgotTheSessionReHandshakesWithANewNonceByEchoingTheProvenPeersHello() {
+        Side[] p = pair();
+        Side older = p[0];
+        Side younger = p[1];
+        View v = View.create(older.address, 1, older.address, younger.address);
+        younger.presence.onView(v, true);
+        older.presence.onView(v, true);
+        pump();
+        assertProven(older, younger);
+        byte[] oldKey = older.session().sendKey();
+
+        // The younger drops the older from its view and sees it again (a merge): a new nonce toward the older, and a
+        // Hello that echoes nothing; the older still holds its proven session.
+        younger.presence.onView(View.create(younger.address, 2, younger.address), true);
+        younger.presence.onView(View.create(older.address, 3, older.address, younger.address), true);
+        byte[] fresh = new byte[PeerSession.NONCE_LENGTH];
+        Arrays.fill(fresh, (byte) 3);
+        send(new Sent(Kind.HELLO, younger, older, fresh, new byte[PeerSession.NONCE_LENGTH], null));
+        pump();
+        assertProven(older, younger);
+        assertThat(older.session().sendKey()).as("a new session").isNotEqualTo(oldKey);
+    }
 }
