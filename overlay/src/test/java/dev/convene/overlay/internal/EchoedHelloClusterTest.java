@@ -203,6 +203,43 @@ class EchoedHelloClusterTest {
         }
     }
 
+    @Test
+    void aMembersHelloMadeForAnotherReceiverReplayedWithItsAddressForgedDoesNotCutThePair() throws Exception {
+        try (TestCluster cluster = TestCluster.memory()) {
+            Inbox inbox = new Inbox();
+            Overlay victim = cluster.start("victim", null, Identity.generate(), b -> b.handle(TestMessages.NOTE, inbox));
+            try (HostileMember real = HostileMember.besides(victim, "real");
+                 HostileMember mallory = HostileMember.besides(victim, "mallory")) {
+                Address victimAddress = HostileMember.addressOf(victim);
+                TestCluster.awaitCondition(WAIT, () -> victim.stats().members() == 3, () -> "view");
+                OverlayMessages.Hello greeting = awaitHello(real, victimAddress);
+                byte[] realNonce = nonce(7);
+                real.send(victimAddress, real.signedAs(real.address(), new OverlayMessages.Hello(ad(real), realNonce, greeting.session())));
+                TestCluster.awaitCondition(WAIT, () -> victim.directory().isOnline(real.identity().id()), () -> "real never got in");
+                PeerSession session = PeerSession.derive(real.identity(), realNonce, greeting.ad(), greeting.session(), victimAddress);
+                TestCluster.awaitCondition(WAIT, () -> confirmsUnder(real, victimAddress, session.receiveKey()) == 1,
+                        () -> "no Confirm from the victim");
+                OverlayStats before = victim.stats();
+
+                // The real member's signed Hello made for mallory (its nonce toward mallory, echoing mallory's
+                // nonce), replayed by mallory to the victim with the real member's address forged.
+                byte[] madeForMallory = real.signedAs(real.address(), new OverlayMessages.Hello(ad(real), nonce(11), nonce(12)));
+                mallory.send(victimAddress, madeForMallory, real.address(), true);
+                TestCluster.awaitCondition(WAIT, () -> victim.stats().signatureChecks() - before.signatureChecks() == 1,
+                        () -> "replay not handled");
+
+                // The real member's next notes, under the proven session's keys, are still delivered.
+                for (int i = 1; i <= 3; i++) {
+                    real.send(victimAddress, FrameCodec.sealBody(TestMessages.NOTE_ID, NOTE, i, session.sendKey()));
+                }
+                TestCluster.awaitCondition(WAIT, () -> inbox.all().size() == 3, () -> "notes lost: " + victim.stats().drops());
+                assertThat(victim.stats().drops(DropReason.BAD_MAC)).isEqualTo(before.drops(DropReason.BAD_MAC));
+                assertThat(victim.stats().drops(DropReason.REPLAYED) - before.drops(DropReason.REPLAYED)).as("the replay refused").isEqualTo(1);
+                assertThat(victim.directory().online()).extracting(PeerAdvertisement::id).containsExactly(real.identity().id());
+            }
+        }
+    }
+
     private static boolean helloEchoing(byte[] frame, Address from, byte[] echo) {
         FrameCodec codec = new FrameCodec(List.of(OverlayMessages.HELLO), 1 << 20);
         try {
