@@ -46,9 +46,10 @@ final class BatchSignature {
 
     /** The leaf of a message: the hash of its signed body. */
     static byte[] leaf(ChatMessage m) {
+        byte[] body = Protocol.bytes(Protocol.CHAT_BODY, m);
         MessageDigest d = sha256();
         d.update((byte) 0);
-        d.update(Protocol.bytes(Protocol.CHAT_BODY, m));
+        d.update(body);
         return d.digest();
     }
 
@@ -100,8 +101,16 @@ final class BatchSignature {
         byte[] h = leaf(m);
         byte[] proof = m.proof();
         for (int off = 0; off < proof.length; off += STEP) {
-            byte[] sibling = java.util.Arrays.copyOfRange(proof, off + 1, off + STEP);
-            h = proof[off] == 0 ? node(h, sibling) : node(sibling, h);
+            MessageDigest d = sha256();
+            d.update((byte) 1);
+            if (proof[off] == 0) {
+                d.update(h);
+                d.update(proof, off + 1, STEP - 1);
+            } else {
+                d.update(proof, off + 1, STEP - 1);
+                d.update(h);
+            }
+            h = d.digest();
         }
         return h;
     }
@@ -124,12 +133,24 @@ final class BatchSignature {
         return proof;
     }
 
-    private static MessageDigest sha256() {
+    /**
+     * One SHA-256 per thread: a receiver hashes a leaf, up to {@link #MAX_STEPS} nodes and a cache key per message,
+     * and {@code MessageDigest.getInstance} (a provider lookup and a new object each time) cost more than the
+     * hashing of these short inputs. Each use starts with a reset and ends with {@code digest()}; no caller computes
+     * its input while holding it.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing", e);
         }
+    });
+
+    private static MessageDigest sha256() {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        return d;
     }
 
     /**
