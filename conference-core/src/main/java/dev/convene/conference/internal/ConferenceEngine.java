@@ -137,6 +137,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     streams.onFrame(from, m);
                 })
+                .handle(MetaDigest.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    sync.onMetaDigest(from, m);
+                })
                 .listener(this);
     }
 
@@ -497,5 +502,10 @@ public final class ConferenceEngine implements OverlayListener {
     /** The chat row writer, for tests in this package. */
     ChatWriter writerForTest() {
         return s.writer;
+    }
+
+    /** Meta digests received that matched this peer's records and that did not, for tests in this package (engine thread). */
+    CompletableFuture<long[]> metaDigestOutcomesForTest() {
+        return call(sync::metaDigestOutcomes);
     }
 }

@@ -57,6 +57,11 @@ record MetaDigest(ConferenceId conference, boolean answer, List<Kind> kinds) {
         if (kinds.size() != KINDS) throw new WireFormatException("meta digest of " + kinds.size() + " kinds, not " + KINDS);
     }
 
+    /** This digest, asking for an answer. */
+    MetaDigest withAnswer() {
+        return new MetaDigest(conference, true, kinds);
+    }
+
     /** Whether {@code other} names the same records, kind by kind (the {@link #answer} flag aside). */
     boolean sameRecords(MetaDigest other) {
         return conference.equals(other.conference) && kinds.equals(other.kinds);
