@@ -112,6 +112,12 @@ final class Conference {
     byte[] savedMeta;
     /** The metadata records last written to the store, by row key ({@link MetaRecords}). */
     final Map<String, Object> savedRecords = new HashMap<>();
+    /**
+     * The SHA-256 of each record's encoding as {@link MetaDigest} last hashed it, by identity (records are immutable,
+     * so the same object has the same hash): a digest encodes only records it has not seen. Holds only the records of
+     * the last digest (engine thread).
+     */
+    java.util.IdentityHashMap<Object, byte[]> digestHashes = new java.util.IdentityHashMap<>();
     long savedOwnSequence = -1;
     int savedKeys = -1;
     /** While loading from the store: names as saved, own messages never acknowledged. */

@@ -508,4 +508,9 @@ public final class ConferenceEngine implements OverlayListener {
     CompletableFuture<long[]> metaDigestOutcomesForTest() {
         return call(sync::metaDigestOutcomes);
     }
+
+    /** Runs {@code f} on a conference's state on the engine thread, for tests in this package. */
+    <T> CompletableFuture<T> onConferenceForTest(dev.convene.conference.ConferenceId id, java.util.function.Function<Conference, T> f) {
+        return call(() -> f.apply(s.conferences.get(id)));
+    }
 }

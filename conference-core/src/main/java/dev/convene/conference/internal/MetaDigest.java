@@ -70,29 +70,39 @@ record MetaDigest(ConferenceId conference, boolean answer, List<Kind> kinds) {
     /** The digest of what {@code c} holds: of exactly the records {@link Conference#meta()} would send. */
     static MetaDigest of(Conference c, boolean answer) {
         Meta m = c.meta();
+        java.util.IdentityHashMap<Object, byte[]> before = c.digestHashes;
+        java.util.IdentityHashMap<Object, byte[]> now = new java.util.IdentityHashMap<>();
         List<Kind> kinds = new ArrayList<>(KINDS);
-        kinds.add(kind(List.of(m.context()), Protocol.SIGNED_CONTEXT));
-        kinds.add(kind(m.invitations(), Protocol.INVITATION));
-        kinds.add(kind(m.replies(), Protocol.REPLY));
-        kinds.add(kind(m.end() == null ? List.of() : List.of(m.end()), Protocol.END));
-        kinds.add(kind(m.removals(), Protocol.REMOVAL));
-        kinds.add(kind(m.grants(), Protocol.GRANT));
-        kinds.add(kind(m.roles(), Protocol.ROLE));
-        kinds.add(kind(m.schedules(), Protocol.RESCHEDULE));
+        kinds.add(kind(List.of(m.context()), Protocol.SIGNED_CONTEXT, before, now));
+        kinds.add(kind(m.invitations(), Protocol.INVITATION, before, now));
+        kinds.add(kind(m.replies(), Protocol.REPLY, before, now));
+        kinds.add(kind(m.end() == null ? List.of() : List.of(m.end()), Protocol.END, before, now));
+        kinds.add(kind(m.removals(), Protocol.REMOVAL, before, now));
+        kinds.add(kind(m.grants(), Protocol.GRANT, before, now));
+        kinds.add(kind(m.roles(), Protocol.ROLE, before, now));
+        kinds.add(kind(m.schedules(), Protocol.RESCHEDULE, before, now));
+        c.digestHashes = now;
         return new MetaDigest(c.id, answer, kinds);
     }
 
     /** An empty digest: what a peer that does not know the conference holds of it (it gets the records). */
     static MetaDigest none(ConferenceId conference) {
         List<Kind> kinds = new ArrayList<>(KINDS);
-        for (int i = 0; i < KINDS; i++) kinds.add(kind(List.<SignedContext>of(), Protocol.SIGNED_CONTEXT));
+        for (int i = 0; i < KINDS; i++) kinds.add(kind(List.<SignedContext>of(), Protocol.SIGNED_CONTEXT, null, null));
         return new MetaDigest(conference, false, kinds);
     }
 
-    private static <T> Kind kind(List<T> records, WireCodec<T> codec) {
+    /** {@code before}/{@code now}: record hashes by identity, the last digest's and this one's (null: none kept). */
+    private static <T> Kind kind(List<T> records, WireCodec<T> codec, java.util.IdentityHashMap<Object, byte[]> before,
+                                 java.util.IdentityHashMap<Object, byte[]> now) {
         MessageDigest sha = sha256();
         List<byte[]> hashes = new ArrayList<>(records.size());
-        for (T r : records) hashes.add(sha.digest(Protocol.bytes(codec, r)));
+        for (T r : records) {
+            byte[] h = before == null ? null : before.get(r);
+            if (h == null) h = sha.digest(Protocol.bytes(codec, r));
+            if (now != null) now.put(r, h);
+            hashes.add(h);
+        }
         hashes.sort(Arrays::compareUnsigned);
         for (byte[] h : hashes) sha.update(h);
         return new Kind(records.size(), sha.digest());
