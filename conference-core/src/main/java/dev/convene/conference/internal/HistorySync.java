@@ -283,7 +283,7 @@ final class HistorySync {
         }
     }
 
-    // Metadata anti-entropy by digest (PROTOCOL.md, "Anti-entropy"): a digest first, the records on a difference.
+    // Metadata anti-entropy by digest (PROTOCOL.md, "Metadata by digest"): a digest first, the records on a difference.
 
     /** The most (conference, peer) pairs remembered for meta digests; past it the memory starts again empty. */
     static final int MAX_META_PAIRS = 4096;

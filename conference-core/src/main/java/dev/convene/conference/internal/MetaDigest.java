@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a peer holds of a conference's metadata, in a few hundred bytes (PROTOCOL.md, "Anti-entropy"): per kind of
+ * What a peer holds of a conference's metadata, in a few hundred bytes (PROTOCOL.md, "Metadata by digest"): per kind of
  * record ({@link #KINDS}: the context, invitations, answers, the end, removals, key grants, role and schedule
  * changes) how many it holds and one SHA-256 over the sorted hashes of their encodings, so the order in which a
  * peer learned them does not matter. Anti-entropy sends this instead of the whole metadata (about 1 KiB per
