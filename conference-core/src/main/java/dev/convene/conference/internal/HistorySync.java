@@ -289,23 +289,33 @@ final class HistorySync {
     static final int MAX_META_PAIRS = 4096;
     /** Peers this peer sent a meta digest to, per conference, that have not answered it yet. */
     private final Set<Asked> metaAwaited = new java.util.HashSet<>();
+    /** Per conference and member, how many digests in a row it left unanswered. */
+    private final Map<Asked, Integer> metaUnanswered = new HashMap<>();
+    /** Digests left unanswered in a row after which the whole metadata goes instead (an answer can be held back by the rate limit once). */
+    static final int META_UNANSWERED_LIMIT = 2;
     /** The tick at which this peer last answered a peer's meta digest, per conference. */
     private final Map<Asked, Long> metaAnsweredAt = new HashMap<>();
     private long metaSame;
     private long metaDiffered;
 
     /**
-     * One anti-entropy round's metadata for {@code peer}: its digest, or the whole metadata if the last digest sent
-     * to it went unanswered (a member that does not know the conference stays silent, so as not to tell strangers
-     * which conferences it knows; it gets the records on the next round, as every round used to send them).
+     * One anti-entropy round's metadata for {@code peer}: its digest, or the whole metadata if the last
+     * {@link #META_UNANSWERED_LIMIT} digests sent to it went unanswered (a member that does not know the conference
+     * stays silent, so as not to tell strangers which conferences it knows; it gets the records then, as every round
+     * used to send them).
      */
     void sendMetaDigest(Conference c, PeerId peer) {
         Asked key = new Asked(c.id, peer);
         if (metaAwaited.remove(key)) {
-            s.sendMeta(c, List.of(peer));
-            return;
+            int misses = metaUnanswered.merge(key, 1, Integer::sum);
+            if (misses >= META_UNANSWERED_LIMIT) {
+                metaUnanswered.remove(key);
+                s.sendMeta(c, List.of(peer));
+                return;
+            }
         }
         if (metaAwaited.size() >= MAX_META_PAIRS) metaAwaited.clear();
+        if (metaUnanswered.size() >= MAX_META_PAIRS) metaUnanswered.clear();
         metaAwaited.add(key);
         s.overlay.multicast(List.of(peer), MetaDigest.of(c, true));
     }
@@ -326,7 +336,9 @@ final class HistorySync {
             if (last != null && ticks - last < Math.max(1, syncEveryTicks / 2)) return;
             if (metaAnsweredAt.size() >= MAX_META_PAIRS) metaAnsweredAt.clear();
             metaAnsweredAt.put(key, ticks);
-        } else if (!metaAwaited.remove(key)) {
+        } else if (metaAwaited.remove(key)) {
+            metaUnanswered.remove(key);
+        } else {
             return; // not an answer to a digest of this peer's
         }
         MetaDigest own = MetaDigest.of(c, false);
