@@ -60,7 +60,7 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, List.of(m), true, rejected -> {
-            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            for (int i = 0; i < rejected && s.overlay != null; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
 
@@ -83,7 +83,7 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, p.messages(), true, rejected -> {
-            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            for (int i = 0; i < rejected && s.overlay != null; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
 
