@@ -328,7 +328,16 @@ final class ChatLog {
             if (m.timestamp().compareTo(p.timestamp()) < 0) return false;
             if (p.frontier() != null && (m.frontier() == null || m.frontier().compareTo(p.frontier()) < 0)) return false;
         }
-        if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) return false;
+        Frontier f = m.frontier();
+        Unchecked named = f == null || shown == null || !f.id().author().equals(author) ? null : shown.get(f.id().sequence());
+        if (named != null) {
+            // It names its author's own earlier message, shown unchecked here (the author posts faster than a check):
+            // dated against it as Frontiers would against a held one. If that one's check fails, this one goes too.
+            if (f.id().sequence() >= m.sequence() || m.timestamp().compareTo(f.timestamp()) <= 0
+                    || !named.message().timestamp().equals(f.timestamp())) return false;
+        } else if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) {
+            return false; // backdated, or it names a message not held here yet (another author's unchecked one: it waits)
+        }
         byte[] key = c.keys.get(m.keyEpoch());
         if (key == null) return false;
         byte[] plain;

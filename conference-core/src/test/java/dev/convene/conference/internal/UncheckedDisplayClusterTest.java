@@ -49,9 +49,9 @@ class UncheckedDisplayClusterTest {
             ConferencePeer alice = cl.start("alice");
             ConferencePeer bob = cl.start("bob", bobHome, Identity.loadOrCreate(bobHome), cl.clock);
             ConferencePeer carol = cl.start("carol");
-            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory")) {
+            try (HostilePeer mallory = HostilePeer.besides(alice, "mallory"); HostilePeer eve = HostilePeer.besides(alice, "eve")) {
                 cl.awaitDirectories(alice, bob, carol);
-                ConferenceId id = Scenarios.live("Unchecked", alice, List.of(bob, carol), List.of(mallory));
+                ConferenceId id = Scenarios.live("Unchecked", alice, List.of(bob, carol), List.of(mallory, eve));
                 byte[] key = mallory.contentKey(id);
                 List<ConferencePeer> all = List.of(alice, bob, carol);
                 List<ConferencePeer> received = List.of(alice, bob);
@@ -79,6 +79,14 @@ class UncheckedDisplayClusterTest {
                     assertThat(highestAck(mallory, p)).as(p.name() + " acknowledged beyond 1").isEqualTo(1);
                 }
                 assertThat(cl.events(carol).messages).extracting(ChatEntry::text).doesNotContain("forged two");
+                // Not relayed: a participant asking alice and bob for everything gets mallory's 1, never its 2.
+                for (ConferencePeer p : received) {
+                    eve.send(p, new ChatDigest(id, java.util.Map.of()));
+                    eve.await(ChatBatch.class, p, "a history answer from " + p.name());
+                    List<ChatMessage> relayed = eve.received(ChatBatch.class, p).stream().flatMap(b -> b.messages().stream())
+                            .filter(m -> m.author().equals(mallory.id())).toList();
+                    assertThat(relayed).as(p.name() + " relayed").extracting(ChatMessage::sequence).contains(1L).doesNotContain(2L);
+                }
 
                 // Not stored: bob restarted from its home shows only what was checked.
                 bob.close();

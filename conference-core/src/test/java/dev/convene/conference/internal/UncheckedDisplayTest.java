@@ -73,6 +73,27 @@ class UncheckedDisplayTest {
         assertThat(Frontiers.next(c, BOB.id(), 1).id()).isEqualTo(new MessageId(ALICE.id(), 1));
     }
 
+    /** Alice's message naming her previous one as the last she had seen, as an author posting in a row does. */
+    private ChatMessage afterOwn(long sequence) {
+        Frontier f = sequence == 1 ? null : new Frontier(new MessageId(ALICE.id(), sequence - 1), Seams.at(sequence - 1));
+        return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence, f);
+    }
+
+    @Test
+    void messagesNamingTheirAuthorsPreviousMessageShownUncheckedAreShownInARow() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        for (long seq = 1; seq <= 3; seq++) bob.chat.onChat(ALICE.id(), afterOwn(seq));
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        // One dated at or before the message it names is not shown before its check (nor after: backdated).
+        ChatMessage backdated = Fixtures.chat(ALICE, c.id, 4, Seams.at(2), key, "text 4",
+                new Frontier(new MessageId(ALICE.id(), 3), Seams.at(3)));
+        bob.chat.onChat(ALICE.id(), backdated);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 4);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        assertThat(bob.heard).containsExactly("message text 1", "message text 2", "message text 3");
+    }
+
     @Test
     void aMessageRelayedByAnotherPeerIsCheckedBeforeItIsShown() throws Exception {
         bob.s.conferences.put(c.id, c);
