@@ -854,16 +854,17 @@ final class ChatLog {
      */
     ChatEntry deliver(Conference c, ChatMessage m, String text, java.util.Optional<MessageId> replyTo, List<PeerId> mentions, boolean own) {
         // Shown already before its check (this very message, still shown): listeners are not told again.
-        boolean shownEarly = false;
         TreeMap<Long, Unchecked> early = c.unchecked.isEmpty() ? null : c.unchecked.get(m.author());
         Unchecked u = early == null ? null : early.remove(m.sequence());
         if (u != null) {
             if (early.isEmpty()) c.unchecked.remove(m.author());
             if (u.message() == m && c.entries.get(m.id()) == u.entry()) {
-                shownEarly = true; // the entry delivered below replaces it under the same key
-            } else {
-                unshow(c, u, "another message took its sequence");
+                // Its entry (built from the same message, read with the same key) stays: only the log takes it in.
+                c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+                c.contiguous.put(m.author(), m.sequence());
+                return u.entry();
             }
+            unshow(c, u, "another message took its sequence");
         }
         c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
         c.contiguous.put(m.author(), m.sequence());
@@ -874,7 +875,6 @@ final class ChatLog {
         c.entries.put(entry.id(), entry);
         // A banned author's message held before the ban and delivered during it fills its sequence but is not shown
         // (history() leaves it out while the ban holds; after an unban it is there, as a message restored from disk).
-        if (shownEarly) return entry;
         if (!c.restoring && !s.banned.contains(m.author())) dispatch.message(entry);
         if (!c.restoring && !own && mentions.contains(s.self) && !s.banned.contains(m.author())) dispatch.fire(l -> l.mentioned(entry));
         return entry;
