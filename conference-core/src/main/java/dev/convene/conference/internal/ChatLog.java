@@ -319,8 +319,13 @@ final class ChatLog {
         if (at.isAfter(s.clock.instant().plus(MAX_FUTURE)) || at.isBefore(c.earliestMessage().minus(MAX_FUTURE))
                 || at.isAfter(c.over().plus(MAX_FUTURE)) || m.keyEpoch() > Protocol.MAX_REMOVALS) return false;
         if (c.equivocations.containsKey(m.id()) || receipts.refuted(c, m)) return false;
+        // A receipt of its author's that it contradicts makes it a proof once checked: never shown. One still under a
+        // check on the pool may be such a receipt: the message waits for its own check, as before.
         Receipt signed = c.receipts.get(author);
-        if (signed != null && Receipts.contradicts(signed, m)) return false; // its check makes it a proof: never shown
+        if (signed != null && Receipts.contradicts(signed, m)) return false;
+        Receipt pending = c.pendingReceipts.get(author);
+        if (pending != null && Receipts.contradicts(pending, m)) return false;
+        if (receipts.underCheck(c.id, author)) return false;
         if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) return false;
         if (prev != null) {
             // Its previous message is shown unchecked (not held): dated against it as Frontiers would against a held one.
@@ -398,7 +403,9 @@ final class ChatLog {
             Unchecked u = shown == null ? null : shown.get(m.sequence());
             if (u == null || u.message() != m) continue;
             ChatMessage held = new TreeMapHolder(c, m.author()).get(m.sequence());
-            if (ok[k] && held == m) continue; // delivered by deliverReady, or settled there ({@link #reconcile})
+            // Held (this message, or a copy of it that came another way, e.g. in a history batch): delivered by
+            // deliverReady, which keeps the entry shown, or settled there ({@link #reconcile}).
+            if (held != null && (held == m || sameMessage(held, m))) continue;
             if (ok[k] && (held != null || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L))) {
                 shown.remove(m.sequence());
                 unshow(c, u, held != null ? "equivocation" : "settled unshown");
@@ -858,7 +865,7 @@ final class ChatLog {
         Unchecked u = early == null ? null : early.remove(m.sequence());
         if (u != null) {
             if (early.isEmpty()) c.unchecked.remove(m.author());
-            if (u.message() == m && c.entries.get(m.id()) == u.entry()) {
+            if ((u.message() == m || sameMessage(u.message(), m)) && c.entries.get(m.id()) == u.entry()) {
                 // Its entry (built from the same message, read with the same key) stays: only the log takes it in.
                 c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
                 c.contiguous.put(m.author(), m.sequence());
