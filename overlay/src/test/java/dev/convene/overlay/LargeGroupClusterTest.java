@@ -36,7 +36,7 @@ class LargeGroupClusterTest {
      * session, and requests or repeats of a Hello lost in a view race. A constant, not a function of the size.
      */
     static final int CHECKS_PER_EXISTING_PEER = 6;
-    /** Frames one join may cost an existing peer: those Hellos and requests, and the joiner's Confirm. */
+    /** Frames one join may cost an existing peer: those Hellos and requests (the joiner answers each member's Hello with one echoing it). */
     static final int FRAMES_PER_EXISTING_PEER = 8;
 
     @Test

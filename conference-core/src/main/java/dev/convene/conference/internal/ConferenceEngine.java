@@ -407,6 +407,25 @@ public final class ConferenceEngine implements OverlayListener {
         return acks.unacknowledgedWithSomeoneOnline();
     }
 
+    /**
+     * Messages shown before their author signature was checked whose check has not come back yet (SECURITY.md 2.2):
+     * a clean close waits for them, so what was shown and verifies is stored. Engine thread.
+     *
+     * @return how many such messages all conferences hold
+     */
+    public int shownUnchecked() {
+        int n = 0;
+        for (Conference c : s.conferences.values()) {
+            for (var byAuthor : c.unchecked.values()) {
+                for (Unchecked u : byAuthor.values()) {
+                    var held = c.chat.get(u.message().author());
+                    if (held == null || held.get(u.message().sequence()) != u.message()) n++; // held: queued for the store
+                }
+            }
+        }
+        return n;
+    }
+
     /** The overlay's discovery cache, kept in this peer's store (see {@link Persistence#addressCache()}). */
     public dev.convene.overlay.AddressCache addressCache() {
         return persistence.addressCache();

@@ -161,7 +161,9 @@ class BatchSignatureTest {
         bob.s.conferences.put(c.id, c);
         bob.s.events = bob.scheduled::add;
         List<ChatMessage> first = batch(1, 5);
-        bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, first.subList(0, 3)));
+        // Relayed (from another than their author): checked and decrypted on the pool before they are shown. (Live
+        // from their author they are shown first, decrypted on the engine thread: UncheckedDisplayTest.)
+        bob.chat.onPosts(MALLORY.id(), new ChatPosts(c.id, first.subList(0, 3)));
         runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(bob.s.verifier.decryptions()).isEqualTo(3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");

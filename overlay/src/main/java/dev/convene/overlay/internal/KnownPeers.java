@@ -27,6 +27,11 @@ public final class KnownPeers implements AddressCache {
         this.file = home == null ? null : home.resolve("known-peers");
     }
 
+    /** True if it has a file to write (an overlay with a home); without one {@link #remember} does nothing. */
+    boolean writes() {
+        return file != null;
+    }
+
     /** The cached addresses; empty without a home or file. */
     @Override
     public List<HostPort> load() {

@@ -53,7 +53,10 @@ final class Presence implements InboundGate.Membership {
 
     /** How presence reaches the network and the listeners. */
     interface Effects {
-        /** Sends a MAC'd {@code Confirm} under a new session, after this peer's {@code Hello}. */
+        /**
+         * Sends a MAC'd {@code Confirm} under a new session: the proof of this peer's binding at a member whose
+         * {@code Hello} echoed this peer's nonce, when this peer's own {@code Hello} there did not echo the member's.
+         */
         void confirm(PeerSession session);
 
         /**
@@ -99,12 +102,13 @@ final class Presence implements InboundGate.Membership {
     private final Map<Address, byte[]> heard = new ConcurrentHashMap<>();
     private final Map<Address, RateLimiter> answers = new ConcurrentHashMap<>();
     /**
-     * Members this peer's {@code Hello} was sent to in their current membership. A new session with one of them
-     * is not answered with the same {@code Hello} again: if the first was lost, this peer's {@code Confirm} fails
-     * there for want of a key and that member asks for it ({@link #askFor}), as {@link #retry} does. Without it
-     * every pair exchanged its {@code Hello}s twice, each one signed and verified.
+     * Members this peer's {@code Hello} was sent to in their current membership, with the echo that {@code Hello}
+     * carried (zeros if none). A new session with a member is answered only if this peer has not yet sent it a
+     * {@code Hello} echoing that session's nonce: with a {@code Hello} that echoes it (which proves this peer's
+     * binding there), or, if the member's {@code Hello} echoed this peer's nonce (so it holds this peer's
+     * {@code Hello}), with a MAC'd {@code Confirm}. Without it every pair exchanged its {@code Hello}s twice.
      */
-    private final Set<Address> greeted = ConcurrentHashMap.newKeySet();
+    private final Map<Address, byte[]> greeted = new ConcurrentHashMap<>();
     /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
     private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
     private volatile Set<Address> members = Set.of();
@@ -174,8 +178,8 @@ final class Presence implements InboundGate.Membership {
      */
     void onEcho(Address src, byte[] nonce) {
         if (!isMember(src)) return;
-        PeerSession s = sessions.get(src);
-        if (s != null && s.confirmed()) return;
+        // Even if src's binding is proven here: the echo says src refused this peer's Hello, so this peer's own binding
+        // is not proven there (src sends echoes only while it is not).
         byte[] known = heard.get(src);
         if (known != null && java.util.Arrays.equals(known, nonce)) return;
         heard.put(src, nonce.clone());
@@ -260,7 +264,13 @@ final class Presence implements InboundGate.Membership {
                 return false;
             }
         }
-        if (echoed) echoedBindings.add(src);
+        PeerSession session = sessions.get(src);
+        if (echoed) {
+            // Signed by the identity it names, over src's address, and echoing the nonce only the process at src
+            // received: the binding is proven as a MAC'd frame would prove it (SECURITY.md 2.1).
+            echoedBindings.add(src);
+            session.confirm();
+        }
         boolean joined = directory.put(ad, src);
         List<PeerAdvertisement> conflicts = names.add(ad, directory);
         for (PeerAdvertisement other : conflicts) {
@@ -273,12 +283,16 @@ final class Presence implements InboundGate.Membership {
             log.debug("{}: {} ({}) joined from {}", label, ad.id().shortId(), ad.name(), ad.endpoint()); // the endpoint may carry the name
             effects.fire(l -> l.peerJoined(ad));
         }
-        // The other side may not know this peer's session yet (its Hello can be lost in a view race, or was never
-        // sent: the advertisement did not exist yet): answer a new session once, within the budget, unless this
-        // peer's Hello was already sent there (see greeted). Two fresh sessions answer each other at most once each.
-        if (fresh) {
-            if (!greeted.contains(src)) answer(src);
-            effects.confirm(sessions.get(src));
+        // This peer's binding at src is proven there once src verifies a Hello of this peer echoing src's nonce, or
+        // a MAC'd frame. Until this peer has sent src a Hello echoing src's nonce, answer: a new session whose Hello
+        // echoed this peer's nonce (src holds this peer's Hello, which did not echo src's) with a Confirm; anything
+        // else with a Hello echoing src's nonce, within the budget: src may not know this peer's session at all (its
+        // Hello can be lost in a view race, refused for the budget, or was never sent), and a repeated Hello is src
+        // asking again (its retry: the Confirm or this peer's Hello did not arrive). Once that Hello is sent, a
+        // repeat is not answered, so two peers never answer each other for ever.
+        if (!provenAt(src, hello.session())) {
+            if (fresh && echoed && greeted.containsKey(src)) effects.confirm(session);
+            else answer(src);
         }
         return fresh;
     }
@@ -370,7 +384,14 @@ final class Presence implements InboundGate.Membership {
     }
 
     private void greet(Address a) {
-        if (effects.sendHello(a, nonceFor(a), echoFor(a))) greeted.add(a);
+        byte[] echo = echoFor(a);
+        if (effects.sendHello(a, nonceFor(a), echo)) greeted.put(a, echo);
+    }
+
+    /** True if this peer's last {@code Hello} to {@code a} echoed {@code theirNonce} (so proves this peer there). */
+    private boolean provenAt(Address a, byte[] theirNonce) {
+        byte[] sent = greeted.get(a);
+        return sent != null && java.security.MessageDigest.isEqual(sent, theirNonce);
     }
 
     private byte[] nonceFor(Address member) {
@@ -430,16 +451,25 @@ final class Presence implements InboundGate.Membership {
         heard.keySet().retainAll(members);
         nonces.keySet().retainAll(members);
         retries.keySet().retainAll(members);
-        greeted.retainAll(members);
+        greeted.keySet().retainAll(members);
         // Greeting a joiner is this peer's own doing, once per address per membership: not charged to the
         // answer budget (a remote Hello or request is). If the greeting is lost, retry() asks again.
+        // Of each pair the member older in the view greets first; the younger waits for that Hello and answers it
+        // with one echoing its nonce, which proves the younger's binding at once, so the older proves its own with
+        // one Confirm: three frames per pair, where crossing Hellos cost four. A member whose Hello arrived while
+        // this peer could not answer (its advertisement did not exist yet) is answered now. Views list members in
+        // the order they joined, the same at every member; if a merge disagrees, the retry asks.
+        List<Address> order = v.getMembers();
+        int selfIndex = order.indexOf(self.get());
         long now = nanos.getAsLong();
         long firstWait = firstWait();
         for (Address a : joiners) {
+            PeerSession s = sessions.get(a);
             // The announcement after connect() names every member; those greeted by a view handled since are not
             // greeted twice.
-            if (!greeted.contains(a)) greet(a);
-            if (!sessions.containsKey(a)) retries.put(a, new Retry(now + firstWait, firstWait));
+            boolean younger = selfIndex < 0 || order.indexOf(a) > selfIndex;
+            if (s != null ? !provenAt(a, s.theirNonce()) : younger && !greeted.containsKey(a)) greet(a);
+            if (s == null) retries.put(a, new Retry(now + firstWait, firstWait));
         }
         return left;
     }
