@@ -126,6 +126,8 @@ final class ChatLog {
             after.accept(rejected + refused);
             return;
         }
+        // A live batch as its author signed it: one tree for its statements instead of a path per message.
+        List<byte[]> statements = live && start == 0 && ms.size() > 1 ? BatchSignature.statements(ms) : null;
         for (; i < ms.size() && checks.size() < Math.max(room, 0); i++) {
             ChatMessage m = ms.get(i);
             try {
@@ -139,7 +141,9 @@ final class ChatLog {
                 chunk.add(m);
                 // Live from its own author (the pair MAC proves who sent it): shown now, checked on the pool after.
                 boolean early = live && from.equals(m.author()) && showEarly(c, m);
-                checks.add(ChatVerifier.Check.of(authorKey, m, early ? null : c.keys.get(m.keyEpoch())));
+                byte[] contentKey = early ? null : c.keys.get(m.keyEpoch());
+                checks.add(statements == null ? ChatVerifier.Check.of(authorKey, m, contentKey)
+                        : ChatVerifier.Check.of(authorKey, m, contentKey, statements.get(i)));
             } catch (RejectedMessageException e) {
                 rejected++;
                 log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
