@@ -993,7 +993,10 @@ public final class ConferencePeer implements AutoCloseable {
     private void shutDown() {
         long deadline = System.nanoTime() + LEAVE_GRACE.toNanos();
         try {
-            while (System.nanoTime() < deadline && engine.call(engine::unacknowledgedWithSomeoneOnline).get(1, TimeUnit.SECONDS) > 0) {
+            // Own posts waiting for an acknowledgement, and messages shown before their author signature was checked
+            // (stored once it verifies): both are waited for, within the grace.
+            while (System.nanoTime() < deadline
+                    && engine.call(() -> engine.unacknowledgedWithSomeoneOnline() + engine.shownUnchecked()).get(1, TimeUnit.SECONDS) > 0) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {

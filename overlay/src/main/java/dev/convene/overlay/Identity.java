@@ -389,10 +389,39 @@ public final class Identity {
         }
         if (data == null || offset < 0 || length < 0 || offset > data.length - length) return false;
         try {
-            return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, signingKey, 0, data, offset, length);
+            org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point = publicPoint(signingKey);
+            return point != null && org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point, data, offset, length);
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** The most decoded signing keys kept by {@link #publicPoint}; past it the cache starts again empty. */
+    static final int MAX_DECODED_KEYS = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint>
+            DECODED_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The decoded point of a raw signing key, or null if it is not one: decoding (a square root in the field) was a
+     * tenth of every check, and a peer checks the same few keys again and again. The checks are those of
+     * {@code Ed25519.verify} on the raw bytes (a canonical encoding that is not one of the small-order points, and a
+     * point on the curve: {@code validatePublicKeyPartialExport}), so the same signatures verify. Refused keys are
+     * not remembered; at most {@link #MAX_DECODED_KEYS} are, after which the cache is emptied and refilled.
+     */
+    static org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint publicPoint(byte[] signingKey) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(signingKey);
+        org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point = DECODED_KEYS.get(key);
+        if (point != null) return point;
+        byte[] copy = signingKey.clone();
+        point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(copy, 0);
+        if (point == null) return null;
+        if (DECODED_KEYS.size() >= MAX_DECODED_KEYS) DECODED_KEYS.clear();
+        DECODED_KEYS.put(java.nio.ByteBuffer.wrap(copy), point);
+        return point;
+    }
+
+    static int decodedKeys() {
+        return DECODED_KEYS.size();
     }
 
     /**

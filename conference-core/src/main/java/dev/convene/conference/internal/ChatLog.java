@@ -60,7 +60,7 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, List.of(m), true, rejected -> {
-            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            for (int i = 0; i < rejected && s.overlay != null; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
 
@@ -83,7 +83,7 @@ final class ChatLog {
             return;
         }
         takeIn(c, from, p.messages(), true, rejected -> {
-            for (int i = 0; i < rejected; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
+            for (int i = 0; i < rejected && s.overlay != null; i++) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
         });
     }
 
@@ -126,6 +126,8 @@ final class ChatLog {
             after.accept(rejected + refused);
             return;
         }
+        // A live batch as its author signed it: one tree for its statements instead of a path per message.
+        List<byte[]> statements = live && start == 0 && ms.size() > 1 ? BatchSignature.statements(ms) : null;
         for (; i < ms.size() && checks.size() < Math.max(room, 0); i++) {
             ChatMessage m = ms.get(i);
             try {
@@ -137,7 +139,11 @@ final class ChatLog {
                 }
                 if (!s.gate.mayCheckChat(from)) throw new RejectedMessageException("chat signature budget spent");
                 chunk.add(m);
-                checks.add(ChatVerifier.Check.of(authorKey, m, c.keys.get(m.keyEpoch())));
+                // Live from its own author (the pair MAC proves who sent it): shown now, checked on the pool after.
+                boolean early = live && from.equals(m.author()) && showEarly(c, m);
+                byte[] contentKey = early ? null : c.keys.get(m.keyEpoch());
+                checks.add(statements == null ? ChatVerifier.Check.of(authorKey, m, contentKey)
+                        : ChatVerifier.Check.of(authorKey, m, contentKey, statements.get(i)));
             } catch (RejectedMessageException e) {
                 rejected++;
                 log.debug("{}: chat from {} refused: {}", s.label(), from.shortId(), e.getMessage());
@@ -173,6 +179,8 @@ final class ChatLog {
                 if (ok[k] && plain != null) decrypted(chunk.get(k), checks.get(k).contentKey(), plain);
             }
             int more = refused + checked(id, from, chunk, ok, live);
+            Conference after0 = s.conferences.get(id);
+            if (after0 != null) uncheckedDecided(after0, from, chunk, ok);
             resume(from);
             if (next < ms.size()) {
                 takeIn(id, from, ms, next, live, more, after);
@@ -287,6 +295,161 @@ final class ChatLog {
             throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
         }
         return authorKey;
+    }
+
+    /**
+     * Authors that sent this peer, over their own session, a message whose author signature did not verify: from then
+     * on (for the life of this peer) their messages are checked before they are shown, as relayed ones are. At most
+     * one per member of a conference held here.
+     */
+    private final Set<PeerId> distrusted = new java.util.HashSet<>();
+
+    /**
+     * Shows {@code m}, received live from its own author and under a signature check on the pool, before the check
+     * ends, if it is the next of its author's sequence after what is shown here and passes every check that needs no
+     * signature: those of {@link #accept} and those of {@link #deliverReady} (equivocation, receipts, membership,
+     * dating, key, decryption). Plain chat, replies and mentions only; edits, deletes and typed events wait for
+     * their check. Nothing is held, stored, acknowledged or relayed for it until the check passes
+     * ({@link #uncheckedDecided}). Returns whether it was shown (its plaintext is kept for delivery). Engine thread.
+     */
+    private boolean showEarly(Conference c, ChatMessage m) {
+        PeerId author = m.author();
+        if (c.restoring || author.equals(s.self) || distrusted.contains(author) || s.banned.contains(author)) return false;
+        TreeMap<Long, Unchecked> shown = c.unchecked.get(author);
+        Unchecked prev = shown == null ? null : shown.get(m.sequence() - 1);
+        long through = Math.max(c.contiguous.getOrDefault(author, 0L), shown == null || shown.isEmpty() ? 0L : shown.lastKey());
+        if (m.sequence() != through + 1 || new TreeMapHolder(c, author).has(m.sequence())) return false;
+        Instant at = m.timestamp().instant();
+        if (at.isAfter(s.clock.instant().plus(MAX_FUTURE)) || at.isBefore(c.earliestMessage().minus(MAX_FUTURE))
+                || at.isAfter(c.over().plus(MAX_FUTURE)) || m.keyEpoch() > Protocol.MAX_REMOVALS) return false;
+        if (c.equivocations.containsKey(m.id()) || receipts.refuted(c, m)) return false;
+        // A receipt of its author's that it contradicts makes it a proof once checked: never shown. One still under a
+        // check on the pool may be such a receipt: the message waits for its own check, as before.
+        Receipt signed = c.receipts.get(author);
+        if (signed != null && Receipts.contradicts(signed, m)) return false;
+        Receipt pending = c.pendingReceipts.get(author);
+        if (pending != null && Receipts.contradicts(pending, m)) return false;
+        if (receipts.underCheck(c.id, author)) return false;
+        if (Membership.verdict(c, m, MAX_FUTURE) != Membership.Verdict.VALID) return false;
+        if (prev != null) {
+            // Its previous message is shown unchecked (not held): dated against it as Frontiers would against a held one.
+            ChatMessage p = prev.message();
+            if (m.timestamp().compareTo(p.timestamp()) < 0) return false;
+            if (p.frontier() != null && (m.frontier() == null || m.frontier().compareTo(p.frontier()) < 0)) return false;
+        }
+        Frontier f = m.frontier();
+        Unchecked named = f == null || shown == null || !f.id().author().equals(author) ? null : shown.get(f.id().sequence());
+        if (named != null) {
+            // It names its author's own earlier message, shown unchecked here (the author posts faster than a check):
+            // dated against it as Frontiers would against a held one. If that one's check fails, this one goes too.
+            if (f.id().sequence() >= m.sequence() || m.timestamp().compareTo(f.timestamp()) <= 0
+                    || !named.message().timestamp().equals(f.timestamp())) return false;
+        } else if (s.frontiers.check(c, m, s.banned, MAX_FUTURE) != Frontiers.Verdict.VALID) {
+            return false; // backdated, or it names a message not held here yet (another author's unchecked one: it waits)
+        }
+        byte[] key = c.keys.get(m.keyEpoch());
+        if (key == null) return false;
+        byte[] plain;
+        try {
+            plain = ContentCrypto.decrypt(key, m.body(), m.aad());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+        byte[] inner = plain;
+        TypedEvents.Parsed p = TypedEvents.isTyped(inner) ? TypedEvents.parse(inner) : null;
+        List<PeerId> mentions = List.of();
+        java.util.Optional<MessageId> replyTo = java.util.Optional.empty();
+        String text;
+        try {
+            if (Mentions.is(p)) {
+                Mentions.Unwrapped u = Mentions.unwrap(p.value());
+                mentions = u.mentions();
+                inner = u.inner();
+                p = TypedEvents.isTyped(inner) ? TypedEvents.parse(inner) : null;
+            }
+            if (SocialCodecs.isReply(p)) {
+                SocialCodecs.ReplyText r = SocialCodecs.reply(p.value());
+                replyTo = java.util.Optional.of(r.to());
+                text = r.text();
+            } else if (!mentions.isEmpty()) {
+                text = new String(inner, StandardCharsets.UTF_8);
+            } else if (TypedEvents.isTyped(inner)) {
+                return false; // an edit, a delete or a typed event: shown (or applied) once checked
+            } else {
+                text = new String(inner, StandardCharsets.UTF_8);
+            }
+        } catch (IllegalArgumentException e) {
+            return false; // malformed: decided (and counted) once checked, as before
+        }
+        ChatEntry entry = new ChatEntry(c.id, m.id(), m.timestamp(), s.nameOf(author), text, false, replyTo).withMentions(mentions);
+        s.hlc.observe(m.timestamp()); // an own post after this one is dated after it (within the skew allowed above)
+        c.history.put(entry, entry);
+        c.entries.put(entry.id(), entry);
+        c.unchecked.computeIfAbsent(author, a -> new TreeMap<>()).put(m.sequence(), new Unchecked(m, entry));
+        decrypted(m, key, plain);
+        dispatch.message(entry);
+        if (mentions.contains(s.self)) dispatch.fire(l -> l.mentioned(entry));
+        return true;
+    }
+
+    /**
+     * After the checks of {@code chunk} (results {@code ok}) were taken in: each of them shown before its check whose
+     * check failed, or that was refused (nothing held at its sequence, which is still open), is taken out together
+     * with every message of its author shown unchecked after it (a peer that never received it shows none of them:
+     * they wait for that sequence). A failed check also makes its author {@link #distrusted}. One whose sequence
+     * holds another message (an equivocation, which took it out) is forgotten; one held waits for its delivery.
+     */
+    private void uncheckedDecided(Conference c, PeerId from, List<ChatMessage> chunk, boolean[] ok) {
+        if (c.unchecked.isEmpty()) return;
+        for (int k = 0; k < chunk.size(); k++) {
+            ChatMessage m = chunk.get(k);
+            TreeMap<Long, Unchecked> shown = c.unchecked.get(m.author());
+            Unchecked u = shown == null ? null : shown.get(m.sequence());
+            if (u == null || u.message() != m) continue;
+            ChatMessage held = new TreeMapHolder(c, m.author()).get(m.sequence());
+            // Held (this message, or a copy of it that came another way, e.g. in a history batch): delivered by
+            // deliverReady, which keeps the entry shown, or settled there ({@link #reconcile}).
+            if (held != null && (held == m || sameMessage(held, m))) continue;
+            if (ok[k] && (held != null || m.sequence() <= c.contiguous.getOrDefault(m.author(), 0L))) {
+                shown.remove(m.sequence());
+                unshow(c, u, held != null ? "equivocation" : "settled unshown");
+            } else {
+                if (!ok[k] && from.equals(m.author())) distrusted.add(m.author());
+                String why = ok[k] ? "refused" : "author signature does not verify";
+                for (Unchecked later : List.copyOf(shown.tailMap(m.sequence(), true).values())) {
+                    shown.remove(later.message().sequence());
+                    unshow(c, later, why);
+                }
+                log.debug("{}: chat {} shown before its check, taken out: {}", s.label(), m.id(), why);
+            }
+            if (shown.isEmpty()) c.unchecked.remove(m.author());
+        }
+    }
+
+    /** Takes out an entry shown unchecked, if it is still the one shown for its message. */
+    private void unshow(Conference c, Unchecked u, String why) {
+        ChatEntry e = u.entry();
+        if (c.entries.get(e.id()) != e) return; // taken out already (an equivocation, a removal) or replaced
+        c.entries.remove(e.id());
+        c.history.remove(e);
+        s.counters.uncheckedRetracted.increment();
+        if (!c.restoring) dispatch.retracted(e, why);
+    }
+
+    /**
+     * After a delivery pass: messages shown unchecked whose sequence the pass settled without delivering them
+     * (settled unshown, erased, a closed range, another message there) are taken out.
+     */
+    private void reconcile(Conference c, Set<PeerId> advanced) {
+        if (c.unchecked.isEmpty()) return;
+        for (PeerId author : advanced) {
+            TreeMap<Long, Unchecked> shown = c.unchecked.get(author);
+            if (shown == null) continue;
+            var settled = shown.headMap(c.contiguous.getOrDefault(author, 0L), true);
+            for (Unchecked u : List.copyOf(settled.values())) unshow(c, u, "settled unshown");
+            settled.clear();
+            if (shown.isEmpty()) c.unchecked.remove(author);
+        }
     }
 
     /** A live message straight from its author that names an older frontier than this peer knows it had seen: counted. */
@@ -565,6 +728,7 @@ final class ChatLog {
             List<PeerId> tell = s.onlineOthers(refused);
             if (!tell.isEmpty()) s.sendMeta(c, tell);
         }
+        reconcile(c, advanced);
         if (!c.restoring) receipts.promote(c, advanced); // a receipt that waited for its author's messages binds now
         if (!c.restoring) acks.afterStored(c, List.copyOf(advanced));
     }
@@ -700,6 +864,19 @@ final class ChatLog {
      * and tells listeners ({@code mentioned} too, if it mentions this peer and is not its own).
      */
     ChatEntry deliver(Conference c, ChatMessage m, String text, java.util.Optional<MessageId> replyTo, List<PeerId> mentions, boolean own) {
+        // Shown already before its check (this very message, still shown): listeners are not told again.
+        TreeMap<Long, Unchecked> early = c.unchecked.isEmpty() ? null : c.unchecked.get(m.author());
+        Unchecked u = early == null ? null : early.remove(m.sequence());
+        if (u != null) {
+            if (early.isEmpty()) c.unchecked.remove(m.author());
+            if ((u.message() == m || sameMessage(u.message(), m)) && c.entries.get(m.id()) == u.entry()) {
+                // Its entry (built from the same message, read with the same key) stays: only the log takes it in.
+                c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
+                c.contiguous.put(m.author(), m.sequence());
+                return u.entry();
+            }
+            unshow(c, u, "another message took its sequence");
+        }
         c.chat.computeIfAbsent(m.author(), a -> new java.util.TreeMap<>()).put(m.sequence(), m);
         c.contiguous.put(m.author(), m.sequence());
         String name = c.restoring ? c.restoredNames.getOrDefault(m.id(), m.author().shortId()) : s.nameOf(m.author());

@@ -53,7 +53,12 @@ final class ChatVerifier implements AutoCloseable {
 
         /** The check of {@code m}'s author signature with {@code key}, and its decryption with {@code contentKey} if not null. */
         static Check of(byte[] key, ChatMessage m, byte[] contentKey) {
-            return new Check(key, m.signedBytes(), m.signature(), m.batched(), m, contentKey, new java.util.concurrent.atomic.AtomicReference<>());
+            return of(key, m, contentKey, m.signedBytes());
+        }
+
+        /** As {@link #of(byte[], ChatMessage, byte[])} with {@code signed}, the bytes {@code m}'s signature covers, already computed. */
+        static Check of(byte[] key, ChatMessage m, byte[] contentKey, byte[] signed) {
+            return new Check(key, signed, m.signature(), m.batched(), m, contentKey, new java.util.concurrent.atomic.AtomicReference<>());
         }
 
         int bytes() {

@@ -88,6 +88,13 @@ final class Conference {
      * is in {@link #chat}). The pair is the proof; neither is shown. Stored as {@code q/} rows ({@link MetaRecords}).
      */
     final Map<dev.convene.conference.MessageId, ChatMessage> equivocations = new HashMap<>();
+    /**
+     * Messages shown before their author signature was checked (received live from their author, the pair MAC
+     * proving who sent them; SECURITY.md 2.2), per author by sequence, with the entry shown: not held in {@link #chat},
+     * not stored, acknowledged, relayed or counted in {@link #contiguous}, and named by no frontier this peer signs,
+     * until the check passes ({@link ChatLog}).
+     */
+    final Map<PeerId, TreeMap<Long, Unchecked>> unchecked = new HashMap<>();
     /** Each author's current signed receipt, this peer's own included ({@link Receipts}; {@code w/} rows). */
     final Map<PeerId, Receipt> receipts = new HashMap<>();
     /** Messages proven to under-report their frontier, with the receipt they contradict ({@code u/} rows). */
@@ -112,6 +119,12 @@ final class Conference {
     byte[] savedMeta;
     /** The metadata records last written to the store, by row key ({@link MetaRecords}). */
     final Map<String, Object> savedRecords = new HashMap<>();
+    /**
+     * The SHA-256 of each record's encoding as {@link MetaDigest} last hashed it, by identity (records are immutable,
+     * so the same object has the same hash): a digest encodes only records it has not seen. Holds only the records of
+     * the last digest (engine thread).
+     */
+    java.util.IdentityHashMap<Object, byte[]> digestHashes = new java.util.IdentityHashMap<>();
     long savedOwnSequence = -1;
     int savedKeys = -1;
     /** While loading from the store: names as saved, own messages never acknowledged. */

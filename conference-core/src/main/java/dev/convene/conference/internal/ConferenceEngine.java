@@ -137,6 +137,11 @@ public final class ConferenceEngine implements OverlayListener {
                     refuseBanned(from);
                     streams.onFrame(from, m);
                 })
+                .handle(MetaDigest.TYPE, (from, m) -> {
+                    awaitAttached();
+                    refuseBanned(from);
+                    sync.onMetaDigest(from, m);
+                })
                 .listener(this);
     }
 
@@ -402,6 +407,25 @@ public final class ConferenceEngine implements OverlayListener {
         return acks.unacknowledgedWithSomeoneOnline();
     }
 
+    /**
+     * Messages shown before their author signature was checked whose check has not come back yet (SECURITY.md 2.2):
+     * a clean close waits for them, so what was shown and verifies is stored. Engine thread.
+     *
+     * @return how many such messages all conferences hold
+     */
+    public int shownUnchecked() {
+        int n = 0;
+        for (Conference c : s.conferences.values()) {
+            for (var byAuthor : c.unchecked.values()) {
+                for (Unchecked u : byAuthor.values()) {
+                    var held = c.chat.get(u.message().author());
+                    if (held == null || held.get(u.message().sequence()) != u.message()) n++; // held: queued for the store
+                }
+            }
+        }
+        return n;
+    }
+
     /** The overlay's discovery cache, kept in this peer's store (see {@link Persistence#addressCache()}). */
     public dev.convene.overlay.AddressCache addressCache() {
         return persistence.addressCache();
@@ -497,5 +521,15 @@ public final class ConferenceEngine implements OverlayListener {
     /** The chat row writer, for tests in this package. */
     ChatWriter writerForTest() {
         return s.writer;
+    }
+
+    /** Meta digests received that matched this peer's records and that did not, for tests in this package (engine thread). */
+    CompletableFuture<long[]> metaDigestOutcomesForTest() {
+        return call(sync::metaDigestOutcomes);
+    }
+
+    /** Runs {@code f} on a conference's state on the engine thread, for tests in this package. */
+    <T> CompletableFuture<T> onConferenceForTest(dev.convene.conference.ConferenceId id, java.util.function.Function<Conference, T> f) {
+        return call(() -> f.apply(s.conferences.get(id)));
     }
 }

@@ -30,6 +30,8 @@ final class Counters {
     final LongAdder acksUncovered = new LongAdder();
     /** History batches refused whole: they answered no digest of this peer's and their sender's unasked budget was spent ({@link HistorySync#onBatch}). */
     final LongAdder unaskedBatchesRefused = new LongAdder();
+    /** Messages shown before their author signature was checked and taken out again: the check failed, or they were refused or settled unshown ({@link ChatLog}). */
+    final LongAdder uncheckedRetracted = new LongAdder();
 
     ConferenceStats snapshot() {
         return new ConferenceStats(quarantined.sum(), conferenceFailures.sum(), signatureChecks.sum(), signatureCacheHits.sum(),

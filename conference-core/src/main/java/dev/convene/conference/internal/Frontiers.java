@@ -61,6 +61,8 @@ final class Frontiers {
     static Frontier next(Conference c, PeerId self, long sequence) {
         Frontier f = null;
         var last = c.history.isEmpty() ? null : c.history.lastKey();
+        // Never a message shown before its author signature was checked: its check may still fail (SECURITY.md 2.2).
+        while (last != null && Unchecked.shown(c, last.id())) last = c.history.lowerKey(last);
         if (last != null) f = new Frontier(last.id(), last.timestamp());
         ChatMessage prev = previous(c, self, sequence);
         if (prev != null && prev.frontier() != null && (f == null || f.compareTo(prev.frontier()) < 0)) f = prev.frontier();

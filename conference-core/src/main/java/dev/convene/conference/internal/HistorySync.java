@@ -266,7 +266,7 @@ final class HistorySync {
                 List<PeerId> online = s.onlineOthers(c.members());
                 if (online.isEmpty()) return;
                 PeerId peer = online.get(RANDOM.nextInt(online.size()));
-                s.sendMeta(c, List.of(peer));
+                sendMetaDigest(c, peer);
                 if (c.isParticipant(s.self) && c.isParticipant(peer)) {
                     ask(c, peer, c.chatDigest());
                 }
@@ -281,5 +281,76 @@ final class HistorySync {
             PeerId peer = online.get(RANDOM.nextInt(online.size()));
             ask(c, peer, c.chatDigest());
         }
+    }
+
+    // Metadata anti-entropy by digest (PROTOCOL.md, "Metadata by digest"): a digest first, the records on a difference.
+
+    /** The most (conference, peer) pairs remembered for meta digests; past it the memory starts again empty. */
+    static final int MAX_META_PAIRS = 4096;
+    /** Peers this peer sent a meta digest to, per conference, that have not answered it yet. */
+    private final Set<Asked> metaAwaited = new java.util.HashSet<>();
+    /** Per conference and member, how many digests in a row it left unanswered. */
+    private final Map<Asked, Integer> metaUnanswered = new HashMap<>();
+    /** Digests left unanswered in a row after which the whole metadata goes instead (an answer can be held back by the rate limit once). */
+    static final int META_UNANSWERED_LIMIT = 2;
+    /** The tick at which this peer last answered a peer's meta digest, per conference. */
+    private final Map<Asked, Long> metaAnsweredAt = new HashMap<>();
+    private long metaSame;
+    private long metaDiffered;
+
+    /**
+     * One anti-entropy round's metadata for {@code peer}: its digest, or the whole metadata if the last
+     * {@link #META_UNANSWERED_LIMIT} digests sent to it went unanswered (a member that does not know the conference
+     * stays silent, so as not to tell strangers which conferences it knows; it gets the records then, as every round
+     * used to send them).
+     */
+    void sendMetaDigest(Conference c, PeerId peer) {
+        Asked key = new Asked(c.id, peer);
+        if (metaAwaited.remove(key)) {
+            int misses = metaUnanswered.merge(key, 1, Integer::sum);
+            if (misses >= META_UNANSWERED_LIMIT) {
+                metaUnanswered.remove(key);
+                s.sendMeta(c, List.of(peer));
+                return;
+            }
+        }
+        if (metaAwaited.size() >= MAX_META_PAIRS) metaAwaited.clear();
+        if (metaUnanswered.size() >= MAX_META_PAIRS) metaUnanswered.clear();
+        metaAwaited.add(key);
+        s.overlay.multicast(List.of(peer), MetaDigest.of(c, true));
+    }
+
+    /**
+     * A member's meta digest: if it asks for an answer, this peer answers with its own digest (at most once per
+     * half anti-entropy interval per conference and peer); if the records differ, it sends its whole metadata. An
+     * answer counts only when this peer asked that member. Refused from a peer that is not a member of the
+     * conference; ignored for a conference this peer does not know (nothing is sent: no oracle for strangers).
+     */
+    void onMetaDigest(PeerId from, MetaDigest d) {
+        Conference c = s.conferences.get(d.conference());
+        if (c == null) return;
+        if (!c.members().contains(from) || from.equals(s.self)) throw new RejectedMessageException("meta digest from a non-member");
+        Asked key = new Asked(c.id, from);
+        if (d.answer()) {
+            Long last = metaAnsweredAt.get(key);
+            if (last != null && ticks - last < Math.max(1, syncEveryTicks / 2)) return;
+            if (metaAnsweredAt.size() >= MAX_META_PAIRS) metaAnsweredAt.clear();
+            metaAnsweredAt.put(key, ticks);
+        } else if (metaAwaited.remove(key)) {
+            metaUnanswered.remove(key);
+        } else {
+            return; // not an answer to a digest of this peer's
+        }
+        MetaDigest own = MetaDigest.of(c, false);
+        boolean same = own.sameRecords(d);
+        if (same) metaSame++;
+        else metaDiffered++;
+        if (!same) s.sendMeta(c, List.of(from));
+        if (d.answer()) s.overlay.multicast(List.of(from), own);
+    }
+
+    /** Meta digests received that matched this peer's records / that did not (tests). */
+    long[] metaDigestOutcomes() {
+        return new long[] {metaSame, metaDiffered};
     }
 }

@@ -166,7 +166,7 @@ final class Protocol {
 
     static List<MessageType<?>> types() {
         return new ArrayList<>(List.of(META_TYPE, CHAT_TYPE, ACK_TYPE, DIGEST_TYPE, BATCH_TYPE, StreamFrame.TYPE, EphemeralFrame.TYPE,
-                ReceiptFrame.TYPE, ChatPosts.TYPE));
+                ReceiptFrame.TYPE, ChatPosts.TYPE, MetaDigest.TYPE));
     }
 
     static boolean sameBytes(byte[] a, byte[] b) {

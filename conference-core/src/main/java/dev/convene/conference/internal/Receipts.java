@@ -257,6 +257,13 @@ final class Receipts {
         s.verifier.offload(() -> dev.convene.overlay.Identity.verify(key, signed, r.signature()), ok -> checked(k, key, r, ok));
     }
 
+    /** Whether a receipt by {@code author} in {@code conference} is under a check on the pool ({@link ChatLog} shows its messages only after). */
+    boolean underCheck(dev.convene.conference.ConferenceId conference, PeerId author) {
+        if (checking.isEmpty()) return false;
+        for (Checking k : checking.keySet()) if (k.conference().equals(conference) && k.author().equals(author)) return true;
+        return false;
+    }
+
     private void checked(Checking k, byte[] key, Receipt r, boolean ok) {
         Receipt next = checking.remove(k);
         Conference c = s.conferences.get(k.conference());

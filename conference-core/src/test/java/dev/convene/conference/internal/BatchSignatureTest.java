@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.convene.conference.ChatEntry;
+import dev.convene.overlay.Identity;
 import dev.convene.overlay.wire.WireBytes;
 import dev.convene.overlay.wire.WireFormatException;
 import java.time.Duration;
@@ -89,6 +90,43 @@ class BatchSignatureTest {
     }
 
     @Test
+    void aWholeBatchSharesOneStatementAndAnythingElseGetsItsOwn() {
+        for (int n = 2; n <= BatchSignature.MAX_MESSAGES; n++) {
+            List<ChatMessage> signed = batch(1, n);
+            List<byte[]> statements = BatchSignature.statements(signed);
+            for (int i = 0; i < n; i++) {
+                assertThat(statements.get(i)).as("message %d of %d", i + 1, n).isEqualTo(signed.get(i).signedBytes());
+                assertThat(statements.get(i)).isSameAs(statements.get(0)); // one tree, one statement
+            }
+        }
+        List<ChatMessage> signed = new ArrayList<>(batch(1, 5));
+        // A body changed under its path: its statement is its own (a root the author never signed), the rest share.
+        ChatMessage second = signed.get(1);
+        byte[] body = second.body().clone();
+        body[0] ^= 1;
+        signed.set(1, new ChatMessage(c.id, ALICE.id(), 2, second.timestamp(), 0, body, second.signature(), null, second.proof()));
+        List<byte[]> statements = BatchSignature.statements(signed);
+        assertThat(statements.get(1)).isEqualTo(signed.get(1).signedBytes()).isNotEqualTo(statements.get(0));
+        assertThat(Identity.verify(ALICE.signingKey(), statements.get(1), 0, statements.get(1).length, second.signature())).isFalse();
+        assertThat(Identity.verify(ALICE.signingKey(), statements.get(0), 0, statements.get(0).length, second.signature())).isTrue();
+        // Another message's path in a place: its own statement, which does not verify.
+        List<ChatMessage> swapped = new ArrayList<>(batch(1, 5));
+        swapped.set(2, swapped.get(2).signed(swapped.get(2).signature(), swapped.get(3).proof()));
+        List<byte[]> mixed = BatchSignature.statements(swapped);
+        assertThat(mixed.get(2)).isEqualTo(swapped.get(2).signedBytes()).isNotSameAs(mixed.get(0));
+        assertThat(swapped.get(2).verifies(ALICE.signingKey())).isFalse();
+        // Out of the signed order, or from two batches: every message is checked over its own statement.
+        List<ChatMessage> reordered = new ArrayList<>(batch(1, 4));
+        java.util.Collections.reverse(reordered);
+        List<ChatMessage> twoBatches = new ArrayList<>(batch(1, 2));
+        twoBatches.addAll(batch(3, 4));
+        for (List<ChatMessage> ms : List.of(reordered, twoBatches)) {
+            List<byte[]> own = BatchSignature.statements(ms);
+            for (int i = 0; i < ms.size(); i++) assertThat(own.get(i)).isEqualTo(ms.get(i).signedBytes());
+        }
+    }
+
+    @Test
     void thePathTravelsAndIsStoredAndARowFromBeforeBatchesReadsAsSignedAlone() {
         ChatMessage m = batch(1, 3).get(2);
         ChatMessage back = WireBytes.decode(Protocol.CHAT, Protocol.bytes(Protocol.CHAT, m));
@@ -161,7 +199,9 @@ class BatchSignatureTest {
         bob.s.conferences.put(c.id, c);
         bob.s.events = bob.scheduled::add;
         List<ChatMessage> first = batch(1, 5);
-        bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, first.subList(0, 3)));
+        // Relayed (from another than their author): checked and decrypted on the pool before they are shown. (Live
+        // from their author they are shown first, decrypted on the engine thread: UncheckedDisplayTest.)
+        bob.chat.onPosts(MALLORY.id(), new ChatPosts(c.id, first.subList(0, 3)));
         runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(bob.s.verifier.decryptions()).isEqualTo(3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");

@@ -57,7 +57,9 @@ class ChatVerifierTest {
         assertThat(bob.s.verifier.isInline()).isFalse();
         bob.s.events = bob.scheduled::add;
         for (long seq = 20; seq >= 1; seq--) bob.chat.onChat(ALICE.id(), fromAlice(seq));
-        assertThat(shown()).isEmpty(); // nothing is taken in before its check came back
+        // Live from its author: the next of its sequence is shown before its check (SECURITY.md 2.2); nothing is held.
+        assertThat(shown()).containsExactly("text 1");
+        assertThat(c.chat.get(ALICE.id())).isNull();
         runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 20);
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= 20; i++) expected.add("text " + i);

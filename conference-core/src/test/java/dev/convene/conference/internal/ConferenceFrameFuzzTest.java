@@ -94,7 +94,9 @@ class ConferenceFrameFuzzTest {
                         sample(new ReceiptFrame(Receipt.sign(CAROL, id, 6, new Frontier(later.id(), later.timestamp())), hello)),
                         sample(new ChatPosts(id, Fixtures.signedTogether(BOB, List.of(hello,
                                 Fixtures.chat(BOB, id, 8, new HlcTimestamp(START.toEpochMilli() + 1, 0), key, "second", new Frontier(hello.id(), ts)),
-                                Fixtures.chat(BOB, id, 9, new HlcTimestamp(START.toEpochMilli() + 2, 0), key, "third"))))))
+                                Fixtures.chat(BOB, id, 9, new HlcTimestamp(START.toEpochMilli() + 2, 0), key, "third"))))),
+                        sample(new MetaDigest(id, true, java.util.stream.IntStream.range(0, MetaDigest.KINDS)
+                                .mapToObj(i -> new MetaDigest.Kind(i * 300, ContentCrypto.newKey())).toList())))
                 .stream().collect(Collectors.toMap(Sample::typeId, Function.identity()));
     }
 

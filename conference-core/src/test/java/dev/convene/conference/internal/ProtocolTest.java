@@ -259,11 +259,11 @@ class ProtocolTest {
     }
 
     @Test
-    void theMessageTypesHaveIdsFrom100To104StreamsAt110EphemeralEventsAt111ReceiptsAt107AndPostsAt114() {
-        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104, 110, 111, 107, 114);
+    void theMessageTypesHaveIdsFrom100To104StreamsAt110EphemeralEventsAt111ReceiptsAt107PostsAt114AndMetaDigestsAt120() {
+        assertThat(Protocol.types()).extracting(t -> t.id()).containsExactly(100, 101, 102, 103, 104, 110, 111, 107, 114, 120);
         assertThat(Protocol.types()).extracting(t -> (Object) t.type())
                 .containsExactly(Meta.class, ChatMessage.class, ChatAck.class, ChatDigest.class, ChatBatch.class, StreamFrame.class,
-                        EphemeralFrame.class, ReceiptFrame.class, ChatPosts.class);
+                        EphemeralFrame.class, ReceiptFrame.class, ChatPosts.class, MetaDigest.class);
         assertThatCode(() -> new FrameCodec(Protocol.types(), OverlayConfig.DEFAULT_MAX_FRAME)).doesNotThrowAnyException();
     }
 

@@ -12,9 +12,19 @@ import javax.crypto.spec.SecretKeySpec;
 final class FrameMac {
     /** Length of a MAC, in bytes. */
     static final int LENGTH = 32;
-    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+    /** A thread's {@link Mac} and the key it was last initialised with. */
+    private static final class Keyed {
+        final Mac mac;
+        byte[] key;
+
+        Keyed(Mac mac) {
+            this.mac = mac;
+        }
+    }
+
+    private static final ThreadLocal<Keyed> MACS = ThreadLocal.withInitial(() -> {
         try {
-            return Mac.getInstance("HmacSHA256");
+            return new Keyed(Mac.getInstance("HmacSHA256"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
@@ -38,13 +48,25 @@ final class FrameMac {
 
     private static byte[] mac(byte[] key, byte[] data, int offset, int length) {
         if (key == null || key.length != LENGTH) throw new IllegalArgumentException("key: expected " + LENGTH + " bytes");
-        Mac m = MACS.get();
-        try {
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-        } catch (java.security.InvalidKeyException e) {
-            throw new IllegalArgumentException("key: " + e.getMessage(), e);
+        Keyed k = MACS.get();
+        Mac m = k.mac;
+        // doFinal leaves the Mac initialised with its key: a thread that uses one key again (a send thread seals for
+        // one destination, a receive thread mostly checks one sender) skips the key schedule (two SHA-256 blocks).
+        if (k.key == null || !java.util.Arrays.equals(k.key, key)) {
+            k.key = null;
+            try {
+                m.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (java.security.InvalidKeyException e) {
+                throw new IllegalArgumentException("key: " + e.getMessage(), e);
+            }
+            k.key = key.clone();
         }
-        m.update(data, offset, length);
-        return m.doFinal();
+        try {
+            m.update(data, offset, length);
+            return m.doFinal();
+        } catch (RuntimeException e) {
+            k.key = null; // left in an unknown state: initialised again next time
+            throw e;
+        }
     }
 }

@@ -1,0 +1,145 @@
+package dev.convene.conference.internal;
+
+import static dev.convene.conference.internal.Fixtures.ALICE;
+import static dev.convene.conference.internal.Fixtures.BOB;
+import static dev.convene.conference.internal.Fixtures.MALLORY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.convene.conference.ChatEntry;
+import dev.convene.conference.MessageId;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Live chat straight from its author shown before its author signature is checked on the pool (SECURITY.md 2.2),
+ * the test thread standing in for the engine thread: what is shown, what is held, what a failed check takes out.
+ */
+@Timeout(60)
+class UncheckedDisplayTest {
+    private final byte[] key = ContentCrypto.newKey();
+    private final Conference c = Seams.aliceWithBob(key);
+    private final Seams bob = new Seams(BOB, ConferenceStore.none(), Fixtures.START.plus(Duration.ofMinutes(5)), true);
+
+    @AfterEach
+    void stopPool() {
+        bob.s.verifier.close();
+    }
+
+    private void runEngineUntil(BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("engine work never finished").isLessThan(deadline);
+            if (bob.scheduled.isEmpty()) {
+                Thread.sleep(1); // the workers are still checking
+                continue;
+            }
+            bob.scheduled.remove(0).run();
+        }
+    }
+
+    private ChatMessage fromAlice(long sequence) {
+        return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence);
+    }
+
+    /** Alice's sequence {@code sequence}, signed by another key: it never verifies. */
+    private ChatMessage badlySigned(long sequence) {
+        return Fixtures.chat(MALLORY, ALICE.id(), c.id, sequence, Seams.at(sequence), 0, key, "forged " + sequence);
+    }
+
+    private List<String> shown() {
+        return c.history.values().stream().map(ChatEntry::text).toList();
+    }
+
+    @Test
+    void aLiveMessageFromItsAuthorIsShownBeforeItsCheckButHeldAcknowledgedAndNamedOnlyAfter() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        bob.chat.onChat(ALICE.id(), fromAlice(1));
+        assertThat(shown()).containsExactly("text 1");
+        assertThat(bob.heard).containsExactly("message text 1");
+        assertThat(c.chat.get(ALICE.id())).as("held only once checked").isNull();
+        assertThat(c.contiguous.getOrDefault(ALICE.id(), 0L)).as("not counted in digests or acknowledgements").isZero();
+        Frontier own = Frontiers.next(c, BOB.id(), 1);
+        assertThat(own == null ? null : own.id()).as("an own post names no unchecked message").isNotEqualTo(new MessageId(ALICE.id(), 1));
+
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+        assertThat(shown()).containsExactly("text 1");
+        assertThat(bob.heard).as("listeners told once").containsExactly("message text 1");
+        assertThat(c.chat.get(ALICE.id())).containsKey(1L);
+        assertThat(c.unchecked).isEmpty();
+        assertThat(Frontiers.next(c, BOB.id(), 1).id()).isEqualTo(new MessageId(ALICE.id(), 1));
+    }
+
+    /** Alice's message naming her previous one as the last she had seen, as an author posting in a row does. */
+    private ChatMessage afterOwn(long sequence) {
+        Frontier f = sequence == 1 ? null : new Frontier(new MessageId(ALICE.id(), sequence - 1), Seams.at(sequence - 1));
+        return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence, f);
+    }
+
+    @Test
+    void messagesNamingTheirAuthorsPreviousMessageShownUncheckedAreShownInARow() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        for (long seq = 1; seq <= 3; seq++) bob.chat.onChat(ALICE.id(), afterOwn(seq));
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        // One dated at or before the message it names is not shown before its check (nor after: backdated).
+        ChatMessage backdated = Fixtures.chat(ALICE, c.id, 4, Seams.at(2), key, "text 4",
+                new Frontier(new MessageId(ALICE.id(), 3), Seams.at(3)));
+        bob.chat.onChat(ALICE.id(), backdated);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 4);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        assertThat(bob.heard).containsExactly("message text 1", "message text 2", "message text 3");
+    }
+
+    @Test
+    void aMessageRelayedByAnotherPeerIsCheckedBeforeItIsShown() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        bob.chat.onChat(MALLORY.id(), fromAlice(1));
+        assertThat(shown()).isEmpty();
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+        assertThat(shown()).containsExactly("text 1");
+    }
+
+    @Test
+    void aBadSignatureFromItsAuthorTakesItOutWithWhatFollowedAndItsSequenceWaitsForAValidOne() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        bob.chat.onChat(ALICE.id(), badlySigned(1));
+        bob.chat.onChat(ALICE.id(), fromAlice(2));
+        bob.chat.onChat(ALICE.id(), fromAlice(3));
+        assertThat(shown()).containsExactly("forged 1", "text 2", "text 3");
+
+        runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
+        assertThat(shown()).isEmpty();
+        assertThat(bob.heard).contains("retracted forged 1: author signature does not verify", "retracted text 2: author signature does not verify",
+                "retracted text 3: author signature does not verify");
+        assertThat(bob.s.counters.chatSignatureFailures.sum()).isEqualTo(1);
+        assertThat(c.chat.get(ALICE.id())).as("2 and 3 verified: held, waiting for 1").containsOnlyKeys(2L, 3L);
+        assertThat(c.contiguous.getOrDefault(ALICE.id(), 0L)).isZero();
+        assertThat(c.unchecked).isEmpty();
+
+        // Its author sent a bad signature: from now on its messages are checked before they are shown.
+        bob.chat.onChat(ALICE.id(), fromAlice(1));
+        assertThat(shown()).isEmpty();
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+    }
+
+    @Test
+    void aBadBatchSignatureFromItsAuthorTakesOutTheWholeBatch() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        List<ChatMessage> forged = Fixtures.signedTogether(MALLORY, List.of(fromAlice(1), fromAlice(2), fromAlice(3)));
+        bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, forged));
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+        runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
+        assertThat(shown()).isEmpty();
+        assertThat(c.chat.get(ALICE.id())).isNull();
+        assertThat(c.contiguous.getOrDefault(ALICE.id(), 0L)).isZero();
+
+        bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, Fixtures.signedTogether(ALICE, List.of(fromAlice(1), fromAlice(2), fromAlice(3)))));
+        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
+        assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
+    }
+}
