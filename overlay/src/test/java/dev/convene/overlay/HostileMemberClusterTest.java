@@ -257,16 +257,27 @@ class HostileMemberClusterTest {
         OverlayStats before = victim.stats();
         long bystanderDropped = bystander.stats().outboundDropped();
         String big = "y".repeat(60 << 10);
-        int frames = 150; // 9 MB from one sender while the victim is busy
+        // From one sender while the victim is busy: until the victim refuses some (its 4 MiB are full), at most 600
+        // frames (36 MB). The sender's own queue to the victim is bounded too: when it drops, the loop waits for the
+        // victim to receive more before sending on, so the frames reach the victim instead of the sender's bin.
+        int frames = 0;
         long peak = 0;
         try {
-            for (int i = 0; i < frames; i++) {
-                bystander.send(victim.self(), new Note(i, big));
+            while (frames < 600 && victim.stats().drops(DropReason.OVERLOADED) == before.drops(DropReason.OVERLOADED)) {
+                long outDropped = bystander.stats().outboundDropped();
+                bystander.send(victim.self(), new Note(frames++, big));
                 peak = Math.max(peak, victim.stats().queuedBytes());
+                if (bystander.stats().outboundDropped() > outDropped) {
+                    long received = victim.stats().framesReceived();
+                    TestCluster.awaitCondition(WAIT, () -> victim.stats().framesReceived() > received
+                                    || victim.stats().drops(DropReason.OVERLOADED) > before.drops(DropReason.OVERLOADED),
+                            () -> "the victim received nothing more after frame " + received);
+                }
             }
+            int sent = frames;
             // The sender's own queue for the victim is bounded too: what it dropped never left.
             TestCluster.awaitCondition(WAIT, () -> victim.stats().framesReceived() - before.framesReceived()
-                            >= frames - (bystander.stats().outboundDropped() - bystanderDropped),
+                            >= sent - (bystander.stats().outboundDropped() - bystanderDropped),
                     () -> "received " + (victim.stats().framesReceived() - before.framesReceived()));
             peak = Math.max(peak, victim.stats().queuedBytes());
         } finally {
