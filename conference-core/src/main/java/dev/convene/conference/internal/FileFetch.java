@@ -371,10 +371,12 @@ final class FileFetch implements Runnable {
             try {
                 while (true) {
                     if (!closed && !stopped) {
-                        for (int i : claim(has, WINDOW - pending.size())) {
-                            out.write(FileServer.request(FileServer.CHUNK, offer.id(), i));
-                            pending.add(i);
-                        }
+                        // Pending before the requests go out: a write that fails (the holder left meanwhile) must
+                        // release every chunk claimed, or one claimed but not yet written stays in flight for ever
+                        // and no other lane fetches it (FileTransferIT once: 199 of 200 chunks, the rest never asked).
+                        List<Integer> claimed = claim(has, WINDOW - pending.size());
+                        pending.addAll(claimed);
+                        for (int i : claimed) out.write(FileServer.request(FileServer.CHUNK, offer.id(), i));
                     }
                     if (pending.isEmpty()) return got;
                     int i = pending.peek();
