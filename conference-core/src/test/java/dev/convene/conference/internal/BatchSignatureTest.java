@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,18 +155,6 @@ class BatchSignatureTest {
         assertThatThrownBy(() -> m.signed(m.signature(), side)).isInstanceOf(WireFormatException.class);
     }
 
-    /** Runs what the pool handed back to the engine thread until {@code done}. */
-    private void runEngineUntil(BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("engine work never finished").isLessThan(deadline);
-            if (bob.scheduled.isEmpty()) {
-                Thread.sleep(1);
-                continue;
-            }
-            bob.scheduled.remove(0).run();
-        }
-    }
 
     private List<String> shown() {
         return c.history.values().stream().map(ChatEntry::text).toList();
@@ -178,17 +165,17 @@ class BatchSignatureTest {
         bob.s.conferences.put(c.id, c);
         bob.s.events = bob.scheduled::add;
         bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, batch(1, 10)));
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 10);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 10);
         assertThat(bob.s.verifier.signatureChecks()).isEqualTo(1);
         assertThat(bob.s.verifier.batchHits()).isEqualTo(9);
         // The same batch relayed by another peer in a history batch: remembered, no check at all.
         List<ChatMessage> again = batch(11, 20);
         AtomicInteger refused = new AtomicInteger(-1);
         bob.chat.takeIn(c, MALLORY.id(), again.subList(0, 4), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         refused.set(-1);
         bob.chat.takeIn(c, MALLORY.id(), again.subList(4, 10), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(refused.get()).isZero();
         assertThat(bob.s.verifier.signatureChecks()).isEqualTo(2);
         assertThat(shown()).hasSize(20);
@@ -202,19 +189,19 @@ class BatchSignatureTest {
         // Relayed (from another than their author): checked and decrypted on the pool before they are shown. (Live
         // from their author they are shown first, decrypted on the engine thread: UncheckedDisplayTest.)
         bob.chat.onPosts(MALLORY.id(), new ChatPosts(c.id, first.subList(0, 3)));
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(bob.s.verifier.decryptions()).isEqualTo(3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
         // Messages 4-5 held (5 arrives first, decrypted early), then the epoch's key replaced before 4 arrives:
         // the body decrypted with the old key is not used; the one read now with the current key decides.
         AtomicInteger refused = new AtomicInteger(-1);
         bob.chat.takeIn(c, MALLORY.id(), List.of(first.get(4)), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(bob.s.verifier.decryptions()).isEqualTo(4);
         c.keys.put(0, ContentCrypto.newKey());
         refused.set(-1);
         bob.chat.takeIn(c, MALLORY.id(), List.of(first.get(3)), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(c.contiguous.get(ALICE.id())).isEqualTo(5);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3"); // unreadable under the new key: settled unshown
     }
@@ -229,7 +216,7 @@ class BatchSignatureTest {
         for (int seq = 1; seq <= 6; seq++) forged.add(unsigned(seq));
         AtomicInteger refused = new AtomicInteger(-1);
         bob.chat.takeIn(c, MALLORY.id(), Fixtures.signedTogether(MALLORY, forged), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(refused.get()).isEqualTo(6);
         assertThat(shown()).isEmpty();
         // A genuine batch with message 3 replaced by another text under its path and signature.
@@ -239,12 +226,12 @@ class BatchSignatureTest {
         mixed.set(2, other);
         refused.set(-1);
         bob.chat.takeIn(c, MALLORY.id(), mixed, false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(refused.get()).isEqualTo(1);
         assertThat(shown()).containsExactly("text 1", "text 2"); // 3 is missing: the rest waits for it
         refused.set(-1);
         bob.chat.takeIn(c, BOB.id(), List.of(three), false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3", "text 4", "text 5", "text 6");
     }
 

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,18 +29,6 @@ class ChatVerifierTest {
         bob.s.verifier.close();
     }
 
-    /** Runs what the pool handed back to the engine thread until {@code done}. */
-    private void runEngineUntil(BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("engine work never finished").isLessThan(deadline);
-            if (bob.scheduled.isEmpty()) {
-                Thread.sleep(1); // the workers are still checking
-                continue;
-            }
-            bob.scheduled.remove(0).run();
-        }
-    }
 
     private ChatMessage fromAlice(long sequence) {
         return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence);
@@ -60,7 +47,7 @@ class ChatVerifierTest {
         // Live from its author: the next of its sequence is shown before its check (SECURITY.md 2.2); nothing is held.
         assertThat(shown()).containsExactly("text 1");
         assertThat(c.chat.get(ALICE.id())).isNull();
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 20);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 20);
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= 20; i++) expected.add("text " + i);
         assertThat(shown()).containsExactlyElementsOf(expected);
@@ -76,7 +63,7 @@ class ChatVerifierTest {
         }
         AtomicInteger refused = new AtomicInteger(-1);
         bob.chat.takeIn(c, MALLORY.id(), batch, false, refused::set);
-        runEngineUntil(() -> refused.get() >= 0);
+        bob.runEngineUntil(() -> refused.get() >= 0);
         assertThat(refused.get()).isEqualTo(1);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3"); // 4 is missing: the rest waits for it
         assertThat(c.chat.get(ALICE.id())).containsKeys(5L, 10L).doesNotContainKey(4L);
@@ -99,7 +86,7 @@ class ChatVerifierTest {
                 batches.incrementAndGet();
             });
         }
-        runEngineUntil(() -> batches.get() == frames);
+        bob.runEngineUntil(() -> batches.get() == frames);
         assertThat(refused.get()).isEqualTo(frames * forged.size());
         long checked = bob.s.counters.chatSignatureFailures.sum();
         // the budget refills while the test runs: allow what a generous minute adds

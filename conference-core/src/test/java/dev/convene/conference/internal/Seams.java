@@ -42,6 +42,22 @@ final class Seams {
         this(self, store, now, false);
     }
 
+    /**
+     * Runs what the pool handed back to the engine thread ({@link #scheduled}) until {@code done}, the test thread
+     * standing in for the engine thread; fails after 30 s.
+     */
+    void runEngineUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) throw new AssertionError("engine work never finished");
+            if (scheduled.isEmpty()) {
+                Thread.sleep(1); // the workers are still checking
+                continue;
+            }
+            scheduled.remove(0).run();
+        }
+    }
+
     /** With {@code pooled}, chat signatures are checked on a worker pool whose results land in {@link #scheduled}. */
     Seams(Identity self, ConferenceStore store, java.time.Instant now, boolean pooled) {
         clock = new MutableClock(now);

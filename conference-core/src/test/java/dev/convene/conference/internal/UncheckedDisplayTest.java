@@ -9,7 +9,6 @@ import dev.convene.conference.ChatEntry;
 import dev.convene.conference.MessageId;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,17 +28,6 @@ class UncheckedDisplayTest {
         bob.s.verifier.close();
     }
 
-    private void runEngineUntil(BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("engine work never finished").isLessThan(deadline);
-            if (bob.scheduled.isEmpty()) {
-                Thread.sleep(1); // the workers are still checking
-                continue;
-            }
-            bob.scheduled.remove(0).run();
-        }
-    }
 
     private ChatMessage fromAlice(long sequence) {
         return Fixtures.chat(ALICE, c.id, sequence, Seams.at(sequence), key, "text " + sequence);
@@ -65,7 +53,7 @@ class UncheckedDisplayTest {
         Frontier own = Frontiers.next(c, BOB.id(), 1);
         assertThat(own == null ? null : own.id()).as("an own post names no unchecked message").isNotEqualTo(new MessageId(ALICE.id(), 1));
 
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
         assertThat(shown()).containsExactly("text 1");
         assertThat(bob.heard).as("listeners told once").containsExactly("message text 1");
         assertThat(c.chat.get(ALICE.id())).containsKey(1L);
@@ -89,7 +77,7 @@ class UncheckedDisplayTest {
                 new Frontier(new MessageId(ALICE.id(), 3), Seams.at(3)));
         bob.chat.onChat(ALICE.id(), backdated);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 4);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 4);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
         assertThat(bob.heard).containsExactly("message text 1", "message text 2", "message text 3");
     }
@@ -99,7 +87,7 @@ class UncheckedDisplayTest {
         bob.s.conferences.put(c.id, c);
         bob.chat.onChat(MALLORY.id(), fromAlice(1));
         assertThat(shown()).isEmpty();
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
         assertThat(shown()).containsExactly("text 1");
     }
 
@@ -111,7 +99,7 @@ class UncheckedDisplayTest {
         bob.chat.onChat(ALICE.id(), fromAlice(3));
         assertThat(shown()).containsExactly("forged 1", "text 2", "text 3");
 
-        runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
+        bob.runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
         assertThat(shown()).isEmpty();
         assertThat(bob.heard).contains("retracted forged 1: author signature does not verify", "retracted text 2: author signature does not verify",
                 "retracted text 3: author signature does not verify");
@@ -123,7 +111,7 @@ class UncheckedDisplayTest {
         // Its author sent a bad signature: from now on its messages are checked before they are shown.
         bob.chat.onChat(ALICE.id(), fromAlice(1));
         assertThat(shown()).isEmpty();
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
     }
 
@@ -133,13 +121,13 @@ class UncheckedDisplayTest {
         List<ChatMessage> forged = Fixtures.signedTogether(MALLORY, List.of(fromAlice(1), fromAlice(2), fromAlice(3)));
         bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, forged));
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
-        runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
+        bob.runEngineUntil(() -> bob.s.counters.uncheckedRetracted.sum() == 3 && bob.s.verifier.pendingBytes() == 0 && bob.scheduled.isEmpty());
         assertThat(shown()).isEmpty();
         assertThat(c.chat.get(ALICE.id())).isNull();
         assertThat(c.contiguous.getOrDefault(ALICE.id(), 0L)).isZero();
 
         bob.chat.onPosts(ALICE.id(), new ChatPosts(c.id, Fixtures.signedTogether(ALICE, List.of(fromAlice(1), fromAlice(2), fromAlice(3)))));
-        runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
     }
 }
