@@ -301,6 +301,27 @@ final class FileFetch implements Runnable {
         throw new IOException("no free name in the directory");
     }
 
+    /**
+     * Test seam: one lane of {@code peer} pumping chunk requests and answers over the given streams into
+     * {@code partial} (made this fetch's partial), as a source does once {@code has} told it what the peer holds.
+     *
+     * @return the number of chunks written, or -1 if the lane must stop
+     */
+    int pumpLane(Partial partial, PeerId peer, InputStream in, OutputStream out, BitSet has) throws IOException {
+        this.partial = partial;
+        return new Source(peer).pump(in, out, has);
+    }
+
+    /** Test seam: the chunks some lane claimed and has not released yet. */
+    BitSet inFlight() {
+        lock.lock();
+        try {
+            return (BitSet) inFlight.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** One participant chunks come from, with its stream; runs on a file thread. */
     private final class Source implements Runnable {
         final PeerId peer;

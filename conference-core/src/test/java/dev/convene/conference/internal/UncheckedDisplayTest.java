@@ -149,4 +149,43 @@ class UncheckedDisplayTest {
         bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 3);
         assertThat(shown()).containsExactly("text 1", "text 2", "text 3");
     }
+
+    /**
+     * The remover shows its member's message before its check when it removes the member: the removal keeps what the
+     * remover holds (its delivered sequence), so the message shown is beyond it and is taken out by the removal itself,
+     * not later when its check comes back (MembershipModelTest, seed 9169763554809148535 in CI: p0 showed p5:8 when it
+     * removed p5, the model counted it as kept, and p0 took it out after its check).
+     */
+    @Test
+    void aRemovalTakesOutItsMembersMessagesShownUncheckedBeyondWhatItKeeps() throws Exception {
+        Seams alice = new Seams(ALICE, ConferenceStore.none(), Fixtures.START.plus(Duration.ofMinutes(5)), true);
+        try {
+            alice.s.conferences.put(c.id, c);
+            c.state = c.stateAt(alice.clock.instant());
+            alice.chat.onChat(BOB.id(), fromBob(1));
+            assertThat(shown()).as("shown before its check").containsExactly("bob 1");
+            assertThat(c.contiguous.getOrDefault(BOB.id(), 0L)).isZero();
+
+            // Alice removes Bob as Operations.remove does (without the key rotation and the sending, which need the
+            // overlay): the removal keeps what she delivered of his, then resolve and rebuild.
+            c.removalRecords.add(Fixtures.removal(ALICE, c.id, BOB.id(), 1, alice.clock.instant(), c.contiguous.getOrDefault(BOB.id(), 0L)));
+            c.resolveRemovals();
+            alice.chat.rebuild(c, java.util.Set.of());
+            assertThat(c.removals.get(BOB.id()).upTo()).as("the removal keeps what was delivered").isZero();
+            assertThat(shown()).as("what the removal does not keep is not shown once it returns").isEmpty();
+            assertThat(alice.heard).contains("retracted bob 1: invalid by membership");
+            assertThat(c.unchecked).isEmpty();
+
+            alice.runEngineUntil(() -> alice.s.verifier.pendingBytes() == 0 && alice.scheduled.isEmpty());
+            assertThat(shown()).as("its check coming back changes nothing").isEmpty();
+            assertThat(alice.heard.stream().filter(h -> h.startsWith("retracted")).toList()).hasSize(1);
+            assertThat(c.contiguous.getOrDefault(BOB.id(), 0L)).isZero();
+        } finally {
+            alice.s.verifier.close();
+        }
+    }
+
+    private ChatMessage fromBob(long sequence) {
+        return Fixtures.chat(BOB, c.id, sequence, Seams.at(sequence), key, "bob " + sequence);
+    }
 }
