@@ -55,6 +55,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         JvmSettings.preferIPv4();
         JvmSettings.refuseJavaDeserialization();
+        JvmSettings.sqliteNativeLibraryOnce();
         System.exit(commandLine(System.in)
                 .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true))

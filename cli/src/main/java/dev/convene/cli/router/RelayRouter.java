@@ -30,6 +30,14 @@ public final class RelayRouter extends GossipRouter {
         diagHandler().setEnabled(false);
     }
 
+    /** Starts it; connections accepted from then on send without Nagle's delay, as the peers' own transports do. */
+    @Override
+    public GossipRouter start() throws Exception {
+        super.start();
+        server.tcpNodelay(true);
+        return this;
+    }
+
     @Override
     protected void addAddressMapping(Address sender, String group, Address addr, PhysicalAddress physAddr, String logicalName) {
         Map<Address, Entry> members = address_mappings.get(group);

@@ -281,7 +281,7 @@ final class ChatLog {
      * the author's key to check it with.
      */
     private byte[] precheck(Conference c, PeerId from, ChatMessage m) {
-        if (!c.isParticipant(s.self)) throw new RejectedMessageException("chat sent to a non-participant");
+        if (!c.isParticipant(s.self) && !sentBeforeOwnRemoval(c, m)) throw new RejectedMessageException("chat sent to a non-participant");
         if (s.banned.contains(m.author())) throw new RejectedMessageException("chat by banned peer " + m.author().shortId());
         TreeMapHolder held = new TreeMapHolder(c, m.author());
         ChatMessage had = held.get(m.sequence());
@@ -295,6 +295,17 @@ final class ChatLog {
             throw new RejectedMessageException("chat " + m.id() + " outside its author's membership");
         }
         return authorKey;
+    }
+
+    /**
+     * A message this peer was sent while it took part, now that it is removed: under a key it held, dated no later than
+     * its removal. A removed peer keeps what it was sent before (only what is sent afterwards is closed to it), whether
+     * the message's check ended before this peer heard of its removal or after: before, a message shown and under its
+     * check when the removal came was taken out again, and a history that had it lost it.
+     */
+    private boolean sentBeforeOwnRemoval(Conference c, ChatMessage m) {
+        Removal r = c.removals.get(s.self);
+        return r != null && m.keyEpoch() < r.newEpoch() && !m.timestamp().instant().isAfter(r.at());
     }
 
     /**

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * This peer's own posts, signed together (group commit): a post is encrypted and shown at once but waits, unsigned,
  * until the posts queued on the engine thread before the flush this post scheduled have run; then all posts of a
  * conference waiting are signed with one signature ({@link BatchSignature}; a single post is signed alone, exactly
- * as before batches) on the worker pool ({@link ChatVerifier#offload}), stored by the persistence thread
- * ({@link ChatWriter#offerOwn}, in one transaction with what else waits) and, once committed, sent in one frame
+ * as before batches) and stored by the persistence thread ({@link ChatWriter#offerOwnToSign}: signed there, then
+ * written in one transaction with what else waits) and, once committed, sent from the engine thread in one frame
  * ({@link ChatPosts}, or a plain chat frame for one). One batch per conference is under way at a time: posts made
  * meanwhile form the next. An idle peer adds no delay: its flush runs right after the post. Bounded: at most
  * {@link BatchSignature#MAX_MESSAGES} posts and {@link BatchSignature#MAX_BYTES} bytes in a batch; the oldest
@@ -99,11 +99,15 @@ final class ChatSigner {
         inFlight.add(id);
         List<ChatMessage> unsigned = new ArrayList<>(batch.size());
         for (Pending p : batch) unsigned.add(p.unsigned());
-        // Signed on the worker pool; posts made meanwhile wait for the next batch (group commit).
-        s.verifier.offload(() -> sign(unsigned), out -> store(id, batch, out));
+        // Signed and stored by the persistence thread in one step, then sent from the engine thread: one hand-off each
+        // way, where signing on the pool cost two more (engine → pool → engine) before the row could be queued. Posts
+        // made meanwhile wait for the next batch (group commit). The own sequence needs no separate write: on restore
+        // it is the highest own message in the store.
+        String name = s.overlay == null ? s.self.shortId() : s.overlay.config().name();
+        s.writer.offerOwnToSign(() -> sign(unsigned), name, out -> sent(id, batch, out), e -> failed(id, batch, e));
     }
 
-    /** The posts of one batch signed: alone for one, over their tree's root for more. Any thread. */
+    /** The posts of one batch signed: alone for one, over their tree's root for more. Any thread (the persistence thread's). */
     private List<ChatMessage> sign(List<ChatMessage> unsigned) {
         List<ChatMessage> out = new ArrayList<>(unsigned.size());
         if (unsigned.size() == 1) {
@@ -115,15 +119,6 @@ final class ChatSigner {
             for (int i = 0; i < unsigned.size(); i++) out.add(unsigned.get(i).signed(signature, tree.proofs().get(i)));
         }
         return out;
-    }
-
-    /** Hands a signed batch to the persistence thread; it is sent once committed. Engine thread. */
-    private void store(ConferenceId id, List<Pending> batch, List<ChatMessage> out) {
-        String name = s.overlay == null ? s.self.shortId() : s.overlay.config().name();
-        List<ConferenceStore.SavedChat> rows = new ArrayList<>(out.size());
-        for (ChatMessage m : out) rows.add(new ConferenceStore.SavedChat(m, name, false));
-        // The own sequence needs no separate write: on restore it is the highest own message in the store.
-        s.writer.offerOwn(rows, () -> sent(id, batch, out), e -> failed(id, batch, e));
     }
 
     /** A batch committed: held signed, sent, its futures completed; what waited meanwhile is flushed. Engine thread. */

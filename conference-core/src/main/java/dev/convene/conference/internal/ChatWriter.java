@@ -53,9 +53,15 @@ final class ChatWriter implements AutoCloseable {
     private record Stop() implements Item {
     }
 
-    /** This peer's own posts of one signed batch: never refused; {@code onEngine} once committed, {@code failed} if not. */
+    /** This peer's own posts of one batch, signed: never refused; {@code onEngine} once committed, {@code failed} if not. */
     private record Own(List<ConferenceStore.SavedChat> rows, Runnable onEngine, java.util.function.Consumer<RuntimeException> failed)
             implements Item {
+    }
+
+    /** This peer's own posts of one batch, to be signed by the persistence thread just before they are written. */
+    private record OwnToSign(java.util.function.Supplier<List<ChatMessage>> sign, String authorName,
+                             java.util.function.Consumer<List<ChatMessage>> onEngine,
+                             java.util.function.Consumer<RuntimeException> failed) implements Item {
     }
 
     private record Erase(ConferenceId conference, dev.convene.overlay.PeerId author, List<Long> sequences) implements Item {
@@ -113,27 +119,37 @@ final class ChatWriter implements AutoCloseable {
     }
 
     /**
-     * Queues this peer's own signed posts (bounded by {@code ChatSigner}: one batch at a time), written with what
-     * else waits in one transaction; then {@code onEngine} runs on the engine thread (they may be sent), or
-     * {@code failed} if the transaction failed or the writer had failed or closed (they must not be sent).
-     * Without a persistence thread, written at once.
+     * Queues this peer's own posts of one batch (bounded by {@code ChatSigner}: one batch at a time), signed by
+     * {@code sign} on the persistence thread just before they are written with what else waits, in one transaction (no
+     * hand-off to a signing thread and back first); then {@code onEngine} gets them signed, on the engine thread (they
+     * may be sent), or {@code failed} runs if the transaction failed, the writer had failed or closed, or {@code sign}
+     * threw (that batch only): they must not be sent. Without a persistence thread, signed and written at once.
      */
-    void offerOwn(List<ConferenceStore.SavedChat> rows, Runnable onEngine, java.util.function.Consumer<RuntimeException> failed) {
+    void offerOwnToSign(java.util.function.Supplier<List<ChatMessage>> sign, String authorName,
+                        java.util.function.Consumer<List<ChatMessage>> onEngine, java.util.function.Consumer<RuntimeException> failed) {
         if (inline) {
+            List<ChatMessage> signed;
             try {
-                store.saveChats(rows, Map.of());
+                signed = sign.get();
+                store.saveChats(rows(signed, authorName), Map.of());
             } catch (RuntimeException e) {
                 failed.accept(e);
                 return;
             }
-            onEngine.run();
+            onEngine.accept(signed);
             return;
         }
         if (closed || this.failed) {
             failed.accept(new IllegalStateException("chat writer " + (closed ? "closed" : "failed")));
             return;
         }
-        queue.add(new Own(List.copyOf(rows), onEngine, failed));
+        queue.add(new OwnToSign(sign, authorName, onEngine, failed));
+    }
+
+    private static List<ConferenceStore.SavedChat> rows(List<ChatMessage> signed, String authorName) {
+        List<ConferenceStore.SavedChat> rows = new ArrayList<>(signed.size());
+        for (ChatMessage m : signed) rows.add(new ConferenceStore.SavedChat(m, authorName, false));
+        return rows;
     }
 
     /** Marks this peer's own messages up to {@code sequence} acknowledged, after every row queued before. */
@@ -188,6 +204,7 @@ final class ChatWriter implements AutoCloseable {
         List<Runnable> after = new ArrayList<>();
         List<Own> own = new ArrayList<>();
         List<Erase> erase = new ArrayList<>();
+        List<Runnable> failedToSign = new ArrayList<>();
         long bytes = 0;
         boolean stop = false;
         for (Item item : batch) {
@@ -200,6 +217,20 @@ final class ChatWriter implements AutoCloseable {
                 out.addAll(o.rows());
                 own.add(o);
                 after.add(o.onEngine());
+            } else if (item instanceof OwnToSign o) {
+                List<ChatMessage> signed;
+                try {
+                    signed = o.sign().get();
+                } catch (RuntimeException e) {
+                    log.warn("{}: signing own posts failed: {}", s.label(), e.toString());
+                    failedToSign.add(() -> o.failed().accept(e));
+                    continue;
+                }
+                List<ConferenceStore.SavedChat> rows = rows(signed, o.authorName());
+                Runnable onEngine = () -> o.onEngine().accept(signed);
+                out.addAll(rows);
+                own.add(new Own(rows, onEngine, o.failed()));
+                after.add(onEngine);
             } else if (item instanceof AfterCommit a) {
                 after.add(a.onEngine());
             } else if (item instanceof Erase e) {
@@ -242,6 +273,13 @@ final class ChatWriter implements AutoCloseable {
             RuntimeException why = new IllegalStateException("storing own posts failed");
             try {
                 s.events.execute(() -> own.forEach(o -> o.failed().accept(why)));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+        if (!failedToSign.isEmpty() && !crashed) {
+            try {
+                s.events.execute(() -> failedToSign.forEach(Runnable::run));
             } catch (RejectedExecutionException e) {
                 // closing
             }

@@ -75,16 +75,43 @@ class ChatWriterTest {
         List<ChatMessage> own = Fixtures.signedTogether(BOB, List.of(Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "own 1"),
                 Fixtures.chat(BOB, c.id, 2, Seams.at(2), key, "own 2")));
         CompletableFuture<long[]> sent = new CompletableFuture<>();
-        w.offerOwn(own.stream().map(m -> new ConferenceStore.SavedChat(m, "bob", false)).toList(),
-                () -> sent.complete(new long[] {w.batches(), w.rows()}), sent::completeExceptionally);
+        w.offerOwnToSign(() -> own, "bob", signed -> sent.complete(new long[] {w.batches(), w.rows()}), sent::completeExceptionally);
         assertThat(sent).isNotDone(); // not committed: not to be sent
         release.countDown();
         assertThat(sent.get(30, TimeUnit.SECONDS)).containsExactly(1, 3); // one transaction for both kinds
         assertThat(storedRows()).hasSize(3);
         w.close();
         CompletableFuture<Void> late = new CompletableFuture<>();
-        w.offerOwn(List.of(new ConferenceStore.SavedChat(own.get(0), "bob", false)), () -> late.complete(null), late::completeExceptionally);
+        w.offerOwnToSign(() -> List.of(own.get(0)), "bob", signed -> late.complete(null), late::completeExceptionally);
         assertThat(late).isCompletedExceptionally();
+    }
+
+    @Test
+    void ownPostsAreSignedOnThePersistenceThreadJustBeforeTheirRowsAndAFailedSignatureFailsOnlyThem() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release); // everything below goes into one batch
+        List<ChatMessage> unsigned = List.of(Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "own 1"));
+        CompletableFuture<String> signedOn = new CompletableFuture<>();
+        CompletableFuture<List<ChatMessage>> sent = new CompletableFuture<>();
+        w.offerOwnToSign(() -> {
+            signedOn.complete(Thread.currentThread().getName());
+            return Fixtures.signedTogether(BOB, List.of(unsigned.get(0), Fixtures.chat(BOB, c.id, 2, Seams.at(2), key, "own 2")));
+        }, "bob", sent::complete, sent::completeExceptionally);
+        CompletableFuture<Void> refused = new CompletableFuture<>();
+        w.offerOwnToSign(() -> {
+            throw new IllegalStateException("no key");
+        }, "bob", signed -> refused.complete(null), refused::completeExceptionally);
+        assertThat(w.offer(message(1, "received"), "alice")).isTrue();
+        assertThat(signedOn).isNotDone(); // signed when written, not when offered
+
+        release.countDown();
+
+        assertThat(sent.get(30, TimeUnit.SECONDS)).hasSize(2).allSatisfy(m -> assertThat(ChatSigner.unsigned(m)).isFalse());
+        assertThat(signedOn.get()).endsWith("-store");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> refused.get(30, TimeUnit.SECONDS))).hasRootCauseMessage("no key");
+        assertThat(w.failed()).isFalse(); // a signature that failed is not a store that failed
+        assertThat(storedRows()).hasSize(3).allSatisfy(r -> assertThat(r.message().signature()).isNotEmpty());
     }
 
     @Test
@@ -181,8 +208,7 @@ class ChatWriterTest {
         List<ChatMessage> own = Fixtures.signedTogether(BOB, List.of(Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "own 1"),
                 Fixtures.chat(BOB, c.id, 2, Seams.at(2), key, "own 2")));
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        w.offerOwn(own.stream().map(m -> new ConferenceStore.SavedChat(m, "bob", false)).toList(), () -> sent.complete(null),
-                sent::completeExceptionally);
+        w.offerOwnToSign(() -> own, "bob", signed -> sent.complete(null), sent::completeExceptionally);
         assertThat(w.offer(message(1, "received"), "alice")).isTrue();
         CompletableFuture<Void> after = new CompletableFuture<>();
         w.afterCommit(() -> after.complete(null));

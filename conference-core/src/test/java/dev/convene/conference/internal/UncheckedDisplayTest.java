@@ -61,6 +61,25 @@ class UncheckedDisplayTest {
         assertThat(Frontiers.next(c, BOB.id(), 1).id()).isEqualTo(new MessageId(ALICE.id(), 1));
     }
 
+    @Test
+    void aMessageShownWhileItsReceiverTookPartStaysWhenTheReceiversRemovalComesBeforeItsCheckEnds() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        bob.chat.onChat(ALICE.id(), fromAlice(1));
+        assertThat(shown()).containsExactly("text 1");
+        // Bob's removal (after alice's message was sent) arrives while the message is under its check on the pool.
+        c.removals.put(BOB.id(), Fixtures.removal(ALICE, c.id, BOB.id(), 1, Seams.at(1000).instant()));
+        assertThat(c.isParticipant(BOB.id())).isFalse();
+
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+
+        assertThat(shown()).as("kept: sent to bob while he took part").containsExactly("text 1");
+        assertThat(c.chat.get(ALICE.id())).containsKey(1L);
+        // What is sent after his removal under the key he still holds is not taken in.
+        bob.chat.onChat(ALICE.id(), Fixtures.chat(ALICE, c.id, 2, Seams.at(5000), key, "after"));
+        assertThat(shown()).containsExactly("text 1");
+        assertThat(c.chat.get(ALICE.id())).doesNotContainKey(2L);
+    }
+
     /** Alice's message naming her previous one as the last she had seen, as an author posting in a row does. */
     private ChatMessage afterOwn(long sequence) {
         Frontier f = sequence == 1 ? null : new Frontier(new MessageId(ALICE.id(), sequence - 1), Seams.at(sequence - 1));

@@ -5,8 +5,10 @@ import dev.convene.overlay.OverlayException;
 import dev.convene.overlay.PeerId;
 import dev.convene.overlay.wire.FrameCodec;
 import dev.convene.overlay.wire.MessageType;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -56,15 +58,33 @@ final class Outbox {
         enqueueSealed(session, unsealed(message));
     }
 
+    /** One frame body for every receiver, sealed per pair and queued together: one drainer wakes for all of them. */
     Set<PeerId> multicast(Collection<PeerId> to, Object message) {
+        List<PeerId> ids = new ArrayList<>(to.size());
+        List<Address> addresses = new ArrayList<>(to.size());
+        List<Supplier<byte[]>> seals = new ArrayList<>(to.size());
         byte[] frame = null;
-        Set<PeerId> reached = new LinkedHashSet<>();
         for (PeerId id : new LinkedHashSet<>(to)) {
             if (id.equals(identity.id())) continue;
             PeerSession session = presence.sessionWith(id);
             if (session == null) continue;
             if (frame == null) frame = unsealed(message);
-            if (enqueueSealed(session, frame)) reached.add(id);
+            byte[] body = frame;
+            ids.add(id);
+            addresses.add(session.address());
+            seals.add(() -> FrameCodec.seal(body, session.nextSequence(), session.sendKey()));
+        }
+        Set<PeerId> reached = new LinkedHashSet<>();
+        if (ids.isEmpty()) return reached;
+        if (closed.getAsBoolean()) throw new OverlayException("this peer has stopped; start it again to send");
+        boolean[] queued = outbound.offerAll(addresses, frame.length, seals);
+        for (int i = 0; i < queued.length; i++) {
+            if (queued[i]) {
+                counters.sent.increment();
+                reached.add(ids.get(i));
+            } else {
+                log.debug("{}: queue for {} is full; frame dropped", label, addresses.get(i));
+            }
         }
         return reached;
     }

@@ -69,6 +69,8 @@ public final class OverlayCore implements Receiver {
     private final Outbox outbox;
     private final String stackXml;
     private volatile JChannel channel;
+    /** The stack's unicast flow control (null until connected, or if the stack has none): what a send can block on. */
+    private volatile org.jgroups.protocols.UFC flowControl;
     /** Stretches MERGE3's interval in large views; set once the channel exists, used on the event thread. */
     private volatile ViewScaling scaling;
     private volatile String endpoint = "";
@@ -142,8 +144,20 @@ public final class OverlayCore implements Receiver {
         long frame = config.maxFrameBytes();
         this.budget = new InboundBudget(perPeerBytes(frame), totalBytes(frame), config.maxQueuedFrames());
         this.gate = new InboundGate(label, codec, counters, presence, budget, config.maxFramesPerSecond(), System::nanoTime);
-        this.outbound = new OutboundQueues(config.name(), label, (to, bytes) -> channel.send(new BytesMessage(to, bytes)),
-                perPeerBytes(frame), totalBytes(frame));
+        this.outbound = new OutboundQueues(config.name(), label, new OutboundQueues.Transport() {
+            @Override
+            public void send(Address to, byte[] bytes) throws Exception {
+                channel.send(new BytesMessage(to, bytes));
+            }
+
+            @Override
+            public boolean mayBlock(Address to, int bytes) {
+                // Only UFC blocks a unicast send here (the bundler and TCP_NIO2 drop instead), and only without credits;
+                // this peer's frames to `to` leave from one drainer at a time, so credits seen here are still there.
+                org.jgroups.protocols.UFC ufc = flowControl;
+                return ufc == null || ufc.getSenderCreditsFor(to) < bytes;
+            }
+        }, perPeerBytes(frame), totalBytes(frame));
         this.outbox = new Outbox(label, identity, codec, presence, directory, outbound, counters, () -> closed);
     }
 
@@ -188,6 +202,7 @@ public final class OverlayCore implements Receiver {
             ch.getProtocolStack().insertProtocol(new SuspectTap(this::onSuspect), ProtocolStack.Position.ABOVE, VERIFY_SUSPECT2.class);
             ch.setReceiver(this);
             this.scaling = ViewScaling.of(ch);
+            this.flowControl = ch.getProtocolStack().findProtocol(org.jgroups.protocols.UFC.class);
             this.channel = ch;
             // Before connecting: once connected, the event thread registers others' names in the same map.
             presence.registerName(identity.id(), config.name());

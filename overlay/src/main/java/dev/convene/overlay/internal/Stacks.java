@@ -105,6 +105,9 @@ public final class Stacks {
                 .append("\" port_range=\"").append(Math.max(c.portRange(), 1)).append('"')
                 .append(" max_length=\"").append(transportMaxLength(c)).append('"')
                 .append(" sock_conn_timeout=\"500\" peer_addr_read_timeout=\"1000\"")
+                // Nagle off (JGroups' default is on): a small frame written while the previous one is unacknowledged
+                // waited for the receiver's delayed ACK, up to 40 ms on Linux; one chat post in a hundred at 10 peers.
+                .append(" tcp_nodelay=\"true\"")
                 .append(" use_direct_memory=\"false\" max_send_buffers=\"").append(TCP_SEND_BUFFERS).append('"')
                 .append(common(c, TCP_POOL_THREADS))
                 .append(" thread_pool.increase_max_size_dynamically=\"false\" thread_pool.rejection_policy=\"run\"")
@@ -139,6 +142,7 @@ public final class Stacks {
                 // Routers answer heartbeats; without them a router that hangs (or whose host vanishes without
                 // a reset) keeps its stub "connected" and sends through it are lost until TCP gives up.
                 .append(" heartbeat_interval=\"2000\" heartbeat_timeout=\"7000\"")
+                .append(" tcp_nodelay=\"true\"") // as TCP_NIO2's: no frame waits for a delayed ACK
                 .append(common(c)).append("/>\n");
         x.append("  <PING/>\n");
     }

@@ -75,4 +75,151 @@ class OutboundQueuesTest {
         assertThat(q.destinations()).isZero();
         q.close(1000);
     }
+
+    /** A transport whose sends never block except to {@code starved}, which it says may block (no credits) and does. */
+    private static final class FakeTransport implements OutboundQueues.Transport {
+        final Address starved;
+        final CountDownLatch unblock = new CountDownLatch(1);
+        final java.util.Map<Address, List<byte[]>> got = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        FakeTransport(Address starved) {
+            this.starved = starved;
+        }
+
+        @Override
+        public void send(Address to, byte[] frame) throws Exception {
+            if (to.equals(starved)) unblock.await(20, TimeUnit.SECONDS);
+            threads.add(Thread.currentThread().getName());
+            got.computeIfAbsent(to, a -> new CopyOnWriteArrayList<>()).add(frame);
+        }
+
+        @Override
+        public boolean mayBlock(Address to, int bytes) {
+            return to.equals(starved);
+        }
+
+        int count(Address to) {
+            return got.getOrDefault(to, List.of()).size();
+        }
+    }
+
+    private static List<java.util.function.Supplier<byte[]>> frames(int n, int size) {
+        List<java.util.function.Supplier<byte[]>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(() -> new byte[size]);
+        return out;
+    }
+
+    @Test
+    void aFrameForNineDestinationsWakesOneDrainerThatSendsThemAll() throws Exception {
+        FakeTransport t = new FakeTransport(null);
+        OutboundQueues q = new OutboundQueues("t", "t", t, 1 << 20, 1 << 20);
+        List<Address> to = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) to.add(UUID.randomUUID());
+        for (int round = 1; round <= 20; round++) {
+            long before = q.drainTasks();
+            assertThat(q.offerAll(to, 100, frames(9, 100))).containsOnly(true);
+            int expected = round;
+            await(() -> to.stream().allMatch(a -> t.count(a) == expected));
+            assertThat(q.drainTasks() - before).as("drainers started for one multicast to idle queues").isEqualTo(1);
+        }
+        assertThat(t.threads).as("drainer threads used over 20 multicasts").hasSizeLessThanOrEqualTo(2);
+        await(() -> q.queuedBytes() == 0);
+        q.close(1000);
+    }
+
+    @Test
+    void aDestinationShortOfCreditsGetsADrainerOfItsOwnAndHoldsBackNoOther() throws Exception {
+        Address starved = UUID.randomUUID();
+        FakeTransport t = new FakeTransport(starved);
+        OutboundQueues q = new OutboundQueues("t", "t", t, 1 << 20, 1 << 20);
+        List<Address> to = List.of(starved, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        for (int i = 0; i < 5; i++) assertThat(q.offerAll(to, 10, frames(4, 10))).containsOnly(true);
+        // The starved destination is first in every multicast; the others get all five frames while its send blocks.
+        await(() -> to.subList(1, 4).stream().allMatch(a -> t.count(a) == 5));
+        assertThat(t.count(starved)).isZero();
+        t.unblock.countDown();
+        await(() -> t.count(starved) == 5);
+        await(() -> q.queuedBytes() == 0);
+        q.close(1000);
+    }
+
+    @Test
+    void singleFramesAndMulticastsToTheSameDestinationsLeaveInTheOrderTheyWereSealed() throws Exception {
+        FakeTransport t = new FakeTransport(null);
+        OutboundQueues q = new OutboundQueues("t", "t", t, 1 << 22, 1 << 22);
+        List<Address> to = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        java.util.Map<Address, java.util.concurrent.atomic.AtomicLong> seq = new java.util.HashMap<>();
+        to.forEach(a -> seq.put(a, new java.util.concurrent.atomic.AtomicLong()));
+        Thread[] threads = new Thread[4];
+        for (int k = 0; k < threads.length; k++) {
+            boolean multicast = k % 2 == 0;
+            threads[k] = new Thread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    if (multicast) {
+                        List<java.util.function.Supplier<byte[]>> seal = new java.util.ArrayList<>();
+                        for (Address a : to) seal.add(() -> java.nio.ByteBuffer.allocate(8).putLong(seq.get(a).incrementAndGet()).array());
+                        q.offerAll(to, 8, seal);
+                    } else {
+                        Address a = to.get(i % to.size());
+                        q.offer(a, 8, x -> java.nio.ByteBuffer.allocate(8).putLong(seq.get(a).incrementAndGet()).array());
+                    }
+                }
+            });
+            threads[k].start();
+        }
+        for (Thread th : threads) th.join();
+        long total = seq.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+        await(() -> to.stream().mapToLong(t::count).sum() == total);
+        for (Address a : to) {
+            List<byte[]> frames = t.got.get(a);
+            for (int i = 0; i < frames.size(); i++) assertThat(java.nio.ByteBuffer.wrap(frames.get(i)).getLong()).isEqualTo(i + 1L);
+        }
+        q.close(1000);
+    }
+
+    @Test
+    void aMulticastBeyondADestinationsBudgetDropsOnlyThatDestinationsFrame() throws Exception {
+        Address starved = UUID.randomUUID();
+        FakeTransport t = new FakeTransport(starved);
+        OutboundQueues q = new OutboundQueues("t", "t", t, 3000, 1 << 20);
+        List<Address> to = List.of(starved, UUID.randomUUID());
+        int queuedForStarved = 0;
+        for (int i = 0; i < 10; i++) {
+            boolean[] queued = q.offerAll(to, 1000, frames(2, 1000));
+            if (queued[0]) queuedForStarved++;
+            assertThat(queued[1]).isTrue();
+            await(() -> q.queuedBytes() <= 4000); // the other destination's frame has left
+        }
+        assertThat(queuedForStarved).isBetween(3, 4); // its 3,000 bytes, plus the frame in its send
+        assertThat(q.dropped()).isEqualTo(10 - queuedForStarved);
+        t.unblock.countDown();
+        await(() -> q.queuedBytes() == 0);
+        q.close(1000);
+    }
+
+    @Test
+    void aLargeFrameForManyDestinationsIsNotDroppedForTheOthersBytes() throws Exception {
+        FakeTransport t = new FakeTransport(null);
+        // 20 destinations x 100 KB = 2 MB: more than the whole budget of 1 MB if queued all at once before any leaves.
+        OutboundQueues q = new OutboundQueues("t", "t", t, 1 << 20, 1 << 20);
+        List<Address> to = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) to.add(UUID.randomUUID());
+        CountDownLatch slowSeal = new CountDownLatch(1);
+        List<java.util.function.Supplier<byte[]>> seal = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            seal.add(() -> {
+                try {
+                    slowSeal.await(2, TimeUnit.MILLISECONDS); // sealing takes a moment, as an HMAC does: earlier frames leave meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new byte[100_000];
+            });
+        }
+        assertThat(q.offerAll(to, 100_000, seal)).containsOnly(true);
+        await(() -> to.stream().allMatch(a -> t.count(a) == 1));
+        assertThat(q.dropped()).isZero();
+        q.close(1000);
+    }
 }

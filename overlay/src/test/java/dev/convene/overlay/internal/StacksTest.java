@@ -178,4 +178,24 @@ class StacksTest {
             }
         }
     }
+
+    /**
+     * Small frames leave at once over TCP: with Nagle's algorithm (JGroups' default) a frame written while the previous one
+     * was unacknowledged waited for the receiver's delayed ACK, up to 40 ms on Linux.
+     */
+    @ParameterizedTest
+    @EnumSource(value = NetworkMode.class, names = {"LOCAL", "SEEDS", "RELAY"})
+    void tcpStacksSendSmallFramesWithoutNagle(NetworkMode mode) throws Exception {
+        OverlayConfig config = config(mode, "127.0.0.1");
+        String xml = Stacks.xml(config, List.of());
+        try (org.jgroups.JChannel ch = new org.jgroups.JChannel(Stacks.configurator(config, xml))) {
+            org.jgroups.stack.Protocol transport = ch.getProtocolStack().getTransport();
+            if (transport instanceof org.jgroups.protocols.BasicTCP tcp) {
+                assertThat(tcp.tcpNodelay()).as("%s", mode).isTrue();
+            } else {
+                assertThat(transport).as("%s", mode).isInstanceOf(org.jgroups.protocols.TUNNEL.class);
+                assertThat(((org.jgroups.protocols.TUNNEL) transport).isTcpNodelay()).isTrue();
+            }
+        }
+    }
 }
