@@ -454,20 +454,34 @@ final class Conference {
     }
 
     /**
-     * The metadata split into messages of about {@code maxBytes}: every invitation carries the signed
-     * context, so a large conference does not fit one frame. Merging is idempotent, so chunks can arrive
+     * The metadata split into messages of about {@code maxBytes}: a frame carries the signed context once and each
+     * invitation refers to it ({@link Meta#META}), so a conference of 100 fits one frame of tens of KiB. Merging is idempotent, so chunks can arrive
      * in any order; each carries the replies of its own invitees (they verify with keys from those
      * invitations), organiser-issued invitations come first (participant-issued ones are authorised by
      * their inviter's acceptance), and the organiser's own reply and the end notice ride with every chunk.
      */
     List<Meta> metaChunks(int maxBytes) {
-        int perInvitation = Protocol.bytes(Protocol.SIGNED_CONTEXT, context).length + 600;
-        int per = Math.max(1, maxBytes / perInvitation);
+        int contextBytes = Protocol.bytes(Protocol.SIGNED_CONTEXT, context).length;
         List<Invitation> ordered = new ArrayList<>(invitations.values());
         ordered.sort(Comparator.comparing((Invitation i) -> !i.inviter().equals(organiser())));
+        // A frame carries the context once; an invitation costs its own fields (and its replies and grants: the 600)
+        // and its context only where that is not the frame's.
+        List<List<Invitation>> parts = new ArrayList<>();
+        List<Invitation> current = new ArrayList<>();
+        long used = contextBytes;
+        for (Invitation i : ordered) {
+            long cost = 600L + i.sealedKey().length + (sameContext(i.context(), context) ? 0 : contextBytes);
+            if (!current.isEmpty() && used + cost > maxBytes) {
+                parts.add(current);
+                current = new ArrayList<>();
+                used = contextBytes;
+            }
+            current.add(i);
+            used += cost;
+        }
+        parts.add(current);
         List<Meta> out = new ArrayList<>();
-        for (int from = 0; from < Math.max(1, ordered.size()); from += per) {
-            List<Invitation> part = ordered.subList(Math.min(from, ordered.size()), Math.min(from + per, ordered.size()));
+        for (List<Invitation> part : parts) {
             List<Reply> rs = new ArrayList<>(repliesOf(organiser()));
             for (Invitation i : part) rs.addAll(repliesOf(i.invitee()));
             List<KeyGrant> gs = new ArrayList<>();

@@ -63,16 +63,27 @@ record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte
     /** The signed part of an invitation: all but the signature. */
     static final WireCodec<Invitation> INVITATION_BODY = new WireCodec<>() {
         public void write(WireWriter out, Invitation i) {
-            out.write(i.context(), SIGNED_CONTEXT).writePeerId(i.invitee()).writeBytes(i.inviteeKey())
-                    .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
-                    .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch())
-                    .writeBytes(i.sealedKey()).writeInstant(i.issuedAt());
+            out.write(i.context(), SIGNED_CONTEXT);
+            writeBodyAfterContext(out, i);
         }
 
         public Invitation read(WireReader in) {
             throw new UnsupportedOperationException("read INVITATION instead");
         }
     };
+
+    /** The invitation's fields after its signed context, with its signature (how a {@code Meta} frame carries it). */
+    static void writeAfterContext(WireWriter out, Invitation i) {
+        writeBodyAfterContext(out, i);
+        out.writeBytes(i.signature());
+    }
+
+    private static void writeBodyAfterContext(WireWriter out, Invitation i) {
+        out.writePeerId(i.invitee()).writeBytes(i.inviteeKey())
+                .writeBytes(i.inviteeAgreementKey()).writePeerId(i.inviter()).writeBytes(i.inviterKey())
+                .writeInstant(i.expiry()).writeBytes(i.nonce()).writeVarInt(i.firstEpoch()).writeVarInt(i.keyEpoch())
+                .writeBytes(i.sealedKey()).writeInstant(i.issuedAt());
+    }
 
     static final WireCodec<Invitation> INVITATION = new WireCodec<>() {
         public void write(WireWriter out, Invitation i) {
@@ -81,21 +92,28 @@ record Invitation(SignedContext context, PeerId invitee, byte[] inviteeKey, byte
         }
 
         public Invitation read(WireReader in) {
-            SignedContext ctx = in.read(SIGNED_CONTEXT);
-            PeerId invitee = in.readPeerId();
-            byte[] inviteeKey = in.readBytesExactly(Identity.KEY_LENGTH);
-            byte[] inviteeAgreement = in.readBytesExactly(Identity.KEY_LENGTH);
-            PeerId inviter = in.readPeerId();
-            byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
-            Instant expiry = readTime(in, "expiry");
-            byte[] nonce = in.readBytesExactly(16);
-            int first = in.readVarInt(0, MAX_REMOVALS);
-            int epoch = in.readVarInt(0, MAX_REMOVALS);
-            byte[] sealed = in.readBytes(MAX_SEALED_KEYS);
-            Instant issued = readTime(in, "invitation time");
-            byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
-            return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
-                    first, epoch, sealed, issued, sig), "invitation");
+            return readAfterContext(in, in.read(SIGNED_CONTEXT));
         }
     };
+
+    /**
+     * An invitation's fields after its signed context, with its signature, read as an invitation of {@code ctx}: its
+     * signed bytes are rebuilt with {@code ctx}'s encoding in them, so it verifies only if that is the context signed.
+     */
+    static Invitation readAfterContext(WireReader in, SignedContext ctx) {
+        PeerId invitee = in.readPeerId();
+        byte[] inviteeKey = in.readBytesExactly(Identity.KEY_LENGTH);
+        byte[] inviteeAgreement = in.readBytesExactly(Identity.KEY_LENGTH);
+        PeerId inviter = in.readPeerId();
+        byte[] inviterKey = in.readBytesExactly(Identity.KEY_LENGTH);
+        Instant expiry = readTime(in, "expiry");
+        byte[] nonce = in.readBytesExactly(16);
+        int first = in.readVarInt(0, MAX_REMOVALS);
+        int epoch = in.readVarInt(0, MAX_REMOVALS);
+        byte[] sealed = in.readBytes(MAX_SEALED_KEYS);
+        Instant issued = readTime(in, "invitation time");
+        byte[] sig = in.readBytesExactly(Identity.SIGNATURE_LENGTH);
+        return check(x -> new Invitation(ctx, invitee, inviteeKey, inviteeAgreement, inviter, inviterKey, expiry, nonce,
+                first, epoch, sealed, issued, sig), "invitation");
+    }
 }

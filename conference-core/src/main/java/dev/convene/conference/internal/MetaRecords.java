@@ -21,7 +21,7 @@ final class MetaRecords {
 
     /** The head as stored: context and end only. */
     static byte[] head(Conference c) {
-        return WireBytes.encode(Protocol.META, new Meta(c.context, List.of(), List.of(), c.end), Protocol.MAX_STORED_META);
+        return WireBytes.encode(Protocol.STORED_META, new Meta(c.context, List.of(), List.of(), c.end), Protocol.MAX_STORED_META);
     }
 
     /** The records of a conference by row key. */

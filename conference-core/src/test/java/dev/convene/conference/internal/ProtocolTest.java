@@ -288,11 +288,18 @@ class ProtocolTest {
         SignedContext ctx = Fixtures.signed(Fixtures.context(invitees.toArray(Identity[]::new)));
         Conference c = new Conference(ctx);
         invitees.forEach(p -> c.invitations.put(p.id(), Fixtures.invitation(ctx, ALICE, p, KEY)));
-        List<Meta> chunks = c.metaChunks(ConferenceEngine.META_CHUNK_BYTES);
+        // The context goes once per frame: all of them fit one chunk now (before, each invitation carried it: 13 chunks).
+        assertThat(c.metaChunks(ConferenceEngine.META_CHUNK_BYTES)).hasSize(1);
+        int small = 32 * 1024;
+        List<Meta> chunks = c.metaChunks(small);
         assertThat(chunks).hasSizeGreaterThan(1);
         assertThat(chunks.stream().mapToInt(m -> m.invitations().size()).sum()).isEqualTo(ConferenceContext.MAX_INVITEES);
         FrameCodec frames = new FrameCodec(Protocol.types(), OverlayConfig.DEFAULT_MAX_FRAME);
         for (Meta chunk : chunks) {
+            assertThat(encode(Protocol.META, chunk).length).isLessThanOrEqualTo(small);
+            assertThatCode(() -> frames.encode(chunk, ALICE, new byte[FrameCodec.TAG_LENGTH])).doesNotThrowAnyException();
+        }
+        for (Meta chunk : c.metaChunks(ConferenceEngine.META_CHUNK_BYTES)) {
             assertThatCode(() -> frames.encode(chunk, ALICE, new byte[FrameCodec.TAG_LENGTH])).doesNotThrowAnyException();
         }
     }
