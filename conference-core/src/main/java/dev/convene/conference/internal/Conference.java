@@ -114,6 +114,14 @@ final class Conference {
      * ({@link Acks#credit}: what counts for delivered-to-all; acknowledgements are cumulative; this run only).
      */
     final Map<PeerId, Long> ackedUpTo = new HashMap<>();
+    /**
+     * {@link Acks#storedByAll(Conference)}'s last full scan: the participant set it ran over (by identity:
+     * {@link #participants()} returns a new set only when membership changed), the participant whose mark
+     * ({@link #ackedUpTo}) was the lowest, and that mark; {@code null} before any scan (engine thread, this run only).
+     */
+    Set<PeerId> minScanFor;
+    PeerId minHolder;
+    long minMark;
     boolean invitationAnnounced;
     /** What was last written to the store, to skip writes that change nothing. */
     byte[] savedMeta;

@@ -28,6 +28,8 @@ final class Counters {
     final LongAdder reschedulesRefused = new LongAdder();
     /** Acknowledgements that moved nothing towards delivered-to-all for want of a receipt covering them ({@link Acks#credit}). */
     final LongAdder acksUncovered = new LongAdder();
+    /** Acknowledgements after which delivered-to-all skipped its scan of the participants' marks: the minimum could not have risen ({@link Acks}). */
+    final LongAdder storedByAllScansSkipped = new LongAdder();
     /** History batches refused whole: they answered no digest of this peer's and their sender's unasked budget was spent ({@link HistorySync#onBatch}). */
     final LongAdder unaskedBatchesRefused = new LongAdder();
     /** Messages shown before their author signature was checked and taken out again: the check failed, or they were refused or settled unshown ({@link ChatLog}). */
