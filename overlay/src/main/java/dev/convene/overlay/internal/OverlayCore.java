@@ -214,7 +214,10 @@ public final class OverlayCore implements Receiver {
             directory.setSelf(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
-            timer.scheduleWithFixedDelay(() -> submit(() -> presence.retry(inbox.waiting() > 0)), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            // Once every member is proven and nothing is pending (Presence.settled), a tick does not wake the event thread.
+            timer.scheduleWithFixedDelay(() -> {
+                if (!presence.settled()) submit(() -> presence.retry(inbox.waiting() > 0));
+            }, RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
             // The endpoint (and in memory mode the JGroups name) carries the display name: DEBUG only.
             log.info("{}: joined '{}' in {} mode ({} members)", label, config.cluster(), config.mode().cliName(), v == null ? 1 : v.size());
             log.debug("{}: listening at {}", label, endpoint);
