@@ -94,7 +94,7 @@ public final class OverlayCore implements Receiver {
             handlers.put(t.id(), (MessageHandler<Object>) h);
         });
         this.codec = new FrameCodec(types, config.maxFrameBytes());
-        this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters);
+        this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters, () -> closed);
         this.directory = new DirectoryImpl(identity.id());
         String threadName = "convene-" + config.name() + "-events";
         this.events = Executors.newSingleThreadExecutor(r -> {
