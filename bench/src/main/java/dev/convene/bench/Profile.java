@@ -59,6 +59,15 @@ public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, 
         if (conferenceWarmup < 0 || conferenceMessages < 1) throw new IllegalArgumentException("conference message counts must be > 0");
     }
 
+    /**
+     * How many times the throughput part measures each side, alternating Convene and raw JGroups: three in the full
+     * profile (the figures are the medians: one run swung 1,100-6,300 msg/s from run to run on two shared cores, raw
+     * JGroups 30,000-88,000), once otherwise. The late joiner's catch-up is measured in the first round only.
+     */
+    public int throughputRounds() {
+        return name.equals("full") ? 3 : 1;
+    }
+
     /** This profile with other latency groups; the heap is reported for the first one unless the usual one is among them. */
     public Profile withLatency(List<Integer> groups, int memoryFrom) {
         int heap = groups.contains(heapGroup) ? heapGroup : groups.get(0);

@@ -85,13 +85,20 @@ final class SizeBench {
         String perPeerNote = "";
         double[] rawWindow = {Double.NaN, Double.NaN};
         List<String> failed = new ArrayList<>();
+        double[] cpu = {Double.NaN, Double.NaN};
+        double[] idleCpu = {Double.NaN, Double.NaN};
         progress.accept("size: " + n + " Convene peers (" + where + ")");
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
         try (ConveneGroup g = ConveneGroup.start(ws, "size" + n + where + "c", n, mode, false, form(n))) {
             form[0] = (System.nanoTime() - started) / 1e6;
+            cpu[0] = (processCpuNanos() - cpuStarted) / 1e9;
             List<ConferencePeer> existing = List.copyOf(g.peers());
             List<ConferencePeer> all = new ArrayList<>(existing);
+            long idleFrom = processCpuNanos();
+            long idleAt = System.nanoTime();
             long[] idle = idleRates(() -> counters(existing));
+            idleCpu[0] = (processCpuNanos() - idleFrom) / 1e6 / ((System.nanoTime() - idleAt) / 1e9);
             long t0 = System.nanoTime();
             long[] before = counters(existing);
             ConferencePeer joiner = g.join("size" + n + where + "j");
@@ -119,9 +126,14 @@ final class SizeBench {
         }
         progress.accept("size: " + n + " raw JGroups channels (" + where + ")");
         started = System.nanoTime();
+        cpuStarted = processCpuNanos();
         try (RawGroup g = RawGroup.startInParallel(ws, "size" + n + where + "r", n, mode, form(n))) {
             form[1] = (System.nanoTime() - started) / 1e6;
+            cpu[1] = (processCpuNanos() - cpuStarted) / 1e9;
+            long idleFrom = processCpuNanos();
+            long idleAt = System.nanoTime();
             long idle = idleRates(() -> new long[] {g.messagesReceived()})[0];
+            idleCpu[1] = (processCpuNanos() - idleFrom) / 1e6 / ((System.nanoTime() - idleAt) / 1e9);
             long t0 = System.nanoTime();
             long before = g.messagesReceived();
             g.join("size" + n + where + "rj");
@@ -146,6 +158,10 @@ final class SizeBench {
         List<Figure> out = new ArrayList<>();
         out.add(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", form, directoryTarget(n),
                 "from the first start to every peer seeing every other online; raw: to a view of " + n, why));
+        out.add(figure("size.cpu." + where + "." + n, "CPU to form, " + label, "s", cpu, null, String.format(Locale.ROOT,
+                "CPU time of this whole JVM (every thread, the JIT and the collector included) from the first start to the"
+                        + " complete directory; raw: to a view of %d (raw runs second, with JGroups' code compiled). Idle, formed:"
+                        + " %.0f ms of CPU per second, raw %.0f", n, idleCpu[0], idleCpu[1]), why));
         out.add(figure("size.join." + where + "." + n, "frames for one join into " + label, "frames", join, null, joinNote, why));
         out.add(figure("size.joinpeer." + where + "." + n, "per-join cost per peer, " + label, "frames", perPeer, null,
                 perPeerNote + "; raw: JGroups messages per channel (heartbeats included)", why));
@@ -267,6 +283,14 @@ final class SizeBench {
         long[] r = new long[a.length];
         for (int i = 0; i < a.length; i++) r[i] = Math.round((b[i] - a[i]) * 1000.0 / seconds);
         return r;
+    }
+
+    /** CPU time of this JVM so far (all threads), or NaN's stand-in 0 where the platform does not tell. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Issue 13: 100 peers <= 5 s and <= 3x raw JGroups' view of 100; the older <= 5 s at other sizes. */

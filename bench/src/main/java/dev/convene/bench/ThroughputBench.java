@@ -35,6 +35,31 @@ final class ThroughputBench {
         volatile double cpuMicrosPerMessage = Double.NaN;
         long drops;
         String failure = "";
+
+        /**
+         * The rounds as one side: the medians of the rates and of the CPU per message over the rounds that measured
+         * them, the rest (catch-up, heap, RSS) from the first round, the drops of all.
+         */
+        static Side median(List<Side> rounds) {
+            Side first = rounds.get(0);
+            Side m = new Side();
+            m.rate = median(rounds.stream().mapToDouble(r -> r.rate).toArray());
+            m.cpuMicrosPerMessage = median(rounds.stream().mapToDouble(r -> r.cpuMicrosPerMessage).toArray());
+            m.catchUpMillis = first.catchUpMillis;
+            m.heapPerPeer = first.heapPerPeer;
+            m.childRssPeak = first.childRssPeak;
+            m.drops = rounds.stream().mapToLong(r -> r.drops).sum();
+            m.failure = Double.isNaN(m.rate) || Double.isNaN(first.catchUpMillis)
+                    ? String.join("; ", rounds.stream().map(r -> r.failure).filter(f -> !f.isEmpty()).distinct().toList()) : "";
+            return m;
+        }
+
+        /** The median of the values that are numbers (the mean of the middle two for an even count); NaN if none is. */
+        static double median(double[] values) {
+            double[] v = java.util.Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            if (v.length == 0) return Double.NaN;
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
     }
 
     /** Sends message {@code m}. */
@@ -58,29 +83,39 @@ final class ThroughputBench {
     }
 
     List<Figure> run() throws InterruptedException {
-        progress.accept("throughput: " + profile.throughputPeers() + "-peer conference, " + profile.historySize() + " messages");
-        Side ours = new Side();
-        try (CpuProfile recording = jfr == null ? null : CpuProfile.start(jfr)) {
-            convene(ours);
-        } catch (RuntimeException e) {
-            ours.failure = e instanceof BenchException ? e.getMessage() : e.toString();
+        int rounds = profile.throughputRounds();
+        List<Side> oursRounds = new ArrayList<>();
+        List<Side> rawRounds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            boolean first = round == 0;
+            String of = rounds == 1 ? "" : " (round " + (round + 1) + " of " + rounds + ")";
+            progress.accept("throughput: " + profile.throughputPeers() + "-peer conference, " + profile.historySize() + " messages" + of);
+            Side ours = new Side();
+            try (CpuProfile recording = jfr == null || !first ? null : CpuProfile.start(jfr)) {
+                convene(ours, first);
+            } catch (RuntimeException e) {
+                ours.failure = e instanceof BenchException ? e.getMessage() : e.toString();
+            }
+            if (jfr != null && first) progress.accept("throughput: CPU profile of the Convene side in " + jfr);
+            progress.accept("throughput: " + profile.throughputPeers() + " raw JGroups members" + of);
+            Side raw = new Side();
+            try {
+                raw(raw, first);
+            } catch (BenchException e) {
+                raw.failure = e.getMessage();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                raw.failure = "raw JGroups failed: " + e;
+            }
+            oursRounds.add(ours);
+            rawRounds.add(raw);
         }
-        if (jfr != null) progress.accept("throughput: CPU profile of the Convene side in " + jfr);
-        progress.accept("throughput: " + profile.throughputPeers() + " raw JGroups members");
-        Side raw = new Side();
-        try {
-            raw(raw);
-        } catch (BenchException e) {
-            raw.failure = e.getMessage();
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            raw.failure = "raw JGroups failed: " + e;
-        }
-        return figures(ours, raw);
+        return figures(Side.median(oursRounds), Side.median(rawRounds), oursRounds, rawRounds);
     }
 
-    private void convene(Side side) throws InterruptedException {
+    /** {@code catchUp}: then a late joiner fetches the whole history (first round only). */
+    private void convene(Side side, boolean catchUp) throws InterruptedException {
         int local = profile.throughputPeers() - 1;
         int total = profile.historySize();
         long heapBefore = Memory.heapAfterGc();
@@ -107,6 +142,7 @@ final class ThroughputBench {
             }
             side.heapPerPeer = (Memory.heapAfterGc() - heapBefore) / (double) local;
             side.drops = g.peers().stream().mapToLong(p -> p.overlay().stats().totalDrops()).sum();
+            if (!catchUp) return;
             progress.accept("catch-up: a late joiner fetches " + total + " messages");
             ConferencePeer late = g.join("tputc-late");
             List<ConferencePeer> everyone = new ArrayList<>(g.peers());
@@ -127,7 +163,7 @@ final class ThroughputBench {
         }
     }
 
-    private void raw(Side side) throws Exception {
+    private void raw(Side side, boolean catchUp) throws Exception {
         int local = profile.throughputPeers() - 1;
         int total = profile.historySize();
         long heapBefore = Memory.heapAfterGc();
@@ -148,6 +184,7 @@ final class ThroughputBench {
                 side.childRssPeak = rss.peak();
             }
             side.heapPerPeer = (Memory.heapAfterGc() - heapBefore) / (double) local;
+            if (!catchUp) return;
             int late = g.join("tputr-late");
             Waits.until(ConveneGroup.SETUP, () -> g.channel(0).getView().size() == local + 2, () -> "the late raw channel in the view");
             Arrivals history = new Arrivals(1, total);
@@ -195,11 +232,14 @@ final class ThroughputBench {
         }
     }
 
-    private List<Figure> figures(Side ours, Side raw) {
+    private List<Figure> figures(Side ours, Side raw, List<Side> oursRounds, List<Side> rawRounds) {
         int peers = profile.throughputPeers();
         String why = (ours.failure.isEmpty() ? "" : "convene: " + ours.failure + " ") + (raw.failure.isEmpty() ? "" : "raw: " + raw.failure);
+        String rounds = oursRounds.size() == 1 ? "" : String.format(java.util.Locale.ROOT,
+                "; median of %d rounds, Convene and raw alternated: convene %s msg/s (CPU %s us), raw %s msg/s", oursRounds.size(),
+                joined(oursRounds, r -> r.rate, "%.0f"), joined(oursRounds, r -> r.cpuMicrosPerMessage, "%.1f"), joined(rawRounds, r -> r.rate, "%.0f"));
         String rateNote = profile.throughputMessages() + " messages after " + profile.throughputWarmup() + " warm-up, window " + WINDOW
-                + "; signed, encrypted, in SQLite at every peer; " + ours.drops + " frames dropped";
+                + "; signed, encrypted, in SQLite at every peer; " + ours.drops + " frames dropped" + rounds;
         List<Figure> out = new ArrayList<>();
         out.add(new Figure("throughput", "throughput into a " + peers + "-peer conference (tcp)", "msg/s", ours.rate, raw.rate,
                 Target.atLeast(5000).andTimesRaw(0.1), why.isEmpty() ? rateNote : why));
@@ -218,5 +258,9 @@ final class ThroughputBench {
         out.add(new Figure("rss.loaded", "RSS of a peer process under load (peak)", "MiB", ours.childRssPeak / Memory.MIB,
                 raw.childRssPeak / Memory.MIB, null, "the participant in its own process, sampled every 100 ms while receiving"));
         return out;
+    }
+
+    private static String joined(List<Side> rounds, java.util.function.ToDoubleFunction<Side> f, String format) {
+        return String.join(" / ", rounds.stream().map(r -> String.format(java.util.Locale.ROOT, format, f.applyAsDouble(r))).toList());
     }
 }

@@ -44,6 +44,10 @@ class SizeBenchTest {
             // Each member checks at least the joiner's Hello, the joiner each member's: 2 x 4 checks over 5 peers.
             assertThat(checks.convene()).as(checks.note()).isGreaterThanOrEqualTo(8 / 5.0);
             assertThat(checks.raw()).isNaN();
+            Figure cpu = report.figure("size.cpu." + where + ".4");
+            assertThat(cpu.complete()).as(cpu.toString()).isTrue();
+            assertThat(cpu.convene()).as("some CPU was spent forming").isPositive();
+            assertThat(cpu.note()).contains("Idle, formed");
         }
         assertThat(report.figures()).as("one size: no growth judged").extracting(Figure::key).noneMatch(k -> k.contains("growth"));
         assertThat(report.figures()).extracting(Figure::key).doesNotContain("throughput", "latency.p50.3");

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log levels for a run: logback.xml sends everything to stderr at WARN with JGroups at ERROR;
+ * Log levels for a run: {@link LogConfigurator} sends everything to stderr at WARN with JGroups off;
  * {@code --verbose} raises Convene to INFO and JGroups to WARN. Never stdout.
  */
 public final class Logging {

@@ -241,6 +241,52 @@ class HostileMemberClusterTest {
         mallory.resumeReading();
     }
 
+    /**
+     * The same member in a multicast: one drainer sends a frame for many receivers round-robin (OutboundQueues.offerAll)
+     * and must hand a destination whose send could block (UFC short of credits: Transport.mayBlock) to a drainer of
+     * its own, or the member that does not read would hold back every other receiver of the multicast. Rounds of 20
+     * frames of 60 KiB to both (1.2 MB, under the 4 MiB queue per destination), each waited for at the bystander:
+     * 24 MB in all to mallory, far beyond its 4 MB of credits. With the hand-off disabled the bystander stops
+     * receiving within the first rounds (checked: mayBlock forced to false).
+     */
+    @Test
+    void aMemberThatWithholdsCreditsHoldsBackNoOtherReceiverOfAMulticast() throws Exception {
+        Address victimAddress = HostileMember.addressOf(victim);
+        mallory.send(victimAddress, mallory.helloAs(mallory.address()));
+        TestCluster.awaitCondition(WAIT, () -> victim.directory().isOnline(mallory.identity().id()), () -> "mallory never advertised");
+        mallory.withholdCredits();
+        OverlayStats before = victim.stats();
+        String big = "m".repeat(60 << 10);
+        List<PeerId> both = List.of(mallory.identity().id(), bystander.self());
+        int rounds = 20;
+        int perRound = 20;
+        long t0 = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            int round = r;
+            CountDownLatch queued = new CountDownLatch(1);
+            victim.eventExecutor().execute(() -> {
+                // On the event thread, as the conference layer multicasts: no call may block here.
+                for (int i = 0; i < perRound; i++) victim.multicast(both, new Note(round * perRound + i, big + (round * perRound + i)));
+                queued.countDown();
+            });
+            assertThat(queued.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("round %d queued without blocking the event thread", r).isTrue();
+            int last = (r + 1) * perRound - 1;
+            TestCluster.awaitCondition(WAIT, () -> bystanderInbox.has(victim.self(), big + last),
+                    () -> "round " + round + ": the bystander got " + bystanderInbox.from(victim.self()).size() + " of " + (last + 1)
+                            + " multicast frames while mallory withholds credits");
+        }
+        long honestMs = (System.nanoTime() - t0) / 1_000_000;
+        List<Integer> got = bystanderInbox.from(victim.self()).stream().filter(n -> n.text().startsWith("m")).map(Note::seq).toList();
+        OverlayStats after = victim.stats();
+        String figures = String.format("withheld credits, multicast: %d frames of 60 KiB to mallory and the bystander (%d MB each) -> "
+                        + "bystander got %d in order in %d ms; dropped at the sender %d (mallory's queue)", rounds * perRound,
+                rounds * perRound * 60 / 1024, got.size(), honestMs, after.outboundDropped() - before.outboundDropped());
+        figure(figures);
+        assertThat(got).as(figures).isEqualTo(java.util.stream.IntStream.range(0, rounds * perRound).boxed().toList());
+        assertThat(after.outboundDropped() - before.outboundDropped()).as(figures + ": mallory's frames beyond its queue").isPositive();
+        mallory.resumeReading();
+    }
+
     @Test
     void incomingBytesWaitingForABusyPeerAreBoundedPerSender() throws Exception {
         CountDownLatch holding = new CountDownLatch(1);

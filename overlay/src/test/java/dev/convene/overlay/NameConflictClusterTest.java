@@ -45,6 +45,14 @@ class NameConflictClusterTest {
         return cluster.start(name, null, identity, b -> b.listener(recorder));
     }
 
+    /**
+     * Waits until {@code recorder} heard {@code peer} join {@code times} times: listeners hear of a peer after the
+     * directory shows it (a name conflict first, then the join), so a test reads what they heard only after this.
+     */
+    private static void awaitJoins(Recorder recorder, Overlay peer, long times) {
+        TestCluster.awaitCondition(WAIT, () -> recorder.joins(peer.self()) >= times, () -> "listener heard: " + recorder.order);
+    }
+
     private static void awaitOnline(Overlay observer, Overlay peer, boolean online) {
         TestCluster.awaitCondition(WAIT, () -> observer.directory().isOnline(peer.self()) == online,
                 () -> observer + " sees " + peer + (online ? " offline" : " online"));
@@ -64,6 +72,7 @@ class NameConflictClusterTest {
 
             Overlay newBob = start(cluster, "bob", Identity.generate(), new Recorder()); // lost its home directory, or an impostor
             awaitOnline(alice, newBob, true);
+            awaitJoins(seen, newBob, 1);
 
             assertThat(seen.conflicts).singleElement().satisfies(c -> {
                 assertThat(c.newcomer().id()).isEqualTo(newBob.self());
@@ -90,6 +99,8 @@ class NameConflictClusterTest {
             Identity impostorKey = Identity.generate();
             Overlay impostor = start(cluster, "BOB", impostorKey, new Recorder()); // names compare ignoring case
             TestCluster.awaitFullDirectory(WAIT, List.of(alice, bob, impostor));
+            awaitJoins(atAlice, impostor, 1);
+            awaitJoins(atBob, impostor, 1);
 
             assertThat(atAlice.conflicts).singleElement().satisfies(c -> assertThat(List.of(c.newcomer().id(), c.known().id()))
                     .containsExactlyInAnyOrder(bob.self(), impostor.self()));
@@ -106,6 +117,8 @@ class NameConflictClusterTest {
             Overlay again = start(cluster, "BOB", impostorKey, new Recorder());
             awaitOnline(alice, again, true);
             awaitOnline(bob, again, true);
+            awaitJoins(atAlice, again, 2);
+            awaitJoins(atBob, again, 2);
             assertThat(atAlice.joins(again.self())).isEqualTo(2);
             assertThat(atAlice.conflicts).hasSize(1);
             assertThat(atBob.conflicts).hasSize(1);
@@ -121,6 +134,7 @@ class NameConflictClusterTest {
             TestCluster.awaitFullDirectory(WAIT, List.of(alice, bob));
             Overlay cyrillic = start(cluster, "b\u043Eb", Identity.generate(), new Recorder()); // a Cyrillic o
             awaitOnline(alice, cyrillic, true);
+            awaitJoins(seen, cyrillic, 1);
             assertThat(seen.conflicts).singleElement().satisfies(c -> {
                 assertThat(c.newcomer().id()).isEqualTo(cyrillic.self());
                 assertThat(c.known().id()).isEqualTo(bob.self());
@@ -145,6 +159,8 @@ class NameConflictClusterTest {
             Overlay bob = start(cluster, "bob", Identity.generate(), new Recorder());
             Overlay bobby = start(cluster, "bobby", Identity.generate(), new Recorder());
             TestCluster.awaitFullDirectory(WAIT, List.of(alice, bob, bobby));
+            awaitJoins(seen, bob, 1);
+            awaitJoins(seen, bobby, 1);
 
             assertThat(seen.conflicts).isEmpty();
             assertThat(alice.directory().nameConflicts()).isEmpty();

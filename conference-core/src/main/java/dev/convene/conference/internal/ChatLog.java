@@ -647,6 +647,8 @@ final class ChatLog {
                     next++;
                     continue;
                 }
+                // A receipt its author sent before it is under a check: it waits (Receipts.underCheckFromAuthor).
+                if (receipts.underCheckFromAuthor(c.id, author)) break;
                 if (receipts.refuted(c, m)) {
                     settle(c, m, "contradicts its author's receipt (under-reported frontier)");
                     next++;

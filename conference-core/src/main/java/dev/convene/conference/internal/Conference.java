@@ -445,6 +445,27 @@ final class Conference {
     }
 
     /**
+     * The records of the kinds in {@code kinds} (bits of {@link MetaDigest#differingKinds}, in its order), with the
+     * context (every {@code Meta} carries it), for a member whose digest matched every other kind: it holds the same
+     * context and invitations, so what is sent verifies there with keys it already holds. Null if the context or the
+     * invitations differ (the whole metadata is needed) or if the records would not fit {@code maxBytes} by the
+     * estimate {@link #metaChunks} uses.
+     */
+    Meta metaOfKinds(int kinds, int maxBytes) {
+        if ((kinds & ((1 << MetaDigest.CONTEXT) | (1 << MetaDigest.INVITATIONS))) != 0) return null;
+        Meta all = meta();
+        List<Reply> rep = (kinds & (1 << 2)) != 0 ? all.replies() : List.of();
+        EndNotice e = (kinds & (1 << 3)) != 0 ? all.end() : null;
+        List<Removal> rem = (kinds & (1 << 4)) != 0 ? all.removals() : List.of();
+        List<KeyGrant> gs = (kinds & (1 << 5)) != 0 ? all.grants() : List.of();
+        List<RoleChange> ro = (kinds & (1 << 6)) != 0 ? all.roles() : List.of();
+        List<Reschedule> sc = (kinds & (1 << 7)) != 0 ? all.schedules() : List.of();
+        long records = rep.size() + (e == null ? 0 : 1) + rem.size() + gs.size() + ro.size() + sc.size();
+        if (records * 600L + Protocol.bytes(Protocol.SIGNED_CONTEXT, context).length > maxBytes) return null;
+        return new Meta(context, List.of(), rep, e, rem, gs, ro, sc);
+    }
+
+    /**
      * What one member's answer changes, for peers that hold the rest: the context, the member's invitation (its
      * answers verify with the key in it) and every answer of its, the organiser's answers, the grants to the member,
      * and the small lists that ride with every chunk (end, removals, roles, schedules). An answer sent with the whole

@@ -297,6 +297,9 @@ final class HistorySync {
     private final Map<Asked, Long> metaAnsweredAt = new HashMap<>();
     private long metaSame;
     private long metaDiffered;
+    /** Differences answered with only the kinds that differed / with the whole metadata. */
+    private long metaPartial;
+    private long metaWhole;
 
     /**
      * One anti-entropy round's metadata for {@code peer}: its digest, or the whole metadata if the last
@@ -342,15 +345,30 @@ final class HistorySync {
             return; // not an answer to a digest of this peer's
         }
         MetaDigest own = MetaDigest.of(c, false);
-        boolean same = own.sameRecords(d);
-        if (same) metaSame++;
-        else metaDiffered++;
-        if (!same) s.sendMeta(c, List.of(from));
+        int differing = own.differingKinds(d);
+        if (differing == 0) {
+            metaSame++;
+        } else {
+            metaDiffered++;
+            // Only the kinds that differ, when the member holds the same context and invitations: a lost answer or
+            // grant costs its kind's records, not every invitation of the conference.
+            Meta part = c.metaOfKinds(differing, ConferenceEngine.META_CHUNK_BYTES);
+            if (part != null) {
+                metaPartial++;
+                s.overlay.multicast(List.of(from), part);
+            } else {
+                metaWhole++;
+                s.sendMeta(c, List.of(from));
+            }
+        }
         if (d.answer()) s.overlay.multicast(List.of(from), own);
     }
 
-    /** Meta digests received that matched this peer's records / that did not (tests). */
+    /**
+     * Meta digests received that matched this peer's records / that did not, and of those that did not, how many
+     * were answered with only the differing kinds / with the whole metadata (tests).
+     */
     long[] metaDigestOutcomes() {
-        return new long[] {metaSame, metaDiffered};
+        return new long[] {metaSame, metaDiffered, metaPartial, metaWhole};
     }
 }

@@ -67,6 +67,22 @@ record MetaDigest(ConferenceId conference, boolean answer, List<Kind> kinds) {
         return conference.equals(other.conference) && kinds.equals(other.kinds);
     }
 
+    /** Kind {@code i}: the context. */
+    static final int CONTEXT = 0;
+    /** Kind {@code i}: the invitations. */
+    static final int INVITATIONS = 1;
+
+    /**
+     * The kinds whose records differ from {@code other}'s, as bits (bit {@code i}: kind {@code i} in wire order: the
+     * context, invitations, answers, the end, removals, grants, roles, schedules); 0 when {@link #sameRecords}.
+     */
+    int differingKinds(MetaDigest other) {
+        if (!conference.equals(other.conference)) return (1 << KINDS) - 1;
+        int bits = 0;
+        for (int i = 0; i < KINDS; i++) if (!kinds.get(i).equals(other.kinds.get(i))) bits |= 1 << i;
+        return bits;
+    }
+
     /** The digest of what {@code c} holds: of exactly the records {@link Conference#meta()} would send. */
     static MetaDigest of(Conference c, boolean answer) {
         Meta m = c.meta();

@@ -264,17 +264,38 @@ final class Receipts {
         return false;
     }
 
+    /**
+     * Whether a receipt by {@code author} that {@code author} itself sent is under a check on the pool: its messages
+     * received after it wait for that check before they are delivered ({@link ChatLog#deliverReady}), so a message
+     * that contradicts a receipt its author sent first is settled as a proof, never shown. Only the author's own
+     * receipts hold its messages back: receipts relayed by others (an old one replayed, say) cannot delay them.
+     */
+    boolean underCheckFromAuthor(dev.convene.conference.ConferenceId conference, PeerId author) {
+        if (checking.isEmpty()) return false;
+        for (Checking k : checking.keySet()) {
+            if (k.conference().equals(conference) && k.author().equals(author) && k.from().equals(author)) return true;
+        }
+        return false;
+    }
+
     private void checked(Checking k, byte[] key, Receipt r, boolean ok) {
         Receipt next = checking.remove(k);
         Conference c = s.conferences.get(k.conference());
         if (c == null) return;
+        try {
+            checkedIn(c, k, key, r, ok, next);
+        } finally {
+            chat.deliverReady(c); // what waited for this check (underCheckFromAuthor) flows, whatever its outcome
+        }
+    }
+
+    private void checkedIn(Conference c, Checking k, byte[] key, Receipt r, boolean ok, Receipt next) {
         if (!ok) {
             s.counters.receiptsRefused.increment();
             if (s.overlay != null) s.overlay.countDrop(dev.convene.overlay.DropReason.REJECTED);
             log.debug("{}: receipt by {} from {} refused: its signature does not verify", s.label(), k.author().shortId(), k.from().shortId());
         } else if (!same(c.receipts.get(r.author()), r) && !same(c.pendingReceipts.get(r.author()), r)) {
             keep(c, k.from(), r);
-            chat.deliverReady(c);
         }
         if (next == null) return;
         try {

@@ -158,7 +158,9 @@ class BackdatingClusterTest {
                 awaitText(alice, id, "under-reported");
                 mallory.send(bob, under);
                 awaitText(bob, id, "under-reported");
-                // Valid by signed data everywhere (one history), but alice saw the lie and counts it; bob could not.
+                // Valid by signed data everywhere (one history), but alice saw the lie and counts it; bob could not. Counted
+                // once its author signature is checked (on the pool), which may end after the message is shown on its MAC.
+                await(() -> alice.stats().frontierUnderReports() == 1, () -> "alice counted " + alice.stats().frontierUnderReports());
                 assertThat(alice.stats().frontierUnderReports()).isEqualTo(1);
                 assertThat(bob.stats().frontierUnderReports()).isZero();
                 assertThat(Scenarios.lines(alice, id)).isEqualTo(Scenarios.lines(bob, id));

@@ -106,6 +106,44 @@ class MetaDigestClusterTest {
         }
     }
 
+    @Test
+    void aMemberThatLostAnAnswerGetsOnlyTheAnswersBack() throws Exception {
+        try (ConferenceCluster cl = ConferenceCluster.memory()) {
+            ConferencePeer alice = start(cl, "alice");
+            ConferencePeer bob = start(cl, "bob");
+            ConferencePeer carol = start(cl, "carol");
+            List<ConferencePeer> all = List.of(alice, bob, carol);
+            cl.awaitDirectories(alice, bob, carol);
+            ConferenceId id = Scenarios.live("Answers", alice, List.of(bob, carol), List.of());
+            for (ConferencePeer p : all) {
+                await(() -> p.conference(id).orElseThrow().participants().size() == 3, () -> p.name() + " does not know every answer yet");
+            }
+            awaitDigests(all, 6);
+            long[][] before = {outcomes(alice), outcomes(bob), outcomes(carol)};
+            // Carol loses bob's answer (as if she had never received it; nobody comes online or resends it).
+            assertThat(engine(carol).onConferenceForTest(id, c -> c.replyLog.remove(bob.self()) != null && c.replies.remove(bob.self()) != null)
+                    .get(30, TimeUnit.SECONDS)).isTrue();
+            await(() -> holdsAnswerOf(carol, id, bob), () -> "carol never got bob's answer back");
+            long partial = 0;
+            long whole = 0;
+            for (int i = 0; i < 3; i++) {
+                long[] after = outcomes(all.get(i));
+                partial += after[2] - before[i][2];
+                whole += after[3] - before[i][3];
+            }
+            assertThat(partial).as("differences answered with the answers only").isPositive();
+            assertThat(whole).as("differences answered with the whole metadata").isZero();
+        }
+    }
+
+    private static boolean holdsAnswerOf(ConferencePeer p, ConferenceId id, ConferencePeer author) {
+        try {
+            return engine(p).onConferenceForTest(id, c -> c.replyLog.containsKey(author.self())).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static boolean holdsInvitation(ConferencePeer p, ConferenceId id, ConferencePeer invitee) {
         try {
             return engine(p).onConferenceForTest(id, c -> c.invitations.containsKey(invitee.self())).get(30, TimeUnit.SECONDS);

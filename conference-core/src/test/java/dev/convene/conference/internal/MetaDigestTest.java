@@ -54,4 +54,37 @@ class MetaDigestTest {
         assertThatThrownBy(() -> WireBytes.decode(MetaDigest.CODEC, java.util.Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(WireFormatException.class);
     }
+
+    @Test
+    void onlyTheKindsThatDifferAreNamedAndSentWhenTheContextAndInvitationsMatch() {
+        Conference one = Seams.aliceWithBob(key);
+        Conference two = new Conference(one.context);
+        two.invitations.putAll(one.invitations);
+        one.replyLog.forEach((p, log) -> two.replyLog.put(p, new java.util.TreeMap<>(log)));
+        assertThat(MetaDigest.of(one, false).differingKinds(MetaDigest.of(two, false))).isZero();
+        assertThat(one.metaOfKinds(0, Integer.MAX_VALUE).replies()).isEmpty();
+
+        // two lost bob's answer: only the answers differ, and only they are sent (with the context every Meta carries).
+        two.replyLog.clear();
+        int differing = MetaDigest.of(one, false).differingKinds(MetaDigest.of(two, false));
+        assertThat(differing).isEqualTo(1 << 2);
+        Meta part = one.metaOfKinds(differing, Integer.MAX_VALUE);
+        assertThat(part).isNotNull();
+        assertThat(part.invitations()).isEmpty();
+        assertThat(part.replies()).isEqualTo(one.meta().replies()).isNotEmpty();
+        assertThat(part.context()).isSameAs(one.context);
+        assertThat(part.end()).isNull();
+        assertThat(part.grants()).isEmpty();
+        // Too large for the budget: the whole metadata (in chunks) instead.
+        assertThat(one.metaOfKinds(differing, 10)).isNull();
+
+        // Another invitation (or another context) needs the whole metadata: answers verify with the invitations' keys.
+        two.replyLog.putAll(one.replyLog);
+        one.invitations.put(CAROL.id(), Fixtures.invitation(one.context, ALICE, CAROL, key));
+        differing = MetaDigest.of(one, false).differingKinds(MetaDigest.of(two, false));
+        assertThat(differing).isEqualTo(1 << MetaDigest.INVITATIONS);
+        assertThat(one.metaOfKinds(differing, Integer.MAX_VALUE)).isNull();
+        assertThat(MetaDigest.none(one.id).differingKinds(MetaDigest.of(two, false)) & (1 << MetaDigest.CONTEXT)).isNotZero();
+        assertThat(one.metaOfKinds(1 << MetaDigest.CONTEXT, Integer.MAX_VALUE)).isNull();
+    }
 }

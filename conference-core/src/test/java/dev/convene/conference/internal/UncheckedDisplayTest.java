@@ -188,4 +188,39 @@ class UncheckedDisplayTest {
     private ChatMessage fromBob(long sequence) {
         return Fixtures.chat(BOB, c.id, sequence, Seams.at(sequence), key, "bob " + sequence);
     }
+
+    /**
+     * A receipt alice sent is under its check on the pool when her next message, which contradicts it, arrives; the
+     * message's own check comes back first. It waits for the receipt's check (Receipts.underCheckFromAuthor) and is
+     * settled as a proof, never shown. Before: delivered (shown) at once, then taken out when the receipt landed.
+     */
+    @Test
+    void aMessageContradictingAReceiptItsAuthorSentFirstWaitsForThatReceiptsCheck() throws Exception {
+        bob.s.conferences.put(c.id, c);
+        ChatMessage b1 = Fixtures.chat(BOB, c.id, 1, Seams.at(1000), key, "bob 1");
+        ChatMessage b2 = Fixtures.chat(BOB, c.id, 2, Seams.at(2000), key, "bob 2");
+        bob.chat.accept(c, BOB.id(), b1, true);
+        bob.chat.accept(c, BOB.id(), b2, true);
+        bob.chat.deliverReady(c);
+        // Alice: "after my sequence 0 I had delivered bob 2", then her first message naming only bob 1.
+        Receipt r = Receipt.sign(ALICE, c.id, 0, new Frontier(b2.id(), b2.timestamp()));
+        bob.chat.receipts.onFrame(ALICE.id(), new ReceiptFrame(r, null));
+        assertThat(bob.chat.receipts.underCheckFromAuthor(c.id, ALICE.id())).isTrue();
+        bob.runEngineUntil(() -> bob.scheduled.size() == 1 || !bob.chat.receipts.underCheckFromAuthor(c.id, ALICE.id()));
+        assertThat(bob.scheduled).as("the receipt's result, waiting for the engine thread").hasSize(1);
+        ChatMessage under = Fixtures.chat(ALICE, c.id, 1, Seams.at(2500), key, "under-reported", new Frontier(b1.id(), b1.timestamp()));
+        bob.chat.onChat(ALICE.id(), under);
+        assertThat(shown()).as("not shown before its check while a receipt of its author is under one").containsExactly("bob 1", "bob 2");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (bob.scheduled.size() < 2 && System.nanoTime() < deadline) Thread.sleep(1);
+        assertThat(bob.scheduled).as("the message's result too").hasSize(2);
+
+        bob.scheduled.remove(1).run(); // the message's check comes back first
+        assertThat(shown()).as("delivered before the receipt it contradicts was checked").containsExactly("bob 1", "bob 2");
+        bob.scheduled.remove(0).run(); // then the receipt's
+        bob.runEngineUntil(() -> c.contiguous.getOrDefault(ALICE.id(), 0L) == 1);
+        assertThat(shown()).containsExactly("bob 1", "bob 2");
+        assertThat(bob.heard).noneMatch(h -> h.contains("under-reported"));
+        assertThat(c.underReports).containsOnlyKeys(under.id());
+    }
 }

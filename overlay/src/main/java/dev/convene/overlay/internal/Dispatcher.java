@@ -24,12 +24,20 @@ final class Dispatcher {
     private final Map<Integer, MessageHandler<Object>> handlers;
     private final List<OverlayListener> listeners = new CopyOnWriteArrayList<>();
     private final Counters counters;
+    /** Whether the peer is stopping: frames queued before its close are still handled, and cannot send any more. */
+    private final java.util.function.BooleanSupplier stopping;
 
     Dispatcher(String label, Map<Integer, MessageHandler<Object>> handlers, List<OverlayListener> listeners, Counters counters) {
+        this(label, handlers, listeners, counters, () -> false);
+    }
+
+    Dispatcher(String label, Map<Integer, MessageHandler<Object>> handlers, List<OverlayListener> listeners, Counters counters,
+               java.util.function.BooleanSupplier stopping) {
         this.label = label;
         this.handlers = Map.copyOf(handlers);
         this.listeners.addAll(listeners);
         this.counters = counters;
+        this.stopping = stopping;
     }
 
     void deliver(PeerId from, int typeId, Object body) {
@@ -44,6 +52,14 @@ final class Dispatcher {
         } catch (RejectedMessageException e) {
             counters.drop(DropReason.REJECTED);
             log.debug("{}: rejected {} from {}: {}", label, body.getClass().getSimpleName(), from.shortId(), e.getMessage());
+        } catch (dev.convene.overlay.OverlayException e) {
+            counters.drop(DropReason.HANDLER_FAILED);
+            // A handler answering a frame queued before close finds the peer stopped: expected while leaving, not a fault.
+            if (stopping.getAsBoolean()) {
+                log.debug("{}: handler for {} on a message from {} could not answer: {}", label, body.getClass().getSimpleName(), from.shortId(), e.getMessage());
+            } else {
+                log.warn("{}: handler for {} failed on a message from {}", label, body.getClass().getSimpleName(), from.shortId(), e);
+            }
         } catch (RuntimeException e) {
             counters.drop(DropReason.HANDLER_FAILED);
             log.warn("{}: handler for {} failed on a message from {}", label, body.getClass().getSimpleName(), from.shortId(), e);

@@ -27,7 +27,13 @@ import org.slf4j.LoggerFactory;
  * queued, so they leave in sequence order. A frame for many destinations ({@link #offerAll}, a multicast) wakes
  * one drainer for all of them whose queues were idle, instead of one thread each: it sends round-robin, and hands
  * a destination whose send could block ({@link Transport#mayBlock}: short of flow-control credits) to a drainer of
- * its own, so that destination still blocks no other. Thread-safe.
+ * its own, so that destination still blocks no other.
+ *
+ * <p>A single small frame ({@link #INLINE_MAX_BYTES} at most) for an idle queue whose send cannot block
+ * ({@link Transport#mayBlock} says no: flow control has the credits, and the transport only queues it for its own
+ * sender thread) is handed to the transport on the caller's thread, instead of waking a drainer thread to do that
+ * one hand-over: the event thread's answers (a {@code Hello}, a {@code Confirm}) and single frames from the layers
+ * above cross one thread fewer. Frames queued meanwhile by other threads are left to a drainer. Thread-safe.
  */
 final class OutboundQueues {
     /** Hands one frame to the network; may block. */
@@ -45,6 +51,11 @@ final class OutboundQueues {
     }
 
     private static final Logger log = LoggerFactory.getLogger(OutboundQueues.class);
+    /**
+     * The largest frame {@link #offer} may hand to the transport on the caller's thread: one JGroups bundle
+     * ({@link Stacks#BUNDLE_BYTES}), so it is neither fragmented nor more than a small, bounded piece of work.
+     */
+    static final int INLINE_MAX_BYTES = Stacks.BUNDLE_BYTES;
 
     private final class Queue {
         final ReentrantLock lock = new ReentrantLock();
@@ -63,6 +74,7 @@ final class OutboundQueues {
     private final AtomicLong dropped = new AtomicLong();
     private final ExecutorService drainers;
     private final AtomicLong drainTasks = new AtomicLong();
+    private final AtomicLong inlineSends = new AtomicLong();
 
     OutboundQueues(String name, String label, Transport transport, long perDestination, long total) {
         this.label = label;
@@ -86,13 +98,14 @@ final class OutboundQueues {
     boolean offer(Address to, int size, LongFunction<byte[]> seal) {
         Queue q = queues.computeIfAbsent(to, a -> new Queue());
         boolean start = false;
+        byte[] frame;
         q.lock.lock();
         try {
             if (q.bytes + size > perDestination || totalBytes.get() + size > total) {
                 dropped.incrementAndGet();
                 return false;
             }
-            byte[] frame = seal.apply(0L);
+            frame = seal.apply(0L);
             q.frames.add(frame);
             q.bytes += frame.length;
             totalBytes.addAndGet(frame.length);
@@ -103,8 +116,19 @@ final class OutboundQueues {
         } finally {
             q.lock.unlock();
         }
-        if (start) startDrainer(to, q);
+        if (start) {
+            // The queue was idle, so this frame is its only one and this thread now owns it (draining is set).
+            if (frame.length <= INLINE_MAX_BYTES && !transport.mayBlock(to, frame.length)) sendInline(to, q, frame);
+            else startDrainer(to, q);
+        }
         return true;
+    }
+
+    /** Sends the only frame of a queue this thread owns, then leaves what other threads queued meanwhile to a drainer. */
+    private void sendInline(Address to, Queue q, byte[] frame) {
+        sendOne(to, q, frame);
+        inlineSends.incrementAndGet();
+        if (nextOrRelease(q) != null) startDrainer(to, q);
     }
 
     /**
@@ -264,6 +288,11 @@ final class OutboundQueues {
     /** Drainer tasks started so far (a multicast to idle queues starts one). */
     long drainTasks() {
         return drainTasks.get();
+    }
+
+    /** Frames handed to the transport on the caller's thread ({@link #offer} of a small frame to an idle queue). */
+    long inlineSends() {
+        return inlineSends.get();
     }
 
     long sent() {

@@ -71,6 +71,8 @@ public final class OverlayCore implements Receiver {
     private volatile JChannel channel;
     /** The stack's unicast flow control (null until connected, or if the stack has none): what a send can block on. */
     private volatile org.jgroups.protocols.UFC flowControl;
+    /** Whether the transport's bundler queues each send for a thread of its own (set when the channel exists). */
+    private volatile boolean queuingBundler;
     /** Stretches MERGE3's interval in large views; set once the channel exists, used on the event thread. */
     private volatile ViewScaling scaling;
     private volatile String endpoint = "";
@@ -92,7 +94,7 @@ public final class OverlayCore implements Receiver {
             handlers.put(t.id(), (MessageHandler<Object>) h);
         });
         this.codec = new FrameCodec(types, config.maxFrameBytes());
-        this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters);
+        this.dispatcher = new Dispatcher(label, handlers, initialListeners, counters, () -> closed);
         this.directory = new DirectoryImpl(identity.id());
         String threadName = "convene-" + config.name() + "-events";
         this.events = Executors.newSingleThreadExecutor(r -> {
@@ -154,8 +156,10 @@ public final class OverlayCore implements Receiver {
             public boolean mayBlock(Address to, int bytes) {
                 // Only UFC blocks a unicast send here (the bundler and TCP_NIO2 drop instead), and only without credits;
                 // this peer's frames to `to` leave from one drainer at a time, so credits seen here are still there.
+                // And only a transport whose bundler queues (JGroups' per-destination bundler, ours) hands a frame on without
+                // writing it on the caller's thread; a stack customised to another bundler is treated as always blocking.
                 org.jgroups.protocols.UFC ufc = flowControl;
-                return ufc == null || ufc.getSenderCreditsFor(to) < bytes;
+                return !queuingBundler || ufc == null || ufc.getSenderCreditsFor(to) < bytes;
             }
         }, perPeerBytes(frame), totalBytes(frame));
         this.outbox = new Outbox(label, identity, codec, presence, directory, outbound, counters, () -> closed);
@@ -203,6 +207,7 @@ public final class OverlayCore implements Receiver {
             ch.setReceiver(this);
             this.scaling = ViewScaling.of(ch);
             this.flowControl = ch.getProtocolStack().findProtocol(org.jgroups.protocols.UFC.class);
+            this.queuingBundler = ch.getProtocolStack().getTransport().getBundler() instanceof org.jgroups.protocols.PerDestinationBundler;
             this.channel = ch;
             // Before connecting: once connected, the event thread registers others' names in the same map.
             presence.registerName(identity.id(), config.name());
@@ -214,7 +219,10 @@ public final class OverlayCore implements Receiver {
             directory.setSelf(selfAd);
             View v = ch.getView();
             events.execute(() -> onView(v, true));
-            timer.scheduleWithFixedDelay(() -> submit(() -> presence.retry(inbox.waiting() > 0)), RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            // Once every member is proven and nothing is pending (Presence.settled), a tick does not wake the event thread.
+            timer.scheduleWithFixedDelay(() -> {
+                if (!presence.settled()) submit(() -> presence.retry(inbox.waiting() > 0));
+            }, RETRY_TICK_MILLIS, RETRY_TICK_MILLIS, TimeUnit.MILLISECONDS);
             // The endpoint (and in memory mode the JGroups name) carries the display name: DEBUG only.
             log.info("{}: joined '{}' in {} mode ({} members)", label, config.cluster(), config.mode().cliName(), v == null ? 1 : v.size());
             log.debug("{}: listening at {}", label, endpoint);

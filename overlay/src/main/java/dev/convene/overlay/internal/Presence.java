@@ -111,6 +111,16 @@ final class Presence implements InboundGate.Membership {
     private final Map<Address, byte[]> greeted = new ConcurrentHashMap<>();
     /** Members greeted or asked whose binding is not proven yet: at most one ask per member until it is due. */
     private final Map<Address, Retry> retries = new ConcurrentHashMap<>();
+    /**
+     * True once a {@link #retry} found nothing to ask now or later: every member of the view has a session and no
+     * ask is pending. A member gets an entry in {@link #retries} with the view that brings it, kept until a scan finds
+     * its session proven, and a proven session is replaced only by a proven one; so only a new view gives the scan
+     * work again. A {@code Hello} and an ask clear the flag too (they touch sessions and entries: kept simple rather
+     * than argued); a session that a frame confirms meanwhile only removes work.
+     * Written on the event thread, read by the timer ({@link #settled()}) so that a settled group's timers do not
+     * wake the event thread every {@code RETRY_TICK} for a scan of every member that asks nobody.
+     */
+    private volatile boolean settled;
     private volatile Set<Address> members = Set.of();
     private volatile View view;
     /** This peer's own address (the channel's; it exists before the first view is handled). */
@@ -210,6 +220,15 @@ final class Presence implements InboundGate.Membership {
         return sessions.size();
     }
 
+    /**
+     * True if {@link #retry} has nothing to do until a view, a {@code Hello} or an ask arrives (any thread: the timer
+     * skips its tick then; the flag is cleared on the event thread before such an event is handled, so a tick read
+     * just before is at most one tick late).
+     */
+    boolean settled() {
+        return settled;
+    }
+
     /** Members awaiting an answer (bounded by the view). */
     int retryCount() {
         return retries.size();
@@ -222,6 +241,7 @@ final class Presence implements InboundGate.Membership {
      * @return true if it opened a new session (frames held for {@code src} may now be admitted)
      */
     boolean onHello(Address src, Frame frame, OverlayMessages.Hello hello, boolean echoed) {
+        settled = false; // it may replace a session with an unproven one, or drop one (a new member asks again)
         PeerAdvertisement ad = hello.ad();
         if (!ad.id().equals(frame.signer())) {
             effects.drop(DropReason.SIGNER_MISMATCH);
@@ -346,6 +366,7 @@ final class Presence implements InboundGate.Membership {
      * asking then costs the other side a second {@code Hello} to check, a request and an answer: more load.
      */
     void retry(boolean busy) {
+        if (settled) return;
         long now = nanos.getAsLong();
         Address me = self.get();
         for (Address a : members) {
@@ -366,6 +387,10 @@ final class Presence implements InboundGate.Membership {
             }
         }
         retries.keySet().retainAll(members);
+        // Every member has a session (one without got an entry above) and nobody waits for an answer: until a view, a
+        // Hello or an ask, every later scan would do nothing. An unproven session without an entry is never asked by
+        // the scan (its member answered this peer's greeting; a frame failing its MAC asks through askFor).
+        settled = retries.isEmpty();
     }
 
     /**
@@ -375,6 +400,7 @@ final class Presence implements InboundGate.Membership {
      */
     private void ask(Address a, long backoff, long now) {
         log.debug("{}: asking {} for its Hello (next in {} ms)", label, a, backoff / 1_000_000);
+        settled = false;
         greet(a);
         effects.requestHello(a);
         retries.put(a, new Retry(now + backoff, Math.min(RETRY_MAX_NANOS, backoff * 2)));
@@ -432,6 +458,7 @@ final class Presence implements InboundGate.Membership {
             v = old;
         }
         this.view = v;
+        this.settled = false; // joiners to greet and ask, or a merge that replaces members
         this.members = Set.copyOf(v.getMembers());
         // Sets, not View.containsMember (a scan of the view): each view of n members is compared with the last in O(n),
         // not O(n^2); a group of 100 forming in one JVM installs about 100 views at each of its 100 peers.

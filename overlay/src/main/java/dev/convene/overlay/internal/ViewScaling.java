@@ -2,6 +2,7 @@ package dev.convene.overlay.internal;
 
 import org.jgroups.JChannel;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.UNICAST3;
 
 /**
  * Stretches MERGE3's announcement interval with the view. Each member announces its view every
@@ -11,26 +12,42 @@ import org.jgroups.protocols.MERGE3;
  * long at 2 x {@link #FROM}), so the group's merge traffic grows linearly, and a split group of that size takes
  * proportionally longer to notice it should merge. Up to {@link #FROM} members the configured timings apply as they
  * are. JGroups reads the bounds each time it schedules the next announcement, so a change takes effect from the next
- * one. Event thread only.
+ * one.
+ *
+ * <p>UNICAST3's retransmission interval grows the same way, up to {@link #XMIT_MAX_MILLIS}. Its timer task walks every
+ * unicast connection of the peer each {@code xmit_interval} (sending pending acks, asking for gaps, resending an
+ * unacknowledged last message), and after the handshake every member holds a connection to every other: a group of
+ * n walks n^2 connections per interval (about a tenth of the CPU samples of a group of 100 forming in one JVM). In
+ * a larger view a lost unicast frame is therefore asked for later (up to {@link #XMIT_MAX_MILLIS} instead of the
+ * configured interval; docs/NETWORKS.md, "Large groups"), and acks wait as long (a batch of 100 or more messages is
+ * acknowledged at once whatever the interval). JGroups schedules the task with the interval of the moment it starts,
+ * so a change stops and restarts it. Event thread only.
  */
 final class ViewScaling {
     /** Views up to this size keep the configured merge timings. */
     static final int FROM = 20;
+    /** The longest retransmission interval the scaling sets (a configured interval above it is kept as it is). */
+    static final long XMIT_MAX_MILLIS = 1000;
 
     private final MERGE3 merge;
     private final long baseMin;
     private final long baseMax;
+    private final UNICAST3 unicast;
+    private final long baseXmit;
     private int applied = -1;
 
-    private ViewScaling(MERGE3 merge) {
+    private ViewScaling(MERGE3 merge, UNICAST3 unicast) {
         this.merge = merge;
         this.baseMin = merge == null ? 0 : merge.getMinInterval();
         this.baseMax = merge == null ? 0 : merge.getMaxInterval();
+        this.unicast = unicast;
+        this.baseXmit = unicast == null ? 0 : unicast.getXmitInterval();
     }
 
     /** For the channel's stack as built (a stack customised without MERGE3 is left alone). */
     static ViewScaling of(JChannel channel) {
-        return new ViewScaling(channel.getProtocolStack().findProtocol(MERGE3.class));
+        return new ViewScaling(channel.getProtocolStack().findProtocol(MERGE3.class),
+                channel.getProtocolStack().findProtocol(UNICAST3.class));
     }
 
     /** The factor for a view of {@code size}: 1 up to {@link #FROM}, then {@code size / FROM}. */
@@ -38,18 +55,42 @@ final class ViewScaling {
         return Math.max(1.0, size / (double) FROM);
     }
 
-    /** Sets the merge interval for a view of {@code size}. */
+    /** UNICAST3's retransmission interval for a view of {@code size} when {@code base} is configured. */
+    static long xmitInterval(long base, int size) {
+        return Math.max(base, Math.min(XMIT_MAX_MILLIS, Math.round(base * factor(size))));
+    }
+
+    /** Sets the merge and retransmission intervals for a view of {@code size}. */
     void apply(int size) {
-        if (merge == null) return;
         int effective = Math.max(size, FROM);
         if (effective == applied) return;
         applied = effective;
+        applyXmit(size);
+        if (merge == null) return;
         double f = factor(size);
         long max = Math.round(baseMax * f);
         // The minimum first: MERGE3 checks the values it holds (valid) before taking the new one, and a maximum set
         // first below the old minimum would fail that check.
         merge.setMinInterval(Math.min(Math.round(baseMin * f), max - 1));
         merge.setMaxInterval(max);
+    }
+
+    private void applyXmit(int size) {
+        if (unicast == null) return;
+        long interval = xmitInterval(baseXmit, size);
+        if (interval == unicast.getXmitInterval()) return;
+        unicast.setXmitInterval(interval);
+        if (!unicast.isXmitTaskRunning()) return; // not started yet (it starts with the interval set), or stopped
+        try {
+            unicast.stopRetransmitTask();
+            unicast.startRetransmitTask(); // runs once at once, then every interval
+        } catch (RuntimeException e) {
+            // The channel closed meanwhile (its timer refuses tasks): nothing left to retransmit.
+        }
+    }
+
+    long xmitInterval() {
+        return unicast == null ? 0 : unicast.getXmitInterval();
     }
 
     long minInterval() {

@@ -222,4 +222,69 @@ class OutboundQueuesTest {
         assertThat(q.dropped()).isZero();
         q.close(1000);
     }
+
+    @Test
+    void aSmallFrameToAnIdleQueueThatCannotBlockIsSentOnTheCallersThread() throws Exception {
+        Address starved = UUID.randomUUID();
+        Address free = UUID.randomUUID();
+        FakeTransport t = new FakeTransport(starved);
+        OutboundQueues q = new OutboundQueues("t", "t", t, 1 << 20, 1 << 20);
+        String caller = Thread.currentThread().getName();
+        assertThat(q.offer(free, 100, x -> new byte[100])).isTrue();
+        assertThat(t.count(free)).as("sent before offer returned").isEqualTo(1);
+        assertThat(t.threads).containsExactly(caller);
+        assertThat(q.drainTasks()).isZero();
+        assertThat(q.inlineSends()).isEqualTo(1);
+        // Larger than a bundle: a drainer sends it, as does any frame for a destination whose send could block.
+        assertThat(q.offer(free, OutboundQueues.INLINE_MAX_BYTES + 1, x -> new byte[OutboundQueues.INLINE_MAX_BYTES + 1])).isTrue();
+        assertThat(q.offer(starved, 100, x -> new byte[100])).isTrue();
+        await(() -> t.count(free) == 2);
+        assertThat(q.drainTasks()).isEqualTo(2);
+        assertThat(t.count(starved)).as("its send blocks, on a drainer, not on the caller").isZero();
+        assertThat(q.inlineSends()).isEqualTo(1);
+        t.unblock.countDown();
+        await(() -> q.queuedBytes() == 0);
+        q.close(1000);
+    }
+
+    @Test
+    void framesQueuedWhileAnInlineSendIsUnderWayAreLeftToADrainerInOrder() throws Exception {
+        Address to = UUID.randomUUID();
+        CountDownLatch inSend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        OutboundQueues q = new OutboundQueues("t", "t", new OutboundQueues.Transport() {
+            @Override
+            public void send(Address a, byte[] frame) throws Exception {
+                long n = java.nio.ByteBuffer.wrap(frame).getLong();
+                if (n == 1) {
+                    inSend.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                seen.add(n);
+                threads.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public boolean mayBlock(Address a, int bytes) {
+                return false;
+            }
+        }, 1 << 20, 1 << 20);
+        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+        Thread first = new Thread(() -> q.offer(to, 8, x -> java.nio.ByteBuffer.allocate(8).putLong(seq.incrementAndGet()).array()), "first");
+        first.start();
+        assertThat(inSend.await(10, TimeUnit.SECONDS)).isTrue();
+        // While "first" hands frame 1 over, this thread queues 2..5: the queue is owned, so they wait behind it.
+        for (int i = 0; i < 4; i++) q.offer(to, 8, x -> java.nio.ByteBuffer.allocate(8).putLong(seq.incrementAndGet()).array());
+        assertThat(seen).isEmpty();
+        release.countDown();
+        first.join(10_000);
+        await(() -> seen.size() == 5);
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(threads.get(0)).isEqualTo("first");
+        assertThat(threads.subList(1, 5)).as("the rest on one drainer, not on the caller").allMatch(n -> n.startsWith("convene-t-send-"));
+        assertThat(q.drainTasks()).isEqualTo(1);
+        q.close(1000);
+    }
 }

@@ -272,4 +272,64 @@ class PresenceRetryTest {
         a.presence.retry(true);
         assertThat(log).as("overdue by the longest wait: asked even while busy").hasSize(greetings + 2);
     }
+
+    /** Binds a and b (Hellos delivered, both sessions proven as a frame or an echoed Hello proves them) and settles both. */
+    private Side[] settledPair() throws Exception {
+        Side[] p = pairInOneView();
+        pump();
+        assertBound(p[0], p[1]);
+        p[0].session().confirm();
+        p[1].session().confirm();
+        for (Side x : p) {
+            assertThat(x.presence.settled()).as("not settled before a scan").isFalse();
+            x.presence.retry();
+            assertThat(x.presence.settled()).as("every member proven, nothing pending").isTrue();
+        }
+        return p;
+    }
+
+    @Test
+    void aSettledPeerStillAsksAJoinerWhoseGreetingWasLost() throws Exception {
+        Side[] p = settledPair();
+        Side a = p[0];
+        Side b = p[1];
+        lose = s -> true;
+        int sent = log.size();
+        for (int tick = 0; tick < 8; tick++) { // settled: two seconds of ticks ask nobody
+            now.addAndGet(SECOND / 4);
+            a.presence.retry();
+        }
+        assertThat(log).hasSize(sent);
+        Address c = UUID.randomUUID();
+        a.presence.onView(View.create(a.address, 2, a.address, b.address, c), false);
+        assertThat(a.presence.settled()).as("a joiner to prove").isFalse();
+        assertThat(log).as("a greets the joiner (lost)").hasSize(sent + 1);
+        now.addAndGet(a.presence.firstWait());
+        a.presence.retry();
+        assertThat(log).as("the joiner asked again once due: a Hello and a request").hasSize(sent + 3);
+        assertThat(a.presence.settled()).isFalse();
+    }
+
+    @Test
+    void aMemberThatLeftAndCameBackIsAskedAgainAfterItsPeerSettled() throws Exception {
+        Side[] p = settledPair();
+        Side a = p[0];
+        Side b = p[1];
+        lose = s -> true;
+        a.presence.onView(View.create(a.address, 2, a.address), false);
+        assertThat(a.session()).isNull();
+        a.presence.retry();
+        assertThat(a.presence.settled()).as("alone: nothing to ask").isTrue();
+        // b comes back (a merge) but its Hello is lost: a, older, greets it and must ask again when due.
+        a.presence.onView(View.create(a.address, 3, a.address, b.address), false);
+        int sent = log.size();
+        now.addAndGet(a.presence.firstWait());
+        a.presence.retry();
+        assertThat(log).as("asked again: a Hello and a request").hasSize(sent + 2);
+        lose = s -> false;
+        now.addAndGet(2 * a.presence.firstWait());
+        a.presence.retry();
+        pump();
+        assertThat(a.session()).as("b's answer to the next ask binds it again").isNotNull();
+    }
 }
