@@ -26,9 +26,16 @@ public record PeerView(String id, String name, String endpoint, String fingerpri
         return Safe.line(name) + " (" + shortId(id) + ")";
     }
 
-    /** The display name of {@code id} as known to {@code peer}, or its short id. */
+    /**
+     * The display name of {@code id} as known to {@code peer}, or its short id; also its short id once the peer is
+     * closing (an event told while it stops, e.g. a participant leaving as this peer quits, still prints).
+     */
     public static String name(dev.convene.conference.ConferencePeer peer, PeerId id) {
         if (id.equals(peer.self())) return peer.name();
-        return peer.directory().get(id).map(PeerAdvertisement::name).orElse(id.shortId());
+        try {
+            return peer.directory().get(id).map(PeerAdvertisement::name).orElse(id.shortId());
+        } catch (dev.convene.conference.PeerClosedException e) {
+            return id.shortId();
+        }
     }
 }
