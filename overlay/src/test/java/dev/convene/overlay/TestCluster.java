@@ -143,7 +143,52 @@ public final class TestCluster implements AutoCloseable {
         awaitCondition(timeout, () -> group.stream().allMatch(o -> group.stream()
                         .allMatch(p -> p == o || o.directory().isOnline(p.self()))),
                 () -> "directories: " + group.stream().map(o -> o.config().name() + "=" + o.directory().online().stream()
-                        .map(PeerAdvertisement::name).toList()).toList());
+                        .map(PeerAdvertisement::name).toList()).toList() + "\n" + diagnose(group));
+    }
+
+    /**
+     * What each peer of a group that did not complete its directories knows of the others (a one-off failure on CI is
+     * otherwise not diagnosable): its counters and, for every peer missing from its directory, whether JGroups has that
+     * member in its view and a physical address for it, and UNICAST3's and the transport's connections to it.
+     */
+    static String diagnose(List<Overlay> group) {
+        StringBuilder sb = new StringBuilder();
+        for (Overlay o : group) {
+            try {
+                org.jgroups.JChannel ch = o.core().channel();
+                OverlayStats st = o.stats();
+                sb.append(o.config().name()).append(" at ").append(ch == null ? null : ch.getAddress())
+                        .append(": members ").append(st.members()).append(", sent ").append(st.framesSent())
+                        .append(", received ").append(st.framesReceived()).append(", delivered ").append(st.framesDelivered())
+                        .append(", outbound dropped ").append(st.outboundDropped()).append(", drops ");
+                st.drops().forEach((k, v) -> {
+                    if (v > 0) sb.append(k).append('=').append(v).append(' ');
+                });
+                sb.append("\n  outbound: ").append(o.core().describeOutbound()).append('\n');
+                if (ch == null) continue;
+                org.jgroups.protocols.TP tp = ch.getProtocolStack().getTransport();
+                org.jgroups.protocols.UNICAST3 u3 = ch.getProtocolStack().findProtocol(org.jgroups.protocols.UNICAST3.class);
+                for (Overlay p : group) {
+                    if (p == o || o.directory().isOnline(p.self())) continue;
+                    org.jgroups.JChannel pc = p.core().channel();
+                    org.jgroups.Address a = pc == null ? null : pc.getAddress();
+                    sb.append("  missing ").append(p.config().name()).append(" (").append(a).append("): in view ")
+                            .append(a != null && ch.getView() != null && ch.getView().containsMember(a))
+                            .append(", physical address ").append(a == null ? null : tp.getPhysicalAddressFromCache(a));
+                    if (u3 != null && a != null) {
+                        String conns = u3.printConnections();
+                        conns.lines().filter(l -> l.contains(a.toString())).forEach(l -> sb.append("\n    unicast3 ").append(l));
+                    }
+                    sb.append('\n');
+                }
+                if (tp instanceof org.jgroups.protocols.BasicTCP tcp) {
+                    tcp.printConnections().lines().forEach(l -> sb.append("  tcp ").append(l).append('\n'));
+                }
+            } catch (RuntimeException e) {
+                sb.append(o.config().name()).append(": ").append(e).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     /** Waits on a condition with a deadline, polling; fails with the description if it never holds. */

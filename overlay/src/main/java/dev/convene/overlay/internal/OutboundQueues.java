@@ -311,6 +311,23 @@ final class OutboundQueues {
         return queues.size();
     }
 
+    /** For diagnostics: each destination with frames queued or a drainer on it, with its frames, bytes and state. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        queues.forEach((a, q) -> {
+            q.lock.lock();
+            try {
+                if (q.frames.isEmpty() && !q.draining) return;
+                sb.append(a).append(": ").append(q.frames.size()).append(" frames, ").append(q.bytes).append(" bytes")
+                        .append(q.draining ? ", draining" : ", idle").append("; ");
+            } finally {
+                q.lock.unlock();
+            }
+        });
+        return sb.append("sent ").append(sent.get()).append(", dropped ").append(dropped.get()).append(", inline ")
+                .append(inlineSends.get()).append(", drain tasks ").append(drainTasks.get()).toString();
+    }
+
     /** Sends what is queued for up to {@code millis}, then stops the drainers. */
     void close(long millis) {
         drainers.shutdown();

@@ -515,6 +515,11 @@ public final class OverlayCore implements Receiver {
         return this::submit;
     }
 
+    /** For diagnostics in tests: the outbound queues that hold frames or are being drained, and their counters. */
+    public String describeOutbound() {
+        return outbound.describe();
+    }
+
     /** The JGroups channel, for fault-injection tests (DISCARD, injected views); not for applications. */
     public JChannel channel() {
         return channel;
