@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * mask that, which is why this is tested here, below it).
  */
 class UnicastRecoveryClusterTest {
-    private static final int PEERS = 24;
+    /** Twice ViewScaling's 20: the interval is stretched (400 ms) whether it grows in proportion or in steps of 20. */
+    private static final int PEERS = 40;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** Drops the first frames going down to one member whose bytes contain a marker; everything else passes. */
@@ -88,7 +89,7 @@ class UnicastRecoveryClusterTest {
             Overlay to = peers.get(PEERS - 1);
             ProtocolStack stack = from.core().channel().getProtocolStack();
             UNICAST3 unicast = stack.findProtocol(UNICAST3.class);
-            // Every peer has installed the view of 24 by now (its directory is complete), so the interval is stretched.
+            // Every peer has installed the view of 40 by now (its directory is complete), so the interval is stretched.
             assertThat(unicast.getXmitInterval()).isGreaterThan(200);
             assertThat(unicast.isXmitTaskRunning()).isTrue();
 
