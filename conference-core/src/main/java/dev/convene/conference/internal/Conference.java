@@ -127,12 +127,8 @@ final class Conference {
     byte[] savedMeta;
     /** The metadata records last written to the store, by row key ({@link MetaRecords}). */
     final Map<String, Object> savedRecords = new HashMap<>();
-    /**
-     * The SHA-256 of each record's encoding as {@link MetaDigest} last hashed it, by identity (records are immutable,
-     * so the same object has the same hash): a digest encodes only records it has not seen. Holds only the records of
-     * the last digest (engine thread).
-     */
-    java.util.IdentityHashMap<Object, byte[]> digestHashes = new java.util.IdentityHashMap<>();
+    /** This conference's metadata digest as last computed, to hash only what changed ({@link MetaDigest#of}; engine thread). */
+    final MetaDigest.Cache digestCache = new MetaDigest.Cache();
     long savedOwnSequence = -1;
     int savedKeys = -1;
     /** While loading from the store: names as saved, own messages never acknowledged. */
@@ -436,6 +432,7 @@ final class Conference {
         return e;
     }
 
+    /** Every metadata record held. {@link MetaDigest#of} walks the same fields: a field added here belongs there too. */
     Meta meta() {
         List<Invitation> inv = new ArrayList<>(invitations.values());
         List<Reply> rep = new ArrayList<>();

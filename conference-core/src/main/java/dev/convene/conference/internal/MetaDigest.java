@@ -83,45 +83,109 @@ record MetaDigest(ConferenceId conference, boolean answer, List<Kind> kinds) {
         return bits;
     }
 
-    /** The digest of what {@code c} holds: of exactly the records {@link Conference#meta()} would send. */
+    /**
+     * The digest of what {@code c} holds: of exactly the records {@link Conference#meta()} would send, walked from the
+     * same fields without building its lists. A kind whose records are the very objects of the last digest, in the
+     * same order, keeps its hash ({@link Cache}): records are immutable, and the hash is over their sorted hashes, so
+     * the same objects give the same hash. Anti-entropy asks for a digest twice per round and peer (the one sent, the
+     * one answered), and metadata rarely changes between rounds.
+     */
     static MetaDigest of(Conference c, boolean answer) {
-        Meta m = c.meta();
-        java.util.IdentityHashMap<Object, byte[]> before = c.digestHashes;
-        java.util.IdentityHashMap<Object, byte[]> now = new java.util.IdentityHashMap<>();
-        List<Kind> kinds = new ArrayList<>(KINDS);
-        kinds.add(kind(List.of(m.context()), Protocol.SIGNED_CONTEXT, before, now));
-        kinds.add(kind(m.invitations(), Protocol.INVITATION, before, now));
-        kinds.add(kind(m.replies(), Protocol.REPLY, before, now));
-        kinds.add(kind(m.end() == null ? List.of() : List.of(m.end()), Protocol.END, before, now));
-        kinds.add(kind(m.removals(), Protocol.REMOVAL, before, now));
-        kinds.add(kind(m.grants(), Protocol.GRANT, before, now));
-        kinds.add(kind(m.roles(), Protocol.ROLE, before, now));
-        kinds.add(kind(m.schedules(), Protocol.RESCHEDULE, before, now));
-        c.digestHashes = now;
-        return new MetaDigest(c.id, answer, kinds);
+        Cache x = c.digestCache;
+        x.walked.clear(); // nothing left from a walk an exception cut short
+        x.add(c.context);
+        x.kind(CONTEXT, Protocol.SIGNED_CONTEXT);
+        x.addAll(c.invitations.values());
+        x.kind(INVITATIONS, Protocol.INVITATION);
+        for (java.util.TreeMap<Integer, Reply> log : c.replyLog.values()) x.addAll(log.values());
+        x.kind(2, Protocol.REPLY);
+        if (c.end != null) x.add(c.end);
+        x.kind(3, Protocol.END);
+        x.addAll(c.removalRecords);
+        x.kind(4, Protocol.REMOVAL);
+        x.addAll(c.grants.values());
+        x.kind(5, Protocol.GRANT);
+        for (java.util.TreeMap<Integer, RoleChange> log : c.roleLog.values()) x.addAll(log.values());
+        x.kind(6, Protocol.ROLE);
+        x.addAll(c.scheduleRecords.values());
+        x.kind(7, Protocol.RESCHEDULE);
+        return new MetaDigest(c.id, answer, x.kinds());
     }
 
     /** An empty digest: what a peer that does not know the conference holds of it (it gets the records). */
     static MetaDigest none(ConferenceId conference) {
         List<Kind> kinds = new ArrayList<>(KINDS);
-        for (int i = 0; i < KINDS; i++) kinds.add(kind(List.<SignedContext>of(), Protocol.SIGNED_CONTEXT, null, null));
+        for (int i = 0; i < KINDS; i++) kinds.add(hashOf(List.of()));
         return new MetaDigest(conference, false, kinds);
     }
 
-    /** {@code before}/{@code now}: record hashes by identity, the last digest's and this one's (null: none kept). */
-    private static <T> Kind kind(List<T> records, WireCodec<T> codec, java.util.IdentityHashMap<Object, byte[]> before,
-                                 java.util.IdentityHashMap<Object, byte[]> now) {
-        MessageDigest sha = sha256();
-        List<byte[]> hashes = new ArrayList<>(records.size());
-        for (T r : records) {
-            byte[] h = before == null ? null : before.get(r);
-            if (h == null) h = sha.digest(Protocol.bytes(codec, r));
-            if (now != null) now.put(r, h);
-            hashes.add(h);
-        }
+    /** The kind of {@code hashes} (one per record, any order; sorted here). */
+    private static Kind hashOf(List<byte[]> hashes) {
+        hashes = new ArrayList<>(hashes);
         hashes.sort(Arrays::compareUnsigned);
+        MessageDigest sha = sha256();
         for (byte[] h : hashes) sha.update(h);
-        return new Kind(records.size(), sha.digest());
+        return new Kind(hashes.size(), sha.digest());
+    }
+
+    /**
+     * One conference's digest as last computed, per kind: the records hashed, in the order {@link #of} walked them,
+     * each one's SHA-256, and the kind's hash. A kind is hashed again only when the records walked differ from the
+     * last ones in count or in any object (by identity), and then only its new records are encoded. Records are
+     * immutable (their byte arrays are never written after decoding or signing), so the same objects hash the same.
+     * Engine thread, like the conference.
+     */
+    static final class Cache {
+        private final Object[][] records = new Object[KINDS][];
+        private final byte[][][] hashes = new byte[KINDS][][];
+        private final Kind[] kinds = new Kind[KINDS];
+        private List<Kind> all;
+        /** The records of the kind being walked. */
+        private final ArrayList<Object> walked = new ArrayList<>();
+
+        void add(Object record) {
+            walked.add(record);
+        }
+
+        void addAll(java.util.Collection<?> rs) {
+            for (Object r : rs) walked.add(r);
+        }
+
+        /** Ends the walk of kind {@code k}: its hash kept if the records are the same objects, recomputed otherwise. */
+        <T> void kind(int k, WireCodec<T> codec) {
+            Object[] last = records[k];
+            if (last != null && sameObjects(last, walked)) {
+                walked.clear();
+                return;
+            }
+            java.util.IdentityHashMap<Object, byte[]> known = new java.util.IdentityHashMap<>();
+            if (last != null) for (int i = 0; i < last.length; i++) known.put(last[i], hashes[k][i]);
+            MessageDigest sha = sha256();
+            Object[] now = walked.toArray();
+            byte[][] nowHashes = new byte[now.length][];
+            for (int i = 0; i < now.length; i++) {
+                byte[] h = known.get(now[i]);
+                @SuppressWarnings("unchecked") T r = (T) now[i];
+                nowHashes[i] = h != null ? h : sha.digest(Protocol.bytes(codec, r));
+            }
+            walked.clear();
+            kinds[k] = hashOf(Arrays.asList(nowHashes));
+            records[k] = now;
+            hashes[k] = nowHashes;
+            all = null;
+        }
+
+        /** The kinds, in wire order, once every one was walked. */
+        List<Kind> kinds() {
+            if (all == null) all = List.of(kinds);
+            return all;
+        }
+
+        private static boolean sameObjects(Object[] last, List<Object> now) {
+            if (last.length != now.size()) return false;
+            for (int i = 0; i < last.length; i++) if (last[i] != now.get(i)) return false;
+            return true;
+        }
     }
 
     private static MessageDigest sha256() {
