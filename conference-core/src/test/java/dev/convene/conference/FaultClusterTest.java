@@ -144,7 +144,7 @@ class FaultClusterTest {
             cl.awaitDirectories(peers.toArray(ConferencePeer[]::new));
             for (ConferencePeer p : peers) {
                 org.jgroups.protocols.UNICAST3 u = channel(p).getProtocolStack().findProtocol(org.jgroups.protocols.UNICAST3.class);
-                // Stacks configures 200 ms; a view of 26 stretches it to 400 ms (ViewScaling's step of 21-40 members).
+                // Stacks configures 200 ms; a view of 26 stretches it by 26/20.
                 await(() -> u.getXmitInterval() > 200, () -> p.name() + "'s retransmission interval did not grow: " + u.getXmitInterval());
             }
             ConferenceId id = conference("Lossy and large", peers.get(0), peers.subList(1, peers.size()));

@@ -24,8 +24,7 @@ import org.jgroups.protocols.UNICAST3;
  * so a change stops and restarts it, and a restart runs the task at once, on the thread applying the view (the event
  * thread): a walk of every connection. The interval therefore grows in steps of {@link #FROM} members ({@link
  * #xmitInterval}), not with every member: a group of 100 forming one or a few joiners at a time restarted it at about
- * 80 views at each peer, each walk on the event thread among the joiners' {@code Hello}s; in steps, 4 (at 21, 41, 61
- * and 81 members). Event thread
+ * 80 views at each peer, each walk on the event thread among the joiners' {@code Hello}s; in steps, 4. Event thread
  * only.
  */
 final class ViewScaling {
@@ -64,11 +63,11 @@ final class ViewScaling {
 
     /**
      * UNICAST3's retransmission interval for a view of {@code size} when {@code base} is configured: {@code base} times
-     * {@code size / FROM} rounded up (at least once), at most {@link #XMIT_MAX_MILLIS} unless {@code base} is more. A
-     * step function, so that a growing view restarts the task only when it passes a multiple of {@link #FROM}.
+     * the number of whole {@link #FROM}s in {@code size} (at least once), at most {@link #XMIT_MAX_MILLIS} unless {@code
+     * base} is more. A step function, so that a growing view restarts the task only at each multiple of {@link #FROM}.
      */
     static long xmitInterval(long base, int size) {
-        long steps = Math.max(1, (size + FROM - 1) / FROM);
+        long steps = Math.max(1, size / FROM);
         return Math.max(base, Math.min(XMIT_MAX_MILLIS, base * steps));
     }
 
