@@ -21,11 +21,7 @@ import org.jgroups.protocols.UNICAST3;
  * a larger view a lost unicast frame is therefore asked for later (up to {@link #XMIT_MAX_MILLIS} instead of the
  * configured interval; docs/NETWORKS.md, "Large groups"), and acks wait as long (a batch of 100 or more messages is
  * acknowledged at once whatever the interval). JGroups schedules the task with the interval of the moment it starts,
- * so a change stops and restarts it, and a restart runs the task at once, on the thread applying the view (the event
- * thread): a walk of every connection. The interval therefore grows in steps of {@link #FROM} members ({@link
- * #xmitInterval}), not with every member: a group of 100 forming one or a few joiners at a time restarted it at about
- * 80 views at each peer, each walk on the event thread among the joiners' {@code Hello}s; in steps, 4. Event thread
- * only.
+ * so a change stops and restarts it. Event thread only.
  */
 final class ViewScaling {
     /** Views up to this size keep the configured merge timings. */
@@ -39,8 +35,6 @@ final class ViewScaling {
     private final UNICAST3 unicast;
     private final long baseXmit;
     private int applied = -1;
-    /** How often {@link #applyXmit} restarted UNICAST3's retransmission task (for tests). */
-    private int restarts;
 
     private ViewScaling(MERGE3 merge, UNICAST3 unicast) {
         this.merge = merge;
@@ -61,14 +55,9 @@ final class ViewScaling {
         return Math.max(1.0, size / (double) FROM);
     }
 
-    /**
-     * UNICAST3's retransmission interval for a view of {@code size} when {@code base} is configured: {@code base} times
-     * the number of whole {@link #FROM}s in {@code size} (at least once), at most {@link #XMIT_MAX_MILLIS} unless {@code
-     * base} is more. A step function, so that a growing view restarts the task only at each multiple of {@link #FROM}.
-     */
+    /** UNICAST3's retransmission interval for a view of {@code size} when {@code base} is configured. */
     static long xmitInterval(long base, int size) {
-        long steps = Math.max(1, size / FROM);
-        return Math.max(base, Math.min(XMIT_MAX_MILLIS, base * steps));
+        return Math.max(base, Math.min(XMIT_MAX_MILLIS, Math.round(base * factor(size))));
     }
 
     /** Sets the merge and retransmission intervals for a view of {@code size}. */
@@ -92,18 +81,12 @@ final class ViewScaling {
         if (interval == unicast.getXmitInterval()) return;
         unicast.setXmitInterval(interval);
         if (!unicast.isXmitTaskRunning()) return; // not started yet (it starts with the interval set), or stopped
-        restarts++;
         try {
             unicast.stopRetransmitTask();
             unicast.startRetransmitTask(); // runs once at once, then every interval
         } catch (RuntimeException e) {
             // The channel closed meanwhile (its timer refuses tasks): nothing left to retransmit.
         }
-    }
-
-    /** How often a view restarted UNICAST3's retransmission task (each restart walks every connection at once). */
-    int restarts() {
-        return restarts;
     }
 
     long xmitInterval() {
