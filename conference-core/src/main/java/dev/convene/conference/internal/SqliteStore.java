@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * against a crash of this process; only a power cut of the machine can lose the last commits, never
  * corrupt the file. Each chat row also carries a CRC-32C of its bytes, checked on load, so damage from
  * outside SQLite (a disk, a hand edit) is detected and the row never shown as a message.
+ *
+ * <p>Thread-safe: one connection, and every method holds the store's lock. Several threads write through it (the
+ * persistence thread's chat batches, the overlay's event thread's discovery cache on every view, the engine's
+ * metadata), and a transaction and a prepared statement's bindings belong to the connection, not to a thread: without
+ * the lock one thread's {@code setAutoCommit(true)} committed another's batch half-way ({@code SqliteStoreThreadsTest}).
  */
 final class SqliteStore implements ConferenceStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
@@ -221,7 +226,7 @@ final class SqliteStore implements ConferenceStore {
     private long metaBytes;
 
     @Override
-    public void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> changedRecords) {
+    public synchronized void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> changedRecords) {
         try {
             db.setAutoCommit(false);
             try (PreparedStatement rec = db.prepareStatement("INSERT INTO meta_record (conference, key, bytes) VALUES (?,?,?)"
@@ -258,7 +263,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public Map<String, byte[]> records(ConferenceId conference) {
+    public synchronized Map<String, byte[]> records(ConferenceId conference) {
         Map<String, byte[]> out = new java.util.LinkedHashMap<>();
         try (PreparedStatement q = db.prepareStatement("SELECT key, bytes FROM meta_record WHERE conference=? ORDER BY key")) {
             q.setString(1, conference.value());
@@ -272,7 +277,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public long metaBytesWritten() {
+    public synchronized long metaBytesWritten() {
         return metaBytes;
     }
 
@@ -280,7 +285,7 @@ final class SqliteStore implements ConferenceStore {
             dev.convene.overlay.internal.OverlayMessages.ADVERTISEMENT.codec();
 
     @Override
-    public void saveBan(dev.convene.overlay.PeerId peer, boolean banned) {
+    public synchronized void saveBan(dev.convene.overlay.PeerId peer, boolean banned) {
         try (PreparedStatement q = db.prepareStatement(banned ? "INSERT OR IGNORE INTO ban (id) VALUES (?)" : "DELETE FROM ban WHERE id=?")) {
             q.setString(1, peer.value());
             q.executeUpdate();
@@ -290,7 +295,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public java.util.Set<dev.convene.overlay.PeerId> bans() {
+    public synchronized java.util.Set<dev.convene.overlay.PeerId> bans() {
         java.util.Set<dev.convene.overlay.PeerId> out = new java.util.HashSet<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM ban")) {
             while (r.next()) {
@@ -307,7 +312,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void savePeer(dev.convene.overlay.PeerAdvertisement peer) {
+    public synchronized void savePeer(dev.convene.overlay.PeerAdvertisement peer) {
         try (PreparedStatement q = db.prepareStatement("INSERT INTO peer (id, ad, seen_at) VALUES (?,?,?)"
                 + " ON CONFLICT(id) DO UPDATE SET ad=excluded.ad, seen_at=excluded.seen_at")) {
             q.setString(1, peer.id().value());
@@ -320,7 +325,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public List<HostPort> addresses() {
+    public synchronized List<HostPort> addresses() {
         List<HostPort> out = new ArrayList<>();
         try (Statement s = db.createStatement();
              ResultSet r = s.executeQuery("SELECT host, port FROM known_address ORDER BY rank DESC LIMIT " + AddressCache.MAX)) {
@@ -339,7 +344,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void rememberAddresses(List<HostPort> seen) {
+    public synchronized void rememberAddresses(List<HostPort> seen) {
         if (seen.isEmpty()) return;
         try {
             db.setAutoCommit(false);
@@ -383,7 +388,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public List<dev.convene.overlay.PeerAdvertisement> peers() {
+    public synchronized List<dev.convene.overlay.PeerAdvertisement> peers() {
         List<dev.convene.overlay.PeerAdvertisement> out = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, ad FROM peer ORDER BY seen_at DESC LIMIT 10000")) {
             while (r.next()) {
@@ -401,7 +406,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public boolean saveChat(ChatMessage m, String authorName) {
+    public synchronized boolean saveChat(ChatMessage m, String authorName) {
         try {
             bindChat(m, authorName);
             return insertChat.executeUpdate() == 1;
@@ -421,7 +426,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
+    public synchronized void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
         try {
             db.setAutoCommit(false);
             try {
@@ -448,7 +453,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void eraseChat(ConferenceId conference, dev.convene.overlay.PeerId author, java.util.Collection<Long> sequences) {
+    public synchronized void eraseChat(ConferenceId conference, dev.convene.overlay.PeerId author, java.util.Collection<Long> sequences) {
         if (sequences.isEmpty()) return;
         try (PreparedStatement q = db.prepareStatement("DELETE FROM chat WHERE conference=? AND author=? AND seq=?")) {
             db.setAutoCommit(false);
@@ -476,7 +481,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void markAcknowledged(ConferenceId conference, long sequence) {
+    public synchronized void markAcknowledged(ConferenceId conference, long sequence) {
         try {
             ack.setString(1, conference.value());
             ack.setString(2, selfId);
@@ -488,7 +493,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public List<SavedConference> conferences() {
+    public synchronized List<SavedConference> conferences() {
         List<SavedConference> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, meta, keys, epoch, own_seq FROM conference")) {
@@ -510,7 +515,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public void quarantine(ConferenceId conference, byte[] meta, String reason) {
+    public synchronized void quarantine(ConferenceId conference, byte[] meta, String reason) {
         moveToQuarantine(conference.value(), reason);
     }
 
@@ -540,7 +545,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public long quarantined() {
+    public synchronized long quarantined() {
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM quarantine")) {
             return r.next() ? r.getLong(1) : 0;
         } catch (SQLException e) {
@@ -549,7 +554,7 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public List<SavedChat> chat(ConferenceId conference) {
+    public synchronized List<SavedChat> chat(ConferenceId conference) {
         List<SavedChat> out = new ArrayList<>();
         try (PreparedStatement q = db.prepareStatement("SELECT body, crc, author_name, acked, author, seq FROM chat WHERE conference=?"
                 + " ORDER BY author, seq")) {
@@ -581,12 +586,12 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public long corruptRows() {
+    public synchronized long corruptRows() {
         return corrupt;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             db.close();
         } catch (SQLException e) {
