@@ -60,8 +60,9 @@ final class Acks {
     /**
      * Sends the acknowledgements due, each behind this peer's current receipt in its conference (signed anew once per
      * flush and conference when its frontier moved, at most once per {@link Receipts#INTERVAL_NANOS}: else the
-     * acknowledgement goes alone and its receipt follows on the tick, {@link Receipts#forAck}), so every
-     * acknowledgement that counts is evidence of what this peer had seen.
+     * acknowledgement goes alone and its receipt follows on the tick, {@link Receipts#forAck}; one signed now goes
+     * alone too and its receipt follows once stored), so every acknowledgement that counts is evidence of what this
+     * peer had seen.
      */
     void flushAcks() {
         ackFlushScheduled = false;

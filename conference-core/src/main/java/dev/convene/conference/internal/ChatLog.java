@@ -539,8 +539,8 @@ final class ChatLog {
             return;
         }
         c.equivocations.put(m.id(), m);
-        s.store.saveConference(c.id, null, java.util.Map.of(MetaRecords.equivocationRow(m),
-                dev.convene.overlay.wire.WireBytes.encode(Protocol.CHAT, m, Protocol.MAX_SIGNED + ConferenceEngine.BATCH_BYTES)));
+        s.writer.saveRecords(c.id, java.util.Map.of(MetaRecords.equivocationRow(m),
+                dev.convene.overlay.wire.WireBytes.encode(Protocol.CHAT, m, Protocol.MAX_SIGNED + ConferenceEngine.BATCH_BYTES)), null);
         log.warn("{}: {} sent two different messages as {}; neither is shown", s.label(), m.author().shortId(), m.id());
         ChatEntry shown = c.entries.remove(m.id());
         if (shown != null) {

@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Received chat rows written off the engine thread, in batches. One persistence thread takes whatever accumulated
+ * Received chat rows written off the engine thread, in batches, and the other rows a chat causes (receipts, proofs,
+ * advertisements of peers that come online, the discovery cache's addresses: {@link #saveRecords}, {@link #savePeer},
+ * {@link #rememberAddresses}), so the engine thread writes nothing while a conference chats. One persistence thread takes whatever accumulated
  * while the previous batch was being written and writes it in one transaction (group commit); what must wait for a
  * commit ({@link #afterCommit}: an acknowledgement says "stored here") is handed back to the engine thread once the
  * batch holding everything offered before it has committed. So a crash loses only rows nobody was told about.
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * later {@code afterCommit} for good (logged) and fails the own posts in it: no acknowledgement ever claims a row
  * that is not there.
  *
- * <p>Offers come from the engine thread only. {@link #close()} writes what is queued and stops the thread;
+ * <p>Offers come from the engine thread only (addresses and advertisements: any thread). {@link #close()} writes what is queued and stops the thread;
  * {@link #crash()} drops it, as a killed process would. Without a persistence thread ({@link #inline}) every write
  * happens at once on the caller's thread and {@code afterCommit} runs at once: for peers without a store and for
  * tests that drive the engine's parts directly.
@@ -65,6 +67,18 @@ final class ChatWriter implements AutoCloseable {
     }
 
     private record Erase(ConferenceId conference, dev.convene.overlay.PeerId author, List<Long> sequences) implements Item {
+    }
+
+    /** Metadata rows of one conference (receipts, proofs, equivocations); {@code onEngine} (or null) once committed. */
+    private record Records(ConferenceId conference, Map<String, byte[]> rows, Runnable onEngine) implements Item {
+    }
+
+    /** A peer's advertisement, kept across restarts. */
+    private record Peer(dev.convene.overlay.PeerAdvertisement ad) implements Item {
+    }
+
+    /** The addresses of a view's members, for the discovery cache. */
+    private record Addresses(List<dev.convene.overlay.HostPort> seen) implements Item {
     }
 
     private final EngineState s;
@@ -170,6 +184,39 @@ final class ChatWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes metadata rows of {@code conference} after everything queued before (a row replaces the stored row of the
+     * same key), off the engine thread; then, if {@code onEngine} is not null, runs it on the engine thread once they
+     * are committed (never if they were not: what is sent there must be stored first, a receipt for one).
+     * Never refused while open.
+     */
+    void saveRecords(ConferenceId conference, Map<String, byte[]> rows, Runnable onEngine) {
+        if (inline) {
+            store.saveConference(conference, null, rows);
+            if (onEngine != null) onEngine.run();
+        } else if (!closed) {
+            queue.add(new Records(conference, Map.copyOf(rows), onEngine));
+        }
+    }
+
+    /** Keeps a peer's advertisement across restarts, written after everything queued before. Any thread. */
+    void savePeer(dev.convene.overlay.PeerAdvertisement ad) {
+        if (inline) {
+            store.savePeer(ad);
+        } else if (!closed) {
+            queue.add(new Peer(ad));
+        }
+    }
+
+    /** Ranks a view's member addresses first in the discovery cache, written after everything queued before. Any thread. */
+    void rememberAddresses(List<dev.convene.overlay.HostPort> seen) {
+        if (inline) {
+            store.rememberAddresses(seen);
+        } else if (!closed) {
+            queue.add(new Addresses(List.copyOf(seen)));
+        }
+    }
+
     /** Runs {@code onEngine} on the engine thread once every row queued before it has committed. */
     void afterCommit(Runnable onEngine) {
         if (inline) {
@@ -205,6 +252,7 @@ final class ChatWriter implements AutoCloseable {
         List<Own> own = new ArrayList<>();
         List<Erase> erase = new ArrayList<>();
         List<Runnable> failedToSign = new ArrayList<>();
+        List<Item> later = new ArrayList<>();
         long bytes = 0;
         boolean stop = false;
         for (Item item : batch) {
@@ -235,6 +283,8 @@ final class ChatWriter implements AutoCloseable {
                 after.add(a.onEngine());
             } else if (item instanceof Erase e) {
                 erase.add(e);
+            } else if (item instanceof Records || item instanceof Peer || item instanceof Addresses) {
+                later.add(item);
             } else {
                 stop = true;
             }
@@ -267,6 +317,7 @@ final class ChatWriter implements AutoCloseable {
                 log.warn("{}: erasing {} deleted chat rows failed: {}", s.label(), e.sequences().size(), ex.toString());
             }
         }
+        writeLater(later, after);
         queuedBytes.addAndGet(-bytes);
         if (failed && !own.isEmpty() && !crashed) {
             // Own posts that were not stored are never sent: their futures fail on the engine thread.
@@ -297,6 +348,64 @@ final class ChatWriter implements AutoCloseable {
             // the engine thread is gone (closing): acknowledgements no longer matter
         }
         return false;
+    }
+
+    /**
+     * The batch's metadata rows (one transaction per conference, in the order offered), peers and addresses, after its
+     * chat rows. Metadata rows that fail are tried again as chat rows are ({@link #ATTEMPTS}); rows that fail every
+     * time fail the writer for good, as chat rows do (their {@code onEngine} never runs: a receipt not stored is never
+     * sent, and no acknowledgement goes after it). A peer or addresses that cannot be written are logged and skipped
+     * (caches).
+     */
+    private void writeLater(List<Item> later, List<Runnable> after) {
+        if (later.isEmpty() || crashed) return;
+        Map<ConferenceId, Map<String, byte[]>> records = new LinkedHashMap<>();
+        Map<ConferenceId, List<Runnable>> onEngine = new LinkedHashMap<>();
+        Map<dev.convene.overlay.PeerId, dev.convene.overlay.PeerAdvertisement> peers = new LinkedHashMap<>();
+        List<dev.convene.overlay.HostPort> addresses = null;
+        for (Item item : later) {
+            if (item instanceof Records r) {
+                records.computeIfAbsent(r.conference(), k -> new LinkedHashMap<>()).putAll(r.rows()); // a later row of a key replaces an earlier
+                if (r.onEngine() != null) onEngine.computeIfAbsent(r.conference(), k -> new ArrayList<>()).add(r.onEngine());
+            } else if (item instanceof Peer p) {
+                peers.put(p.ad().id(), p.ad());
+            } else if (item instanceof Addresses a) {
+                addresses = a.seen(); // the latest view ranks first; the members of earlier ones are in it or gone
+            }
+        }
+        records.forEach((id, rows) -> {
+            int attempts = failed ? 1 : ATTEMPTS;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    store.saveConference(id, null, rows);
+                    after.addAll(onEngine.getOrDefault(id, List.of()));
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt < attempts && !crashed && pause(attempt)) {
+                        retries.incrementAndGet();
+                        continue;
+                    }
+                    if (!failed) log.warn("{}: writing {} metadata rows of {} failed {} times; no acknowledgements from now on: {}",
+                            s.label(), rows.size(), id.shortId(), attempt, e.toString());
+                    failed = true;
+                    return;
+                }
+            }
+        });
+        for (dev.convene.overlay.PeerAdvertisement ad : peers.values()) {
+            try {
+                store.savePeer(ad);
+            } catch (RuntimeException e) {
+                log.warn("{}: cannot keep the advertisement of {}: {}", s.label(), ad.id().shortId(), e.toString());
+            }
+        }
+        if (addresses != null) {
+            try {
+                store.rememberAddresses(addresses);
+            } catch (RuntimeException e) {
+                log.warn("{}: cannot store the known addresses: {}", s.label(), e.toString());
+            }
+        }
     }
 
     /**

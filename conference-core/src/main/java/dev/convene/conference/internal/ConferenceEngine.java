@@ -333,7 +333,7 @@ public final class ConferenceEngine implements OverlayListener {
     @Override
     public void peerJoined(PeerAdvertisement peer) {
         awaitAttached();
-        s.store.savePeer(peer);
+        s.writer.savePeer(peer);
         for (Conference c : List.copyOf(s.conferences.values())) {
             s.isolated(c, "join", () -> {
                 if (c.removals.containsKey(peer.id())) s.sendMeta(c, List.of(peer.id())); // tell a removed peer it was removed
@@ -494,7 +494,7 @@ public final class ConferenceEngine implements OverlayListener {
 
     /** Keeps a peer known from a contact card across restarts, as a peer seen online is kept. Engine thread. */
     public void rememberPeer(PeerAdvertisement ad) {
-        s.store.savePeer(ad);
+        s.writer.savePeer(ad);
     }
 
     /** Rows the store found corrupt and skipped. */
@@ -516,6 +516,11 @@ public final class ConferenceEngine implements OverlayListener {
         s.writer.crash();
         if (chatStore != null) chatStore.close();
         s.store.close();
+    }
+
+    /** The store the engine thread uses (metadata at changes, restore) and the persistence thread's, for tests in this package. */
+    ConferenceStore[] storesForTest() {
+        return new ConferenceStore[] {s.store, chatStore};
     }
 
     /** The chat row writer, for tests in this package. */

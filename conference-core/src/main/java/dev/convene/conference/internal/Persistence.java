@@ -165,11 +165,7 @@ final class Persistence {
 
             @Override
             public void remember(List<dev.convene.overlay.HostPort> seen) {
-                try {
-                    s.store.rememberAddresses(seen);
-                } catch (RuntimeException e) {
-                    log.warn("{}: cannot store the known addresses: {}", s.label(), e.toString());
-                }
+                s.writer.rememberAddresses(seen); // by the persistence thread: no disk on the overlay's event thread
             }
         };
     }

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * frontier moved since its latest receipt, a participant signs "after my own sequence k, I had delivered X" (X: the
  * frontier its next message would carry) and sends its current receipt ahead of each acknowledgement (frames to one
  * peer arrive in order) — at most once per {@link #INTERVAL_NANOS} per conference: an acknowledgement flushed sooner
- * goes alone, and the next tick signs and sends the receipt owed to its author ({@link #flushOwed}). {@link Frontiers#next} never reports a frontier older than this peer's latest receipt (kept
+ * goes alone, and the next tick signs and sends the receipt owed to its author ({@link #flushOwed}). A receipt is
+ * sent only once stored: the persistence thread writes it ({@link ChatWriter#saveRecords}; no disk on the engine
+ * thread), and the acknowledgements flushed as it was signed go without it, their authors owed it until it commits
+ * ({@link #stored}). {@link Frontiers#next} never reports a frontier older than this peer's latest receipt (kept
  * as a {@code w/} row, so across restarts too): an honest peer never contradicts itself. An acknowledgement counts
  * for delivered-to-all only as far as its sender's receipt covers the own messages it acknowledges
  * ({@link Acks#credit}).
@@ -91,24 +94,53 @@ final class Receipts {
     /**
      * This peer's current receipt in {@code c}, signed anew if its frontier moved since the latest one, unless
      * {@code force} is false and this peer signed one in {@code c} less than {@link #INTERVAL_NANOS} ago (then null:
-     * the caller owes one, {@link #owe}). Stored before it is returned, so a restart never forgets a receipt that
-     * others may hold. Null too when it is not a participant or has delivered nothing.
+     * the caller owes one, {@link #owe}). A receipt is sent only once it is stored, so a restart never forgets a
+     * receipt that others may hold: one signed now is written by the persistence thread (not here: no disk on the
+     * engine thread) and returned null, like one not yet due; once committed it goes to the authors owed one
+     * ({@link #stored}). Null too when it is not a participant or has delivered nothing.
      */
     private Receipt current(Conference c, boolean force) {
         if (c.restoring || !c.isParticipant(s.self)) return null;
         long k = Math.max(c.ownSequence, c.contiguous.getOrDefault(s.self, 0L));
         Frontier x = Frontiers.next(c, s.self, k + 1);
         Receipt mine = c.receipts.get(s.self);
-        if (x == null || mine != null && x.compareTo(mine.frontier()) <= 0) return mine;
+        if (x == null || mine != null && x.compareTo(mine.frontier()) <= 0) return unstored.containsKey(c.id) ? null : mine;
         long now = nanos.getAsLong();
         Long last = lastSigned.get(c.id);
         if (!force && last != null && now - last < interval(c)) return null;
         Receipt r = Receipt.sign(s.identity, c.id, k, x);
-        c.receipts.put(s.self, r);
-        s.store.saveConference(c.id, null, Map.of(receiptRow(s.self), encode(new ReceiptFrame(r, null))));
+        c.receipts.put(s.self, r); // the floor of this peer's next frontiers from now on (Frontiers.next), stored or not
+        unstored.put(c.id, r);
         s.counters.receiptsSigned.increment();
         lastSigned.put(c.id, now);
-        return r;
+        boolean[] returned = {false};
+        s.writer.saveRecords(c.id, Map.of(receiptRow(s.self), encode(new ReceiptFrame(r, null))), () -> {
+            if (returned[0]) {
+                stored(c.id, r);
+            } else if (unstored.get(c.id) == r) {
+                unstored.remove(c.id); // stored at once (no persistence thread): returned, sent by the caller
+            }
+        });
+        returned[0] = true;
+        return unstored.containsKey(c.id) ? null : r;
+    }
+
+    /** Per conference, this peer's receipt signed and not yet stored: nothing is sent of it until it is. */
+    private final Map<dev.convene.conference.ConferenceId, Receipt> unstored = new HashMap<>();
+
+    /**
+     * This peer's receipt {@code r} in conference {@code id} committed: unless a newer one is on its way to the store
+     * (which will do this in turn), it goes to the online authors owed one, and they are owed nothing more.
+     */
+    private void stored(dev.convene.conference.ConferenceId id, Receipt r) {
+        if (unstored.get(id) != r) return;
+        unstored.remove(id);
+        Set<PeerId> due = owed.remove(id);
+        Conference c = s.conferences.get(id);
+        if (due == null || c == null || s.overlay == null) return;
+        List<PeerId> to = new ArrayList<>();
+        for (PeerId a : due) if (s.overlay.directory().isOnline(a)) to.add(a);
+        if (!to.isEmpty()) s.overlay.multicast(to, new ReceiptFrame(r, null));
     }
 
     /**
@@ -173,11 +205,18 @@ final class Receipts {
             Conference c = s.conferences.get(e.getKey());
             Long last = lastSigned.get(e.getKey());
             if (c != null && last != null && now - last < interval(c)) continue; // the next tick
-            owed.remove(e.getKey());
-            if (c == null) continue;
+            if (unstored.containsKey(e.getKey())) continue; // on its way to the store: sent to the authors owed once there
+            if (c == null) {
+                owed.remove(e.getKey());
+                continue;
+            }
             s.isolated(c, "receipt", () -> {
                 Receipt r = current(c, true);
-                if (r == null) return;
+                if (r == null) {
+                    if (!unstored.containsKey(c.id)) owed.remove(c.id); // nothing to sign: nothing is owed
+                    return; // else signed now: it goes to the authors owed once stored
+                }
+                owed.remove(c.id);
                 List<PeerId> to = new ArrayList<>();
                 for (PeerId a : e.getValue()) if (s.overlay.directory().isOnline(a)) to.add(a);
                 if (!to.isEmpty()) s.overlay.multicast(to, new ReceiptFrame(r, null));
@@ -339,7 +378,7 @@ final class Receipts {
             if (cmp < 0 || (cmp == 0 && r.sequence() >= current.sequence())) return;
         }
         c.receipts.put(r.author(), r);
-        s.store.saveConference(c.id, null, Map.of(receiptRow(r.author()), encode(new ReceiptFrame(r, null))));
+        s.writer.saveRecords(c.id, Map.of(receiptRow(r.author()), encode(new ReceiptFrame(r, null))), null);
         TreeMap<Long, ChatMessage> own = c.chat.get(r.author());
         if (own == null) return;
         int scanned = 0;
@@ -382,7 +421,7 @@ final class Receipts {
         }
         c.underReports.put(m.id(), r);
         ReceiptFrame pair = new ReceiptFrame(r, m);
-        s.store.saveConference(c.id, null, Map.of(proofRow(m), encode(pair)));
+        s.writer.saveRecords(c.id, Map.of(proofRow(m), encode(pair)), null);
         s.counters.underReportProofs.increment();
         log.warn("{}: {} signed a receipt its message {} contradicts (frontier under-reported)", s.label(), m.author().shortId(), m.id());
         if (!exempt(c, s.banned, r)) retract(c, m);

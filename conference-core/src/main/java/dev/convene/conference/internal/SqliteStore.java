@@ -65,6 +65,14 @@ final class SqliteStore implements ConferenceStore {
     /** The most bytes of an old {@code known-peers} file the migration reads. */
     static final int KNOWN_PEERS_FILE_MAX_BYTES = 64 * 1024;
 
+    /** Tests only: told the name of every write method called and the name of the thread that calls it (null: nobody). */
+    volatile java.util.function.BiConsumer<String, String> writeObserver;
+
+    private void observe(String write) {
+        java.util.function.BiConsumer<String, String> o = writeObserver;
+        if (o != null) o.accept(write, Thread.currentThread().getName());
+    }
+
     private SqliteStore(Connection db, Path file) throws SQLException {
         this.db = db;
         this.file = file;
@@ -227,6 +235,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void saveConference(ConferenceId id, SavedConference c, Map<String, byte[]> changedRecords) {
+        observe("saveConference");
         try {
             db.setAutoCommit(false);
             try (PreparedStatement rec = db.prepareStatement("INSERT INTO meta_record (conference, key, bytes) VALUES (?,?,?)"
@@ -286,6 +295,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void saveBan(dev.convene.overlay.PeerId peer, boolean banned) {
+        observe("saveBan");
         try (PreparedStatement q = db.prepareStatement(banned ? "INSERT OR IGNORE INTO ban (id) VALUES (?)" : "DELETE FROM ban WHERE id=?")) {
             q.setString(1, peer.value());
             q.executeUpdate();
@@ -313,6 +323,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void savePeer(dev.convene.overlay.PeerAdvertisement peer) {
+        observe("savePeer");
         try (PreparedStatement q = db.prepareStatement("INSERT INTO peer (id, ad, seen_at) VALUES (?,?,?)"
                 + " ON CONFLICT(id) DO UPDATE SET ad=excluded.ad, seen_at=excluded.seen_at")) {
             q.setString(1, peer.id().value());
@@ -345,6 +356,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void rememberAddresses(List<HostPort> seen) {
+        observe("rememberAddresses");
         if (seen.isEmpty()) return;
         try {
             db.setAutoCommit(false);
@@ -407,6 +419,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized boolean saveChat(ChatMessage m, String authorName) {
+        observe("saveChat");
         try {
             bindChat(m, authorName);
             return insertChat.executeUpdate() == 1;
@@ -427,6 +440,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
+        observe("saveChats");
         try {
             db.setAutoCommit(false);
             try {
@@ -454,6 +468,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void eraseChat(ConferenceId conference, dev.convene.overlay.PeerId author, java.util.Collection<Long> sequences) {
+        observe("eraseChat");
         if (sequences.isEmpty()) return;
         try (PreparedStatement q = db.prepareStatement("DELETE FROM chat WHERE conference=? AND author=? AND seq=?")) {
             db.setAutoCommit(false);
@@ -482,6 +497,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void markAcknowledged(ConferenceId conference, long sequence) {
+        observe("markAcknowledged");
         try {
             ack.setString(1, conference.value());
             ack.setString(2, selfId);
@@ -516,6 +532,7 @@ final class SqliteStore implements ConferenceStore {
 
     @Override
     public synchronized void quarantine(ConferenceId conference, byte[] meta, String reason) {
+        observe("quarantine");
         moveToQuarantine(conference.value(), reason);
     }
 

@@ -135,6 +135,83 @@ class ChatWriterTest {
     }
 
     @Test
+    void metadataPeersAndAddressesAreWrittenByThePersistenceThreadAndWhatWaitsForThemRunsOnlyOnceCommitted() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release);
+        assertThat(w.offer(message(1, "received"), "alice")).isTrue();
+        CompletableFuture<String> sent = new CompletableFuture<>();
+        w.saveRecords(c.id, java.util.Map.of("w/first", new byte[] {1}), null);
+        w.saveRecords(c.id, java.util.Map.of("w/first", new byte[] {2}, "u/second", new byte[] {3}),
+                () -> sent.complete(Thread.currentThread().getName()));
+        w.savePeer(new dev.convene.overlay.PeerAdvertisement(ALICE.id(), "alice", ALICE.signingKey(), ALICE.agreementKey(), "memory",
+                java.util.Set.of(), Fixtures.START));
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800)));
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7801), new dev.convene.overlay.HostPort("127.0.0.1", 7802)));
+        assertThat(sent).isNotDone(); // not committed: what must be stored first is not sent
+
+        release.countDown();
+
+        assertThat(sent.get(30, TimeUnit.SECONDS)).endsWith("-store"); // s.events runs on the persistence thread here
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).containsOnlyKeys("w/first", "u/second");
+            assertThat(reader.records(c.id).get("w/first")).containsExactly(2); // the later row of a key replaces the earlier
+            assertThat(reader.peers()).extracting(dev.convene.overlay.PeerAdvertisement::id).containsExactly(ALICE.id());
+            assertThat(reader.addresses()).extracting(dev.convene.overlay.HostPort::port).containsExactly(7801, 7802);
+            assertThat(reader.chat(c.id)).hasSize(1);
+        }
+    }
+
+    @Test
+    void metadataNotYetCommittedAtACrashIsLostAndWhatWaitedForItNeverRuns() throws Exception {
+        ChatWriter w = writer();
+        w.holdForTest(new CountDownLatch(1)); // never released
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        w.saveRecords(c.id, java.util.Map.of("w/mine", new byte[] {1}), () -> sent.complete(null));
+
+        w.crash();
+
+        assertThat(sent).isNotDone();
+        w.saveRecords(c.id, java.util.Map.of("w/later", new byte[] {1}), () -> sent.complete(null));
+        assertThat(sent).isNotDone();
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).isEmpty();
+        }
+    }
+
+    @Test
+    void metadataRowsThatFailOnceAreWrittenOnTheNextAttemptAndRowsThatAlwaysFailStopTheWriter() throws Exception {
+        store = SqliteStore.open(home, BOB.id().value());
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(1);
+        ConferenceStore flaky = (ConferenceStore) java.lang.reflect.Proxy.newProxyInstance(ConferenceStore.class.getClassLoader(),
+                new Class<?>[] {ConferenceStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("saveConference") && left.getAndDecrement() > 0) throw new IllegalStateException("injected failure");
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        s = new EngineState(BOB, ConferenceStore.none(), flaky, false, new MutableClock(Fixtures.START));
+        s.events = Runnable::run;
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        s.writer.saveRecords(c.id, java.util.Map.of("w/mine", new byte[] {1}), () -> first.complete(null));
+        first.get(30, TimeUnit.SECONDS); // failed once, written on the second attempt
+        assertThat(s.writer.retries()).isEqualTo(1);
+        assertThat(s.writer.failed()).isFalse();
+
+        left.set(Integer.MAX_VALUE); // from now on every metadata write fails
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        s.writer.saveRecords(c.id, java.util.Map.of("w/mine", new byte[] {2}), () -> never.complete(null));
+        CompletableFuture<Void> afterIt = new CompletableFuture<>();
+        s.writer.afterCommit(() -> afterIt.complete(null));
+        s.writer.close();
+        assertThat(never).isNotDone(); // a receipt that is not stored is never sent
+        assertThat(afterIt).isNotDone(); // nor anything after it
+        assertThat(s.writer.failed()).isTrue();
+    }
+
+    @Test
     void closeWritesEverythingQueuedAndOwnAcknowledgementsWithIt() {
         ChatWriter w = writer();
         ChatMessage own = Fixtures.chat(BOB, c.id, 1, Seams.at(1), key, "mine");
