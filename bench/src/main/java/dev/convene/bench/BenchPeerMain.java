@@ -44,6 +44,7 @@ public final class BenchPeerMain {
     static final long COUNT_EVERY_MILLIS = 5;
     private static final AtomicInteger COUNT = new AtomicInteger();
     /** {@link #javaThreadsCpuNanos()} when the first counted message arrived. */
+    private static final java.util.concurrent.atomic.AtomicLong PROCESS_CPU_AT_FIRST = new java.util.concurrent.atomic.AtomicLong();
     private static final java.util.concurrent.atomic.AtomicLong CPU_AT_FIRST = new java.util.concurrent.atomic.AtomicLong();
 
     private BenchPeerMain() {
@@ -113,31 +114,44 @@ public final class BenchPeerMain {
 
     private static void counted(int expect) {
         int n = COUNT.incrementAndGet();
-        if (n == 1) CPU_AT_FIRST.set(javaThreadsCpuNanos());
+        if (n == 1) {
+            CPU_AT_FIRST.set(javaThreadsCpuNanos());
+            PROCESS_CPU_AT_FIRST.set(processCpuNanos());
+        }
         if (n == expect) {
             print(event("count").put("n", expect));
             if (expect > 1) {
                 long cpu = javaThreadsCpuNanos() - CPU_AT_FIRST.get();
-                print(event("cpu").put("nanosPerMessage", cpu / (double) (expect - 1)).put("messages", expect - 1));
+                long process = processCpuNanos() - PROCESS_CPU_AT_FIRST.get();
+                print(event("cpu").put("nanosPerMessage", cpu / (double) (expect - 1))
+                        .put("processNanosPerMessage", process / (double) (expect - 1)).put("messages", expect - 1));
             }
         }
     }
 
     /**
-     * CPU time of every live Java thread of this process (ThreadMXBean): the receiver's own work (network,
-     * decoding, verification, storage, listeners) and the JIT's; not the GC's (not Java threads), nor that of
-     * threads that ended meanwhile. -1 where the JVM does not measure thread CPU time.
+     * CPU time of every live Java thread of this process (ThreadMXBean) but this class's own ({@code bench-*}: the
+     * count reporter, which no receiver has): the receiver's work (network, decoding, verification, storage,
+     * listeners); not the JIT compiler's nor the GC's (the JVM hides those threads), nor that of threads that ended
+     * meanwhile. -1 where the JVM does not measure thread CPU time.
      */
     static long javaThreadsCpuNanos() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         if (!threads.isThreadCpuTimeSupported()) return -1;
         if (!threads.isThreadCpuTimeEnabled()) threads.setThreadCpuTimeEnabled(true);
         long sum = 0;
-        for (long id : threads.getAllThreadIds()) {
-            long t = threads.getThreadCpuTime(id);
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null || info.getThreadName().startsWith("bench-")) continue;
+            long t = threads.getThreadCpuTime(info.getThreadId());
             if (t > 0) sum += t;
         }
         return sum;
+    }
+
+    /** CPU time of the whole process (JIT compiler and GC threads included, and this class's own); -1 where unknown. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Prints the count every few milliseconds while it changes: a line per message would cost more than the message. */

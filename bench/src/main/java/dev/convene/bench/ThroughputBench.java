@@ -33,6 +33,8 @@ final class ThroughputBench {
         double childRssPeak = Double.NaN;
         /** CPU microseconds of the receiver in its own process per message it received. */
         volatile double cpuMicrosPerMessage = Double.NaN;
+        /** The same for the receiver's whole process: its JIT compiler and GC threads too. */
+        volatile double processMicrosPerMessage = Double.NaN;
         long drops;
         String failure = "";
 
@@ -45,6 +47,7 @@ final class ThroughputBench {
             Side m = new Side();
             m.rate = median(rounds.stream().mapToDouble(r -> r.rate).toArray());
             m.cpuMicrosPerMessage = median(rounds.stream().mapToDouble(r -> r.cpuMicrosPerMessage).toArray());
+            m.processMicrosPerMessage = median(rounds.stream().mapToDouble(r -> r.processMicrosPerMessage).toArray());
             m.catchUpMillis = first.catchUpMillis;
             m.heapPerPeer = first.heapPerPeer;
             m.childRssPeak = first.childRssPeak;
@@ -133,7 +136,7 @@ final class ThroughputBench {
             for (int r = 0; r < others.size(); r++) ConveneGroup.recordArrivals(others.get(r), r, id, author.self(), arrivals);
             child.tap(l -> {
                 if (l.event().equals("count")) arrivals.progress(local - 1, l.json().path("n").asInt(), l.nanos());
-                if (l.event().equals("cpu")) side.cpuMicrosPerMessage = l.json().path("nanosPerMessage").asDouble(Double.NaN) / 1e3;
+                if (l.event().equals("cpu")) cpu(side, l);
             });
             try (RssSampler rss = new RssSampler(child)) {
                 long t0 = pump(arrivals, m -> author.say(id, ChatText.of(m)));
@@ -176,7 +179,7 @@ final class ThroughputBench {
             for (int i = 1; i < local; i++) g.recordArrivals(i, i - 1, arrivals);
             child.tap(l -> {
                 if (l.event().equals("count")) arrivals.progress(local - 1, l.json().path("n").asInt(), l.nanos());
-                if (l.event().equals("cpu")) side.cpuMicrosPerMessage = l.json().path("nanosPerMessage").asDouble(Double.NaN) / 1e3;
+                if (l.event().equals("cpu")) cpu(side, l);
             });
             try (RssSampler rss = new RssSampler(child)) {
                 long t0 = pump(arrivals, m -> g.send(0, null, m, ChatText.FRAME_BYTES));
@@ -197,6 +200,13 @@ final class ThroughputBench {
             }
             side.catchUpMillis = (history.completedAt() - asked) / 1e6;
         }
+    }
+
+    /** The CPU per message the receiver in its own process reported ({@code cpu} event). */
+    private static void cpu(Side side, Child.Line l) {
+        side.cpuMicrosPerMessage = l.json().path("nanosPerMessage").asDouble(Double.NaN) / 1e3;
+        double process = l.json().path("processNanosPerMessage").asDouble(Double.NaN);
+        side.processMicrosPerMessage = process < 0 ? Double.NaN : process / 1e3;
     }
 
     /**
@@ -246,8 +256,10 @@ final class ThroughputBench {
         int total = profile.historySize();
         out.add(new Figure("cpu.message", "CPU per message per receiver (" + peers + "-peer conference, tcp)", "us",
                 ours.cpuMicrosPerMessage, raw.cpuMicrosPerMessage, null,
-                why.isEmpty() ? "thread CPU time (ThreadMXBean) of every Java thread of the receiver in its own process, from its first"
-                        + " message to its last, divided by the messages; GC threads not included" : why));
+                why.isEmpty() ? "thread CPU time (ThreadMXBean) of every Java thread of the receiver in its own process (but the"
+                        + " bench's count reporter), from its first message to its last, divided by the messages; JIT compiler and GC"
+                        + String.format(java.util.Locale.ROOT, " threads not included (the whole process, with them: convene %.1f us, raw %.1f us;"
+                        + " a fresh JVM still compiling)", ours.processMicrosPerMessage, raw.processMicrosPerMessage) : why));
         out.add(new Figure("catchup", "late joiner fetches " + total + " messages (tcp)", "ms", ours.catchUpMillis, raw.catchUpMillis,
                 total == 10_000 ? Target.atMostTimesRaw(3) : null,
                 why.isEmpty() ? "from accept to the last message delivered; raw: " + total + " unicasts to a new member"

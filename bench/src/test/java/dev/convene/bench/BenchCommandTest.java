@@ -71,6 +71,13 @@ class BenchCommandTest {
             if (f.has("target")) assertThat(f.path("met").isBoolean()).as(key).isTrue();
         }
         assertThat(err.toString()).contains("bench: latency: 3 Convene peers").doesNotContain("not measured");
+        // The receiver's whole process, JIT and GC threads too, beside the threads' figure; both measured.
+        String cpu = data.path("figures").path("cpu.message").path("note").asText();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("with them: convene ([0-9.]+) us, raw ([0-9.]+) us").matcher(cpu);
+        assertThat(m.find()).as(cpu).isTrue();
+        // (process CPU time comes in 10 ms ticks here: a tiny run's few milliseconds may read 0)
+        assertThat(Double.parseDouble(m.group(1))).as(cpu).isFinite().isNotNegative();
+        assertThat(Double.parseDouble(m.group(2))).as(cpu).isFinite().isNotNegative();
     }
 
     @Test
