@@ -144,10 +144,44 @@ final class ConveneGroup implements AutoCloseable {
         return cluster;
     }
 
-    /** Waits until each of {@code group} sees every other one online. */
+    /** Waits until each of {@code group} sees every other one online; if not in time, says who is missing where ({@link #incomplete}). */
     void awaitDirectories(List<ConferencePeer> group) throws InterruptedException {
         Waits.until(setup, () -> group.stream().allMatch(p -> group.stream().allMatch(q -> q == p || p.directory().isOnline(q.self()))),
-                () -> "full directories in a group of " + group.size());
+                () -> "full directories in a group of " + group.size() + "; " + incomplete(group));
+    }
+
+    /**
+     * Why a group's directories are not complete, in one line: how many peers lack someone, the worst few (how many
+     * they lack, the size of their JGroups view: a view of the whole group with members missing from the directory
+     * means joined but not proven, a smaller view means not joined), and the peers missing most often.
+     */
+    static String incomplete(List<ConferencePeer> group) {
+        java.util.Map<String, Integer> missingFrom = new java.util.TreeMap<>();
+        List<String> lacking = new ArrayList<>();
+        List<ConferencePeer> byMissing = new ArrayList<>();
+        java.util.Map<ConferencePeer, Integer> missing = new java.util.HashMap<>();
+        for (ConferencePeer p : group) {
+            int lacks = 0;
+            for (ConferencePeer q : group) {
+                if (q != p && !p.directory().isOnline(q.self())) {
+                    lacks++;
+                    missingFrom.merge(q.name(), 1, Integer::sum);
+                }
+            }
+            if (lacks > 0) {
+                missing.put(p, lacks);
+                byMissing.add(p);
+            }
+        }
+        if (byMissing.isEmpty()) return "every directory is complete now";
+        byMissing.sort(java.util.Comparator.comparing((ConferencePeer p) -> -missing.get(p)).thenComparing(ConferencePeer::name));
+        for (ConferencePeer p : byMissing.subList(0, Math.min(5, byMissing.size()))) {
+            lacking.add(p.name() + " lacks " + missing.get(p) + " (view of " + p.overlay().stats().members() + ")");
+        }
+        String often = missingFrom.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(5).map(e -> e.getKey() + " from " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        return byMissing.size() + " of " + group.size() + " peers lack someone: " + String.join(", ", lacking)
+                + (byMissing.size() > 5 ? ", ..." : "") + "; missing most often: " + often;
     }
 
     /**
