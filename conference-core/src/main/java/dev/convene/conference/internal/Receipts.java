@@ -129,12 +129,14 @@ final class Receipts {
     private final Map<dev.convene.conference.ConferenceId, Receipt> unstored = new HashMap<>();
 
     /**
-     * This peer's receipt {@code r} in conference {@code id} committed: unless a newer one is on its way to the store
-     * (which will do this in turn), it goes to the online authors owed one, and they are owed nothing more.
+     * This peer's receipt {@code r} in conference {@code id} committed: it goes to the online authors owed one, and
+     * they are owed nothing more. It covers every acknowledgement sent before it committed (each acknowledges what
+     * was delivered before the rows queued ahead of {@code r} committed, so before {@code r} was signed), even if a
+     * newer one is on its way to the store meanwhile: waiting for that one instead starves the authors whenever
+     * the store takes longer than {@link #interval} and the chat goes on (a newer one is always signed first).
      */
     private void stored(dev.convene.conference.ConferenceId id, Receipt r) {
-        if (unstored.get(id) != r) return;
-        unstored.remove(id);
+        if (unstored.get(id) == r) unstored.remove(id);
         Set<PeerId> due = owed.remove(id);
         Conference c = s.conferences.get(id);
         if (due == null || c == null || s.overlay == null) return;
