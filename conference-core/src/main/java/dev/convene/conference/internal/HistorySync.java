@@ -115,9 +115,10 @@ final class HistorySync {
                 s.counters.historyBytesSent.add(bytes);
                 for (ChatMessage m : batch) s.history.sent(from, c.id, m.author(), m.sequence());
                 s.overlay.multicast(List.of(from), new ChatBatch(c.id, batch, more));
-                // A proof that a message sent contradicts its author's receipt follows it (at most one per message).
+                // A proof that a message sent contradicts its author's receipt follows it (at most one per message),
+                // once stored (one not yet stored goes to the online participants when it is: Receipts.proof).
                 for (ChatMessage m : batch) {
-                    Receipt r = c.underReports.get(m.id());
+                    Receipt r = chat.receipts.storedProof(c, m.id());
                     if (r != null) s.overlay.multicast(List.of(from), new ReceiptFrame(r, m));
                 }
                 int repeats = repeat ? previous.repeats() + 1 : 0;

@@ -129,12 +129,14 @@ final class Receipts {
     private final Map<dev.convene.conference.ConferenceId, Receipt> unstored = new HashMap<>();
 
     /**
-     * This peer's receipt {@code r} in conference {@code id} committed: unless a newer one is on its way to the store
-     * (which will do this in turn), it goes to the online authors owed one, and they are owed nothing more.
+     * This peer's receipt {@code r} in conference {@code id} committed: it goes to the online authors owed one, and
+     * they are owed nothing more. It covers every acknowledgement sent before it committed (each acknowledges what
+     * was delivered before the rows queued ahead of {@code r} committed, so before {@code r} was signed), even if a
+     * newer one is on its way to the store meanwhile: waiting for that one instead starves the authors whenever
+     * the store takes longer than {@link #interval} and the chat goes on (a newer one is always signed first).
      */
     private void stored(dev.convene.conference.ConferenceId id, Receipt r) {
-        if (unstored.get(id) != r) return;
-        unstored.remove(id);
+        if (unstored.get(id) == r) unstored.remove(id);
         Set<PeerId> due = owed.remove(id);
         Conference c = s.conferences.get(id);
         if (due == null || c == null || s.overlay == null) return;
@@ -410,8 +412,10 @@ final class Receipts {
     }
 
     /**
-     * A verified pair: stored, spread to the online participants (but the author and the sender), and acted on — the
-     * message is settled unshown when its turn comes, or taken out of the history now.
+     * A verified pair: stored, acted on — the message is settled unshown when its turn comes, or taken out of the
+     * history now — and, once its row has committed, spread to the online participants (but the author and the
+     * sender): a crash loses only a proof nobody was told about (told first, a restart would show the message here
+     * for good while the others settle it unshown: nobody sends the proof again to a peer that holds the message).
      */
     void proof(Conference c, PeerId from, Receipt r, ChatMessage m) {
         if (c.underReports.containsKey(m.id())) return;
@@ -421,16 +425,35 @@ final class Receipts {
         }
         c.underReports.put(m.id(), r);
         ReceiptFrame pair = new ReceiptFrame(r, m);
-        s.writer.saveRecords(c.id, Map.of(proofRow(m), encode(pair)), null);
+        if (c.restoring) {
+            s.writer.saveRecords(c.id, Map.of(proofRow(m), encode(pair)), null); // nobody to tell (and no engine thread yet)
+        } else {
+            ProofKey k = new ProofKey(c.id, m.id());
+            unstoredProofs.add(k);
+            s.writer.saveRecords(c.id, Map.of(proofRow(m), encode(pair)), () -> {
+                unstoredProofs.remove(k);
+                if (s.overlay == null) return;
+                List<PeerId> others = new ArrayList<>(s.onlineOthers(c.participants()));
+                others.remove(m.author());
+                others.remove(from);
+                if (!others.isEmpty()) s.overlay.multicast(others, pair);
+            });
+        }
         s.counters.underReportProofs.increment();
         log.warn("{}: {} signed a receipt its message {} contradicts (frontier under-reported)", s.label(), m.author().shortId(), m.id());
         if (!exempt(c, s.banned, r)) retract(c, m);
-        if (!c.restoring && s.overlay != null) {
-            List<PeerId> others = new ArrayList<>(s.onlineOthers(c.participants()));
-            others.remove(m.author());
-            others.remove(from);
-            if (!others.isEmpty()) s.overlay.multicast(others, pair);
-        }
+    }
+
+    private record ProofKey(dev.convene.conference.ConferenceId conference, dev.convene.conference.MessageId message) {
+    }
+
+    /** Proofs found here whose rows have not committed yet: nothing is sent of them until they have ({@link #proof}). */
+    private final Set<ProofKey> unstoredProofs = new java.util.HashSet<>();
+
+    /** The proof held here that {@code message} contradicts its author's receipt, if it may be sent (stored); else null. */
+    Receipt storedProof(Conference c, dev.convene.conference.MessageId message) {
+        Receipt r = c.underReports.get(message);
+        return r == null || unstoredProofs.contains(new ProofKey(c.id, message)) ? null : r;
     }
 
     private void retract(Conference c, ChatMessage m) {

@@ -60,8 +60,13 @@ final class Seams {
 
     /** With {@code pooled}, chat signatures are checked on a worker pool whose results land in {@link #scheduled}. */
     Seams(Identity self, ConferenceStore store, java.time.Instant now, boolean pooled) {
+        this(self, store, null, now, pooled);
+    }
+
+    /** With {@code chatStore}, a persistence thread writes to it ({@link ChatWriter#threaded}); its hand-backs land in {@link #scheduled}. */
+    Seams(Identity self, ConferenceStore store, ConferenceStore chatStore, java.time.Instant now, boolean pooled) {
         clock = new MutableClock(now);
-        s = new EngineState(self, store, null, pooled, clock);
+        s = new EngineState(self, store, chatStore, pooled, clock);
         s.events = scheduled::add; // what the engine thread would run next, kept for the test to look at
         dispatch = new Dispatch(s, Runnable::run, List.of(new ConferenceListener() {
             @Override
