@@ -163,20 +163,19 @@ public final class ConferencePeer implements AutoCloseable {
 
     /**
      * Makes the peer of a contact card known, offline, so that it can be invited at once; its invitations wait
-     * until it comes online. Kept in the home's store across restarts.
+     * until it comes online. Kept in the home's store across restarts: the future completes once it is stored.
      *
      * @param card the card's text
-     * @return a future of the verified advertisement the card carries
+     * @return a future of the verified advertisement the card carries, completed once it is in the store (failed
+     *     with {@link StoreException} if it could not be written)
      * @throws IllegalArgumentException if the card is malformed, its signature does not verify, or it is this
      *     peer's own
      */
     public CompletableFuture<PeerAdvertisement> addContact(String card) {
         requireOpen();
         PeerAdvertisement ad = overlay.addContact(card);
-        return run(() -> {
-            engine.rememberPeer(ad);
-            return ad;
-        });
+        // Completes once the contact is in the store (written by the persistence thread), so it survives a restart.
+        return guard(run(() -> engine.rememberPeer(ad)).thenCompose(kept -> kept).thenApply(v -> ad));
     }
 
     /**

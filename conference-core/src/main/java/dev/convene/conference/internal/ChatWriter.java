@@ -35,6 +35,14 @@ final class ChatWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConferenceEngine.class);
     /** The most bytes of rows waiting to be written. */
     static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
+    /**
+     * The most rows that nothing waits for (others' receipts and proofs, equivocations, peers seen online, addresses)
+     * queued at once: while the store is stalled, more are dropped and counted ({@link #rowsDropped}): the engine
+     * thread keeps them in memory, and others send them again. Rows something waits for (own receipts, proofs found
+     * here, contacts) are always queued: their producers bound them (one receipt per interval and conference,
+     * {@link Receipts#MAX_PROOFS}, a user's contacts).
+     */
+    static final int MAX_QUEUED_ROWS = 4096;
     /** The most items taken into one transaction. */
     static final int MAX_BATCH = 4096;
     /** What a queued row costs beyond its body (ids, timestamp, signature, bookkeeping). */
@@ -73,8 +81,8 @@ final class ChatWriter implements AutoCloseable {
     private record Records(ConferenceId conference, Map<String, byte[]> rows, Runnable onEngine) implements Item {
     }
 
-    /** A peer's advertisement, kept across restarts. */
-    private record Peer(dev.convene.overlay.PeerAdvertisement ad) implements Item {
+    /** A peer's advertisement, kept across restarts; {@code kept} (or null) completed once committed, failed if not. */
+    private record Peer(dev.convene.overlay.PeerAdvertisement ad, java.util.concurrent.CompletableFuture<Void> kept) implements Item {
     }
 
     /** The addresses of a view's members, for the discovery cache. */
@@ -86,6 +94,9 @@ final class ChatWriter implements AutoCloseable {
     private final boolean inline;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Rows nothing waits for, queued now ({@link #MAX_QUEUED_ROWS}). */
+    private final java.util.concurrent.atomic.AtomicInteger queuedRows = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong rowsDropped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final Thread thread;
@@ -194,7 +205,7 @@ final class ChatWriter implements AutoCloseable {
         if (inline) {
             store.saveConference(conference, null, rows);
             if (onEngine != null) onEngine.run();
-        } else if (!closed) {
+        } else if (!closed && (onEngine != null || room())) {
             queue.add(new Records(conference, Map.copyOf(rows), onEngine));
         }
     }
@@ -203,18 +214,53 @@ final class ChatWriter implements AutoCloseable {
     void savePeer(dev.convene.overlay.PeerAdvertisement ad) {
         if (inline) {
             store.savePeer(ad);
-        } else if (!closed) {
-            queue.add(new Peer(ad));
+        } else if (!closed && room()) {
+            queue.add(new Peer(ad, null));
         }
+    }
+
+    /**
+     * As {@link #savePeer(dev.convene.overlay.PeerAdvertisement)}, returning a future completed on the engine thread once
+     * the advertisement is committed (a contact the user added: kept across restarts once it completes), failed if the
+     * write failed or the writer is closed.
+     */
+    java.util.concurrent.CompletableFuture<Void> keepPeer(dev.convene.overlay.PeerAdvertisement ad) {
+        java.util.concurrent.CompletableFuture<Void> kept = new java.util.concurrent.CompletableFuture<>();
+        if (inline) {
+            try {
+                store.savePeer(ad);
+                kept.complete(null);
+            } catch (RuntimeException e) {
+                kept.completeExceptionally(e);
+            }
+        } else if (closed) {
+            kept.completeExceptionally(new dev.convene.conference.PeerClosedException(s.self));
+        } else {
+            queue.add(new Peer(ad, kept));
+        }
+        return kept;
     }
 
     /** Ranks a view's member addresses first in the discovery cache, written after everything queued before. Any thread. */
     void rememberAddresses(List<dev.convene.overlay.HostPort> seen) {
         if (inline) {
             store.rememberAddresses(seen);
-        } else if (!closed) {
+        } else if (!closed && room()) {
             queue.add(new Addresses(List.copyOf(seen)));
         }
+    }
+
+    /** Takes a place for a row nothing waits for; false (counted as dropped) if {@link #MAX_QUEUED_ROWS} are queued. */
+    private boolean room() {
+        if (queuedRows.incrementAndGet() <= MAX_QUEUED_ROWS) return true;
+        queuedRows.decrementAndGet();
+        rowsDropped.incrementAndGet();
+        return false;
+    }
+
+    /** Rows nothing waited for that were not queued because {@link #MAX_QUEUED_ROWS} were (a stalled store). */
+    long rowsDropped() {
+        return rowsDropped.get();
     }
 
     /** Runs {@code onEngine} on the engine thread once every row queued before it has committed. */
@@ -362,13 +408,19 @@ final class ChatWriter implements AutoCloseable {
         Map<ConferenceId, Map<String, byte[]>> records = new LinkedHashMap<>();
         Map<ConferenceId, List<Runnable>> onEngine = new LinkedHashMap<>();
         Map<dev.convene.overlay.PeerId, dev.convene.overlay.PeerAdvertisement> peers = new LinkedHashMap<>();
+        Map<dev.convene.overlay.PeerId, List<java.util.concurrent.CompletableFuture<Void>>> kept = new LinkedHashMap<>();
         List<dev.convene.overlay.HostPort> addresses = null;
         for (Item item : later) {
+            if (item instanceof Records r && r.onEngine() == null || item instanceof Peer p && p.kept() == null || item instanceof Addresses) {
+                queuedRows.decrementAndGet(); // its place is free again, written or not
+            }
             if (item instanceof Records r) {
                 records.computeIfAbsent(r.conference(), k -> new LinkedHashMap<>()).putAll(r.rows()); // a later row of a key replaces an earlier
                 if (r.onEngine() != null) onEngine.computeIfAbsent(r.conference(), k -> new ArrayList<>()).add(r.onEngine());
             } else if (item instanceof Peer p) {
+                peers.remove(p.ad().id()); // re-inserted last: the order of the rows' seen_at follows the order offered
                 peers.put(p.ad().id(), p.ad());
+                if (p.kept() != null) kept.computeIfAbsent(p.ad().id(), k -> new ArrayList<>()).add(p.kept());
             } else if (item instanceof Addresses a) {
                 addresses = a.seen(); // the latest view ranks first; the members of earlier ones are in it or gone
             }
@@ -392,11 +444,22 @@ final class ChatWriter implements AutoCloseable {
                 }
             }
         });
+        List<Runnable> outcomes = new ArrayList<>(); // a contact kept or not: told whatever became of the chat rows
         for (dev.convene.overlay.PeerAdvertisement ad : peers.values()) {
+            List<java.util.concurrent.CompletableFuture<Void>> waiting = kept.getOrDefault(ad.id(), List.of());
             try {
                 store.savePeer(ad);
+                if (!waiting.isEmpty()) outcomes.add(() -> waiting.forEach(f -> f.complete(null)));
             } catch (RuntimeException e) {
                 log.warn("{}: cannot keep the advertisement of {}: {}", s.label(), ad.id().shortId(), e.toString());
+                if (!waiting.isEmpty()) outcomes.add(() -> waiting.forEach(f -> f.completeExceptionally(e)));
+            }
+        }
+        if (!outcomes.isEmpty()) {
+            try {
+                s.events.execute(() -> outcomes.forEach(Runnable::run));
+            } catch (RejectedExecutionException e) {
+                // closing: the peer fails what is still pending
             }
         }
         if (addresses != null) {

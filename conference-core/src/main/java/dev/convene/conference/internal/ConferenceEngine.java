@@ -492,9 +492,12 @@ public final class ConferenceEngine implements OverlayListener {
         return s.store.metaBytesWritten();
     }
 
-    /** Keeps a peer known from a contact card across restarts, as a peer seen online is kept. Engine thread. */
-    public void rememberPeer(PeerAdvertisement ad) {
-        s.writer.savePeer(ad);
+    /**
+     * Keeps a peer known from a contact card across restarts, as a peer seen online is kept: written by the persistence
+     * thread; the future completes on the engine thread once it is committed (failed if it could not be). Engine thread.
+     */
+    public java.util.concurrent.CompletableFuture<Void> rememberPeer(PeerAdvertisement ad) {
+        return s.writer.keepPeer(ad);
     }
 
     /** Rows the store found corrupt and skipped. */

@@ -163,6 +163,32 @@ class ChatWriterTest {
     }
 
     @Test
+    void whileTheStoreIsStalledRowsNothingWaitsForAreBoundedAndRowsSomethingWaitsForAreNot() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release); // a stalled store
+        for (int i = 0; i < ChatWriter.MAX_QUEUED_ROWS + 10; i++) w.saveRecords(c.id, java.util.Map.of("w/" + i, new byte[] {1}), null);
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800)));
+        assertThat(w.rowsDropped()).isEqualTo(11);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        w.saveRecords(c.id, java.util.Map.of("w/mine", new byte[] {2}), () -> sent.complete(null));
+        assertThat(w.rowsDropped()).as("a row something waits for is never dropped").isEqualTo(11);
+
+        release.countDown();
+
+        sent.get(30, TimeUnit.SECONDS);
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).hasSize(ChatWriter.MAX_QUEUED_ROWS + 1).containsKey("w/mine");
+        }
+        // Written, their places are free again.
+        w.saveRecords(c.id, java.util.Map.of("w/after", new byte[] {3}), null);
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+        after.get(30, TimeUnit.SECONDS);
+        assertThat(w.rowsDropped()).isEqualTo(11);
+    }
+
+    @Test
     void metadataNotYetCommittedAtACrashIsLostAndWhatWaitedForItNeverRuns() throws Exception {
         ChatWriter w = writer();
         w.holdForTest(new CountDownLatch(1)); // never released
