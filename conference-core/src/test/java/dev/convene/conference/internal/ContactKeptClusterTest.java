@@ -1,5 +1,6 @@
 package dev.convene.conference.internal;
 
+import static dev.convene.conference.internal.Scenarios.writerOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ConferenceCluster;
@@ -26,12 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ContactKeptClusterTest {
     @TempDir
     Path dir;
-
-    private static ChatWriter writerOf(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine"); // the engine is not API; this package's tests reach in
-        f.setAccessible(true);
-        return ((ConferenceEngine) f.get(p)).writerForTest();
-    }
 
     @Test
     void addContactCompletesOnlyOnceTheContactIsStoredAndAKillRightAfterKeepsIt() throws Exception {

@@ -1,6 +1,7 @@
 package dev.convene.conference.internal;
 
 import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.writerOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ChatEntry;
@@ -32,12 +33,6 @@ class CrashBeforeCommitClusterTest {
     private ConferencePeer startAt(ConferenceCluster cl, String name) {
         Path home = dir.resolve(name);
         return cl.start(name, home, Identity.loadOrCreate(home), cl.clock);
-    }
-
-    private static ChatWriter writerOf(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine"); // the engine is not API; this package's tests reach in
-        f.setAccessible(true);
-        return ((ConferenceEngine) f.get(p)).writerForTest();
     }
 
     @Test

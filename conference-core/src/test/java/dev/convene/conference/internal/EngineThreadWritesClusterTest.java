@@ -1,6 +1,7 @@
 package dev.convene.conference.internal;
 
 import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.engineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ConferenceCluster;
@@ -42,12 +43,6 @@ class EngineThreadWritesClusterTest {
         ((SqliteStore) stores[0]).writeObserver = (what, thread) -> writes.add(new Write(name, "engine", what, thread));
         ((SqliteStore) stores[1]).writeObserver = (what, thread) -> writes.add(new Write(name, "persistence", what, thread));
         return p;
-    }
-
-    private static ConferenceEngine engineOf(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine"); // the engine is not API; this package's tests reach in
-        f.setAccessible(true);
-        return (ConferenceEngine) f.get(p);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.convene.conference.internal;
 
 import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.engineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ConferenceCluster;
@@ -30,14 +31,8 @@ class MetaDigestClusterTest {
         return peers.stream().mapToLong(p -> p.overlay().stats().received(type)).sum();
     }
 
-    private static ConferenceEngine engine(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine"); // the engine is not API; this package's tests reach in
-        f.setAccessible(true);
-        return (ConferenceEngine) f.get(p);
-    }
-
     private static long[] outcomes(ConferencePeer p) throws Exception {
-        return engine(p).metaDigestOutcomesForTest().get(30, TimeUnit.SECONDS);
+        return engineOf(p).metaDigestOutcomesForTest().get(30, TimeUnit.SECONDS);
     }
 
     /** Waits until the digests received by {@code peers} grew by {@code rounds}. */
@@ -95,7 +90,7 @@ class MetaDigestClusterTest {
             // this is tried up to three times: without the digest path no digest ever differs, whatever the tries.
             long differed = 0;
             for (int attempt = 0; attempt < 3 && differed == 0; attempt++) {
-                assertThat(engine(carol).onConferenceForTest(id, c -> {
+                assertThat(engineOf(carol).onConferenceForTest(id, c -> {
                     Invitation lost = c.invitations.remove(dave.self());
                     return lost != null && c.nonces.remove(lost.nonceHex());
                 }).get(30, TimeUnit.SECONDS)).isTrue();
@@ -121,7 +116,7 @@ class MetaDigestClusterTest {
             awaitDigests(all, 6);
             long[][] before = {outcomes(alice), outcomes(bob), outcomes(carol)};
             // Carol loses bob's answer (as if she had never received it; nobody comes online or resends it).
-            assertThat(engine(carol).onConferenceForTest(id, c -> c.replyLog.remove(bob.self()) != null && c.replies.remove(bob.self()) != null)
+            assertThat(engineOf(carol).onConferenceForTest(id, c -> c.replyLog.remove(bob.self()) != null && c.replies.remove(bob.self()) != null)
                     .get(30, TimeUnit.SECONDS)).isTrue();
             await(() -> holdsAnswerOf(carol, id, bob), () -> "carol never got bob's answer back");
             long partial = 0;
@@ -138,7 +133,7 @@ class MetaDigestClusterTest {
 
     private static boolean holdsAnswerOf(ConferencePeer p, ConferenceId id, ConferencePeer author) {
         try {
-            return engine(p).onConferenceForTest(id, c -> c.replyLog.containsKey(author.self())).get(30, TimeUnit.SECONDS);
+            return engineOf(p).onConferenceForTest(id, c -> c.replyLog.containsKey(author.self())).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -146,7 +141,7 @@ class MetaDigestClusterTest {
 
     private static boolean holdsInvitation(ConferencePeer p, ConferenceId id, ConferencePeer invitee) {
         try {
-            return engine(p).onConferenceForTest(id, c -> c.invitations.containsKey(invitee.self())).get(30, TimeUnit.SECONDS);
+            return engineOf(p).onConferenceForTest(id, c -> c.invitations.containsKey(invitee.self())).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -2,6 +2,7 @@ package dev.convene.conference.internal;
 
 import static dev.convene.conference.ConferenceCluster.await;
 import static dev.convene.conference.internal.Scenarios.awaitText;
+import static dev.convene.conference.internal.Scenarios.writerOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ChatEntry;
@@ -37,12 +38,6 @@ class ProofCrashClusterTest {
     private static ChatEntry entry(ConferencePeer p, ConferenceId id, String text) {
         awaitText(p, id, text);
         return p.history(id).stream().filter(e -> e.text().equals(text)).findFirst().orElseThrow();
-    }
-
-    private static ChatWriter writerOf(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine");
-        f.setAccessible(true);
-        return ((ConferenceEngine) f.get(p)).writerForTest();
     }
 
     @Test

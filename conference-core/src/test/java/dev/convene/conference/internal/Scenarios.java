@@ -22,6 +22,18 @@ import java.util.stream.Stream;
 final class Scenarios {
     private static final AtomicInteger PROBES = new AtomicInteger();
 
+    /** A peer's engine (not API; this package's tests reach in). */
+    static ConferenceEngine engineOf(ConferencePeer p) throws ReflectiveOperationException {
+        var f = ConferencePeer.class.getDeclaredField("engine");
+        f.setAccessible(true);
+        return (ConferenceEngine) f.get(p);
+    }
+
+    /** A peer's persistence thread's writer. */
+    static ChatWriter writerOf(ConferencePeer p) throws ReflectiveOperationException {
+        return engineOf(p).writerForTest();
+    }
+
     private Scenarios() {
     }
 

@@ -1,6 +1,7 @@
 package dev.convene.conference.internal;
 
 import static dev.convene.conference.ConferenceCluster.await;
+import static dev.convene.conference.internal.Scenarios.engineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.conference.ConferenceCluster;
@@ -43,12 +44,6 @@ class SplicedContextClusterTest {
 
     @TempDir
     Path dir;
-
-    private static ConferenceEngine engine(ConferencePeer p) throws ReflectiveOperationException {
-        var f = ConferencePeer.class.getDeclaredField("engine"); // the engine is not API; this package's tests reach in
-        f.setAccessible(true);
-        return (ConferenceEngine) f.get(p);
-    }
 
     /** {@code invitation}'s bytes in its honest {@code Meta} frame, with the frame's context replaced by {@code under}. */
     private static byte[] spliced(SignedContext own, Invitation invitation, SignedContext under) {
@@ -107,7 +102,7 @@ class SplicedContextClusterTest {
                 // signed context, but the spliced invitation is not kept: no invitation, no key, its nonce unspent.
                 mallory.overlay().send(carol.self(), spliced(two, forTwo, one));
                 await(() -> carol.conference(one.context().id()).isPresent(), () -> "carol never took conference one's context");
-                assertThat(engine(carol).onConferenceForTest(one.context().id(),
+                assertThat(engineOf(carol).onConferenceForTest(one.context().id(),
                         c -> c.invitations.containsKey(carol.self()) || c.nonces.contains(forTwo.nonceHex())).get(30, java.util.concurrent.TimeUnit.SECONDS))
                         .as("the spliced invitation or its nonce kept").isFalse();
                 // Its own invitation to "One" is then taken (nothing the splice left behind blocks it).
@@ -125,7 +120,7 @@ class SplicedContextClusterTest {
 
     private static boolean holdsInvitation(ConferencePeer p, SignedContext of) {
         try {
-            return engine(p).onConferenceForTest(of.context().id(), c -> c.invitations.containsKey(p.self()))
+            return engineOf(p).onConferenceForTest(of.context().id(), c -> c.invitations.containsKey(p.self()))
                     .get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
