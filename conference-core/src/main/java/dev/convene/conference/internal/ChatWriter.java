@@ -335,13 +335,25 @@ final class ChatWriter implements AutoCloseable {
                 stop = true;
             }
         }
-        if (!out.isEmpty() || !acked.isEmpty()) {
+        // Metadata rows go into the chat rows' transaction: one commit for the batch, and what waits for either runs
+        // once it is in.
+        Map<ConferenceId, Map<String, byte[]>> records = new LinkedHashMap<>();
+        List<Runnable> afterRecords = new ArrayList<>();
+        for (Item item : later) {
+            if (item instanceof Records r) {
+                if (r.onEngine() == null) queuedRows.decrementAndGet(); // its place is free again, written or not
+                records.computeIfAbsent(r.conference(), k -> new LinkedHashMap<>()).putAll(r.rows()); // a later row of a key replaces an earlier
+                if (r.onEngine() != null) afterRecords.add(r.onEngine());
+            }
+        }
+        if (!out.isEmpty() || !acked.isEmpty() || !records.isEmpty()) {
             int attempts = failed ? 1 : ATTEMPTS; // once failed for good, later batches are tried once each, as before
             for (int attempt = 1; ; attempt++) {
                 try {
-                    store.saveChats(out, acked); // one transaction, rolled back whole if it fails: tried again as it was
+                    store.saveBatch(out, acked, records); // one transaction, rolled back whole if it fails: tried again as it was
                     batches.incrementAndGet();
                     rows.addAndGet(out.size());
+                    after.addAll(afterRecords);
                     break;
                 } catch (RuntimeException e) {
                     if (attempt < attempts && !crashed && pause(attempt)) {
@@ -363,7 +375,6 @@ final class ChatWriter implements AutoCloseable {
                 log.warn("{}: erasing {} deleted chat rows failed: {}", s.label(), e.sequences().size(), ex.toString());
             }
         }
-        writeLater(later, after);
         queuedBytes.addAndGet(-bytes);
         if (failed && !own.isEmpty() && !crashed) {
             // Own posts that were not stored are never sent: their futures fail on the engine thread.
@@ -381,69 +392,44 @@ final class ChatWriter implements AutoCloseable {
                 // closing
             }
         }
-        if (failed || crashed || after.isEmpty() || stop) return stop;
-        try {
-            s.events.execute(() -> after.forEach(r -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    log.warn("{}: work after a commit failed: {}", s.label(), e.toString());
-                }
-            }));
-        } catch (RejectedExecutionException e) {
-            // the engine thread is gone (closing): acknowledgements no longer matter
+        if (!failed && !crashed && !after.isEmpty() && !stop) {
+            try {
+                s.events.execute(() -> after.forEach(r -> {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        log.warn("{}: work after a commit failed: {}", s.label(), e.toString());
+                    }
+                }));
+            } catch (RejectedExecutionException e) {
+                // the engine thread is gone (closing): acknowledgements no longer matter
+            }
         }
-        return false;
+        writeCaches(later); // after the hand-over: nothing that waits for a commit waits for these
+        return stop;
     }
 
     /**
-     * The batch's metadata rows (one transaction per conference, in the order offered), peers and addresses, after its
-     * chat rows. Metadata rows that fail are tried again as chat rows are ({@link #ATTEMPTS}); rows that fail every
-     * time fail the writer for good, as chat rows do (their {@code onEngine} never runs: a receipt not stored is never
-     * sent, and no acknowledgement goes after it). A peer or addresses that cannot be written are logged and skipped
-     * (caches).
+     * The batch's peers and addresses (caches), after its transaction and the hand-over of what waited for it. A peer
+     * or addresses that cannot be written are logged and skipped; a contact's future ({@link #keepPeer}) is told either
+     * way, on the engine thread.
      */
-    private void writeLater(List<Item> later, List<Runnable> after) {
+    private void writeCaches(List<Item> later) {
         if (later.isEmpty() || crashed) return;
-        Map<ConferenceId, Map<String, byte[]>> records = new LinkedHashMap<>();
-        Map<ConferenceId, List<Runnable>> onEngine = new LinkedHashMap<>();
         Map<dev.convene.overlay.PeerId, dev.convene.overlay.PeerAdvertisement> peers = new LinkedHashMap<>();
         Map<dev.convene.overlay.PeerId, List<java.util.concurrent.CompletableFuture<Void>>> kept = new LinkedHashMap<>();
         List<dev.convene.overlay.HostPort> addresses = null;
         for (Item item : later) {
-            if (item instanceof Records r && r.onEngine() == null || item instanceof Peer p && p.kept() == null || item instanceof Addresses) {
-                queuedRows.decrementAndGet(); // its place is free again, written or not
-            }
-            if (item instanceof Records r) {
-                records.computeIfAbsent(r.conference(), k -> new LinkedHashMap<>()).putAll(r.rows()); // a later row of a key replaces an earlier
-                if (r.onEngine() != null) onEngine.computeIfAbsent(r.conference(), k -> new ArrayList<>()).add(r.onEngine());
-            } else if (item instanceof Peer p) {
+            if (item instanceof Peer p) {
+                if (p.kept() == null) queuedRows.decrementAndGet(); // its place is free again, written or not
                 peers.remove(p.ad().id()); // re-inserted last: the order of the rows' seen_at follows the order offered
                 peers.put(p.ad().id(), p.ad());
                 if (p.kept() != null) kept.computeIfAbsent(p.ad().id(), k -> new ArrayList<>()).add(p.kept());
             } else if (item instanceof Addresses a) {
+                queuedRows.decrementAndGet();
                 addresses = a.seen(); // the latest view ranks first; the members of earlier ones are in it or gone
             }
         }
-        records.forEach((id, rows) -> {
-            int attempts = failed ? 1 : ATTEMPTS;
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    store.saveConference(id, null, rows);
-                    after.addAll(onEngine.getOrDefault(id, List.of()));
-                    return;
-                } catch (RuntimeException e) {
-                    if (attempt < attempts && !crashed && pause(attempt)) {
-                        retries.incrementAndGet();
-                        continue;
-                    }
-                    if (!failed) log.warn("{}: writing {} metadata rows of {} failed {} times; no acknowledgements from now on: {}",
-                            s.label(), rows.size(), id.shortId(), attempt, e.toString());
-                    failed = true;
-                    return;
-                }
-            }
-        });
         List<Runnable> outcomes = new ArrayList<>(); // a contact kept or not: told whatever became of the chat rows
         for (dev.convene.overlay.PeerAdvertisement ad : peers.values()) {
             List<java.util.concurrent.CompletableFuture<Void>> waiting = kept.getOrDefault(ad.id(), List.of());

@@ -61,6 +61,15 @@ interface ConferenceStore extends AutoCloseable {
      */
     void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged);
 
+    /**
+     * As {@link #saveChats}, and metadata rows of conferences (each replacing the stored row of its key, as
+     * {@link #saveConference} with no head) in the same transaction. This default writes them one after the other.
+     */
+    default void saveBatch(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged, Map<ConferenceId, Map<String, byte[]>> records) {
+        saveChats(rows, ownAcknowledged);
+        records.forEach((id, r) -> saveConference(id, null, r));
+    }
+
     List<SavedConference> conferences();
 
     /**

@@ -271,6 +271,25 @@ final class SqliteStore implements ConferenceStore {
         }
     }
 
+    /** Metadata rows of conferences, each replacing the row of its key; inside the caller's transaction. */
+    private void upsertRecords(Map<ConferenceId, Map<String, byte[]>> records) throws SQLException {
+        try (PreparedStatement rec = db.prepareStatement("INSERT INTO meta_record (conference, key, bytes) VALUES (?,?,?)"
+                + " ON CONFLICT(conference, key) DO UPDATE SET bytes=excluded.bytes")) {
+            long bytes = 0;
+            for (var c : records.entrySet()) {
+                for (var e : c.getValue().entrySet()) {
+                    rec.setString(1, c.getKey().value());
+                    rec.setString(2, e.getKey());
+                    rec.setBytes(3, e.getValue());
+                    rec.addBatch();
+                    bytes += e.getValue().length;
+                }
+            }
+            rec.executeBatch();
+            metaBytes += bytes;
+        }
+    }
+
     @Override
     public synchronized Map<String, byte[]> records(ConferenceId conference) {
         Map<String, byte[]> out = new java.util.LinkedHashMap<>();
@@ -439,11 +458,18 @@ final class SqliteStore implements ConferenceStore {
     }
 
     @Override
-    public synchronized void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
-        observe("saveChats");
+    public void saveChats(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged) {
+        saveBatch(rows, ownAcknowledged, Map.of());
+    }
+
+    @Override
+    public synchronized void saveBatch(List<SavedChat> rows, Map<ConferenceId, Long> ownAcknowledged,
+                                       Map<ConferenceId, Map<String, byte[]>> records) {
+        observe(records.isEmpty() ? "saveChats" : "saveChats+records");
         try {
             db.setAutoCommit(false);
             try {
+                if (!records.isEmpty()) upsertRecords(records);
                 for (SavedChat r : rows) {
                     bindChat(r.message(), r.authorName());
                     insertChat.executeUpdate();

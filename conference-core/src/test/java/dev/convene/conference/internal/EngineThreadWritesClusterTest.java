@@ -72,7 +72,7 @@ class EngineThreadWritesClusterTest {
 
             assertThat(writes).as("writes on the engine thread's connection during the chat").noneMatch(w -> w.store().equals("engine"));
             assertThat(writes).as("nothing written on an engine (events) thread").noneMatch(w -> w.thread().endsWith("-events"));
-            assertThat(writes).filteredOn(w -> w.what().equals("saveConference")).as("receipts written")
+            assertThat(writes).filteredOn(w -> w.what().equals("saveChats+records")).as("receipts written (with chat rows, one transaction)")
                     .isNotEmpty().allSatisfy(w -> assertThat(w.thread()).endsWith("-store"));
             for (ConferencePeer p : all) assertThat(p.stats().receiptsSigned()).as(p + " receipts").isPositive();
         }
