@@ -37,7 +37,8 @@ class InteractiveTerminalIT {
     private static final String ESC = "\u001b";
     private static final Pattern EXITED = Pattern.compile("^\\[exit (\\d+)]\\s*$", Pattern.MULTILINE);
 
-    @TempDir
+    /** Deleted by {@link #killTmux} (not by JUnit, which failed once on a file appearing while it deleted). */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
     Path dir;
 
     private final String cluster = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -53,6 +54,15 @@ class InteractiveTerminalIT {
     @AfterEach
     void killTmux() throws IOException, InterruptedException {
         tmux(List.of("kill-server"), true);
+        // The peers' homes: a few tries, since a file can still appear as the last process goes away.
+        for (int attempt = 1; attempt <= 5 && Files.exists(dir); attempt++) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt == 5) System.err.println("InteractiveTerminalIT: could not delete " + dir + ": " + e);
+                else Thread.sleep(200);
+            }
+        }
     }
 
     @Test
