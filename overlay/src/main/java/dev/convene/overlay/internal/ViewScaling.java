@@ -1,8 +1,12 @@
 package dev.convene.overlay.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.pbcast.NAKACK2;
 
 /**
  * Stretches MERGE3's announcement interval with the view. Each member announces its view every
@@ -21,7 +25,15 @@ import org.jgroups.protocols.UNICAST3;
  * a larger view a lost unicast frame is therefore asked for later (up to {@link #XMIT_MAX_MILLIS} instead of the
  * configured interval; docs/NETWORKS.md, "Large groups"), and acks wait as long (a batch of 100 or more messages is
  * acknowledged at once whatever the interval). JGroups schedules the task with the interval of the moment it starts,
- * so a change stops and restarts it. Event thread only.
+ * so a change stops and restarts it.
+ *
+ * <p>NAKACK2's retransmission interval grows the same way. Its task walks a table per member of the view each
+ * {@code xmit_interval}, so a group of n in one JVM walks n^2 tables per interval too: with UNICAST3's already
+ * scaled, it was the largest single cost of an idle conference of 100 in one JVM (docs/BENCHMARKS.md, "What a
+ * 100-participant conference spends when nobody posts"). A lost multicast is asked for later in a large view, as a
+ * lost unicast is. JGroups 5.5 keeps NAKACK2's start and stop of that task protected: they are reached through a
+ * private lookup (JGroups is an automatic module, so its packages are open); where they cannot be, NAKACK2 keeps its
+ * configured interval. Event thread only.
  */
 final class ViewScaling {
     /** Views up to this size keep the configured merge timings. */
@@ -34,20 +46,37 @@ final class ViewScaling {
     private final long baseMax;
     private final UNICAST3 unicast;
     private final long baseXmit;
+    private final NAKACK2 nak;
+    private final long baseNakXmit;
     private int applied = -1;
 
-    private ViewScaling(MERGE3 merge, UNICAST3 unicast) {
+    /** NAKACK2's {@code stopRetransmitTask} and {@code startRetransmitTask} (protected), or null if out of reach. */
+    private static final MethodHandle NAK_STOP = nakTask("stopRetransmitTask");
+    private static final MethodHandle NAK_START = nakTask("startRetransmitTask");
+
+    private static MethodHandle nakTask(String name) {
+        try {
+            return MethodHandles.privateLookupIn(NAKACK2.class, MethodHandles.lookup())
+                    .findVirtual(NAKACK2.class, name, MethodType.methodType(void.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another JGroups, or a module setup that does not open it: the configured interval stays
+        }
+    }
+
+    private ViewScaling(MERGE3 merge, UNICAST3 unicast, NAKACK2 nak) {
         this.merge = merge;
         this.baseMin = merge == null ? 0 : merge.getMinInterval();
         this.baseMax = merge == null ? 0 : merge.getMaxInterval();
         this.unicast = unicast;
         this.baseXmit = unicast == null ? 0 : unicast.getXmitInterval();
+        this.nak = NAK_STOP == null || NAK_START == null ? null : nak;
+        this.baseNakXmit = nak == null ? 0 : nak.getXmitInterval();
     }
 
     /** For the channel's stack as built (a stack customised without MERGE3 is left alone). */
     static ViewScaling of(JChannel channel) {
         return new ViewScaling(channel.getProtocolStack().findProtocol(MERGE3.class),
-                channel.getProtocolStack().findProtocol(UNICAST3.class));
+                channel.getProtocolStack().findProtocol(UNICAST3.class), channel.getProtocolStack().findProtocol(NAKACK2.class));
     }
 
     /** The factor for a view of {@code size}: 1 up to {@link #FROM}, then {@code size / FROM}. */
@@ -76,6 +105,7 @@ final class ViewScaling {
     }
 
     private void applyXmit(int size) {
+        applyNakXmit(size);
         if (unicast == null) return;
         long interval = xmitInterval(baseXmit, size);
         if (interval == unicast.getXmitInterval()) return;
@@ -89,8 +119,31 @@ final class ViewScaling {
         }
     }
 
+    private void applyNakXmit(int size) {
+        if (nak == null) return;
+        long interval = xmitInterval(baseNakXmit, size);
+        if (interval == nak.getXmitInterval()) return;
+        nak.setXmitInterval(interval);
+        if (!nak.isXmitTaskRunning()) return; // not started yet (it starts with the interval set), or stopped
+        try {
+            NAK_STOP.invoke(nak);
+            NAK_START.invoke(nak); // runs once at once, then every interval
+        } catch (RuntimeException e) {
+            // The channel closed meanwhile (its timer refuses tasks): nothing left to retransmit.
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("NAKACK2's retransmission task could not be restarted", e); // declares none
+        }
+    }
+
     long xmitInterval() {
         return unicast == null ? 0 : unicast.getXmitInterval();
+    }
+
+    /** NAKACK2's retransmission interval now (0 without NAKACK2, or where its task is out of reach). */
+    long nakXmitInterval() {
+        return nak == null ? 0 : nak.getXmitInterval();
     }
 
     long minInterval() {

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.convene.overlay.NetworkMode;
 import dev.convene.overlay.OverlayConfig;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.pbcast.NAKACK2;
 import org.junit.jupiter.api.Test;
 
-/** MERGE3's interval keeps the configured timings up to {@link ViewScaling#FROM} members and grows with the view above. */
+/**
+ * MERGE3's interval, and UNICAST3's and NAKACK2's retransmission intervals, keep the configured timings up to
+ * {@link ViewScaling#FROM} members and grow with the view above.
+ */
 class ViewScalingTest {
     @Test
     void mergeIntervalGrowsWithTheViewAboveTwentyAndShrinksBack() throws Exception {
@@ -55,6 +61,33 @@ class ViewScalingTest {
             s.apply(3);
             assertThat(s.xmitInterval()).isEqualTo(base);
             assertThat(u.isXmitTaskRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void multicastRetransmissionIntervalGrowsWithTheViewAndItsTaskIsRestarted() throws Exception {
+        OverlayConfig config = OverlayConfig.builder("p").mode(NetworkMode.MEMORY).bindAddress("127.0.0.1").build();
+        try (JChannel ch = new JChannel(Stacks.configurator(config, Stacks.xml(config, List.of())))) {
+            ch.connect("view-scaling-" + System.nanoTime());
+            NAKACK2 nak = ch.getProtocolStack().findProtocol(NAKACK2.class);
+            VarHandle task = MethodHandles.privateLookupIn(NAKACK2.class, MethodHandles.lookup())
+                    .findVarHandle(NAKACK2.class, "xmit_task", java.util.concurrent.Future.class);
+            assertThat(nak.getXmitInterval()).isEqualTo(200);
+            ViewScaling s = ViewScaling.of(ch);
+            Object first = task.get(nak);
+            s.apply(ViewScaling.FROM);
+            assertThat(s.nakXmitInterval()).isEqualTo(200);
+            assertThat(task.get(nak)).as("unchanged interval: same task").isSameAs(first);
+            s.apply(100);
+            assertThat(s.nakXmitInterval()).isEqualTo(ViewScaling.XMIT_MAX_MILLIS);
+            Object scaled = task.get(nak);
+            assertThat(scaled).as("a new task, scheduled with the new interval").isNotSameAs(first);
+            assertThat(((java.util.concurrent.Future<?>) first).isCancelled()).as("the old one stopped").isTrue();
+            assertThat(nak.isXmitTaskRunning()).isTrue();
+            s.apply(3);
+            assertThat(s.nakXmitInterval()).isEqualTo(200);
+            assertThat(task.get(nak)).isNotSameAs(scaled);
+            assertThat(nak.isXmitTaskRunning()).isTrue();
         }
     }
 
