@@ -379,12 +379,13 @@ class ChatWriterTest {
         await(w::parkedForTest, "the persistence thread waiting again");
     }
 
-    @Test
-    void aPendingRowIsCommittedNoEarlierThanTheChatRowsQueuedBeforeItEvenInABatchCutAtItsBound() throws Exception {
+    /** One transaction of the writer: its chat rows and the keys of its metadata rows. */
+    private record Call(int chatRows, java.util.Set<String> recordKeys) {
+    }
+
+    /** A writer whose every transaction is added to {@code calls} before it is written to the real store. */
+    private ChatWriter recordingWriter(List<Call> calls) {
         store = SqliteStore.open(home, BOB.id().value());
-        record Call(int chatRows, java.util.Set<String> recordKeys) {
-        }
-        List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         ConferenceStore recording = (ConferenceStore) java.lang.reflect.Proxy.newProxyInstance(ConferenceStore.class.getClassLoader(),
                 new Class<?>[] {ConferenceStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("saveBatch")) {
@@ -400,7 +401,37 @@ class ChatWriterTest {
                 });
         s = new EngineState(BOB, ConferenceStore.none(), recording, false, new MutableClock(Fixtures.START));
         s.events = Runnable::run;
-        ChatWriter w = s.writer;
+        return s.writer;
+    }
+
+    @Test
+    void whileChatRowsComeRowsNothingWaitsForGoInTheirTransactionsNotInTransactionsOfTheirOwn() throws Exception {
+        List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChatWriter w = recordingWriter(calls);
+        int rounds = 30;
+        long start = System.nanoTime();
+        for (int i = 1; i <= rounds; i++) {
+            assertThat(w.offer(message(i, "m" + i), "alice")).isTrue();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // the pace of arrivals, not a wait for a result
+            w.saveRecords(c.id, java.util.Map.of("w/author" + i, bytes(i)), null); // a receipt bound between two messages
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+        after.get(30, TimeUnit.SECONDS);
+        long ticks = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / ChatWriter.TICK_MILLIS;
+
+        // Only a tick without chat, or the last batch, writes them without chat rows.
+        assertThat(calls).filteredOn(call -> call.chatRows() == 0 && !call.recordKeys().isEmpty()).as("metadata alone, %d ticks", ticks)
+                .hasSizeLessThanOrEqualTo((int) ticks + 1);
+        assertThat(calls).flatExtracting(Call::recordKeys).hasSize(rounds).doesNotHaveDuplicates();
+        assertThat(storedRows()).hasSize(rounds);
+    }
+
+    @Test
+    void aPendingRowIsCommittedNoEarlierThanTheChatRowsQueuedBeforeItEvenInABatchCutAtItsBound() throws Exception {
+        List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChatWriter w = recordingWriter(calls);
         CountDownLatch release = new CountDownLatch(1);
         w.holdForTest(release);
         int chat = ChatWriter.MAX_BATCH + 10; // more than one batch takes
