@@ -108,10 +108,13 @@ final class ChatWriter implements AutoCloseable {
     private final boolean inline;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     /**
-     * Items ever queued, counted before each is added ({@link #enqueue}): every item whose add completed before a row
-     * became pending is among the first {@code enqueued} of the queue, so that row waits until that many are taken.
+     * Items ever queued ({@link #enqueue}): the n-th item queued is the n-th taken, so a row that became pending when
+     * {@code enqueued} was n waits until n items are taken (everything queued before it), and goes no later than the
+     * batch of the next item queued after it.
      */
     private final AtomicLong enqueued = new AtomicLong();
+    /** Makes counting and queuing one step for concurrent offers ({@link #enqueue}); taken after {@link #pendingLock}, never before. */
+    private final ReentrantLock enqueueLock = new ReentrantLock();
     /** Items taken from the queue (the persistence thread only). */
     private long taken;
     private final ReentrantLock pendingLock = new ReentrantLock();
@@ -153,10 +156,15 @@ final class ChatWriter implements AutoCloseable {
         return new ChatWriter(s, store, true, s.label());
     }
 
-    /** Queues {@code item}, counted first ({@link #enqueued}). */
+    /** Queues {@code item} and counts it ({@link #enqueued}), in one step: the count is its place in the queue. */
     private void enqueue(Item item) {
-        enqueued.incrementAndGet();
-        queue.add(item);
+        enqueueLock.lock();
+        try {
+            queue.add(item);
+            enqueued.incrementAndGet();
+        } finally {
+            enqueueLock.unlock();
+        }
     }
 
     /** Queues a received message's row; false (nothing queued) if the bytes waiting are at their bound or it is closed. */
