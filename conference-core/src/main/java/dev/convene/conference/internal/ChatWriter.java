@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +22,23 @@ import org.slf4j.LoggerFactory;
  * commit ({@link #afterCommit}: an acknowledgement says "stored here") is handed back to the engine thread once the
  * batch holding everything offered before it has committed. So a crash loses only rows nobody was told about.
  *
+ * <p>Rows nothing waits for (others' receipts and proofs, equivocations, peers seen online, addresses) are not queued:
+ * they wait by key in {@link PendingRows} (a newer value of a key replaces the older) and go with the next batch
+ * written anyway, or, when nothing else is written for {@link #TICK_MILLIS}, on their own (at 100 participants a peer
+ * binds about 99 receipts a second: no queue item, wake-up or transaction each; the thread, idle a whole tick, waits
+ * for an item and is woken once by the first row that becomes pending). A pending row is written in the transaction
+ * of, or after, every item queued before it was offered (a bound receipt after the rows of the messages it numbers);
+ * a pending metadata row commits before the hand-over of every item queued after it was offered; pending peers and
+ * addresses are written after that hand-over.
+ *
  * <p>Bounded: at most {@link #MAX_QUEUED_BYTES} of rows wait; an offer beyond is refused (the message is not
  * accepted and comes again through anti-entropy). A batch whose transaction fails is tried again, {@link #ATTEMPTS}
  * times in all (it was rolled back whole; rows are inserted only if absent); one that fails every time stops every
  * later {@code afterCommit} for good (logged) and fails the own posts in it: no acknowledgement ever claims a row
  * that is not there.
  *
- * <p>Offers come from the engine thread only (addresses and advertisements: any thread). {@link #close()} writes what is queued and stops the thread;
- * {@link #crash()} drops it, as a killed process would. Without a persistence thread ({@link #inline}) every write
+ * <p>Offers come from the engine thread only (addresses and advertisements: any thread). {@link #close()} writes what is queued and pending and stops the thread;
+ * {@link #crash()} drops both, as a killed process would. Without a persistence thread ({@link #inline}) every write
  * happens at once on the caller's thread and {@code afterCommit} runs at once: for peers without a store and for
  * tests that drive the engine's parts directly.
  */
@@ -36,13 +47,16 @@ final class ChatWriter implements AutoCloseable {
     /** The most bytes of rows waiting to be written. */
     static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
     /**
-     * The most rows that nothing waits for (others' receipts and proofs, equivocations, peers seen online, addresses)
-     * queued at once: while the store is stalled, more are dropped and counted ({@link #rowsDropped}): the engine
-     * thread keeps them in memory, and others send them again. Rows something waits for (own receipts, proofs found
-     * here, contacts) are always queued: their producers bound them (one receipt per interval and conference,
+     * The most distinct keys of rows that nothing waits for (others' receipts and proofs, equivocations, peers seen
+     * online; the addresses are one key) pending at once: while the store is stalled, a new key beyond is dropped and
+     * counted ({@link #rowsDropped}): the engine thread keeps them in memory, and others send them again. A key already
+     * pending is always replaced, never dropped. Rows something waits for (own receipts, proofs found here, contacts)
+     * are always queued: their producers bound them (one receipt per interval and conference,
      * {@link Receipts#MAX_PROOFS}, a user's contacts).
      */
     static final int MAX_QUEUED_ROWS = 4096;
+    /** The longest a pending row waits for a batch to go with while nothing else is written: then it is written alone. */
+    static final long TICK_MILLIS = 100;
     /** The most items taken into one transaction. */
     static final int MAX_BATCH = 4096;
     /** What a queued row costs beyond its body (ids, timestamp, signature, bookkeeping). */
@@ -63,6 +77,10 @@ final class ChatWriter implements AutoCloseable {
     private record Stop() implements Item {
     }
 
+    /** A row became pending while the persistence thread waited for an item with nothing pending. */
+    private record Wake() implements Item {
+    }
+
     /** This peer's own posts of one batch, signed: never refused; {@code onEngine} once committed, {@code failed} if not. */
     private record Own(List<ConferenceStore.SavedChat> rows, Runnable onEngine, java.util.function.Consumer<RuntimeException> failed)
             implements Item {
@@ -77,25 +95,34 @@ final class ChatWriter implements AutoCloseable {
     private record Erase(ConferenceId conference, dev.convene.overlay.PeerId author, List<Long> sequences) implements Item {
     }
 
-    /** Metadata rows of one conference (receipts, proofs, equivocations); {@code onEngine} (or null) once committed. */
+    /** Metadata rows of one conference (own receipts, proofs found here); {@code onEngine} once committed. */
     private record Records(ConferenceId conference, Map<String, byte[]> rows, Runnable onEngine) implements Item {
     }
 
-    /** A peer's advertisement, kept across restarts; {@code kept} (or null) completed once committed, failed if not. */
+    /** A contact's advertisement, kept across restarts; {@code kept} completed once committed, failed if not. */
     private record Peer(dev.convene.overlay.PeerAdvertisement ad, java.util.concurrent.CompletableFuture<Void> kept) implements Item {
-    }
-
-    /** The addresses of a view's members, for the discovery cache. */
-    private record Addresses(List<dev.convene.overlay.HostPort> seen) implements Item {
     }
 
     private final EngineState s;
     private final ConferenceStore store;
     private final boolean inline;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    /**
+     * Items ever queued ({@link #enqueue}): the n-th item queued is the n-th taken, so a row that became pending when
+     * {@code enqueued} was n waits until n items are taken (everything queued before it), and goes no later than the
+     * batch of the next item queued after it.
+     */
+    private final AtomicLong enqueued = new AtomicLong();
+    /** Makes counting and queuing one step for concurrent offers ({@link #enqueue}); taken after {@link #pendingLock}, never before. */
+    private final ReentrantLock enqueueLock = new ReentrantLock();
+    /** Items taken from the queue (the persistence thread only). */
+    private long taken;
+    private final ReentrantLock pendingLock = new ReentrantLock();
+    /** Rows nothing waits for, by key ({@link #MAX_QUEUED_ROWS}); guarded by {@link #pendingLock}. */
+    private final PendingRows pending = new PendingRows(MAX_QUEUED_ROWS);
+    /** Whether the persistence thread waits for an item with nothing pending; guarded by {@link #pendingLock}. */
+    private boolean parked;
     private final AtomicLong queuedBytes = new AtomicLong();
-    /** Rows nothing waits for, queued now ({@link #MAX_QUEUED_ROWS}). */
-    private final java.util.concurrent.atomic.AtomicInteger queuedRows = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong rowsDropped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
@@ -129,6 +156,17 @@ final class ChatWriter implements AutoCloseable {
         return new ChatWriter(s, store, true, s.label());
     }
 
+    /** Queues {@code item} and counts it ({@link #enqueued}), in one step: the count is its place in the queue. */
+    private void enqueue(Item item) {
+        enqueueLock.lock();
+        try {
+            queue.add(item);
+            enqueued.incrementAndGet();
+        } finally {
+            enqueueLock.unlock();
+        }
+    }
+
     /** Queues a received message's row; false (nothing queued) if the bytes waiting are at their bound or it is closed. */
     boolean offer(ChatMessage m, String authorName) {
         if (inline) {
@@ -139,7 +177,7 @@ final class ChatWriter implements AutoCloseable {
         int bytes = m.body().length + ROW_OVERHEAD;
         if (queuedBytes.get() + bytes > MAX_QUEUED_BYTES) return false; // only the engine thread adds: no race
         queuedBytes.addAndGet(bytes);
-        queue.add(new Row(m, authorName, bytes));
+        enqueue(new Row(m, authorName, bytes));
         return true;
     }
 
@@ -168,7 +206,7 @@ final class ChatWriter implements AutoCloseable {
             failed.accept(new IllegalStateException("chat writer " + (closed ? "closed" : "failed")));
             return;
         }
-        queue.add(new OwnToSign(sign, authorName, onEngine, failed));
+        enqueue(new OwnToSign(sign, authorName, onEngine, failed));
     }
 
     private static List<ConferenceStore.SavedChat> rows(List<ChatMessage> signed, String authorName) {
@@ -182,7 +220,7 @@ final class ChatWriter implements AutoCloseable {
         if (inline) {
             store.markAcknowledged(conference, sequence);
         } else if (!closed) {
-            queue.add(new Acked(conference, sequence));
+            enqueue(new Acked(conference, sequence));
         }
     }
 
@@ -191,31 +229,56 @@ final class ChatWriter implements AutoCloseable {
         if (inline) {
             store.eraseChat(conference, author, sequences);
         } else if (!closed) {
-            queue.add(new Erase(conference, author, List.copyOf(sequences)));
+            enqueue(new Erase(conference, author, List.copyOf(sequences)));
         }
     }
 
     /**
      * Writes metadata rows of {@code conference} after everything queued before (a row replaces the stored row of the
      * same key), off the engine thread; then, if {@code onEngine} is not null, runs it on the engine thread once they
-     * are committed (never if they were not: what is sent there must be stored first, a receipt for one).
-     * Never refused while open.
+     * are committed (never if they were not: what is sent there must be stored first, a receipt for one): queued,
+     * never refused while open. Without {@code onEngine} they are pending ({@link PendingRows}: no queue item; a key
+     * already pending is replaced, a new one beyond {@link #MAX_QUEUED_ROWS} dropped).
      */
     void saveRecords(ConferenceId conference, Map<String, byte[]> rows, Runnable onEngine) {
         if (inline) {
             store.saveConference(conference, null, rows);
             if (onEngine != null) onEngine.run();
-        } else if (!closed && (onEngine != null || room())) {
-            queue.add(new Records(conference, Map.copyOf(rows), onEngine));
+            return;
+        }
+        pendingLock.lock();
+        try {
+            if (closed) return;
+            if (onEngine != null) {
+                // An older pending value of a key written later would overwrite this one: forgotten. One offered after
+                // this is counted after it, so written in its transaction (last) or a later one.
+                for (String key : rows.keySet()) pending.supersedeRecord(conference, key);
+                enqueue(new Records(conference, Map.copyOf(rows), onEngine));
+                return;
+            }
+            long after = enqueued.get();
+            for (Map.Entry<String, byte[]> e : rows.entrySet()) {
+                if (!pending.record(conference, e.getKey(), e.getValue(), after)) rowsDropped.incrementAndGet();
+            }
+            wakeIfParked();
+        } finally {
+            pendingLock.unlock();
         }
     }
 
-    /** Keeps a peer's advertisement across restarts, written after everything queued before. Any thread. */
+    /** Keeps a peer's advertisement across restarts, written after everything queued before; pending, as {@link #saveRecords} without {@code onEngine}. Any thread. */
     void savePeer(dev.convene.overlay.PeerAdvertisement ad) {
         if (inline) {
             store.savePeer(ad);
-        } else if (!closed && room()) {
-            queue.add(new Peer(ad, null));
+            return;
+        }
+        pendingLock.lock();
+        try {
+            if (closed) return;
+            if (!pending.peer(ad, enqueued.get())) rowsDropped.incrementAndGet();
+            wakeIfParked();
+        } finally {
+            pendingLock.unlock();
         }
     }
 
@@ -233,34 +296,73 @@ final class ChatWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 kept.completeExceptionally(e);
             }
-        } else if (closed) {
-            kept.completeExceptionally(new dev.convene.conference.PeerClosedException(s.self));
         } else {
-            queue.add(new Peer(ad, kept));
+            pendingLock.lock();
+            try {
+                if (closed) {
+                    kept.completeExceptionally(new dev.convene.conference.PeerClosedException(s.self));
+                } else {
+                    pending.supersedePeer(ad.id()); // an older pending advertisement written later would overwrite this one
+                    enqueue(new Peer(ad, kept));
+                }
+            } finally {
+                pendingLock.unlock();
+            }
         }
         return kept;
     }
 
-    /** Ranks a view's member addresses first in the discovery cache, written after everything queued before. Any thread. */
+    /**
+     * Ranks a view's member addresses first in the discovery cache, written after everything queued before; pending
+     * (one key), merged with the lists pending before as remembering each in turn would rank them
+     * ({@link PendingRows#merge}). Any thread.
+     */
     void rememberAddresses(List<dev.convene.overlay.HostPort> seen) {
         if (inline) {
             store.rememberAddresses(seen);
-        } else if (!closed && room()) {
-            queue.add(new Addresses(List.copyOf(seen)));
+            return;
+        }
+        pendingLock.lock();
+        try {
+            if (closed) return;
+            if (!pending.addresses(seen, enqueued.get())) rowsDropped.incrementAndGet();
+            wakeIfParked();
+        } finally {
+            pendingLock.unlock();
         }
     }
 
-    /** Takes a place for a row nothing waits for; false (counted as dropped) if {@link #MAX_QUEUED_ROWS} are queued. */
-    private boolean room() {
-        if (queuedRows.incrementAndGet() <= MAX_QUEUED_ROWS) return true;
-        queuedRows.decrementAndGet();
-        rowsDropped.incrementAndGet();
-        return false;
+    /** Queues a {@link Wake} if the persistence thread waits for an item and a row is pending now (pendingLock held). */
+    private void wakeIfParked() {
+        if (parked && !pending.isEmpty()) {
+            parked = false;
+            enqueue(new Wake());
+        }
     }
 
-    /** Rows nothing waited for that were not queued because {@link #MAX_QUEUED_ROWS} were (a stalled store). */
+    /** Rows nothing waited for that were dropped because {@link #MAX_QUEUED_ROWS} other keys were pending (a stalled store). */
     long rowsDropped() {
         return rowsDropped.get();
+    }
+
+    /** Distinct keys of rows nothing waits for, pending now. */
+    int pendingRows() {
+        pendingLock.lock();
+        try {
+            return pending.size();
+        } finally {
+            pendingLock.unlock();
+        }
+    }
+
+    /** Whether the persistence thread waits for an item with nothing pending (tests only). */
+    boolean parkedForTest() {
+        pendingLock.lock();
+        try {
+            return parked;
+        } finally {
+            pendingLock.unlock();
+        }
     }
 
     /** Runs {@code onEngine} on the engine thread once every row queued before it has committed. */
@@ -268,7 +370,7 @@ final class ChatWriter implements AutoCloseable {
         if (inline) {
             onEngine.run();
         } else if (!closed) {
-            queue.add(new AfterCommit(onEngine));
+            enqueue(new AfterCommit(onEngine));
         }
     }
 
@@ -276,12 +378,21 @@ final class ChatWriter implements AutoCloseable {
         List<Item> batch = new ArrayList<>();
         try {
             while (true) {
-                batch.add(queue.take());
+                Item first = next();
                 CountDownLatch h = held;
                 if (h != null) h.await();
                 if (crashed) return;
-                queue.drainTo(batch, MAX_BATCH - 1); // what accumulated while the last batch was written
-                boolean stop = write(batch);
+                if (first != null) batch.add(first);
+                taken += queue.drainTo(batch, MAX_BATCH - batch.size()); // what accumulated while the last batch was written
+                PendingRows.Taken rows;
+                pendingLock.lock();
+                try {
+                    rows = pending.take(taken); // after the drain: what was queued before them is in this batch or an earlier one
+                } finally {
+                    pendingLock.unlock();
+                }
+                batch.removeIf(i -> i instanceof Wake);
+                boolean stop = write(batch, rows);
                 batch.clear();
                 if (stop) return;
             }
@@ -290,8 +401,60 @@ final class ChatWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one batch in one transaction and hands its after-commit work to the engine thread; true at Stop. */
-    private boolean write(List<Item> batch) {
+    /**
+     * The next item, or null when the pending rows are due: waits for an item at most {@link #TICK_MILLIS} (from now,
+     * or from the {@link Wake} that told of a row pending), and after such a wait with nothing pending, until an item
+     * comes ({@link #park}): no wake-up while idle. Counts what it takes.
+     */
+    private Item next() throws InterruptedException {
+        long tick = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+        long due = System.nanoTime() + tick;
+        while (true) {
+            Item i = queue.poll(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (i == null) {
+                if (pendingRows() > 0) return null;
+                i = park();
+                if (i == null || i instanceof Wake) {
+                    due = System.nanoTime() + tick; // a row became pending: it waits a tick for a batch to go with
+                    continue;
+                }
+                return i;
+            }
+            taken++;
+            if (!(i instanceof Wake)) return i;
+            // a Wake queued just as another item woke this thread: the tick under way stands
+        }
+    }
+
+    /** Waits for an item, unless a row is pending (then null): a row that becomes pending meanwhile queues a {@link Wake}. */
+    private Item park() throws InterruptedException {
+        pendingLock.lock();
+        try {
+            if (!pending.isEmpty()) return null;
+            parked = true;
+        } finally {
+            pendingLock.unlock();
+        }
+        Item i;
+        try {
+            i = queue.take();
+        } finally {
+            pendingLock.lock();
+            try {
+                parked = false;
+            } finally {
+                pendingLock.unlock();
+            }
+        }
+        taken++;
+        return i;
+    }
+
+    /**
+     * Writes one batch in one transaction with the pending {@code rows} it may take, and hands its after-commit work
+     * to the engine thread; true at Stop.
+     */
+    private boolean write(List<Item> batch, PendingRows.Taken pendingRows) {
         List<ConferenceStore.SavedChat> out = new ArrayList<>();
         Map<ConferenceId, Long> acked = new LinkedHashMap<>();
         List<Runnable> after = new ArrayList<>();
@@ -329,7 +492,7 @@ final class ChatWriter implements AutoCloseable {
                 after.add(a.onEngine());
             } else if (item instanceof Erase e) {
                 erase.add(e);
-            } else if (item instanceof Records || item instanceof Peer || item instanceof Addresses) {
+            } else if (item instanceof Records || item instanceof Peer) {
                 later.add(item);
             } else {
                 stop = true;
@@ -341,11 +504,12 @@ final class ChatWriter implements AutoCloseable {
         List<Runnable> afterRecords = new ArrayList<>();
         for (Item item : later) {
             if (item instanceof Records r) {
-                if (r.onEngine() == null) queuedRows.decrementAndGet(); // its place is free again, written or not
                 records.computeIfAbsent(r.conference(), k -> new LinkedHashMap<>()).putAll(r.rows()); // a later row of a key replaces an earlier
-                if (r.onEngine() != null) afterRecords.add(r.onEngine());
+                afterRecords.add(r.onEngine());
             }
         }
+        // The pending rows last: one of a key queued here was offered before them (an older pending one was forgotten).
+        pendingRows.records().forEach((conference, rows) -> records.computeIfAbsent(conference, k -> new LinkedHashMap<>()).putAll(rows));
         if (!out.isEmpty() || !acked.isEmpty() || !records.isEmpty()) {
             int attempts = failed ? 1 : ATTEMPTS; // once failed for good, later batches are tried once each, as before
             for (int attempt = 1; ; attempt++) {
@@ -405,31 +569,31 @@ final class ChatWriter implements AutoCloseable {
                 // the engine thread is gone (closing): acknowledgements no longer matter
             }
         }
-        writeCaches(later); // after the hand-over: nothing that waits for a commit waits for these
+        writeCaches(later, pendingRows); // after the hand-over: nothing that waits for a commit waits for these
         return stop;
     }
 
     /**
-     * The batch's peers and addresses (caches), after its transaction and the hand-over of what waited for it. A peer
-     * or addresses that cannot be written are logged and skipped; a contact's future ({@link #keepPeer}) is told either
-     * way, on the engine thread.
+     * The batch's peers and addresses (caches), after its transaction and the hand-over of what waited for it: the
+     * contacts queued, then the pending advertisements and addresses. A peer or addresses that cannot be written are
+     * logged and skipped; a contact's future ({@link #keepPeer}) is told either way, on the engine thread.
      */
-    private void writeCaches(List<Item> later) {
-        if (later.isEmpty() || crashed) return;
+    private void writeCaches(List<Item> later, PendingRows.Taken pendingRows) {
+        if (crashed || (later.isEmpty() && pendingRows.peers().isEmpty() && pendingRows.addresses() == null)) return;
         Map<dev.convene.overlay.PeerId, dev.convene.overlay.PeerAdvertisement> peers = new LinkedHashMap<>();
         Map<dev.convene.overlay.PeerId, List<java.util.concurrent.CompletableFuture<Void>>> kept = new LinkedHashMap<>();
-        List<dev.convene.overlay.HostPort> addresses = null;
         for (Item item : later) {
             if (item instanceof Peer p) {
-                if (p.kept() == null) queuedRows.decrementAndGet(); // its place is free again, written or not
                 peers.remove(p.ad().id()); // re-inserted last: the order of the rows' seen_at follows the order offered
                 peers.put(p.ad().id(), p.ad());
-                if (p.kept() != null) kept.computeIfAbsent(p.ad().id(), k -> new ArrayList<>()).add(p.kept());
-            } else if (item instanceof Addresses a) {
-                queuedRows.decrementAndGet();
-                addresses = a.seen(); // the latest view ranks first; the members of earlier ones are in it or gone
+                kept.computeIfAbsent(p.ad().id(), k -> new ArrayList<>()).add(p.kept());
             }
         }
+        for (dev.convene.overlay.PeerAdvertisement ad : pendingRows.peers()) { // offered after the contacts of the same id queued here
+            peers.remove(ad.id());
+            peers.put(ad.id(), ad);
+        }
+        List<dev.convene.overlay.HostPort> addresses = pendingRows.addresses();
         List<Runnable> outcomes = new ArrayList<>(); // a contact kept or not: told whatever became of the chat rows
         for (dev.convene.overlay.PeerAdvertisement ad : peers.values()) {
             List<java.util.concurrent.CompletableFuture<Void>> waiting = kept.getOrDefault(ad.id(), List.of());
@@ -482,21 +646,32 @@ final class ChatWriter implements AutoCloseable {
         return retries.get();
     }
 
-    /** Writes everything queued, then stops the persistence thread (waits up to 10 s for it). */
+    /** Writes everything queued and pending, then stops the persistence thread (waits up to 10 s for it). */
     @Override
     public void close() {
         if (inline || closed) return;
-        closed = true;
-        queue.add(new Stop());
+        pendingLock.lock();
+        try {
+            closed = true; // a row pending from now on is refused; every one before is counted before Stop
+        } finally {
+            pendingLock.unlock();
+        }
+        enqueue(new Stop());
         join(10_000);
     }
 
-    /** Stops at once, as a killed process: rows not yet committed are lost (and were never acknowledged). */
+    /** Stops at once, as a killed process: rows not yet committed, queued or pending, are lost (and were never acknowledged). */
     void crash() {
         if (inline) return;
         crashed = true;
         closed = true;
         queue.clear();
+        pendingLock.lock();
+        try {
+            pending.clear();
+        } finally {
+            pendingLock.unlock();
+        }
         thread.interrupt();
         join(10_000); // a transaction under way ends (SQLite calls are not interruptible); nothing runs after it
     }

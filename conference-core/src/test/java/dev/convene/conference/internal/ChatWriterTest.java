@@ -162,7 +162,8 @@ class ChatWriterTest {
             assertThat(reader.records(c.id)).containsOnlyKeys("w/first", "u/second");
             assertThat(reader.records(c.id).get("w/first")).containsExactly(2); // the later row of a key replaces the earlier
             assertThat(reader.peers()).extracting(dev.convene.overlay.PeerAdvertisement::id).containsExactly(ALICE.id());
-            assertThat(reader.addresses()).extracting(dev.convene.overlay.HostPort::port).containsExactly(7801, 7802);
+            // Ranked as the two calls one after the other rank them: the later view first, then the earlier's other members.
+            assertThat(reader.addresses()).extracting(dev.convene.overlay.HostPort::port).containsExactly(7801, 7802, 7800);
             assertThat(reader.chat(c.id)).hasSize(2);
         }
     }
@@ -289,6 +290,285 @@ class ChatWriterTest {
             assertThat(direct.chat(c.id)).hasSize(1);
         } finally {
             direct.close();
+        }
+    }
+
+    /** The names of the store's writes from now on ({@link SqliteStore#writeObserver}): "saveChats+records" is a transaction with metadata rows. */
+    private List<String> observeWrites() {
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ((SqliteStore) store).writeObserver = (what, thread) -> writes.add(what);
+        return writes;
+    }
+
+    private static long count(List<String> writes, String what) {
+        return writes.stream().filter(what::equals).count();
+    }
+
+    private static byte[] bytes(int value) {
+        return java.nio.ByteBuffer.allocate(4).putInt(value).array();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for: " + what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private static dev.convene.overlay.PeerAdvertisement ad(dev.convene.overlay.Identity who, String name) {
+        return new dev.convene.overlay.PeerAdvertisement(who.id(), name, who.signingKey(), who.agreementKey(), "memory", java.util.Set.of(),
+                Fixtures.START);
+    }
+
+    @Test
+    void manySavesOfOneKeyWhileTheWriterIsHeldWriteOnlyTheNewestValueOnceAndNoneIsDropped() throws Exception {
+        ChatWriter w = writer();
+        List<String> writes = observeWrites();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release);
+        int saves = 3 * ChatWriter.MAX_QUEUED_ROWS; // more than the bound: a key already pending is replaced, never refused
+        for (int i = 1; i <= saves; i++) w.saveRecords(c.id, java.util.Map.of("w/alice", bytes(i)), null);
+        assertThat(w.pendingRows()).isEqualTo(1);
+        assertThat(w.rowsDropped()).isZero();
+
+        release.countDown();
+        w.close();
+
+        assertThat(count(writes, "saveChats+records")).as("transactions with metadata rows").isEqualTo(1);
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).containsOnlyKeys("w/alice");
+            assertThat(reader.records(c.id).get("w/alice")).containsExactly(bytes(saves));
+        }
+    }
+
+    @Test
+    void rowsNothingWaitsForArrivingFasterThanTheTickCostAboutOneTransactionPerTickNotOneEach() throws Exception {
+        ChatWriter w = writer();
+        List<String> writes = observeWrites();
+        int rows = 40;
+        long start = System.nanoTime();
+        for (int i = 0; i < rows; i++) {
+            w.saveRecords(c.id, java.util.Map.of("w/author" + i, bytes(i)), null); // as 40 authors' receipts bound one by one
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3)); // the pace of arrivals, not a wait for a result
+        }
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null)); // offered after them: runs once they are committed
+        after.get(30, TimeUnit.SECONDS);
+        long ticks = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / ChatWriter.TICK_MILLIS;
+
+        // Alone they are written at most once a tick; the last ones go with the afterCommit's batch.
+        assertThat(count(writes, "saveChats+records")).as("transactions for %d rows in %d ticks", rows, ticks).isLessThanOrEqualTo(ticks + 2);
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).hasSize(rows);
+        }
+    }
+
+    @Test
+    void anIdleWriterWritesAPendingRowOnItsOwn() throws Exception {
+        ChatWriter w = writer();
+        List<String> writes = observeWrites();
+        await(w::parkedForTest, "the persistence thread waiting for an item, nothing pending");
+
+        w.saveRecords(c.id, java.util.Map.of("w/alice", bytes(1)), null); // nothing else comes
+
+        await(() -> count(writes, "saveChats+records") == 1 && w.pendingRows() == 0, "the pending row written");
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).containsOnlyKeys("w/alice");
+        }
+        await(w::parkedForTest, "the persistence thread waiting again");
+    }
+
+    /** One transaction of the writer: its chat rows and the keys of its metadata rows. */
+    private record Call(int chatRows, java.util.Set<String> recordKeys) {
+    }
+
+    /** A writer whose every transaction is added to {@code calls} before it is written to the real store. */
+    private ChatWriter recordingWriter(List<Call> calls) {
+        store = SqliteStore.open(home, BOB.id().value());
+        ConferenceStore recording = (ConferenceStore) java.lang.reflect.Proxy.newProxyInstance(ConferenceStore.class.getClassLoader(),
+                new Class<?>[] {ConferenceStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("saveBatch")) {
+                        java.util.Set<String> keys = new java.util.HashSet<>();
+                        ((java.util.Map<?, ?>) args[2]).values().forEach(m -> ((java.util.Map<?, ?>) m).keySet().forEach(k -> keys.add((String) k)));
+                        calls.add(new Call(((List<?>) args[0]).size(), keys));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        s = new EngineState(BOB, ConferenceStore.none(), recording, false, new MutableClock(Fixtures.START));
+        s.events = Runnable::run;
+        return s.writer;
+    }
+
+    @Test
+    void whileChatRowsComeRowsNothingWaitsForGoInTheirTransactionsNotInTransactionsOfTheirOwn() throws Exception {
+        List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChatWriter w = recordingWriter(calls);
+        int rounds = 30;
+        long start = System.nanoTime();
+        for (int i = 1; i <= rounds; i++) {
+            assertThat(w.offer(message(i, "m" + i), "alice")).isTrue();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // the pace of arrivals, not a wait for a result
+            w.saveRecords(c.id, java.util.Map.of("w/author" + i, bytes(i)), null); // a receipt bound between two messages
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        w.afterCommit(() -> after.complete(null));
+        after.get(30, TimeUnit.SECONDS);
+        long ticks = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / ChatWriter.TICK_MILLIS;
+
+        // Only a tick without chat, or the last batch, writes them without chat rows.
+        assertThat(calls).filteredOn(call -> call.chatRows() == 0 && !call.recordKeys().isEmpty()).as("metadata alone, %d ticks", ticks)
+                .hasSizeLessThanOrEqualTo((int) ticks + 1);
+        assertThat(calls).flatExtracting(Call::recordKeys).hasSize(rounds).doesNotHaveDuplicates();
+        assertThat(storedRows()).hasSize(rounds);
+    }
+
+    @Test
+    void aPendingRowIsCommittedNoEarlierThanTheChatRowsQueuedBeforeItEvenInABatchCutAtItsBound() throws Exception {
+        List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ChatWriter w = recordingWriter(calls);
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release);
+        int chat = ChatWriter.MAX_BATCH + 10; // more than one batch takes
+        for (long seq = 1; seq <= chat; seq++) assertThat(w.offer(message(seq, "m"), "alice")).isTrue();
+        w.saveRecords(c.id, java.util.Map.of("w/alice", bytes(1)), null); // bound once alice's messages are held: after their rows
+
+        release.countDown();
+        w.close();
+
+        assertThat(calls).extracting(Call::chatRows).containsExactly(ChatWriter.MAX_BATCH, 10);
+        assertThat(calls.get(0).recordKeys()).as("not with the first batch: 10 chat rows queued before it are not in it").isEmpty();
+        assertThat(calls.get(1).recordKeys()).containsExactly("w/alice");
+        assertThat(storedRows()).hasSize(chat);
+    }
+
+    @Test
+    void aRowSomethingWaitsForSupersedesAPendingRowOfTheSameKeyOfferedBeforeItAndNotOneOfferedAfter() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release); // all of it in one batch
+        w.saveRecords(c.id, java.util.Map.of("w/before", bytes(1)), null);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        w.saveRecords(c.id, java.util.Map.of("w/before", bytes(2), "w/after", bytes(2)), () -> first.complete(null));
+        w.saveRecords(c.id, java.util.Map.of("w/after", bytes(3)), null);
+        w.savePeer(ad(ALICE, "alice pending"));
+        CompletableFuture<Void> kept = w.keepPeer(ad(ALICE, "alice kept"));
+        w.keepPeer(ad(Fixtures.CAROL, "carol kept"));
+        w.savePeer(ad(Fixtures.CAROL, "carol seen later"));
+
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        kept.get(30, TimeUnit.SECONDS);
+        w.close();
+
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id).get("w/before")).as("the older pending value is not written over the newer").containsExactly(bytes(2));
+            assertThat(reader.records(c.id).get("w/after")).as("the newer pending value is written last").containsExactly(bytes(3));
+            assertThat(reader.peers()).extracting(dev.convene.overlay.PeerAdvertisement::name)
+                    .containsExactlyInAnyOrder("alice kept", "carol seen later");
+        }
+    }
+
+    @Test
+    void closeWritesThePendingRows() throws Exception {
+        ChatWriter w = writer();
+        w.saveRecords(c.id, java.util.Map.of("w/alice", bytes(1)), null);
+        w.savePeer(ad(ALICE, "alice"));
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800)));
+
+        w.close();
+
+        assertThat(w.pendingRows()).isZero();
+        w.saveRecords(c.id, java.util.Map.of("w/late", bytes(1)), null); // closed: not kept
+        assertThat(w.pendingRows()).isZero();
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).containsOnlyKeys("w/alice");
+            assertThat(reader.peers()).extracting(dev.convene.overlay.PeerAdvertisement::id).containsExactly(ALICE.id());
+            assertThat(reader.addresses()).extracting(dev.convene.overlay.HostPort::port).containsExactly(7800);
+        }
+    }
+
+    @Test
+    void aCrashLosesThePendingRows() throws Exception {
+        ChatWriter w = writer();
+        w.holdForTest(new CountDownLatch(1)); // never released
+        w.saveRecords(c.id, java.util.Map.of("w/alice", bytes(1)), null);
+        w.savePeer(ad(ALICE, "alice"));
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800)));
+        assertThat(w.pendingRows()).isEqualTo(3);
+
+        w.crash();
+
+        assertThat(w.pendingRows()).isZero();
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).isEmpty();
+            assertThat(reader.peers()).isEmpty();
+            assertThat(reader.addresses()).isEmpty();
+        }
+    }
+
+    @Test
+    void theBoundIsOnDistinctKeysAndAPendingKeyIsAlwaysReplacedNeverDropped() throws Exception {
+        ChatWriter w = writer();
+        CountDownLatch release = new CountDownLatch(1);
+        w.holdForTest(release); // a stalled store
+        for (int i = 0; i < ChatWriter.MAX_QUEUED_ROWS - 2; i++) w.saveRecords(c.id, java.util.Map.of("w/" + i, bytes(0)), null);
+        w.savePeer(ad(ALICE, "alice 0"));
+        w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800)));
+        assertThat(w.pendingRows()).isEqualTo(ChatWriter.MAX_QUEUED_ROWS);
+        for (int round = 1; round <= 3; round++) { // full, yet every key already pending takes its newer value
+            for (int i = 0; i < ChatWriter.MAX_QUEUED_ROWS - 2; i++) w.saveRecords(c.id, java.util.Map.of("w/" + i, bytes(round)), null);
+            w.savePeer(ad(ALICE, "alice " + round));
+            w.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 7800 + round)));
+        }
+        assertThat(w.rowsDropped()).isZero();
+        w.saveRecords(c.id, java.util.Map.of("w/new", bytes(1)), null);
+        w.savePeer(ad(Fixtures.CAROL, "carol"));
+        assertThat(w.rowsDropped()).as("new keys beyond the bound").isEqualTo(2);
+        assertThat(w.pendingRows()).isEqualTo(ChatWriter.MAX_QUEUED_ROWS);
+
+        release.countDown();
+        w.close();
+
+        try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+            assertThat(reader.records(c.id)).hasSize(ChatWriter.MAX_QUEUED_ROWS - 2).doesNotContainKey("w/new")
+                    .allSatisfy((k, v) -> assertThat(v).containsExactly(bytes(3)));
+            assertThat(reader.peers()).extracting(dev.convene.overlay.PeerAdvertisement::name).containsExactly("alice 3");
+            assertThat(reader.addresses()).extracting(dev.convene.overlay.HostPort::port).containsExactly(7803, 7802, 7801, 7800);
+        }
+    }
+
+    @Test
+    void coalescedAddressesAreRankedAsTheCallsOneAfterTheOtherRankThem() throws Exception {
+        java.util.Random random = new java.util.Random(20261201L);
+        List<List<dev.convene.overlay.HostPort>> views = new java.util.ArrayList<>();
+        for (int v = 0; v < 12; v++) {
+            List<dev.convene.overlay.HostPort> view = new java.util.ArrayList<>();
+            int size = random.nextInt(dev.convene.overlay.AddressCache.MAX + 20); // sometimes empty, sometimes beyond what is kept
+            for (int i = 0; i < size; i++) view.add(new dev.convene.overlay.HostPort("127.0.0.1", 7800 + random.nextInt(120)));
+            views.add(view);
+        }
+        try (ConferenceStore sequential = SqliteStore.open(home.resolve("sequential"), BOB.id().value())) {
+            sequential.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 9000))); // remembered before
+            views.forEach(sequential::rememberAddresses);
+
+            ChatWriter w = writer();
+            store.rememberAddresses(List.of(new dev.convene.overlay.HostPort("127.0.0.1", 9000)));
+            CountDownLatch release = new CountDownLatch(1);
+            w.holdForTest(release);
+            views.forEach(w::rememberAddresses);
+            assertThat(w.pendingRows()).isEqualTo(1);
+            release.countDown();
+            w.close();
+
+            try (ConferenceStore reader = SqliteStore.open(home, BOB.id().value())) {
+                assertThat(reader.addresses()).isEqualTo(sequential.addresses());
+            }
         }
     }
 
