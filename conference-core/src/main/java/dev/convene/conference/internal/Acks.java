@@ -114,12 +114,13 @@ final class Acks {
     }
 
     /**
-     * As {@link #storedByAll(Conference)}, after an acknowledgement from the participant {@code from}: nothing can
+     * As {@link #storedByAll(Conference)}, after an acknowledgement from the participant {@code from} (or a receipt of
+     * its that credited its acknowledgements, {@link Receipts}): nothing can
      * complete while {@code from}'s own confirmed mark is below the oldest own post awaiting everyone (the minimum
      * over the participants is at most its mark), so that case costs a look-up, not the participant set (at 30
      * participants an author gets 29 acknowledgements per post, most not yet covered by a receipt).
      */
-    private void storedByAll(Conference c, PeerId from) {
+    void storedByAll(Conference c, PeerId from) {
         if (c.awaitingAll.isEmpty()) return;
         if (!from.equals(s.self) && c.ackedUpTo.getOrDefault(from, 0L) < c.awaitingAll.firstKey()) return;
         if (unchangedMinimum(c)) {

@@ -365,7 +365,7 @@ final class Receipts {
     private void credit(Conference c, PeerId author) {
         if (acks == null) return;
         acks.credit(c, author);
-        acks.storedByAll(c);
+        acks.storedByAll(c, author); // as after an acknowledgement: a look-up unless the author's mark can complete one
     }
 
     private static boolean same(Receipt a, Receipt b) {
