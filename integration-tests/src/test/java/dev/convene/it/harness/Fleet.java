@@ -30,10 +30,7 @@ import java.util.Random;
  * <p>Not thread-safe: used by the test thread.
  */
 public final class Fleet implements AutoCloseable {
-    /**
-     * JVM options for every process: IPv4, a small heap, and little JIT work at start-up (2 cores, 10 JVMs); the
-     * fleet adds the class-data archive of {@link ClassArchive}.
-     */
+    /** JVM options for every process: IPv4, a small heap, and little JIT work at start-up (2 cores, 10 JVMs). */
     public static final List<String> JVM = List.of("-Djava.net.preferIPv4Stack=true", "-Xmx128m", "-Xss512k",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     /** Ports a block spans: the peers' TCP range (16) and FD_SOCK2's ports 100 above it, routers at +50. */
@@ -139,7 +136,6 @@ public final class Fleet implements AutoCloseable {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(javaBin());
         cmd.addAll(JVM);
-        cmd.addAll(ClassArchive.options(jar()));
         cmd.addAll(List.of("-jar", jar().toString(), "--name", name, "--home", home(name).toString()));
         cmd.addAll(network);
         cmd.addAll(List.of("--cluster", cluster, "run", "-", "--stream", "--json", "--keep-going"));
@@ -151,7 +147,6 @@ public final class Fleet implements AutoCloseable {
     public ConveneProcess router(String name, int port) {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(JVM);
-        cmd.addAll(ClassArchive.options(jar()));
         cmd.addAll(List.of("-jar", jar().toString(), "router", "--port", Integer.toString(port), "--json"));
         return launch(new ConveneProcess.Launch(name, cmd, dir.resolve("logs"), false), 1);
     }
