@@ -172,7 +172,7 @@ public final class Bench {
             new FileBench(ws, profile, progress).run().forEach(report::add);
             took("files", started);
         }
-        SizeBench size = new SizeBench(ws, progress);
+        SizeBench size = new SizeBench(ws, progress, profile.sizeIdle(), profile.sizeSettle());
         for (NetworkMode mode : parts.contains(Part.SIZE) ? sizeNetworks : List.<NetworkMode>of()) {
             for (int n : profile.sizeGroups()) {
                 long started = System.nanoTime();

@@ -68,6 +68,21 @@ public record Profile(String name, List<Integer> latencyGroups, int memoryFrom, 
         return name.equals("full") ? 3 : 1;
     }
 
+    /**
+     * How long the size part measures idle traffic before each join, and how long after a join it reads the counts:
+     * {@link SizeBench#IDLE} and {@link SizeBench#SETTLE} (4 s and 1 s), but 1 s and 0.5 s in the tiny profile, whose
+     * numbers mean nothing: its test checks that every figure is measured and above what one join must cost, which the
+     * join's own frames (counted once directories are complete) meet whatever the windows.
+     */
+    public java.time.Duration sizeIdle() {
+        return name.equals("tiny") ? java.time.Duration.ofSeconds(1) : SizeBench.IDLE;
+    }
+
+    /** See {@link #sizeIdle()}. */
+    public java.time.Duration sizeSettle() {
+        return name.equals("tiny") ? java.time.Duration.ofMillis(500) : SizeBench.SETTLE;
+    }
+
     /** This profile with other latency groups; the heap is reported for the first one unless the usual one is among them. */
     public Profile withLatency(List<Integer> groups, int memoryFrom) {
         int heap = groups.contains(heapGroup) ? heapGroup : groups.get(0);

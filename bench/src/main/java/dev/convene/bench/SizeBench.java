@@ -37,10 +37,22 @@ final class SizeBench {
 
     private final Workspace ws;
     private final Consumer<String> progress;
+    private final Duration idle;
+    private final Duration settle;
 
     SizeBench(Workspace ws, Consumer<String> progress) {
+        this(ws, progress, IDLE, SETTLE);
+    }
+
+    /**
+     * @param idle how long idle traffic is measured before each join ({@link #IDLE} for figures of record)
+     * @param settle how long after a join its counts are read ({@link #SETTLE} for figures of record)
+     */
+    SizeBench(Workspace ws, Consumer<String> progress, Duration idle, Duration settle) {
         this.ws = ws;
         this.progress = progress;
+        this.idle = idle;
+        this.settle = settle;
     }
 
     /**
@@ -104,7 +116,7 @@ final class SizeBench {
             ConferencePeer joiner = g.join("size" + n + where + "j");
             all.add(joiner);
             g.awaitDirectories(all);
-            Thread.sleep(SETTLE.toMillis());
+            Thread.sleep(settle.toMillis());
             long[] after = counters(existing);
             long[] own = counters(List.of(joiner)); // from its start: all of it is the join's
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -138,7 +150,7 @@ final class SizeBench {
             long before = g.messagesReceived();
             g.join("size" + n + where + "rj");
             Waits.until(form(n), () -> g.viewsComplete(n + 1), () -> "a view of " + (n + 1) + " raw channels");
-            Thread.sleep(SETTLE.toMillis());
+            Thread.sleep(settle.toMillis());
             double seconds = (System.nanoTime() - t0) / 1e9;
             // Not corrected for idle traffic: at 100 members JGroups' own heartbeats and merge probes outweigh a
             // join's messages, and the difference drowns in their noise. An upper bound, heartbeats included.
@@ -152,8 +164,9 @@ final class SizeBench {
             failed.add("raw: " + (e instanceof BenchException ? e.getMessage() : e.toString()));
         }
         String why = String.join("; ", failed);
-        joinNote += String.format(Locale.ROOT, (joinNote.isEmpty() ? "" : "; ") + "raw: every JGroups message received by all transports from the join to 1 s after"
-                + " the view of %d (%.1f s, of which idle traffic alone would be about %.0f)", n + 1, rawWindow[0], rawWindow[1]);
+        joinNote += String.format(Locale.ROOT, (joinNote.isEmpty() ? "" : "; ") + "raw: every JGroups message received by all transports from the join to %.1f s after"
+                + " the view of %d (%.1f s, of which idle traffic alone would be about %.0f)", settle.toMillis() / 1000.0, n + 1, rawWindow[0],
+                rawWindow[1]);
         String label = n + " peers (" + where + ")";
         List<Figure> out = new ArrayList<>();
         out.add(figure("size.directory." + where + "." + n, "complete directory, " + label, "ms", form, directoryTarget(n),
@@ -271,13 +284,13 @@ final class SizeBench {
     }
 
     /**
-     * What the idle group receives per 1000 s, per counter, over {@link #IDLE} (heartbeats, stability
+     * What the idle group receives per 1000 s, per counter, over the idle window (heartbeats, stability
      * gossip): subtracted from the join's counts, which are taken over a few seconds as well.
      */
-    private static long[] idleRates(java.util.function.Supplier<long[]> counters) throws InterruptedException {
+    private long[] idleRates(java.util.function.Supplier<long[]> counters) throws InterruptedException {
         long[] a = counters.get();
         long t = System.nanoTime();
-        Thread.sleep(IDLE.toMillis());
+        Thread.sleep(idle.toMillis());
         long[] b = counters.get();
         double seconds = (System.nanoTime() - t) / 1e9;
         long[] r = new long[a.length];

@@ -51,7 +51,7 @@ class CrashRecoveryIT {
         HistoryCheck check = new HistoryCheck(scenario, fleet.seed());
         Chat chat = new Chat(fleet, conf, check);
         int[] step = {0};
-        chat.paced(NAMES, PACE, Duration.ofSeconds(16), elapsed -> {
+        chat.paced(NAMES, PACE, Duration.ofSeconds(14), elapsed -> {
             fleet.retryRefusedStarts();
             if (step[0] == 0 && elapsed.toMillis() >= 2_000) {
                 // Fast: back before FD_ALL3 would have suspected it.

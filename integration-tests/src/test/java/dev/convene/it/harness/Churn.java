@@ -63,6 +63,24 @@ public final class Churn {
         return true;
     }
 
+    /**
+     * For {@link Chat#paced}: {@link #tick} until {@code faults} faults have been injected, then {@code tail} more;
+     * false after that, ending the chat.
+     */
+    public java.util.function.Predicate<Duration> until(int faults, Duration tail) {
+        Duration[] last = {null};
+        return elapsed -> {
+            tick(elapsed);
+            if (last[0] == null && faults() >= faults) last[0] = elapsed;
+            return last[0] == null || elapsed.minus(last[0]).compareTo(tail) < 0;
+        };
+    }
+
+    /** Faults injected so far: kills, double kills and freezes, each counted once. */
+    public int faults() {
+        return kills + doubleKills + freezes;
+    }
+
     private void inject(Duration elapsed) {
         List<String> up = new ArrayList<>(names.stream().filter(n -> fleet.get(n).usable()).toList());
         int room = maxDownCount - down.size() - frozen.size();
