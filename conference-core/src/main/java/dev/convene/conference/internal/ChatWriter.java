@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rows nothing waits for (others' receipts and proofs, equivocations, peers seen online, addresses) are not queued:
  * they wait by key in {@link PendingRows} (a newer value of a key replaces the older) and go with the next batch
- * written anyway, or, when nothing else is written for {@link #TICK_MILLIS}, on their own (at 100 participants a peer
+ * written anyway, or, when nothing else is written for {@link #TICK_MILLIS}, on their own (at 100 participants an author
  * binds about 99 receipts a second: no queue item, wake-up or transaction each; the thread, idle a whole tick, waits
  * for an item and is woken once by the first row that becomes pending). A pending row is written in the transaction
  * of, or after, every item queued before it was offered (a bound receipt after the rows of the messages it numbers);
