@@ -29,7 +29,7 @@ import org.jgroups.protocols.pbcast.NAKACK2;
  *
  * <p>NAKACK2's retransmission interval grows the same way. Its task walks a table per member of the view each
  * {@code xmit_interval}, so a group of n in one JVM walks n^2 tables per interval too: with UNICAST3's already
- * scaled, it was the largest single cost of an idle conference of 100 in one JVM (docs/BENCHMARKS.md, "What a
+ * scaled, it was the largest single item in a profile of an idle conference of 100 in one JVM (docs/BENCHMARKS.md, "What a
  * 100-participant conference spends when nobody posts"). A lost multicast is asked for later in a large view, as a
  * lost unicast is. JGroups 5.5 keeps NAKACK2's start and stop of that task protected: they are reached through a
  * private lookup (JGroups is an automatic module, so its packages are open); where they cannot be, NAKACK2 keeps its
