@@ -40,6 +40,17 @@ class PeerIdTest {
     }
 
     @Test
+    void idsAreEqualByTheirPrintedFormAndHashAsIt() {
+        PeerId a = Identity.generate().id();
+        PeerId same = PeerId.parse(a.value().toUpperCase(java.util.Locale.ROOT));
+        PeerId other = Identity.generate().id();
+        assertThat(same).isNotSameAs(a).isEqualTo(a).hasSameHashCodeAs(a);
+        assertThat(a.hashCode()).isEqualTo(a.value().hashCode());
+        assertThat(a).isNotEqualTo(other).isNotEqualTo(a.value()).isNotEqualTo(null);
+        assertThat(new java.util.HashSet<>(java.util.List.of(a, same, other))).containsExactlyInAnyOrder(a, other);
+    }
+
+    @Test
     void knownKeyGivesAKnownId() {
         // SHA-256 of 32 zero bytes starts 66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3.
         assertThat(PeerId.fromSigningKey(new byte[32]).value()).isEqualTo(base32(hex("66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3")));
